@@ -1,0 +1,55 @@
+"""Shared fixtures: a fresh ledger on a SQLite file and on the real PostgreSQL server.
+
+PostgreSQL tests get their own schema in database `test` (dropped afterwards). Where PostgreSQL is not
+reachable they skip locally, and fail when CI=true: in CI a skipped PostgreSQL test is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+PG_BASE = os.environ.get("VALUEFLOWS_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _pg_available() -> str | None:
+    try:
+        with create_engine(PG_BASE).connect() as conn:
+            conn.execute(text("select 1"))
+    except Exception as exc:  # any connection failure means: not reachable
+        return str(exc).splitlines()[0]
+    return None
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    reason = _pg_available()
+    if reason is not None:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is not reachable in CI: {reason}")
+        pytest.skip(f"PostgreSQL not reachable: {reason}")
+    schema = f"vf_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_BASE, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{PG_BASE}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'ledger.db'}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest) -> str:
+    return str(request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url"))

@@ -1,0 +1,99 @@
+"""The hash chain: each ledger record commits to its predecessor.
+
+A record's hash is SHA-256 over the previous hash, the record's kind and id, and the canonical JSON of its
+facts (sorted keys, decimals in canonical text, date-times in UTC ISO 8601). Derived state (resource
+quantities, sequence numbers) is not part of a record's facts: it is recomputed from events instead.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from valueflows.domain.quantities import Measure, canonical
+
+GENESIS = "0" * 64
+DERIVED_FIELDS = frozenset({"seq", "accounting_quantity", "onhand_quantity"})
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready form of a domain value, identical for equal values."""
+    if isinstance(value, Decimal):
+        return canonical(value)
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Measure):
+        return {"hasNumericalValue": canonical(value.has_numerical_value), "hasUnit": value.has_unit}
+    if isinstance(value, tuple | list):
+        return [plain(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return facts(value)
+    return value
+
+
+def facts(record: Any) -> dict[str, Any]:
+    """The facts of a record that the chain commits to (derived state left out)."""
+    return {
+        f.name: plain(getattr(record, f.name))
+        for f in dataclasses.fields(record)
+        if f.name not in DERIVED_FIELDS
+    }
+
+
+def canonical_json(payload: dict[str, Any]) -> str:
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def link_hash(prev_hash: str, kind: str, record_id: str, payload_json: str) -> str:
+    h = hashlib.sha256()
+    for part in (prev_hash, kind, record_id, payload_json):
+        h.update(part.encode("utf-8"))
+        h.update(b"\x1f")
+    return h.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class ChainRecord:
+    seq: int
+    kind: str
+    record_id: str
+    payload: str  # canonical JSON
+    prev_hash: str
+    hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChainFault:
+    seq: int
+    kind: str
+    record_id: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"record #{self.seq} ({self.kind} {self.record_id}): {self.reason}"
+
+
+def verify_links(records: Iterable[ChainRecord]) -> Iterator[ChainFault]:
+    """Recompute every link in sequence order; yield a fault for each record that does not match."""
+    prev_hash = GENESIS
+    expected_seq = 1
+    for rec in records:
+        if rec.seq != expected_seq:
+            yield ChainFault(rec.seq, rec.kind, rec.record_id, f"sequence gap: expected #{expected_seq}")
+        if rec.prev_hash != prev_hash:
+            yield ChainFault(rec.seq, rec.kind, rec.record_id, "does not point to the hash of the record before it")
+        if link_hash(rec.prev_hash, rec.kind, rec.record_id, rec.payload) != rec.hash:
+            yield ChainFault(rec.seq, rec.kind, rec.record_id, "its hash does not match its content")
+        prev_hash = rec.hash
+        expected_seq = rec.seq + 1

@@ -1,0 +1,100 @@
+"""What a client asks the ledger to record, before any rule has looked at it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureInput:
+    has_numerical_value: object  # decimal text, int or Decimal; checked by the rules
+    has_unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewResourceInput:
+    """VF `newInventoriedResource`: the resource a produce/raise/copy event (or a transfer's 'to' side) creates."""
+
+    name: str
+    conforms_to: str | None = None
+    tracking_identifier: str | None = None
+    licence: str | None = None
+    unit_of_effort: str | None = None
+    classified_as: tuple[str, ...] = ()
+    note: str | None = None
+    image: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EventInput:
+    action: str
+    provider: str
+    receiver: str
+    resource_inventoried_as: str | None = None
+    to_resource_inventoried_as: str | None = None
+    resource_conforms_to: str | None = None
+    resource_classified_as: tuple[str, ...] = ()
+    resource_quantity: MeasureInput | None = None
+    effort_quantity: MeasureInput | None = None
+    has_point_in_time: datetime | None = None
+    has_beginning: datetime | None = None
+    has_end: datetime | None = None
+    input_of: str | None = None
+    output_of: str | None = None
+    note: str | None = None
+    corrects: str | None = None
+    triggered_by: str | None = None
+    agreed_in: str | None = None
+    realization_of: str | None = None
+    in_scope_of: tuple[str, ...] = ()
+    new_resource: NewResourceInput | None = None
+    id: str | None = None  # client-chosen id (imports); otherwise the ledger assigns one
+
+
+@dataclass(frozen=True, slots=True)
+class AgentInput:
+    name: str
+    type: str  # "Person" | "Organization"
+    legal_form: str | None = None
+    worker_owned: bool | None = None
+    surplus_to_worker_owners: bool | None = None
+    headcount: int | None = None
+    annual_revenue: object | None = None  # decimal text
+    revenue_currency: str | None = None
+    group: str | None = None
+    note: str | None = None
+    image: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MembershipInput:
+    member: str
+    organization: str
+    since: date
+    until: date | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SpecificationInput:
+    name: str
+    note: str | None = None
+    default_unit_of_resource: str | None = None
+    default_unit_of_effort: str | None = None
+    resource_classified_as: tuple[str, ...] = ()
+    image: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessInput:
+    name: str
+    note: str | None = None
+    has_beginning: datetime | None = None
+    has_end: datetime | None = None
+    finished: bool = False
+    classified_as: tuple[str, ...] = ()
+    id: str | None = None

@@ -1,0 +1,155 @@
+"""The ValueFlows records the ledger keeps, as plain frozen values (no I/O, no ORM)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from valueflows.domain.quantities import Measure
+
+
+class AgentType(StrEnum):
+    PERSON = "Person"
+    ORGANIZATION = "Organization"
+
+
+class LegalForm(StrEnum):
+    WORKER_COOP = "worker_coop"
+    MULTI_STAKEHOLDER_COOP = "multi_stakeholder_coop"
+    CONSUMER_COOP = "consumer_coop"
+    NONPROFIT = "nonprofit"  # association or other non-profit
+    COMPANY = "company"
+    INDIVIDUAL = "individual"
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A unit of measure, identified by a short id and its om2 IRI."""
+
+    id: str
+    label: str
+    symbol: str
+    om2: str  # e.g. http://www.ontology-of-units-of-measure.org/resource/om-2/hour
+    dimension: str  # time, mass, length, volume, area, currency, count, energy, …
+
+
+@dataclass(frozen=True, slots=True)
+class Agent:
+    """A Person or Organization, with the facts licences and dividends turn on.
+
+    Facts that are unknown are None, never guessed: a licence decision that needs one says so.
+    """
+
+    id: str
+    name: str
+    type: AgentType
+    legal_form: LegalForm | None = None
+    worker_owned: bool | None = None
+    surplus_to_worker_owners: bool | None = None
+    headcount: int | None = None
+    annual_revenue: Decimal | None = None
+    revenue_currency: str | None = None
+    group: str | None = None  # the agent whose group totals count for thresholds (e.g. a parent company)
+    note: str | None = None
+    image: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    """A member of a co-operative (a VF AgentRelationship with the role 'member')."""
+
+    id: str
+    member: str
+    organization: str
+    since: date
+    until: date | None = None
+
+    def active_on(self, day: date) -> bool:
+        return self.since <= day and (self.until is None or day <= self.until)
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceSpecification:
+    id: str
+    name: str
+    note: str | None = None
+    default_unit_of_resource: str | None = None
+    default_unit_of_effort: str | None = None
+    resource_classified_as: tuple[str, ...] = ()
+    image: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Process:
+    id: str
+    name: str
+    note: str | None = None
+    has_beginning: datetime | None = None
+    has_end: datetime | None = None
+    finished: bool = False
+    classified_as: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EconomicResource:
+    """A resource; quantities are derived from the (corrected) events that affected it."""
+
+    id: str
+    name: str
+    conforms_to: str
+    unit: str
+    accounting_quantity: Decimal
+    onhand_quantity: Decimal
+    primary_accountable: str
+    custodian: str
+    unit_of_effort: str | None = None
+    licence: str | None = None  # SPDX id or LicenseRef-…
+    tracking_identifier: str | None = None
+    classified_as: tuple[str, ...] = ()
+    contained_in: str | None = None
+    note: str | None = None
+    image: str | None = None
+
+    @property
+    def accounting(self) -> Measure:
+        return Measure(self.accounting_quantity, self.unit)
+
+    @property
+    def onhand(self) -> Measure:
+        return Measure(self.onhand_quantity, self.unit)
+
+
+@dataclass(frozen=True, slots=True)
+class EconomicEvent:
+    id: str
+    action: str
+    provider: str
+    receiver: str
+    resource_inventoried_as: str | None = None
+    to_resource_inventoried_as: str | None = None
+    resource_conforms_to: str | None = None
+    resource_classified_as: tuple[str, ...] = ()
+    resource_quantity: Measure | None = None
+    effort_quantity: Measure | None = None
+    has_point_in_time: datetime | None = None
+    has_beginning: datetime | None = None
+    has_end: datetime | None = None
+    input_of: str | None = None
+    output_of: str | None = None
+    note: str | None = None
+    corrects: str | None = None
+    triggered_by: str | None = None
+    agreed_in: str | None = None
+    realization_of: str | None = None
+    in_scope_of: tuple[str, ...] = ()
+    # Set by the ledger when the event is accepted: its position in the hash chain.
+    seq: int | None = field(default=None, compare=False)
+
+    @property
+    def when(self) -> datetime:
+        """The moment reports file the event under: point in time, else end, else beginning."""
+        moment = self.has_point_in_time or self.has_end or self.has_beginning
+        assert moment is not None, "accepted events always carry a time"
+        return moment

@@ -1,0 +1,16 @@
+"""Open a ledger: engine, migrations to the newest schema, the standard units."""
+
+from __future__ import annotations
+
+from valueflows.service.ledger import ensure_standard_units
+from valueflows.store.engine import DEFAULT_URL, make_engine
+from valueflows.store.migrate import upgrade
+from valueflows.store.uow import UnitOfWork
+
+
+def open_ledger(url: str = DEFAULT_URL) -> UnitOfWork:
+    engine = make_engine(url)
+    upgrade(engine)
+    uow = UnitOfWork(engine)
+    ensure_standard_units(uow)
+    return uow

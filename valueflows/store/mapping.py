@@ -1,0 +1,118 @@
+"""Rows to domain values and back. The only place that knows both shapes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Row
+
+from valueflows.domain.model import (
+    Agent,
+    AgentType,
+    EconomicEvent,
+    EconomicResource,
+    LegalForm,
+    Membership,
+    Process,
+    ResourceSpecification,
+    Unit,
+)
+from valueflows.domain.quantities import Measure
+
+
+def _tuple(value: Any) -> tuple[str, ...]:
+    return tuple(value or ())
+
+
+def unit_from_row(row: Row[Any]) -> Unit:
+    return Unit(row.id, row.label, row.symbol, row.om2, row.dimension)
+
+
+def agent_from_row(row: Row[Any]) -> Agent:
+    return Agent(
+        id=row.id, name=row.name, type=AgentType(row.type),
+        legal_form=LegalForm(row.legal_form) if row.legal_form else None,
+        worker_owned=row.worker_owned, surplus_to_worker_owners=row.surplus_to_worker_owners,
+        headcount=row.headcount, annual_revenue=row.annual_revenue, revenue_currency=row.revenue_currency,
+        group=row.group, note=row.note, image=row.image,
+    )
+
+
+def membership_from_row(row: Row[Any]) -> Membership:
+    return Membership(row.id, row.member, row.organization, row.since, row.until)
+
+
+def spec_from_row(row: Row[Any]) -> ResourceSpecification:
+    return ResourceSpecification(
+        id=row.id, name=row.name, note=row.note, default_unit_of_resource=row.default_unit_of_resource,
+        default_unit_of_effort=row.default_unit_of_effort,
+        resource_classified_as=_tuple(row.resource_classified_as), image=row.image,
+    )
+
+
+def process_from_row(row: Row[Any]) -> Process:
+    return Process(
+        id=row.id, name=row.name, note=row.note, has_beginning=row.has_beginning, has_end=row.has_end,
+        finished=row.finished, classified_as=_tuple(row.classified_as),
+    )
+
+
+def resource_from_row(row: Row[Any]) -> EconomicResource:
+    return EconomicResource(
+        id=row.id, name=row.name, conforms_to=row.conforms_to, unit=row.unit,
+        accounting_quantity=row.accounting_quantity, onhand_quantity=row.onhand_quantity,
+        primary_accountable=row.primary_accountable, custodian=row.custodian, unit_of_effort=row.unit_of_effort,
+        licence=row.licence, tracking_identifier=row.tracking_identifier, classified_as=_tuple(row.classified_as),
+        contained_in=row.contained_in, note=row.note, image=row.image,
+    )
+
+
+def event_from_row(row: Row[Any]) -> EconomicEvent:
+    def measure(value: Any, unit: Any) -> Measure | None:
+        return Measure(value, unit) if value is not None else None
+
+    return EconomicEvent(
+        id=row.id, action=row.action, provider=row.provider, receiver=row.receiver,
+        resource_inventoried_as=row.resource_inventoried_as, to_resource_inventoried_as=row.to_resource_inventoried_as,
+        resource_conforms_to=row.resource_conforms_to, resource_classified_as=_tuple(row.resource_classified_as),
+        resource_quantity=measure(row.resource_quantity_value, row.resource_quantity_unit),
+        effort_quantity=measure(row.effort_quantity_value, row.effort_quantity_unit),
+        has_point_in_time=row.has_point_in_time, has_beginning=row.has_beginning, has_end=row.has_end,
+        input_of=row.input_of, output_of=row.output_of, note=row.note, corrects=row.corrects,
+        triggered_by=row.triggered_by, agreed_in=row.agreed_in, realization_of=row.realization_of,
+        in_scope_of=_tuple(row.in_scope_of), seq=row.seq,
+    )
+
+
+def simple_row(record: Any) -> dict[str, Any]:
+    """Column values for records whose fields map one to one onto columns."""
+    values: dict[str, Any] = {}
+    for name in record.__dataclass_fields__:
+        value = getattr(record, name)
+        if isinstance(value, tuple):
+            value = list(value)
+        elif isinstance(value, AgentType | LegalForm):
+            value = value.value
+        values[name] = value
+    return values
+
+
+def event_row(event: EconomicEvent) -> dict[str, Any]:
+    values = simple_row(event)
+    for name in ("resource_quantity", "effort_quantity"):
+        m: Measure | None = values.pop(name)
+        values[f"{name}_value"] = m.has_numerical_value if m else None
+        values[f"{name}_unit"] = m.has_unit if m else None
+    values["happened_at"] = event.when
+    return values
+
+
+FROM_ROW = {
+    "unit": unit_from_row,
+    "agent": agent_from_row,
+    "membership": membership_from_row,
+    "resource_specification": spec_from_row,
+    "process": process_from_row,
+    "economic_resource": resource_from_row,
+    "economic_event": event_from_row,
+}

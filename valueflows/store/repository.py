@@ -1,0 +1,109 @@
+"""Reading and writing records on an open connection. No rules here: those are in the domain."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from valueflows.domain.inputs import EventInput
+from valueflows.domain.model import EconomicEvent, EconomicResource
+from valueflows.domain.rules import EventContext
+from valueflows.store.mapping import FROM_ROW, event_row, simple_row
+from valueflows.store.tables import RECORD_TABLES, economic_events, economic_resources
+
+# Longest chain of corrections followed when checking a new correction for loops.
+MAX_CORRECTION_DEPTH = 10_000
+
+
+def get(conn: Connection, kind: str, record_id: str) -> Any | None:
+    table = RECORD_TABLES[kind]
+    row = conn.execute(select(table).where(table.c.id == record_id)).first()
+    return FROM_ROW[kind](row) if row is not None else None
+
+
+def get_many(conn: Connection, kind: str, ids: Iterable[str | None]) -> dict[str, Any]:
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return {}
+    table = RECORD_TABLES[kind]
+    rows = conn.execute(select(table).where(table.c.id.in_(wanted))).all()
+    return {row.id: FROM_ROW[kind](row) for row in rows}
+
+
+def insert_record(conn: Connection, kind: str, record: Any) -> None:
+    values = event_row(record) if isinstance(record, EconomicEvent) else simple_row(record)
+    conn.execute(insert(RECORD_TABLES[kind]).values(**values))
+
+
+def replace_record(conn: Connection, kind: str, record: Any) -> None:
+    table = RECORD_TABLES[kind]
+    values = simple_row(record)
+    conn.execute(update(table).where(table.c.id == values.pop("id")).values(**values))
+
+
+def set_quantities(conn: Connection, resources: Iterable[EconomicResource]) -> None:
+    for res in resources:
+        conn.execute(
+            update(economic_resources).where(economic_resources.c.id == res.id).values(
+                accounting_quantity=res.accounting_quantity, onhand_quantity=res.onhand_quantity,
+            )
+        )
+
+
+def event_context(conn: Connection, request: EventInput) -> EventContext:
+    """Load every record `request` names, so the domain rules can judge it without I/O."""
+    resource_ids = {request.resource_inventoried_as, request.to_resource_inventoried_as}
+    events = get_many(conn, "economic_event", [request.corrects, request.triggered_by])
+    # Follow what the corrected event itself corrects, to catch loops.
+    step = events.get(request.corrects or "")
+    for _ in range(MAX_CORRECTION_DEPTH):
+        if step is None or step.corrects is None or step.corrects in events:
+            break
+        step = get(conn, "economic_event", step.corrects)
+        if step is not None:
+            events[step.id] = step
+    for e in events.values():
+        resource_ids |= {e.resource_inventoried_as, e.to_resource_inventoried_as}
+    corrected_by = {
+        row.corrects: row.id
+        for row in conn.execute(
+            select(economic_events.c.id, economic_events.c.corrects).where(economic_events.c.corrects.in_(list(events)))
+        )
+    } if events else {}
+    resources = get_many(conn, "economic_resource", resource_ids)
+    spec_ids = {request.resource_conforms_to, *(r.conforms_to for r in resources.values())}
+    if request.new_resource is not None:
+        spec_ids.add(request.new_resource.conforms_to)
+    unit_ids = {m.has_unit for m in (request.resource_quantity, request.effort_quantity) if m is not None}
+    if request.new_resource is not None and request.new_resource.unit_of_effort:
+        unit_ids.add(request.new_resource.unit_of_effort)
+    agent_ids = {request.provider, request.receiver, *request.in_scope_of}
+    process_ids = {request.input_of, request.output_of, *request.in_scope_of}
+    return EventContext(
+        agents=get_many(conn, "agent", agent_ids),
+        resources=resources,
+        specs=get_many(conn, "resource_specification", spec_ids),
+        processes=get_many(conn, "process", process_ids),
+        units=get_many(conn, "unit", unit_ids),
+        events=events,
+        corrected_by=corrected_by,
+        taken_ids=frozenset(_taken(conn, request)),
+    )
+
+
+def _taken(conn: Connection, request: EventInput) -> set[str]:
+    taken: set[str] = set()
+    if request.id and conn.execute(select(economic_events.c.id).where(economic_events.c.id == request.id)).first():
+        taken.add(request.id)
+    new_id = request.new_resource.id if request.new_resource else None
+    if new_id and conn.execute(select(economic_resources.c.id).where(economic_resources.c.id == new_id)).first():
+        taken.add(new_id)
+    return taken
+
+
+def exists(conn: Connection, kind: str, record_id: str) -> bool:
+    table = RECORD_TABLES[kind]
+    return conn.execute(select(table.c.id).where(table.c.id == record_id)).first() is not None
+

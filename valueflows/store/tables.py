@@ -1,0 +1,177 @@
+"""The tables. Records are inserted, never updated, except derived state (resource quantities, the chain head)
+and the current facts of agents and memberships, whose every version is kept in the ledger table."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+from valueflows.store.types import ExactDecimal, UTCDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+ID = String(200)
+
+units = Table(
+    "units", metadata,
+    Column("id", ID, primary_key=True),
+    Column("label", String(200), nullable=False),
+    Column("symbol", String(50), nullable=False),
+    Column("om2", String(500), nullable=False),
+    Column("dimension", String(50), nullable=False),
+)
+
+agents = Table(
+    "agents", metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(500), nullable=False),
+    Column("type", String(20), nullable=False),
+    Column("legal_form", String(40)),
+    Column("worker_owned", Boolean),
+    Column("surplus_to_worker_owners", Boolean),
+    Column("headcount", Integer),
+    Column("annual_revenue", ExactDecimal()),
+    Column("revenue_currency", ID, ForeignKey("units.id")),
+    Column("group", ID, ForeignKey("agents.id")),
+    Column("note", Text),
+    Column("image", String(2000)),
+)
+
+memberships = Table(
+    "memberships", metadata,
+    Column("id", ID, primary_key=True),
+    Column("member", ID, ForeignKey("agents.id"), nullable=False, index=True),
+    Column("organization", ID, ForeignKey("agents.id"), nullable=False, index=True),
+    Column("since", Date, nullable=False),
+    Column("until", Date),
+)
+
+resource_specifications = Table(
+    "resource_specifications", metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(500), nullable=False),
+    Column("note", Text),
+    Column("default_unit_of_resource", ID, ForeignKey("units.id")),
+    Column("default_unit_of_effort", ID, ForeignKey("units.id")),
+    Column("resource_classified_as", JSON, nullable=False),
+    Column("image", String(2000)),
+)
+
+processes = Table(
+    "processes", metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(500), nullable=False),
+    Column("note", Text),
+    Column("has_beginning", UTCDateTime()),
+    Column("has_end", UTCDateTime()),
+    Column("finished", Boolean, nullable=False),
+    Column("classified_as", JSON, nullable=False),
+)
+
+economic_resources = Table(
+    "economic_resources", metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(500), nullable=False),
+    Column("conforms_to", ID, ForeignKey("resource_specifications.id"), nullable=False),
+    Column("unit", ID, ForeignKey("units.id"), nullable=False),
+    Column("accounting_quantity", ExactDecimal(), nullable=False),
+    Column("onhand_quantity", ExactDecimal(), nullable=False),
+    Column("primary_accountable", ID, ForeignKey("agents.id"), nullable=False, index=True),
+    Column("custodian", ID, ForeignKey("agents.id"), nullable=False),
+    Column("unit_of_effort", ID, ForeignKey("units.id")),
+    Column("licence", String(200)),
+    Column("tracking_identifier", String(500)),
+    Column("classified_as", JSON, nullable=False),
+    Column("contained_in", ID, ForeignKey("economic_resources.id")),
+    Column("note", Text),
+    Column("image", String(2000)),
+)
+
+economic_events = Table(
+    "economic_events", metadata,
+    Column("id", ID, primary_key=True),
+    Column("seq", Integer, nullable=False, unique=True),
+    Column("action", String(40), nullable=False, index=True),
+    Column("provider", ID, ForeignKey("agents.id"), nullable=False, index=True),
+    Column("receiver", ID, ForeignKey("agents.id"), nullable=False, index=True),
+    Column("resource_inventoried_as", ID, ForeignKey("economic_resources.id"), index=True),
+    Column("to_resource_inventoried_as", ID, ForeignKey("economic_resources.id")),
+    Column("resource_conforms_to", ID, ForeignKey("resource_specifications.id")),
+    Column("resource_classified_as", JSON, nullable=False),
+    Column("resource_quantity_value", ExactDecimal()),
+    Column("resource_quantity_unit", ID, ForeignKey("units.id")),
+    Column("effort_quantity_value", ExactDecimal()),
+    Column("effort_quantity_unit", ID, ForeignKey("units.id")),
+    Column("has_point_in_time", UTCDateTime()),
+    Column("has_beginning", UTCDateTime()),
+    Column("has_end", UTCDateTime()),
+    # When reports file the event: point in time, else end, else beginning (indexed for period queries).
+    Column("happened_at", UTCDateTime(), nullable=False, index=True),
+    Column("input_of", ID, ForeignKey("processes.id"), index=True),
+    Column("output_of", ID, ForeignKey("processes.id"), index=True),
+    Column("note", Text),
+    # Unique: an event is corrected at most once (a second correction corrects the first one).
+    Column("corrects", ID, ForeignKey("economic_events.id"), unique=True),
+    Column("triggered_by", ID, ForeignKey("economic_events.id")),
+    Column("agreed_in", String(2000)),
+    Column("realization_of", ID),
+    Column("in_scope_of", JSON, nullable=False),
+)
+
+# The hash chain over every accepted record, and its head (one row, locked by each writer).
+ledger = Table(
+    "ledger", metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("kind", String(40), nullable=False),
+    Column("record_id", ID, nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("recorded_at", UTCDateTime(), nullable=False),
+    Index("ix_ledger_kind_record", "kind", "record_id"),
+)
+
+chain_head = Table(
+    "chain_head", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("seq", Integer, nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys", metadata,
+    Column("key", String(200), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("record_id", ID, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+
+# Tables holding chain-committed records, by the `kind` the ledger uses for them.
+RECORD_TABLES: dict[str, Table] = {
+    "unit": units,
+    "agent": agents,
+    "membership": memberships,
+    "resource_specification": resource_specifications,
+    "process": processes,
+    "economic_resource": economic_resources,
+    "economic_event": economic_events,
+}
