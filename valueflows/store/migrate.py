@@ -1,12 +1,20 @@
-"""Bring a database to the newest schema with alembic (safe to run on every start)."""
+"""Bring a database to the newest schema with alembic (safe to run on every start, from many processes)."""
 
 from __future__ import annotations
 
+import threading
 from importlib.resources import files
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, text
+
+# Alembic's command API keeps global state: one migration at a time per process.
+_lock = threading.Lock()
+# Any fixed number: PostgreSQL advisory lock that serialises migrations across processes.
+_PG_LOCK = 7_355_608
 
 
 def alembic_config() -> Config:
@@ -15,10 +23,23 @@ def alembic_config() -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    config = alembic_config()
+def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        conn = conn.execution_options(writer=True)
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def head_revision() -> str | None:
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    if revision == "head" and current_revision(engine) == head_revision():
+        return
+    config = alembic_config()
+    with _lock, engine.connect() as conn:
+        conn = conn.execution_options(writer=True)  # SQLite: BEGIN IMMEDIATE serialises processes
         with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK})
             config.attributes["connection"] = conn
             command.upgrade(config, revision)

@@ -1,0 +1,57 @@
+"""The installed `valueflows` command, run as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+VALUEFLOWS = shutil.which("valueflows") or str(Path(sys.executable).with_name("valueflows"))
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([VALUEFLOWS, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+def test_demo_then_verify_on_the_default_sqlite_file(tmp_path: Path) -> None:
+    first = run("demo", "--json", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    seeded = json.loads(first.stdout)
+    assert (tmp_path / "valueflows.db").exists()
+    assert seeded["written"] > 150 and seeded["records"]["economic_event"] > 150
+    again = json.loads(run("demo", "--json", cwd=tmp_path).stdout)
+    assert again["written"] == 0 and again["records"] == seeded["records"]  # idempotent
+    ok = run("verify", cwd=tmp_path)
+    assert ok.returncode == 0 and ok.stdout.startswith("ok:")
+
+
+def test_verify_fails_and_names_the_tampered_record(tmp_path: Path) -> None:
+    assert run("demo", "--json", cwd=tmp_path).returncode == 0
+    engine = create_engine(f"sqlite:///{tmp_path / 'valueflows.db'}")
+    with engine.begin() as conn:
+        seq, event_id = conn.execute(text(
+            "SELECT seq, id FROM economic_events WHERE action = 'work' ORDER BY seq LIMIT 1 OFFSET 5")).one()
+        conn.execute(text("UPDATE economic_events SET effort_quantity_value = '99' WHERE id = :i"), {"i": event_id})
+    engine.dispose()
+    result = run("verify", cwd=tmp_path)
+    assert result.returncode == 1
+    assert f"record #{seq} (economic_event {event_id})" in result.stderr
+    machine = json.loads(run("verify", "--json", cwd=tmp_path).stdout)
+    assert machine["ok"] is False and event_id in machine["faults"][0]
+
+
+def test_demo_on_postgresql(pg_url: str, tmp_path: Path) -> None:
+    result = run("demo", "--json", "--db", pg_url, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert run("verify", "--db", pg_url, cwd=tmp_path).returncode == 0
+
+
+def test_a_bad_database_url_is_one_line_and_non_zero(tmp_path: Path) -> None:
+    result = run("verify", "--db", "mysql://nowhere/x", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: cannot open the ledger") and result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr

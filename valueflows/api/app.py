@@ -1,0 +1,118 @@
+"""The HTTP service. For now a read-only JSON view of the ledger; the GraphQL door comes with issue 4."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from valueflows.api.serialize import to_json
+from valueflows.domain.errors import LedgerError, RuleViolation
+from valueflows.service import queries
+from valueflows.service.verify import verify
+from valueflows.store.uow import UnitOfWork
+
+KINDS = {"agents": "agent", "resources": "economic_resource", "processes": "process",
+         "specifications": "resource_specification", "units": "unit", "memberships": "membership"}
+
+Handler = Callable[[Request], Awaitable[JSONResponse]]
+
+
+def _error(status: int, code: str, message: str, problems: list[dict[str, str]] | None = None) -> JSONResponse:
+    body: dict[str, Any] = {"error": {"code": code, "message": message}}
+    if problems:
+        body["error"]["problems"] = problems
+    return JSONResponse(body, status_code=status)
+
+
+def _guard(handler: Callable[[Request], Awaitable[Any]]) -> Handler:
+    """Typed ledger errors become 400/404 with a message; anything else a 500 without internals."""
+
+    async def wrapped(request: Request) -> JSONResponse:
+        try:
+            return JSONResponse(await handler(request))
+        except RuleViolation as exc:
+            problems = [{"field": p.field, "code": p.code, "message": p.message} for p in exc.problems]
+            return _error(400, exc.code, str(exc), problems)
+        except LedgerError as exc:
+            return _error(404 if exc.code == "NOT_FOUND" else 400, exc.code, str(exc))
+        except ValueError as exc:
+            return _error(400, "BAD_USER_INPUT", str(exc))
+
+    return wrapped
+
+
+def _time(value: str | None, name: str) -> datetime | None:
+    if value is None:
+        return None
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if parsed.utcoffset() is None:
+        raise ValueError(f"{name} needs a time zone")
+    return parsed
+
+
+def _int(value: str | None, name: str, default: int | None = None) -> int | None:
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{name} is a whole number, not {value!r}") from None
+
+
+def create_app(uow: UnitOfWork) -> Starlette:
+    async def health(_: Request) -> dict[str, Any]:
+        return {"status": "ok", "records": await run_in_threadpool(queries.ledger_size, uow)}
+
+    async def collection(request: Request) -> dict[str, Any]:
+        kind = KINDS.get(request.path_params["collection"])
+        if kind is None:
+            raise queries.NotFound(f"no collection {request.path_params['collection']!r}")
+        limit = _int(request.query_params.get("limit"), "limit", 100)
+        page = await run_in_threadpool(queries.list_records, uow, kind, limit, request.query_params.get("after"))
+        return {"items": [to_json(r) for r in page.items], "next": page.next_cursor}
+
+    async def item(request: Request) -> dict[str, Any]:
+        name = request.path_params["collection"]
+        kind = "economic_event" if name == "events" else KINDS.get(name)
+        if kind is None:
+            raise queries.NotFound(f"no collection {name!r}")
+        return to_json(await run_in_threadpool(queries.get_record, uow, kind, request.path_params["id"]))
+
+    async def events(request: Request) -> dict[str, Any]:
+        q = request.query_params
+        where = queries.EventFilter(
+            agent=q.get("agent"), action=q.get("action"), resource=q.get("resource"), process=q.get("process"),
+            start=_time(q.get("from"), "from"), end=_time(q.get("to"), "to"),
+            include_corrected=q.get("corrected") == "include",
+        )
+        limit, after = _int(q.get("limit"), "limit", 100), _int(q.get("after"), "after")
+        page = await run_in_threadpool(queries.list_events, uow, where, limit, after)
+        return {"items": [to_json(e) for e in page.items], "next": page.next_cursor}
+
+    async def verify_chain(_: Request) -> dict[str, Any]:
+        report = await run_in_threadpool(verify, uow)
+        first = report.first
+        return {"ok": report.ok, "records": report.records, "firstFault": str(first) if first else None}
+
+    routes = [
+        Route("/health", _guard(health)),
+        Route("/verify", _guard(verify_chain)),
+        Route("/events", _guard(events)),
+        Route("/{collection}", _guard(collection)),
+        Route("/{collection}/{id:path}", _guard(item)),
+    ]
+
+    async def not_found(_: Request, __: Exception) -> JSONResponse:
+        return _error(404, "NOT_FOUND", "no such page")
+
+    async def server_error(_: Request, __: Exception) -> JSONResponse:
+        return _error(500, "INTERNAL", "the server could not answer; nothing was written")
+
+    return Starlette(routes=routes, exception_handlers={404: not_found, 500: server_error})

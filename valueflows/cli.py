@@ -1,0 +1,100 @@
+"""`valueflows …` commands. Each parses its options, calls a use case, and prints the outcome."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.progress import Progress
+
+from valueflows.domain.errors import LedgerError
+from valueflows.store.engine import DEFAULT_URL
+
+app = typer.Typer(help="An open ledger for commons-based production (ValueFlows).", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+
+DbOption = Annotated[str, typer.Option("--db", envvar="VALUEFLOWS_DB",
+                                       help="SQLAlchemy URL: sqlite:///FILE or postgresql+psycopg://…")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code=2)
+
+
+def _open(db: str):  # type: ignore[no-untyped-def]
+    from valueflows.service.bootstrap import open_ledger
+
+    try:
+        return open_ledger(db)
+    except Exception as exc:  # the database could not be opened or migrated: say why in one line
+        raise _fail(f"cannot open the ledger at {db}: {str(exc).splitlines()[0]}") from None
+
+
+def _seed(uow, quiet: bool) -> int:  # type: ignore[no-untyped-def]
+    from valueflows.service.demo import demo_steps, seed_demo
+
+    with Progress(transient=True, disable=quiet) as progress:
+        task = progress.add_task("Seeding the demo co-op", total=len(demo_steps()))
+        return seed_demo(uow, lambda: progress.advance(task))
+
+
+@app.command()
+def serve(
+    db: DbOption = DEFAULT_URL,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    demo: Annotated[bool, typer.Option("--demo", help="Seed the demo co-op first (idempotent).")] = False,
+) -> None:
+    """Start the HTTP service."""
+    import uvicorn
+
+    from valueflows.api.app import create_app
+
+    uow = _open(db)
+    if demo:
+        written = _seed(uow, quiet=False)
+        typer.echo(f"demo co-op ready ({written} new records)")
+    uvicorn.run(create_app(uow), host=host, port=port, log_level="info")
+
+
+@app.command()
+def demo(db: DbOption = DEFAULT_URL, as_json: JsonOption = False) -> None:
+    """Seed a realistic open-hardware co-op: members, a company, designs under licences, work, uses, sales."""
+    from valueflows.service.queries import ledger_size
+
+    uow = _open(db)
+    try:
+        written = _seed(uow, quiet=as_json)
+    except LedgerError as exc:
+        raise _fail(str(exc)) from None
+    sizes = ledger_size(uow)
+    if as_json:
+        typer.echo(json.dumps({"written": written, "records": sizes}))
+    else:
+        typer.echo(f"demo co-op ready: {written} new records; the ledger holds {sizes['economic_event']} events, "
+                   f"{sizes['agent']} agents, {sizes['economic_resource']} resources")
+
+
+@app.command()
+def verify(db: DbOption = DEFAULT_URL, as_json: JsonOption = False) -> None:
+    """Recompute the hash chain; name the first record that does not match (exit 1)."""
+    from valueflows.service.verify import verify as run_verify
+
+    report = run_verify(_open(db))
+    first = report.first
+    if as_json:
+        typer.echo(json.dumps({"ok": report.ok, "records": report.records,
+                               "faults": [str(f) for f in report.faults + report.quantity_faults]}))
+    elif first is None:
+        typer.echo(f"ok: {report.records} records, chain intact")
+    else:
+        typer.echo(f"FAILED at {first}", err=True)
+        count = len(report.faults) + len(report.quantity_faults)
+        if count > 1:
+            typer.echo(f"({count - 1} more faults)", err=True)
+    if not report.ok:
+        raise typer.Exit(code=1)
+
