@@ -99,7 +99,7 @@ def record_event(uow: UnitOfWork, request: EventInput, key: str | None = None) -
             touched = repo.get_many(w.conn, "economic_resource",
                                     [event.resource_inventoried_as, event.to_resource_inventoried_as])
             return EventRecorded(event, tuple(touched.values()), replayed=True)
-        plan = check_event(request, repo.event_context(w.conn, request), new_id())
+        plan = check_event(request, repo.event_context(w.conn, request, uow.cache), new_id())
         for res in plan.new_resources:
             repo.insert_record(w.conn, "economic_resource", res)
             w.append("economic_resource", res.id, facts(res))
@@ -135,6 +135,7 @@ def update_agent(uow: UnitOfWork, agent_id: str, request: AgentInput, key: str |
             repo.get_many(w.conn, "unit", [request.revenue_currency]),
         )
         repo.replace_record(w.conn, "agent", agent)
+        uow.cache.forget("agent", agent.id)
         w.append("agent", agent.id, facts(agent))
         _remember(w, key, "agent", (agent_id, request), agent.id)
         return Recorded(agent)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from valueflows.domain.inputs import EventInput
 from valueflows.domain.model import EconomicEvent, EconomicResource
@@ -17,24 +17,52 @@ from valueflows.store.tables import RECORD_TABLES, economic_events, economic_res
 MAX_CORRECTION_DEPTH = 10_000
 
 
+# Built once: statements with bound parameters skip SQLAlchemy's per-call construction work.
+_BY_IDS = {kind: select(t).where(t.c.id.in_(bindparam("ids", expanding=True))) for kind, t in RECORD_TABLES.items()}
+
+
 def get(conn: Connection, kind: str, record_id: str) -> Any | None:
-    table = RECORD_TABLES[kind]
-    row = conn.execute(select(table).where(table.c.id == record_id)).first()
-    return FROM_ROW[kind](row) if row is not None else None
+    return get_many(conn, kind, [record_id]).get(record_id)
 
 
 def get_many(conn: Connection, kind: str, ids: Iterable[str | None]) -> dict[str, Any]:
-    wanted = {i for i in ids if i}
+    wanted = sorted({i for i in ids if i})
     if not wanted:
         return {}
-    table = RECORD_TABLES[kind]
-    rows = conn.execute(select(table).where(table.c.id.in_(wanted))).all()
+    rows = conn.execute(_BY_IDS[kind], {"ids": wanted}).all()
     return {row.id: FROM_ROW[kind](row) for row in rows}
+
+
+class RecordCache:
+    """Records the event rules look up on every write and that never change or disappear once written.
+
+    Units and resource specifications are immutable; agents and processes are never deleted, and the event
+    rules only ask whether they exist (a newer version of an agent's facts elsewhere changes no event rule).
+    """
+
+    KINDS = frozenset({"unit", "resource_specification", "agent", "process"})
+
+    def __init__(self) -> None:
+        self._records: dict[str, dict[str, Any]] = {kind: {} for kind in self.KINDS}
+
+    def get_many(self, conn: Connection, kind: str, ids: Iterable[str | None]) -> dict[str, Any]:
+        known = self._records[kind]
+        wanted = {i for i in ids if i}
+        found = {i: known[i] for i in wanted if i in known}
+        missing = wanted - found.keys()
+        if missing:
+            fetched = get_many(conn, kind, missing)
+            known.update(fetched)
+            found.update(fetched)
+        return found
+
+    def forget(self, kind: str, record_id: str) -> None:
+        self._records[kind].pop(record_id, None)
 
 
 def insert_record(conn: Connection, kind: str, record: Any) -> None:
     values = event_row(record) if isinstance(record, EconomicEvent) else simple_row(record)
-    conn.execute(insert(RECORD_TABLES[kind]).values(**values))
+    conn.execute(_INSERT[kind], values)
 
 
 def replace_record(conn: Connection, kind: str, record: Any) -> None:
@@ -43,16 +71,20 @@ def replace_record(conn: Connection, kind: str, record: Any) -> None:
     conn.execute(update(table).where(table.c.id == values.pop("id")).values(**values))
 
 
+_INSERT = {kind: insert(table) for kind, table in RECORD_TABLES.items()}
+_SET_QUANTITIES = (
+    update(economic_resources)
+    .where(economic_resources.c.id == bindparam("rid"))
+    .values(accounting_quantity=bindparam("acc"), onhand_quantity=bindparam("onhand"))
+)
+
+
 def set_quantities(conn: Connection, resources: Iterable[EconomicResource]) -> None:
     for res in resources:
-        conn.execute(
-            update(economic_resources).where(economic_resources.c.id == res.id).values(
-                accounting_quantity=res.accounting_quantity, onhand_quantity=res.onhand_quantity,
-            )
-        )
+        conn.execute(_SET_QUANTITIES, {"rid": res.id, "acc": res.accounting_quantity, "onhand": res.onhand_quantity})
 
 
-def event_context(conn: Connection, request: EventInput) -> EventContext:
+def event_context(conn: Connection, request: EventInput, cache: RecordCache) -> EventContext:
     """Load every record `request` names, so the domain rules can judge it without I/O."""
     resource_ids = {request.resource_inventoried_as, request.to_resource_inventoried_as}
     events = get_many(conn, "economic_event", [request.corrects, request.triggered_by])
@@ -82,11 +114,11 @@ def event_context(conn: Connection, request: EventInput) -> EventContext:
     agent_ids = {request.provider, request.receiver, *request.in_scope_of}
     process_ids = {request.input_of, request.output_of, *request.in_scope_of}
     return EventContext(
-        agents=get_many(conn, "agent", agent_ids),
+        agents=cache.get_many(conn, "agent", agent_ids),
         resources=resources,
-        specs=get_many(conn, "resource_specification", spec_ids),
-        processes=get_many(conn, "process", process_ids),
-        units=get_many(conn, "unit", unit_ids),
+        specs=cache.get_many(conn, "resource_specification", spec_ids),
+        processes=cache.get_many(conn, "process", process_ids),
+        units=cache.get_many(conn, "unit", unit_ids),
         events=events,
         corrected_by=corrected_by,
         taken_ids=frozenset(_taken(conn, request)),

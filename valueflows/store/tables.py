@@ -136,7 +136,7 @@ economic_events = Table(
     Column("in_scope_of", JSON, nullable=False),
 )
 
-# The hash chain over every accepted record, and its head (one row, locked by each writer).
+# The hash chain over every accepted record; its head is the row with the highest seq.
 ledger = Table(
     "ledger", metadata,
     Column("seq", Integer, primary_key=True, autoincrement=False),
@@ -147,13 +147,6 @@ ledger = Table(
     Column("hash", String(64), nullable=False),
     Column("recorded_at", UTCDateTime(), nullable=False),
     Index("ix_ledger_kind_record", "kind", "record_id"),
-)
-
-chain_head = Table(
-    "chain_head", metadata,
-    Column("id", Integer, primary_key=True, autoincrement=False),
-    Column("seq", Integer, nullable=False),
-    Column("hash", String(64), nullable=False),
 )
 
 idempotency_keys = Table(

@@ -6,10 +6,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, text
 
-from valueflows.domain.chain import ChainRecord, canonical_json, link_hash
-from valueflows.store.tables import chain_head, ledger
+from valueflows.domain.chain import GENESIS, ChainRecord, canonical_json, link_hash
+from valueflows.store.repository import RecordCache
+from valueflows.store.tables import ledger
+
+_APPEND = insert(ledger)
+_HEAD = select(ledger.c.seq, ledger.c.hash).order_by(ledger.c.seq.desc()).limit(1)
+# Any fixed number, the same in every process: the lock PostgreSQL writers queue on.
+_PG_WRITER_LOCK = text("SELECT pg_advisory_xact_lock(7355609)")
 
 
 class Writer:
@@ -26,10 +32,10 @@ class Writer:
         text = canonical_json(payload)
         digest = link_hash(self.hash, kind, record_id, text)
         record = ChainRecord(self.seq + 1, kind, record_id, text, self.hash, digest)
-        self.conn.execute(insert(ledger).values(
-            seq=record.seq, kind=kind, record_id=record_id, payload=text,
-            prev_hash=record.prev_hash, hash=digest, recorded_at=self.now,
-        ))
+        self.conn.execute(_APPEND, {
+            "seq": record.seq, "kind": kind, "record_id": record_id, "payload": text,
+            "prev_hash": record.prev_hash, "hash": digest, "recorded_at": self.now,
+        })
         self.seq, self.hash = record.seq, digest
         self.appended.append(record)
         return record
@@ -38,6 +44,7 @@ class Writer:
 class UnitOfWork:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.cache = RecordCache()
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -46,16 +53,15 @@ class UnitOfWork:
 
     @contextmanager
     def write(self) -> Iterator[Writer]:
-        """Begin, take the chain head (the writers' lock), yield; commit on success, roll back on any error."""
+        """Begin, take the writers' lock, read the chain head, yield; commit on success, roll back on any error.
+
+        One writer at a time keeps the chain linear: SQLite's BEGIN IMMEDIATE takes its write lock, PostgreSQL
+        a transaction-scoped advisory lock. The head is read after the lock, so it is the committed head.
+        """
         with self.engine.connect() as conn:
             conn = conn.execution_options(writer=True)
             with conn.begin():
-                query = select(chain_head.c.seq, chain_head.c.hash).where(chain_head.c.id == 1)
                 if conn.dialect.name == "postgresql":
-                    query = query.with_for_update()
-                head = conn.execute(query).one()
-                writer = Writer(conn, head.seq, head.hash)
-                yield writer
-                if writer.appended:
-                    head_row = update(chain_head).where(chain_head.c.id == 1)
-                    conn.execute(head_row.values(seq=writer.seq, hash=writer.hash))
+                    conn.execute(_PG_WRITER_LOCK)
+                head = conn.execute(_HEAD).first()
+                yield Writer(conn, head.seq, head.hash) if head else Writer(conn, 0, GENESIS)
