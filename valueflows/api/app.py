@@ -57,7 +57,7 @@ def _time(value: str | None, name: str) -> datetime | None:
     return parsed
 
 
-def _int(value: str | None, name: str, default: int | None = None) -> int | None:
+def _int(value: str | None, name: str, default: int) -> int:
     if value is None:
         return default
     try:
@@ -92,7 +92,8 @@ def create_app(uow: UnitOfWork) -> Starlette:
             start=_time(q.get("from"), "from"), end=_time(q.get("to"), "to"),
             include_corrected=q.get("corrected") == "include",
         )
-        limit, after = _int(q.get("limit"), "limit", 100), _int(q.get("after"), "after")
+        limit = _int(q.get("limit"), "limit", 100)
+        after = _int(q["after"], "after", 0) if "after" in q else None
         page = await run_in_threadpool(queries.list_events, uow, where, limit, after)
         return {"items": [to_json(e) for e in page.items], "next": page.next_cursor}
 

@@ -11,6 +11,7 @@ import random
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from valueflows.domain.inputs import (
     AgentInput,
@@ -26,14 +27,16 @@ from valueflows.store.uow import UnitOfWork
 
 YEAR = 2026
 MEMBERS = ("ana", "bruno", "chloe", "dario")
+# (idempotency key, use case, request): every step is a plain use-case call.
+Step = tuple[str, Callable[[UnitOfWork, Any, str | None], Any], Any]
 
 
 def _t(month: int, day: int, hour: int = 9) -> datetime:
     return datetime(YEAR, month, day, hour, tzinfo=UTC)
 
 
-def _setup() -> Iterator[tuple[str, Callable[[UnitOfWork, str], object]]]:
-    """(key, write) pairs for the agents, memberships, specifications, resources and processes."""
+def _setup() -> Iterator[Step]:
+    """(key, use case, request) for for the agents, memberships, specifications, resources and processes."""
     agents = [
         AgentInput("Ana Duval", "Person", id="ana"),
         AgentInput("Bruno Keller", "Person", id="bruno"),
@@ -49,7 +52,7 @@ def _setup() -> Iterator[tuple[str, Callable[[UnitOfWork, str], object]]]:
                    annual_revenue="38000000.00", revenue_currency="EUR", group="agri-holding", id="agrimachines"),
     ]
     for a in agents:
-        yield f"demo:agent:{a.id}", lambda u, k, a=a: ledger.create_agent(u, a, k)
+        yield f"demo:agent:{a.id}", ledger.create_agent, a
     memberships = [
         MembershipInput("ana", "atelier", date(2022, 1, 1), id="m-ana"),
         MembershipInput("bruno", "atelier", date(2023, 6, 1), id="m-bruno"),
@@ -57,7 +60,7 @@ def _setup() -> Iterator[tuple[str, Callable[[UnitOfWork, str], object]]]:
         MembershipInput("dario", "atelier", date(2021, 3, 1), date(YEAR, 8, 31), id="m-dario"),  # left mid-year
     ]
     for m in memberships:
-        yield f"demo:membership:{m.id}", lambda u, k, m=m: ledger.create_membership(u, m, k)
+        yield f"demo:membership:{m.id}", ledger.create_membership, m
     specs = [
         SpecificationInput("Open hardware design", id="design", default_unit_of_resource="one",
                            default_unit_of_effort="hour"),
@@ -70,13 +73,13 @@ def _setup() -> Iterator[tuple[str, Callable[[UnitOfWork, str], object]]]:
                            default_unit_of_effort="hour"),
     ]
     for s in specs:
-        yield f"demo:spec:{s.id}", lambda u, k, s=s: ledger.create_specification(u, s, k)
+        yield f"demo:spec:{s.id}", ledger.create_specification, s
     processes = [
         ProcessInput("Design the seed drill v2", id="p-design-drill", has_beginning=_t(1, 5)),
         ProcessInput("Build seed drills, batch 1", id="p-build-drills", has_beginning=_t(5, 4)),
     ]
     for p in processes:
-        yield f"demo:process:{p.id}", lambda u, k, p=p: ledger.create_process(u, p, k)
+        yield f"demo:process:{p.id}", ledger.create_process, p
 
 
 def _raise(provider: str, qty: str, unit: str, name: str, spec: str, rid: str, when: datetime,
@@ -146,18 +149,15 @@ def _events() -> list[EventInput]:
     return e
 
 
-def demo_steps() -> list[tuple[str, Callable[[UnitOfWork, str], object]]]:
-    steps = list(_setup())
-    for i, event in enumerate(_events()):
-        steps.append((f"demo:event:{i}", lambda u, k, event=event: ledger.record_event(u, event, k)))
-    return steps
+def demo_steps() -> list[Step]:
+    return list(_setup()) + [(f"demo:event:{i}", ledger.record_event, e) for i, e in enumerate(_events())]
 
 
 def seed_demo(uow: UnitOfWork, on_step: Callable[[], None] = lambda: None) -> int:
     """Write the demo co-op; returns how many steps wrote something new."""
     written = 0
-    for key, write in demo_steps():
-        result = write(uow, key)
+    for key, use_case, request in demo_steps():
+        result = use_case(uow, request, key)
         written += not getattr(result, "replayed", False)
         on_step()
     return written

@@ -96,6 +96,7 @@ def record_event(uow: UnitOfWork, request: EventInput, key: str | None = None) -
         first = _replayed(w, key, "economic_event", request)
         if first is not None:
             event = repo.get(w.conn, "economic_event", first)
+            assert event is not None, "an idempotency key points at an event that exists"
             touched = repo.get_many(w.conn, "economic_resource",
                                     [event.resource_inventoried_as, event.to_resource_inventoried_as])
             return EventRecorded(event, tuple(touched.values()), replayed=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Row
@@ -107,7 +108,7 @@ def event_row(event: EconomicEvent) -> dict[str, Any]:
     return values
 
 
-FROM_ROW = {
+FROM_ROW: dict[str, Callable[[Row[Any]], Any]] = {
     "unit": unit_from_row,
     "agent": agent_from_row,
     "membership": membership_from_row,

@@ -14,8 +14,8 @@ from valueflows.store.tables import ledger
 
 _APPEND = insert(ledger)
 _HEAD = select(ledger.c.seq, ledger.c.hash).order_by(ledger.c.seq.desc()).limit(1)
-# Any fixed number, the same in every process: the lock PostgreSQL writers queue on.
-_PG_WRITER_LOCK = text("SELECT pg_advisory_xact_lock(7355609)")
+# PostgreSQL: take the writers' advisory lock, then read the head, in one round trip (see migration 0001).
+_PG_LOCK_HEAD = text("SELECT seq, hash FROM vf_lock_chain_head()")
 
 
 class Writer:
@@ -61,7 +61,8 @@ class UnitOfWork:
         with self.engine.connect() as conn:
             conn = conn.execution_options(writer=True)
             with conn.begin():
-                if conn.dialect.name == "postgresql":
-                    conn.execute(_PG_WRITER_LOCK)
-                head = conn.execute(_HEAD).first()
-                yield Writer(conn, head.seq, head.hash) if head else Writer(conn, 0, GENESIS)
+                head = conn.execute(_PG_LOCK_HEAD if conn.dialect.name == "postgresql" else _HEAD).first()
+                if head is None or head.seq is None:
+                    yield Writer(conn, 0, GENESIS)
+                else:
+                    yield Writer(conn, head.seq, head.hash)
