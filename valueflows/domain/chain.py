@@ -1,7 +1,7 @@
 """The hash chain: each ledger record commits to its predecessor.
 
 A record's hash is SHA-256 over the previous hash, the record's kind and id, and the canonical JSON of its
-facts (sorted keys, decimals in canonical text, date-times in UTC ISO 8601). Derived state (resource
+facts (sorted keys, absent values left out, decimals in canonical text, date-times in UTC ISO 8601). Derived state (resource
 quantities, sequence numbers) is not part of a record's facts: it is recomputed from events instead.
 """
 
@@ -43,12 +43,18 @@ def plain(value: Any) -> Any:
 
 
 def facts(record: Any) -> dict[str, Any]:
-    """The facts of a record that the chain commits to (derived state left out)."""
-    return {
-        f.name: plain(getattr(record, f.name))
-        for f in dataclasses.fields(record)
-        if f.name not in DERIVED_FIELDS
-    }
+    """The facts of a record that the chain commits to.
+
+    Derived state is left out, and so are absent values (None, empty lists): a field added to a record type
+    later, empty on old records, leaves their canonical form and so their hashes unchanged.
+    """
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(record):
+        value = getattr(record, f.name)
+        if f.name in DERIVED_FIELDS or value is None or value == ():
+            continue
+        out[f.name] = plain(value)
+    return out
 
 
 def canonical_json(payload: dict[str, Any]) -> str:
