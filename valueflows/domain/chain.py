@@ -1,8 +1,9 @@
 """The hash chain: each ledger record commits to its predecessor.
 
 A record's hash is SHA-256 over the previous hash, the record's kind and id, and the canonical JSON of its
-facts (sorted keys, absent values left out, decimals in canonical text, date-times in UTC ISO 8601). Derived state (resource
-quantities, sequence numbers) is not part of a record's facts: it is recomputed from events instead.
+facts (sorted keys, absent values left out, decimals in canonical text, date-times in UTC ISO 8601).
+Derived state (resource quantities, sequence numbers) is not part of a record's facts: it is recomputed from
+events instead.
 """
 
 from __future__ import annotations
