@@ -31,8 +31,8 @@ class Unit:
     id: str
     label: str
     symbol: str
-    om2: str  # e.g. http://www.ontology-of-units-of-measure.org/resource/om-2/hour
-    dimension: str  # time, mass, length, volume, area, currency, count, energy, …
+    om2: str | None = None  # e.g. http://www.ontology-of-units-of-measure.org/resource/om-2/hour
+    dimension: str = "other"  # time, mass, length, volume, area, currency, count, energy, other
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +54,31 @@ class Agent:
     group: str | None = None  # the agent whose group totals count for thresholds (e.g. a parent company)
     note: str | None = None
     image: str | None = None
+    classified_as: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AgentRelationshipRole:
+    id: str
+    role_label: str
+    inverse_role_label: str | None = None
+    note: str | None = None
+
+
+MEMBER_ROLE = AgentRelationshipRole("member", "is member of", "has member",
+                                    "Membership of a co-operative; the facts dividends turn on")
+
+
+@dataclass(frozen=True, slots=True)
+class AgentRelationship:
+    """A relationship between two agents in a role other than membership (memberships carry dates)."""
+
+    id: str
+    subject: str
+    object: str
+    relationship: str  # an AgentRelationshipRole id
+    in_scope_of: tuple[str, ...] = ()
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +107,21 @@ class ResourceSpecification:
 
 
 @dataclass(frozen=True, slots=True)
+class ProcessSpecification:
+    id: str
+    name: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProductBatch:
+    id: str
+    batch_number: str
+    expiry_date: datetime | None = None
+    production_date: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Process:
     id: str
     name: str
@@ -90,6 +130,8 @@ class Process:
     has_end: datetime | None = None
     finished: bool = False
     classified_as: tuple[str, ...] = ()
+    based_on: str | None = None  # a ProcessSpecification id
+    in_scope_of: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +153,7 @@ class EconomicResource:
     contained_in: str | None = None
     note: str | None = None
     image: str | None = None
+    lot: str | None = None  # a ProductBatch id
 
     @property
     def accounting(self) -> Measure:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import threading
 from importlib.resources import files
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
 # Alembic's command API keeps global state: one migration at a time per process.
 _lock = threading.Lock()
@@ -37,9 +38,25 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         return
     config = alembic_config()
     with _lock, engine.connect() as conn:
-        conn = conn.execution_options(writer=True)  # SQLite: BEGIN IMMEDIATE serialises processes
-        with conn.begin():
-            if conn.dialect.name == "postgresql":
-                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK})
-            config.attributes["connection"] = conn
-            command.upgrade(config, revision)
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite rebuilds a table to change a column; with foreign keys on, dropping the old copy of a
+            # referenced table fails. The pragma only works outside a transaction, so it is set on the raw
+            # connection, and the keys are checked before they are turned back on.
+            _raw(conn).execute("PRAGMA foreign_keys=OFF")
+        try:
+            conn = conn.execution_options(writer=True)  # SQLite: BEGIN IMMEDIATE serialises processes
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK})
+                config.attributes["connection"] = conn
+                command.upgrade(config, revision)
+                if sqlite and conn.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                    raise RuntimeError("the migration left rows whose foreign keys point nowhere; rolled back")
+        finally:
+            if sqlite:
+                _raw(conn).execute("PRAGMA foreign_keys=ON")
+
+
+def _raw(conn: Connection) -> Any:
+    return conn.connection.dbapi_connection

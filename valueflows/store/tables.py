@@ -35,7 +35,7 @@ units = Table(
     Column("id", ID, primary_key=True),
     Column("label", String(200), nullable=False),
     Column("symbol", String(50), nullable=False),
-    Column("om2", String(500), nullable=False),
+    Column("om2", String(500)),
     Column("dimension", String(50), nullable=False),
 )
 
@@ -53,6 +53,40 @@ agents = Table(
     Column("group", ID, ForeignKey("agents.id")),
     Column("note", Text),
     Column("image", String(2000)),
+    Column("classified_as", JSON, nullable=False, server_default="[]"),
+)
+
+agent_relationship_roles = Table(
+    "agent_relationship_roles", metadata,
+    Column("id", ID, primary_key=True),
+    Column("role_label", String(500), nullable=False),
+    Column("inverse_role_label", String(500)),
+    Column("note", Text),
+)
+
+agent_relationships = Table(
+    "agent_relationships", metadata,
+    Column("id", ID, primary_key=True),
+    Column("subject", ID, ForeignKey("agents.id"), nullable=False, index=True),
+    Column("object", ID, ForeignKey("agents.id"), nullable=False, index=True),
+    Column("relationship", ID, ForeignKey("agent_relationship_roles.id"), nullable=False),
+    Column("in_scope_of", JSON, nullable=False),
+    Column("note", Text),
+)
+
+process_specifications = Table(
+    "process_specifications", metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(500), nullable=False),
+    Column("note", Text),
+)
+
+product_batches = Table(
+    "product_batches", metadata,
+    Column("id", ID, primary_key=True),
+    Column("batch_number", String(500), nullable=False),
+    Column("expiry_date", UTCDateTime()),
+    Column("production_date", UTCDateTime()),
 )
 
 memberships = Table(
@@ -84,6 +118,8 @@ processes = Table(
     Column("has_end", UTCDateTime()),
     Column("finished", Boolean, nullable=False),
     Column("classified_as", JSON, nullable=False),
+    Column("based_on", ID, ForeignKey("process_specifications.id")),
+    Column("in_scope_of", JSON, nullable=False, server_default="[]"),
 )
 
 economic_resources = Table(
@@ -103,6 +139,7 @@ economic_resources = Table(
     Column("contained_in", ID, ForeignKey("economic_resources.id")),
     Column("note", Text),
     Column("image", String(2000)),
+    Column("lot", ID, ForeignKey("product_batches.id")),
 )
 
 economic_events = Table(
@@ -163,6 +200,10 @@ RECORD_TABLES: dict[str, Table] = {
     "unit": units,
     "agent": agents,
     "membership": memberships,
+    "agent_relationship_role": agent_relationship_roles,
+    "agent_relationship": agent_relationships,
+    "process_specification": process_specifications,
+    "product_batch": product_batches,
     "resource_specification": resource_specifications,
     "process": processes,
     "economic_resource": economic_resources,
