@@ -8,7 +8,8 @@ from valueflows.store.engine import make_engine
 from valueflows.store.migrate import current_revision, head_revision, upgrade
 
 ROWS_AT_0001 = [
-    "INSERT INTO units (id, label, symbol, om2, dimension) VALUES ('kilogram', 'kilogram', 'kg', 'http://x/kg', 'mass')",
+    "INSERT INTO units (id, label, symbol, om2, dimension)"
+    " VALUES ('kilogram', 'kilogram', 'kg', 'http://x/kg', 'mass')",
     "INSERT INTO agents (id, name, type) VALUES ('coop', 'Coop', 'Organization')",
     "INSERT INTO resource_specifications (id, name, resource_classified_as) VALUES ('steel', 'Steel', '[]')",
     "INSERT INTO economic_resources (id, name, conforms_to, unit, accounting_quantity, onhand_quantity,"
