@@ -24,7 +24,7 @@ from sqlalchemy import create_engine, insert, text
 
 from valueflows.domain.inputs import AgentInput, EventInput, MeasureInput, NewResourceInput, SpecificationInput
 from valueflows.domain.model import EconomicEvent
-from valueflows.service import ledger
+from valueflows.service import ledger, records
 from valueflows.service.bootstrap import open_ledger
 from valueflows.store.mapping import event_row
 from valueflows.store.tables import economic_events
@@ -37,8 +37,8 @@ T0 = datetime(2026, 1, 1, tzinfo=UTC)
 def setup(uow: UnitOfWork) -> None:
     for name in ("ana", "bo", "coop"):
         kind = "Organization" if name == "coop" else "Person"
-        ledger.create_agent(uow, AgentInput(name=name, type=kind, id=name))
-    ledger.create_specification(uow, SpecificationInput("Steel", id="steel", default_unit_of_resource="kilogram"))
+        records.create_agent(uow, AgentInput(name=name, type=kind, id=name))
+    records.create_specification(uow, SpecificationInput("Steel", id="steel", default_unit_of_resource="kilogram"))
     ledger.record_event(uow, EventInput("raise", "coop", "coop", resource_quantity=MeasureInput("1000000", "kilogram"),
                                         new_resource=NewResourceInput("stock", conforms_to="steel", id="stock"),
                                         has_point_in_time=T0))

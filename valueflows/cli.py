@@ -98,3 +98,13 @@ def verify(db: DbOption = DEFAULT_URL, as_json: JsonOption = False) -> None:
     if not report.ok:
         raise typer.Exit(code=1)
 
+
+
+def main() -> None:
+    """Console entry point: an unexpected failure is one line on stderr and exit 1, never a traceback."""
+    try:
+        app()
+    except Exception as exc:  # anything a command did not turn into a clear error itself
+        typer.echo(f"error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'unexpected failure'}",
+                   err=True)
+        raise SystemExit(1) from None

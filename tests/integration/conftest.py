@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 
 from valueflows.domain.inputs import AgentInput, SpecificationInput
-from valueflows.service import ledger
+from valueflows.service import records
 from valueflows.service.bootstrap import open_ledger
 from valueflows.store.uow import UnitOfWork
 
@@ -23,9 +23,9 @@ def uow(db_url: str) -> Iterator[UnitOfWork]:
 @pytest.fixture
 def seeded(uow: UnitOfWork) -> UnitOfWork:
     """Two agents and two specifications."""
-    ledger.create_agent(uow, AgentInput(name="Ana", type="Person", id="ana"))
-    ledger.create_agent(uow, AgentInput(name="Atelier", type="Organization", legal_form="worker_coop", id="coop",
+    records.create_agent(uow, AgentInput(name="Ana", type="Person", id="ana"))
+    records.create_agent(uow, AgentInput(name="Atelier", type="Organization", legal_form="worker_coop", id="coop",
                                         worker_owned=True, surplus_to_worker_owners=True, headcount=12))
-    ledger.create_specification(uow, SpecificationInput(name="Steel", id="steel", default_unit_of_resource="kilogram"))
-    ledger.create_specification(uow, SpecificationInput(name="Design work", id="design"))
+    records.create_specification(uow, SpecificationInput(name="Steel", id="steel", default_unit_of_resource="kilogram"))
+    records.create_specification(uow, SpecificationInput(name="Design work", id="design"))
     return uow

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, select
 
 from valueflows.domain.actions import ACTIONS
 from valueflows.domain.inputs import EventInput, MeasureInput, NewResourceInput, ProcessInput
-from valueflows.service import ledger
+from valueflows.service import ledger, records
 from valueflows.service.verify import verify
 from valueflows.store import repository as repo
 from valueflows.store.tables import economic_events
@@ -23,8 +23,8 @@ def kg(q: str) -> MeasureInput:
 
 
 def test_every_action(seeded: UnitOfWork) -> None:
-    ledger.create_process(seeded, ProcessInput("Repair", id="repair"))
-    ledger.create_process(seeded, ProcessInput("Haul", id="haul"))
+    records.create_process(seeded, ProcessInput("Repair", id="repair"))
+    records.create_process(seeded, ProcessInput("Haul", id="haul"))
 
     def rec(action: str, **kw: object) -> str:
         kw.setdefault("provider", "coop")

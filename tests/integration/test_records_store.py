@@ -11,7 +11,7 @@ from sqlalchemy import select
 from valueflows.domain.errors import NotFound, RuleViolation
 from valueflows.domain.inputs import AgentInput, MembershipInput
 from valueflows.domain.model import Unit
-from valueflows.service import ledger
+from valueflows.service import records
 from valueflows.service.verify import verify
 from valueflows.store import repository as repo
 from valueflows.store.tables import ledger as ledger_table
@@ -19,7 +19,7 @@ from valueflows.store.uow import UnitOfWork
 
 
 def test_agent_facts_change_and_every_version_stays_in_the_chain(seeded: UnitOfWork) -> None:
-    ledger.update_agent(seeded, "coop", AgentInput("Atelier", "Organization", legal_form="worker_coop",
+    records.update_agent(seeded, "coop", AgentInput("Atelier", "Organization", legal_form="worker_coop",
                                                    headcount=14, annual_revenue="250000.00", revenue_currency="EUR"))
     with seeded.read() as conn:
         agent = repo.get(conn, "agent", "coop")
@@ -28,27 +28,27 @@ def test_agent_facts_change_and_every_version_stays_in_the_chain(seeded: UnitOfW
     assert len(versions) == 2 and '"headcount":12' in versions[0].payload and '"headcount":14' in versions[1].payload
     assert verify(seeded).ok
     with pytest.raises(NotFound):
-        ledger.update_agent(seeded, "nobody", AgentInput("X", "Person"))
+        records.update_agent(seeded, "nobody", AgentInput("X", "Person"))
 
 
 def test_membership_lifecycle(seeded: UnitOfWork) -> None:
-    m = ledger.create_membership(seeded, MembershipInput("ana", "coop", date(2025, 1, 1), id="m1")).record
+    m = records.create_membership(seeded, MembershipInput("ana", "coop", date(2025, 1, 1), id="m1")).record
     with pytest.raises(RuleViolation):
-        ledger.create_membership(seeded, MembershipInput("ana", "coop", date(2025, 6, 1)))
-    ended = ledger.end_membership(seeded, m.id, date(2026, 6, 30), key="end-m1").record
+        records.create_membership(seeded, MembershipInput("ana", "coop", date(2025, 6, 1)))
+    ended = records.end_membership(seeded, m.id, date(2026, 6, 30), key="end-m1").record
     assert ended.until == date(2026, 6, 30)
-    assert ledger.end_membership(seeded, m.id, date(2026, 6, 30), key="end-m1").replayed
+    assert records.end_membership(seeded, m.id, date(2026, 6, 30), key="end-m1").replayed
     with pytest.raises(RuleViolation):
-        ledger.end_membership(seeded, m.id, date(2026, 7, 31))
+        records.end_membership(seeded, m.id, date(2026, 7, 31))
     assert verify(seeded).ok
 
 
 def test_units_and_duplicate_ids(seeded: UnitOfWork) -> None:
     week = Unit("week", "week", "wk", "http://www.ontology-of-units-of-measure.org/resource/om-2/week", "time")
-    assert ledger.create_unit(seeded, week).record == week
+    assert records.create_unit(seeded, week).record == week
     with pytest.raises(RuleViolation):
-        ledger.create_unit(seeded, week)
+        records.create_unit(seeded, week)
     with pytest.raises(RuleViolation) as caught:
-        ledger.create_agent(seeded, AgentInput("Another Ana", "Person", id="ana"))
+        records.create_agent(seeded, AgentInput("Another Ana", "Person", id="ana"))
     assert caught.value.problems[0].code == "duplicate_id"
     assert verify(seeded).ok

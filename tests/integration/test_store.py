@@ -10,7 +10,7 @@ from sqlalchemy import func, select, text
 
 from valueflows.domain.errors import IdempotencyConflict, RuleViolation
 from valueflows.domain.inputs import AgentInput, EventInput, MeasureInput, NewResourceInput
-from valueflows.service import ledger
+from valueflows.service import ledger, records
 from valueflows.service.verify import verify
 from valueflows.store import repository as repo
 from valueflows.store.tables import economic_events, idempotency_keys
@@ -103,8 +103,8 @@ def test_idempotent_retry_returns_the_first_result(seeded: UnitOfWork) -> None:
     assert stock(seeded) == (Decimal(9), Decimal(9))
     with pytest.raises(IdempotencyConflict):
         ledger.record_event(seeded, consume("2"), key="retry-1")
-    agent = ledger.create_agent(seeded, AgentInput(name="Bo", type="Person"), key="agent-bo")
-    assert ledger.create_agent(seeded, AgentInput(name="Bo", type="Person"), key="agent-bo").record == agent.record
+    agent = records.create_agent(seeded, AgentInput(name="Bo", type="Person"), key="agent-bo")
+    assert records.create_agent(seeded, AgentInput(name="Bo", type="Person"), key="agent-bo").record == agent.record
 
 
 def test_verify_names_the_first_tampered_record(seeded: UnitOfWork) -> None:

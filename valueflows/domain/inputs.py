@@ -25,6 +25,7 @@ class NewResourceInput:
     note: str | None = None
     image: str | None = None
     id: str | None = None
+    lot: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,7 @@ class AgentInput:
     note: str | None = None
     image: str | None = None
     id: str | None = None
+    classified_as: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,4 +99,52 @@ class ProcessInput:
     has_end: datetime | None = None
     finished: bool = False
     classified_as: tuple[str, ...] = ()
+    based_on: str | None = None
+    in_scope_of: tuple[str, ...] = ()
     id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RoleInput:
+    role_label: str
+    inverse_role_label: str | None = None
+    note: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RelationshipInput:
+    subject: str
+    object: str
+    relationship: str
+    in_scope_of: tuple[str, ...] = ()
+    note: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessSpecificationInput:
+    name: str
+    note: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BatchInput:
+    batch_number: str
+    expiry_date: datetime | None = None
+    production_date: datetime | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceRevision:
+    """The facts of a resource that may change after it exists (quantities change only through events)."""
+
+    name: str | None = None
+    classified_as: tuple[str, ...] | None = None
+    image: str | None = None
+    contained_in: str | None = None
+    unit_of_effort: str | None = None
+    note: str | None = None
+    tracking_identifier: str | None = None

@@ -5,15 +5,32 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from valueflows.domain.errors import Problem, RuleViolation
-from valueflows.domain.inputs import AgentInput, MembershipInput, ProcessInput, SpecificationInput
+from valueflows.domain.inputs import (
+    AgentInput,
+    BatchInput,
+    MembershipInput,
+    ProcessInput,
+    ProcessSpecificationInput,
+    RelationshipInput,
+    ResourceRevision,
+    RoleInput,
+    SpecificationInput,
+)
 from valueflows.domain.model import (
+    MEMBER_ROLE,
     Agent,
+    AgentRelationship,
+    AgentRelationshipRole,
     AgentType,
+    EconomicResource,
     LegalForm,
     Membership,
     Process,
+    ProcessSpecification,
+    ProductBatch,
     ResourceSpecification,
     Unit,
 )
@@ -88,7 +105,7 @@ def check_agent(request: AgentInput, new_id: str, agents: Mapping[str, Agent], u
         id=request.id or new_id, name=request.name.strip(), type=kind, legal_form=legal_form,
         worker_owned=request.worker_owned, surplus_to_worker_owners=request.surplus_to_worker_owners,
         headcount=request.headcount, annual_revenue=revenue, revenue_currency=request.revenue_currency,
-        group=request.group, note=request.note, image=request.image,
+        group=request.group, note=request.note, image=request.image, classified_as=tuple(request.classified_as),
     )
 
 
@@ -154,8 +171,16 @@ def check_specification(request: SpecificationInput, new_id: str, units: Mapping
     )
 
 
-def check_process(request: ProcessInput, new_id: str, taken: Collection[str] = ()) -> Process:
+def check_process(request: ProcessInput, new_id: str, taken: Collection[str] = (),
+                  known: Collection[str] = ()) -> Process:
+    """`known`: the ids among `based_on` and `in_scope_of` that exist (process specifications, agents, processes)."""
     problems = _common(request.id, request.name, request.note, taken)
+    if request.based_on is not None and request.based_on not in known:
+        problems.append(Problem("basedOn", "unknown_process_specification",
+                                f"no process specification with id {request.based_on!r}"))
+    for i, scope in enumerate(request.in_scope_of):
+        if scope not in known:
+            problems.append(Problem(f"inScopeOf[{i}]", "unknown_scope", f"no agent or process with id {scope!r}"))
     check_time(request.has_beginning, "hasBeginning", problems)
     check_time(request.has_end, "hasEnd", problems)
     if (request.has_beginning and request.has_end and request.has_beginning.utcoffset() is not None
@@ -166,6 +191,7 @@ def check_process(request: ProcessInput, new_id: str, taken: Collection[str] = (
     return Process(
         id=request.id or new_id, name=request.name.strip(), note=request.note, has_beginning=request.has_beginning,
         has_end=request.has_end, finished=request.finished, classified_as=tuple(request.classified_as),
+        based_on=request.based_on, in_scope_of=tuple(request.in_scope_of),
     )
 
 
@@ -184,3 +210,92 @@ def check_unit(unit: Unit, taken: Collection[str] = ()) -> Unit:
     if problems:
         raise RuleViolation(problems)
     return unit
+
+
+def check_role(request: RoleInput, new_id: str, taken: Collection[str] = ()) -> AgentRelationshipRole:
+    problems = _common(request.id, request.role_label, request.note, taken)
+    problems = [replace(p, field="roleLabel") if p.field == "name" else p for p in problems]
+    check_text(request.inverse_role_label, "inverseRoleLabel", MAX_NAME, problems)
+    if problems:
+        raise RuleViolation(problems)
+    return AgentRelationshipRole(request.id or new_id, request.role_label.strip(), request.inverse_role_label,
+                                 request.note)
+
+
+def check_relationship(request: RelationshipInput, new_id: str, agents: Mapping[str, Agent],
+                       roles: Collection[str], taken: Collection[str] = (),
+                       scopes: Collection[str] = ()) -> AgentRelationship:
+    """`scopes`: the ids among `in_scope_of` that exist. Membership (role 'member') is recorded with dates instead."""
+    problems: list[Problem] = []
+    check_id(request.id, "id", problems)
+    if request.id is not None and request.id in taken:
+        problems.append(Problem("id", "duplicate_id", f"id {request.id!r} is already used"))
+    for field_name, agent_id in (("subject", request.subject), ("object", request.object)):
+        if agent_id not in agents:
+            problems.append(Problem(field_name, "unknown_agent", f"no agent with id {agent_id!r}"))
+    if request.subject == request.object:
+        problems.append(Problem("object", "self", "an agent's relationship is with another agent"))
+    if request.relationship == MEMBER_ROLE.id:
+        problems.append(Problem("relationship", "membership",
+                                "memberships carry dates: record them as memberships (since, until)"))
+    elif request.relationship not in roles:
+        message = f"no relationship role with id {request.relationship!r}"
+        problems.append(Problem("relationship", "unknown_role", message))
+    for i, scope in enumerate(request.in_scope_of):
+        if scope not in scopes:
+            problems.append(Problem(f"inScopeOf[{i}]", "unknown_scope", f"no agent or process with id {scope!r}"))
+    check_text(request.note, "note", MAX_NOTE, problems)
+    if problems:
+        raise RuleViolation(problems)
+    return AgentRelationship(request.id or new_id, request.subject, request.object, request.relationship,
+                             tuple(request.in_scope_of), request.note)
+
+
+def check_process_specification(request: ProcessSpecificationInput, new_id: str,
+                                taken: Collection[str] = ()) -> ProcessSpecification:
+    problems = _common(request.id, request.name, request.note, taken)
+    if problems:
+        raise RuleViolation(problems)
+    return ProcessSpecification(request.id or new_id, request.name.strip(), request.note)
+
+
+def check_batch(request: BatchInput, new_id: str, taken: Collection[str] = ()) -> ProductBatch:
+    problems = _common(request.id, request.batch_number, None, taken)
+    problems = [replace(p, field="batchNumber") if p.field == "name" else p for p in problems]
+    check_time(request.expiry_date, "expiryDate", problems)
+    check_time(request.production_date, "productionDate", problems)
+    if problems:
+        raise RuleViolation(problems)
+    return ProductBatch(request.id or new_id, request.batch_number.strip(), request.expiry_date,
+                        request.production_date)
+
+
+def revise_resource(resource: EconomicResource, revision: ResourceRevision, units: Collection[str],
+                    containers: Mapping[str, EconomicResource]) -> EconomicResource:
+    """New facts for an existing resource. `containers` holds the resources on the chain of `contained_in`."""
+    problems: list[Problem] = []
+    if revision.name is not None and not revision.name.strip():
+        problems.append(Problem("name", "required", "a resource's name cannot be emptied"))
+    check_text(revision.name, "name", MAX_NAME, problems)
+    check_text(revision.note, "note", MAX_NOTE, problems)
+    if revision.unit_of_effort is not None and revision.unit_of_effort not in units:
+        problems.append(Problem("unitOfEffort", "unknown_unit", f"no unit with id {revision.unit_of_effort!r}"))
+    container = revision.contained_in
+    seen = {resource.id}
+    while container is not None:
+        if container in seen:
+            problems.append(Problem("containedIn", "containment_loop", "a resource cannot contain itself"))
+            break
+        if container not in containers:
+            problems.append(Problem("containedIn", "unknown_resource", f"no resource with id {container!r}"))
+            break
+        seen.add(container)
+        container = containers[container].contained_in
+    if problems:
+        raise RuleViolation(problems)
+    changes: dict[str, Any] = {name: value for name, value in (
+        ("name", revision.name), ("classified_as", revision.classified_as), ("image", revision.image),
+        ("contained_in", revision.contained_in), ("unit_of_effort", revision.unit_of_effort),
+        ("note", revision.note), ("tracking_identifier", revision.tracking_identifier),
+    ) if value is not None}
+    return replace(resource, **changes)

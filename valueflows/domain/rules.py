@@ -47,6 +47,8 @@ class EventContext:
     corrected_by: Mapping[str, str] = field(default_factory=dict)
     # Ids the request wants to use that are already taken by some record.
     taken_ids: frozenset[str] = frozenset()
+    # Product batches (lots) the request names that exist.
+    batches: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -335,6 +337,8 @@ class _Checker:
         if not new.name.strip():
             self.fail("newInventoriedResource.name", "required", "a new resource needs a name")
         self.ref(new.unit_of_effort, ctx.units, "newInventoriedResource.unitOfEffort", "unit")
+        if new.lot is not None and new.lot not in ctx.batches:
+            self.fail("newInventoriedResource.lot", "unknown_product_batch", f"no product batch with id {new.lot!r}")
         spec = ctx.specs[spec_id]
         if spec.default_unit_of_resource and spec.default_unit_of_resource != quantity.has_unit:
             self.fail("resourceQuantity.hasUnit", "unit_mismatch",
@@ -345,7 +349,7 @@ class _Checker:
             accounting_quantity=Decimal(0), onhand_quantity=Decimal(0), primary_accountable=r.receiver,
             custodian=r.receiver, unit_of_effort=new.unit_of_effort or spec.default_unit_of_effort,
             licence=new.licence, tracking_identifier=new.tracking_identifier,
-            classified_as=tuple(new.classified_as), note=new.note, image=new.image,
+            classified_as=tuple(new.classified_as), note=new.note, image=new.image, lot=new.lot,
         )
 
     def create_to_resource(self, action: Action, source: EconomicResource) -> EconomicResource:

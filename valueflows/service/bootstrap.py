@@ -1,8 +1,8 @@
-"""Open a ledger: engine, migrations to the newest schema, the standard units."""
+"""Open a ledger: engine, migrations to the newest schema, the standard units and the member role."""
 
 from __future__ import annotations
 
-from valueflows.service.ledger import ensure_standard_units
+from valueflows.service.records import ensure_standard_records
 from valueflows.store.engine import DEFAULT_URL, make_engine
 from valueflows.store.migrate import upgrade
 from valueflows.store.uow import UnitOfWork
@@ -12,5 +12,5 @@ def open_ledger(url: str = DEFAULT_URL) -> UnitOfWork:
     engine = make_engine(url)
     upgrade(engine)
     uow = UnitOfWork(engine)
-    ensure_standard_units(uow)
+    ensure_standard_records(uow)
     return uow

@@ -22,7 +22,7 @@ from valueflows.domain.inputs import (
     ProcessInput,
     SpecificationInput,
 )
-from valueflows.service import ledger
+from valueflows.service import ledger, records
 from valueflows.store.uow import UnitOfWork
 
 YEAR = 2026
@@ -52,7 +52,7 @@ def _setup() -> Iterator[Step]:
                    annual_revenue="38000000.00", revenue_currency="EUR", group="agri-holding", id="agrimachines"),
     ]
     for a in agents:
-        yield f"demo:agent:{a.id}", ledger.create_agent, a
+        yield f"demo:agent:{a.id}", records.create_agent, a
     memberships = [
         MembershipInput("ana", "atelier", date(2022, 1, 1), id="m-ana"),
         MembershipInput("bruno", "atelier", date(2023, 6, 1), id="m-bruno"),
@@ -60,7 +60,7 @@ def _setup() -> Iterator[Step]:
         MembershipInput("dario", "atelier", date(2021, 3, 1), date(YEAR, 8, 31), id="m-dario"),  # left mid-year
     ]
     for m in memberships:
-        yield f"demo:membership:{m.id}", ledger.create_membership, m
+        yield f"demo:membership:{m.id}", records.create_membership, m
     specs = [
         SpecificationInput("Open hardware design", id="design", default_unit_of_resource="one",
                            default_unit_of_effort="hour"),
@@ -73,13 +73,13 @@ def _setup() -> Iterator[Step]:
                            default_unit_of_effort="hour"),
     ]
     for s in specs:
-        yield f"demo:spec:{s.id}", ledger.create_specification, s
+        yield f"demo:spec:{s.id}", records.create_specification, s
     processes = [
         ProcessInput("Design the seed drill v2", id="p-design-drill", has_beginning=_t(1, 5)),
         ProcessInput("Build seed drills, batch 1", id="p-build-drills", has_beginning=_t(5, 4)),
     ]
     for p in processes:
-        yield f"demo:process:{p.id}", ledger.create_process, p
+        yield f"demo:process:{p.id}", records.create_process, p
 
 
 def _raise(provider: str, qty: str, unit: str, name: str, spec: str, rid: str, when: datetime,

@@ -9,12 +9,16 @@ from sqlalchemy import Row
 
 from valueflows.domain.model import (
     Agent,
+    AgentRelationship,
+    AgentRelationshipRole,
     AgentType,
     EconomicEvent,
     EconomicResource,
     LegalForm,
     Membership,
     Process,
+    ProcessSpecification,
+    ProductBatch,
     ResourceSpecification,
     Unit,
 )
@@ -35,12 +39,28 @@ def agent_from_row(row: Row[Any]) -> Agent:
         legal_form=LegalForm(row.legal_form) if row.legal_form else None,
         worker_owned=row.worker_owned, surplus_to_worker_owners=row.surplus_to_worker_owners,
         headcount=row.headcount, annual_revenue=row.annual_revenue, revenue_currency=row.revenue_currency,
-        group=row.group, note=row.note, image=row.image,
+        group=row.group, note=row.note, image=row.image, classified_as=_tuple(row.classified_as),
     )
 
 
 def membership_from_row(row: Row[Any]) -> Membership:
     return Membership(row.id, row.member, row.organization, row.since, row.until)
+
+
+def role_from_row(row: Row[Any]) -> AgentRelationshipRole:
+    return AgentRelationshipRole(row.id, row.role_label, row.inverse_role_label, row.note)
+
+
+def relationship_from_row(row: Row[Any]) -> AgentRelationship:
+    return AgentRelationship(row.id, row.subject, row.object, row.relationship, _tuple(row.in_scope_of), row.note)
+
+
+def process_spec_from_row(row: Row[Any]) -> ProcessSpecification:
+    return ProcessSpecification(row.id, row.name, row.note)
+
+
+def batch_from_row(row: Row[Any]) -> ProductBatch:
+    return ProductBatch(row.id, row.batch_number, row.expiry_date, row.production_date)
 
 
 def spec_from_row(row: Row[Any]) -> ResourceSpecification:
@@ -54,7 +74,8 @@ def spec_from_row(row: Row[Any]) -> ResourceSpecification:
 def process_from_row(row: Row[Any]) -> Process:
     return Process(
         id=row.id, name=row.name, note=row.note, has_beginning=row.has_beginning, has_end=row.has_end,
-        finished=row.finished, classified_as=_tuple(row.classified_as),
+        finished=row.finished, classified_as=_tuple(row.classified_as), based_on=row.based_on,
+        in_scope_of=_tuple(row.in_scope_of),
     )
 
 
@@ -64,7 +85,7 @@ def resource_from_row(row: Row[Any]) -> EconomicResource:
         accounting_quantity=row.accounting_quantity, onhand_quantity=row.onhand_quantity,
         primary_accountable=row.primary_accountable, custodian=row.custodian, unit_of_effort=row.unit_of_effort,
         licence=row.licence, tracking_identifier=row.tracking_identifier, classified_as=_tuple(row.classified_as),
-        contained_in=row.contained_in, note=row.note, image=row.image,
+        contained_in=row.contained_in, note=row.note, image=row.image, lot=row.lot,
     )
 
 
@@ -112,6 +133,10 @@ FROM_ROW: dict[str, Callable[[Row[Any]], Any]] = {
     "unit": unit_from_row,
     "agent": agent_from_row,
     "membership": membership_from_row,
+    "agent_relationship_role": role_from_row,
+    "agent_relationship": relationship_from_row,
+    "process_specification": process_spec_from_row,
+    "product_batch": batch_from_row,
     "resource_specification": spec_from_row,
     "process": process_from_row,
     "economic_resource": resource_from_row,

@@ -122,6 +122,7 @@ def event_context(conn: Connection, request: EventInput, cache: RecordCache) -> 
         events=events,
         corrected_by=corrected_by,
         taken_ids=frozenset(_taken(conn, request)),
+        batches=frozenset(get_many(conn, "product_batch", [request.new_resource.lot]) if request.new_resource else ()),
     )
 
 

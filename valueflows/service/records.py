@@ -1,0 +1,268 @@
+"""Use cases for the records events refer to: agents, memberships and relationships, specifications,
+processes, product batches, units, and the revisable facts of resources.
+
+Creating appends the record to the chain; revising appends its new version (history stays in the chain).
+Records are never deleted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import fields, replace
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from valueflows.domain import records as rules
+from valueflows.domain.chain import facts
+from valueflows.domain.errors import NotFound
+from valueflows.domain.inputs import (
+    AgentInput,
+    BatchInput,
+    MembershipInput,
+    ProcessInput,
+    ProcessSpecificationInput,
+    RelationshipInput,
+    ResourceRevision,
+    RoleInput,
+    SpecificationInput,
+)
+from valueflows.domain.model import MEMBER_ROLE, Unit
+from valueflows.domain.units import STANDARD_UNITS
+from valueflows.service.ledger import Recorded, create_record, new_id, remember_key, replayed_key
+from valueflows.store import repository as repo
+from valueflows.store.mapping import membership_from_row
+from valueflows.store.tables import memberships, units
+from valueflows.store.uow import UnitOfWork, Writer
+
+
+def _taken(w: Writer, kind: str, record_id: str | None) -> set[str]:
+    return {record_id} if record_id and repo.exists(w.conn, kind, record_id) else set()
+
+
+def _revise(uow: UnitOfWork, kind: str, record_id: str, request: Any, key: str | None,
+            build: Callable[[Writer, Any], Any]) -> Recorded[Any]:
+    """Write a new version of an existing record; `build(writer, current)` returns it (or raises)."""
+    with uow.write() as w:
+        first = replayed_key(w, key, kind, (record_id, request))
+        if first is not None:
+            return Recorded(repo.get(w.conn, kind, first), replayed=True)
+        current = repo.get(w.conn, kind, record_id)
+        if current is None:
+            raise NotFound(f"no {kind.replace('_', ' ')} with id {record_id!r}")
+        record = build(w, current)
+        repo.replace_record(w.conn, kind, record)
+        if kind in repo.RecordCache.KINDS:
+            uow.cache.forget(kind, record_id)
+        w.append(kind, record.id, facts(record))
+        remember_key(w, key, kind, (record_id, request), record.id)
+        return Recorded(record)
+
+
+def merged(input_type: type, current: Any, patch: dict[str, Any]) -> Any:
+    """An input carrying the record's current facts, overwritten by `patch` (None leaves a fact as it is)."""
+    names = {f.name for f in fields(input_type)}
+    values = {n: getattr(current, n) for n in names if hasattr(current, n)}
+    values.update({k: v for k, v in patch.items() if v is not None and k in names})
+    return input_type(**values)
+
+
+# -- agents -----------------------------------------------------------------------------------------------
+
+def create_agent(uow: UnitOfWork, request: AgentInput, key: str | None = None) -> Recorded[Any]:
+    def build(w: Writer) -> Any:
+        return rules.check_agent(
+            request, new_id(), repo.get_many(w.conn, "agent", [request.group]),
+            repo.get_many(w.conn, "unit", [request.revenue_currency]), _taken(w, "agent", request.id),
+        )
+    return create_record(uow, "agent", request, key, build)
+
+
+def update_agent(uow: UnitOfWork, agent_id: str, request: AgentInput, key: str | None = None) -> Recorded[Any]:
+    """New facts about an agent (headcount, revenue, …): the whole set of facts, as of now."""
+    def build(w: Writer, current: Any) -> Any:
+        return rules.check_agent(replace(request, id=agent_id), agent_id,
+                                 repo.get_many(w.conn, "agent", [request.group]),
+                                 repo.get_many(w.conn, "unit", [request.revenue_currency]))
+    return _revise(uow, "agent", agent_id, request, key, build)
+
+
+def revise_agent(uow: UnitOfWork, agent_id: str, patch: dict[str, Any], key: str | None = None) -> Recorded[Any]:
+    """Change some facts of an agent, keeping the others."""
+    with uow.read() as conn:
+        current = repo.get(conn, "agent", agent_id)
+    if current is None:
+        raise NotFound(f"no agent with id {agent_id!r}")
+    return update_agent(uow, agent_id, merged(AgentInput, current, patch), key)
+
+
+# -- memberships and other relationships --------------------------------------------------------------------
+
+def create_membership(uow: UnitOfWork, request: MembershipInput, key: str | None = None) -> Recorded[Any]:
+    def build(w: Writer) -> Any:
+        existing = _memberships(w, request.member, request.organization)
+        agents = repo.get_many(w.conn, "agent", [request.member, request.organization])
+        return rules.check_membership(request, new_id(), agents, existing, _taken(w, "membership", request.id))
+    return create_record(uow, "membership", request, key, build)
+
+
+def end_membership(uow: UnitOfWork, membership_id: str, until: date, key: str | None = None) -> Recorded[Any]:
+    def build(w: Writer, current: Any) -> Any:
+        return rules.end_membership(current, until, _memberships(w, current.member, current.organization))
+    return _revise(uow, "membership", membership_id, until, key, build)
+
+
+def _memberships(w: Writer, member: str, organization: str) -> list[Any]:
+    rows = w.conn.execute(select(memberships).where(
+        memberships.c.member == member, memberships.c.organization == organization))
+    return [membership_from_row(row) for row in rows]
+
+
+def create_role(uow: UnitOfWork, request: RoleInput, key: str | None = None) -> Recorded[Any]:
+    def build(w: Writer) -> Any:
+        return rules.check_role(request, new_id(), _taken(w, "agent_relationship_role", request.id))
+    return create_record(uow, "agent_relationship_role", request, key, build)
+
+
+def update_role(uow: UnitOfWork, role_id: str, patch: dict[str, Any], key: str | None = None) -> Recorded[Any]:
+    def build(w: Writer, current: Any) -> Any:
+        if role_id == MEMBER_ROLE.id:
+            raise rules.RuleViolation([rules.Problem("id", "standard_role", "the member role is fixed")])
+        return rules.check_role(merged(RoleInput, current, patch), role_id)
+    return _revise(uow, "agent_relationship_role", role_id, patch, key, build)
+
+
+def _relationship(w: Writer, request: RelationshipInput, record_id: str, taken: set[str]) -> Any:
+    agents = repo.get_many(w.conn, "agent", [request.subject, request.object, *request.in_scope_of])
+    roles = repo.get_many(w.conn, "agent_relationship_role", [request.relationship])
+    scopes = set(agents) | set(repo.get_many(w.conn, "process", request.in_scope_of))
+    return rules.check_relationship(request, record_id, agents, roles, taken, scopes)
+
+
+def create_relationship(uow: UnitOfWork, request: RelationshipInput, key: str | None = None) -> Recorded[Any]:
+    def build(w: Writer) -> Any:
+        return _relationship(w, request, new_id(), _taken(w, "agent_relationship", request.id))
+    return create_record(uow, "agent_relationship", request, key, build)
+
+
+def update_relationship(uow: UnitOfWork, relationship_id: str, patch: dict[str, Any],
+                        key: str | None = None) -> Recorded[Any]:
+    def build(w: Writer, current: Any) -> Any:
+        return _relationship(w, merged(RelationshipInput, current, patch | {"id": relationship_id}),
+                             relationship_id, set())
+    return _revise(uow, "agent_relationship", relationship_id, patch, key, build)
+
+
+# -- specifications, processes, batches, units ----------------------------------------------------------------
+
+def create_specification(uow: UnitOfWork, request: SpecificationInput, key: str | None = None) -> Recorded[Any]:
+    def build(w: Writer) -> Any:
+        unit_ids = [request.default_unit_of_resource, request.default_unit_of_effort]
+        return rules.check_specification(request, new_id(), repo.get_many(w.conn, "unit", unit_ids),
+                                         _taken(w, "resource_specification", request.id))
+    return create_record(uow, "resource_specification", request, key, build)
+
+
+def update_specification(uow: UnitOfWork, spec_id: str, patch: dict[str, Any],
+                         key: str | None = None) -> Recorded[Any]:
+    def build(w: Writer, current: Any) -> Any:
+        request = merged(SpecificationInput, current, patch | {"id": spec_id})
+        unit_ids = [request.default_unit_of_resource, request.default_unit_of_effort]
+        return rules.check_specification(request, spec_id, repo.get_many(w.conn, "unit", unit_ids))
+    return _revise(uow, "resource_specification", spec_id, patch, key, build)
+
+
+def create_process_specification(uow: UnitOfWork, request: ProcessSpecificationInput,
+                                 key: str | None = None) -> Recorded[Any]:
+    def build(w: Writer) -> Any:
+        return rules.check_process_specification(request, new_id(), _taken(w, "process_specification", request.id))
+    return create_record(uow, "process_specification", request, key, build)
+
+
+def update_process_specification(uow: UnitOfWork, spec_id: str, patch: dict[str, Any],
+                                 key: str | None = None) -> Recorded[Any]:
+    def build(w: Writer, current: Any) -> Any:
+        return rules.check_process_specification(merged(ProcessSpecificationInput, current, patch), spec_id)
+    return _revise(uow, "process_specification", spec_id, patch, key, build)
+
+
+def _known_for_process(w: Writer, request: ProcessInput) -> set[str]:
+    scope_ids = list(request.in_scope_of)
+    return (set(repo.get_many(w.conn, "process_specification", [request.based_on]))
+            | set(repo.get_many(w.conn, "agent", scope_ids)) | set(repo.get_many(w.conn, "process", scope_ids)))
+
+
+def create_process(uow: UnitOfWork, request: ProcessInput, key: str | None = None) -> Recorded[Any]:
+    def build(w: Writer) -> Any:
+        return rules.check_process(request, new_id(), _taken(w, "process", request.id), _known_for_process(w, request))
+    return create_record(uow, "process", request, key, build)
+
+
+def update_process(uow: UnitOfWork, process_id: str, patch: dict[str, Any], key: str | None = None) -> Recorded[Any]:
+    def build(w: Writer, current: Any) -> Any:
+        request = merged(ProcessInput, current, patch | {"id": process_id})
+        return rules.check_process(request, process_id, (), _known_for_process(w, request))
+    return _revise(uow, "process", process_id, patch, key, build)
+
+
+def create_batch(uow: UnitOfWork, request: BatchInput, key: str | None = None) -> Recorded[Any]:
+    def build(w: Writer) -> Any:
+        return rules.check_batch(request, new_id(), _taken(w, "product_batch", request.id))
+    return create_record(uow, "product_batch", request, key, build)
+
+
+def update_batch(uow: UnitOfWork, batch_id: str, patch: dict[str, Any], key: str | None = None) -> Recorded[Any]:
+    def build(w: Writer, current: Any) -> Any:
+        return rules.check_batch(merged(BatchInput, current, patch), batch_id)
+    return _revise(uow, "product_batch", batch_id, patch, key, build)
+
+
+def create_unit(uow: UnitOfWork, unit: Unit, key: str | None = None) -> Recorded[Any]:
+    def build(w: Writer) -> Any:
+        return rules.check_unit(unit, _taken(w, "unit", unit.id))
+    return create_record(uow, "unit", unit, key, build)
+
+
+def update_unit(uow: UnitOfWork, unit_id: str, label: str | None, symbol: str | None,
+                key: str | None = None) -> Recorded[Any]:
+    """A unit's label and symbol may change; what it measures (dimension, om2) may not."""
+    def build(w: Writer, current: Any) -> Any:
+        return rules.check_unit(replace(current, label=label or current.label, symbol=symbol or current.symbol))
+    return _revise(uow, "unit", unit_id, (label, symbol), key, build)
+
+
+def revise_resource(uow: UnitOfWork, resource_id: str, revision: ResourceRevision,
+                    key: str | None = None) -> Recorded[Any]:
+    """Change what may change about a resource; its quantities change only through events."""
+    def build(w: Writer, current: Any) -> Any:
+        containers: dict[str, Any] = {}
+        step = revision.contained_in
+        while step is not None and step not in containers and step != resource_id:
+            found = repo.get(w.conn, "economic_resource", step)
+            if found is None:
+                break
+            containers[step] = found
+            step = found.contained_in
+        unit_ids = repo.get_many(w.conn, "unit", [revision.unit_of_effort])
+        return rules.revise_resource(current, revision, unit_ids, containers)
+    return _revise(uow, "economic_resource", resource_id, revision, key, build)
+
+
+# -- what every ledger starts with ----------------------------------------------------------------------------
+
+def ensure_standard_records(uow: UnitOfWork) -> int:
+    """Record the standard om2 units and the member role a new ledger starts with; returns how many were missing."""
+    with uow.read() as conn:
+        present = {row.id for row in conn.execute(select(units.c.id))}
+        has_member_role = repo.exists(conn, "agent_relationship_role", MEMBER_ROLE.id)
+    missing: list[tuple[str, Any]] = [("unit", u) for u in STANDARD_UNITS if u.id not in present]
+    if not has_member_role:
+        missing.append(("agent_relationship_role", MEMBER_ROLE))
+    if missing:
+        with uow.write() as w:
+            for kind, record in missing:
+                if not repo.exists(w.conn, kind, record.id):
+                    repo.insert_record(w.conn, kind, record)
+                    w.append(kind, record.id, facts(record))
+    return len(missing)
