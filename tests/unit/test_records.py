@@ -6,15 +6,28 @@ from decimal import Decimal
 import pytest
 
 from valueflows.domain.errors import RuleViolation
-from valueflows.domain.inputs import AgentInput, MembershipInput, ProcessInput, SpecificationInput
-from valueflows.domain.model import Agent, AgentType, LegalForm, Membership, Unit
+from valueflows.domain.inputs import (
+    AgentInput,
+    BatchInput,
+    MembershipInput,
+    ProcessInput,
+    RelationshipInput,
+    ResourceRevision,
+    RoleInput,
+    SpecificationInput,
+)
+from valueflows.domain.model import Agent, AgentType, EconomicResource, LegalForm, Membership, Unit
 from valueflows.domain.records import (
     check_agent,
+    check_batch,
     check_membership,
     check_process,
+    check_relationship,
+    check_role,
     check_specification,
     check_unit,
     end_membership,
+    revise_resource,
 )
 from valueflows.domain.units import STANDARD_UNITS
 
@@ -103,3 +116,41 @@ def test_specifications_processes_and_units() -> None:
     assert ("id", "duplicate_id") in problems(lambda: check_unit(UNITS["hour"], {"hour"}))
     assert ("dimension", "unknown_dimension") in problems(
         lambda: check_unit(Unit("x", "x", "x", "http://example.org/x", "vibes")))
+
+
+def test_roles_and_relationships() -> None:
+    role = check_role(RoleInput("is supplier of", "has supplier"), "supplier")
+    assert (role.id, role.inverse_role_label) == ("supplier", "has supplier")
+    assert ("roleLabel", "required") in problems(lambda: check_role(RoleInput(" "), "r"))
+    agents = {"ana": ANA, "coop": COOP}
+    rel = check_relationship(RelationshipInput("ana", "coop", "supplier"), "r1", agents, {"supplier"})
+    assert (rel.subject, rel.object, rel.relationship) == ("ana", "coop", "supplier")
+    assert ("relationship", "membership") in problems(
+        lambda: check_relationship(RelationshipInput("ana", "coop", "member"), "r", agents, {"member"}))
+    assert {("relationship", "unknown_role"), ("object", "unknown_agent")} <= problems(
+        lambda: check_relationship(RelationshipInput("ana", "ghost", "friend"), "r", agents, {"supplier"}))
+    assert ("inScopeOf[0]", "unknown_scope") in problems(
+        lambda: check_relationship(RelationshipInput("ana", "coop", "supplier", ("nowhere",)), "r", agents,
+                                   {"supplier"}))
+
+
+def test_batches_and_process_links() -> None:
+    t = datetime(2026, 5, 1, tzinfo=UTC)
+    assert check_batch(BatchInput("B-1", production_date=t), "b").batch_number == "B-1"
+    assert ("batchNumber", "required") in problems(lambda: check_batch(BatchInput(""), "b"))
+    assert ("basedOn", "unknown_process_specification") in problems(
+        lambda: check_process(ProcessInput("Build", based_on="welding"), "p"))
+    assert check_process(ProcessInput("Build", based_on="welding", in_scope_of=("coop",)), "p",
+                         known={"welding", "coop"}).based_on == "welding"
+
+
+def test_resource_revisions_keep_quantities_and_refuse_containment_loops() -> None:
+    box = EconomicResource("box", "Box", "s", "one", Decimal(1), Decimal(1), "coop", "coop")
+    bolt = EconomicResource("bolt", "Bolt", "s", "one", Decimal(9), Decimal(9), "coop", "coop", contained_in="box")
+    revised = revise_resource(bolt, ResourceRevision(note="zinc plated", classified_as=("fastener",)), set(), {})
+    assert (revised.note, revised.classified_as, revised.onhand_quantity, revised.contained_in) == (
+        "zinc plated", ("fastener",), Decimal(9), "box")
+    assert ("containedIn", "containment_loop") in problems(
+        lambda: revise_resource(box, ResourceRevision(contained_in="bolt"), set(), {"bolt": bolt, "box": box}))
+    assert ("unitOfEffort", "unknown_unit") in problems(
+        lambda: revise_resource(box, ResourceRevision(unit_of_effort="parsec"), {"hour"}, {}))
