@@ -79,6 +79,14 @@ def demo(db: DbOption = DEFAULT_URL, as_json: JsonOption = False) -> None:
 
 
 @app.command()
+def schema() -> None:
+    """Print the GraphQL schema (SDL) the server answers to."""
+    from valueflows.api.gql.schema import sdl
+
+    typer.echo(sdl(), nl=False)
+
+
+@app.command()
 def verify(db: DbOption = DEFAULT_URL, as_json: JsonOption = False) -> None:
     """Recompute the hash chain; name the first record that does not match (exit 1)."""
     from valueflows.service.verify import verify as run_verify

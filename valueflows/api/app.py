@@ -1,4 +1,4 @@
-"""The HTTP service. For now a read-only JSON view of the ledger; the GraphQL door comes with issue 4."""
+"""The HTTP service: GraphQL at /graphql, and a read-only JSON view of the ledger."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from valueflows.api.graphql_http import graphql_endpoint
 from valueflows.api.serialize import to_json
 from valueflows.domain.errors import LedgerError, RuleViolation
 from valueflows.service import queries
@@ -103,6 +104,7 @@ def create_app(uow: UnitOfWork) -> Starlette:
         return {"ok": report.ok, "records": report.records, "firstFault": str(first) if first else None}
 
     routes = [
+        Route("/graphql", graphql_endpoint(uow), methods=["GET", "POST"]),
         Route("/health", _guard(health)),
         Route("/verify", _guard(verify_chain)),
         Route("/events", _guard(events)),

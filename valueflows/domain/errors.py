@@ -41,3 +41,9 @@ class IdempotencyConflict(LedgerError):
 
 def violation(field: str, code: str, message: str) -> RuleViolation:
     return RuleViolation([Problem(field, code, message)])
+
+
+class ImmutableRecord(LedgerError):
+    """The request would rewrite history; the message says what to do instead."""
+
+    code = "IMMUTABLE"

@@ -16,7 +16,7 @@ class MeasureInput:
 class NewResourceInput:
     """VF `newInventoriedResource`: the resource a produce/raise/copy event (or a transfer's 'to' side) creates."""
 
-    name: str
+    name: str | None  # defaults to the name of its specification
     conforms_to: str | None = None
     tracking_identifier: str | None = None
     licence: str | None = None
@@ -26,6 +26,7 @@ class NewResourceInput:
     image: str | None = None
     id: str | None = None
     lot: str | None = None
+    contained_in: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

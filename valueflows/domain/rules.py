@@ -334,22 +334,23 @@ class _Checker:
             self.fail("newInventoriedResource.id", "duplicate_id", f"id {new.id!r} is already used")
         check_text(new.name, "newInventoriedResource.name", MAX_NAME, self.problems)
         check_text(new.note, "newInventoriedResource.note", MAX_NOTE, self.problems)
-        if not new.name.strip():
-            self.fail("newInventoriedResource.name", "required", "a new resource needs a name")
+        spec = ctx.specs[spec_id]
+        name = (new.name or "").strip() or spec.name
+        self.ref(new.contained_in, ctx.resources, "newInventoriedResource.containedIn", "resource")
         self.ref(new.unit_of_effort, ctx.units, "newInventoriedResource.unitOfEffort", "unit")
         if new.lot is not None and new.lot not in ctx.batches:
             self.fail("newInventoriedResource.lot", "unknown_product_batch", f"no product batch with id {new.lot!r}")
-        spec = ctx.specs[spec_id]
         if spec.default_unit_of_resource and spec.default_unit_of_resource != quantity.has_unit:
             self.fail("resourceQuantity.hasUnit", "unit_mismatch",
                       f"specification {spec_id!r} is counted in {spec.default_unit_of_resource!r}, "
                       f"not {quantity.has_unit!r}")
         return EconomicResource(
-            id=new.id or f"{self.new_id}.resource", name=new.name, conforms_to=spec_id, unit=quantity.has_unit,
+            id=new.id or f"{self.new_id}.resource", name=name, conforms_to=spec_id, unit=quantity.has_unit,
             accounting_quantity=Decimal(0), onhand_quantity=Decimal(0), primary_accountable=r.receiver,
             custodian=r.receiver, unit_of_effort=new.unit_of_effort or spec.default_unit_of_effort,
             licence=new.licence, tracking_identifier=new.tracking_identifier,
             classified_as=tuple(new.classified_as), note=new.note, image=new.image, lot=new.lot,
+            contained_in=new.contained_in,
         )
 
     def create_to_resource(self, action: Action, source: EconomicResource) -> EconomicResource:
@@ -357,7 +358,7 @@ class _Checker:
         rights_move = action.resource_effect is Effect.DECREMENT_INCREMENT and action.id != "move"
         custody_moves = action.onhand_effect is Effect.DECREMENT_INCREMENT and action.id != "move"
         return replace(
-            source, id=f"{self.new_id}.to", name=(r.new_resource.name if r.new_resource else source.name),
+            source, id=f"{self.new_id}.to", name=(r.new_resource.name if r.new_resource else None) or source.name,
             accounting_quantity=Decimal(0), onhand_quantity=Decimal(0),
             primary_accountable=r.receiver if rights_move else source.primary_accountable,
             custodian=r.receiver if custody_moves else source.custodian, contained_in=None,

@@ -15,7 +15,7 @@ from valueflows.store.mapping import FROM_ROW, event_from_row
 from valueflows.store.tables import RECORD_TABLES, economic_events, ledger
 from valueflows.store.uow import UnitOfWork
 
-MAX_PAGE = 500
+MAX_PAGE = 1000
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,9 @@ class EventFilter:
     start: datetime | None = None  # happened at or after
     end: datetime | None = None  # happened before
     include_corrected: bool = False  # the corrected view by default
+    provider: str | None = None
+    receiver: str | None = None
+    search: str | None = None  # in the note, case-insensitive
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,13 @@ def list_events(uow: UnitOfWork, where: EventFilter, limit: int = 100, after: in
         query = query.where(or_(e.c.provider == where.agent, e.c.receiver == where.agent))
     if where.action:
         query = query.where(e.c.action == where.action)
+    if where.provider:
+        query = query.where(e.c.provider == where.provider)
+    if where.receiver:
+        query = query.where(e.c.receiver == where.receiver)
+    if where.search:
+        escaped = where.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(e.c.note.ilike(f"%{escaped}%", escape="\\"))
     if where.resource:
         query = query.where(or_(e.c.resource_inventoried_as == where.resource,
                                 e.c.to_resource_inventoried_as == where.resource))

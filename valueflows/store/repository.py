@@ -86,7 +86,8 @@ def set_quantities(conn: Connection, resources: Iterable[EconomicResource]) -> N
 
 def event_context(conn: Connection, request: EventInput, cache: RecordCache) -> EventContext:
     """Load every record `request` names, so the domain rules can judge it without I/O."""
-    resource_ids = {request.resource_inventoried_as, request.to_resource_inventoried_as}
+    resource_ids = {request.resource_inventoried_as, request.to_resource_inventoried_as,
+                    request.new_resource.contained_in if request.new_resource else None}
     events = get_many(conn, "economic_event", [request.corrects, request.triggered_by])
     # Follow what the corrected event itself corrects, to catch loops.
     step = events.get(request.corrects or "")

@@ -1,0 +1,41 @@
+"""GraphQL errors a person understands, each with `extensions.code`; never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from strawberry.extensions import MaskErrors
+
+from graphql import GraphQLError
+from valueflows.domain.errors import LedgerError, RuleViolation
+
+log = logging.getLogger("valueflows.graphql")
+
+
+def coded(error: GraphQLError) -> GraphQLError:
+    original = error.original_error
+    extensions = dict(error.extensions or {})
+    message = error.message
+    if isinstance(original, RuleViolation):
+        extensions["code"] = original.code
+        extensions["problems"] = [{"field": p.field, "code": p.code, "message": p.message} for p in original.problems]
+    elif isinstance(original, LedgerError):
+        extensions["code"] = original.code
+    elif original is None:
+        extensions.setdefault("code", "GRAPHQL_PARSE_FAILED" if message.startswith("Syntax Error")
+                              else "GRAPHQL_VALIDATION_FAILED")
+    elif isinstance(original, ValueError | TypeError) and error.path is None:
+        extensions["code"] = "BAD_USER_INPUT"  # a variable or literal our scalars refused
+    else:
+        log.error("unexpected error in %s", error.path, exc_info=original)
+        extensions["code"] = "INTERNAL_SERVER_ERROR"
+        message = "the server could not answer this; nothing was written"
+    return GraphQLError(message, nodes=error.nodes, source=error.source, positions=error.positions,
+                        path=error.path, original_error=None, extensions=extensions)
+
+
+class CodedErrors(MaskErrors):
+    """Every error leaves with a code; unexpected ones leave without their details."""
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        return [coded(e) for e in errors]

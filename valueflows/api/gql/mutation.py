@@ -1,0 +1,307 @@
+"""The reference mutations. Each calls one use case (one transaction) and shapes its answer.
+
+Every create takes an optional `idempotencyKey`: a retry with the same key returns the first result.
+Mutations that would rewrite history (deleting records, changing an event) stay in the schema for
+compatibility and answer with an error that says what to do instead.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, NoReturn
+
+import strawberry
+from strawberry import ID
+
+from valueflows.api.gql import inputs as i
+from valueflows.api.gql import types as t
+from valueflows.api.gql.context import Info
+from valueflows.domain import inputs as domain
+from valueflows.domain.errors import ImmutableRecord, NotFound, violation
+from valueflows.domain.model import MEMBER_ROLE, AgentType
+from valueflows.domain.model import Unit as UnitRecord
+from valueflows.service import ledger, records
+from valueflows.service.lookups import membership_relationship
+
+Key = Annotated[str | None, strawberry.argument(
+    description="Retrying with the same key returns the first result and writes nothing.")]
+
+
+def _append_only(kind: str) -> NoReturn:
+    raise ImmutableRecord(f"the ledger is append-only: a {kind} is never deleted")
+
+
+@strawberry.type(name="PersonResponse")
+class PersonResponse:
+    agent: t.Person
+
+
+@strawberry.type(name="OrganizationResponse")
+class OrganizationResponse:
+    agent: t.Organization
+
+
+@strawberry.type(name="AgentRelationshipResponse")
+class AgentRelationshipResponse:
+    agent_relationship: t.AgentRelationship
+
+
+@strawberry.type(name="AgentRelationshipRoleResponse")
+class AgentRelationshipRoleResponse:
+    agent_relationship_role: t.AgentRelationshipRole | None
+
+
+@strawberry.type(name="ResourceSpecificationResponse")
+class ResourceSpecificationResponse:
+    resource_specification: t.ResourceSpecification
+
+
+@strawberry.type(name="ProcessSpecificationResponse")
+class ProcessSpecificationResponse:
+    process_specification: t.ProcessSpecification
+
+
+@strawberry.type(name="UnitResponse")
+class UnitResponse:
+    unit: t.Unit
+
+
+@strawberry.type(name="EconomicEventResponse")
+class EconomicEventResponse:
+    economic_event: t.EconomicEvent
+    economic_resource: t.EconomicResource | None
+    replayed: bool = strawberry.field(description="True when an idempotent retry returned the first result.")
+
+
+@strawberry.type(name="EconomicResourceResponse")
+class EconomicResourceResponse:
+    economic_resource: t.EconomicResource
+
+
+@strawberry.type(name="ProductBatchResponse")
+class ProductBatchResponse:
+    product_batch: t.ProductBatch
+
+
+@strawberry.type(name="ProcessResponse")
+class ProcessResponse:
+    process: t.Process
+
+
+def _agent_of_type(info: Info, agent_id: str, kind: AgentType) -> Any:
+    found = info.context.lookups.get("agent", agent_id)
+    if found is None or found.type is not kind:
+        raise NotFound(f"no {kind.value.lower()} with id {agent_id!r}")
+    return found
+
+
+@strawberry.type(name="Mutation")
+class Mutation:
+    # -- agent ---------------------------------------------------------------------------------------------
+    @strawberry.mutation
+    def create_person(self, info: Info, person: i.AgentCreateParams,
+                      idempotency_key: Key = None) -> PersonResponse:
+        request = domain.AgentInput(person.name, "Person", note=person.note, image=person.image,
+                                    id=str(person.id) if person.id else None)
+        return PersonResponse(agent=t.Person(r=records.create_agent(info.context.uow, request,
+                                                                    idempotency_key).record))
+
+    @strawberry.mutation
+    def update_person(self, info: Info, person: i.AgentUpdateParams) -> PersonResponse:
+        _agent_of_type(info, person.id, AgentType.PERSON)
+        patch = {"name": person.name, "note": person.note, "image": person.image}
+        return PersonResponse(agent=t.Person(r=records.revise_agent(info.context.uow, person.id, patch).record))
+
+    @strawberry.mutation(description="Not done: the ledger is append-only.")
+    def delete_person(self, id: ID) -> bool:
+        _append_only("person")
+
+    @strawberry.mutation
+    def create_organization(self, info: Info, organization: i.OrganizationCreateParams,
+                            idempotency_key: Key = None) -> OrganizationResponse:
+        created = records.create_agent(info.context.uow, organization.to_domain(), idempotency_key).record
+        return OrganizationResponse(agent=t.Organization(r=created))
+
+    @strawberry.mutation
+    def update_organization(self, info: Info, organization: i.OrganizationUpdateParams) -> OrganizationResponse:
+        _agent_of_type(info, organization.id, AgentType.ORGANIZATION)
+        revised = records.revise_agent(info.context.uow, organization.id, organization.patch()).record
+        return OrganizationResponse(agent=t.Organization(r=revised))
+
+    @strawberry.mutation(description="Not done: the ledger is append-only.")
+    def delete_organization(self, id: ID) -> bool:
+        _append_only("organization")
+
+    @strawberry.mutation(description="Relationships in the role 'member' are memberships: give `since` (and `until`).")
+    def create_agent_relationship(self, info: Info, relationship: i.AgentRelationshipCreateParams,
+                                  idempotency_key: Key = None) -> AgentRelationshipResponse:
+        r = relationship
+        if r.relationship == MEMBER_ROLE.id:
+            if r.since is None:
+                raise violation("since", "required", "a membership needs the day it began (since)")
+            m = records.create_membership(info.context.uow, domain.MembershipInput(
+                r.subject, r.object, r.since, r.until, id=r.id), idempotency_key).record
+            return AgentRelationshipResponse(agent_relationship=t.AgentRelationship(r=membership_relationship(m)))
+        created = records.create_relationship(info.context.uow, domain.RelationshipInput(
+            r.subject, r.object, r.relationship, tuple(r.in_scope_of or ()), r.note, r.id), idempotency_key).record
+        return AgentRelationshipResponse(agent_relationship=t.AgentRelationship(r=created))
+
+    @strawberry.mutation(description="For a membership, only `until` changes (the day it ended).")
+    def update_agent_relationship(self, info: Info, relationship: i.AgentRelationshipUpdateParams
+                                  ) -> AgentRelationshipResponse:
+        r = relationship
+        if info.context.lookups.get("membership", r.id) is not None:
+            if r.until is None:
+                raise violation("until", "required", "a membership changes only by ending: give until")
+            m = records.end_membership(info.context.uow, r.id, r.until).record
+            return AgentRelationshipResponse(agent_relationship=t.AgentRelationship(r=membership_relationship(m)))
+        patch = {"subject": r.subject, "object": r.object, "relationship": r.relationship, "note": r.note,
+                 "in_scope_of": tuple(r.in_scope_of) if r.in_scope_of is not None else None}
+        revised = records.update_relationship(info.context.uow, r.id, patch).record
+        return AgentRelationshipResponse(agent_relationship=t.AgentRelationship(r=revised))
+
+    @strawberry.mutation(description="Not done: the ledger is append-only; end a membership with `until`.")
+    def delete_agent_relationship(self, id: ID) -> bool:
+        _append_only("relationship")
+
+    @strawberry.mutation
+    def create_agent_relationship_role(self, info: Info, agent_relationship_role: i.AgentRelationshipRoleCreateParams,
+                                       idempotency_key: Key = None) -> AgentRelationshipRoleResponse:
+        r = agent_relationship_role
+        created = records.create_role(info.context.uow, domain.RoleInput(
+            r.role_label, r.inverse_role_label, r.note, r.id), idempotency_key).record
+        return AgentRelationshipRoleResponse(agent_relationship_role=t.AgentRelationshipRole(r=created))
+
+    @strawberry.mutation
+    def update_agent_relationship_role(self, info: Info, agent_relationship_role: i.AgentRelationshipRoleUpdateParams
+                                       ) -> AgentRelationshipRoleResponse:
+        r = agent_relationship_role
+        patch = {"role_label": r.role_label, "inverse_role_label": r.inverse_role_label, "note": r.note}
+        revised = records.update_role(info.context.uow, r.id, patch).record
+        return AgentRelationshipRoleResponse(agent_relationship_role=t.AgentRelationshipRole(r=revised))
+
+    @strawberry.mutation(description="Not done: the ledger is append-only.")
+    def delete_agent_relationship_role(self, id: ID) -> bool:
+        _append_only("relationship role")
+
+    # -- knowledge & measurement -----------------------------------------------------------------------------
+    @strawberry.mutation
+    def create_resource_specification(self, info: Info, resource_specification: i.ResourceSpecificationCreateParams,
+                                      idempotency_key: Key = None) -> ResourceSpecificationResponse:
+        created = records.create_specification(info.context.uow, resource_specification.to_domain(),
+                                               idempotency_key).record
+        return ResourceSpecificationResponse(resource_specification=t.ResourceSpecification(r=created))
+
+    @strawberry.mutation
+    def update_resource_specification(self, info: Info, resource_specification: i.ResourceSpecificationUpdateParams
+                                      ) -> ResourceSpecificationResponse:
+        r = resource_specification
+        patch = {"name": r.name, "image": r.image, "note": r.note,
+                 "default_unit_of_resource": r.default_unit_of_resource,
+                 "default_unit_of_effort": r.default_unit_of_effort,
+                 "resource_classified_as": tuple(r.resource_classified_as)
+                 if r.resource_classified_as is not None else None}
+        revised = records.update_specification(info.context.uow, r.id, patch).record
+        return ResourceSpecificationResponse(resource_specification=t.ResourceSpecification(r=revised))
+
+    @strawberry.mutation(description="Not done: the ledger is append-only.")
+    def delete_resource_specification(self, id: ID) -> bool:
+        _append_only("resource specification")
+
+    @strawberry.mutation
+    def create_process_specification(self, info: Info, process_specification: i.ProcessSpecificationCreateParams,
+                                     idempotency_key: Key = None) -> ProcessSpecificationResponse:
+        r = process_specification
+        created = records.create_process_specification(info.context.uow, domain.ProcessSpecificationInput(
+            r.name, r.note, r.id), idempotency_key).record
+        return ProcessSpecificationResponse(process_specification=t.ProcessSpecification(r=created))
+
+    @strawberry.mutation
+    def update_process_specification(self, info: Info, process_specification: i.ProcessSpecificationUpdateParams
+                                     ) -> ProcessSpecificationResponse:
+        r = process_specification
+        revised = records.update_process_specification(info.context.uow, r.id, {"name": r.name, "note": r.note}).record
+        return ProcessSpecificationResponse(process_specification=t.ProcessSpecification(r=revised))
+
+    @strawberry.mutation(description="Not done: the ledger is append-only.")
+    def delete_process_specification(self, id: ID) -> bool:
+        _append_only("process specification")
+
+    @strawberry.mutation
+    def create_unit(self, info: Info, unit: i.UnitCreateParams, idempotency_key: Key = None) -> UnitResponse:
+        record = UnitRecord(str(unit.id or unit.label), unit.label, unit.symbol, unit.om2, unit.dimension or "other")
+        return UnitResponse(unit=t.Unit(r=records.create_unit(info.context.uow, record, idempotency_key).record))
+
+    @strawberry.mutation(description="A unit's label and symbol may change; what it measures may not.")
+    def update_unit(self, info: Info, unit: i.UnitUpdateParams) -> UnitResponse:
+        return UnitResponse(unit=t.Unit(r=records.update_unit(info.context.uow, unit.id, unit.label,
+                                                              unit.symbol).record))
+
+    @strawberry.mutation(description="Not done: the ledger is append-only.")
+    def delete_unit(self, id: ID) -> bool:
+        _append_only("unit")
+
+    # -- observation -------------------------------------------------------------------------------------------
+    @strawberry.mutation(description="Records an economic event (or a correction of one, with `corrects`); "
+                                     "`newInventoriedResource` creates the resource a produce/raise/copy adds to.")
+    def create_economic_event(self, info: Info, event: i.EconomicEventCreateParams,
+                              new_inventoried_resource: i.EconomicResourceCreateParams | None = None,
+                              idempotency_key: Key = None) -> EconomicEventResponse:
+        done = ledger.record_event(info.context.uow, event.to_domain(new_inventoried_resource), idempotency_key)
+        touched = {r.id: r for r in done.resources}
+        main = touched.get(done.event.resource_inventoried_as or "")
+        return EconomicEventResponse(economic_event=t.EconomicEvent(r=done.event),
+                                     economic_resource=t.EconomicResource(r=main) if main else None,
+                                     replayed=done.replayed)
+
+    @strawberry.mutation(description="Not done: events are immutable; record a correction (`corrects`) instead.")
+    def update_economic_event(self, event: i.EconomicEventUpdateParams) -> EconomicEventResponse:
+        raise ImmutableRecord("events are immutable: to change one, record a new event with `corrects` set to it")
+
+    @strawberry.mutation(description="Not done: events are never deleted; correct one to zero to back it out.")
+    def delete_economic_event(self, id: ID) -> bool:
+        raise ImmutableRecord("events are never deleted: record a correction (`corrects`) with a zero quantity "
+                              "to back one out")
+
+    @strawberry.mutation(description="Quantities change only through events; the other facts may be revised.")
+    def update_economic_resource(self, info: Info, resource: i.EconomicResourceUpdateParams
+                                 ) -> EconomicResourceResponse:
+        revised = records.revise_resource(info.context.uow, resource.id, resource.to_domain()).record
+        return EconomicResourceResponse(economic_resource=t.EconomicResource(r=revised))
+
+    @strawberry.mutation(description="Not done: resources are never deleted; lower their quantity with an event.")
+    def delete_economic_resource(self, id: ID) -> bool:
+        raise ImmutableRecord("resources are never deleted: record a `lower` or `consume` event to take them down")
+
+    @strawberry.mutation
+    def create_product_batch(self, info: Info, product_batch: i.ProductBatchCreateParams,
+                             idempotency_key: Key = None) -> ProductBatchResponse:
+        r = product_batch
+        created = records.create_batch(info.context.uow, domain.BatchInput(
+            r.batch_number, r.expiry_date, r.production_date, r.id), idempotency_key).record
+        return ProductBatchResponse(product_batch=t.ProductBatch(r=created))
+
+    @strawberry.mutation
+    def update_product_batch(self, info: Info, product_batch: i.ProductBatchUpdateParams) -> ProductBatchResponse:
+        r = product_batch
+        patch = {"batch_number": r.batch_number, "expiry_date": r.expiry_date, "production_date": r.production_date}
+        return ProductBatchResponse(product_batch=t.ProductBatch(r=records.update_batch(info.context.uow, r.id,
+                                                                                         patch).record))
+
+    @strawberry.mutation(description="Not done: the ledger is append-only.")
+    def delete_product_batch(self, id: ID) -> bool:
+        _append_only("product batch")
+
+    @strawberry.mutation
+    def create_process(self, info: Info, process: i.ProcessCreateParams,
+                       idempotency_key: Key = None) -> ProcessResponse:
+        created = records.create_process(info.context.uow, process.to_domain(), idempotency_key).record
+        return ProcessResponse(process=t.Process(r=created))
+
+    @strawberry.mutation
+    def update_process(self, info: Info, process: i.ProcessUpdateParams) -> ProcessResponse:
+        revised = records.update_process(info.context.uow, process.id, process.patch()).record
+        return ProcessResponse(process=t.Process(r=revised))
+
+    @strawberry.mutation(description="Not done: the ledger is append-only.")
+    def delete_process(self, id: ID) -> bool:
+        _append_only("process")

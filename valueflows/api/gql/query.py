@@ -1,0 +1,220 @@
+"""The reference queries, and ours beside them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry import ID
+
+from valueflows.api.gql import types as t
+from valueflows.api.gql.context import Info
+from valueflows.api.gql.scalars import URI
+from valueflows.domain.actions import ACTIONS
+from valueflows.domain.errors import violation
+from valueflows.domain.model import AgentType
+from valueflows.service.lookups import membership_relationship
+from valueflows.service.queries import EventFilter
+
+
+def _time(value: str | None, name: str) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise violation(name, "bad_date", f"{value!r} is not an ISO 8601 date-time") from None
+    if parsed.utcoffset() is None:
+        raise violation(name, "no_timezone", "a date-time needs a time zone (e.g. 2026-03-01T00:00:00Z)")
+    return parsed
+
+
+@strawberry.input(name="EventFilterParams", description="Which events: every given condition holds.")
+class EventFilterParams:
+    agent: ID | None = strawberry.field(default=None, description="As provider or receiver.")
+    provider: ID | None = None
+    receiver: ID | None = None
+    action: ID | None = None
+    resource: ID | None = strawberry.field(default=None,
+                                           description="As resourceInventoriedAs or toResourceInventoriedAs.")
+    process: ID | None = strawberry.field(default=None, description="As inputOf or outputOf.")
+    start: datetime | None = strawberry.field(default=None, description="Happened at or after.")
+    end: datetime | None = strawberry.field(default=None, description="Happened before.")
+    include_corrected: bool = strawberry.field(default=False, description="Also the events that were corrected.")
+
+
+@strawberry.type(name="EconomicEventPage")
+class EconomicEventPage:
+    items: list[t.EconomicEvent]
+    next_cursor: str | None = strawberry.field(description="Pass as `after` for the next page; null on the last.")
+
+
+@strawberry.type(name="Query")
+class Query:
+    # -- agent ---------------------------------------------------------------------------------------------
+    @strawberry.field(description="Loads details of the currently authenticated REA agent")
+    def my_agent(self, info: Info) -> t.Agent | None:
+        return None  # tokens and their agents come with API authentication
+
+    @strawberry.field(description="Find an agent (person or organization) by their ID")
+    def agent(self, info: Info, id: ID) -> t.Agent | None:
+        found = info.context.lookups.get("agent", id)
+        return t.agent(found) if found else None
+
+    @strawberry.field(description="Loads all agents publicly registered within this collaboration space")
+    def agents(self, info: Info, start: ID | None = None, limit: int | None = None) -> list[t.Agent] | None:
+        return [t.agent(a) for a in info.context.lookups.page("agent", start, limit)]
+
+    @strawberry.field(description="Find an organization (group) agent by its ID")
+    def organization(self, info: Info, id: ID) -> t.Organization | None:
+        found = info.context.lookups.get("agent", id)
+        return t.Organization(r=found) if found and found.type is AgentType.ORGANIZATION else None
+
+    @strawberry.field(description="Loads all organizations publicly registered within this collaboration space")
+    def organizations(self, info: Info, start: ID | None = None, limit: int | None = None
+                      ) -> list[t.Organization] | None:
+        found = info.context.lookups.page("agent", start, limit)
+        return [t.Organization(r=a) for a in found if a.type is AgentType.ORGANIZATION]
+
+    @strawberry.field(description="Find a person by their ID")
+    def person(self, info: Info, id: ID) -> t.Person | None:
+        found = info.context.lookups.get("agent", id)
+        return t.Person(r=found) if found and found.type is AgentType.PERSON else None
+
+    @strawberry.field(description="Loads all people who have publicly registered with this collaboration space.")
+    def people(self, info: Info, start: ID | None = None, limit: int | None = None) -> list[t.Person] | None:
+        return [t.Person(r=a) for a in info.context.lookups.page("agent", start, limit) if a.type is AgentType.PERSON]
+
+    @strawberry.field(description="Retrieve details of an agent relationship by its ID")
+    def agent_relationship(self, info: Info, id: ID) -> t.AgentRelationship | None:
+        found = info.context.lookups.get("agent_relationship", id)
+        if found is None:
+            membership = info.context.lookups.get("membership", id)
+            found = membership_relationship(membership) if membership else None
+        return t.AgentRelationship(r=found) if found else None
+
+    @strawberry.field(description="Retrieve details of all the relationships between all agents")
+    def agent_relationships(self, info: Info, start: ID | None = None, limit: int | None = None
+                            ) -> list[t.AgentRelationship] | None:
+        members = [membership_relationship(m) for m in info.context.lookups.page("membership", start, limit)]
+        others = info.context.lookups.page("agent_relationship", start, limit)
+        return [t.AgentRelationship(r=x) for x in sorted(members + others, key=lambda x: x.id)[:limit or 100]]
+
+    @strawberry.field(description="Retrieve details of an agent relationship role by its ID")
+    def agent_relationship_role(self, info: Info, id: ID) -> t.AgentRelationshipRole | None:
+        found = info.context.lookups.get("agent_relationship_role", id)
+        return t.AgentRelationshipRole(r=found) if found else None
+
+    @strawberry.field(description="Retrieve all possible kinds of associations that agents may have with one another")
+    def agent_relationship_roles(self, info: Info, start: ID | None = None, limit: int | None = None
+                                 ) -> list[t.AgentRelationshipRole] | None:
+        return [t.AgentRelationshipRole(r=x) for x in info.context.lookups.page("agent_relationship_role", start,
+                                                                                limit)]
+
+    # -- knowledge & measurement -----------------------------------------------------------------------------
+    @strawberry.field
+    def action(self, id: ID) -> t.Action | None:
+        return t.action(id) if id in ACTIONS else None
+
+    @strawberry.field
+    def actions(self) -> list[t.Action] | None:
+        return [t.action(a) for a in ACTIONS]
+
+    @strawberry.field
+    def resource_specification(self, info: Info, id: ID) -> t.ResourceSpecification | None:
+        found = info.context.lookups.get("resource_specification", id)
+        return t.ResourceSpecification(r=found) if found else None
+
+    @strawberry.field
+    def resource_specifications(self, info: Info, start: ID | None = None, limit: int | None = None
+                                ) -> list[t.ResourceSpecification] | None:
+        return [t.ResourceSpecification(r=x) for x in info.context.lookups.page("resource_specification", start,
+                                                                                limit)]
+
+    @strawberry.field
+    def process_specification(self, info: Info, id: ID) -> t.ProcessSpecification | None:
+        found = info.context.lookups.get("process_specification", id)
+        return t.ProcessSpecification(r=found) if found else None
+
+    @strawberry.field
+    def process_specifications(self, info: Info, start: ID | None = None, limit: int | None = None
+                               ) -> list[t.ProcessSpecification] | None:
+        return [t.ProcessSpecification(r=x) for x in info.context.lookups.page("process_specification", start,
+                                                                               limit)]
+
+    @strawberry.field
+    def unit(self, info: Info, id: ID) -> t.Unit | None:
+        found = info.context.lookups.get("unit", id)
+        return t.Unit(r=found) if found else None
+
+    @strawberry.field
+    def units(self, info: Info, start: ID | None = None, limit: int | None = None) -> list[t.Unit] | None:
+        return [t.Unit(r=x) for x in info.context.lookups.page("unit", start, limit)]
+
+    # -- observation -------------------------------------------------------------------------------------------
+    @strawberry.field
+    def economic_event(self, info: Info, id: ID) -> t.EconomicEvent | None:
+        found = info.context.lookups.get("economic_event", id)
+        return t.EconomicEvent(r=found) if found else None
+
+    @strawberry.field(description="Events in ledger order, the corrected view, starting after the event `start`.")
+    def economic_events(self, info: Info, start: ID | None = None, limit: int | None = None
+                        ) -> list[t.EconomicEvent] | None:
+        return [t.EconomicEvent(r=e) for e in info.context.lookups.event_page(start, limit)]
+
+    @strawberry.field
+    def economic_events_filtered(
+        self, info: Info, provider_id: ID | None = None, receiver_id: ID | None = None,
+        resource_classified_as: list[URI] | None = None, action: ID | None = None,
+        start_date: str | None = None, end_date: str | None = None,
+    ) -> list[t.EconomicEvent] | None:
+        where = EventFilter(provider=provider_id, receiver=receiver_id, action=action,
+                            start=_time(start_date, "startDate"), end=_time(end_date, "endDate"))
+        found = info.context.lookups.events(where)
+        if resource_classified_as:
+            wanted = set(resource_classified_as)
+            found = [e for e in found if wanted & set(e.resource_classified_as)]
+        return [t.EconomicEvent(r=e) for e in found]
+
+    @strawberry.field(description="Events filtered by agent, action, resource, process and period, in pages.")
+    def events(self, info: Info, filter: EventFilterParams | None = None, first: int = 100,
+               after: str | None = None) -> EconomicEventPage:
+        f = filter or EventFilterParams()
+        where = EventFilter(agent=f.agent, provider=f.provider, receiver=f.receiver, action=f.action,
+                            resource=f.resource, process=f.process, start=f.start, end=f.end,
+                            include_corrected=f.include_corrected)
+        try:
+            cursor = int(after) if after is not None else None
+        except ValueError:
+            raise violation("after", "bad_cursor", "after is the nextCursor of a previous page") from None
+        page = info.context.lookups.event_list(where, first, cursor)
+        return EconomicEventPage(items=[t.EconomicEvent(r=e) for e in page.items], next_cursor=page.next_cursor)
+
+    @strawberry.field
+    def economic_resource(self, info: Info, id: ID) -> t.EconomicResource | None:
+        found = info.context.lookups.get("economic_resource", id)
+        return t.EconomicResource(r=found) if found else None
+
+    @strawberry.field
+    def economic_resources(self, info: Info, start: ID | None = None, limit: int | None = None
+                           ) -> list[t.EconomicResource] | None:
+        return [t.EconomicResource(r=x) for x in info.context.lookups.page("economic_resource", start, limit)]
+
+    @strawberry.field
+    def product_batch(self, info: Info, id: ID) -> t.ProductBatch | None:
+        found = info.context.lookups.get("product_batch", id)
+        return t.ProductBatch(r=found) if found else None
+
+    @strawberry.field
+    def product_batches(self, info: Info, start: ID | None = None, limit: int | None = None
+                        ) -> list[t.ProductBatch] | None:
+        return [t.ProductBatch(r=x) for x in info.context.lookups.page("product_batch", start, limit)]
+
+    @strawberry.field
+    def process(self, info: Info, id: ID) -> t.Process | None:
+        found = info.context.lookups.get("process", id)
+        return t.Process(r=found) if found else None
+
+    @strawberry.field
+    def processes(self, info: Info, start: ID | None = None, limit: int | None = None) -> list[t.Process] | None:
+        return [t.Process(r=x) for x in info.context.lookups.page("process", start, limit)]

@@ -1,0 +1,38 @@
+"""The schema: reference queries and mutations, our additions, limits, and error codes."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.schema.config import StrawberryConfig
+
+from valueflows.api.gql import types as t
+from valueflows.api.gql.errors import CodedErrors
+from valueflows.api.gql.inputs import IDuration
+from valueflows.api.gql.mutation import Mutation
+from valueflows.api.gql.query import Query
+from valueflows.api.gql.scalars import SCALARS
+
+MAX_DEPTH = 12
+MAX_ALIASES = 30
+MAX_TOKENS = 4000
+
+schema = strawberry.Schema(
+    query=Query,
+    mutation=Mutation,
+    # Reference types no field reaches still belong to the schema.
+    types=[t.Duration, IDuration, t.AgentProcessSearchParams],
+    config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALARS),
+    # Factories, not instances: each operation (run in its own worker thread) gets its own.
+    extensions=[
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        CodedErrors,
+    ],
+)
+
+
+def sdl() -> str:
+    """The schema as SDL: what `valueflows schema` prints and `graphql/schema.graphql` holds."""
+    return schema.as_str() + "\n"

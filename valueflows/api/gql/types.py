@@ -1,0 +1,760 @@
+"""Output types of the reference schema (and our fields beside theirs), each wrapping a domain record."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Annotated, Any
+
+import strawberry
+from strawberry import ID, Private
+
+from valueflows.api.gql.context import Info
+from valueflows.api.gql.scalars import URI, Decimal
+from valueflows.domain import model
+from valueflows.domain.actions import ACTIONS, InputOutput
+from valueflows.domain.actions import Action as ActionRecord
+from valueflows.domain.quantities import Measure as MeasureRecord
+from valueflows.service.queries import EventFilter
+
+# -- knowledge & measurement ----------------------------------------------------------------------------------
+
+
+@strawberry.type(name="Action", description="An action verb defining the kind of event, commitment, or intent.")
+class Action:
+    r: Private[ActionRecord]
+
+    @strawberry.field
+    def id(self) -> ID:
+        return ID(self.r.id)
+
+    @strawberry.field
+    def label(self) -> str:
+        return self.r.label
+
+    @strawberry.field
+    def resource_effect(self) -> str:
+        return self.r.resource_effect.value
+
+    @strawberry.field
+    def onhand_effect(self) -> str:
+        return self.r.onhand_effect.value
+
+    @strawberry.field
+    def input_output(self) -> str | None:
+        return self.r.input_output.value
+
+    @strawberry.field
+    def pairs_with(self) -> str | None:
+        return self.r.pairs_with
+
+
+def action(action_id: str) -> Action:
+    return Action(r=ACTIONS[action_id])
+
+
+@strawberry.type(name="Unit", description="Defines a unit of measurement, along with its display symbol. From OM2.")
+class Unit:
+    r: Private[model.Unit]
+
+    @strawberry.field
+    def id(self) -> ID:
+        return ID(self.r.id)
+
+    @strawberry.field
+    def label(self) -> str:
+        return self.r.label
+
+    @strawberry.field
+    def symbol(self) -> str:
+        return self.r.symbol
+
+    @strawberry.field(description="The unit's IRI in the OM 2 ontology, where it has one.")
+    def om2(self) -> URI | None:
+        return URI(self.r.om2) if self.r.om2 else None
+
+    @strawberry.field(description="What the unit measures: time, mass, length, area, volume, currency, count, …")
+    def dimension(self) -> str:
+        return self.r.dimension
+
+
+@strawberry.type(name="Measure", description="Binds a quantity to its measurement unit.")
+class Measure:
+    r: Private[MeasureRecord]
+
+    @strawberry.field(description="The value as a float, for compatibility; `hasDecimalValue` is exact.")
+    def has_numerical_value(self) -> float:
+        return float(self.r.has_numerical_value)
+
+    @strawberry.field(description="The exact value, as decimal text.")
+    def has_decimal_value(self) -> Decimal:
+        return Decimal(self.r.has_numerical_value)
+
+    @strawberry.field
+    def has_unit(self, info: Info) -> Unit | None:
+        found = info.context.lookups.get("unit", self.r.has_unit)
+        return Unit(r=found) if found else None
+
+
+def measure(value: MeasureRecord | None) -> Measure | None:
+    return Measure(r=value) if value is not None else None
+
+
+@strawberry.enum(name="TimeUnit")
+class TimeUnit(Enum):
+    year = "year"
+    month = "month"
+    week = "week"
+    day = "day"
+    hour = "hour"
+    minute = "minute"
+    second = "second"
+
+
+@strawberry.type(name="Duration")
+class Duration:
+    numeric_duration: float
+    unit_type: TimeUnit
+
+
+@strawberry.type(name="ResourceSpecification")
+class ResourceSpecification:
+    r: Private[model.ResourceSpecification]
+
+    @strawberry.field
+    def id(self) -> ID:
+        return ID(self.r.id)
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.r.name
+
+    @strawberry.field
+    def image(self) -> URI | None:
+        return URI(self.r.image) if self.r.image else None
+
+    @strawberry.field
+    def resource_classified_as(self) -> list[URI] | None:
+        return [URI(u) for u in self.r.resource_classified_as]
+
+    @strawberry.field
+    def note(self) -> str | None:
+        return self.r.note
+
+    @strawberry.field
+    def default_unit_of_resource(self, info: Info) -> Unit | None:
+        found = info.context.lookups.get("unit", self.r.default_unit_of_resource)
+        return Unit(r=found) if found else None
+
+    @strawberry.field
+    def default_unit_of_effort(self, info: Info) -> Unit | None:
+        found = info.context.lookups.get("unit", self.r.default_unit_of_effort)
+        return Unit(r=found) if found else None
+
+    @strawberry.field
+    def conforming_resources(self, info: Info) -> list[EconomicResource] | None:
+        return [EconomicResource(r=x) for x in info.context.lookups.where("economic_resource", conforms_to=self.r.id)]
+
+
+@strawberry.type(name="ProcessSpecification")
+class ProcessSpecification:
+    r: Private[model.ProcessSpecification]
+
+    @strawberry.field
+    def id(self) -> ID:
+        return ID(self.r.id)
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.r.name
+
+    @strawberry.field
+    def note(self) -> str | None:
+        return self.r.note
+
+
+# -- agents ---------------------------------------------------------------------------------------------------
+
+def agent(record: Any) -> Agent:
+    """The GraphQL face of an agent record (references to agents always resolve: they are foreign keys)."""
+    return Person(r=record) if record.type is model.AgentType.PERSON else Organization(r=record)
+
+
+@strawberry.input(name="agentEventSearchParams")
+class AgentEventSearchParams:
+    search_string: str | None = None
+    action: ID | None = None
+    start_date: datetime | None = None
+    end_date: datetime | None = None
+
+
+@strawberry.input(name="agentResourceSearchParams")
+class AgentResourceSearchParams:
+    search_string: str | None = None
+    resource_classification: URI | None = None
+    page: int | None = None
+
+
+@strawberry.input(name="agentProcessSearchParams")
+class AgentProcessSearchParams:
+    search_string: str | None = None
+    finished: bool | None = None
+
+
+RESOURCE_PAGE = 100
+
+
+@strawberry.interface(name="Agent", description="A person or group or organization with economic agency.")
+class Agent:
+    r: Private[model.Agent]
+
+    @strawberry.field
+    def id(self) -> ID:
+        return ID(self.r.id)
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.r.name
+
+    @strawberry.field
+    def image(self) -> URI | None:
+        return URI(self.r.image) if self.r.image else None
+
+    @strawberry.field
+    def note(self) -> str | None:
+        return self.r.note
+
+    @strawberry.field
+    def relationships(self, info: Info, role_id: ID | None = None) -> list[AgentRelationship] | None:
+        return [AgentRelationship(r=x) for x in info.context.lookups.relationships(self.r.id, role_id)]
+
+    @strawberry.field
+    def relationships_as_subject(self, info: Info, role_id: ID | None = None) -> list[AgentRelationship] | None:
+        return [AgentRelationship(r=x) for x in info.context.lookups.relationships(self.r.id, role_id, "subject")]
+
+    @strawberry.field
+    def relationships_as_object(self, info: Info, role_id: ID | None = None) -> list[AgentRelationship] | None:
+        return [AgentRelationship(r=x) for x in info.context.lookups.relationships(self.r.id, role_id, "object")]
+
+    @strawberry.field
+    def roles(self, info: Info) -> list[AgentRelationshipRole] | None:
+        role_ids = {x.relationship for x in info.context.lookups.relationships(self.r.id)}
+        return [AgentRelationshipRole(r=x) for x in info.context.lookups.get_many("agent_relationship_role",
+                                                                                  sorted(role_ids))]
+
+    @strawberry.field
+    def economic_events(self, info: Info, filter: AgentEventSearchParams | None = None) -> list[EconomicEvent] | None:
+        f = filter or AgentEventSearchParams()
+        where = EventFilter(agent=self.r.id, action=f.action, start=f.start_date, end=f.end_date,
+                            search=f.search_string)
+        return [EconomicEvent(r=e) for e in info.context.lookups.events(where)]
+
+    @strawberry.field
+    def inventoried_economic_resources(self, info: Info, filter: AgentResourceSearchParams | None = None
+                                       ) -> list[EconomicResource] | None:
+        f = filter or AgentResourceSearchParams()
+        found = info.context.lookups.where("economic_resource", primary_accountable=self.r.id)
+        if f.search_string:
+            found = [x for x in found if f.search_string.lower() in x.name.lower()]
+        if f.resource_classification:
+            found = [x for x in found if f.resource_classification in x.classified_as]
+        if f.page is not None:
+            found = found[f.page * RESOURCE_PAGE:(f.page + 1) * RESOURCE_PAGE]
+        return [EconomicResource(r=x) for x in found]
+
+    # ours: the facts licences and dividends turn on
+    @strawberry.field(description="Legal form: worker_coop, multi_stakeholder_coop, consumer_coop, nonprofit, "
+                                  "company or individual.")
+    def legal_form(self) -> str | None:
+        return self.r.legal_form.value if self.r.legal_form else None
+
+    @strawberry.field
+    def worker_owned(self) -> bool | None:
+        return self.r.worker_owned
+
+    @strawberry.field
+    def surplus_to_worker_owners(self) -> bool | None:
+        return self.r.surplus_to_worker_owners
+
+    @strawberry.field
+    def headcount(self) -> int | None:
+        return self.r.headcount
+
+    @strawberry.field
+    def annual_revenue(self) -> Decimal | None:
+        return Decimal(self.r.annual_revenue) if self.r.annual_revenue is not None else None
+
+    @strawberry.field
+    def revenue_currency(self, info: Info) -> Unit | None:
+        found = info.context.lookups.get("unit", self.r.revenue_currency)
+        return Unit(r=found) if found else None
+
+    @strawberry.field(description="The group whose totals count for size thresholds (e.g. a parent company).")
+    def group(self, info: Info) -> Organization | None:
+        found = info.context.lookups.get("agent", self.r.group)
+        return Organization(r=found) if found else None
+
+    @strawberry.field(description="Memberships of co-operatives, with their dates.")
+    def memberships(self, info: Info) -> list[Membership]:
+        return [Membership(r=m) for m in info.context.lookups.where("membership", member=self.r.id)]
+
+
+@strawberry.type(name="Person")
+class Person(Agent):
+    pass
+
+
+@strawberry.type(name="Organization")
+class Organization(Agent):
+    @strawberry.field
+    def classified_as(self) -> list[URI] | None:
+        return [URI(u) for u in self.r.classified_as]
+
+    @strawberry.field(description="Its members, with the dates of their membership.")
+    def members(self, info: Info) -> list[Membership]:
+        return [Membership(r=m) for m in info.context.lookups.where("membership", organization=self.r.id)]
+
+
+AccountingScope = Annotated[Person | Organization, strawberry.union("AccountingScope")]
+
+
+def scopes(info: Info, ids: tuple[str, ...]) -> list[AccountingScope] | None:
+    return [agent(a) for a in info.context.lookups.get_many("agent", ids)]  # type: ignore[misc]
+
+
+@strawberry.type(name="AgentRelationshipRole")
+class AgentRelationshipRole:
+    r: Private[model.AgentRelationshipRole]
+
+    @strawberry.field
+    def id(self) -> ID:
+        return ID(self.r.id)
+
+    @strawberry.field
+    def role_label(self) -> str:
+        return self.r.role_label
+
+    @strawberry.field
+    def inverse_role_label(self) -> str | None:
+        return self.r.inverse_role_label
+
+    @strawberry.field
+    def note(self) -> str | None:
+        return self.r.note
+
+
+@strawberry.type(name="AgentRelationship")
+class AgentRelationship:
+    r: Private[model.AgentRelationship]
+
+    @strawberry.field
+    def id(self) -> ID:
+        return ID(self.r.id)
+
+    @strawberry.field
+    def subject(self, info: Info) -> Agent:
+        return agent(info.context.lookups.must("agent", self.r.subject))
+
+    @strawberry.field
+    def object(self, info: Info) -> Agent:
+        return agent(info.context.lookups.must("agent", self.r.object))
+
+    @strawberry.field
+    def relationship(self, info: Info) -> AgentRelationshipRole:
+        return AgentRelationshipRole(r=info.context.lookups.must("agent_relationship_role", self.r.relationship))
+
+    @strawberry.field
+    def in_scope_of(self, info: Info) -> list[AccountingScope] | None:
+        return scopes(info, self.r.in_scope_of)
+
+    @strawberry.field
+    def note(self) -> str | None:
+        return self.r.note
+
+
+@strawberry.type(name="Membership", description="Membership of a co-operative: who, which, since when, until when.")
+class Membership:
+    r: Private[model.Membership]
+
+    @strawberry.field
+    def id(self) -> ID:
+        return ID(self.r.id)
+
+    @strawberry.field
+    def member(self, info: Info) -> Agent:
+        return agent(info.context.lookups.must("agent", self.r.member))
+
+    @strawberry.field
+    def organization(self, info: Info) -> Organization:
+        return Organization(r=info.context.lookups.must("agent", self.r.organization))
+
+    @strawberry.field
+    def since(self) -> str:
+        return self.r.since.isoformat()
+
+    @strawberry.field
+    def until(self) -> str | None:
+        return self.r.until.isoformat() if self.r.until else None
+
+
+# -- observation ----------------------------------------------------------------------------------------------
+
+@strawberry.type(name="ProductBatch")
+class ProductBatch:
+    r: Private[model.ProductBatch]
+
+    @strawberry.field
+    def id(self) -> ID:
+        return ID(self.r.id)
+
+    @strawberry.field
+    def batch_number(self) -> str:
+        return self.r.batch_number
+
+    @strawberry.field
+    def expiry_date(self) -> datetime | None:
+        return self.r.expiry_date
+
+    @strawberry.field
+    def production_date(self) -> datetime | None:
+        return self.r.production_date
+
+
+def _increments(event: model.EconomicEvent, resource_id: str) -> bool:
+    """Whether the event brought quantity into (or created) the resource: what `trace` follows back."""
+    a = ACTIONS[event.action]
+    if event.to_resource_inventoried_as == resource_id:
+        return True
+    return a.input_output is InputOutput.OUTPUT or a.resource_effect.value == "increment"
+
+
+@strawberry.type(name="EconomicResource")
+class EconomicResource:
+    r: Private[model.EconomicResource]
+
+    @strawberry.field
+    def id(self) -> ID:
+        return ID(self.r.id)
+
+    @strawberry.field
+    def name(self) -> str | None:
+        return self.r.name
+
+    @strawberry.field
+    def classified_as(self) -> list[URI] | None:
+        return [URI(u) for u in self.r.classified_as]
+
+    @strawberry.field
+    def conforms_to(self, info: Info) -> ResourceSpecification:
+        return ResourceSpecification(r=info.context.lookups.must("resource_specification", self.r.conforms_to))
+
+    @strawberry.field
+    def tracking_identifier(self) -> str | None:
+        return self.r.tracking_identifier
+
+    @strawberry.field
+    def lot(self, info: Info) -> ProductBatch | None:
+        found = info.context.lookups.get("product_batch", self.r.lot)
+        return ProductBatch(r=found) if found else None
+
+    @strawberry.field
+    def image(self) -> URI | None:
+        return URI(self.r.image) if self.r.image else None
+
+    @strawberry.field
+    def accounting_quantity(self) -> Measure | None:
+        return Measure(r=self.r.accounting)
+
+    @strawberry.field
+    def onhand_quantity(self) -> Measure | None:
+        return Measure(r=self.r.onhand)
+
+    @strawberry.field
+    def note(self) -> str | None:
+        return self.r.note
+
+    @strawberry.field
+    def unit_of_effort(self, info: Info) -> Unit | None:
+        found = info.context.lookups.get("unit", self.r.unit_of_effort)
+        return Unit(r=found) if found else None
+
+    @strawberry.field(description="The specification of the last process the resource came out of.")
+    def stage(self, info: Info) -> ProcessSpecification | None:
+        outputs = [e for e in info.context.lookups.resource_events(self.r.id) if e.output_of]
+        process = info.context.lookups.get("process", outputs[-1].output_of) if outputs else None
+        spec = info.context.lookups.get("process_specification", process.based_on) if process else None
+        return ProcessSpecification(r=spec) if spec else None
+
+    @strawberry.field(description="pass or fail, from the last such event.")
+    def state(self, info: Info) -> Action | None:
+        verdicts = [e for e in info.context.lookups.resource_events(self.r.id) if e.action in ("pass", "fail")]
+        return action(verdicts[-1].action) if verdicts else None
+
+    @strawberry.field
+    def contained_in(self, info: Info) -> EconomicResource | None:
+        found = info.context.lookups.get("economic_resource", self.r.contained_in)
+        return EconomicResource(r=found) if found else None
+
+    @strawberry.field
+    def contains(self, info: Info) -> list[EconomicResource] | None:
+        return [EconomicResource(r=x) for x in info.context.lookups.where("economic_resource",
+                                                                          contained_in=self.r.id)]
+
+    @strawberry.field(description="The events that brought this resource about or added to it.")
+    def trace(self, info: Info) -> list[EconomicEvent] | None:
+        return [EconomicEvent(r=e) for e in info.context.lookups.resource_events(self.r.id)
+                if _increments(e, self.r.id)]
+
+    @strawberry.field(description="The events that took this resource further: used, consumed, passed on.")
+    def track(self, info: Info) -> list[EconomicEvent] | None:
+        return [EconomicEvent(r=e) for e in info.context.lookups.resource_events(self.r.id)
+                if not _increments(e, self.r.id)]
+
+    @strawberry.field
+    def primary_accountable(self, info: Info) -> Agent | None:
+        return agent(info.context.lookups.must("agent", self.r.primary_accountable))
+
+    # ours
+    @strawberry.field
+    def custodian(self, info: Info) -> Agent | None:
+        return agent(info.context.lookups.must("agent", self.r.custodian))
+
+    @strawberry.field(description="The licence the resource is under: an SPDX id or LicenseRef-….")
+    def licence(self) -> str | None:
+        return self.r.licence
+
+
+@strawberry.type(name="Process")
+class Process:
+    r: Private[model.Process]
+
+    def _events(self, info: Info, action_id: str | None) -> list[model.EconomicEvent]:
+        return info.context.lookups.events(EventFilter(process=self.r.id, action=action_id))
+
+    @strawberry.field
+    def id(self) -> ID:
+        return ID(self.r.id)
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.r.name
+
+    @strawberry.field
+    def has_beginning(self) -> datetime | None:
+        return self.r.has_beginning
+
+    @strawberry.field
+    def has_end(self) -> datetime | None:
+        return self.r.has_end
+
+    @strawberry.field
+    def finished(self) -> bool | None:
+        return self.r.finished
+
+    @strawberry.field
+    def based_on(self, info: Info) -> ProcessSpecification | None:
+        found = info.context.lookups.get("process_specification", self.r.based_on)
+        return ProcessSpecification(r=found) if found else None
+
+    @strawberry.field
+    def classified_as(self) -> list[URI] | None:
+        return [URI(u) for u in self.r.classified_as]
+
+    @strawberry.field
+    def note(self) -> str | None:
+        return self.r.note
+
+    @strawberry.field
+    def in_scope_of(self, info: Info) -> list[AccountingScope] | None:
+        return scopes(info, self.r.in_scope_of)
+
+    def _inputs(self, info: Info, action: str | None) -> list[EconomicEvent]:
+        return [EconomicEvent(r=e) for e in self._events(info, action) if e.input_of == self.r.id]
+
+    def _outputs(self, info: Info, action: str | None) -> list[EconomicEvent]:
+        return [EconomicEvent(r=e) for e in self._events(info, action) if e.output_of == self.r.id]
+
+    @strawberry.field
+    def inputs(self, info: Info, action: ID | None = None) -> list[EconomicEvent] | None:
+        return self._inputs(info, action)
+
+    @strawberry.field
+    def outputs(self, info: Info, action: ID | None = None) -> list[EconomicEvent] | None:
+        return self._outputs(info, action)
+
+    @strawberry.field
+    def unplanned_economic_events(self, info: Info, action: ID | None = None) -> list[EconomicEvent] | None:
+        return [EconomicEvent(r=e) for e in self._events(info, action)]
+
+    @strawberry.field(description="Processes that took in a resource this process put out.")
+    def next_processes(self, info: Info) -> list[Process] | None:
+        return self._linked(info, forward=True)
+
+    @strawberry.field(description="Processes that put out a resource this process took in.")
+    def previous_processes(self, info: Info) -> list[Process] | None:
+        return self._linked(info, forward=False)
+
+    def _linked(self, info: Info, forward: bool) -> list[Process]:
+        mine = self._events(info, None)
+        resources = {e.resource_inventoried_as for e in mine
+                     if e.resource_inventoried_as and (e.output_of if forward else e.input_of) == self.r.id}
+        ids: list[str] = []
+        for rid in sorted(resources):
+            for e in info.context.lookups.resource_events(rid):
+                other = e.input_of if forward else e.output_of
+                if other and other != self.r.id and other not in ids:
+                    ids.append(other)
+        return [Process(r=p) for p in info.context.lookups.get_many("process", ids)]
+
+    @strawberry.field(description="The process's inputs.")
+    def trace(self, info: Info) -> list[EconomicEvent] | None:
+        return self._inputs(info, None)
+
+    @strawberry.field(description="The process's outputs.")
+    def track(self, info: Info) -> list[EconomicEvent] | None:
+        return self._outputs(info, None)
+
+    @strawberry.field(description="Always false: the ledger is append-only.")
+    def deletable(self) -> bool | None:
+        return False
+
+    @strawberry.field
+    def working_agents(self, info: Info) -> list[Agent] | None:
+        providers = [e.provider for e in self._events(info, "work")]
+        return [agent(a) for a in info.context.lookups.get_many("agent", list(dict.fromkeys(providers)))]
+
+
+ProductionFlowItem = Annotated[Process | EconomicResource, strawberry.union("ProductionFlowItem")]
+
+
+@strawberry.type(name="EconomicEvent")
+class EconomicEvent:
+    r: Private[model.EconomicEvent]
+
+    @strawberry.field
+    def id(self) -> ID:
+        return ID(self.r.id)
+
+    @strawberry.field
+    def action(self) -> Action:
+        return action(self.r.action)
+
+    @strawberry.field
+    def input_of(self, info: Info) -> Process | None:
+        found = info.context.lookups.get("process", self.r.input_of)
+        return Process(r=found) if found else None
+
+    @strawberry.field
+    def output_of(self, info: Info) -> Process | None:
+        found = info.context.lookups.get("process", self.r.output_of)
+        return Process(r=found) if found else None
+
+    @strawberry.field
+    def resource_inventoried_as(self, info: Info) -> EconomicResource | None:
+        found = info.context.lookups.get("economic_resource", self.r.resource_inventoried_as)
+        return EconomicResource(r=found) if found else None
+
+    @strawberry.field
+    def to_resource_inventoried_as(self, info: Info) -> EconomicResource | None:
+        found = info.context.lookups.get("economic_resource", self.r.to_resource_inventoried_as)
+        return EconomicResource(r=found) if found else None
+
+    @strawberry.field
+    def resource_classified_as(self) -> list[URI] | None:
+        return [URI(u) for u in self.r.resource_classified_as]
+
+    @strawberry.field
+    def resource_conforms_to(self, info: Info) -> ResourceSpecification | None:
+        found = info.context.lookups.get("resource_specification", self.r.resource_conforms_to)
+        return ResourceSpecification(r=found) if found else None
+
+    @strawberry.field
+    def resource_quantity(self) -> Measure | None:
+        return measure(self.r.resource_quantity)
+
+    @strawberry.field
+    def effort_quantity(self) -> Measure | None:
+        return measure(self.r.effort_quantity)
+
+    @strawberry.field
+    def has_beginning(self) -> datetime | None:
+        return self.r.has_beginning
+
+    @strawberry.field
+    def has_end(self) -> datetime | None:
+        return self.r.has_end
+
+    @strawberry.field
+    def has_point_in_time(self) -> datetime | None:
+        return self.r.has_point_in_time
+
+    @strawberry.field
+    def note(self) -> str | None:
+        return self.r.note
+
+    @strawberry.field
+    def in_scope_of(self, info: Info) -> list[AccountingScope] | None:
+        return scopes(info, self.r.in_scope_of)
+
+    @strawberry.field
+    def agreed_in(self) -> URI | None:
+        return URI(self.r.agreed_in) if self.r.agreed_in else None
+
+    @strawberry.field
+    def triggered_by(self, info: Info) -> EconomicEvent | None:
+        found = info.context.lookups.get("economic_event", self.r.triggered_by)
+        return EconomicEvent(r=found) if found else None
+
+    @strawberry.field(description="Where the flow goes next: the process it is input to, or the resource it made.")
+    def track(self, info: Info) -> list[ProductionFlowItem] | None:
+        return self._flow(info, forward=True)
+
+    @strawberry.field(description="Where the flow came from: the process that put it out, or the resource it used.")
+    def trace(self, info: Info) -> list[ProductionFlowItem] | None:
+        return self._flow(info, forward=False)
+
+    def _flow(self, info: Info, forward: bool) -> list[Any]:
+        out: list[Any] = []
+        process_id = self.r.input_of if forward else self.r.output_of
+        process = info.context.lookups.get("process", process_id)
+        if process:
+            out.append(Process(r=process))
+        is_output = self.r.output_of is not None or ACTIONS[self.r.action].resource_effect.value == "increment"
+        if forward == is_output and self.r.resource_inventoried_as:
+            res = info.context.lookups.get("economic_resource", self.r.resource_inventoried_as)
+            if res:
+                out.append(EconomicResource(r=res))
+        return out
+
+    @strawberry.field(description="Always false: events are never deleted; record a correction instead.")
+    def deletable(self) -> bool | None:
+        return False
+
+    @strawberry.field
+    def provider(self, info: Info) -> Agent:
+        return agent(info.context.lookups.must("agent", self.r.provider))
+
+    @strawberry.field
+    def receiver(self, info: Info) -> Agent:
+        return agent(info.context.lookups.must("agent", self.r.receiver))
+
+    # ours
+    @strawberry.field(description="The event this one corrects.")
+    def corrects(self, info: Info) -> EconomicEvent | None:
+        found = info.context.lookups.get("economic_event", self.r.corrects)
+        return EconomicEvent(r=found) if found else None
+
+    @strawberry.field(description="The event that corrects this one, if any: then this one no longer counts.")
+    def corrected_by(self, info: Info) -> EconomicEvent | None:
+        found = info.context.lookups.correction_of(self.r.id)
+        return EconomicEvent(r=found) if found else None
+
+    @strawberry.field(description="Position in the ledger's hash chain.")
+    def sequence(self) -> int | None:
+        return self.r.seq
+
+    @strawberry.field
+    def realization_of(self) -> ID | None:
+        return ID(self.r.realization_of) if self.r.realization_of else None
+
+

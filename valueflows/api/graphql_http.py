@@ -1,0 +1,84 @@
+"""POST /graphql (JSON in, JSON out) and GraphiQL at GET /graphql for a browser.
+
+The body is refused past `MAX_BODY` bytes before it is parsed; the operation runs in a worker thread (the
+use cases are synchronous); errors leave as GraphQL errors with `extensions.code`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from strawberry.http.ides import get_graphql_ide_html
+
+from valueflows.api.gql.context import Context
+from valueflows.api.gql.schema import schema
+from valueflows.store.uow import UnitOfWork
+
+MAX_BODY = 256 * 1024
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status)
+
+
+async def _read_body(request: Request) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY:
+        raise BodyTooLarge
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            raise BodyTooLarge
+    return bytes(body)
+
+
+def _operation(payload: Any) -> tuple[str, dict[str, Any] | None, str | None]:
+    if not isinstance(payload, dict):
+        raise ValueError("the body is a JSON object with `query` (and `variables`, `operationName`)")
+    query, variables, name = payload.get("query"), payload.get("variables"), payload.get("operationName")
+    if not isinstance(query, str) or not query.strip():
+        raise ValueError("`query` is missing or not a string")
+    if variables is not None and not isinstance(variables, dict):
+        raise ValueError("`variables` is a JSON object")
+    if name is not None and not isinstance(name, str):
+        raise ValueError("`operationName` is a string")
+    return query, variables, name
+
+
+def graphql_endpoint(uow: UnitOfWork) -> Any:
+    async def endpoint(request: Request) -> Response:
+        if request.method == "GET":
+            if "text/html" in request.headers.get("accept", ""):
+                return HTMLResponse(get_graphql_ide_html(graphql_ide="graphiql"))
+            return _error(405, "METHOD_NOT_ALLOWED", "send GraphQL operations with POST")
+        if not request.headers.get("content-type", "").startswith("application/json"):
+            return _error(415, "UNSUPPORTED_MEDIA_TYPE", "send the operation as application/json")
+        try:
+            body = await _read_body(request)
+        except BodyTooLarge:
+            return _error(413, "PAYLOAD_TOO_LARGE", f"the request body is over {MAX_BODY} bytes")
+        try:
+            query, variables, name = _operation(json.loads(body))
+        except UnicodeDecodeError:
+            return _error(400, "BAD_REQUEST", "the body is not UTF-8")
+        except json.JSONDecodeError as exc:
+            return _error(400, "BAD_REQUEST", f"the body is not JSON: {exc.msg} at character {exc.pos}")
+        except ValueError as exc:
+            return _error(400, "BAD_REQUEST", str(exc))
+        result = await run_in_threadpool(schema.execute_sync, query, variable_values=variables,
+                                         context_value=Context(uow), operation_name=name)
+        out: dict[str, Any] = {"data": result.data}
+        if result.errors:
+            out["errors"] = [e.formatted for e in result.errors]
+        return JSONResponse(out)
+
+    return endpoint
