@@ -12,8 +12,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from graphql import build_schema, find_breaking_changes
 
+from graphql import build_schema, find_breaking_changes
 from valueflows.api.gql.schema import sdl
 
 MODULES = ["agent", "observation", "knowledge", "measurement"]

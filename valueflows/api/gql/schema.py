@@ -5,7 +5,9 @@ from __future__ import annotations
 import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
+from graphql import GraphQLError
 from valueflows.api.gql import types as t
 from valueflows.api.gql.errors import CodedErrors
 from valueflows.api.gql.inputs import IDuration
@@ -17,7 +19,12 @@ MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_TOKENS = 4000
 
-schema = strawberry.Schema(
+class LedgerSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        """Expected errors (bad input, refused writes) are answers, not incidents: `CodedErrors` logs the rest."""
+
+
+schema = LedgerSchema(
     query=Query,
     mutation=Mutation,
     # Reference types no field reaches still belong to the schema.
