@@ -151,7 +151,7 @@ def test_every_reference_operation_against_the_store(client: Client) -> None:
     assert c.error('mutation { deleteEconomicResource(id: "stock") }')["extensions"]["code"] == "IMMUTABLE"
 
     # queries
-    data = c.ok('''{
+    data = c.ok('''query($event: ID!) {
       myAgent { id }
       agent(id: "ana") { name ... on Person { id } relationships { relationship { id } } roles { id }
                          economicEvents(filter: {action: "work", searchString: "JIG"}) { id note } }
@@ -173,7 +173,7 @@ def test_every_reference_operation_against_the_store(client: Client) -> None:
       processSpecifications { id }
       unit(id: "hour") { label symbol om2 }
       units(limit: 50) { id }
-      economicEvent(id: "%s") { provider { name } receiver { name } inputOf { id } trace { __typename }
+      economicEvent(id: $event) { provider { name } receiver { name } inputOf { id } trace { __typename }
                                 track { __typename } deletable correctedBy { id } }
       economicEvents(limit: 2) { id }
       economicEventsFiltered(providerId: "ana", startDate: "2026-05-01T00:00:00Z") { id }
@@ -184,7 +184,7 @@ def test_every_reference_operation_against_the_store(client: Client) -> None:
       process(id: "build") { inputs { id } outputs { id } workingAgents { id } basedOn { id } nextProcesses { id }
                              previousProcesses { id } unplannedEconomicEvents(action: "work") { id } }
       processes { id }
-    }''' % work_id)
+    }''', event=work_id)
     assert data["myAgent"] is None
     assert data["agent"]["economicEvents"] == [{"id": work_id, "note": "frame jig"}]
     assert data["organization"]["members"] == [{"member": {"id": "ana"}, "since": "2024-01-01",
