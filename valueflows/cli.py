@@ -78,6 +78,60 @@ def demo(db: DbOption = DEFAULT_URL, as_json: JsonOption = False) -> None:
                    f"{sizes['agent']} agents, {sizes['economic_resource']} resources")
 
 
+token_app = typer.Typer(help="API tokens for the GraphQL door.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+
+@token_app.command("create")
+def token_create(
+    agent: Annotated[str, typer.Option("--agent", help="The agent the token speaks for.")],
+    scope: Annotated[str, typer.Option("--scope", help="read, write or admin.")],
+    note: Annotated[str | None, typer.Option(help="What the token is for.")] = None,
+    db: DbOption = DEFAULT_URL,
+    as_json: JsonOption = False,
+) -> None:
+    """Create a token; it is printed once and stored only as a hash."""
+    from valueflows.service.tokens import create_token
+
+    try:
+        info, token = create_token(_open(db), agent, scope, note)
+    except LedgerError as exc:
+        raise _fail(str(exc)) from None
+    if as_json:
+        typer.echo(json.dumps({"id": info.id, "agent": info.agent, "scope": info.scope.value, "token": token}))
+    else:
+        typer.echo(token)
+        typer.echo(f"(token {info.id} for {info.agent}, scope {info.scope.value}: shown once, keep it safe)", err=True)
+
+
+@token_app.command("list")
+def token_list(db: DbOption = DEFAULT_URL, as_json: JsonOption = False) -> None:
+    """List tokens (never their secrets)."""
+    from valueflows.service.tokens import list_tokens
+
+    rows = [{"id": t.id, "agent": t.agent, "scope": t.scope.value, "created": t.created_at.isoformat(),
+             "revoked": t.revoked_at.isoformat() if t.revoked_at else None, "note": t.note}
+            for t in list_tokens(_open(db))]
+    if as_json:
+        typer.echo(json.dumps(rows))
+        return
+    for r in rows:
+        typer.echo(f"{r['id']}  {r['agent']:<20} {r['scope']:<6} {'revoked' if r['revoked'] else 'active'}")
+
+
+@token_app.command("revoke")
+def token_revoke(token_id: Annotated[str, typer.Argument(help="The token's id (from `token list`).")],
+                 db: DbOption = DEFAULT_URL) -> None:
+    """Revoke a token: it stops working at once."""
+    from valueflows.service.tokens import revoke_token
+
+    try:
+        revoke_token(_open(db), token_id)
+    except LedgerError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(f"revoked {token_id}")
+
+
 @app.command()
 def schema() -> None:
     """Print the GraphQL schema (SDL) the server answers to."""

@@ -9,8 +9,10 @@ import pytest
 from graphql import GraphQLSyntaxError, OperationDefinitionNode, parse
 from valueflows.api.gql.context import Context
 from valueflows.api.gql.schema import schema
+from valueflows.domain.access import Principal, Scope
 from valueflows.store.uow import UnitOfWork
 
+ADMIN = Principal(agent=None, scope=Scope.ADMIN)
 REFERENCE_QUERIES = {
     "myAgent", "agent", "agents", "organization", "organizations", "person", "people", "agentRelationship",
     "agentRelationships", "agentRelationshipRole", "agentRelationshipRoles", "action", "actions",
@@ -26,8 +28,9 @@ REFERENCE_MUTATIONS = {
 
 
 class Client:
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWork, principal: Principal = ADMIN) -> None:
         self.uow = uow
+        self.principal = principal
         self.called: set[str] = set()
 
     def _run(self, query: str, variables: dict[str, Any] | None) -> Any:
@@ -38,7 +41,7 @@ class Client:
         for node in definitions:
             if isinstance(node, OperationDefinitionNode):
                 self.called |= {s.name.value for s in node.selection_set.selections}  # type: ignore[attr-defined]
-        return schema.execute_sync(query, variable_values=variables, context_value=Context(self.uow))
+        return schema.execute_sync(query, variable_values=variables, context_value=Context(self.uow, self.principal))
 
     def ok(self, query: str, **variables: Any) -> Any:
         result = self._run(query, variables)

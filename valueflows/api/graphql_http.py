@@ -16,6 +16,8 @@ from strawberry.http.ides import get_graphql_ide_html
 
 from valueflows.api.gql.context import Context
 from valueflows.api.gql.schema import schema
+from valueflows.domain.access import Unauthenticated
+from valueflows.service.tokens import authenticate
 from valueflows.store.uow import UnitOfWork
 
 MAX_BODY = 256 * 1024
@@ -74,8 +76,12 @@ def graphql_endpoint(uow: UnitOfWork) -> Any:
             return _error(400, "BAD_REQUEST", f"the body is not JSON: {exc.msg} at character {exc.pos}")
         except ValueError as exc:
             return _error(400, "BAD_REQUEST", str(exc))
+        try:
+            principal = await run_in_threadpool(authenticate, uow, request.headers.get("authorization"))
+        except Unauthenticated as exc:
+            return _error(401, exc.code, str(exc))
         result = await run_in_threadpool(schema.execute_sync, query, variable_values=variables,
-                                         context_value=Context(uow), operation_name=name)
+                                         context_value=Context(uow, principal), operation_name=name)
         out: dict[str, Any] = {"data": result.data}
         if result.errors:
             out["errors"] = [e.formatted for e in result.errors]

@@ -209,3 +209,15 @@ RECORD_TABLES: dict[str, Table] = {
     "economic_resource": economic_resources,
     "economic_event": economic_events,
 }
+
+# API tokens: not ledger records (they are not in the chain, and only their hashes are kept).
+api_tokens = Table(
+    "api_tokens", metadata,
+    Column("id", String(40), primary_key=True),
+    Column("agent", ID, ForeignKey("agents.id"), nullable=False, index=True),
+    Column("scope", String(10), nullable=False),
+    Column("secret_hash", String(64), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("revoked_at", UTCDateTime()),
+    Column("note", Text),
+)

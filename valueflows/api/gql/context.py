@@ -7,6 +7,7 @@ from typing import Any
 
 from strawberry.types import Info as StrawberryInfo
 
+from valueflows.domain.access import ANONYMOUS, Principal
 from valueflows.service.lookups import Lookups
 from valueflows.store.uow import UnitOfWork
 
@@ -14,6 +15,7 @@ from valueflows.store.uow import UnitOfWork
 @dataclass
 class Context:
     uow: UnitOfWork
+    principal: Principal = ANONYMOUS
     lookups: Lookups = field(init=False)
 
     def __post_init__(self) -> None:

@@ -54,7 +54,8 @@ class Query:
     # -- agent ---------------------------------------------------------------------------------------------
     @strawberry.field(description="Loads details of the currently authenticated REA agent")
     def my_agent(self, info: Info) -> t.Agent | None:
-        return None  # tokens and their agents come with API authentication
+        found = info.context.lookups.get("agent", info.context.principal.agent)
+        return t.agent(found) if found else None
 
     @strawberry.field(description="Find an agent (person or organization) by their ID")
     def agent(self, info: Info, id: ID) -> t.Agent | None:
