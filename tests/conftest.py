@@ -28,6 +28,16 @@ def _pg_available() -> str | None:
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
+    yield from _pg_schema()
+
+
+@pytest.fixture(scope="module")
+def pg_schema_url() -> Iterator[str]:
+    """A PostgreSQL schema kept for a whole test module (for a server started once per module)."""
+    yield from _pg_schema()
+
+
+def _pg_schema() -> Iterator[str]:
     reason = _pg_available()
     if reason is not None:
         if os.environ.get("CI"):

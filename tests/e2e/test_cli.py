@@ -3,18 +3,10 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
+from e2e_support import cli as run
 from sqlalchemy import create_engine, text
-
-VALUEFLOWS = shutil.which("valueflows") or str(Path(sys.executable).with_name("valueflows"))
-
-
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([VALUEFLOWS, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
 def test_demo_then_verify_on_the_default_sqlite_file(tmp_path: Path) -> None:

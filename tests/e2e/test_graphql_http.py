@@ -1,0 +1,139 @@
+"""GraphQL over real HTTP against `valueflows serve`, on SQLite and PostgreSQL: tokens, events of each action,
+read-back, corrections, idempotent retries, limits, and errors that never leak internals."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from e2e_support import cli, running_server
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    workdir: Path = tmp_path_factory.mktemp("gql")
+    sqlite = f"sqlite:///{workdir / 'ledger.db'}"
+    db = sqlite if request.param == "sqlite" else str(request.getfixturevalue("pg_schema_url"))
+    assert cli("demo", "--json", "--db", db, cwd=workdir).returncode == 0
+    tokens = {}
+    for name, agent, scope in (("admin", "atelier", "admin"), ("ana", "ana", "write"), ("bruno", "bruno", "write"),
+                               ("reader", "chloe", "read")):
+        made = cli("token", "create", "--agent", agent, "--scope", scope, "--json", "--db", db, cwd=workdir)
+        assert made.returncode == 0, made.stderr
+        tokens[name] = json.loads(made.stdout)["token"]
+    with running_server(workdir, "--db", db) as base:
+        yield {"base": base, "tokens": tokens}
+
+
+def gql(server: dict[str, Any], query: str, token: str | None = None, **variables: Any) -> httpx.Response:
+    headers = {"Authorization": f"Bearer {server['tokens'][token]}"} if token else {}
+    return httpx.post(server["base"] + "/graphql", json={"query": query, "variables": variables},
+                      headers=headers, timeout=30)
+
+
+def data(response: httpx.Response) -> Any:
+    body = response.json()
+    assert response.status_code == 200 and "errors" not in body, body
+    return body["data"]
+
+
+def code(response: httpx.Response) -> str:
+    return str(response.json()["errors"][0]["extensions"]["code"])
+
+
+RECORD = """mutation($e: EconomicEventCreateParams!, $r: EconomicResourceCreateParams, $k: String) {
+  createEconomicEvent(event: $e, newInventoriedResource: $r, idempotencyKey: $k) {
+    economicEvent { id action { id } sequence } economicResource { id onhandQuantity { hasDecimalValue } }
+    replayed } }"""
+
+
+def test_work_recorded_by_its_worker_and_read_back(server: dict[str, Any]) -> None:
+    event = {"action": "work", "provider": "ana", "receiver": "atelier", "hasPointInTime": "2026-12-01T17:00:00Z",
+             "effortQuantity": {"hasDecimalValue": "6.25", "hasUnit": "hour"}, "resourceConformsTo": "design-work",
+             "note": "e2e work"}
+    first = data(gql(server, RECORD, "ana", e=event, k="e2e-work-1"))["createEconomicEvent"]
+    again = data(gql(server, RECORD, "ana", e=event, k="e2e-work-1"))["createEconomicEvent"]
+    assert again["replayed"] and again["economicEvent"] == first["economicEvent"]
+    read = data(gql(server, 'query($id: ID!) { economicEvent(id: $id) { provider { name } '
+                            'effortQuantity { hasNumericalValue hasDecimalValue hasUnit { symbol } } } }',
+                    id=first["economicEvent"]["id"]))
+    assert read["economicEvent"] == {"provider": {"name": "Ana Duval"}, "effortQuantity": {
+        "hasNumericalValue": 6.25, "hasDecimalValue": "6.25", "hasUnit": {"symbol": "h"}}}
+    assert code(gql(server, RECORD, "bruno", e=event)) == "FORBIDDEN"
+    assert code(gql(server, RECORD, "reader", e=event)) == "FORBIDDEN"
+    assert code(gql(server, RECORD, None, e=event)) == "UNAUTHENTICATED"
+
+
+def test_every_action_over_http(server: dict[str, Any]) -> None:
+    t = "2026-12-02T10:00:00Z"
+    admin = "admin"
+    data(gql(server, 'mutation { createProcess(process: {name: "E2E repair", id: "e2e-repair"}) { process { id } } }',
+             admin))
+
+    def rec(action: str, **fields: Any) -> dict[str, Any]:
+        fields.setdefault("provider", "atelier")
+        fields.setdefault("receiver", "atelier")
+        new = fields.pop("new", None)
+        return data(gql(server, RECORD, admin, e={"action": action, "hasPointInTime": t, **fields}, r=new))
+
+    kg = {"hasDecimalValue": "2", "hasUnit": "kilogram"}
+    stock = rec("raise", resourceQuantity={"hasDecimalValue": "100", "hasUnit": "kilogram"},
+                new={"name": "E2E steel", "conformsTo": "steel"})["createEconomicEvent"]["economicResource"]["id"]
+    for action, extra in (("produce", {"outputOf": "e2e-repair"}), ("consume", {"inputOf": "e2e-repair"}),
+                          ("lower", {}), ("cite", {"inputOf": "e2e-repair"}), ("move", {}),
+                          ("transfer", {"receiver": "ana"}), ("transferAllRights", {"receiver": "ana"}),
+                          ("transferCustody", {"receiver": "ana"})):
+        rec(action, resourceInventoriedAs=stock, resourceQuantity=kg, **extra)
+    for a, b in (("accept", "modify"), ("accept", "pass"), ("accept", "fail"), ("pickup", "dropoff"),
+                 ("combine", "separate")):
+        rec(a, resourceInventoriedAs=stock, resourceQuantity=kg, inputOf="e2e-repair")
+        rec(b, resourceInventoriedAs=stock, resourceQuantity=kg, outputOf="e2e-repair")
+    rec("use", resourceInventoriedAs=stock, effortQuantity={"hasDecimalValue": "1", "hasUnit": "hour"})
+    rec("work", provider="ana", effortQuantity={"hasDecimalValue": "1", "hasUnit": "hour"})
+    rec("deliverService", provider="ana", resourceConformsTo="design-work",
+        resourceQuantity={"hasDecimalValue": "1", "hasUnit": "one"})
+    rec("copy", resourceQuantity={"hasDecimalValue": "1", "hasUnit": "one"},
+        new={"name": "E2E copy", "conformsTo": "design"})
+    left = data(gql(server, 'query($id: ID!) { economicResource(id: $id) { accountingQuantity { hasDecimalValue } '
+                            'onhandQuantity { hasDecimalValue } } }', id=stock))["economicResource"]
+    # 100 +2 -2 -2 (produce, consume, lower); move -2; transfer -2; rights -2 (accounting); custody -2 (onhand)
+    assert left == {"accountingQuantity": {"hasDecimalValue": "92"}, "onhandQuantity": {"hasDecimalValue": "92"}}
+
+
+def test_corrections_over_http(server: dict[str, Any]) -> None:
+    e = {"action": "work", "provider": "ana", "receiver": "atelier", "hasPointInTime": "2026-12-03T17:00:00Z",
+         "effortQuantity": {"hasDecimalValue": "8", "hasUnit": "hour"}}
+    wrong = data(gql(server, RECORD, "ana", e=e))["createEconomicEvent"]["economicEvent"]["id"]
+    fixed = data(gql(server, RECORD, "ana", e={**e, "corrects": wrong,
+                                               "effortQuantity": {"hasDecimalValue": "6", "hasUnit": "hour"}}))
+    again = gql(server, RECORD, "ana", e={**e, "corrects": wrong})
+    assert code(again) == "BAD_USER_INPUT" and "already corrected" in again.json()["errors"][0]["message"]
+    seen = data(gql(server, 'query($id: ID!) { economicEvent(id: $id) { correctedBy { id } } }', id=wrong))
+    assert seen["economicEvent"]["correctedBy"]["id"] == fixed["createEconomicEvent"]["economicEvent"]["id"]
+    page = data(gql(server, '{ events(filter: {agent: "ana", start: "2026-12-03T00:00:00Z"}) { items { id } } }'))
+    assert wrong not in {x["id"] for x in page["events"]["items"]}
+
+
+def test_http_level_refusals(server: dict[str, Any]) -> None:
+    base = server["base"] + "/graphql"
+    too_big = httpx.post(base, content=b'{"query": "' + b"x" * 300_000 + b'"}',
+                         headers={"content-type": "application/json"})
+    assert too_big.status_code == 413 and too_big.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+    broken = httpx.post(base, content=b'{"query": ', headers={"content-type": "application/json"})
+    assert broken.status_code == 400 and "not JSON" in broken.json()["errors"][0]["message"]
+    not_utf8 = httpx.post(base, content=b'{"query": "\xff\xfe"}', headers={"content-type": "application/json"})
+    assert not_utf8.status_code == 400
+    wrong_type = httpx.post(base, content=b"query=1", headers={"content-type": "application/x-www-form-urlencoded"})
+    assert wrong_type.status_code == 415
+    bad_token = httpx.post(base, json={"query": "{ actions { id } }"}, headers={"Authorization": "Bearer nope"})
+    assert bad_token.status_code == 401 and bad_token.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    page = httpx.get(base, headers={"accept": "text/html"})
+    assert page.status_code == 200 and "graphiql" in page.text.lower()
+    deep = "{ economicEvents { " + "triggeredBy { " * 20 + "id" + " }" * 20 + " } }"
+    assert code(gql(server, deep)) == "GRAPHQL_VALIDATION_FAILED"
+    assert gql(server, "{ economicEvents(limit: 100000) { id } }").json()["errors"][0]["extensions"]["code"] == (
+        "BAD_USER_INPUT")
