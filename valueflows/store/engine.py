@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, func
 from sqlalchemy.engine import make_url
+
+from valueflows.domain.quantities import canonical
 
 DEFAULT_URL = "sqlite:///valueflows.db"
 
@@ -17,6 +20,25 @@ def make_engine(url: str = DEFAULT_URL, **kwargs: Any) -> Engine:
     if parsed.get_backend_name() == "postgresql":
         return create_engine(url, pool_pre_ping=True, **kwargs)
     raise ValueError(f"unsupported database {parsed.get_backend_name()!r}: use sqlite:///FILE or postgresql+psycopg://…")
+
+
+class DecimalSum:
+    """SQLite aggregate `decimal_sum`: sums decimal text exactly (SQLite's own SUM goes through floats)."""
+
+    def __init__(self) -> None:
+        self.total: Decimal | None = None
+
+    def step(self, value: str | int | None) -> None:
+        if value is not None:
+            self.total = (self.total or Decimal(0)) + Decimal(value)
+
+    def finalize(self) -> str | None:
+        return canonical(self.total) if self.total is not None else None
+
+
+def exact_sum(engine: Engine, column: Any) -> Any:
+    """SUM that stays exact on both databases."""
+    return func.decimal_sum(column) if engine.dialect.name == "sqlite" else func.sum(column)
 
 
 def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
@@ -33,6 +55,7 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=60000")
         cur.close()
+        dbapi_conn.create_aggregate("decimal_sum", 1, DecimalSum)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:

@@ -15,6 +15,7 @@ from valueflows.domain.errors import violation
 from valueflows.domain.model import AgentType
 from valueflows.service.lookups import membership_relationship
 from valueflows.service.queries import EventFilter
+from valueflows.service.reports import ReportScope, contributions
 
 
 def _time(value: str | None, name: str) -> datetime | None:
@@ -190,6 +191,15 @@ class Query:
             raise violation("after", "bad_cursor", "after is the nextCursor of a previous page") from None
         page = info.context.lookups.event_list(where, first, cursor)
         return EconomicEventPage(items=[t.EconomicEvent(r=e) for e in page.items], next_cursor=page.next_cursor)
+
+    @strawberry.field(description="Who contributed what in a period: hours by kind of work, every other flow by "
+                                  "action and unit, and each agent's share of the hours. Optionally only flows "
+                                  "received by one agent (the co-op), inputs to one process, or flows behind one "
+                                  "resource.")
+    def contribution_report(self, info: Info, start: datetime, end: datetime, receiver: ID | None = None,
+                            process: ID | None = None, resource: ID | None = None) -> t.ContributionReport:
+        scope = ReportScope(start, end, receiver=receiver, process=process, resource=resource)
+        return t.contribution_report(contributions(info.context.uow, scope), start, end)
 
     @strawberry.field
     def economic_resource(self, info: Info, id: ID) -> t.EconomicResource | None:

@@ -758,3 +758,65 @@ class EconomicEvent:
         return ID(self.r.realization_of) if self.r.realization_of else None
 
 
+
+
+# -- reports (ours) -------------------------------------------------------------------------------------------
+
+@strawberry.type(name="HoursOfKind")
+class HoursOfKind:
+    kind: Private[str | None]
+    hours: Decimal
+
+    @strawberry.field(description="The kind of work (the work event's resourceConformsTo), if given.")
+    def resource_specification(self, info: Info) -> ResourceSpecification | None:
+        found = info.context.lookups.get("resource_specification", self.kind)
+        return ResourceSpecification(r=found) if found else None
+
+
+@strawberry.type(name="ContributionAmount")
+class ContributionAmount:
+    action: Action
+    quantity: Measure
+    kind: Private[str | None]
+
+    @strawberry.field
+    def resource_specification(self, info: Info) -> ResourceSpecification | None:
+        found = info.context.lookups.get("resource_specification", self.kind)
+        return ResourceSpecification(r=found) if found else None
+
+
+@strawberry.type(name="Contribution", description="One agent's contributions in the period and scope.")
+class Contribution:
+    agent_id: Private[str]
+    hours: Decimal = strawberry.field(description="Work, in hours (minutes and days converted; 6 decimals).")
+    hours_by_kind: list[HoursOfKind]
+    other: list[ContributionAmount] = strawberry.field(description="Every other flow, by action, unit and kind.")
+    share: Decimal = strawberry.field(description="hours / all hours in the report, 6 decimals (half to even).")
+    events: int
+
+    @strawberry.field
+    def agent(self, info: Info) -> Agent:
+        return agent(info.context.lookups.must("agent", self.agent_id))
+
+
+@strawberry.type(name="ContributionReport")
+class ContributionReport:
+    start: datetime
+    end: datetime
+    total_hours: Decimal
+    contributors: list[Contribution]
+
+
+def contribution_report(report: Any, start: datetime, end: datetime) -> ContributionReport:
+    return ContributionReport(
+        start=start, end=end, total_hours=Decimal(report.total_hours),
+        contributors=[
+            Contribution(
+                agent_id=c.agent, hours=Decimal(c.hours), share=Decimal(c.share), events=c.events,
+                hours_by_kind=[HoursOfKind(kind=k, hours=Decimal(v)) for k, v in c.hours_by_kind.items()],
+                other=[ContributionAmount(action=action(o.action), kind=o.kind,
+                                          quantity=Measure(r=MeasureRecord(o.quantity, o.unit))) for o in c.other],
+            )
+            for c in report.contributors
+        ],
+    )
