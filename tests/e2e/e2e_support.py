@@ -29,13 +29,15 @@ def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 @contextmanager
 def running_server(workdir: Path, *args: str) -> Iterator[str]:
     port = free_port()
+    # The server's log goes to a file: a pipe nobody reads fills up and blocks the server.
+    log = (workdir / f"server-{port}.log").open("w")
     proc = subprocess.Popen([VALUEFLOWS, "serve", "--port", str(port), *args], cwd=workdir,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            stdout=log, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(600):
             if proc.poll() is not None:
-                raise RuntimeError(f"server exited: {proc.stdout.read() if proc.stdout else ''}")
+                raise RuntimeError(f"server exited: {(workdir / log.name).read_text()}")
             try:
                 if httpx.get(base + "/health", timeout=1).status_code == 200:
                     break
@@ -47,3 +49,4 @@ def running_server(workdir: Path, *args: str) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+        log.close()

@@ -15,6 +15,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from strawberry.http.ides import get_graphql_ide_html
 
 from valueflows.api.gql.context import Context
+from valueflows.api.gql.errors import coded
 from valueflows.api.gql.schema import schema
 from valueflows.domain.access import Unauthenticated
 from valueflows.service.tokens import authenticate
@@ -84,7 +85,8 @@ def graphql_endpoint(uow: UnitOfWork) -> Any:
                                          context_value=Context(uow, principal), operation_name=name)
         out: dict[str, Any] = {"data": result.data}
         if result.errors:
-            out["errors"] = [e.formatted for e in result.errors]
+            # Errors raised before the extensions ran (a document that does not parse) get their code here.
+            out["errors"] = [coded(e).formatted for e in result.errors]
         return JSONResponse(out)
 
     return endpoint

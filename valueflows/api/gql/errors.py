@@ -24,7 +24,7 @@ def coded(error: GraphQLError) -> GraphQLError:
     elif original is None:
         extensions.setdefault("code", "GRAPHQL_PARSE_FAILED" if message.startswith("Syntax Error")
                               else "GRAPHQL_VALIDATION_FAILED")
-    elif isinstance(original, ValueError | TypeError) and error.path is None:
+    elif isinstance(original, GraphQLError) or (isinstance(original, ValueError | TypeError) and error.path is None):
         extensions["code"] = "BAD_USER_INPUT"  # a variable or literal our scalars refused
     else:
         log.error("unexpected error in %s", error.path, exc_info=original)
