@@ -137,3 +137,22 @@ def test_http_level_refusals(server: dict[str, Any]) -> None:
     assert code(gql(server, deep)) == "GRAPHQL_VALIDATION_FAILED"
     assert gql(server, "{ economicEvents(limit: 100000) { id } }").json()["errors"][0]["extensions"]["code"] == (
         "BAD_USER_INPUT")
+
+
+def test_the_example_operations_run_against_the_demo(server: dict[str, Any]) -> None:
+    examples = (Path(__file__).resolve().parents[2] / "graphql" / "examples.graphql").read_text()
+
+    def run(name: str, **variables: Any) -> Any:
+        response = httpx.post(server["base"] + "/graphql", timeout=30, headers={
+            "Authorization": f"Bearer {server['tokens']['admin']}"},
+            json={"query": examples, "operationName": name, "variables": variables})
+        return data(response)
+
+    recorded = run("RecordWork", key="examples-record-work")["createEconomicEvent"]["economicEvent"]["id"]
+    assert run("CorrectWork", wrong=recorded)["createEconomicEvent"]["economicEvent"]["corrects"]["id"] == recorded
+    assert run("ProduceDesign")["createEconomicEvent"]["economicResource"]["licence"] == "CERN-OHL-S-2.0"
+    assert run("EventsOfAnAgent")["events"]["items"]
+    report = run("ContributionReport")["contributionReport"]
+    assert {c["agent"]["id"] for c in report["contributors"]} >= {"ana", "bruno", "chloe", "dario"}
+    assert run("Resource")["economicResource"]["accountingQuantity"]["hasDecimalValue"]
+    assert len(run("Members")["organization"]["members"]) == 4
