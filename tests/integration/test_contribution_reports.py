@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import random
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from valueflows.domain.inputs import EventInput, MeasureInput, NewResourceInput, ProcessInput
+from alembic import command
+from sqlalchemy import Connection, select, text
+
+from valueflows.domain.effects import corrected_view
+from valueflows.domain.inputs import AgentInput, EventInput, MeasureInput, NewResourceInput, ProcessInput
+from valueflows.domain.model import EconomicEvent
 from valueflows.service import ledger, records
+from valueflows.service.bootstrap import open_ledger
 from valueflows.service.reports import ReportScope, contributions
+from valueflows.service.verify import verify
+from valueflows.store.mapping import event_from_row
+from valueflows.store.migrate import alembic_config, upgrade
+from valueflows.store.tables import economic_events
 from valueflows.store.uow import UnitOfWork
 
 YEAR = (datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC))
+
+
+def repo_events(conn: Connection) -> list[EconomicEvent]:
+    return [event_from_row(r) for r in conn.execute(select(economic_events).order_by(economic_events.c.seq))]
 
 
 def work(uow: UnitOfWork, who: str, hours: str, when: datetime, **extra: object) -> str:
@@ -51,3 +66,62 @@ def test_resource_scope_reaches_the_inputs_of_the_process_that_made_it(seeded: U
                                         new_resource=NewResourceInput("Frame", conforms_to="steel", id="frame")))
     report = contributions(uow, ReportScope(*YEAR, resource="frame"))
     assert [(c.agent, c.hours) for c in report.contributors] == [("ana", Decimal(4))]
+
+
+def test_days_and_edges_give_the_same_report_as_the_events(seeded: UnitOfWork) -> None:
+    """Whole days come from the daily totals, the edges from the events: the sum must not care."""
+    uow = seeded
+    rng = random.Random(7)
+    recorded = []
+    for i in range(60):
+        when = datetime(2026, 3, 1, tzinfo=UTC) + timedelta(hours=rng.randint(0, 24 * 20), minutes=rng.randint(0, 59))
+        recorded.append(work(uow, rng.choice(["ana", "coop"]) if i % 7 else "ana", f"{rng.randint(1, 40)}.25", when,
+                             resource_conforms_to=rng.choice(["design", None])))
+    for wrong in recorded[::9]:
+        ledger.record_event(uow, EventInput("work", "ana", "coop", effort_quantity=MeasureInput("0.5", "hour"),
+                                            has_point_in_time=datetime(2026, 3, 3, 12, tzinfo=UTC), corrects=wrong))
+    with uow.read() as conn:
+        events = corrected_view(repo_events(conn))
+    for start, end in ((datetime(2026, 3, 2, 7, 30, tzinfo=UTC), datetime(2026, 3, 15, 18, tzinfo=UTC)),
+                       (datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 3, 22, tzinfo=UTC)),
+                       (datetime(2026, 3, 5, 1, tzinfo=UTC), datetime(2026, 3, 5, 23, tzinfo=UTC))):
+        report = contributions(uow, ReportScope(start, end, receiver="coop"))
+        expected: dict[str, Decimal] = {}
+        for e in events:
+            if start <= e.when < end and e.provider != e.receiver and e.effort_quantity:
+                expected[e.provider] = expected.get(e.provider, Decimal(0)) + e.effort_quantity.has_numerical_value
+        assert {c.agent: c.hours for c in report.contributors} == expected
+    assert verify(uow).ok
+
+
+def test_verify_notices_a_daily_total_that_drifted(seeded: UnitOfWork) -> None:
+    work(seeded, "ana", "3", datetime(2026, 3, 1, 9, tzinfo=UTC))
+    with seeded.engine.begin() as conn:
+        conn.execute(text("UPDATE contribution_days SET events = 2"))
+    report = verify(seeded)
+    assert [f.kind for f in report.quantity_faults] == ["contribution_day"]
+
+
+def test_the_migration_fills_the_daily_totals_from_the_events(db_url: str) -> None:
+    uow = open_ledger(db_url)
+    records.create_agent(uow, AgentInput("Ana", "Person", id="ana"))
+    records.create_agent(uow, AgentInput("Coop", "Organization", id="coop"))
+    t = datetime(2026, 4, 1, 10, tzinfo=UTC)
+    wrong = work(uow, "ana", "5", t)
+    ledger.record_event(uow, EventInput("work", "ana", "coop", effort_quantity=MeasureInput("2", "hour"),
+                                        has_point_in_time=t, corrects=wrong))
+    work(uow, "ana", "1.5", t + timedelta(days=1))
+    with uow.read() as conn:
+        before = sorted(tuple(r) for r in conn.execute(text("SELECT * FROM contribution_days")))
+    config = alembic_config()
+    with uow.engine.connect() as conn:
+        conn = conn.execution_options(writer=True)
+        with conn.begin():
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0003")
+    upgrade(uow.engine)
+    with uow.read() as conn:
+        after = sorted(tuple(r) for r in conn.execute(text("SELECT * FROM contribution_days")))
+    assert after == before and len(after) == 2
+    assert verify(uow).ok
+    uow.engine.dispose()

@@ -13,7 +13,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, date
 from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Any
+
+from valueflows.domain.effects import corrected_view
+from valueflows.domain.model import EconomicEvent
 
 PLACES = Decimal("0.000001")
 HOURS_PER_UNIT = {"hour": Decimal(1), "minute": Decimal(1) / Decimal(60), "day": Decimal(24)}
@@ -91,3 +96,47 @@ def contribution_report(totals: Iterable[ContributionTotal]) -> ContributionRepo
     ]
     contributors.sort(key=lambda c: (-c.hours, c.agent))
     return ContributionReport(contributors, total, odd)
+
+
+# -- daily totals, kept up to date as events are recorded ----------------------------------------------------
+
+@dataclass(frozen=True, slots=True, order=True)
+class DayKey:
+    """What one row of the daily contribution totals adds up: a provider's flows to a receiver on a UTC day."""
+
+    provider: str
+    receiver: str
+    action: str
+    kind: str  # the resource specification, or "" when none
+    unit: str
+    day: date
+
+
+def day_key(event: EconomicEvent) -> tuple[DayKey, Decimal] | None:
+    """The daily total an event counts in and its quantity; None for flows an agent makes to itself."""
+    measure = event.effort_quantity or event.resource_quantity
+    if measure is None or event.provider == event.receiver:
+        return None
+    day = event.when.astimezone(UTC).date()
+    key = DayKey(event.provider, event.receiver, event.action, event.resource_conforms_to or "", measure.has_unit, day)
+    return key, measure.has_numerical_value
+
+
+def day_deltas(event: EconomicEvent, corrected: EconomicEvent | None) -> list[tuple[DayKey, Decimal, int]]:
+    """What recording `event` (which may correct `corrected`) changes in the daily totals."""
+    deltas = []
+    if corrected is not None and (old := day_key(corrected)) is not None:
+        deltas.append((old[0], -old[1], -1))
+    if (new := day_key(event)) is not None:
+        deltas.append((new[0], new[1], 1))
+    return deltas
+
+
+def fold_day_totals(events: Iterable[EconomicEvent]) -> dict[DayKey, tuple[Decimal, int]]:
+    """The daily totals the corrected view of `events` gives (what `verify` compares the stored ones with)."""
+    totals: dict[DayKey, list[Any]] = defaultdict(lambda: [Decimal(0), 0])
+    for event in corrected_view(events):
+        if (found := day_key(event)) is not None:
+            totals[found[0]][0] += found[1]
+            totals[found[0]][1] += 1
+    return {k: (q, n) for k, (q, n) in totals.items()}

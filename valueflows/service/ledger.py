@@ -16,6 +16,7 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import insert, select
 
+from valueflows.accounting.contributions import day_deltas
 from valueflows.domain.chain import canonical_json, facts, plain
 from valueflows.domain.errors import IdempotencyConflict
 from valueflows.domain.inputs import EventInput
@@ -92,7 +93,8 @@ def record_event(uow: UnitOfWork, request: EventInput, key: str | None = None) -
             touched = repo.get_many(w.conn, "economic_resource",
                                     [event.resource_inventoried_as, event.to_resource_inventoried_as])
             return EventRecorded(event, tuple(touched.values()), replayed=True)
-        plan = check_event(request, repo.event_context(w.conn, request, uow.cache), new_id())
+        context = repo.event_context(w.conn, request, uow.cache)
+        plan = check_event(request, context, new_id())
         for res in plan.new_resources:
             repo.insert_record(w.conn, "economic_resource", res)
             w.append("economic_resource", res.id, facts(res))
@@ -100,5 +102,6 @@ def record_event(uow: UnitOfWork, request: EventInput, key: str | None = None) -
         record = w.append("economic_event", plan.event.id, facts(plan.event))
         event = replace(plan.event, seq=record.seq)
         repo.insert_record(w.conn, "economic_event", event)
+        repo.add_to_day_totals(w.conn, day_deltas(event, context.events.get(event.corrects or "")))
         remember_key(w, key, "economic_event", request, event.id)
         return EventRecorded(event, plan.new_resources + plan.updated_resources)

@@ -1,13 +1,17 @@
-"""Contribution reports: one SQL aggregation over the corrected view, then the pure report.
+"""Contribution reports: totals summed by the database, then the pure report.
 
-A contribution is a flow from an agent to another (work, services, materials, money, uses, citations) in
-the period and scope; the co-op's flows to itself are left out."""
+A contribution is a flow from an agent to another (work, services, materials, money, uses, citations) in the
+period and scope; an agent's flows to itself are left out. Whole UTC days of a period are read from the daily
+totals `record_event` keeps; the partial days at its edges, and process or resource scopes, from the events.
+"""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, or_, select
 
@@ -15,7 +19,7 @@ from valueflows.accounting.contributions import ContributionReport, Contribution
 from valueflows.domain.errors import violation
 from valueflows.domain.quantities import canonical
 from valueflows.store.engine import exact_sum
-from valueflows.store.tables import economic_events
+from valueflows.store.tables import contribution_days, economic_events
 from valueflows.store.uow import UnitOfWork
 
 
@@ -28,21 +32,54 @@ class ReportScope:
     resource: str | None = None  # flows of this resource, and inputs to the processes that put it out
 
 
+Row = tuple[str, str, str | None, str, Any, int]  # provider, action, kind, unit, summed quantity, events
+
+
 def contributions(uow: UnitOfWork, scope: ReportScope) -> ContributionReport:
     if scope.end <= scope.start:
-        raise violation("to", "empty_period", "the period ends before it begins")
+        raise violation("end", "empty_period", "the period ends before it begins")
+    rows: list[Row] = []
+    with uow.read() as conn:
+        first_day = _midnight_on_or_after(scope.start)
+        end_day = _midnight_on_or_before(scope.end)
+        if scope.process or scope.resource or first_day >= end_day:
+            rows += conn.execute(_from_events(uow, scope, scope.start, scope.end)).all()
+        else:
+            rows += conn.execute(_from_days(uow, scope, first_day.date(), end_day.date())).all()
+            for start, end in ((scope.start, first_day), (end_day, scope.end)):
+                if start < end:
+                    rows += conn.execute(_from_events(uow, scope, start, end)).all()
+    return contribution_report(_combine(rows))
+
+
+def _combine(rows: list[Any]) -> list[ContributionTotal]:
+    sums: dict[tuple[str, str, str | None, str], list[Any]] = defaultdict(lambda: [Decimal(0), 0])
+    for provider, action, kind, unit, total, count in rows:
+        entry = sums[(provider, action, kind or None, unit)]
+        entry[0] += Decimal(canonical(Decimal(str(total))))
+        entry[1] += count
+    return [ContributionTotal(p, a, k, u, q, n) for (p, a, k, u), (q, n) in sums.items() if n]
+
+
+def _from_days(uow: UnitOfWork, scope: ReportScope, first: Any, end: Any) -> Any:
+    d = contribution_days
+    query = (select(d.c.provider, d.c.action, d.c.kind, d.c.unit, exact_sum(uow.engine, d.c.quantity),
+                    func.sum(d.c.events))
+             .where(d.c.day >= first, d.c.day < end)
+             .group_by(d.c.provider, d.c.action, d.c.kind, d.c.unit))
+    return query.where(d.c.receiver == scope.receiver) if scope.receiver else query
+
+
+def _from_events(uow: UnitOfWork, scope: ReportScope, start: datetime, end: datetime) -> Any:
     e = economic_events
-    effort = e.c.effort_quantity_value
-    quantity = func.coalesce(effort, e.c.resource_quantity_value)
+    quantity = func.coalesce(e.c.effort_quantity_value, e.c.resource_quantity_value)
     unit = func.coalesce(e.c.effort_quantity_unit, e.c.resource_quantity_unit)
     corrected = select(e.c.corrects).where(e.c.corrects.is_not(None))
     query = (
-        select(e.c.provider, e.c.action, e.c.resource_conforms_to, unit.label("unit"),
-               exact_sum(uow.engine, quantity).label("total"), func.count().label("n"))
-        # An agent's flows to itself (raising its own stock, producing for itself) are bookkeeping, not
-        # contributions.
-        .where(e.c.happened_at >= scope.start, e.c.happened_at < scope.end, e.c.id.not_in(corrected),
-               quantity.is_not(None), e.c.provider != e.c.receiver)
+        select(e.c.provider, e.c.action, e.c.resource_conforms_to, unit, exact_sum(uow.engine, quantity),
+               func.count())
+        .where(e.c.happened_at >= start, e.c.happened_at < end, e.c.id.not_in(corrected), quantity.is_not(None),
+               e.c.provider != e.c.receiver)
         .group_by(e.c.provider, e.c.action, e.c.resource_conforms_to, unit)
     )
     if scope.receiver:
@@ -53,10 +90,16 @@ def contributions(uow: UnitOfWork, scope: ReportScope) -> ContributionReport:
         producing = select(e.c.output_of).where(e.c.resource_inventoried_as == scope.resource,
                                                 e.c.output_of.is_not(None))
         query = query.where(or_(e.c.resource_inventoried_as == scope.resource,
-                                e.c.to_resource_inventoried_as == scope.resource,
-                                e.c.input_of.in_(producing)))
-    with uow.read() as conn:
-        rows = conn.execute(query).all()
-    totals = [ContributionTotal(r.provider, r.action, r.resource_conforms_to, r.unit,
-                                Decimal(canonical(Decimal(str(r.total)))), r.n) for r in rows]
-    return contribution_report(totals)
+                                e.c.to_resource_inventoried_as == scope.resource, e.c.input_of.in_(producing)))
+    return query
+
+
+def _midnight_on_or_after(moment: datetime) -> datetime:
+    moment = moment.astimezone(UTC)
+    midnight = datetime.combine(moment.date(), time(0), UTC)
+    return midnight if midnight == moment else midnight + timedelta(days=1)
+
+
+def _midnight_on_or_before(moment: datetime) -> datetime:
+    moment = moment.astimezone(UTC)
+    return datetime.combine(moment.date(), time(0), UTC)

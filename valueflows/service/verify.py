@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, select
 
+from valueflows.accounting.contributions import DayKey, fold_day_totals
 from valueflows.domain.chain import ChainFault, ChainRecord, canonical_json, facts, verify_links
 from valueflows.domain.effects import fold_quantities
 from valueflows.store.mapping import FROM_ROW, event_from_row
-from valueflows.store.tables import RECORD_TABLES, economic_events, economic_resources, ledger
+from valueflows.store.tables import RECORD_TABLES, contribution_days, economic_events, economic_resources, ledger
 from valueflows.store.uow import UnitOfWork
 
 Latest = dict[tuple[str, str], tuple[int, bytes]]
@@ -51,6 +52,7 @@ def verify(uow: UnitOfWork) -> VerifyReport:
             report.faults.append(fault)
         report.faults.extend(_tables_match_chain(conn, latest))
         report.quantity_faults.extend(_quantities_match_events(conn, latest))
+        report.quantity_faults.extend(_day_totals_match_events(conn))
     return report
 
 
@@ -74,6 +76,21 @@ def _tables_match_chain(conn: Connection, latest: Latest) -> Iterator[ChainFault
         for (k, record_id), (seq, _) in latest.items():
             if k == kind and record_id not in seen:
                 yield ChainFault(seq, kind, record_id, "is in the chain but missing from the tables")
+
+
+def _day_totals_match_events(conn: Connection) -> Iterator[ChainFault]:
+    events = (event_from_row(r) for r in conn.execution_options(yield_per=5000).execute(
+        select(economic_events).order_by(economic_events.c.seq)))
+    expected = fold_day_totals(events)
+    d = contribution_days
+    stored = {DayKey(r.provider, r.receiver, r.action, r.kind, r.unit, r.day): (r.quantity, r.events)
+              for r in conn.execute(select(d))}
+    for key in sorted(set(expected) | set(stored)):
+        want, have = expected.get(key, (0, 0)), stored.get(key, (0, 0))
+        if want[0] != have[0] or want[1] != have[1]:
+            yield ChainFault(0, "contribution_day", f"{key.provider}>{key.receiver} {key.action} {key.day}",
+                             f"daily total {have[0]} ({have[1]} events) does not equal its events: "
+                             f"{want[0]} ({want[1]} events)")
 
 
 def _quantities_match_events(conn: Connection, latest: Latest) -> Iterator[ChainFault]:

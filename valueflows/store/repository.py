@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
+from valueflows.accounting.contributions import DayKey
 from valueflows.domain.inputs import EventInput
 from valueflows.domain.model import EconomicEvent, EconomicResource
 from valueflows.domain.rules import EventContext
 from valueflows.store.mapping import FROM_ROW, event_row, simple_row
-from valueflows.store.tables import RECORD_TABLES, economic_events, economic_resources
+from valueflows.store.tables import RECORD_TABLES, contribution_days, economic_events, economic_resources
 
 # Longest chain of corrections followed when checking a new correction for loops.
 MAX_CORRECTION_DEPTH = 10_000
@@ -141,3 +143,18 @@ def exists(conn: Connection, kind: str, record_id: str) -> bool:
     table = RECORD_TABLES[kind]
     return conn.execute(select(table.c.id).where(table.c.id == record_id)).first() is not None
 
+
+
+def add_to_day_totals(conn: Connection, deltas: Iterable[tuple[DayKey, Decimal, int]]) -> None:
+    """Apply changes to the daily contribution totals (read, add in Python, write: exact on SQLite too)."""
+    d = contribution_days
+    for key, quantity, events in deltas:
+        where = (d.c.provider == key.provider, d.c.receiver == key.receiver, d.c.action == key.action,
+                 d.c.kind == key.kind, d.c.unit == key.unit, d.c.day == key.day)
+        row = conn.execute(select(d.c.quantity, d.c.events).where(*where)).first()
+        if row is None:
+            conn.execute(insert(d).values(provider=key.provider, receiver=key.receiver, action=key.action,
+                                          kind=key.kind, unit=key.unit, day=key.day, quantity=quantity,
+                                          events=events))
+        else:
+            conn.execute(update(d).where(*where).values(quantity=row.quantity + quantity, events=row.events + events))

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -220,4 +221,20 @@ api_tokens = Table(
     Column("created_at", UTCDateTime(), nullable=False),
     Column("revoked_at", UTCDateTime()),
     Column("note", Text),
+)
+
+# Derived: each provider's flows to each receiver per UTC day, kept by `record_event` in the same transaction
+# (so contribution reports sum days, not events) and checked by `verify` against the events.
+contribution_days = Table(
+    "contribution_days", metadata,
+    Column("provider", ID, nullable=False),
+    Column("receiver", ID, nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("kind", ID, nullable=False),  # resource specification id, "" for none
+    Column("unit", ID, nullable=False),
+    Column("day", Date, nullable=False),
+    Column("quantity", ExactDecimal(), nullable=False),
+    Column("events", Integer, nullable=False),
+    PrimaryKeyConstraint("provider", "receiver", "action", "kind", "unit", "day"),
+    Index("ix_contribution_days_day_receiver", "day", "receiver"),
 )
