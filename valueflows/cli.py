@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -47,6 +48,8 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     demo: Annotated[bool, typer.Option("--demo", help="Seed the demo co-op first (idempotent).")] = False,
+    graphiql_assets: Annotated[Path | None, typer.Option(
+        help="Serve GraphiQL's scripts from this local copy (see `valueflows graphiql-assets`), not the CDN.")] = None,
 ) -> None:
     """Start the HTTP service."""
     import uvicorn
@@ -57,7 +60,22 @@ def serve(
     if demo:
         written = _seed(uow, quiet=False)
         typer.echo(f"demo co-op ready ({written} new records)")
-    uvicorn.run(create_app(uow), host=host, port=port, log_level="info")
+    if graphiql_assets is not None and not graphiql_assets.is_dir():
+        raise _fail(f"no directory {graphiql_assets}")
+    uvicorn.run(create_app(uow, graphiql_assets), host=host, port=port, log_level="info")
+
+
+@app.command("graphiql-assets")
+def graphiql_assets_command(directory: Annotated[Path, typer.Argument(help="Where to put them.")]) -> None:
+    """Fetch GraphiQL's scripts with npm into DIRECTORY, for `serve --graphiql-assets` on a closed network."""
+    from valueflows.api.graphiql import fetch_assets
+
+    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        fetched = fetch_assets(directory)
+    except (RuntimeError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(f"fetched {', '.join(fetched)} into {directory}")
 
 
 @app.command()

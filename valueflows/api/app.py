@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
+from valueflows.api.graphiql import LOCAL_PREFIX
 from valueflows.api.graphql_http import graphql_endpoint
 from valueflows.api.serialize import to_json
 from valueflows.domain.errors import LedgerError, RuleViolation
@@ -67,7 +70,8 @@ def _int(value: str | None, name: str, default: int) -> int:
         raise ValueError(f"{name} is a whole number, not {value!r}") from None
 
 
-def create_app(uow: UnitOfWork) -> Starlette:
+def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlette:
+    """`graphiql_assets`: a local copy of GraphiQL's scripts (see `valueflows graphiql-assets`), else the CDN."""
     async def health(_: Request) -> dict[str, Any]:
         return {"status": "ok", "records": await run_in_threadpool(queries.ledger_size, uow)}
 
@@ -104,7 +108,8 @@ def create_app(uow: UnitOfWork) -> Starlette:
         return {"ok": report.ok, "records": report.records, "firstFault": str(first) if first else None}
 
     routes = [
-        Route("/graphql", graphql_endpoint(uow), methods=["GET", "POST"]),
+        Route("/graphql", graphql_endpoint(uow, graphiql_assets is not None), methods=["GET", "POST"]),
+        *([Mount(LOCAL_PREFIX.rstrip("/"), StaticFiles(directory=graphiql_assets))] if graphiql_assets else []),
         Route("/health", _guard(health)),
         Route("/verify", _guard(verify_chain)),
         Route("/events", _guard(events)),

@@ -12,8 +12,8 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from strawberry.http.ides import get_graphql_ide_html
 
+from valueflows.api import graphiql
 from valueflows.api.gql.context import Context
 from valueflows.api.gql.errors import coded
 from valueflows.api.gql.schema import schema
@@ -57,11 +57,13 @@ def _operation(payload: Any) -> tuple[str, dict[str, Any] | None, str | None]:
     return query, variables, name
 
 
-def graphql_endpoint(uow: UnitOfWork) -> Any:
+def graphql_endpoint(uow: UnitOfWork, local_graphiql: bool = False) -> Any:
+    ide = graphiql.page(local_graphiql)
+
     async def endpoint(request: Request) -> Response:
         if request.method == "GET":
             if "text/html" in request.headers.get("accept", ""):
-                return HTMLResponse(get_graphql_ide_html(graphql_ide="graphiql"))
+                return HTMLResponse(ide)
             return _error(405, "METHOD_NOT_ALLOWED", "send GraphQL operations with POST")
         if not request.headers.get("content-type", "").startswith("application/json"):
             return _error(415, "UNSUPPORTED_MEDIA_TYPE", "send the operation as application/json")
