@@ -36,6 +36,13 @@ class DecimalSum:
         return canonical(self.total) if self.total is not None else None
 
 
+def decimal_add(a: str | int | None, b: str | int | None) -> str | None:
+    """SQLite function `decimal_add`: adds two decimals held as text, exactly."""
+    if a is None or b is None:
+        return None
+    return canonical(Decimal(a) + Decimal(b))
+
+
 def exact_sum(engine: Engine, column: Any) -> Any:
     """SUM that stays exact on both databases."""
     return func.decimal_sum(column) if engine.dialect.name == "sqlite" else func.sum(column)
@@ -56,6 +63,7 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
         cur.execute("PRAGMA busy_timeout=60000")
         cur.close()
         dbapi_conn.create_aggregate("decimal_sum", 1, DecimalSum)
+        dbapi_conn.create_function("decimal_add", 2, decimal_add, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:

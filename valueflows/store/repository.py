@@ -6,7 +6,9 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from valueflows.accounting.contributions import DayKey
 from valueflows.domain.inputs import EventInput
@@ -145,16 +147,26 @@ def exists(conn: Connection, kind: str, record_id: str) -> bool:
 
 
 
-def add_to_day_totals(conn: Connection, deltas: Iterable[tuple[DayKey, Decimal, int]]) -> None:
-    """Apply changes to the daily contribution totals (read, add in Python, write: exact on SQLite too)."""
+def _day_upsert(dialect: str) -> Any:
+    """One statement per change: insert the day's row, or add to it (exactly: NUMERIC on PostgreSQL, the
+    `decimal_add` function this package registers on SQLite, whose own + would go through floats)."""
     d = contribution_days
+    statement = (sqlite_insert if dialect == "sqlite" else pg_insert)(d)
+    add = (func.decimal_add(d.c.quantity, statement.excluded.quantity) if dialect == "sqlite"
+           else d.c.quantity + statement.excluded.quantity)
+    return statement.on_conflict_do_update(
+        index_elements=[d.c.provider, d.c.receiver, d.c.action, d.c.kind, d.c.unit, d.c.day],
+        set_={"quantity": add, "events": d.c.events + statement.excluded.events},
+    )
+
+
+_DAY_UPSERT = {dialect: _day_upsert(dialect) for dialect in ("sqlite", "postgresql")}
+
+
+def add_to_day_totals(conn: Connection, deltas: Iterable[tuple[DayKey, Decimal, int]]) -> None:
+    """Apply changes to the daily contribution totals."""
+    statement = _DAY_UPSERT[conn.dialect.name]
     for key, quantity, events in deltas:
-        where = (d.c.provider == key.provider, d.c.receiver == key.receiver, d.c.action == key.action,
-                 d.c.kind == key.kind, d.c.unit == key.unit, d.c.day == key.day)
-        row = conn.execute(select(d.c.quantity, d.c.events).where(*where)).first()
-        if row is None:
-            conn.execute(insert(d).values(provider=key.provider, receiver=key.receiver, action=key.action,
-                                          kind=key.kind, unit=key.unit, day=key.day, quantity=quantity,
-                                          events=events))
-        else:
-            conn.execute(update(d).where(*where).values(quantity=row.quantity + quantity, events=row.events + events))
+        conn.execute(statement, {"provider": key.provider, "receiver": key.receiver, "action": key.action,
+                                 "kind": key.kind, "unit": key.unit, "day": key.day, "quantity": quantity,
+                                 "events": events})
