@@ -228,6 +228,14 @@ def test_bad_input_is_a_coded_error_and_writes_nothing(client: Client) -> None:
     assert c.ok("{ economicEvents { id } }") == before
 
 
+def test_one_mutation_per_request_so_a_request_is_whole_or_nothing(client: Client) -> None:
+    before = client.ok("{ agents { id } }")
+    err = client.error('mutation { a: createPerson(person: {name: "A", id: "a"}) { agent { id } } '
+                       'b: createPerson(person: {name: "", id: "b"}) { agent { id } } }')
+    assert err["extensions"]["code"] == "BAD_USER_INPUT" and "one mutation per request" in err["message"]
+    assert client.ok("{ agents { id } }") == before
+
+
 def test_limits_refuse_deep_and_wide_documents(client: Client) -> None:
     deep = "{ economicEvents { " + "triggeredBy { " * 14 + "id" + " }" * 14 + " } }"
     assert "exceeds maximum operation depth" in client.error(deep)["message"]

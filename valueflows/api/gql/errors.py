@@ -6,7 +6,7 @@ import logging
 
 from strawberry.extensions import MaskErrors
 
-from graphql import GraphQLError
+from graphql import GraphQLError, OperationDefinitionNode, OperationType, ValidationRule
 from valueflows.domain.errors import LedgerError, RuleViolation
 
 log = logging.getLogger("valueflows.graphql")
@@ -39,3 +39,14 @@ class CodedErrors(MaskErrors):
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         return [coded(e) for e in errors]
+
+
+class OneMutationPerRequest(ValidationRule):
+    """Each mutation is one transaction; a document with several could leave some written and some not.
+    One mutation field per request keeps every request whole or nothing."""
+
+    def enter_operation_definition(self, node: OperationDefinitionNode, *_: object) -> None:
+        if node.operation is OperationType.MUTATION and len(node.selection_set.selections) > 1:
+            self.report_error(GraphQLError(
+                "send one mutation per request: each mutation is one transaction, so a request is written "
+                "whole or not at all", node, extensions={"code": "BAD_USER_INPUT"}))

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import strawberry
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from graphql import GraphQLError
 from valueflows.api.gql import types as t
-from valueflows.api.gql.errors import CodedErrors
+from valueflows.api.gql.errors import CodedErrors, OneMutationPerRequest
 from valueflows.api.gql.inputs import IDuration
 from valueflows.api.gql.mutation import Mutation
 from valueflows.api.gql.query import Query
@@ -35,6 +35,7 @@ schema = LedgerSchema(
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: AddValidationRules([OneMutationPerRequest]),
         CodedErrors,
     ],
 )
