@@ -104,8 +104,7 @@ class Query:
 
     @strawberry.field(description="Retrieve details of an agent relationship role by its ID")
     def agent_relationship_role(self, info: Info, id: ID) -> t.AgentRelationshipRole | None:
-        found = info.context.lookups.get("agent_relationship_role", id)
-        return t.AgentRelationshipRole(r=found) if found else None
+        return t.ref(info, "agent_relationship_role", id, t.AgentRelationshipRole)
 
     @strawberry.field(description="Retrieve all possible kinds of associations that agents may have with one another")
     def agent_relationship_roles(self, info: Info, start: ID | None = None, limit: int | None = None
@@ -124,8 +123,7 @@ class Query:
 
     @strawberry.field
     def resource_specification(self, info: Info, id: ID) -> t.ResourceSpecification | None:
-        found = info.context.lookups.get("resource_specification", id)
-        return t.ResourceSpecification(r=found) if found else None
+        return t.ref(info, "resource_specification", id, t.ResourceSpecification)
 
     @strawberry.field
     def resource_specifications(self, info: Info, start: ID | None = None, limit: int | None = None
@@ -135,8 +133,7 @@ class Query:
 
     @strawberry.field
     def process_specification(self, info: Info, id: ID) -> t.ProcessSpecification | None:
-        found = info.context.lookups.get("process_specification", id)
-        return t.ProcessSpecification(r=found) if found else None
+        return t.ref(info, "process_specification", id, t.ProcessSpecification)
 
     @strawberry.field
     def process_specifications(self, info: Info, start: ID | None = None, limit: int | None = None
@@ -146,8 +143,7 @@ class Query:
 
     @strawberry.field
     def unit(self, info: Info, id: ID) -> t.Unit | None:
-        found = info.context.lookups.get("unit", id)
-        return t.Unit(r=found) if found else None
+        return t.ref(info, "unit", id, t.Unit)
 
     @strawberry.field
     def units(self, info: Info, start: ID | None = None, limit: int | None = None) -> list[t.Unit] | None:
@@ -156,8 +152,7 @@ class Query:
     # -- observation -------------------------------------------------------------------------------------------
     @strawberry.field
     def economic_event(self, info: Info, id: ID) -> t.EconomicEvent | None:
-        found = info.context.lookups.get("economic_event", id)
-        return t.EconomicEvent(r=found) if found else None
+        return t.ref(info, "economic_event", id, t.EconomicEvent)
 
     @strawberry.field(description="Events in ledger order, the corrected view, starting after the event `start`.")
     def economic_events(self, info: Info, start: ID | None = None, limit: int | None = None
@@ -203,8 +198,7 @@ class Query:
 
     @strawberry.field
     def economic_resource(self, info: Info, id: ID) -> t.EconomicResource | None:
-        found = info.context.lookups.get("economic_resource", id)
-        return t.EconomicResource(r=found) if found else None
+        return t.ref(info, "economic_resource", id, t.EconomicResource)
 
     @strawberry.field
     def economic_resources(self, info: Info, start: ID | None = None, limit: int | None = None
@@ -213,8 +207,7 @@ class Query:
 
     @strawberry.field
     def product_batch(self, info: Info, id: ID) -> t.ProductBatch | None:
-        found = info.context.lookups.get("product_batch", id)
-        return t.ProductBatch(r=found) if found else None
+        return t.ref(info, "product_batch", id, t.ProductBatch)
 
     @strawberry.field
     def product_batches(self, info: Info, start: ID | None = None, limit: int | None = None
@@ -223,8 +216,7 @@ class Query:
 
     @strawberry.field
     def process(self, info: Info, id: ID) -> t.Process | None:
-        found = info.context.lookups.get("process", id)
-        return t.Process(r=found) if found else None
+        return t.ref(info, "process", id, t.Process)
 
     @strawberry.field
     def processes(self, info: Info, start: ID | None = None, limit: int | None = None) -> list[t.Process] | None:

@@ -17,6 +17,13 @@ from valueflows.domain.actions import Action as ActionRecord
 from valueflows.domain.quantities import Measure as MeasureRecord
 from valueflows.service.queries import EventFilter
 
+
+def ref(info: Info, kind: str, record_id: str | None, wrap: Any) -> Any:
+    """The GraphQL face of the record an optional reference points at, or None."""
+    found = info.context.lookups.get(kind, record_id)
+    return wrap(r=found) if found is not None else None
+
+
 # -- knowledge & measurement ----------------------------------------------------------------------------------
 
 
@@ -92,8 +99,7 @@ class Measure:
 
     @strawberry.field
     def has_unit(self, info: Info) -> Unit | None:
-        found = info.context.lookups.get("unit", self.r.has_unit)
-        return Unit(r=found) if found else None
+        return ref(info, "unit", self.r.has_unit, Unit)
 
 
 def measure(value: MeasureRecord | None) -> Measure | None:
@@ -143,13 +149,11 @@ class ResourceSpecification:
 
     @strawberry.field
     def default_unit_of_resource(self, info: Info) -> Unit | None:
-        found = info.context.lookups.get("unit", self.r.default_unit_of_resource)
-        return Unit(r=found) if found else None
+        return ref(info, "unit", self.r.default_unit_of_resource, Unit)
 
     @strawberry.field
     def default_unit_of_effort(self, info: Info) -> Unit | None:
-        found = info.context.lookups.get("unit", self.r.default_unit_of_effort)
-        return Unit(r=found) if found else None
+        return ref(info, "unit", self.r.default_unit_of_effort, Unit)
 
     @strawberry.field
     def conforming_resources(self, info: Info) -> list[EconomicResource] | None:
@@ -286,13 +290,11 @@ class Agent:
 
     @strawberry.field
     def revenue_currency(self, info: Info) -> Unit | None:
-        found = info.context.lookups.get("unit", self.r.revenue_currency)
-        return Unit(r=found) if found else None
+        return ref(info, "unit", self.r.revenue_currency, Unit)
 
     @strawberry.field(description="The group whose totals count for size thresholds (e.g. a parent company).")
     def group(self, info: Info) -> Organization | None:
-        found = info.context.lookups.get("agent", self.r.group)
-        return Organization(r=found) if found else None
+        return ref(info, "agent", self.r.group, Organization)
 
     @strawberry.field(description="Memberships of co-operatives, with their dates.")
     def memberships(self, info: Info) -> list[Membership]:
@@ -454,8 +456,7 @@ class EconomicResource:
 
     @strawberry.field
     def lot(self, info: Info) -> ProductBatch | None:
-        found = info.context.lookups.get("product_batch", self.r.lot)
-        return ProductBatch(r=found) if found else None
+        return ref(info, "product_batch", self.r.lot, ProductBatch)
 
     @strawberry.field
     def image(self) -> URI | None:
@@ -475,8 +476,7 @@ class EconomicResource:
 
     @strawberry.field
     def unit_of_effort(self, info: Info) -> Unit | None:
-        found = info.context.lookups.get("unit", self.r.unit_of_effort)
-        return Unit(r=found) if found else None
+        return ref(info, "unit", self.r.unit_of_effort, Unit)
 
     @strawberry.field(description="The specification of the last process the resource came out of.")
     def stage(self, info: Info) -> ProcessSpecification | None:
@@ -492,8 +492,7 @@ class EconomicResource:
 
     @strawberry.field
     def contained_in(self, info: Info) -> EconomicResource | None:
-        found = info.context.lookups.get("economic_resource", self.r.contained_in)
-        return EconomicResource(r=found) if found else None
+        return ref(info, "economic_resource", self.r.contained_in, EconomicResource)
 
     @strawberry.field
     def contains(self, info: Info) -> list[EconomicResource] | None:
@@ -553,8 +552,7 @@ class Process:
 
     @strawberry.field
     def based_on(self, info: Info) -> ProcessSpecification | None:
-        found = info.context.lookups.get("process_specification", self.r.based_on)
-        return ProcessSpecification(r=found) if found else None
+        return ref(info, "process_specification", self.r.based_on, ProcessSpecification)
 
     @strawberry.field
     def classified_as(self) -> list[URI] | None:
@@ -641,23 +639,19 @@ class EconomicEvent:
 
     @strawberry.field
     def input_of(self, info: Info) -> Process | None:
-        found = info.context.lookups.get("process", self.r.input_of)
-        return Process(r=found) if found else None
+        return ref(info, "process", self.r.input_of, Process)
 
     @strawberry.field
     def output_of(self, info: Info) -> Process | None:
-        found = info.context.lookups.get("process", self.r.output_of)
-        return Process(r=found) if found else None
+        return ref(info, "process", self.r.output_of, Process)
 
     @strawberry.field
     def resource_inventoried_as(self, info: Info) -> EconomicResource | None:
-        found = info.context.lookups.get("economic_resource", self.r.resource_inventoried_as)
-        return EconomicResource(r=found) if found else None
+        return ref(info, "economic_resource", self.r.resource_inventoried_as, EconomicResource)
 
     @strawberry.field
     def to_resource_inventoried_as(self, info: Info) -> EconomicResource | None:
-        found = info.context.lookups.get("economic_resource", self.r.to_resource_inventoried_as)
-        return EconomicResource(r=found) if found else None
+        return ref(info, "economic_resource", self.r.to_resource_inventoried_as, EconomicResource)
 
     @strawberry.field
     def resource_classified_as(self) -> list[URI] | None:
@@ -665,8 +659,7 @@ class EconomicEvent:
 
     @strawberry.field
     def resource_conforms_to(self, info: Info) -> ResourceSpecification | None:
-        found = info.context.lookups.get("resource_specification", self.r.resource_conforms_to)
-        return ResourceSpecification(r=found) if found else None
+        return ref(info, "resource_specification", self.r.resource_conforms_to, ResourceSpecification)
 
     @strawberry.field
     def resource_quantity(self) -> Measure | None:
@@ -702,8 +695,7 @@ class EconomicEvent:
 
     @strawberry.field
     def triggered_by(self, info: Info) -> EconomicEvent | None:
-        found = info.context.lookups.get("economic_event", self.r.triggered_by)
-        return EconomicEvent(r=found) if found else None
+        return ref(info, "economic_event", self.r.triggered_by, EconomicEvent)
 
     @strawberry.field(description="Where the flow goes next: the process it is input to, or the resource it made.")
     def track(self, info: Info) -> list[ProductionFlowItem] | None:
@@ -741,8 +733,7 @@ class EconomicEvent:
     # ours
     @strawberry.field(description="The event this one corrects.")
     def corrects(self, info: Info) -> EconomicEvent | None:
-        found = info.context.lookups.get("economic_event", self.r.corrects)
-        return EconomicEvent(r=found) if found else None
+        return ref(info, "economic_event", self.r.corrects, EconomicEvent)
 
     @strawberry.field(description="The event that corrects this one, if any: then this one no longer counts.")
     def corrected_by(self, info: Info) -> EconomicEvent | None:
@@ -769,8 +760,7 @@ class HoursOfKind:
 
     @strawberry.field(description="The kind of work (the work event's resourceConformsTo), if given.")
     def resource_specification(self, info: Info) -> ResourceSpecification | None:
-        found = info.context.lookups.get("resource_specification", self.kind)
-        return ResourceSpecification(r=found) if found else None
+        return ref(info, "resource_specification", self.kind, ResourceSpecification)
 
 
 @strawberry.type(name="ContributionAmount")
@@ -781,8 +771,7 @@ class ContributionAmount:
 
     @strawberry.field
     def resource_specification(self, info: Info) -> ResourceSpecification | None:
-        found = info.context.lookups.get("resource_specification", self.kind)
-        return ResourceSpecification(r=found) if found else None
+        return ref(info, "resource_specification", self.kind, ResourceSpecification)
 
 
 @strawberry.type(name="Contribution", description="One agent's contributions in the period and scope.")
