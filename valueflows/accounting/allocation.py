@@ -1,0 +1,63 @@
+"""Exact allocation: split an amount among weights, to the smallest unit of a currency, parts summing to it.
+
+Rule (largest remainder, also called Hamilton's method):
+1. Weights are grouped by agent first (an agent with three claims has one weight, their sum).
+2. Each agent's exact share is amount * weight / total weight; it gets the share rounded *down* to the unit.
+3. The units left over (fewer than the number of agents with a positive weight) go one each to the agents with
+   the largest remainders. Ties are broken by the larger weight, then by agent id in ascending order, so the
+   same inputs always give the same parts, whatever order they come in.
+Zero weights get zero. All-zero weights, negative weights and an amount finer than the currency's unit are errors.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from fractions import Fraction
+
+from valueflows.domain.errors import Problem, RuleViolation
+
+# ISO 4217 minor units of the currencies the ledger knows; others must be given explicitly.
+MINOR_UNITS = {"EUR": 2, "USD": 2, "GBP": 2, "CHF": 2, "CAD": 2, "JPY": 0}
+
+
+def unit_of(currency: str) -> Decimal:
+    """The smallest unit of a currency (0.01 for EUR)."""
+    if currency not in MINOR_UNITS:
+        raise RuleViolation([Problem("currency", "unknown_currency",
+                                     f"{currency!r} is not one of {', '.join(sorted(MINOR_UNITS))}")])
+    return Decimal(1).scaleb(-MINOR_UNITS[currency])
+
+
+def group_by_agent(weights: Iterable[tuple[str, Decimal | Fraction]]) -> dict[str, Fraction]:
+    grouped: dict[str, Fraction] = defaultdict(Fraction)
+    for agent, weight in weights:
+        grouped[agent] += Fraction(weight)
+    return dict(grouped)
+
+
+def allocate(amount: Decimal, weights: Mapping[str, Decimal | Fraction], unit: Decimal) -> dict[str, Decimal]:
+    """Split `amount` among agents in proportion to `weights`, in multiples of `unit`, summing exactly to it."""
+    problems: list[Problem] = []
+    if amount < 0:
+        problems.append(Problem("amount", "negative", "the amount to allocate is negative"))
+    if amount % unit != 0:
+        problems.append(Problem("amount", "finer_than_unit", f"{amount} is not a whole number of {unit}"))
+    negative = sorted(agent for agent, w in weights.items() if w < 0)
+    if negative:
+        problems.append(Problem("weights", "negative", f"negative weights for {', '.join(negative)}"))
+    exact = {agent: Fraction(w) for agent, w in weights.items()}
+    total = sum(exact.values(), Fraction(0))
+    if not negative and total == 0:
+        problems.append(Problem("weights", "all_zero", "every weight is zero: nothing to allocate by"))
+    if problems:
+        raise RuleViolation(problems)
+    units = int(amount / unit)
+    shares = {agent: units * w / total for agent, w in exact.items()}
+    whole = {agent: int(share) for agent, share in shares.items()}  # floor: shares are >= 0
+    left = units - sum(whole.values())
+    order = sorted((a for a in exact if exact[a] > 0), key=lambda a: (-(shares[a] - whole[a]), -exact[a], a))
+    for agent in order[:left]:
+        whole[agent] += 1
+    return {agent: unit * n for agent, n in whole.items()}
