@@ -1,0 +1,151 @@
+"""The annual dividend: what a co-op keeps as reserve, and what each member receives, in cash and in capital.
+
+Pure. Given the surplus, the rates and the basis (a value equation; `hours` is the built-in one), and the
+members' contributions over the period:
+
+1. reserve = surplus x reserve rate, rounded half to even to the currency's smallest unit;
+2. the rest (the distributable amount) is divided by the equation among members' contributions (see
+   `equations.value`); contributions of agents who were not members when they made them do not count, and are
+   listed as excluded;
+3. each member's dividend is split into cash = dividend x cash rate (rounded half to even to the unit) and
+   retained = dividend - cash, credited to the member's capital account.
+
+Invariant, exact to the unit: sum of dividends + reserve + undistributed = surplus; cash + retained = dividend.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from valueflows.accounting.allocation import unit_of
+from valueflows.accounting.equations import Claim, Line, Valuation, ValueEquation, value
+from valueflows.domain.errors import Problem, RuleViolation
+from valueflows.domain.quantities import canonical
+
+MAX_SURPLUS = Decimal(10) ** 15
+
+
+@dataclass(frozen=True)
+class DividendTerms:
+    organization: str
+    start: date
+    end: date  # inclusive
+    surplus: Decimal
+    currency: str
+    reserve_rate: Decimal
+    cash_rate: Decimal
+
+    def check(self) -> Decimal:
+        """The currency's unit; raises RuleViolation naming every bad term."""
+        problems: list[Problem] = []
+        unit = Decimal("0.01")
+        try:
+            unit = unit_of(self.currency)
+        except RuleViolation as e:
+            problems.extend(e.problems)
+        if self.end < self.start:
+            problems.append(Problem("to", "empty_period", "the period ends before it begins"))
+        if self.surplus < 0:
+            problems.append(Problem("surplus", "negative", "a loss is not distributed: the surplus is zero or more"))
+        elif self.surplus > MAX_SURPLUS:
+            problems.append(Problem("surplus", "too_large", f"a surplus is below {MAX_SURPLUS:,}"))
+        elif self.surplus % unit:
+            problems.append(Problem("surplus", "finer_than_unit",
+                                    f"{canonical(self.surplus)} is not a whole number of {unit} {self.currency}"))
+        for name, rate in (("reserve", self.reserve_rate), ("cash", self.cash_rate)):
+            if not Decimal(0) <= rate <= Decimal(1):
+                problems.append(Problem(name, "out_of_range", f"the {name} rate is between 0 and 1 (e.g. 0.25)"))
+        if problems:
+            raise RuleViolation(problems)
+        return unit
+
+
+@dataclass(frozen=True)
+class MemberClaim:
+    claim: Claim
+    member: bool  # was the agent a member of the organization when it contributed?
+
+
+@dataclass
+class Allocation:
+    agent: str
+    dividend: Decimal
+    cash: Decimal
+    retained: Decimal
+    points: Fraction
+    share: Fraction  # dividend / everything distributed
+    lines: list[Line]
+
+    def explain(self) -> list[dict[str, Any]]:
+        return [line.explain() for line in self.lines]
+
+
+@dataclass
+class DividendResult:
+    terms: DividendTerms
+    equation: ValueEquation
+    reserve: Decimal
+    distributable: Decimal
+    valuation: Valuation
+    allocations: list[Allocation]
+    excluded: list[Claim] = field(default_factory=list)  # contributions of non-members
+
+    @property
+    def distributed(self) -> Decimal:
+        return sum((a.dividend for a in self.allocations), Decimal(0))
+
+    @property
+    def undistributed(self) -> Decimal:
+        return self.distributable - self.distributed
+
+    def check_sums(self) -> None:
+        """The invariant, checked on every run before anything is shown or stored."""
+        total = self.distributed + self.reserve + self.undistributed
+        if total != self.terms.surplus or any(a.cash + a.retained != a.dividend for a in self.allocations):
+            raise AssertionError(f"dividend run does not add up: {total} != {self.terms.surplus}")
+
+
+def round_to(amount: Decimal | Fraction, unit: Decimal) -> Decimal:
+    """Half to even, to the currency's unit (the documented rule for reserve and cash parts)."""
+    exact = Fraction(amount) / Fraction(unit)
+    return unit * round(exact)  # Python's round() on a Fraction is half to even
+
+
+def compute_dividends(terms: DividendTerms, equation: ValueEquation, claims: Iterable[MemberClaim]) -> DividendResult:
+    unit = terms.check()
+    reserve = round_to(terms.surplus * terms.reserve_rate, unit)
+    distributable = terms.surplus - reserve
+    counted: list[Claim] = []
+    excluded: list[Claim] = []
+    for c in claims:
+        (counted if c.member else excluded).append(c.claim)
+    valuation = value(equation, distributable, unit, counted)
+    distributed = valuation.distributed
+    allocations = []
+    for agent in sorted(valuation.parts, key=lambda a: (-valuation.parts[a], a)):
+        dividend = valuation.parts[agent]
+        cash = round_to(dividend * terms.cash_rate, unit)
+        allocations.append(Allocation(
+            agent, dividend, cash, dividend - cash, valuation.points.get(agent, Fraction(0)),
+            Fraction(dividend) / Fraction(distributed) if distributed else Fraction(0),
+            valuation.lines.get(agent, [])))
+    result = DividendResult(terms, equation, reserve, distributable, valuation, allocations,
+                            _group_excluded(excluded))
+    result.check_sums()
+    return result
+
+
+def _group_excluded(claims: list[Claim]) -> list[Claim]:
+    sums: dict[tuple[str, str, str | None, str], list[Any]] = defaultdict(lambda: [Decimal(0), 0])
+    for c in claims:
+        entry = sums[(c.agent, c.action, c.kind, c.unit)]
+        entry[0] += c.quantity
+        entry[1] += c.events
+    return [Claim(a, act, k, u, q, n) for (a, act, k, u), (q, n) in sorted(sums.items(), key=lambda kv: (
+        kv[0][0], kv[0][1], kv[0][2] or "", kv[0][3]))]

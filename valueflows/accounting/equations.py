@@ -1,0 +1,363 @@
+"""Value equations: how an amount of money is divided among the contributions that earned it.
+
+An equation is a list of ordered *buckets*. Each bucket takes a percentage of the whole amount (`of="total"`) or
+of what the buckets before it left (`of="remaining"`), rounded down to the currency's smallest unit, and divides
+that pool among the contributions its *rules* count:
+
+- a rule names an action (e.g. `work`), a unit (e.g. `hour`, `EUR`) and optionally a resource specification (for
+  work: the kind of work). A contribution counts under the most specific rule that matches it: one naming its
+  specification before one that names none. Time units convert exactly (a rule in hours counts work recorded in
+  minutes or days too; a day is 24 hours, as in om2).
+- points = quantity x rate. A contribution's value is pool x its points / all points of the bucket.
+- a rule may cap the value of one claim (one contribution event) in money; what the cap cuts off stays in the
+  bucket, undistributed.
+
+What a bucket cannot distribute (no contribution counts, caps, rounding) stays undistributed and is reported
+line by line. It is never spread over the other buckets or agents.
+
+Exactness: everything is computed with fractions. Each agent's values from every bucket are added up first,
+then the distributed total (rounded down to the currency unit) is split by `allocate` (largest remainder), so
+the parts sum exactly, and `distributed + undistributed = amount`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from valueflows.accounting.allocation import allocate
+from valueflows.domain.actions import ACTIONS
+from valueflows.domain.errors import Problem, RuleViolation
+from valueflows.domain.quantities import canonical, parse_decimal
+
+# Time units convert exactly to hours.
+HOURS: dict[str, Fraction] = {"hour": Fraction(1), "minute": Fraction(1, 60), "day": Fraction(24)}
+BASES = ("total", "remaining")
+MAX_BUCKETS = 50
+MAX_RULES = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    action: str
+    unit: str
+    rate: Decimal
+    resource_conforms_to: str | None = None  # None: any specification (or none)
+    cap: Decimal | None = None  # most one claim may earn from this bucket, in the run's currency
+
+    def label(self) -> str:
+        spec = f" of {self.resource_conforms_to}" if self.resource_conforms_to else ""
+        cap = f", capped at {canonical(self.cap)} per claim" if self.cap is not None else ""
+        return f"{self.action}{spec}: {canonical(self.rate)} points per {self.unit}{cap}"
+
+
+@dataclass(frozen=True, slots=True)
+class Bucket:
+    name: str
+    percent: Decimal
+    of: str  # "total" or "remaining"
+    rules: tuple[Rule, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ValueEquation:
+    """A version of a co-op's value equation (stored as a ValueFlows Agreement)."""
+
+    id: str
+    name: str
+    version: int
+    buckets: tuple[Bucket, ...]
+    note: str | None = None
+
+    @property
+    def has_caps(self) -> bool:
+        return any(r.cap is not None for b in self.buckets for r in b.rules)
+
+
+def hours_equation() -> ValueEquation:
+    """The `hours` basis: the whole amount in proportion to hours worked, whatever the kind of work."""
+    return ValueEquation("hours", "hours", 1, (Bucket("hours worked", Decimal(100), "total",
+                                                     (Rule("work", "hour", Decimal(1)),)),),
+                         "every hour of work counts the same")
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A contribution to be valued: one event, or the sum of an agent's events of one kind (`events` > 1)."""
+
+    agent: str
+    action: str
+    kind: str | None  # the resource specification
+    unit: str
+    quantity: Decimal
+    events: int = 1
+    event: str | None = None  # the event's id when this claim is one event
+
+
+@dataclass
+class Line:
+    """Why an agent earned what it did in one bucket: contributions of one kind under one rule."""
+
+    bucket: str
+    rule: str
+    action: str
+    kind: str | None
+    unit: str
+    quantity: Decimal
+    events: int
+    points: Fraction
+    value: Fraction  # after caps
+    capped: Fraction = Fraction(0)  # what caps cut off
+
+    def explain(self) -> dict[str, Any]:
+        return {"bucket": self.bucket, "rule": self.rule, "action": self.action, "kind": self.kind,
+                "unit": self.unit, "quantity": canonical(self.quantity), "events": self.events,
+                "points": _text(self.points), "value": _text(self.value),
+                **({"cappedOff": _text(self.capped)} if self.capped else {})}
+
+
+@dataclass
+class BucketResult:
+    name: str
+    percent: Decimal
+    of: str
+    pool: Decimal
+    points: Fraction
+    distributed: Fraction  # exact value earned (before the final rounding to the unit)
+    no_contributions: Decimal = Decimal(0)  # the pool, when nothing counted
+    capped: Fraction = Fraction(0)
+
+
+@dataclass
+class Valuation:
+    amount: Decimal
+    unit: Decimal
+    buckets: list[BucketResult]
+    parts: dict[str, Decimal]  # agent -> money, summing to `distributed`
+    points: dict[str, Fraction]
+    lines: dict[str, list[Line]]
+    unpooled: Decimal  # cents lost when pools were rounded down, plus what no bucket takes (percents < 100)
+    uncounted: list[Claim] = field(default_factory=list)  # contributions no rule counts
+
+    @property
+    def distributed(self) -> Decimal:
+        return sum(self.parts.values(), Decimal(0))
+
+    @property
+    def undistributed(self) -> Decimal:
+        return self.amount - self.distributed
+
+    @property
+    def rounding(self) -> Fraction:
+        """What the final rounding down to the currency unit left over: less than one unit."""
+        explained = sum((Fraction(b.no_contributions) + b.capped for b in self.buckets), Fraction(0))
+        return Fraction(self.undistributed) - explained - Fraction(self.unpooled)
+
+    def undistributed_lines(self) -> list[dict[str, str]]:
+        """Why money stays undistributed. The rounding line makes the lines add up exactly."""
+        out: list[dict[str, str]] = []
+        for b in self.buckets:
+            if b.no_contributions:
+                out.append({"bucket": b.name, "reason": "no contribution counts in this bucket",
+                            "amount": canonical(b.no_contributions)})
+            if b.capped:
+                out.append({"bucket": b.name, "reason": "cut off by caps per claim", "amount": _text(b.capped)})
+        if self.unpooled:
+            out.append({"bucket": "", "reason": "not taken by any bucket (percentages, pools rounded down)",
+                        "amount": canonical(self.unpooled)})
+        if self.rounding:
+            out.append({"bucket": "", "reason": "rounding to the currency unit", "amount": _text(self.rounding)})
+        return out
+
+
+def _text(value: Fraction, places: int = 6) -> str:
+    """A fraction shown as decimal text, rounded half to even to `places` (explanations only)."""
+    scaled = value * 10**places
+    return canonical(Decimal(round(scaled)).scaleb(-places))
+
+
+def check_equation(name: str, buckets: Sequence[Bucket]) -> list[Problem]:
+    problems: list[Problem] = []
+    if not name.strip() or len(name) > 200:
+        problems.append(Problem("name", "required", "an equation needs a name of 1 to 200 characters"))
+    if not buckets:
+        problems.append(Problem("buckets", "required", "an equation needs at least one bucket"))
+    if len(buckets) > MAX_BUCKETS:
+        problems.append(Problem("buckets", "too_many", f"at most {MAX_BUCKETS} buckets"))
+    of_total = Decimal(0)
+    names: set[str] = set()
+    for i, b in enumerate(buckets):
+        where = f"buckets[{i}]"
+        if not b.name.strip():
+            problems.append(Problem(f"{where}.name", "required", "a bucket needs a name"))
+        elif b.name in names:
+            problems.append(Problem(f"{where}.name", "duplicate", f"two buckets are called {b.name!r}"))
+        names.add(b.name)
+        if b.of not in BASES:
+            problems.append(Problem(f"{where}.of", "unknown", "a bucket takes a percentage of 'total' or 'remaining'"))
+        if not (Decimal(0) < b.percent <= Decimal(100)):
+            problems.append(Problem(f"{where}.percent", "out_of_range", "a percentage is above 0 and at most 100"))
+        elif b.of == "total":
+            of_total += b.percent
+        if not b.rules:
+            problems.append(Problem(f"{where}.rules", "required", "a bucket needs at least one rule"))
+        if len(b.rules) > MAX_RULES:
+            problems.append(Problem(f"{where}.rules", "too_many", f"at most {MAX_RULES} rules per bucket"))
+        seen: set[tuple[str, str | None, str]] = set()
+        for j, r in enumerate(b.rules):
+            at = f"{where}.rules[{j}]"
+            if r.action not in ACTIONS:
+                problems.append(Problem(f"{at}.action", "unknown_action", f"{r.action!r} is not a ValueFlows action"))
+            if not r.unit.strip():
+                problems.append(Problem(f"{at}.unit", "required", "a rule needs a unit"))
+            if r.rate < 0:
+                problems.append(Problem(f"{at}.rate", "negative", "a rate is zero or more"))
+            if r.cap is not None and r.cap <= 0:
+                problems.append(Problem(f"{at}.cap", "out_of_range", "a cap is above zero"))
+            key = (r.action, r.resource_conforms_to, _base_unit(r.unit))
+            if key in seen:
+                problems.append(Problem(at, "duplicate", "another rule of this bucket counts the same contributions"))
+            seen.add(key)
+    if of_total > 100:
+        problems.append(Problem("buckets", "over_100_percent",
+                                f"buckets taking a percentage of the total add up to {canonical(of_total)}%"))
+    return problems
+
+
+def _base_unit(unit: str) -> str:
+    return "hour" if unit in HOURS else unit
+
+
+def _match(rules: Sequence[Rule], claim: Claim) -> tuple[Rule, Fraction] | None:
+    """The rule that counts `claim` (specific before general) and the claim's quantity in the rule's unit."""
+    best: Rule | None = None
+    for r in rules:
+        if r.action != claim.action or _base_unit(r.unit) != _base_unit(claim.unit):
+            continue
+        if r.resource_conforms_to is not None and r.resource_conforms_to != claim.kind:
+            continue
+        if best is None or (best.resource_conforms_to is None and r.resource_conforms_to is not None):
+            best = r
+    if best is None:
+        return None
+    quantity = Fraction(claim.quantity)
+    if best.unit != claim.unit:  # both are time units
+        quantity = quantity * HOURS[claim.unit] / HOURS[best.unit]
+    return best, quantity
+
+
+def _floor(value: Fraction, unit: Decimal) -> Decimal:
+    return unit * int(value / Fraction(unit))
+
+
+def value(equation: ValueEquation, amount: Decimal, unit: Decimal, claims: Iterable[Claim]) -> Valuation:
+    """Divide `amount` (a whole number of `unit`) among the agents behind `claims`, by `equation`."""
+    claims = list(claims)
+    remaining = amount
+    values: dict[str, Fraction] = defaultdict(Fraction)
+    points: dict[str, Fraction] = defaultdict(Fraction)
+    lines: dict[str, dict[tuple[str, str, str, str | None, str], Line]] = defaultdict(dict)
+    results: list[BucketResult] = []
+    counted: set[int] = set()
+    for bucket in equation.buckets:
+        base = amount if bucket.of == "total" else remaining
+        pool = _floor(Fraction(base) * Fraction(bucket.percent) / 100, unit)
+        remaining -= pool
+        matched = []
+        for i, claim in enumerate(claims):
+            found = _match(bucket.rules, claim)
+            if found is not None:
+                rule, quantity = found
+                pts = quantity * Fraction(rule.rate)
+                if pts:
+                    matched.append((claim, rule, quantity, pts))
+                    counted.add(i)
+        total_points = sum((m[3] for m in matched), Fraction(0))
+        result = BucketResult(bucket.name, bucket.percent, bucket.of, pool, total_points, Fraction(0))
+        results.append(result)
+        if not total_points:
+            result.no_contributions = pool
+            continue
+        for claim, rule, _quantity, pts in matched:
+            earned = Fraction(pool) * pts / total_points
+            cut = Fraction(0)
+            if rule.cap is not None:
+                if claim.events != 1:
+                    raise ValueError("a cap per claim needs one claim per event, not sums of events")
+                if earned > rule.cap:
+                    cut, earned = earned - Fraction(rule.cap), Fraction(rule.cap)
+            values[claim.agent] += earned
+            points[claim.agent] += pts
+            result.distributed += earned
+            result.capped += cut
+            key = (bucket.name, rule.label(), claim.action, claim.kind, claim.unit)
+            line = lines[claim.agent].get(key)
+            if line is None:
+                line = lines[claim.agent][key] = Line(bucket.name, rule.label(), claim.action, claim.kind,
+                                                      claim.unit, Decimal(0), 0, Fraction(0), Fraction(0))
+            line.quantity += claim.quantity
+            line.events += claim.events
+            line.points += pts
+            line.value += earned
+            line.capped += cut
+    earned_total = sum(values.values(), Fraction(0))
+    distributed = _floor(earned_total, unit)
+    parts = allocate(distributed, values, unit) if distributed else {a: Decimal(0) for a in values}
+    unpooled = amount - sum((r.pool for r in results), Decimal(0))
+    uncounted = [c for i, c in enumerate(claims) if i not in counted]
+    return Valuation(amount, unit, results, parts, dict(points),
+                     {a: list(ls.values()) for a, ls in lines.items()}, unpooled, uncounted)
+
+
+def equation_to_json(buckets: Sequence[Bucket]) -> list[dict[str, Any]]:
+    return [{"name": b.name, "percent": canonical(b.percent), "of": b.of,
+             "rules": [{k: v for k, v in (("action", r.action), ("unit", r.unit), ("rate", canonical(r.rate)),
+                                          ("resourceConformsTo", r.resource_conforms_to),
+                                          ("cap", canonical(r.cap) if r.cap is not None else None)) if v is not None}
+                       for r in b.rules]} for b in buckets]
+
+
+def equation_from_json(data: Any) -> tuple[Bucket, ...]:
+    """Buckets from their JSON form (as stored, or as a user wrote it in a file). Raises RuleViolation."""
+    problems: list[Problem] = []
+    if not isinstance(data, list):
+        raise RuleViolation([Problem("buckets", "not_list", "buckets are a list")])
+    buckets = []
+    for i, b in enumerate(data):
+        where = f"buckets[{i}]"
+        if not isinstance(b, Mapping):
+            problems.append(Problem(where, "not_object", "a bucket is an object"))
+            continue
+        rules = []
+        raw_rules = b.get("rules")
+        for j, r in enumerate(raw_rules if isinstance(raw_rules, list) else []):
+            at = f"{where}.rules[{j}]"
+            if not isinstance(r, Mapping):
+                problems.append(Problem(at, "not_object", "a rule is an object"))
+                continue
+            rate = _decimal(r.get("rate"), f"{at}.rate", problems)
+            cap = _decimal(r.get("cap"), f"{at}.cap", problems) if r.get("cap") is not None else None
+            spec = r.get("resourceConformsTo")
+            rules.append(Rule(str(r.get("action", "")), str(r.get("unit", "")), rate or Decimal(0),
+                              str(spec) if spec is not None else None, cap))
+        if raw_rules is not None and not isinstance(raw_rules, list):
+            problems.append(Problem(f"{where}.rules", "not_list", "rules are a list"))
+        percent = _decimal(b.get("percent"), f"{where}.percent", problems)
+        buckets.append(Bucket(str(b.get("name", "")), percent if percent is not None else Decimal(0),
+                              str(b.get("of", "total")), tuple(rules)))
+    if problems:
+        raise RuleViolation(problems)
+    return tuple(buckets)
+
+
+def _decimal(raw: Any, where: str, problems: list[Problem]) -> Decimal | None:
+    if isinstance(raw, float):  # JSON numbers read without parse_float=Decimal: their shortest text is meant
+        raw = repr(raw)
+    number, problem = parse_decimal(raw, where, allow_negative=True)
+    if problem:
+        problems.append(problem)
+    return number
