@@ -68,6 +68,34 @@ def test_resource_scope_reaches_the_inputs_of_the_process_that_made_it(seeded: U
     assert [(c.agent, c.hours) for c in report.contributors] == [("ana", Decimal(4))]
 
 
+def test_resource_scope_rolls_up_through_inputs_and_reports_cycles(seeded: UnitOfWork) -> None:
+    uow = seeded
+    records.create_agent(uow, AgentInput("Bo", "Person", id="bo"))
+    for name in ("cut", "build", "jig"):
+        records.create_process(uow, ProcessInput(name.title(), id=name))
+    t = datetime(2026, 3, 1, tzinfo=UTC)
+
+    def event(action: str, **fields: object) -> None:
+        ledger.record_event(uow, EventInput(action, "coop", "coop", has_point_in_time=t, **fields))  # type: ignore[arg-type]
+
+    work(uow, "bo", "3", t, input_of="cut")
+    event("produce", output_of="cut", resource_quantity=MeasureInput("2", "kilogram"),
+          new_resource=NewResourceInput("Bar", conforms_to="steel", id="bar"))
+    work(uow, "ana", "4", t, input_of="build")
+    event("consume", input_of="build", resource_inventoried_as="bar", resource_quantity=MeasureInput("1", "kilogram"))
+    event("produce", output_of="build", resource_quantity=MeasureInput("1", "kilogram"),
+          new_resource=NewResourceInput("Frame", conforms_to="steel", id="frame"))
+    # a jig made with the frame makes more bar: frame -> build -> bar -> jig -> frame
+    work(uow, "ana", "1", t, input_of="jig")
+    event("use", input_of="jig", resource_inventoried_as="frame", effort_quantity=MeasureInput("2", "hour"))
+    event("produce", output_of="jig", resource_inventoried_as="bar", resource_quantity=MeasureInput("1", "kilogram"))
+    work(uow, "bo", "50", t)  # for nothing behind the frame
+    report = contributions(uow, ReportScope(*YEAR, resource="frame"))
+    assert [(c.agent, c.hours) for c in report.contributors] == [("ana", Decimal(5)), ("bo", Decimal(3))]
+    assert sorted(report.processes) == ["build", "cut", "jig"]
+    assert report.cycles == [["frame", "build", "bar", "jig", "frame"]]
+
+
 def test_days_and_edges_give_the_same_report_as_the_events(seeded: UnitOfWork) -> None:
     """Whole days come from the daily totals, the edges from the events: the sum must not care."""
     uow = seeded

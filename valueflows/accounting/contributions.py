@@ -59,6 +59,8 @@ class ContributionReport:
     contributors: list[Contributor]
     total_hours: Decimal
     unconverted_effort: list[Amount] = field(default_factory=list)  # work in units that are not time
+    processes: list[str] = field(default_factory=list)  # resource scope: the processes behind the resource
+    cycles: list[list[str]] = field(default_factory=list)  # resource scope: cycles met on the way back
 
 
 def _round(value: Decimal) -> Decimal:

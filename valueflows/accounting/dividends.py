@@ -18,13 +18,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 from valueflows.accounting.allocation import unit_of
-from valueflows.accounting.equations import Claim, Line, Valuation, ValueEquation, value
+from valueflows.accounting.equations import Claim, Line, Valuation, ValueEquation, fraction_text, value
 from valueflows.domain.errors import Problem, RuleViolation
 from valueflows.domain.quantities import canonical
 
@@ -149,3 +149,57 @@ def _group_excluded(claims: list[Claim]) -> list[Claim]:
         entry[1] += c.events
     return [Claim(a, act, k, u, q, n) for (a, act, k, u), (q, n) in sorted(sums.items(), key=lambda kv: (
         kv[0][0], kv[0][1], kv[0][2] or "", kv[0][3]))]
+
+
+# -- what a committed run stores --------------------------------------------------------------------------------
+
+NS = "https://w3id.org/valueflows-ledger/ns#"
+CASH_CLAIM = NS + "DividendCash"
+CAPITAL_CLAIM = NS + "CapitalCredit"
+REVERSAL = NS + "DividendReversal"
+POINT_PLACES = Decimal("0.000001")
+
+
+@dataclass(frozen=True, slots=True)
+class DividendRun:
+    """A committed dividend run: its inputs, what it read, and its totals. Never changed once written."""
+
+    id: str
+    organization: str
+    period_start: date
+    period_end: date
+    surplus: Decimal
+    currency: str
+    reserve_rate: Decimal
+    cash_rate: Decimal
+    basis: str  # "hours" or "equation"
+    reserve: Decimal
+    distributed: Decimal
+    undistributed: Decimal
+    ledger_seq: int  # the chain head when the run read the ledger: it read everything up to here
+    ledger_hash: str
+    events_digest: str  # SHA-256 over the chain hashes of the events it read, in chain order
+    events_read: int
+    created_at: datetime
+    equation: str | None = None  # the equation version's id (basis "equation")
+    undistributed_detail: tuple[dict[str, str], ...] = ()
+    excluded: tuple[dict[str, str], ...] = ()  # contributions of non-members, not counted
+    reverses: str | None = None  # a compensating run names the run it cancels
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DividendAllocation:
+    id: str
+    run: str
+    agent: str
+    dividend: Decimal
+    cash: Decimal
+    retained: Decimal
+    points: Decimal  # rounded to 6 places, half to even (explanation; the money was computed exactly)
+    share: Decimal  # likewise
+    explanation: tuple[dict[str, Any], ...] = ()
+
+
+def six_places(value: Fraction) -> Decimal:
+    return Decimal(fraction_text(value))

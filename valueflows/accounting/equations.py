@@ -116,8 +116,8 @@ class Line:
     def explain(self) -> dict[str, Any]:
         return {"bucket": self.bucket, "rule": self.rule, "action": self.action, "kind": self.kind,
                 "unit": self.unit, "quantity": canonical(self.quantity), "events": self.events,
-                "points": _text(self.points), "value": _text(self.value),
-                **({"cappedOff": _text(self.capped)} if self.capped else {})}
+                "points": fraction_text(self.points), "value": fraction_text(self.value),
+                **({"cappedOff": fraction_text(self.capped)} if self.capped else {})}
 
 
 @dataclass
@@ -165,16 +165,17 @@ class Valuation:
                 out.append({"bucket": b.name, "reason": "no contribution counts in this bucket",
                             "amount": canonical(b.no_contributions)})
             if b.capped:
-                out.append({"bucket": b.name, "reason": "cut off by caps per claim", "amount": _text(b.capped)})
+                out.append({"bucket": b.name, "reason": "cut off by caps per claim", "amount": fraction_text(b.capped)})
         if self.unpooled:
             out.append({"bucket": "", "reason": "not taken by any bucket (percentages, pools rounded down)",
                         "amount": canonical(self.unpooled)})
         if self.rounding:
-            out.append({"bucket": "", "reason": "rounding to the currency unit", "amount": _text(self.rounding)})
+            out.append({"bucket": "", "reason": "rounding to the currency unit",
+                        "amount": fraction_text(self.rounding)})
         return out
 
 
-def _text(value: Fraction, places: int = 6) -> str:
+def fraction_text(value: Fraction, places: int = 6) -> str:
     """A fraction shown as decimal text, rounded half to even to `places` (explanations only)."""
     scaled = value * 10**places
     return canonical(Decimal(round(scaled)).scaleb(-places))

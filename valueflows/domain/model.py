@@ -196,3 +196,27 @@ class EconomicEvent:
         moment = self.has_point_in_time or self.has_end or self.has_beginning
         assert moment is not None, "accepted events always carry a time"
         return moment
+
+
+@dataclass(frozen=True, slots=True)
+class EconomicClaim:
+    """A ValueFlows Claim: a flow one agent owes another in return for something that happened.
+
+    Claims are created by the ledger (a dividend run's cash payout and capital credit; later, licence
+    obligations), never edited: a claim is settled by later events, or cancelled by a compensating claim.
+    """
+
+    id: str
+    action: str
+    provider: str
+    receiver: str
+    created: datetime
+    resource_quantity: Measure | None = None
+    resource_conforms_to: str | None = None
+    resource_classified_as: tuple[str, ...] = ()
+    due: datetime | None = None
+    triggered_by: str | None = None
+    agreed_in: str | None = None
+    note: str | None = None
+    in_scope_of: tuple[str, ...] = ()
+    dividend_run: str | None = None  # the run that created it

@@ -8,14 +8,16 @@ totals `record_event` keeps; the partial days at its edges, and process or resou
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Connection, func, or_, select
 
 from valueflows.accounting.contributions import ContributionReport, ContributionTotal, contribution_report
+from valueflows.accounting.rollup import Rollup, rollup
 from valueflows.domain.errors import violation
 from valueflows.domain.quantities import canonical
 from valueflows.store.engine import exact_sum
@@ -29,7 +31,7 @@ class ReportScope:
     end: datetime
     receiver: str | None = None  # e.g. the co-op: only flows it received
     process: str | None = None  # only inputs to this process
-    resource: str | None = None  # flows of this resource, and inputs to the processes that put it out
+    resource: str | None = None  # flows of this resource, and inputs to every process behind it (rollup)
 
 
 Row = tuple[str, str, str | None, str, Any, int]  # provider, action, kind, unit, summed quantity, events
@@ -39,17 +41,45 @@ def contributions(uow: UnitOfWork, scope: ReportScope) -> ContributionReport:
     if scope.end <= scope.start:
         raise violation("end", "empty_period", "the period ends before it begins")
     rows: list[Row] = []
+    behind: Rollup | None = None
     with uow.read() as conn:
+        if scope.resource:
+            behind = resource_rollup(conn, scope.resource)
         first_day = _midnight_on_or_after(scope.start)
         end_day = _midnight_on_or_before(scope.end)
         if scope.process or scope.resource or first_day >= end_day:
-            rows += conn.execute(_from_events(uow, scope, scope.start, scope.end)).all()
+            rows += conn.execute(_from_events(uow, scope, scope.start, scope.end, behind)).all()
         else:
             rows += conn.execute(_from_days(uow, scope, first_day.date(), end_day.date())).all()
             for start, end in ((scope.start, first_day), (end_day, scope.end)):
                 if start < end:
                     rows += conn.execute(_from_events(uow, scope, start, end)).all()
-    return contribution_report(_combine(rows))
+    report = contribution_report(_combine(rows))
+    if behind is not None:
+        report.processes.extend(behind.processes)
+        report.cycles.extend(behind.cycles)
+    return report
+
+
+def resource_rollup(conn: Connection, resource: str) -> Rollup:
+    """The processes behind a resource: those that put it out, those that made their inputs, and so on."""
+    e = economic_events
+
+    def produced_by(resources: Iterable[str]) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = defaultdict(list)
+        for r, p in conn.execute(select(e.c.resource_inventoried_as, e.c.output_of).distinct().where(
+                e.c.resource_inventoried_as.in_(list(resources)), e.c.output_of.is_not(None))):
+            found[r].append(p)
+        return found
+
+    def inputs_of(processes: Iterable[str]) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = defaultdict(list)
+        for p, r in conn.execute(select(e.c.input_of, e.c.resource_inventoried_as).distinct().where(
+                e.c.input_of.in_(list(processes)), e.c.resource_inventoried_as.is_not(None))):
+            found[p].append(r)
+        return found
+
+    return rollup(resource, produced_by, inputs_of)
 
 
 def _combine(rows: list[Any]) -> list[ContributionTotal]:
@@ -70,7 +100,8 @@ def _from_days(uow: UnitOfWork, scope: ReportScope, first: Any, end: Any) -> Any
     return query.where(d.c.receiver == scope.receiver) if scope.receiver else query
 
 
-def _from_events(uow: UnitOfWork, scope: ReportScope, start: datetime, end: datetime) -> Any:
+def _from_events(uow: UnitOfWork, scope: ReportScope, start: datetime, end: datetime,
+                 behind: Rollup | None = None) -> Any:
     e = economic_events
     quantity = func.coalesce(e.c.effort_quantity_value, e.c.resource_quantity_value)
     unit = func.coalesce(e.c.effort_quantity_unit, e.c.resource_quantity_unit)
@@ -87,10 +118,9 @@ def _from_events(uow: UnitOfWork, scope: ReportScope, start: datetime, end: date
     if scope.process:
         query = query.where(e.c.input_of == scope.process)
     if scope.resource:
-        producing = select(e.c.output_of).where(e.c.resource_inventoried_as == scope.resource,
-                                                e.c.output_of.is_not(None))
+        processes = behind.processes if behind is not None else []
         query = query.where(or_(e.c.resource_inventoried_as == scope.resource,
-                                e.c.to_resource_inventoried_as == scope.resource, e.c.input_of.in_(producing)))
+                                e.c.to_resource_inventoried_as == scope.resource, e.c.input_of.in_(processes)))
     return query
 
 

@@ -7,11 +7,14 @@ from typing import Any
 
 from sqlalchemy import Row
 
+from valueflows.accounting.dividends import DividendAllocation, DividendRun
+from valueflows.accounting.equations import ValueEquation, equation_from_json, equation_to_json
 from valueflows.domain.model import (
     Agent,
     AgentRelationship,
     AgentRelationshipRole,
     AgentType,
+    EconomicClaim,
     EconomicEvent,
     EconomicResource,
     LegalForm,
@@ -106,6 +109,38 @@ def event_from_row(row: Row[Any]) -> EconomicEvent:
     )
 
 
+def equation_from_row(row: Row[Any]) -> ValueEquation:
+    return ValueEquation(row.id, row.name, row.version, equation_from_json(row.buckets), row.note)
+
+
+def run_from_row(row: Row[Any]) -> DividendRun:
+    return DividendRun(
+        id=row.id, organization=row.organization, period_start=row.period_start, period_end=row.period_end,
+        surplus=row.surplus, currency=row.currency, reserve_rate=row.reserve_rate, cash_rate=row.cash_rate,
+        basis=row.basis, reserve=row.reserve, distributed=row.distributed, undistributed=row.undistributed,
+        ledger_seq=row.ledger_seq, ledger_hash=row.ledger_hash, events_digest=row.events_digest,
+        events_read=row.events_read, created_at=row.created_at, equation=row.equation,
+        undistributed_detail=_tuple(row.undistributed_detail), excluded=_tuple(row.excluded),
+        reverses=row.reverses, note=row.note,
+    )
+
+
+def allocation_from_row(row: Row[Any]) -> DividendAllocation:
+    return DividendAllocation(row.id, row.run, row.agent, row.dividend, row.cash, row.retained, row.points,
+                              row.share, _tuple(row.explanation))
+
+
+def claim_from_row(row: Row[Any]) -> EconomicClaim:
+    quantity = (Measure(row.resource_quantity_value, row.resource_quantity_unit)
+                if row.resource_quantity_value is not None else None)
+    return EconomicClaim(
+        id=row.id, action=row.action, provider=row.provider, receiver=row.receiver, created=row.created,
+        resource_quantity=quantity, resource_conforms_to=row.resource_conforms_to,
+        resource_classified_as=_tuple(row.resource_classified_as), due=row.due, triggered_by=row.triggered_by,
+        agreed_in=row.agreed_in, note=row.note, in_scope_of=_tuple(row.in_scope_of), dividend_run=row.dividend_run,
+    )
+
+
 def simple_row(record: Any) -> dict[str, Any]:
     """Column values for records whose fields map one to one onto columns."""
     values: dict[str, Any] = {}
@@ -129,6 +164,30 @@ def event_row(event: EconomicEvent) -> dict[str, Any]:
     return values
 
 
+def equation_row(equation: ValueEquation) -> dict[str, Any]:
+    return {"id": equation.id, "name": equation.name, "version": equation.version,
+            "buckets": equation_to_json(equation.buckets), "note": equation.note}
+
+
+def claim_row(claim: EconomicClaim) -> dict[str, Any]:
+    values = simple_row(claim)
+    m: Measure | None = values.pop("resource_quantity")
+    values["resource_quantity_value"] = m.has_numerical_value if m else None
+    values["resource_quantity_unit"] = m.has_unit if m else None
+    return values
+
+
+def row_of(record: Any) -> dict[str, Any]:
+    """Column values of any record."""
+    if isinstance(record, EconomicEvent):
+        return event_row(record)
+    if isinstance(record, ValueEquation):
+        return equation_row(record)
+    if isinstance(record, EconomicClaim):
+        return claim_row(record)
+    return simple_row(record)
+
+
 FROM_ROW: dict[str, Callable[[Row[Any]], Any]] = {
     "unit": unit_from_row,
     "agent": agent_from_row,
@@ -141,4 +200,8 @@ FROM_ROW: dict[str, Callable[[Row[Any]], Any]] = {
     "process": process_from_row,
     "economic_resource": resource_from_row,
     "economic_event": event_from_row,
+    "value_equation": equation_from_row,
+    "dividend_run": run_from_row,
+    "dividend_allocation": allocation_from_row,
+    "claim": claim_from_row,
 }

@@ -12,9 +12,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from valueflows.accounting.contributions import DayKey
 from valueflows.domain.inputs import EventInput
-from valueflows.domain.model import EconomicEvent, EconomicResource
+from valueflows.domain.model import EconomicResource
 from valueflows.domain.rules import EventContext
-from valueflows.store.mapping import FROM_ROW, event_row, simple_row
+from valueflows.store.mapping import FROM_ROW, row_of
 from valueflows.store.tables import RECORD_TABLES, contribution_days, economic_events, economic_resources
 
 # Longest chain of corrections followed when checking a new correction for loops.
@@ -65,13 +65,12 @@ class RecordCache:
 
 
 def insert_record(conn: Connection, kind: str, record: Any) -> None:
-    values = event_row(record) if isinstance(record, EconomicEvent) else simple_row(record)
-    conn.execute(_INSERT[kind], values)
+    conn.execute(_INSERT[kind], row_of(record))
 
 
 def replace_record(conn: Connection, kind: str, record: Any) -> None:
     table = RECORD_TABLES[kind]
-    values = simple_row(record)
+    values = row_of(record)
     conn.execute(update(table).where(table.c.id == values.pop("id")).values(**values))
 
 

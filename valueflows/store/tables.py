@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 from valueflows.store.types import ExactDecimal, UTCDateTime
@@ -196,6 +197,77 @@ idempotency_keys = Table(
     Column("created_at", UTCDateTime(), nullable=False),
 )
 
+# Value equations, as versioned ValueFlows Agreements; a version used by a committed run never changes.
+value_equations = Table(
+    "value_equations", metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("buckets", JSON, nullable=False),
+    Column("note", Text),
+    UniqueConstraint("name", "version", name="uq_value_equations_name_version"),
+)
+
+dividend_runs = Table(
+    "dividend_runs", metadata,
+    Column("id", ID, primary_key=True),
+    Column("organization", ID, ForeignKey("agents.id"), nullable=False, index=True),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("surplus", ExactDecimal(), nullable=False),
+    Column("currency", ID, nullable=False),
+    Column("reserve_rate", ExactDecimal(), nullable=False),
+    Column("cash_rate", ExactDecimal(), nullable=False),
+    Column("basis", String(20), nullable=False),
+    Column("equation", ID, ForeignKey("value_equations.id")),
+    Column("reserve", ExactDecimal(), nullable=False),
+    Column("distributed", ExactDecimal(), nullable=False),
+    Column("undistributed", ExactDecimal(), nullable=False),
+    Column("undistributed_detail", JSON, nullable=False),
+    Column("excluded", JSON, nullable=False),
+    Column("ledger_seq", Integer, nullable=False),
+    Column("ledger_hash", String(64), nullable=False),
+    Column("events_digest", String(64), nullable=False),
+    Column("events_read", Integer, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    # Unique: a run is reversed at most once.
+    Column("reverses", ID, ForeignKey("dividend_runs.id"), unique=True),
+    Column("note", Text),
+)
+
+dividend_allocations = Table(
+    "dividend_allocations", metadata,
+    Column("id", ID, primary_key=True),
+    Column("run", ID, ForeignKey("dividend_runs.id"), nullable=False, index=True),
+    Column("agent", ID, ForeignKey("agents.id"), nullable=False, index=True),
+    Column("dividend", ExactDecimal(), nullable=False),
+    Column("cash", ExactDecimal(), nullable=False),
+    Column("retained", ExactDecimal(), nullable=False),
+    Column("points", ExactDecimal(), nullable=False),
+    Column("share", ExactDecimal(), nullable=False),
+    Column("explanation", JSON, nullable=False),
+)
+
+# ValueFlows Claims the ledger creates (dividend payouts and capital credits; licence obligations later).
+claims = Table(
+    "claims", metadata,
+    Column("id", ID, primary_key=True),
+    Column("action", String(40), nullable=False),
+    Column("provider", ID, ForeignKey("agents.id"), nullable=False, index=True),
+    Column("receiver", ID, ForeignKey("agents.id"), nullable=False, index=True),
+    Column("created", UTCDateTime(), nullable=False),
+    Column("resource_quantity_value", ExactDecimal()),
+    Column("resource_quantity_unit", ID, ForeignKey("units.id")),
+    Column("resource_conforms_to", ID, ForeignKey("resource_specifications.id")),
+    Column("resource_classified_as", JSON, nullable=False),
+    Column("due", UTCDateTime()),
+    Column("triggered_by", ID, ForeignKey("economic_events.id")),
+    Column("agreed_in", String(2000)),
+    Column("note", Text),
+    Column("in_scope_of", JSON, nullable=False),
+    Column("dividend_run", ID, ForeignKey("dividend_runs.id"), index=True),
+)
+
 # Tables holding chain-committed records, by the `kind` the ledger uses for them.
 RECORD_TABLES: dict[str, Table] = {
     "unit": units,
@@ -209,6 +281,10 @@ RECORD_TABLES: dict[str, Table] = {
     "process": processes,
     "economic_resource": economic_resources,
     "economic_event": economic_events,
+    "value_equation": value_equations,
+    "dividend_run": dividend_runs,
+    "dividend_allocation": dividend_allocations,
+    "claim": claims,
 }
 
 # API tokens: not ledger records (they are not in the chain, and only their hashes are kept).
