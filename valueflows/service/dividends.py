@@ -468,3 +468,9 @@ def statement_json(s: MemberStatement) -> dict[str, Any]:
         "dividend": canonical(s.dividend), "cash": canonical(s.cash), "retained": canonical(s.retained),
         "capitalAccount": canonical(s.capital_account), "currency": s.currency,
     }
+
+
+def agent_names(uow: UnitOfWork, ids: list[str]) -> dict[str, str]:
+    """Display names of agents, by id."""
+    with uow.read() as conn:
+        return {agent_id: agent.name for agent_id, agent in repo.get_many(conn, "agent", ids).items()}
