@@ -15,7 +15,8 @@ from valueflows.domain.inputs import AgentInput, EventInput, MeasureInput, Membe
 from valueflows.service import dividends, ledger, records
 from valueflows.service.dividends import RunRequest
 from valueflows.service.verify import verify
-from valueflows.store.tables import RECORD_TABLES, ledger as chain
+from valueflows.store.tables import RECORD_TABLES
+from valueflows.store.tables import ledger as chain
 from valueflows.store.uow import UnitOfWork
 
 YEAR = (date(2026, 1, 1), date(2026, 12, 31))

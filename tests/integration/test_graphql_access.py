@@ -80,11 +80,27 @@ CASES: list[tuple[str, str, Callable[[int], str], tuple[str, str, str, str]]] = 
     for noun in ("Person", "Organization", "AgentRelationship", "AgentRelationshipRole", "ResourceSpecification",
                  "ProcessSpecification", "Unit", "EconomicEvent", "EconomicResource", "ProductBatch", "Process")
 ] + [
+    ("createValueEquation", "ana",
+     lambda n: f'createValueEquation(name: "eq{n}", buckets: [{{name: "work", percent: "100", rules: '
+               '[{action: "work", unit: "hour", rate: "1"}]}]) { valueEquation { id } }', (U, F, F, OK)),
+    ("updateValueEquation", "ana",
+     lambda n: f'updateValueEquation(id: "{EQUATION[0]}", note: "{n}", buckets: [{{name: "work", percent: "100", '
+               'rules: [{action: "work", unit: "hour", rate: "2"}]}]) { valueEquation { id } }', (U, F, F, OK)),
+    ("commitDividendRun", "ana",
+     lambda n: f'commitDividendRun(idempotencyKey: "k{n}", run: {{start: "{2100 + n}-01-01", end: "{2100 + n}-12-31", '
+               'surplus: "100.00", currency: "EUR", reserveRate: "0.1", cashRate: "0.5"}) { dividendRun { id } }',
+     (U, F, F, OK)),
+    ("reverseDividendRun", "ana",
+     lambda n: f'reverseDividendRun(id: "{RUNS.pop()}", idempotencyKey: "r{n}") {{ dividendRun {{ id }} }}',
+     (U, F, F, OK)),
+] + [
     ("updateEconomicEvent", "ana", lambda n: f'updateEconomicEvent(event: {{id: "x{n}"}}) {{ economicEvent {{ id }} }}',
      (IMM, IMM, IMM, IMM)),
 ]
 
 ADMIN = Principal("admin", Scope.ADMIN)
+EQUATION: list[str] = []  # the id of the equation the fixture defines
+RUNS: list[str] = []  # committed runs the fixture leaves for reversal attempts
 
 
 def run(uow: UnitOfWork, principal: Principal, document: str) -> str:
@@ -122,6 +138,20 @@ def ledger_with_people(uow: UnitOfWork) -> UnitOfWork:
     ]
     for document in setup:
         assert run(uow, ADMIN, "mutation { " + document + " }") == OK, document
+    membership = ('createAgentRelationship(relationship: {subject: "ana", object: "coop", relationship: "member", '
+                  'since: "2026-01-01"}) { agentRelationship { id } }')
+    assert run(uow, ADMIN, "mutation { " + membership + " }") == OK
+    equation = schema.execute_sync('mutation { createValueEquation(name: "agm", buckets: [{name: "w", percent: "100", '
+                                   'rules: [{action: "work", unit: "hour", rate: "1"}]}]) { valueEquation { id } } }',
+                                   context_value=Context(uow, ADMIN))
+    EQUATION[:] = [equation.data["createValueEquation"]["valueEquation"]["id"]]  # type: ignore[index]
+    RUNS.clear()
+    for year in range(1990, 1994):
+        committed = schema.execute_sync(
+            f'mutation {{ commitDividendRun(idempotencyKey: "y{year}", run: {{start: "{year}-01-01", '
+            f'end: "{year}-12-31", surplus: "10.00", currency: "EUR", reserveRate: "0", cashRate: "1"}}) '
+            '{ dividendRun { id } } }', context_value=Context(uow, ADMIN))
+        RUNS.append(committed.data["commitDividendRun"]["dividendRun"]["id"])  # type: ignore[index]
     return uow
 
 
@@ -136,6 +166,27 @@ def test_access_matrix(ledger_with_people: UnitOfWork, name: str, owner: str, do
         got = run(uow, principal, "mutation { " + document(next(counter)) + " }")
         assert got == want, f"{name} as {principal}: {got}, expected {want}"
         assert (chain_length(uow) > before) == (want == OK), f"{name} as {principal} wrote {want!r}"
+
+
+PRIVATE_READS = [
+    # (query, expected for anonymous, bo (not a member), ana (member, self), admin)
+    ('memberStatement(agent: "ana", start: "2026-01-01", end: "2026-12-31") { dividend capitalAccount }',
+     (U, F, OK, OK)),
+    ('dividendRuns(organization: "coop") { id distributed }', (U, F, OK, OK)),
+    ('dividendPreview(run: {start: "2026-01-01", end: "2026-12-31", surplus: "100.00", currency: "EUR", '
+     'reserveRate: "0", cashRate: "0"}) { distributed }', (U, F, F, OK)),
+    ('valueEquations { name version }', (OK, OK, OK, OK)),
+]
+
+
+@pytest.mark.parametrize(("document", "expected"), PRIVATE_READS, ids=[q.split("(")[0].split()[0] for q, _ in
+                                                                        PRIVATE_READS])
+def test_private_reads(ledger_with_people: UnitOfWork, document: str, expected: tuple[str, str, str, str]) -> None:
+    principals = (ANONYMOUS, Principal("bo", Scope.WRITE), Principal("ana", Scope.READ), ADMIN)
+    for principal, want in zip(principals, expected, strict=True):
+        assert run(ledger_with_people, principal, "{ " + document + " }") == want, (document, principal)
+    single = f'{{ dividendRun(id: "{RUNS[0]}") {{ id }} }}'
+    assert [run(ledger_with_people, p, single) for p in principals] == [U, F, OK, OK]
 
 
 def test_a_read_token_writes_nothing(ledger_with_people: UnitOfWork) -> None:

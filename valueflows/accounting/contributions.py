@@ -52,6 +52,7 @@ class Contributor:
     other: list[Amount]
     share: Decimal
     events: int
+    points: Decimal | None = None  # under a value equation, when the report was asked with one (6 places)
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class ContributionReport:
     cycles: list[list[str]] = field(default_factory=list)  # resource scope: cycles met on the way back
 
 
-def _round(value: Decimal) -> Decimal:
+def round6(value: Decimal) -> Decimal:
     return value.quantize(PLACES, rounding=ROUND_HALF_EVEN).normalize() if value else Decimal(0)
 
 
@@ -82,16 +83,16 @@ def contribution_report(totals: Iterable[ContributionTotal]) -> ContributionRepo
             hours[t.agent][t.kind] += t.quantity * factor
         else:
             other[t.agent].append(Amount(t.action, t.unit, t.quantity, t.kind))
-    agent_hours = {a: _round(sum(by_kind.values(), Decimal(0))) for a, by_kind in hours.items()}
-    total = _round(sum(agent_hours.values(), Decimal(0)))
+    agent_hours = {a: round6(sum(by_kind.values(), Decimal(0))) for a, by_kind in hours.items()}
+    total = round6(sum(agent_hours.values(), Decimal(0)))
     contributors = [
         Contributor(
             agent=a,
             hours=agent_hours.get(a, Decimal(0)),
-            hours_by_kind={k: _round(v) for k, v in sorted(hours[a].items(), key=lambda kv: kv[0] or "")}
+            hours_by_kind={k: round6(v) for k, v in sorted(hours[a].items(), key=lambda kv: kv[0] or "")}
             if a in hours else {},
             other=sorted(other.get(a, []), key=lambda x: (x.action, x.unit, x.kind or "")),
-            share=_round(agent_hours.get(a, Decimal(0)) / total) if total else Decimal(0),
+            share=round6(agent_hours.get(a, Decimal(0)) / total) if total else Decimal(0),
             events=events[a],
         )
         for a in sorted(events)

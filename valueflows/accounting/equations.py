@@ -251,6 +251,17 @@ def _match(rules: Sequence[Rule], claim: Claim) -> tuple[Rule, Fraction] | None:
     return best, quantity
 
 
+def points(equation: ValueEquation, claims: Iterable[Claim]) -> dict[str, Fraction]:
+    """Each agent's points under every bucket of `equation` (caps are in money, so they do not apply here)."""
+    out: dict[str, Fraction] = defaultdict(Fraction)
+    for claim in claims:
+        for bucket in equation.buckets:
+            found = _match(bucket.rules, claim)
+            if found is not None:
+                out[claim.agent] += found[1] * Fraction(found[0].rate)
+    return dict(out)
+
+
 def _floor(value: Fraction, unit: Decimal) -> Decimal:
     return unit * int(value / Fraction(unit))
 

@@ -6,7 +6,8 @@
   specifications and product batches such events need, and revises its own agent and the resources it is
   accountable for or has in custody;
 - `admin`: everything (agents, memberships and relationships, roles, units, anyone's facts).
-Private figures (a member's statement, dividends) are readable by that member and admins only.
+Private figures: a member's statement (with its capital account) is readable by that member and admins only;
+an organization's dividend runs by its members (anyone who has been one) and admins.
 """
 
 from __future__ import annotations
@@ -85,3 +86,11 @@ def may_read_private(p: Principal, owner: str) -> None:
         raise Unauthenticated("these figures are private: send a token")
     if p.scope is not Scope.ADMIN and p.agent != owner:
         raise Forbidden("these figures are private to their member and to admins")
+
+
+def may_read_org_private(p: Principal, is_member: bool) -> None:
+    """An organization's shared figures (its dividend runs): its members and admins."""
+    if p.anonymous:
+        raise Unauthenticated("these figures are for the organization's members: send a token")
+    if p.scope is not Scope.ADMIN and not is_member:
+        raise Forbidden("these figures are for the organization's members and admins")

@@ -71,7 +71,7 @@ def create_equation(uow: UnitOfWork, name: str, buckets: tuple[Bucket, ...], not
     with uow.write() as w:
         first = replayed_key(w, key, "value_equation", request)
         if first is not None:
-            return Recorded(repo.get(w.conn, "value_equation", first), replayed=True)
+            return Recorded(_equation(w.conn, first), replayed=True)
         latest = w.conn.execute(select(func.max(value_equations.c.version))
                                 .where(value_equations.c.name == name)).scalar()
         equation = ValueEquation(new_id(), name, (latest or 0) + 1, buckets, note)
@@ -81,6 +81,13 @@ def create_equation(uow: UnitOfWork, name: str, buckets: tuple[Bucket, ...], not
         return Recorded(equation)
 
 
+def _equation(conn: Connection, equation_id: str) -> ValueEquation:
+    found = repo.get(conn, "value_equation", equation_id)
+    if found is None:
+        raise NotFound(f"no value equation with id {equation_id!r}")
+    return found  # type: ignore[no-any-return]
+
+
 def update_equation(uow: UnitOfWork, equation_id: str, buckets: tuple[Bucket, ...], note: str | None = None,
                     key: str | None = None) -> Recorded[ValueEquation]:
     """Change a version no committed run has used; a used version is refused (create a new version instead)."""
@@ -88,7 +95,7 @@ def update_equation(uow: UnitOfWork, equation_id: str, buckets: tuple[Bucket, ..
     with uow.write() as w:
         first = replayed_key(w, key, "value_equation", request)
         if first is not None:
-            return Recorded(repo.get(w.conn, "value_equation", first), replayed=True)
+            return Recorded(_equation(w.conn, first), replayed=True)
         current: ValueEquation | None = repo.get(w.conn, "value_equation", equation_id)
         if current is None:
             raise NotFound(f"no value equation with id {equation_id!r}")
@@ -362,7 +369,9 @@ def _write_run(w: Writer, run: DividendRun, allocations: list[DividendAllocation
     for c in new_claims:
         repo.insert_record(w.conn, "claim", c)
         w.append("claim", c.id, facts(c))
-    return CommittedRun(run, allocations, new_claims)
+    # the order `load_run` reads them in
+    return CommittedRun(run, sorted(allocations, key=lambda a: (-abs(a.dividend), a.agent)),
+                        sorted(new_claims, key=lambda c: (c.receiver, c.id)))
 
 
 # -- reading runs and statements --------------------------------------------------------------------------------
@@ -468,6 +477,15 @@ def statement_json(s: MemberStatement) -> dict[str, Any]:
         "dividend": canonical(s.dividend), "cash": canonical(s.cash), "retained": canonical(s.retained),
         "capitalAccount": canonical(s.capital_account), "currency": s.currency,
     }
+
+
+def is_member(uow: UnitOfWork, agent: str | None, organization: str) -> bool:
+    """Has `agent` ever been a member of `organization`?"""
+    if agent is None:
+        return False
+    with uow.read() as conn:
+        return conn.execute(select(memberships.c.id).where(
+            memberships.c.member == agent, memberships.c.organization == organization).limit(1)).first() is not None
 
 
 def agent_names(uow: UnitOfWork, ids: list[str]) -> dict[str, str]:

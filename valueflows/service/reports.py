@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import Connection, func, or_, select
 
-from valueflows.accounting.contributions import ContributionReport, ContributionTotal, contribution_report
+from valueflows.accounting.contributions import ContributionReport, ContributionTotal, contribution_report, round6
+from valueflows.accounting.equations import Claim, ValueEquation, fraction_text, points
 from valueflows.accounting.rollup import Rollup, rollup
 from valueflows.domain.errors import violation
 from valueflows.domain.quantities import canonical
@@ -37,7 +39,8 @@ class ReportScope:
 Row = tuple[str, str, str | None, str, Any, int]  # provider, action, kind, unit, summed quantity, events
 
 
-def contributions(uow: UnitOfWork, scope: ReportScope) -> ContributionReport:
+def contributions(uow: UnitOfWork, scope: ReportScope, equation: ValueEquation | None = None) -> ContributionReport:
+    """The report; with `equation`, each contributor's points under it too."""
     if scope.end <= scope.start:
         raise violation("end", "empty_period", "the period ends before it begins")
     rows: list[Row] = []
@@ -54,7 +57,12 @@ def contributions(uow: UnitOfWork, scope: ReportScope) -> ContributionReport:
             for start, end in ((scope.start, first_day), (end_day, scope.end)):
                 if start < end:
                     rows += conn.execute(_from_events(uow, scope, start, end)).all()
-    report = contribution_report(_combine(rows))
+    totals = _combine(rows)
+    report = contribution_report(totals)
+    if equation is not None:
+        earned = points(equation, (Claim(t.agent, t.action, t.kind, t.unit, t.quantity, t.events) for t in totals))
+        report.contributors[:] = [replace(c, points=round6(Decimal(fraction_text(earned.get(c.agent, Fraction(0))))))
+                                  for c in report.contributors]
     if behind is not None:
         report.processes.extend(behind.processes)
         report.cycles.extend(behind.cycles)

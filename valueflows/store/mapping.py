@@ -32,6 +32,10 @@ def _tuple(value: Any) -> tuple[str, ...]:
     return tuple(value or ())
 
 
+def _dicts(value: Any) -> tuple[dict[str, Any], ...]:
+    return tuple(value or ())
+
+
 def unit_from_row(row: Row[Any]) -> Unit:
     return Unit(row.id, row.label, row.symbol, row.om2, row.dimension)
 
@@ -120,14 +124,14 @@ def run_from_row(row: Row[Any]) -> DividendRun:
         basis=row.basis, reserve=row.reserve, distributed=row.distributed, undistributed=row.undistributed,
         ledger_seq=row.ledger_seq, ledger_hash=row.ledger_hash, events_digest=row.events_digest,
         events_read=row.events_read, created_at=row.created_at, equation=row.equation,
-        undistributed_detail=_tuple(row.undistributed_detail), excluded=_tuple(row.excluded),
+        undistributed_detail=_dicts(row.undistributed_detail), excluded=_dicts(row.excluded),
         reverses=row.reverses, note=row.note,
     )
 
 
 def allocation_from_row(row: Row[Any]) -> DividendAllocation:
     return DividendAllocation(row.id, row.run, row.agent, row.dividend, row.cash, row.retained, row.points,
-                              row.share, _tuple(row.explanation))
+                              row.share, _dicts(row.explanation))
 
 
 def claim_from_row(row: Row[Any]) -> EconomicClaim:

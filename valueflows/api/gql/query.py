@@ -13,6 +13,7 @@ from valueflows.api.gql.scalars import URI
 from valueflows.domain.actions import ACTIONS
 from valueflows.domain.errors import violation
 from valueflows.domain.model import AgentType
+from valueflows.service.dividends import find_equation
 from valueflows.service.lookups import membership_relationship
 from valueflows.service.queries import EventFilter
 from valueflows.service.reports import ReportScope, contributions
@@ -190,11 +191,17 @@ class Query:
     @strawberry.field(description="Who contributed what in a period: hours by kind of work, every other flow by "
                                   "action and unit, and each agent's share of the hours. Optionally only flows "
                                   "received by one agent (the co-op), inputs to one process, or flows behind one "
-                                  "resource.")
+                                  "resource (rolled up through the processes behind it). With `equation` (a value "
+                                  "equation's name or id, or `hours`), each agent's points under it.")
     def contribution_report(self, info: Info, start: datetime, end: datetime, receiver: ID | None = None,
-                            process: ID | None = None, resource: ID | None = None) -> t.ContributionReport:
+                            process: ID | None = None, resource: ID | None = None,
+                            equation: str | None = None) -> t.ContributionReport:
         scope = ReportScope(start, end, receiver=receiver, process=process, resource=resource)
-        return t.contribution_report(contributions(info.context.uow, scope), start, end)
+        uow = info.context.uow
+        if equation is not None:
+            with uow.read() as conn:
+                found = find_equation(conn, equation)
+        return t.contribution_report(contributions(uow, scope, found if equation is not None else None), start, end)
 
     @strawberry.field
     def economic_resource(self, info: Info, id: ID) -> t.EconomicResource | None:

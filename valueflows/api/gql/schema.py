@@ -5,10 +5,12 @@ from __future__ import annotations
 import strawberry
 from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from graphql import GraphQLError
 from valueflows.api.gql import types as t
+from valueflows.api.gql.dividends import DividendMutations, DividendQueries
 from valueflows.api.gql.errors import CodedErrors, OneMutationPerRequest
 from valueflows.api.gql.inputs import IDuration
 from valueflows.api.gql.mutation import Mutation
@@ -25,8 +27,8 @@ class LedgerSchema(strawberry.Schema):
 
 
 schema = LedgerSchema(
-    query=Query,
-    mutation=Mutation,
+    query=merge_types("Query", (Query, DividendQueries)),
+    mutation=merge_types("Mutation", (Mutation, DividendMutations)),
     # Reference types no field reaches still belong to the schema.
     types=[t.Duration, IDuration, t.AgentProcessSearchParams],
     config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALARS),

@@ -782,6 +782,8 @@ class Contribution:
     other: list[ContributionAmount] = strawberry.field(description="Every other flow, by action, unit and kind.")
     share: Decimal = strawberry.field(description="hours / all hours in the report, 6 decimals (half to even).")
     events: int
+    points: Decimal | None = strawberry.field(description="Points under the value equation the report was asked "
+                                                          "with (6 decimals); null without one.")
 
     @strawberry.field
     def agent(self, info: Info) -> Agent:
@@ -794,6 +796,9 @@ class ContributionReport:
     end: datetime
     total_hours: Decimal
     contributors: list[Contribution]
+    processes: list[ID] = strawberry.field(description="Resource scope: every process behind the resource.")
+    cycles: list[list[ID]] = strawberry.field(description="Resource scope: cycles met walking back through inputs "
+                                                          "(resource, process, resource, ..., the first resource).")
 
 
 def contribution_report(report: Any, start: datetime, end: datetime) -> ContributionReport:
@@ -802,10 +807,12 @@ def contribution_report(report: Any, start: datetime, end: datetime) -> Contribu
         contributors=[
             Contribution(
                 agent_id=c.agent, hours=Decimal(c.hours), share=Decimal(c.share), events=c.events,
+                points=Decimal(c.points) if c.points is not None else None,
                 hours_by_kind=[HoursOfKind(kind=k, hours=Decimal(v)) for k, v in c.hours_by_kind.items()],
                 other=[ContributionAmount(action=action(o.action), kind=o.kind,
                                           quantity=Measure(r=MeasureRecord(o.quantity, o.unit))) for o in c.other],
             )
             for c in report.contributors
         ],
+        processes=[ID(p) for p in report.processes], cycles=[[ID(x) for x in cycle] for cycle in report.cycles],
     )

@@ -1,0 +1,528 @@
+"""Value equations, dividend runs and member statements over GraphQL (our additions to the reference schema).
+
+Who may do what: equations are public (a co-op's value equation is meant to be transparent); previews, commits
+and reversals need an admin token (the treasurer); a committed run is readable by admins and by the members of
+its organization; a member statement by that member and admins.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal as PyDecimal
+from typing import Annotated, Any
+
+import strawberry
+from strawberry import ID, Private
+
+from valueflows.accounting.equations import Bucket, Rule
+from valueflows.accounting.equations import ValueEquation as EquationRecord
+from valueflows.api.gql import types as t
+from valueflows.api.gql.context import Info
+from valueflows.api.gql.scalars import URI, Decimal
+from valueflows.domain import access
+from valueflows.domain.model import EconomicClaim
+from valueflows.domain.quantities import Measure as MeasureRecord
+from valueflows.service import dividends as service
+from valueflows.service.dividend_views import preview_json, run_json
+
+# -- value equations --------------------------------------------------------------------------------------------
+
+@strawberry.type(name="ValueEquationRule", description="Which contributions count, and how many points each earns.")
+class ValueEquationRule:
+    action: ID
+    unit: ID = strawberry.field(description="Time units convert: a rule in hours also counts minutes and days.")
+    rate: Decimal = strawberry.field(description="Points per unit.")
+    resource_conforms_to: ID | None = strawberry.field(description="Only this kind (e.g. of work); null: any.")
+    cap: Decimal | None = strawberry.field(description="Most one claim (one event) may earn from the bucket, in "
+                                                       "the run's currency; the excess stays undistributed.")
+
+
+def _rule(r: Rule) -> ValueEquationRule:
+    return ValueEquationRule(action=ID(r.action), unit=ID(r.unit), rate=Decimal(r.rate),
+                             resource_conforms_to=ID(r.resource_conforms_to) if r.resource_conforms_to else None,
+                             cap=Decimal(r.cap) if r.cap is not None else None)
+
+
+@strawberry.type(name="ValueEquationBucket")
+class ValueEquationBucket:
+    name: str
+    percent: Decimal
+    of: str = strawberry.field(description="`total`: of the amount to distribute; `remaining`: of what the "
+                                           "buckets before this one left.")
+    rules: list[ValueEquationRule]
+
+
+@strawberry.type(name="ValueEquation", description="A version of a co-op's value equation (a ValueFlows Agreement). "
+                                                   "A version used by a committed run never changes.")
+class ValueEquation:
+    r: Private[EquationRecord]
+
+    @strawberry.field
+    def id(self) -> ID:
+        return ID(self.r.id)
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.r.name
+
+    @strawberry.field
+    def version(self) -> int:
+        return self.r.version
+
+    @strawberry.field
+    def note(self) -> str | None:
+        return self.r.note
+
+    @strawberry.field
+    def buckets(self) -> list[ValueEquationBucket]:
+        return [ValueEquationBucket(name=b.name, percent=Decimal(b.percent), of=b.of, rules=[_rule(r) for r in b.rules])
+                for b in self.r.buckets]
+
+
+@strawberry.input(name="ValueEquationRuleParams")
+class ValueEquationRuleParams:
+    action: ID
+    unit: ID
+    rate: Decimal
+    resource_conforms_to: ID | None = None
+    cap: Decimal | None = None
+
+
+@strawberry.input(name="ValueEquationBucketParams")
+class ValueEquationBucketParams:
+    name: str
+    percent: Decimal
+    rules: list[ValueEquationRuleParams]
+    of: str = "total"
+
+
+def _buckets(params: list[ValueEquationBucketParams]) -> tuple[Bucket, ...]:
+    return tuple(Bucket(b.name, PyDecimal(b.percent), b.of, tuple(
+        Rule(str(r.action), str(r.unit), PyDecimal(r.rate), str(r.resource_conforms_to) if r.resource_conforms_to
+             else None, PyDecimal(r.cap) if r.cap is not None else None) for r in b.rules)) for b in params)
+
+
+# -- runs -------------------------------------------------------------------------------------------------------
+
+@strawberry.type(name="AllocationLine", description="Why a member earned what it did: contributions of one kind "
+                                                    "under one rule of one bucket.")
+class AllocationLine:
+    bucket: str
+    rule: str
+    action: ID
+    kind: ID | None = strawberry.field(description="The resource specification (for work: the kind of work).")
+    unit: ID
+    quantity: Decimal
+    events: int
+    points: Decimal = strawberry.field(description="6 decimals; the money was computed exactly.")
+    value: Decimal = strawberry.field(description="What these contributions earned before the final rounding "
+                                                  "to the cent (6 decimals).")
+    capped_off: Decimal | None
+
+
+@strawberry.type(name="DividendAllocation")
+class DividendAllocation:
+    agent_id: Private[str]
+    points: Decimal
+    share: Decimal = strawberry.field(description="dividend / everything distributed, 6 decimals.")
+    dividend: Decimal
+    cash: Decimal = strawberry.field(description="Paid out: dividend x cash rate, half to even to the cent.")
+    retained: Decimal = strawberry.field(description="Credited to the member's capital account: dividend - cash.")
+    explanation: list[AllocationLine]
+
+    @strawberry.field
+    def agent(self, info: Info) -> t.Agent:
+        return t.agent(info.context.lookups.must("agent", self.agent_id))
+
+
+@strawberry.type(name="UndistributedAmount")
+class UndistributedAmount:
+    bucket: str
+    reason: str
+    amount: Decimal
+
+
+@strawberry.type(name="ExcludedContribution", description="Contributions of agents who were not members when "
+                                                          "they made them: not counted.")
+class ExcludedContribution:
+    agent_id: Private[str]
+    action: ID
+    kind: ID | None
+    unit: ID
+    quantity: Decimal
+    events: int
+
+    @strawberry.field
+    def agent(self, info: Info) -> t.Agent:
+        return t.agent(info.context.lookups.must("agent", self.agent_id))
+
+
+@strawberry.type(name="Claim", description="A ValueFlows Claim: a flow one agent owes another in return for "
+                                           "something that happened (here: a dividend to pay or credit).")
+class Claim:
+    r: Private[EconomicClaim]
+
+    @strawberry.field
+    def id(self) -> ID:
+        return ID(self.r.id)
+
+    @strawberry.field
+    def action(self) -> t.Action:
+        return t.action(self.r.action)
+
+    @strawberry.field
+    def provider(self, info: Info) -> t.Agent:
+        return t.agent(info.context.lookups.must("agent", self.r.provider))
+
+    @strawberry.field
+    def receiver(self, info: Info) -> t.Agent:
+        return t.agent(info.context.lookups.must("agent", self.r.receiver))
+
+    @strawberry.field
+    def resource_quantity(self) -> t.Measure | None:
+        q = self.r.resource_quantity
+        return t.Measure(r=MeasureRecord(q.has_numerical_value, q.has_unit)) if q else None
+
+    @strawberry.field
+    def resource_classified_as(self) -> list[URI] | None:
+        return [URI(c) for c in self.r.resource_classified_as]
+
+    @strawberry.field
+    def created(self) -> str:
+        return self.r.created.isoformat()
+
+    @strawberry.field
+    def due(self) -> str | None:
+        return self.r.due.isoformat() if self.r.due else None
+
+    @strawberry.field
+    def agreed_in(self) -> URI | None:
+        return URI(self.r.agreed_in) if self.r.agreed_in else None
+
+    @strawberry.field
+    def note(self) -> str | None:
+        return self.r.note
+
+
+@strawberry.type(name="DividendRun", description="A dividend run: a preview (not committed, no id) or a committed, "
+                                                 "immutable run. reserve + distributed + undistributed = surplus.")
+class DividendRun:
+    v: Private[dict[str, Any]]
+    found_claims: Private[list[EconomicClaim]]
+
+    @strawberry.field
+    def id(self) -> ID | None:
+        return ID(self.v["id"]) if self.v.get("id") else None
+
+    @strawberry.field
+    def committed(self) -> bool:
+        return bool(self.v["committed"])
+
+    @strawberry.field
+    def organization(self, info: Info) -> t.Agent:
+        return t.agent(info.context.lookups.must("agent", self.v["organization"]))
+
+    @strawberry.field(description="First day of the period.")
+    def start(self) -> date:
+        return date.fromisoformat(self.v["from"])
+
+    @strawberry.field(description="Last day of the period, included.")
+    def end(self) -> date:
+        return date.fromisoformat(self.v["to"])
+
+    @strawberry.field
+    def currency(self) -> ID:
+        return ID(self.v["currency"])
+
+    @strawberry.field
+    def surplus(self) -> Decimal:
+        return Decimal(PyDecimal(self.v["surplus"]))
+
+    @strawberry.field
+    def reserve_rate(self) -> Decimal:
+        return Decimal(PyDecimal(self.v["reserveRate"]))
+
+    @strawberry.field
+    def cash_rate(self) -> Decimal:
+        return Decimal(PyDecimal(self.v["cashRate"]))
+
+    @strawberry.field(description="`hours` (hours worked) or `equation`.")
+    def basis(self) -> str:
+        return str(self.v["basis"])
+
+    @strawberry.field
+    def equation(self, info: Info) -> ValueEquation | None:
+        eq = self.v.get("equation")
+        equation_id = eq["id"] if isinstance(eq, dict) else eq
+        found = info.context.lookups.get("value_equation", equation_id) if equation_id else None
+        return ValueEquation(r=found) if found else None
+
+    @strawberry.field(description="Kept as indivisible reserve: surplus x reserve rate, half to even to the cent.")
+    def reserve(self) -> Decimal:
+        return Decimal(PyDecimal(self.v["reserve"]))
+
+    @strawberry.field
+    def distributable(self) -> Decimal:
+        return Decimal(PyDecimal(self.v["distributable"]))
+
+    @strawberry.field
+    def distributed(self) -> Decimal:
+        return Decimal(PyDecimal(self.v["distributed"]))
+
+    @strawberry.field
+    def undistributed(self) -> Decimal:
+        return Decimal(PyDecimal(self.v["undistributed"]))
+
+    @strawberry.field
+    def undistributed_detail(self) -> list[UndistributedAmount]:
+        return [UndistributedAmount(bucket=x["bucket"], reason=x["reason"], amount=Decimal(PyDecimal(x["amount"])))
+                for x in self.v["undistributedDetail"]]
+
+    @strawberry.field
+    def allocations(self) -> list[DividendAllocation]:
+        return [DividendAllocation(
+            agent_id=a["agent"], points=Decimal(PyDecimal(a["points"])), share=Decimal(PyDecimal(a["share"])),
+            dividend=Decimal(PyDecimal(a["dividend"])), cash=Decimal(PyDecimal(a["cash"])),
+            retained=Decimal(PyDecimal(a["retained"])),
+            explanation=[AllocationLine(
+                bucket=x["bucket"], rule=x["rule"], action=ID(x["action"]),
+                kind=ID(x["kind"]) if x.get("kind") else None, unit=ID(x["unit"]),
+                quantity=Decimal(PyDecimal(x["quantity"])), events=int(x["events"]),
+                points=Decimal(PyDecimal(x["points"])), value=Decimal(PyDecimal(x["value"])),
+                capped_off=Decimal(PyDecimal(x["cappedOff"])) if x.get("cappedOff") else None)
+                for x in a["explanation"]]) for a in self.v["allocations"]]
+
+    @strawberry.field
+    def excluded(self) -> list[ExcludedContribution]:
+        return [ExcludedContribution(agent_id=x["agent"], action=ID(x["action"]),
+                                     kind=ID(x["kind"]) if x.get("kind") else None, unit=ID(x["unit"]),
+                                     quantity=Decimal(PyDecimal(x["quantity"])), events=int(x["events"]))
+                for x in self.v["excluded"]]
+
+    @strawberry.field(description="The claims the run created: cash to pay, capital to credit (or, for a "
+                                  "reversal, to take back).")
+    def claims(self) -> list[Claim]:
+        return [Claim(r=c) for c in self.found_claims]
+
+    @strawberry.field(description="For a compensating run: the run it cancels.")
+    def reverses(self) -> ID | None:
+        return ID(self.v["reverses"]) if self.v.get("reverses") else None
+
+    @strawberry.field
+    def created_at(self) -> str | None:
+        return self.v.get("createdAt")
+
+    @strawberry.field(description="The chain head when the run read the ledger.")
+    def ledger_sequence(self) -> int | None:
+        return self.v.get("ledgerSeq")
+
+    @strawberry.field
+    def ledger_hash(self) -> str | None:
+        return self.v.get("ledgerHash")
+
+    @strawberry.field(description="SHA-256 over the chain hashes of the events the run read, in chain order.")
+    def events_digest(self) -> str | None:
+        return self.v.get("eventsDigest")
+
+    @strawberry.field
+    def events_read(self) -> int | None:
+        return self.v.get("eventsRead")
+
+    @strawberry.field
+    def note(self) -> str | None:
+        return self.v.get("note")
+
+
+def committed_run(found: service.CommittedRun) -> DividendRun:
+    return DividendRun(v=run_json(found), found_claims=found.claims)
+
+
+@strawberry.input(name="DividendRunParams")
+class DividendRunParams:
+    start: date = strawberry.field(description="First day.")
+    end: date = strawberry.field(description="Last day, included.")
+    surplus: Decimal
+    currency: ID
+    reserve_rate: Decimal = strawberry.field(description="Part of the surplus kept as reserve, e.g. \"0.25\".")
+    cash_rate: Decimal = strawberry.field(description="Part of each dividend paid in cash, e.g. \"0.5\".")
+    equation: str | None = strawberry.field(default=None, description="A value equation's name (newest version) "
+                                                                      "or id; null: hours worked.")
+    organization: ID | None = strawberry.field(default=None, description="Whose members; may be left out when "
+                                                                         "one organization has members.")
+    note: str | None = None
+
+    def to_request(self) -> service.RunRequest:
+        return service.RunRequest(
+            start=self.start, end=self.end, surplus=PyDecimal(self.surplus),
+            currency=str(self.currency), reserve_rate=PyDecimal(self.reserve_rate),
+            cash_rate=PyDecimal(self.cash_rate), equation=self.equation,
+            organization=str(self.organization) if self.organization else None, note=self.note)
+
+
+@strawberry.type(name="DividendRunResponse")
+class DividendRunResponse:
+    dividend_run: DividendRun
+    replayed: bool = strawberry.field(description="True when an idempotent retry returned the first run.")
+
+
+@strawberry.type(name="ValueEquationResponse")
+class ValueEquationResponse:
+    value_equation: ValueEquation
+    replayed: bool
+
+
+# -- statements -------------------------------------------------------------------------------------------------
+
+@strawberry.type(name="StatementDividend")
+class StatementDividend:
+    run_id: Private[str]
+    dividend: Decimal
+    cash: Decimal
+    retained: Decimal
+    share: Decimal
+    reverses: ID | None
+
+    @strawberry.field
+    def run(self) -> ID:
+        return ID(self.run_id)
+
+
+@strawberry.type(name="MemberStatement", description="One member's year: contributions, dividend (cash and "
+                                                     "retained) and capital account. Private to the member and "
+                                                     "admins.")
+class MemberStatement:
+    v: Private[dict[str, Any]]
+
+    @strawberry.field
+    def agent(self, info: Info) -> t.Agent:
+        return t.agent(info.context.lookups.must("agent", self.v["agent"]))
+
+    @strawberry.field
+    def organization(self, info: Info) -> t.Agent:
+        return t.agent(info.context.lookups.must("agent", self.v["organization"]))
+
+    @strawberry.field
+    def start(self) -> date:
+        return date.fromisoformat(self.v["from"])
+
+    @strawberry.field
+    def end(self) -> date:
+        return date.fromisoformat(self.v["to"])
+
+    @strawberry.field(description="Days the agent was a member (ISO dates; until null: still a member).")
+    def memberships(self) -> list[str]:
+        return [f"{m['since']}..{m['until'] or ''}" for m in self.v["memberships"]]
+
+    @strawberry.field
+    def hours(self) -> Decimal:
+        return Decimal(PyDecimal(self.v["hours"]))
+
+    @strawberry.field
+    def total_hours(self) -> Decimal:
+        return Decimal(PyDecimal(self.v["totalHours"]))
+
+    @strawberry.field
+    def share_of_hours(self) -> Decimal:
+        return Decimal(PyDecimal(self.v["shareOfHours"]))
+
+    @strawberry.field
+    def dividends(self) -> list[StatementDividend]:
+        return [StatementDividend(run_id=d["run"], dividend=Decimal(PyDecimal(d["dividend"])),
+                                  cash=Decimal(PyDecimal(d["cash"])), retained=Decimal(PyDecimal(d["retained"])),
+                                  share=Decimal(PyDecimal(d["share"])),
+                                  reverses=ID(d["reverses"]) if d["reverses"] else None) for d in self.v["dividends"]]
+
+    @strawberry.field
+    def dividend(self) -> Decimal:
+        return Decimal(PyDecimal(self.v["dividend"]))
+
+    @strawberry.field
+    def cash(self) -> Decimal:
+        return Decimal(PyDecimal(self.v["cash"]))
+
+    @strawberry.field
+    def retained(self) -> Decimal:
+        return Decimal(PyDecimal(self.v["retained"]))
+
+    @strawberry.field(description="Every credit to the capital account, and every reversal, up to the period's end.")
+    def capital_account(self) -> Decimal:
+        return Decimal(PyDecimal(self.v["capitalAccount"]))
+
+    @strawberry.field
+    def currency(self) -> ID | None:
+        return ID(self.v["currency"]) if self.v["currency"] else None
+
+
+# -- the operations ---------------------------------------------------------------------------------------------
+
+def _may_read_run(info: Info, organization: str) -> None:
+    p = info.context.principal
+    access.may_read_org_private(p, service.is_member(info.context.uow, p.agent, organization))
+
+
+@strawberry.type
+class DividendQueries:
+    @strawberry.field(description="Every version of every value equation (or of one, by name).")
+    def value_equations(self, info: Info, name: str | None = None) -> list[ValueEquation]:
+        return [ValueEquation(r=e) for e in service.list_equations(info.context.uow, name)]
+
+    @strawberry.field(description="Compute a dividend run without writing anything (admin).")
+    def dividend_preview(self, info: Info, run: DividendRunParams) -> DividendRun:
+        access.require_admin(info.context.principal, "previewing a dividend run")
+        return DividendRun(v=preview_json(service.preview(info.context.uow, run.to_request())), found_claims=[])
+
+    @strawberry.field(description="A committed run (admins and the members of its organization).")
+    def dividend_run(self, info: Info, id: ID) -> DividendRun:
+        found = service.get_run(info.context.uow, str(id))
+        _may_read_run(info, found.run.organization)
+        return committed_run(found)
+
+    @strawberry.field(description="The committed runs of an organization, oldest first (admins and its members).")
+    def dividend_runs(self, info: Info, organization: ID) -> list[DividendRun]:
+        _may_read_run(info, str(organization))
+        uow = info.context.uow
+        return [committed_run(service.get_run(uow, r.id)) for r in service.list_runs(uow, str(organization))]
+
+    @strawberry.field(description="One member's contributions, dividends and capital account (that member, admins).")
+    def member_statement(self, info: Info, agent: ID, start: date, end: date,
+                         organization: ID | None = None) -> MemberStatement:
+        access.may_read_private(info.context.principal, str(agent))
+        found = service.statement(info.context.uow, str(agent), start, end,
+                                  str(organization) if organization else None)
+        return MemberStatement(v=service.statement_json(found))
+
+
+Key = Annotated[str, strawberry.argument(description="Required: retrying with the same key returns the first run.")]
+OptionalKey = Annotated[str | None, strawberry.argument(
+    description="Retrying with the same key returns the first result and writes nothing.")]
+
+
+@strawberry.type
+class DividendMutations:
+    @strawberry.mutation(description="A new version of a value equation (version 1 for a new name) (admin).")
+    def create_value_equation(self, info: Info, name: str, buckets: list[ValueEquationBucketParams],
+                              note: str | None = None, idempotency_key: OptionalKey = None) -> ValueEquationResponse:
+        access.require_admin(info.context.principal, "defining a value equation")
+        done = service.create_equation(info.context.uow, name, _buckets(buckets), note, idempotency_key)
+        return ValueEquationResponse(value_equation=ValueEquation(r=done.record), replayed=done.replayed)
+
+    @strawberry.mutation(description="Change a version no committed run has used (admin); a used version answers "
+                                     "IMMUTABLE: create a new version instead.")
+    def update_value_equation(self, info: Info, id: ID, buckets: list[ValueEquationBucketParams],
+                              note: str | None = None, idempotency_key: OptionalKey = None) -> ValueEquationResponse:
+        access.require_admin(info.context.principal, "changing a value equation")
+        done = service.update_equation(info.context.uow, str(id), _buckets(buckets), note, idempotency_key)
+        return ValueEquationResponse(value_equation=ValueEquation(r=done.record), replayed=done.replayed)
+
+    @strawberry.mutation(description="Compute and commit a dividend run, with its allocations and claims (admin).")
+    def commit_dividend_run(self, info: Info, run: DividendRunParams, idempotency_key: Key) -> DividendRunResponse:
+        access.require_admin(info.context.principal, "committing a dividend run")
+        done = service.commit(info.context.uow, run.to_request(), idempotency_key)
+        return DividendRunResponse(dividend_run=committed_run(done), replayed=done.replayed)
+
+    @strawberry.mutation(description="Cancel a committed run with a compensating run (admin).")
+    def reverse_dividend_run(self, info: Info, id: ID, idempotency_key: Key,
+                             note: str | None = None) -> DividendRunResponse:
+        access.require_admin(info.context.principal, "reversing a dividend run")
+        done = service.reverse(info.context.uow, str(id), idempotency_key, note)
+        return DividendRunResponse(dividend_run=committed_run(done), replayed=done.replayed)
