@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -12,8 +13,16 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import pytest
 
 VALUEFLOWS = shutil.which("valueflows") or str(Path(sys.executable).with_name("valueflows"))
+
+
+def needs(what: str) -> None:
+    """A missing tool skips locally and fails in CI, where a skipped browser test would hide a missing feature."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is needed for the browser tests in CI")
+    pytest.skip(f"{what} is not installed")
 
 
 def free_port() -> int:

@@ -83,7 +83,7 @@ def test_commit_is_immutable_replayable_and_reversible(coop: UnitOfWork) -> None
     assert len(committed.allocations) == 3 and len(committed.claims) == 6  # cash and capital for each member
     ana = next(a for a in committed.allocations if a.agent == "ana")
     assert {(x["rule"], x["kind"], x["quantity"], x["value"]) for x in ana.explanation} == {
-        ("work: 1 points per hour", "design", "60", "2400"), ("work: 1 points per hour", None, "40", "1600")}
+        ("work: 1 point per hour", "design", "60", "2400"), ("work: 1 point per hour", None, "40", "1600")}
     cash = [c for c in committed.claims if c.receiver == "ana" and c.resource_classified_as[0].endswith("Cash")]
     assert cash[0].provider == "coop" and cash[0].resource_quantity.has_numerical_value == D("2000.00")
 

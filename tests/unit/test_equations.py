@@ -108,7 +108,8 @@ def test_reserve_and_cash_round_half_to_even() -> None:
 def test_non_members_do_not_receive_and_are_listed() -> None:
     run = compute_dividends(terms("900.00"), hours_equation(), [
         member("alice", "work", "2"), member("guest", "work", "5", is_member=False),
-        member("guest", "work", "1", is_member=False)])
+        member("guest", "work", "1", is_member=False),
+        member("customer", "transfer", "900", unit="EUR", is_member=False)])  # a payment, not a contribution
     assert [(a.agent, a.dividend) for a in run.allocations] == [("alice", D("900.00"))]
     assert [(c.agent, c.quantity, c.events) for c in run.excluded] == [("guest", D(6), 2)]
 

@@ -24,7 +24,7 @@ from fractions import Fraction
 from typing import Any
 
 from valueflows.accounting.allocation import unit_of
-from valueflows.accounting.equations import Claim, Line, Valuation, ValueEquation, fraction_text, value
+from valueflows.accounting.equations import Claim, Line, Valuation, ValueEquation, counts, fraction_text, value
 from valueflows.domain.errors import Problem, RuleViolation
 from valueflows.domain.quantities import canonical
 
@@ -94,7 +94,7 @@ class DividendResult:
     distributable: Decimal
     valuation: Valuation
     allocations: list[Allocation]
-    excluded: list[Claim] = field(default_factory=list)  # contributions of non-members
+    excluded: list[Claim] = field(default_factory=list)  # what non-members did that the equation would count
 
     @property
     def distributed(self) -> Decimal:
@@ -124,7 +124,10 @@ def compute_dividends(terms: DividendTerms, equation: ValueEquation, claims: Ite
     counted: list[Claim] = []
     excluded: list[Claim] = []
     for c in claims:
-        (counted if c.member else excluded).append(c.claim)
+        if c.member:
+            counted.append(c.claim)
+        elif counts(equation, c.claim):  # a non-member's flow the equation would have counted
+            excluded.append(c.claim)
     valuation = value(equation, distributable, unit, counted)
     distributed = valuation.distributed
     allocations = []

@@ -52,7 +52,8 @@ class Rule:
     def label(self) -> str:
         spec = f" of {self.resource_conforms_to}" if self.resource_conforms_to else ""
         cap = f", capped at {canonical(self.cap)} per claim" if self.cap is not None else ""
-        return f"{self.action}{spec}: {canonical(self.rate)} points per {self.unit}{cap}"
+        points = "point" if self.rate == 1 else "points"
+        return f"{self.action}{spec}: {canonical(self.rate)} {points} per {self.unit}{cap}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,6 +250,11 @@ def _match(rules: Sequence[Rule], claim: Claim) -> tuple[Rule, Fraction] | None:
     if best.unit != claim.unit:  # both are time units
         quantity = quantity * HOURS[claim.unit] / HOURS[best.unit]
     return best, quantity
+
+
+def counts(equation: ValueEquation, claim: Claim) -> bool:
+    """Does some rule of `equation` count this kind of contribution?"""
+    return any(_match(b.rules, claim) is not None for b in equation.buckets)
 
 
 def points(equation: ValueEquation, claims: Iterable[Claim]) -> dict[str, Fraction]:

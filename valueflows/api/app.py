@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from valueflows.api import pages
 from valueflows.api.graphiql import LOCAL_PREFIX
 from valueflows.api.graphql_http import graphql_endpoint
 from valueflows.api.serialize import to_json
@@ -113,6 +114,7 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
         Route("/health", _guard(health)),
         Route("/verify", _guard(verify_chain)),
         Route("/events", _guard(events)),
+        *pages.routes(uow),
         Route("/{collection}", _guard(collection)),
         Route("/{collection}/{id:path}", _guard(item)),
     ]

@@ -8,8 +8,10 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
+from valueflows.accounting.allocation import MINOR_UNITS
 from valueflows.accounting.contributions import ContributionReport
 from valueflows.accounting.dividends import DividendResult, six_places
 from valueflows.domain.quantities import canonical
@@ -34,8 +36,8 @@ def preview_json(result: DividendResult, names: dict[str, str] | None = None) ->
                          "points": canonical(six_places(a.points)), "share": canonical(six_places(a.share)),
                          "dividend": canonical(a.dividend), "cash": canonical(a.cash),
                          "retained": canonical(a.retained), "explanation": a.explain()} for a in result.allocations],
-        "excluded": [{"agent": c.agent, "action": c.action, "kind": c.kind, "unit": c.unit,
-                      "quantity": canonical(c.quantity), "events": c.events} for c in result.excluded],
+        "excluded": [{"agent": c.agent, "name": names.get(c.agent, c.agent), "action": c.action, "kind": c.kind,
+                      "unit": c.unit, "quantity": canonical(c.quantity), "events": c.events} for c in result.excluded],
     }
 
 
@@ -55,7 +57,7 @@ def run_json(committed: CommittedRun, names: dict[str, str] | None = None) -> di
                          "share": canonical(a.share), "dividend": canonical(a.dividend), "cash": canonical(a.cash),
                          "retained": canonical(a.retained), "explanation": list(a.explanation)}
                         for a in committed.allocations],
-        "excluded": list(r.excluded),
+        "excluded": [{**x, "name": names.get(x["agent"], x["agent"])} for x in r.excluded],
         "claims": [{"id": c.id, "provider": c.provider, "receiver": c.receiver, "action": c.action,
                     "classifiedAs": list(c.resource_classified_as),
                     "amount": canonical(c.resource_quantity.has_numerical_value) if c.resource_quantity else None,
@@ -72,12 +74,18 @@ def _csv(header: list[str], rows: Iterable[list[str]]) -> str:
     return out.getvalue()
 
 
+def fixed(value: str | Decimal, currency: str) -> str:
+    """Money as plain text with the currency's minor units: '2795.60' (no thousands separator: for spreadsheets)."""
+    return f"{Decimal(value):.{MINOR_UNITS.get(currency, 2)}f}"
+
+
 def run_csv(view: dict[str, Any]) -> str:
     """One row per member, then the reserve, what stays undistributed and the surplus they add up to."""
-    rows = [[a[c] for c in RUN_COLUMNS] for a in view["allocations"]]
-    rows.append(["", "reserve", "", "", view["reserve"], "", ""])
-    rows.append(["", "undistributed", "", "", view["undistributed"], "", ""])
-    rows.append(["", "surplus", "", "", view["surplus"], "", ""])
+    cur = view["currency"]
+    rows = [[a["agent"], a["name"], a["points"], a["share"], fixed(a["dividend"], cur), fixed(a["cash"], cur),
+             fixed(a["retained"], cur)] for a in view["allocations"]]
+    for label in ("reserve", "undistributed", "surplus"):
+        rows.append(["", label, "", "", fixed(view[label], cur), "", ""])
     return _csv([*RUN_COLUMNS[:4], f"dividend ({view['currency']})", "cash", "retained"], rows)
 
 

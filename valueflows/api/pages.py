@@ -1,0 +1,195 @@
+"""Pages for people: the dividend report for the annual meeting (HTML with an SVG chart, printable) and its CSV.
+
+A browser has no Authorization header to send, so the pages also accept the token as a cookie, set by the small
+sign-in form at POST /session (HttpOnly, SameSite=Strict: the cookie is never sent by another site's form, and
+the GraphQL endpoint ignores it, so it cannot be used to write). The access rules are those of GraphQL: a
+committed run is for admins and the members of its organization; a preview is for admins.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from importlib.resources import files
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from valueflows.accounting.allocation import MINOR_UNITS
+from valueflows.domain import access
+from valueflows.domain.access import ANONYMOUS, Forbidden, Principal, Unauthenticated
+from valueflows.domain.errors import LedgerError, Problem, RuleViolation
+from valueflows.service import dividends
+from valueflows.service.dividend_views import preview_json, run_csv, run_json
+from valueflows.service.tokens import authenticate
+from valueflows.store.uow import UnitOfWork
+
+COOKIE = "vf_token"
+CHART_WIDTH = 640
+BAR_HEIGHT = 26
+
+_templates = Environment(loader=FileSystemLoader(str(files("valueflows.api") / "templates")),
+                         autoescape=select_autoescape(["html"]))
+
+
+def money(value: str | Decimal, currency: str) -> str:
+    """12345.6 EUR -> '12,345.60' (the currency's minor units, thousands separated)."""
+    places = MINOR_UNITS.get(currency, 2)
+    return f"{Decimal(value):,.{places}f}"
+
+
+def percent(share: str | Decimal) -> str:
+    return f"{Decimal(share) * 100:.2f} %"
+
+
+def chart(view: dict[str, Any]) -> dict[str, Any]:
+    """Geometry of the bar chart: one bar per member, cash and retained parts side by side, scaled to the largest."""
+    rows = [a for a in view["allocations"] if Decimal(a["dividend"]) != 0]
+    largest = max((abs(Decimal(a["dividend"])) for a in rows), default=Decimal(0))
+    label_width, value_width = 150, 130
+    span = CHART_WIDTH - label_width - value_width
+    bars = []
+    for i, a in enumerate(rows):
+        cash, retained = abs(Decimal(a["cash"])), abs(Decimal(a["retained"]))
+        scale = Decimal(span) / largest if largest else Decimal(0)
+        bars.append({"y": i * BAR_HEIGHT, "name": a["name"], "x": label_width,
+                     "cash": float(cash * scale), "retained": float(retained * scale),
+                     "label": f"{money(a['dividend'], view['currency'])} ({percent(a['share'])})",
+                     "label_x": label_width + float((cash + retained) * scale) + 6})
+    return {"width": CHART_WIDTH, "height": len(bars) * BAR_HEIGHT + 30, "bars": bars, "bar": BAR_HEIGHT - 8,
+            "legend_y": len(bars) * BAR_HEIGHT + 14}
+
+
+def _principal(uow: UnitOfWork, request: Request) -> Principal:
+    header = request.headers.get("authorization")
+    if header:
+        return authenticate(uow, header)
+    cookie = request.cookies.get(COOKIE)
+    if cookie:
+        try:
+            return authenticate(uow, f"Bearer {cookie}")
+        except Unauthenticated:
+            return ANONYMOUS
+    return ANONYMOUS
+
+
+def _page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    return HTMLResponse(_templates.get_template(name).render(money=money, percent=percent, **context),
+                        status_code=status)
+
+
+def _refused(request: Request, exc: LedgerError) -> HTMLResponse:
+    if isinstance(exc, Unauthenticated):
+        return _page("signin.html", 401, next=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+                     message="This report is for the co-op's members: sign in with your token.")
+    if isinstance(exc, Forbidden):
+        return _page("message.html", 403, title="Not for this token", message=str(exc))
+    if isinstance(exc, RuleViolation):
+        return _page("message.html", 400, title="Cannot compute this run",
+                     message="; ".join(f"{p.field}: {p.message}" for p in exc.problems))
+    return _page("message.html", 404 if exc.code == "NOT_FOUND" else 400, title="Not found", message=str(exc))
+
+
+def _bad(name: str, value: str | None) -> RuleViolation:
+    return RuleViolation([Problem(name, "not_decimal", f"{value!r} is not a decimal number")])
+
+
+def routes(uow: UnitOfWork) -> list[Route]:
+    def view_run(principal: Principal, run_id: str) -> tuple[dict[str, Any], str]:
+        found = dividends.get_run(uow, run_id)
+        access.may_read_org_private(principal, dividends.is_member(uow, principal.agent, found.run.organization))
+        ids = [a.agent for a in found.allocations] + [x["agent"] for x in found.run.excluded] + [
+            found.run.organization]
+        names = dividends.agent_names(uow, ids)
+        view = run_json(found, names)
+        reversed_by = [r.id for r in dividends.list_runs(uow, found.run.organization) if r.reverses == run_id]
+        view["reversedBy"] = reversed_by[0] if reversed_by else None
+        return view, names[found.run.organization]
+
+    def view_preview(principal: Principal, q: Any) -> tuple[dict[str, Any], str]:
+        access.require_admin(principal, "previewing a dividend run")
+        problems = []
+        values: dict[str, Any] = {}
+        for name in ("from", "to"):
+            try:
+                values[name] = date.fromisoformat(q.get(name, ""))
+            except ValueError:
+                problems.append(Problem(name, "bad_date", f"{q.get(name)!r} is not a date (YYYY-MM-DD)"))
+        for name in ("surplus", "reserve", "cash"):
+            try:
+                values[name] = Decimal(q.get(name, ""))
+            except InvalidOperation:
+                problems.extend(_bad(name, q.get(name)).problems)
+        if problems:
+            raise RuleViolation(problems)
+        result = dividends.preview(uow, dividends.RunRequest(
+            values["from"], values["to"], values["surplus"], q.get("currency", "EUR"), values["reserve"],
+            values["cash"], q.get("equation") or None, q.get("org") or None))
+        names = dividends.agent_names(uow, [a.agent for a in result.allocations] + [c.agent for c in result.excluded]
+                                      + [result.terms.organization])
+        view = preview_json(result, names)
+        view["reversedBy"] = None
+        return view, names[result.terms.organization]
+
+    async def run_page(request: Request) -> Response:
+        run_id: str = request.path_params["run_id"]
+        as_csv = run_id.endswith(".csv")
+        try:
+            principal = await run_in_threadpool(_principal, uow, request)
+            if run_id in ("preview", "preview.csv"):
+                view, org = await run_in_threadpool(view_preview, principal, request.query_params)
+            else:
+                view, org = await run_in_threadpool(view_run, principal, run_id.removesuffix(".csv"))
+        except LedgerError as exc:
+            return _refused(request, exc)
+        if as_csv:
+            filename = f"dividends-{view['from']}-{view['to']}.csv"
+            return Response(run_csv(view), media_type="text/csv; charset=utf-8",
+                            headers={"content-disposition": f'attachment; filename="{filename}"'})
+        csv_link = request.url.path + ".csv" + (f"?{request.url.query}" if request.url.query else "")
+        return _page("dividends.html", view=view, organization=org, chart=chart(view), csv_link=csv_link)
+
+    async def run_list(request: Request) -> Response:
+        def find() -> list[Any]:
+            principal = _principal(uow, request)
+            if principal.anonymous:
+                raise Unauthenticated("sign in")
+            runs = dividends.list_runs(uow)
+            if principal.scope is not access.Scope.ADMIN:
+                runs = [r for r in runs if dividends.is_member(uow, principal.agent, r.organization)]
+            return runs
+        try:
+            runs = await run_in_threadpool(find)
+        except LedgerError as exc:
+            return _refused(request, exc)
+        return _page("runs.html", runs=runs)
+
+    async def sign_in(request: Request) -> Response:
+        form = await request.form()
+        token, target = str(form.get("token", "")).strip(), str(form.get("next", "/dividends"))
+        if not target.startswith("/") or target.startswith("//"):
+            target = "/dividends"  # only this site's pages
+        try:
+            await run_in_threadpool(authenticate, uow, f"Bearer {token}")
+        except Unauthenticated as exc:
+            return _page("signin.html", 401, next=target, message=f"Not signed in: {exc}.")
+        response = RedirectResponse(target, status_code=303)
+        response.set_cookie(COOKIE, token, httponly=True, samesite="strict", path="/")
+        return response
+
+    async def sign_out(_: Request) -> Response:
+        response = RedirectResponse("/dividends", status_code=303)
+        response.delete_cookie(COOKIE, path="/")
+        return response
+
+    return [
+        Route("/dividends", run_list, methods=["GET"]),
+        Route("/dividends/{run_id}", run_page, methods=["GET"]),
+        Route("/session", sign_in, methods=["POST"]),
+        Route("/session/end", sign_out, methods=["POST"]),
+    ]
+
