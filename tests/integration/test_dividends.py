@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal as D
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from valueflows.accounting.equations import Bucket, Rule
 from valueflows.domain.errors import IdempotencyConflict, ImmutableRecord, RuleViolation
@@ -15,7 +15,7 @@ from valueflows.domain.inputs import AgentInput, EventInput, MeasureInput, Membe
 from valueflows.service import dividends, ledger, records
 from valueflows.service.dividends import RunRequest
 from valueflows.service.verify import verify
-from valueflows.store.tables import RECORD_TABLES
+from valueflows.store.tables import RECORD_TABLES, dividend_allocations
 from valueflows.store.tables import ledger as chain
 from valueflows.store.uow import UnitOfWork
 
@@ -138,6 +138,16 @@ def test_equation_versions_and_caps(coop: UnitOfWork) -> None:
     assert v2.version == 2
     assert dividends.preview(uow, run_request(equation="agm")).allocations[0].dividend == D("4923.08")  # 160 of 260
     assert verify(uow).ok
+
+
+def test_verify_notices_a_changed_allocation(coop: UnitOfWork) -> None:
+    dividends.commit(coop, run_request(), key="agm")
+    assert verify(coop).ok
+    with coop.engine.begin() as conn:
+        conn.execute(update(dividend_allocations).where(dividend_allocations.c.agent == "ana")
+                     .values(cash=D("2500.00")))
+    faults = verify(coop).faults
+    assert [(f.kind, "differs" in f.reason) for f in faults] == [("dividend_allocation", True)]
 
 
 @pytest.mark.parametrize(("changes", "field"), [
