@@ -1,0 +1,284 @@
+"""The decision: may this user make this use of a resource under this licence, why, and what comes with it.
+
+Three-valued: each constraint is true, false or unknown (a fact it needs is missing). For every ODRL action the
+use needs (the kind of use, and `commercialize` when it is commercial):
+- a prohibition whose constraint holds forbids it (prohibitions win: ODRL conflict strategy `prohibit`);
+- else a permission whose constraint holds permits it, with that permission's duties;
+- else, if some rule could still apply once a missing fact is known, the answer waits for that fact;
+- else the licence grants no such right.
+The use is permitted when every action it needs is. Each reason names the clause and the fact it turned on.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal
+from typing import Any
+
+from valueflows.reciprocity.facts import Facts
+from valueflows.reciprocity.policy import CC, ODRL, VFL, Atomic, Constraint, Duty, Logical, Policy, Rule, local
+
+# The ODRL action each kind of use needs. `modify` makes an adaptation (odrl:derive: a new asset); selling
+# products made with a resource is our profile's vfl:sellProducts (odrl:sell would be selling the asset itself);
+# commercial use is cc:CommercialUse (what ODRL 2.2's deprecated odrl:commercialize maps to).
+USE_ACTIONS = {"use": ODRL + "use", "copy": ODRL + "reproduce", "modify": ODRL + "derive",
+               "distribute": ODRL + "distribute", "sell": VFL + "sellProducts"}
+COMMERCIALIZE = CC + "CommercialUse"
+FACT_OF = {"dateTime": "date"}  # ODRL's own left operands, by the fact that answers them
+CURRENCY_OF = {"annualRevenue": "revenueCurrency", "groupRevenue": "revenueCurrency", "revenue": "currency"}
+ACTION_WORDS = {"use": "use it", "reproduce": "copy it", "derive": "adapt it", "distribute": "distribute it",
+                "sellProducts": "sell products made with it", "CommercialUse": "use it commercially"}
+CENT = Decimal("0.01")
+PHRASES = {"eq": "=", "neq": "≠", "lt": "<", "lteq": "≤", "gt": ">", "gteq": "≥", "isAnyOf": "is one of",
+           "isNoneOf": "is none of"}
+NEGATIONS = {"eq": "≠", "neq": "=", "lt": "is not <", "lteq": "is not ≤", "gt": "is not >", "gteq": "is not ≥",
+             "isAnyOf": "is none of", "isNoneOf": "is one of"}
+
+
+@dataclass
+class Outcome:
+    value: bool | None
+    because: list[str] = field(default_factory=list)  # the facts it turned on, in words
+    missing: set[str] = field(default_factory=set)
+
+
+def _compare(op: str, have: Any, want: tuple[Any, ...]) -> bool:
+    first = want[0]
+    if op == "isAnyOf":
+        return have in want
+    if op == "isNoneOf":
+        return have not in want
+    if op == "eq":
+        return bool(have == first)
+    if op == "neq":
+        return bool(have != first)
+    return bool({"lt": have < first, "lteq": have <= first, "gt": have > first, "gteq": have >= first}[op])
+
+
+def evaluate(constraint: Constraint | None, facts: Facts) -> Outcome:
+    if constraint is None:
+        return Outcome(True)
+    if isinstance(constraint, Logical):
+        parts = [evaluate(c, facts) for c in constraint.parts]
+        deciding = constraint.operator == "or"
+        hits = [p for p in parts if p.value is deciding]
+        if hits:  # one true part decides an `or`, one false part an `and`
+            return Outcome(deciding, hits[0].because)
+        unknown = [p for p in parts if p.value is None]
+        if unknown:
+            return Outcome(None, [], set().union(*(p.missing for p in unknown)))
+        return Outcome(not deciding, [b for p in parts for b in p.because])
+    return _atomic(constraint, facts)
+
+
+def _atomic(c: Atomic, facts: Facts) -> Outcome:
+    name = local(c.left)
+    fact = FACT_OF.get(name, name)
+    have = facts.value(fact)
+    if have is None:
+        if fact == "yearsSincePublication":  # derived from two facts: name the one missing
+            return Outcome(None, missing={"date" if facts.date is None else "firstPublished"})
+        return Outcome(None, missing={fact})
+    if c.unit is not None and name in CURRENCY_OF:
+        currency = facts.value(CURRENCY_OF[name])
+        unit = local(c.unit)
+        if currency is None:
+            return Outcome(None, missing={CURRENCY_OF[name]})
+        if currency != unit:  # never convert with a rate we were not given
+            return Outcome(None, missing={f"{fact} in {unit}"})
+    try:
+        holds = _compare(c.operator, have, c.right)
+    except TypeError:
+        return Outcome(None, missing={f"{fact} (a {type(c.right[0]).__name__})"})
+    shown = have if not isinstance(have, bool) else str(have).lower()
+    values = ", ".join(str(v).lower() if isinstance(v, bool) else str(v) for v in c.right)
+    unit = f" {local(c.unit)}" if c.unit else ""
+    phrase = (PHRASES if holds else NEGATIONS)[c.operator]
+    return Outcome(holds, [f"{fact} {shown} {phrase} {values}{unit}"])
+
+
+@dataclass
+class Reason:
+    clause: str
+    text: str
+    outcome: str  # "permits", "forbids", "does not apply", "needs facts"
+    facts: list[str]
+
+
+@dataclass
+class Owed:
+    """A duty that comes with the use."""
+
+    action: str  # local name: attribute, shareAlike, compensate, SourceCode, Notice, ...
+    text: str
+    applies: bool | None = True  # None: depends on a missing fact
+    amount: Decimal | None = None
+    currency: str | None = None
+    due: date | None = None
+    to: str | None = None
+    period: tuple[date, date] | None = None
+    work_rate: Decimal | None = None
+    hours: Decimal | None = None  # the same amount in work at `work_rate`
+    minimum_applied: bool = False
+    missing: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Decision:
+    licence: str
+    use: str
+    permitted: bool | None  # None: depends on facts not given
+    reasons: list[Reason]
+    duties: list[Owed]
+    missing: list[str]
+    overdue: list[str] = field(default_factory=list)
+
+    @property
+    def answer(self) -> str:
+        if self.permitted is None:
+            return "undecided"
+        return "permitted" if self.permitted else "not permitted"
+
+
+def _needed(facts: Facts) -> list[str]:
+    """The ODRL actions a use needs; selling products made with a resource is always commercial."""
+    actions = [USE_ACTIONS[facts.use]]
+    if facts.commercial is not False:
+        actions.append(COMMERCIALIZE)
+    return actions
+
+
+def decide(policy: Policy, facts: Facts, overdue: Iterable[str] = ()) -> Decision:
+    if facts.use == "sell" and facts.commercial is None:
+        facts = replace(facts, commercial=True)
+    reasons: list[Reason] = []
+    duties: list[Owed] = []
+    missing: set[str] = set()
+    verdicts: list[bool | None] = []
+    for action in _needed(facts):
+        verdict, granted = _action(policy, action, facts, reasons, missing)
+        if action == COMMERCIALIZE and facts.commercial is None:
+            # whether the use is commercial matters if commercial use is not plainly allowed, or has duties
+            if verdict is not True or any(r.duties for r in granted):
+                missing.add("commercial")
+            verdict = None if verdict is not True else verdict
+            granted = []
+        verdicts.append(verdict)
+        for rule in granted:
+            for duty in rule.duties:
+                owed = _owed(duty, facts)
+                if owed.applies is not False and all(d.text != owed.text for d in duties):
+                    duties.append(owed)
+                    missing.update(owed.missing)
+    permitted: bool | None = False if False in verdicts else (None if None in verdicts else True)
+    unique: dict[tuple[str, str, tuple[str, ...]], Reason] = {}
+    for r in reasons:
+        unique.setdefault((r.clause, r.outcome, tuple(r.facts)), r)
+    reasons = list(unique.values())
+    late = list(overdue)
+    if permitted and late:
+        permitted = False
+        reasons.append(Reason("reciprocity", "an obligation to the commons is overdue", "forbids",
+                              [f"permitted once the overdue obligation {o} is settled" for o in late]))
+    return Decision(policy.id, facts.use, permitted, reasons, duties, sorted(missing), late)
+
+
+def _action(policy: Policy, action: str, facts: Facts, reasons: list[Reason],
+            missing: set[str]) -> tuple[bool | None, list[Rule]]:
+    """The verdict for one action, and the permissions that grant it (whose duties then apply)."""
+    words = ACTION_WORDS.get(local(action), local(action))
+    rules = [r for r in policy.rules if action in r.actions]
+    forbidden, maybe_forbidden = [], []
+    for rule in (r for r in rules if r.kind == "prohibition"):
+        out = evaluate(rule.constraint, facts)
+        if out.value is True:
+            forbidden.append(rule)
+            reasons.append(Reason(rule.clause, rule.text, "forbids", out.because))
+        elif out.value is None:
+            maybe_forbidden.append(rule)
+            missing.update(out.missing)
+            reasons.append(Reason(rule.clause, rule.text, "needs facts", sorted(out.missing)))
+    if forbidden:
+        return False, []
+    granted, maybe = [], []
+    for rule in (r for r in rules if r.kind == "permission"):
+        out = evaluate(rule.constraint, facts)
+        if out.value is True:
+            granted.append(rule)
+            reasons.append(Reason(rule.clause, rule.text, "permits", out.because))
+        elif out.value is None:
+            maybe.append((rule, out.missing))
+        else:
+            reasons.append(Reason(rule.clause, rule.text, "does not apply", out.because))
+    for rule, needs in maybe:
+        # an undecided permission matters if nothing else grants the action, or if it would add duties
+        if not granted or any(evaluate(d.constraint, facts).value is not False for d in rule.duties):
+            missing.update(needs)
+            reasons.append(Reason(rule.clause, rule.text, "needs facts", sorted(needs)))
+    if granted and not maybe_forbidden:
+        return True, granted
+    if granted or maybe or maybe_forbidden:
+        return None, granted
+    if not rules:
+        reasons.append(Reason("grant", f"the licence grants no right to {words}", "forbids", []))
+    return False, []
+
+
+# -- duties -----------------------------------------------------------------------------------------------------
+
+def quarter_of(day: date) -> tuple[date, date]:
+    first_month = 3 * ((day.month - 1) // 3) + 1
+    last_month = first_month + 2
+    return date(day.year, first_month, 1), date(day.year, last_month, calendar.monthrange(day.year, last_month)[1])
+
+
+def _owed(duty: Duty, facts: Facts) -> Owed:
+    applies = evaluate(duty.constraint, facts)
+    owed = Owed(local(duty.action), duty.text, applies.value, to=duty.to, missing=sorted(applies.missing))
+    if duty.action != ODRL + "compensate" or applies.value is False:
+        return owed
+    return _compensation(duty, facts, owed)
+
+
+def _figure(duty: Duty, name: str) -> tuple[Any, str | None]:
+    value, unit = duty.figures.get(name, (None, None))
+    return value, local(unit) if unit else None
+
+
+def _compensation(duty: Duty, facts: Facts, owed: Owed) -> Owed:
+    """Revenue share with a minimum per period, due some days after the period ends, payable in work."""
+    share, _ = _figure(duty, "revenueShare")
+    minimum, currency = _figure(duty, "payAmount")
+    period, _ = _figure(duty, "period")
+    due_days, _ = _figure(duty, "dueDays")
+    work_rate, _ = _figure(duty, "workRate")
+    owed.currency = currency
+    owed.work_rate = Decimal(work_rate) if work_rate is not None else None
+    if facts.date is None:
+        owed.missing.append("date")
+    elif period == "quarter":
+        owed.period = quarter_of(facts.date)
+        owed.due = owed.period[1] + timedelta(days=int(due_days or 0))
+    if share is not None:
+        if facts.revenue is None:
+            owed.missing.append("revenue")
+        elif facts.currency != currency:
+            owed.missing.append(f"revenue in {currency}")
+        else:
+            exact = facts.revenue * Decimal(share)
+            if minimum is not None and exact < minimum:
+                owed.amount, owed.minimum_applied = Decimal(minimum).quantize(CENT), True
+            else:
+                owed.amount = exact.quantize(CENT, rounding=ROUND_HALF_EVEN)
+    elif minimum is not None:
+        owed.amount = Decimal(minimum).quantize(CENT)
+    if owed.amount is not None and owed.work_rate:
+        # hours of work worth the amount, rounded up to the quarter hour so work never pays less than money
+        quarters = (owed.amount / owed.work_rate * 4).to_integral_value(rounding=ROUND_CEILING)
+        owed.hours = quarters / 4
+    if owed.missing:
+        owed.applies = None if owed.applies is not False else False
+    return owed
