@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -220,3 +221,9 @@ class EconomicClaim:
     note: str | None = None
     in_scope_of: tuple[str, ...] = ()
     dividend_run: str | None = None  # the run that created it
+    # licence obligations: which licence, for which resource and period, computed how
+    licence: str | None = None
+    about_resource: str | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    basis: Mapping[str, str] | None = None

@@ -7,9 +7,9 @@ its keys are the field names below in camelCase (documented in the README).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 

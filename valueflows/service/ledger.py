@@ -93,15 +93,21 @@ def record_event(uow: UnitOfWork, request: EventInput, key: str | None = None) -
             touched = repo.get_many(w.conn, "economic_resource",
                                     [event.resource_inventoried_as, event.to_resource_inventoried_as])
             return EventRecorded(event, tuple(touched.values()), replayed=True)
-        context = repo.event_context(w.conn, request, uow.cache)
-        plan = check_event(request, context, new_id())
-        for res in plan.new_resources:
-            repo.insert_record(w.conn, "economic_resource", res)
-            w.append("economic_resource", res.id, facts(res))
-        repo.set_quantities(w.conn, plan.updated_resources)
-        record = w.append("economic_event", plan.event.id, facts(plan.event))
-        event = replace(plan.event, seq=record.seq)
-        repo.insert_record(w.conn, "economic_event", event)
-        repo.add_to_day_totals(w.conn, day_deltas(event, context.events.get(event.corrects or "")))
-        remember_key(w, key, "economic_event", request, event.id)
-        return EventRecorded(event, plan.new_resources + plan.updated_resources)
+        done = record_in(w, uow, request)
+        remember_key(w, key, "economic_event", request, done.event.id)
+        return done
+
+
+def record_in(w: Writer, uow: UnitOfWork, request: EventInput) -> EventRecorded:
+    """Record an event inside an open write transaction (for use cases that write more beside it)."""
+    context = repo.event_context(w.conn, request, uow.cache)
+    plan = check_event(request, context, new_id())
+    for res in plan.new_resources:
+        repo.insert_record(w.conn, "economic_resource", res)
+        w.append("economic_resource", res.id, facts(res))
+    repo.set_quantities(w.conn, plan.updated_resources)
+    record = w.append("economic_event", plan.event.id, facts(plan.event))
+    event = replace(plan.event, seq=record.seq)
+    repo.insert_record(w.conn, "economic_event", event)
+    repo.add_to_day_totals(w.conn, day_deltas(event, context.events.get(event.corrects or "")))
+    return EventRecorded(event, plan.new_resources + plan.updated_resources)

@@ -142,6 +142,8 @@ def claim_from_row(row: Row[Any]) -> EconomicClaim:
         resource_quantity=quantity, resource_conforms_to=row.resource_conforms_to,
         resource_classified_as=_tuple(row.resource_classified_as), due=row.due, triggered_by=row.triggered_by,
         agreed_in=row.agreed_in, note=row.note, in_scope_of=_tuple(row.in_scope_of), dividend_run=row.dividend_run,
+        licence=row.licence, about_resource=row.about_resource, period_start=row.period_start,
+        period_end=row.period_end, basis=row.basis or None,
     )
 
 

@@ -266,6 +266,12 @@ claims = Table(
     Column("note", Text),
     Column("in_scope_of", JSON, nullable=False),
     Column("dividend_run", ID, ForeignKey("dividend_runs.id"), index=True),
+    Column("licence", String(200)),
+    Column("about_resource", ID, ForeignKey("economic_resources.id")),
+    Column("period_start", Date),
+    Column("period_end", Date),
+    Column("basis", JSON),
+    Index("ix_claims_receiver_provider", "receiver", "provider"),
 )
 
 # Tables holding chain-committed records, by the `kind` the ledger uses for them.

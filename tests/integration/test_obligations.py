@@ -1,0 +1,121 @@
+"""Copyfair obligations through the store, on SQLite and PostgreSQL: a licensed use creates the claim, later
+declarations of the quarter add only the difference, payments in money and work settle oldest first, overdue
+obligations hold decisions back, refusals write nothing."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal as D
+
+import pytest
+from sqlalchemy import func, select
+
+from valueflows.domain.errors import RuleViolation
+from valueflows.domain.inputs import AgentInput, EventInput, MeasureInput, NewResourceInput, SpecificationInput
+from valueflows.service import ledger, obligations, records
+from valueflows.service.obligations import UseRequest
+from valueflows.service.verify import verify
+from valueflows.store.tables import claims, economic_events
+from valueflows.store.uow import UnitOfWork
+
+
+def at(day: str) -> datetime:
+    return datetime.fromisoformat(day + "T10:00:00+00:00")
+
+
+@pytest.fixture
+def commons(uow: UnitOfWork) -> UnitOfWork:
+    agent = records.create_agent
+    agent(uow, AgentInput("Atelier", "Organization", legal_form="worker_coop", worker_owned=True,
+                          surplus_to_worker_owners=True, headcount=4, id="atelier"))
+    agent(uow, AgentInput("Holding", "Organization", legal_form="company", headcount=30, annual_revenue="900000",
+                          revenue_currency="EUR", id="holding"))
+    agent(uow, AgentInput("BigCo", "Organization", legal_form="company", worker_owned=False, headcount=240,
+                          annual_revenue="38000000", revenue_currency="EUR", group="holding", id="bigco"))
+    agent(uow, AgentInput("Coop", "Organization", legal_form="worker_coop", id="coop"))
+    agent(uow, AgentInput("Mystery", "Organization", legal_form="company", id="mystery"))
+    records.create_specification(uow, SpecificationInput("Design", id="design"))
+    records.create_specification(uow, SpecificationInput("Euro account", id="eur", default_unit_of_resource="EUR"))
+    for who, rid, licence in (("atelier", "seed-drill", "LicenseRef-CopyFair-1.0"), ("atelier", "crimper", "PPL")):
+        ledger.record_event(uow, EventInput("raise", who, who, resource_quantity=MeasureInput("1", "one"),
+                                            has_point_in_time=at("2026-01-05"), new_resource=NewResourceInput(
+                                                "Design", conforms_to="design", id=rid, licence=licence)))
+    for who in ("atelier", "bigco"):
+        ledger.record_event(uow, EventInput("raise", who, who, resource_quantity=MeasureInput("100000", "EUR"),
+                                            has_point_in_time=at("2026-01-05"), new_resource=NewResourceInput(
+                                                "Account", conforms_to="eur", id=f"{who}-eur")))
+    return uow
+
+
+def sale(revenue: str, day: str, user: str = "bigco", resource: str = "seed-drill") -> UseRequest:
+    return UseRequest(resource, user, "sell", revenue=D(revenue), currency="EUR", day=date.fromisoformat(day))
+
+
+def states(uow: UnitOfWork, day: str) -> list[tuple[D, D, str]]:
+    found = obligations.obligations(uow, date.fromisoformat(day), user="bigco")
+    return [(o.status.amount, o.status.outstanding, o.status.state) for o in found]
+
+
+def test_obligation_lifecycle(commons: UnitOfWork) -> None:
+    uow = commons
+    first = obligations.record_use(uow, sale("2000.00", "2026-07-10"), key="q3-1")
+    assert first.claim is not None
+    claim = first.claim
+    assert (claim.provider, claim.receiver, claim.resource_quantity.has_numerical_value, claim.due) == (
+        "bigco", "atelier", D("100.00"), datetime(2026, 10, 30, tzinfo=UTC))  # the minimum, 30 days after Q3
+    assert claim.basis["minimumApplied"] == "true" and claim.triggered_by == first.event.event.id
+    again = obligations.record_use(uow, sale("2000.00", "2026-07-10"), key="q3-1")
+    assert again.replayed and again.claim is not None and again.claim.id == claim.id
+
+    second = obligations.record_use(uow, sale("5000.00", "2026-08-20"))
+    assert second.claim is not None and second.claim.resource_quantity.has_numerical_value == D("110.00")  # 3% of 7000
+    assert obligations.record_use(uow, sale("10.00", "2026-09-01")).claim is not None  # 7010 -> 210.30: 0.30 more
+
+    assert states(uow, "2026-10-01") == [(D("100.00"), D("100.00"), "pending"), (D("110.00"), D("110.00"), "pending"),
+                                         (D("0.30"), D("0.30"), "pending")]
+    assert states(uow, "2026-10-31") == [(D("100.00"), D("100.00"), "overdue"), (D("110.00"), D("110.00"), "overdue"),
+                                         (D("0.30"), D("0.30"), "overdue")]
+    held = obligations.check_use(uow, sale("100.00", "2026-11-02"))
+    assert held.permitted is False and held.overdue and "due 2026-10-30" in held.overdue[0]
+
+    ledger.record_event(uow, EventInput("transfer", "bigco", "atelier", resource_inventoried_as="bigco-eur",
+                                        to_resource_inventoried_as="atelier-eur", has_point_in_time=at("2026-11-03"),
+                                        resource_quantity=MeasureInput("150.00", "EUR")))
+    assert states(uow, "2026-11-03") == [(D("100.00"), D("0"), "fulfilled"), (D("110.00"), D("60.00"), "overdue"),
+                                         (D("0.30"), D("0.30"), "overdue")]
+    ledger.record_event(uow, EventInput("work", "bigco", "atelier", effort_quantity=MeasureInput("1.25", "hour"),
+                                        has_point_in_time=at("2026-11-04")))  # 62.50 EUR of work
+    assert [s[2] for s in states(uow, "2026-11-04")] == ["fulfilled", "fulfilled", "fulfilled"]
+    assert states(uow, "2026-11-02")[0][2] == "overdue"  # as of an earlier day, the payment had not come
+    assert obligations.check_use(uow, sale("100.00", "2026-11-05")).permitted is True
+    owed_to = obligations.open_by_steward(uow, date(2026, 11, 2))
+    assert list(owed_to) == ["atelier"] and len(owed_to["atelier"]) == 3
+    assert obligations.open_by_steward(uow, date(2026, 11, 5)) == {}
+    assert verify(uow).ok
+
+
+def count(uow: UnitOfWork) -> tuple[int, int]:
+    with uow.read() as conn:
+        return (conn.execute(select(func.count()).select_from(claims)).scalar_one(),
+                conn.execute(select(func.count()).select_from(economic_events)).scalar_one())
+
+
+@pytest.mark.parametrize(("request_", "field"), [
+    (sale("100.00", "2026-07-10", resource="crimper"), "use"),  # PPL §4(d): a firm living on wage labour
+    (sale("100.00", "2026-07-10", user="mystery"), "headcount"),  # needed, never guessed
+    (UseRequest("seed-drill", "bigco", "sell", revenue=D("1"), currency="EUR"), "day"),
+    (UseRequest("nope", "bigco", "sell", day=date(2026, 7, 1)), None),
+])
+def test_refusals_write_nothing(commons: UnitOfWork, request_: UseRequest, field: str | None) -> None:
+    before = count(commons)
+    with pytest.raises(Exception) as e:
+        obligations.record_use(commons, request_)
+    if field is not None:
+        assert isinstance(e.value, RuleViolation) and field in {p.field for p in e.value.problems}, e.value
+    assert count(commons) == before
+
+
+def test_the_commons_economy_owes_nothing(commons: UnitOfWork) -> None:
+    done = obligations.record_use(commons, sale("50000.00", "2026-07-10", user="coop"))
+    assert done.claim is None and done.decision.permitted is True
+    assert obligations.obligations(commons, date(2027, 1, 1), user="coop") == []

@@ -1,0 +1,283 @@
+"""Use cases of copyfair reciprocity: check a use, record a licensed use (and the obligation it creates), and the
+status of obligations as of any day.
+
+The facts about the user come from the ledger (legal form, ownership, headcount, revenue, and its group's totals);
+the facts about the use from the request. A licensed use is recorded as a `cite` event of the resource, from
+its steward (the resource's primary accountable agent) to the user, classified `vfl:CommercialUse` when
+commercial; when the licence carries a compensation duty, the same transaction writes the obligation: a
+ValueFlows Claim for the user to provide (transfer) the amount to the steward by the due date.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, or_, select
+
+from valueflows.domain.chain import facts as chain_facts
+from valueflows.domain.errors import NotFound, Problem, RuleViolation, violation
+from valueflows.domain.inputs import EventInput, MeasureInput
+from valueflows.domain.model import Agent, EconomicClaim, EconomicResource
+from valueflows.domain.quantities import Measure, canonical
+from valueflows.reciprocity.decide import Decision, Owed
+from valueflows.reciprocity.facts import Facts
+from valueflows.reciprocity.obligations import Owing, Payment, Status, increment, statuses
+from valueflows.reciprocity.policy import VFL
+from valueflows.service import licences
+from valueflows.service.ledger import EventRecorded, new_id, record_in, remember_key, replayed_key
+from valueflows.store import repository as repo
+from valueflows.store.mapping import claim_from_row
+from valueflows.store.tables import agents, claims, economic_events
+from valueflows.store.uow import UnitOfWork
+
+OBLIGATION = VFL + "ReciprocityObligation"
+COMMERCIAL = VFL + "CommercialUse"
+WORK_ACTIONS = ("work", "deliverService")
+MONEY_ACTIONS = ("transfer", "transferAllRights")
+
+
+@dataclass(frozen=True)
+class UseRequest:
+    """What a user does with a resource (the facts about the use; the user's own facts come from the ledger)."""
+
+    resource: str
+    user: str
+    use: str = "use"  # use, copy, modify, distribute, sell
+    commercial: bool | None = None
+    production: bool | None = None
+    adapted: bool | None = None
+    revenue: Decimal | None = None
+    currency: str | None = None
+    day: date | None = None
+    first_published: date | None = None
+    note: str | None = None
+
+
+def user_facts(conn: Connection, agent: Agent) -> dict[str, Any]:
+    """What the ledger knows about an agent, with its group's totals (every agent of the group, and the group)."""
+    found: dict[str, Any] = {
+        "legal_form": agent.legal_form.value if agent.legal_form else None, "worker_owned": agent.worker_owned,
+        "surplus_to_worker_owners": agent.surplus_to_worker_owners, "headcount": agent.headcount,
+        "annual_revenue": agent.annual_revenue, "revenue_currency": agent.revenue_currency,
+    }
+    if agent.group is None:
+        found["group_headcount"], found["group_revenue"] = agent.headcount, agent.annual_revenue
+        return found
+    members = conn.execute(select(agents.c.headcount, agents.c.annual_revenue, agents.c.revenue_currency).where(
+        or_(agents.c.group == agent.group, agents.c.id == agent.group))).all()
+    currencies = {m.revenue_currency for m in members if m.annual_revenue is not None}
+    if all(m.headcount is not None for m in members):
+        found["group_headcount"] = sum(m.headcount for m in members)
+    if all(m.annual_revenue is not None for m in members) and len(currencies) == 1:
+        found["group_revenue"] = sum((m.annual_revenue for m in members), Decimal(0))
+        found["revenue_currency"] = currencies.pop()
+    return found
+
+
+def _load(conn: Connection, request: UseRequest) -> tuple[EconomicResource, Agent, str]:
+    resource = repo.get(conn, "economic_resource", request.resource)
+    if resource is None:
+        raise NotFound(f"no resource with id {request.resource!r}")
+    user = repo.get(conn, "agent", request.user)
+    if user is None:
+        raise NotFound(f"no agent with id {request.user!r}")
+    if not resource.licence:
+        raise violation("resource", "no_licence", f"{resource.name} carries no licence")
+    return resource, user, resource.licence
+
+
+def _facts(conn: Connection, user: Agent, request: UseRequest) -> Facts:
+    return Facts(**user_facts(conn, user), use=request.use, commercial=request.commercial,
+                 production=request.production, adapted=request.adapted, revenue=request.revenue,
+                 currency=request.currency, date=request.day, first_published=request.first_published)
+
+
+def _overdue(conn: Connection, user: str, steward: str, day: date) -> list[str]:
+    names = {steward: repo.get(conn, "agent", steward).name}  # type: ignore[union-attr]
+    return [f"of {canonical(s.outstanding)} {c.resource_quantity.has_unit if c.resource_quantity else ''} to "
+            f"{names[steward]}, due {s.due}"
+            for c, s in _statuses(conn, user, steward, day) if s.state == "overdue"]
+
+
+def check_use(uow: UnitOfWork, request: UseRequest) -> Decision:
+    """The decision for this user and use of this resource, as of `request.day` (today if not given)."""
+    day = request.day or datetime.now(UTC).date()
+    with uow.read() as conn:
+        resource, user, licence = _load(conn, request)
+        return licences.check(licence, _facts(conn, user, replace(request, day=day)),
+                              tuple(_overdue(conn, user.id, resource.primary_accountable, day)))
+
+
+@dataclass(frozen=True)
+class UseRecorded:
+    event: EventRecorded
+    decision: Decision
+    claim: EconomicClaim | None  # the obligation this use added, if any
+    replayed: bool = False
+
+
+def record_use(uow: UnitOfWork, request: UseRequest, key: str | None = None) -> UseRecorded:
+    """Record a licensed use and the obligation it creates; a use the licence does not permit is refused."""
+    if request.day is None:
+        raise violation("day", "required", "a licensed use is recorded with the day it happened")
+    with uow.write() as w:
+        first = replayed_key(w, key, "licensed_use", request)
+        if first is not None:
+            return _replay(uow, w.conn, request, first)
+        resource, user, licence = _load(w.conn, request)
+        steward = resource.primary_accountable
+        decision = licences.check(licence, _facts(w.conn, user, request),
+                                  tuple(_overdue(w.conn, user.id, steward, request.day)))
+        _refuse_unless_permitted(decision)
+        when = datetime.combine(request.day, time(12), UTC)
+        event = record_in(w, uow, EventInput(
+            "cite", steward, user.id, resource_inventoried_as=resource.id,
+            resource_quantity=MeasureInput("1", resource.unit), has_point_in_time=when,
+            resource_classified_as=(COMMERCIAL,) if request.commercial or request.use == "sell" else (),
+            note=request.note or f"{request.use} under {licence}"))
+        claim = None
+        use_facts = _facts(w.conn, user, request)
+        if _compensation(decision) is not None:
+            claim = _obligation(w.conn, licence, use_facts, request, resource, event, w.now)
+            if claim is not None:
+                repo.insert_record(w.conn, "claim", claim)
+                w.append("claim", claim.id, chain_facts(claim))
+        remember_key(w, key, "licensed_use", request, event.event.id)
+        return UseRecorded(event, decision, claim)
+
+
+def _refuse_unless_permitted(decision: Decision) -> None:
+    if decision.permitted is True:
+        return
+    if decision.permitted is None:
+        raise RuleViolation([Problem(f, "needs_fact", f"the decision depends on {f}") for f in decision.missing])
+    problems = [Problem("use", "not_permitted", f"{r.clause}: {r.text} ({'; '.join(r.facts)})".rstrip(" ()"))
+                for r in decision.reasons if r.outcome == "forbids"]
+    raise RuleViolation(problems or [Problem("use", "not_permitted", f"{decision.licence} does not permit this use")])
+
+
+def _compensation(decision: Decision) -> Owed | None:
+    return next((d for d in decision.duties if d.action == "compensate" and d.amount is not None
+                 and d.period is not None and d.due is not None and d.currency is not None), None)
+
+
+def _obligation(conn: Connection, licence: str, use_facts: Facts, request: UseRequest, resource: EconomicResource,
+                event: EventRecorded, now: datetime) -> EconomicClaim | None:
+    """The claim for what this declaration adds to its period's obligation (None if it adds nothing).
+
+    The period's obligation is the licence's formula on the period's revenue so far; earlier declarations of the
+    period already claimed part of it."""
+    first = _compensation(licences.check(licence, use_facts))
+    assert first is not None and first.period is not None
+    c = claims
+    rows = [claim_from_row(r) for r in conn.execute(select(c).where(
+        c.c.provider == request.user, c.c.receiver == resource.primary_accountable, c.c.licence == licence,
+        c.c.about_resource == resource.id, c.c.period_start == first.period[0]))]
+    claimed = sum((r.resource_quantity.has_numerical_value for r in rows if r.resource_quantity), Decimal(0))
+    before = sum((Decimal(r.basis["revenue"]) for r in rows if r.basis and "revenue" in r.basis), Decimal(0))
+    revenue = before + (request.revenue or Decimal(0))
+    pay = _compensation(licences.check(licence, replace(use_facts, revenue=revenue)))
+    assert pay is not None and pay.period is not None and pay.due is not None and pay.currency is not None
+    added = increment(pay, claimed)
+    if not added:
+        return None
+    basis = {"useDay": use_facts.date.isoformat() if use_facts.date else "",
+             "revenue": canonical(request.revenue or Decimal(0)), "periodRevenue": canonical(revenue),
+             "periodOwed": canonical(pay.amount or Decimal(0)), "alreadyClaimed": canonical(claimed),
+             "minimumApplied": str(pay.minimum_applied).lower(), "text": pay.text}
+    if pay.work_rate is not None:
+        basis["workRate"] = canonical(pay.work_rate)
+    return EconomicClaim(
+        id=new_id(), action="transfer", provider=request.user, receiver=resource.primary_accountable, created=now,
+        resource_quantity=Measure(added, pay.currency), resource_classified_as=(OBLIGATION,),
+        due=datetime.combine(pay.due, time(0), UTC), triggered_by=event.event.id,
+        agreed_in=str(licences.policy(licence).document.get("uid") or licence), note=f"{licence}: {pay.text}",
+        in_scope_of=(resource.id,), licence=licence, about_resource=resource.id, period_start=pay.period[0],
+        period_end=pay.period[1], basis=basis)
+
+
+def _statuses(conn: Connection, user: str, steward: str, day: date) -> list[tuple[EconomicClaim, Status]]:
+    rows = [claim_from_row(r) for r in conn.execute(select(claims).where(
+        claims.c.provider == user, claims.c.receiver == steward, claims.c.licence.is_not(None)))]
+    if not rows:
+        return []
+    owing = [Owing(r.id, r.resource_quantity.has_numerical_value if r.resource_quantity else Decimal(0),
+                   r.resource_quantity.has_unit if r.resource_quantity else "", r.due.date() if r.due else day,
+                   _owed_since(r), Decimal(r.basis["workRate"]) if r.basis and "workRate" in r.basis else None)
+             for r in rows]
+    by_id = {r.id: r for r in rows}
+    return [(by_id[s.id], s) for s in statuses(owing, _payments(conn, user, steward), day)]
+
+
+def _owed_since(claim: EconomicClaim) -> date:
+    """An obligation is owed from the day of the use that created it (it may be declared later)."""
+    if claim.basis and claim.basis.get("useDay"):
+        return date.fromisoformat(claim.basis["useDay"])
+    return claim.created.date()
+
+
+def _payments(conn: Connection, user: str, steward: str) -> list[Payment]:
+    e = economic_events
+    corrected = select(e.c.corrects).where(e.c.corrects.is_not(None))
+    out = []
+    for row in conn.execute(select(e.c.action, e.c.happened_at, e.c.resource_quantity_value,
+                                   e.c.resource_quantity_unit, e.c.effort_quantity_value, e.c.effort_quantity_unit)
+                            .where(e.c.provider == user, e.c.receiver == steward, e.c.id.not_in(corrected),
+                                   e.c.action.in_(MONEY_ACTIONS + WORK_ACTIONS))):
+        day = row.happened_at.astimezone(UTC).date()
+        if row.action in MONEY_ACTIONS and row.resource_quantity_value is not None:
+            out.append(Payment(day, amount=row.resource_quantity_value, currency=row.resource_quantity_unit))
+        elif row.effort_quantity_value is not None and row.effort_quantity_unit in ("hour", "minute", "day"):
+            hours = row.effort_quantity_value * {"hour": 1, "minute": Decimal(1) / 60, "day": 24}[
+                row.effort_quantity_unit]
+            out.append(Payment(day, hours=hours))
+    return out
+
+
+@dataclass(frozen=True)
+class ObligationView:
+    claim: EconomicClaim
+    status: Status
+
+
+def obligations(uow: UnitOfWork, day: date, user: str | None = None, steward: str | None = None,
+                open_only: bool = False) -> list[ObligationView]:
+    """Obligations of a user, or owed to a steward (or both), with their status on `day`."""
+    if user is None and steward is None:
+        raise violation("agent", "required", "ask for the obligations of a user or of a steward")
+    with uow.read() as conn:
+        query = select(claims.c.provider, claims.c.receiver).distinct().where(claims.c.licence.is_not(None))
+        if user is not None:
+            query = query.where(claims.c.provider == user)
+        if steward is not None:
+            query = query.where(claims.c.receiver == steward)
+        pairs = conn.execute(query).all()
+        found: list[ObligationView] = []
+        for provider, receiver in pairs:
+            found += [ObligationView(c, s) for c, s in _statuses(conn, provider, receiver, day)]
+    if open_only:
+        found = [o for o in found if o.status.state != "fulfilled"]
+    return sorted(found, key=lambda o: (o.status.due, o.status.since, o.claim.provider, o.claim.id))
+
+
+def open_by_steward(uow: UnitOfWork, day: date) -> dict[str, list[ObligationView]]:
+    """Every open obligation, grouped by the steward it is owed to."""
+    with uow.read() as conn:
+        stewards = [r[0] for r in conn.execute(select(claims.c.receiver).distinct()
+                                               .where(claims.c.licence.is_not(None)))]
+    grouped: dict[str, list[ObligationView]] = defaultdict(list)
+    for s in stewards:
+        grouped[s] = obligations(uow, day, steward=s, open_only=True)
+    return {s: v for s, v in grouped.items() if v}
+
+
+def _replay(uow: UnitOfWork, conn: Connection, request: UseRequest, event_id: str) -> UseRecorded:
+    event = repo.get(conn, "economic_event", event_id)
+    assert event is not None, "an idempotency key points at an event that exists"
+    found = conn.execute(select(claims).where(claims.c.triggered_by == event_id)).first()
+    decision = Decision("", request.use, True, [], [], [])
+    return UseRecorded(EventRecorded(event, ()), decision, claim_from_row(found) if found else None, replayed=True)
