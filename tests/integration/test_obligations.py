@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from valueflows.domain.errors import RuleViolation
-from valueflows.domain.inputs import AgentInput, EventInput, MeasureInput, NewResourceInput, SpecificationInput
-from valueflows.service import ledger, obligations, records
+from valueflows.domain.inputs import EventInput, MeasureInput
+from valueflows.service import ledger, obligations
 from valueflows.service.obligations import UseRequest
 from valueflows.service.verify import verify
 from valueflows.store.tables import claims, economic_events
@@ -21,30 +21,6 @@ from valueflows.store.uow import UnitOfWork
 
 def at(day: str) -> datetime:
     return datetime.fromisoformat(day + "T10:00:00+00:00")
-
-
-@pytest.fixture
-def commons(uow: UnitOfWork) -> UnitOfWork:
-    agent = records.create_agent
-    agent(uow, AgentInput("Atelier", "Organization", legal_form="worker_coop", worker_owned=True,
-                          surplus_to_worker_owners=True, headcount=4, id="atelier"))
-    agent(uow, AgentInput("Holding", "Organization", legal_form="company", headcount=30, annual_revenue="900000",
-                          revenue_currency="EUR", id="holding"))
-    agent(uow, AgentInput("BigCo", "Organization", legal_form="company", worker_owned=False, headcount=240,
-                          annual_revenue="38000000", revenue_currency="EUR", group="holding", id="bigco"))
-    agent(uow, AgentInput("Coop", "Organization", legal_form="worker_coop", id="coop"))
-    agent(uow, AgentInput("Mystery", "Organization", legal_form="company", id="mystery"))
-    records.create_specification(uow, SpecificationInput("Design", id="design"))
-    records.create_specification(uow, SpecificationInput("Euro account", id="eur", default_unit_of_resource="EUR"))
-    for who, rid, licence in (("atelier", "seed-drill", "LicenseRef-CopyFair-1.0"), ("atelier", "crimper", "PPL")):
-        ledger.record_event(uow, EventInput("raise", who, who, resource_quantity=MeasureInput("1", "one"),
-                                            has_point_in_time=at("2026-01-05"), new_resource=NewResourceInput(
-                                                "Design", conforms_to="design", id=rid, licence=licence)))
-    for who in ("atelier", "bigco"):
-        ledger.record_event(uow, EventInput("raise", who, who, resource_quantity=MeasureInput("100000", "EUR"),
-                                            has_point_in_time=at("2026-01-05"), new_resource=NewResourceInput(
-                                                "Account", conforms_to="eur", id=f"{who}-eur")))
-    return uow
 
 
 def sale(revenue: str, day: str, user: str = "bigco", resource: str = "seed-drill") -> UseRequest:

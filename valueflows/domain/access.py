@@ -94,3 +94,11 @@ def may_read_org_private(p: Principal, is_member: bool) -> None:
         raise Unauthenticated("these figures are for the organization's members: send a token")
     if p.scope is not Scope.ADMIN and not is_member:
         raise Forbidden("these figures are for the organization's members and admins")
+
+
+def may_read_obligations(p: Principal, user: str | None, steward: str | None) -> None:
+    """Obligations between a user and a steward: either of them, and admins."""
+    if p.anonymous:
+        raise Unauthenticated("obligations are for the user, the steward and admins: send a token")
+    if p.scope is not Scope.ADMIN and p.agent not in (user, steward):
+        raise Forbidden("a token reads the obligations its own agent owes or is owed")

@@ -13,6 +13,7 @@ from valueflows.api.gql import types as t
 from valueflows.api.gql.dividends import DividendMutations, DividendQueries
 from valueflows.api.gql.errors import CodedErrors, OneMutationPerRequest
 from valueflows.api.gql.inputs import IDuration
+from valueflows.api.gql.licences import LicenceMutations, LicenceQueries
 from valueflows.api.gql.mutation import Mutation
 from valueflows.api.gql.query import Query
 from valueflows.api.gql.scalars import SCALARS
@@ -27,8 +28,8 @@ class LedgerSchema(strawberry.Schema):
 
 
 schema = LedgerSchema(
-    query=merge_types("Query", (Query, DividendQueries)),
-    mutation=merge_types("Mutation", (Mutation, DividendMutations)),
+    query=merge_types("Query", (Query, DividendQueries, LicenceQueries)),
+    mutation=merge_types("Mutation", (Mutation, DividendMutations, LicenceMutations)),
     # Reference types no field reaches still belong to the schema.
     types=[t.Duration, IDuration, t.AgentProcessSearchParams],
     config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALARS),
