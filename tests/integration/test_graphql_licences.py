@@ -96,6 +96,7 @@ def test_who_may_read_and_record(commons: UnitOfWork) -> None:
     record = f'mutation {{ recordLicensedUse(use: {sale("1.00", "2026-07-10")}) {{ replayed }} }}'
     assert code(commons, record, Principal("coop", Scope.WRITE)) == "FORBIDDEN"
     assert code(commons, record, Principal("bigco", Scope.READ)) == "FORBIDDEN"
-    refused = 'mutation { recordLicensedUse(use: {resource: "crimper", agent: "bigco", use: "sell", day: "2026-07-10"}) { replayed } }'
+    refused = ('mutation { recordLicensedUse(use: {resource: "crimper", agent: "bigco", use: "sell", '
+               'day: "2026-07-10"}) { replayed } }')
     result = schema.execute_sync(refused, context_value=Context(commons, BIGCO))
     assert result.errors and "§4(d)" in result.errors[0].message
