@@ -1,0 +1,161 @@
+"""Serving, the demo, tokens, the schema and `verify`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from valueflows.cli.app import DbOption, JsonOption, _fail, _open, app
+from valueflows.domain.errors import LedgerError
+from valueflows.store.engine import DEFAULT_URL
+
+
+def _seed(uow, quiet: bool) -> int:  # type: ignore[no-untyped-def]
+    from rich.progress import Progress
+
+    from valueflows.service.demo import demo_steps, seed_demo
+
+    with Progress(transient=True, disable=quiet) as progress:
+        task = progress.add_task("Seeding the demo co-op", total=len(demo_steps()))
+        return seed_demo(uow, lambda: progress.advance(task))
+
+
+
+@app.command()
+def serve(
+    db: DbOption = DEFAULT_URL,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    demo: Annotated[bool, typer.Option("--demo", help="Seed the demo co-op first (idempotent).")] = False,
+    graphiql_assets: Annotated[Path | None, typer.Option(
+        help="Serve GraphiQL's scripts from this local copy (see `valueflows graphiql-assets`), not the CDN.")] = None,
+) -> None:
+    """Start the HTTP service."""
+    import uvicorn
+
+    from valueflows.api.app import create_app
+
+    uow = _open(db)
+    if demo:
+        written = _seed(uow, quiet=False)
+        typer.echo(f"demo co-op ready ({written} new records)")
+    if graphiql_assets is not None and not graphiql_assets.is_dir():
+        raise _fail(f"no directory {graphiql_assets}")
+    uvicorn.run(create_app(uow, graphiql_assets), host=host, port=port, log_level="info")
+
+
+@app.command("graphiql-assets")
+def graphiql_assets_command(directory: Annotated[Path, typer.Argument(help="Where to put them.")]) -> None:
+    """Fetch GraphiQL's scripts with npm into DIRECTORY, for `serve --graphiql-assets` on a closed network."""
+    from valueflows.api.graphiql import fetch_assets
+
+    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        fetched = fetch_assets(directory)
+    except (RuntimeError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(f"fetched {', '.join(fetched)} into {directory}")
+
+
+@app.command()
+def demo(db: DbOption = DEFAULT_URL, as_json: JsonOption = False) -> None:
+    """Seed a realistic open-hardware co-op: members, a company, designs under licences, work, uses, sales."""
+    from valueflows.service.queries import ledger_size
+
+    uow = _open(db)
+    try:
+        written = _seed(uow, quiet=as_json)
+    except LedgerError as exc:
+        raise _fail(str(exc)) from None
+    sizes = ledger_size(uow)
+    if as_json:
+        typer.echo(json.dumps({"written": written, "records": sizes}))
+    else:
+        typer.echo(f"demo co-op ready: {written} new records; the ledger holds {sizes['economic_event']} events, "
+                   f"{sizes['agent']} agents, {sizes['economic_resource']} resources")
+
+
+token_app = typer.Typer(help="API tokens for the GraphQL door.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+
+@token_app.command("create")
+def token_create(
+    agent: Annotated[str, typer.Option("--agent", help="The agent the token speaks for.")],
+    scope: Annotated[str, typer.Option("--scope", help="read, write or admin.")],
+    note: Annotated[str | None, typer.Option(help="What the token is for.")] = None,
+    db: DbOption = DEFAULT_URL,
+    as_json: JsonOption = False,
+) -> None:
+    """Create a token; it is printed once and stored only as a hash."""
+    from valueflows.service.tokens import create_token
+
+    try:
+        info, token = create_token(_open(db), agent, scope, note)
+    except LedgerError as exc:
+        raise _fail(str(exc)) from None
+    if as_json:
+        typer.echo(json.dumps({"id": info.id, "agent": info.agent, "scope": info.scope.value, "token": token}))
+    else:
+        typer.echo(token)
+        typer.echo(f"(token {info.id} for {info.agent}, scope {info.scope.value}: shown once, keep it safe)", err=True)
+
+
+@token_app.command("list")
+def token_list(db: DbOption = DEFAULT_URL, as_json: JsonOption = False) -> None:
+    """List tokens (never their secrets)."""
+    from valueflows.service.tokens import list_tokens
+
+    rows = [{"id": t.id, "agent": t.agent, "scope": t.scope.value, "created": t.created_at.isoformat(),
+             "revoked": t.revoked_at.isoformat() if t.revoked_at else None, "note": t.note}
+            for t in list_tokens(_open(db))]
+    if as_json:
+        typer.echo(json.dumps(rows))
+        return
+    for r in rows:
+        typer.echo(f"{r['id']}  {r['agent']:<20} {r['scope']:<6} {'revoked' if r['revoked'] else 'active'}")
+
+
+@token_app.command("revoke")
+def token_revoke(token_id: Annotated[str, typer.Argument(help="The token's id (from `token list`).")],
+                 db: DbOption = DEFAULT_URL) -> None:
+    """Revoke a token: it stops working at once."""
+    from valueflows.service.tokens import revoke_token
+
+    try:
+        revoke_token(_open(db), token_id)
+    except LedgerError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(f"revoked {token_id}")
+
+
+@app.command()
+def schema() -> None:
+    """Print the GraphQL schema (SDL) the server answers to."""
+    from valueflows.api.gql.schema import sdl
+
+    typer.echo(sdl(), nl=False)
+
+
+@app.command()
+def verify(db: DbOption = DEFAULT_URL, as_json: JsonOption = False) -> None:
+    """Recompute the hash chain; name the first record that does not match (exit 1)."""
+    from valueflows.service.verify import verify as run_verify
+
+    report = run_verify(_open(db))
+    first = report.first
+    if as_json:
+        typer.echo(json.dumps({"ok": report.ok, "records": report.records,
+                               "faults": [str(f) for f in report.faults + report.quantity_faults]}))
+    elif first is None:
+        typer.echo(f"ok: {report.records} records, chain intact")
+    else:
+        typer.echo(f"FAILED at {first}", err=True)
+        count = len(report.faults) + len(report.quantity_faults)
+        if count > 1:
+            typer.echo(f"({count - 1} more faults)", err=True)
+    if not report.ok:
+        raise typer.Exit(code=1)

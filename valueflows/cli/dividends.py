@@ -1,0 +1,431 @@
+"""Dividends, value equations, member statements and contribution reports.
+
+These commands work on the database directly, as the co-op's administrator does.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from valueflows.cli.app import (
+    CsvOption,
+    DbOption,
+    FromOption,
+    JsonOption,
+    KeyOption,
+    NoteOption,
+    OrgOption,
+    ToOption,
+    _console,
+    _day,
+    _fail,
+    _money,
+    _number,
+    _open,
+    _refused,
+    _table,
+    _write_csv,
+    app,
+)
+from valueflows.domain.errors import LedgerError, RuleViolation
+from valueflows.store.engine import DEFAULT_URL
+
+if TYPE_CHECKING:
+    from valueflows.accounting.equations import ValueEquation
+    from valueflows.service.dividends import CommittedRun
+    from valueflows.store.uow import UnitOfWork
+
+
+def _named(uow: UnitOfWork, make: Callable[[dict[str, str]], dict[str, Any]]) -> tuple[dict[str, Any], dict[str, str]]:
+    """A run's view with the display names of its members, excluded contributors and organization."""
+    from valueflows.service.dividends import agent_names
+
+    bare = make({})
+    ids = ([a["agent"] for a in bare["allocations"]] + [x["agent"] for x in bare["excluded"]]
+           + [bare["organization"]])
+    names = agent_names(uow, ids)
+    return make(names), names
+
+
+def _print_run(view: dict[str, Any], names: dict[str, str]) -> None:
+    """The run (or preview) as the meeting sees it: members, then where every unit of the surplus went."""
+    cur = view["currency"]
+    org = names.get(view["organization"], view["organization"])
+    if view["basis"] == "hours":
+        basis = "hours worked"
+    elif isinstance(view["equation"], dict):
+        basis = f"equation {view['equation']['name']} v{view['equation']['version']}"
+    else:
+        basis = f"equation {view['equation']}"
+    status = f"run {view['id']}" if view["committed"] else "preview, nothing written"
+    title = f"Dividends of {org}, {view['from']}..{view['to']}, {basis} ({status})"
+    table = _table(title, ["member", "points", "share", f"dividend ({cur})", "cash", "retained"], range(1, 6))
+    totals = [Decimal(0), Decimal(0), Decimal(0)]
+    for a in view["allocations"]:
+        table.add_row(a["name"], a["points"], a["share"], _money(a["dividend"], cur), _money(a["cash"], cur),
+                      _money(a["retained"], cur))
+        for i, k in enumerate(("dividend", "cash", "retained")):
+            totals[i] += Decimal(a[k])
+    table.add_section()
+    table.add_row("members", "", "", *(_money(t, cur) for t in totals))
+    _console().print(table)
+    width = max(len(_money(view[k], cur)) for k in ("reserve", "distributed", "undistributed", "surplus"))
+    typer.echo(f"reserve        {_money(view['reserve'], cur):>{width}} {cur} (rate {view['reserveRate']})")
+    typer.echo(f"distributed    {_money(view['distributed'], cur):>{width}} {cur} (cash rate {view['cashRate']})")
+    typer.echo(f"undistributed  {_money(view['undistributed'], cur):>{width}} {cur}")
+    for line in view["undistributedDetail"]:
+        where = f"{line['bucket']}: " if line["bucket"] else ""
+        typer.echo(f"  - {where}{line['reason']}: {line['amount']}")
+    typer.echo(f"surplus        {_money(view['surplus'], cur):>{width}} {cur}")
+    if view["excluded"]:
+        typer.echo("not counted (contributed while not a member):")
+        for x in view["excluded"]:
+            kind = f" of {x['kind']}" if x["kind"] else ""
+            events = f"{x['events']} event" + ("" if str(x["events"]) == "1" else "s")
+            typer.echo(f"  - {x['name']}: {x['action']}{kind}, {x['quantity']} {x['unit']} ({events})")
+
+
+@app.command("dividends")
+def dividends_command(
+    start: FromOption,
+    end: ToOption,
+    surplus: Annotated[str, typer.Option("--surplus", metavar="AMOUNT", help="The surplus to divide, e.g. 12000.00.")],
+    currency: Annotated[str, typer.Option("--currency", metavar="CODE", help="Its currency, e.g. EUR.")],
+    reserve: Annotated[str, typer.Option("--reserve", metavar="RATE",
+                                         help="Rate kept as reserve, between 0 and 1, e.g. 0.25.")],
+    cash: Annotated[str, typer.Option("--cash", metavar="RATE", help=(
+        "Rate of each dividend paid in cash (the rest goes to the capital account), e.g. 0.5."))],
+    equation: Annotated[str | None, typer.Option("--equation", metavar="NAME", help=(
+        "Value equation (name: its newest version, or id); by default hours worked."))] = None,
+    org: OrgOption = None,
+    commit: Annotated[bool, typer.Option("--commit", help="Write the run; without it, a preview.")] = False,
+    key: KeyOption = None,
+    note: NoteOption = None,
+    csv_file: CsvOption = None,
+    db: DbOption = DEFAULT_URL,
+    as_json: JsonOption = False,
+) -> None:
+    """Preview the annual dividend, or write it with --commit --key KEY."""
+    if commit and not key:
+        raise _fail("--commit needs --key KEY, an idempotency key: the same key again returns the first run")
+    if key and not commit:
+        raise _fail("--key is only used with --commit (without --commit nothing is written)")
+    rate = " (a rate is a decimal between 0 and 1, e.g. 0.25)"
+    first, last, amount = _day(start, "--from"), _day(end, "--to"), _number(surplus, "--surplus")
+    reserve_rate, cash_rate = _number(reserve, "--reserve", rate), _number(cash, "--cash", rate)
+
+    from valueflows.service import dividends  # after the options parsed: a typo fails fast
+    from valueflows.service.dividend_views import preview_json, run_csv, run_json
+
+    request = dividends.RunRequest(first, last, amount, currency.strip(), reserve_rate, cash_rate, equation, org, note)
+    uow = _open(db)
+    committed: CommittedRun | None = None
+    try:
+        if commit:
+            assert key is not None
+            done = committed = dividends.commit(uow, request, key)
+            view, names = _named(uow, lambda n: run_json(done, n))
+        else:
+            result = dividends.preview(uow, request)
+            view, names = _named(uow, lambda n: preview_json(result, n))
+    except LedgerError as exc:
+        raise _refused(exc) from None
+    if csv_file is not None:
+        _write_csv(csv_file, run_csv(view))
+    if as_json:
+        if committed is not None:
+            view["replayed"] = committed.replayed
+        typer.echo(json.dumps(view))
+        return
+    _print_run(view, names)
+    if committed is not None:
+        typer.echo(f"already committed (same key): run {committed.run.id}" if committed.replayed
+                   else f"committed: run {committed.run.id}")
+
+
+@app.command("dividend-reverse")
+def dividend_reverse(
+    run_id: Annotated[str, typer.Argument(help="The run to cancel (see `dividend-runs`).")],
+    key: KeyOption = None,
+    note: NoteOption = None,
+    db: DbOption = DEFAULT_URL,
+    as_json: JsonOption = False,
+) -> None:
+    """Cancel a committed run with a compensating run (every figure negated); the run itself never changes."""
+    if not key:
+        raise _fail("dividend-reverse needs --key KEY, an idempotency key: the same key again returns the first "
+                    "reversal")
+    from valueflows.service import dividends
+    from valueflows.service.dividend_views import run_json
+
+    uow = _open(db)
+    try:
+        done = dividends.reverse(uow, run_id, key, note)
+        view, _names = _named(uow, lambda n: run_json(done, n))
+    except LedgerError as exc:
+        raise _refused(exc) from None
+    if as_json:
+        view["replayed"] = done.replayed
+        typer.echo(json.dumps(view))
+    elif done.replayed:
+        typer.echo(f"already reversed (same key): run {done.run.id} cancels run {run_id}")
+    else:
+        r = done.run
+        typer.echo(f"reversed: run {r.id} cancels run {run_id} ({_money(r.distributed, r.currency)} {r.currency} "
+                   f"distributed, {len(done.claims)} claims)")
+
+
+def _run_row(r: Any) -> dict[str, Any]:
+    from valueflows.domain.quantities import canonical
+
+    return {"id": r.id, "organization": r.organization, "from": r.period_start.isoformat(),
+            "to": r.period_end.isoformat(), "currency": r.currency, "surplus": canonical(r.surplus),
+            "reserve": canonical(r.reserve), "distributed": canonical(r.distributed),
+            "undistributed": canonical(r.undistributed), "basis": r.basis, "equation": r.equation,
+            "reverses": r.reverses, "createdAt": r.created_at.isoformat(), "note": r.note}
+
+
+@app.command("dividend-runs")
+def dividend_runs(org: OrgOption = None, db: DbOption = DEFAULT_URL, as_json: JsonOption = False) -> None:
+    """List committed dividend runs and their reversals, oldest first."""
+    from valueflows.service import dividends
+
+    rows = [_run_row(r) for r in dividends.list_runs(_open(db), org)]
+    if as_json:
+        typer.echo(json.dumps(rows))
+        return
+    if not rows:
+        typer.echo("no dividend runs")
+    for r in rows:  # one line each, ids whole: they are what `dividend-show` and `dividend-reverse` take
+        cur = r["currency"]
+        typer.echo(f"{r['id']}  {r['organization']}  {r['from']}..{r['to']}  surplus {_money(r['surplus'], cur)} {cur}"
+                   f"  distributed {_money(r['distributed'], cur)} {cur}"
+                   + (f"  reverses {r['reverses']}" if r["reverses"] else ""))
+
+
+@app.command("dividend-show")
+def dividend_show(
+    run_id: Annotated[str, typer.Argument(help="The run (see `dividend-runs`).")],
+    csv_file: CsvOption = None,
+    db: DbOption = DEFAULT_URL,
+    as_json: JsonOption = False,
+) -> None:
+    """A committed run: members, reserve, what stays undistributed, and what it read of the ledger."""
+    from valueflows.service import dividends
+    from valueflows.service.dividend_views import run_csv, run_json
+
+    uow = _open(db)
+    try:
+        found = dividends.get_run(uow, run_id)
+        view, names = _named(uow, lambda n: run_json(found, n))
+    except LedgerError as exc:
+        raise _refused(exc) from None
+    reversed_by = [r.id for r in dividends.list_runs(uow, found.run.organization) if r.reverses == run_id]
+    view["reversedBy"] = reversed_by[0] if reversed_by else None
+    if csv_file is not None:
+        _write_csv(csv_file, run_csv(view))
+    if as_json:
+        typer.echo(json.dumps(view))
+        return
+    _print_run(view, names)
+    if view["reverses"]:
+        typer.echo(f"this run cancels run {view['reverses']}")
+    if view["reversedBy"]:
+        typer.echo(f"cancelled by run {view['reversedBy']}")
+    typer.echo(f"read {view['eventsRead']} events (digest {view['eventsDigest']}) up to ledger record "
+               f"#{view['ledgerSeq']} ({view['ledgerHash']})")
+
+
+@app.command()
+def statement(
+    agent: Annotated[str, typer.Argument(help="The member (agent id).")],
+    start: FromOption,
+    end: ToOption,
+    org: OrgOption = None,
+    db: DbOption = DEFAULT_URL,
+    as_json: JsonOption = False,
+) -> None:
+    """One member's period: hours, dividends (cash and retained) and capital account."""
+    first, last = _day(start, "--from"), _day(end, "--to")
+    from valueflows.service import dividends
+
+    uow = _open(db)
+    try:
+        found = dividends.statement(uow, agent, first, last, org)
+    except LedgerError as exc:
+        raise _refused(exc) from None
+    view = dividends.statement_json(found)
+    if as_json:
+        typer.echo(json.dumps(view))
+        return
+    names = dividends.agent_names(uow, [agent, found.organization])
+    cur = view["currency"]
+    spans = ", ".join(f"since {m['since']}" + (f" until {m['until']}" if m["until"] else "")
+                      for m in view["memberships"]) or "never"
+    typer.echo(f"{names.get(agent, agent)} ({agent}) at {names.get(found.organization, found.organization)}, "
+               f"{view['from']}..{view['to']}")
+    typer.echo(f"member: {spans}")
+    typer.echo(f"hours: {view['hours']} of {view['totalHours']} (share {view['shareOfHours']})")
+    for o in view["otherContributions"]:
+        kind = f" of {o['kind']}" if o["kind"] else ""
+        typer.echo(f"  also: {o['action']}{kind}, {o['quantity']} {o['unit']}")
+    if view["dividends"]:
+        table = _table(f"Dividends ({cur})", ["run", "dividend", "cash", "retained"], range(1, 4))
+        table.columns[0].min_width = max(len(line["run"]) for line in view["dividends"])  # ids whole
+        for line in view["dividends"]:
+            table.add_row(line["run"], _money(line["dividend"], cur), _money(line["cash"], cur),
+                          _money(line["retained"], cur))
+        table.add_section()
+        table.add_row("total", _money(view["dividend"], cur), _money(view["cash"], cur), _money(view["retained"], cur))
+        _console().print(table)
+        for line in view["dividends"]:
+            if line["reverses"]:
+                typer.echo(f"run {line['run']} cancels run {line['reverses']}")
+    else:
+        typer.echo("no dividend runs for this period")
+    typer.echo(f"capital account: {_money(view['capitalAccount'], cur)}" + (f" {cur}" if cur else ""))
+
+
+def _equation_row(e: ValueEquation) -> dict[str, Any]:
+    from valueflows.accounting.equations import equation_to_json
+
+    return {"id": e.id, "name": e.name, "version": e.version, "note": e.note, "buckets": equation_to_json(e.buckets)}
+
+
+@app.command("equation-add")
+def equation_add(
+    name: Annotated[str, typer.Argument(help="The equation's name; an existing name gets a new version.")],
+    file: Annotated[Path, typer.Argument(help="JSON file: a list of buckets (name, percent, of, rules).")],
+    note: NoteOption = None,
+    db: DbOption = DEFAULT_URL,
+    as_json: JsonOption = False,
+) -> None:
+    """Add a value equation (or a new version of NAME) from a JSON file of buckets."""
+    from dataclasses import replace
+
+    from valueflows.accounting.equations import equation_from_json
+    from valueflows.service import dividends
+
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _fail(f"cannot read {file}: {getattr(exc, 'strerror', None) or exc}") from None
+    try:
+        data = json.loads(text, parse_float=Decimal)  # "0.1" stays exactly 0.1
+    except json.JSONDecodeError as exc:
+        raise _fail(f"{file} is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    try:
+        buckets = equation_from_json(data)
+    except RuleViolation as exc:
+        raise _refused(exc, f"{file}: ") from None
+    try:
+        created = dividends.create_equation(_open(db), name, buckets, note).record
+    except RuleViolation as exc:  # the name is the argument NAME; everything else is in the file
+        raise _refused(RuleViolation([replace(p, field="NAME") if p.field == "name" else p for p in exc.problems]),
+                       f"{file}: ") from None
+    except LedgerError as exc:
+        raise _refused(exc) from None
+    if as_json:
+        typer.echo(json.dumps(_equation_row(created)))
+    else:
+        typer.echo(f"equation {created.name} version {created.version}: {created.id}")
+
+
+@app.command("equation-list")
+def equation_list(db: DbOption = DEFAULT_URL, as_json: JsonOption = False) -> None:
+    """List value equations, every version, with their buckets and rules."""
+    from valueflows.domain.quantities import canonical
+    from valueflows.service import dividends
+
+    found = dividends.list_equations(_open(db))
+    if as_json:
+        typer.echo(json.dumps([_equation_row(e) for e in found]))
+        return
+    if not found:
+        typer.echo("no value equations (runs without --equation divide by hours worked)")
+    for e in found:
+        typer.echo(f"{e.name} version {e.version}  {e.id}" + (f"  ({e.note})" if e.note else ""))
+        for bucket in e.buckets:
+            rules = "; ".join(r.label() for r in bucket.rules)
+            typer.echo(f"  {bucket.name}: {canonical(bucket.percent)}% of {bucket.of}: {rules}")
+
+
+@app.command()
+def contributions(
+    start: FromOption,
+    end: ToOption,
+    org: Annotated[str | None, typer.Option("--org", metavar="ID",
+                                            help="Only flows this organization received (agent id).")] = None,
+    resource: Annotated[str | None, typer.Option(
+        "--resource", metavar="ID", help="Flows of this resource and inputs to every process behind it.")] = None,
+    process: Annotated[str | None, typer.Option("--process", metavar="ID", help="Only inputs to this process.")] = None,
+    csv_file: CsvOption = None,
+    db: DbOption = DEFAULT_URL,
+    as_json: JsonOption = False,
+) -> None:
+    """Who contributed what in a period: hours (by kind of work), share of hours, other flows.
+
+    Without --org, --resource or --process: what the only organization that has members received."""
+    from datetime import UTC, datetime, time, timedelta
+
+    from valueflows.service import dividends
+    from valueflows.service.dividend_views import contributions_csv, contributions_json
+    from valueflows.service.reports import ReportScope
+    from valueflows.service.reports import contributions as report_of
+    from valueflows.store import repository as repo
+
+    first, last = _day(start, "--from"), _day(end, "--to")
+    if last == date.max:
+        raise _fail(f"--to: {last} is the last day a date can name; choose an earlier end")
+    low = datetime.combine(first, time(0), UTC)
+    high = datetime.combine(last + timedelta(days=1), time(0), UTC)
+    uow = _open(db)
+    receiver = org
+    try:
+        with uow.read() as conn:
+            if org is not None or (resource is None and process is None):
+                receiver = dividends.resolve_organization(conn, org)
+            for option, kind, wanted in (("--resource", "economic_resource", resource), ("--process", "process",
+                                                                                          process)):
+                if wanted is not None and not repo.exists(conn, kind, wanted):
+                    raise _fail(f"{option}: no {kind.replace('_', ' ')} with id {wanted!r}")
+        report = report_of(uow, ReportScope(low, high, receiver=receiver, process=process, resource=resource))
+    except LedgerError as exc:
+        raise _refused(exc) from None
+    names = dividends.agent_names(uow, [c.agent for c in report.contributors] + ([receiver] if receiver else []))
+    if csv_file is not None:
+        _write_csv(csv_file, contributions_csv(report, names))
+    if as_json:
+        typer.echo(json.dumps(contributions_json(report, names)))
+        return
+    from valueflows.domain.quantities import canonical
+
+    scope = [f"received by {names.get(receiver, receiver)}" if receiver else "",
+             f"for resource {resource}" if resource else "", f"into process {process}" if process else ""]
+    title = f"Contributions, {first}..{last}" + "".join(f", {s}" for s in scope if s)
+    if not report.contributors:
+        typer.echo(f"{title}: none")
+        return
+    table = _table(title, ["contributor", "hours", "share", "hours by kind", "other contributions"], (1, 2))
+    for c in report.contributors:
+        kinds = "\n".join(f"{k or 'unspecified'} {canonical(v)}" for k, v in c.hours_by_kind.items())
+        other = "\n".join(f"{o.action}{f' of {o.kind}' if o.kind else ''} {canonical(o.quantity)} {o.unit}"
+                          for o in c.other)
+        table.add_row(names.get(c.agent, c.agent), canonical(c.hours), canonical(c.share), kinds, other)
+    table.add_section()
+    table.add_row("total", canonical(report.total_hours), "", "", "")
+    _console().print(table)
+    for u in report.unconverted_effort:
+        typer.echo(f"work not in time units (not in the hours): {canonical(u.quantity)} {u.unit}")
+    if report.processes:
+        typer.echo(f"processes behind {resource}: {', '.join(report.processes)}")
+    for cycle in report.cycles:
+        typer.echo(f"cycle met on the way back: {' -> '.join(cycle)}")
+
