@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from valueflows.api import pages
+from valueflows.api import pages, shop
 from valueflows.api.graphiql import LOCAL_PREFIX
 from valueflows.api.graphql_http import graphql_endpoint
 from valueflows.api.serialize import to_json
@@ -115,6 +115,7 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
         Route("/verify", _guard(verify_chain)),
         Route("/events", _guard(events)),
         *pages.routes(uow),
+        *shop.routes(uow),
         Route("/{collection}", _guard(collection)),
         Route("/{collection}/{id:path}", _guard(item)),
     ]

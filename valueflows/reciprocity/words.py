@@ -51,6 +51,14 @@ def duty_words(d: Owed) -> str:
     return sentence + "."
 
 
+def headline(d: Decision) -> str:
+    """The answer in one sentence (the duties follow it as a list on the page)."""
+    if d.permitted is True and not d.overdue:
+        owes = any(x.action == "compensate" for x in d.duties if x.applies is not False)
+        return "Yes, if you contribute back to the commons." if owes else "Yes, you may."
+    return summary(d)
+
+
 def summary(d: Decision) -> str:
     """One paragraph: the answer, why, and what comes with it."""
     if d.overdue:

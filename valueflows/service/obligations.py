@@ -281,3 +281,21 @@ def _replay(uow: UnitOfWork, conn: Connection, request: UseRequest, event_id: st
     found = conn.execute(select(claims).where(claims.c.triggered_by == event_id)).first()
     decision = Decision("", request.use, True, [], [], [])
     return UseRecorded(EventRecorded(event, ()), decision, claim_from_row(found) if found else None, replayed=True)
+
+
+@dataclass(frozen=True)
+class Design:
+    resource: EconomicResource
+    steward: str  # the steward's name
+
+
+def licensed_resources(uow: UnitOfWork) -> list[Design]:
+    """Resources that carry a licence (the commons' designs), with their stewards' names, by name."""
+    from valueflows.store.mapping import resource_from_row
+    from valueflows.store.tables import economic_resources as r
+
+    with uow.read() as conn:
+        rows = conn.execute(select(r, agents.c.name.label("steward_name"))
+                            .join(agents, agents.c.id == r.c.primary_accountable)
+                            .where(r.c.licence.is_not(None)).order_by(r.c.name, r.c.id).limit(1000)).all()
+    return [Design(resource_from_row(row), row.steward_name) for row in rows]
