@@ -37,6 +37,7 @@ from valueflows.store.uow import UnitOfWork
 OBLIGATION = VFL + "ReciprocityObligation"
 COMMERCIAL = VFL + "CommercialUse"
 WORK_ACTIONS = ("work", "deliverService")
+HOURS_PER = {"hour": Decimal(1), "minute": Decimal(1) / 60, "day": Decimal(24)}
 MONEY_ACTIONS = ("transfer", "transferAllRights")
 
 
@@ -201,16 +202,29 @@ def _obligation(conn: Connection, licence: str, use_facts: Facts, request: UseRe
 
 
 def _statuses(conn: Connection, user: str, steward: str, day: date) -> list[tuple[EconomicClaim, Status]]:
-    rows = [claim_from_row(r) for r in conn.execute(select(claims).where(
-        claims.c.provider == user, claims.c.receiver == steward, claims.c.licence.is_not(None)))]
+    return _statuses_of(conn, select(claims).where(claims.c.provider == user, claims.c.receiver == steward,
+                                                   claims.c.licence.is_not(None)), day)
+
+
+def _statuses_of(conn: Connection, query: Any, day: date) -> list[tuple[EconomicClaim, Status]]:
+    """Statuses of the obligation claims `query` selects: two queries whatever their number (claims, then every
+    payment between the same users and stewards), settled per user and steward."""
+    rows = [claim_from_row(r) for r in conn.execute(query)]
     if not rows:
         return []
-    owing = [Owing(r.id, r.resource_quantity.has_numerical_value if r.resource_quantity else Decimal(0),
-                   r.resource_quantity.has_unit if r.resource_quantity else "", r.due.date() if r.due else day,
-                   _owed_since(r), Decimal(r.basis["workRate"]) if r.basis and "workRate" in r.basis else None)
-             for r in rows]
-    by_id = {r.id: r for r in rows}
-    return [(by_id[s.id], s) for s in statuses(owing, _payments(conn, user, steward), day)]
+    pairs: dict[tuple[str, str], list[EconomicClaim]] = defaultdict(list)
+    for r in rows:
+        pairs[(r.provider, r.receiver)].append(r)
+    paid = _payments(conn, {p for p, _ in pairs}, {s for _, s in pairs})
+    out = []
+    for pair, owed in pairs.items():
+        owing = [Owing(r.id, r.resource_quantity.has_numerical_value if r.resource_quantity else Decimal(0),
+                       r.resource_quantity.has_unit if r.resource_quantity else "", r.due.date() if r.due else day,
+                       _owed_since(r), Decimal(r.basis["workRate"]) if r.basis and "workRate" in r.basis else None)
+                 for r in owed]
+        by_id = {r.id: r for r in owed}
+        out += [(by_id[s.id], s) for s in statuses(owing, paid.get(pair, []), day)]
+    return out
 
 
 def _owed_since(claim: EconomicClaim) -> date:
@@ -220,21 +234,26 @@ def _owed_since(claim: EconomicClaim) -> date:
     return claim.created.date()
 
 
-def _payments(conn: Connection, user: str, steward: str) -> list[Payment]:
+def _payments(conn: Connection, users: set[str], stewards: set[str]) -> dict[tuple[str, str], list[Payment]]:
+    """Every flow from these users to these stewards that can settle an obligation, by (user, steward)."""
     e = economic_events
     corrected = select(e.c.corrects).where(e.c.corrects.is_not(None))
-    out = []
-    for row in conn.execute(select(e.c.action, e.c.happened_at, e.c.resource_quantity_value,
-                                   e.c.resource_quantity_unit, e.c.effort_quantity_value, e.c.effort_quantity_unit)
-                            .where(e.c.provider == user, e.c.receiver == steward, e.c.id.not_in(corrected),
-                                   e.c.action.in_(MONEY_ACTIONS + WORK_ACTIONS))):
+    out: dict[tuple[str, str], list[Payment]] = defaultdict(list)
+    query = (select(e.c.provider, e.c.receiver, e.c.action, e.c.happened_at, e.c.resource_quantity_value,
+                    e.c.resource_quantity_unit, e.c.effort_quantity_value, e.c.effort_quantity_unit)
+             .where(e.c.receiver.in_(sorted(stewards)), e.c.id.not_in(corrected),
+                    e.c.action.in_(MONEY_ACTIONS + WORK_ACTIONS)))
+    if len(users) <= 1000:  # else read all payments to the stewards and keep the users' (one query either way)
+        query = query.where(e.c.provider.in_(sorted(users)))
+    for row in conn.execute(query):
+        if row.provider not in users:
+            continue
         day = row.happened_at.astimezone(UTC).date()
+        pair = (row.provider, row.receiver)
         if row.action in MONEY_ACTIONS and row.resource_quantity_value is not None:
-            out.append(Payment(day, amount=row.resource_quantity_value, currency=row.resource_quantity_unit))
-        elif row.effort_quantity_value is not None and row.effort_quantity_unit in ("hour", "minute", "day"):
-            hours = row.effort_quantity_value * {"hour": 1, "minute": Decimal(1) / 60, "day": 24}[
-                row.effort_quantity_unit]
-            out.append(Payment(day, hours=hours))
+            out[pair].append(Payment(day, amount=row.resource_quantity_value, currency=row.resource_quantity_unit))
+        elif row.effort_quantity_value is not None and row.effort_quantity_unit in HOURS_PER:
+            out[pair].append(Payment(day, hours=row.effort_quantity_value * HOURS_PER[row.effort_quantity_unit]))
     return out
 
 
@@ -249,16 +268,13 @@ def obligations(uow: UnitOfWork, day: date, user: str | None = None, steward: st
     """Obligations of a user, or owed to a steward (or both), with their status on `day`."""
     if user is None and steward is None:
         raise violation("agent", "required", "ask for the obligations of a user or of a steward")
+    query = select(claims).where(claims.c.licence.is_not(None))
+    if user is not None:
+        query = query.where(claims.c.provider == user)
+    if steward is not None:
+        query = query.where(claims.c.receiver == steward)
     with uow.read() as conn:
-        query = select(claims.c.provider, claims.c.receiver).distinct().where(claims.c.licence.is_not(None))
-        if user is not None:
-            query = query.where(claims.c.provider == user)
-        if steward is not None:
-            query = query.where(claims.c.receiver == steward)
-        pairs = conn.execute(query).all()
-        found: list[ObligationView] = []
-        for provider, receiver in pairs:
-            found += [ObligationView(c, s) for c, s in _statuses(conn, provider, receiver, day)]
+        found = [ObligationView(c, s) for c, s in _statuses_of(conn, query, day)]
     if open_only:
         found = [o for o in found if o.status.state != "fulfilled"]
     return sorted(found, key=lambda o: (o.status.due, o.status.since, o.claim.provider, o.claim.id))
@@ -267,12 +283,12 @@ def obligations(uow: UnitOfWork, day: date, user: str | None = None, steward: st
 def open_by_steward(uow: UnitOfWork, day: date) -> dict[str, list[ObligationView]]:
     """Every open obligation, grouped by the steward it is owed to."""
     with uow.read() as conn:
-        stewards = [r[0] for r in conn.execute(select(claims.c.receiver).distinct()
-                                               .where(claims.c.licence.is_not(None)))]
+        found = _statuses_of(conn, select(claims).where(claims.c.licence.is_not(None)), day)
     grouped: dict[str, list[ObligationView]] = defaultdict(list)
-    for s in stewards:
-        grouped[s] = obligations(uow, day, steward=s, open_only=True)
-    return {s: v for s, v in grouped.items() if v}
+    for c, s in sorted(found, key=lambda cs: (cs[1].due, cs[1].since, cs[0].provider, cs[0].id)):
+        if s.state != "fulfilled":
+            grouped[c.receiver].append(ObligationView(c, s))
+    return dict(grouped)
 
 
 def _replay(uow: UnitOfWork, conn: Connection, request: UseRequest, event_id: str) -> UseRecorded:
