@@ -77,11 +77,11 @@ def test_obligation_lifecycle_through_graphql(commons: UnitOfWork) -> None:
     assert overdue["checkUse"]["permitted"] is False
     assert overdue["checkUse"]["summary"].startswith("Not now: permitted once the 2 overdue obligations")
 
-    gql(uow, 'mutation { settleObligations(payment: {user: "bigco", steward: "atelier", hasPointInTime: '
-             '"2026-11-03T09:00:00Z", amount: "150.00", currency: "EUR", fromResource: "bigco-eur", '
-             'toResource: "atelier-eur"}) { id } }')
-    gql(uow, 'mutation { settleObligations(payment: {user: "bigco", steward: "atelier", hasPointInTime: '
-             '"2026-11-04T09:00:00Z", hours: "1.5"}) { id } }')
+    gql(uow, 'mutation { settleObligations(payment: {user: "bigco", steward: "atelier", '
+             'licence: "LicenseRef-CopyFair-1.0", hasPointInTime: "2026-11-03T09:00:00Z", amount: "150.00", '
+             'currency: "EUR", fromResource: "bigco-eur", toResource: "atelier-eur"}) { id } }')
+    gql(uow, 'mutation { settleObligations(payment: {user: "bigco", steward: "atelier", '
+             'licence: "LicenseRef-CopyFair-1.0", hasPointInTime: "2026-11-04T09:00:00Z", hours: "1.5"}) { id } }')
     settled = gql(uow, OBLIGATIONS.format(day="2026-11-05"))["obligations"]
     assert [(o["outstanding"], o["status"]) for o in settled] == [("0", "fulfilled"), ("0", "fulfilled")]
     assert gql(uow, f'{{ checkUse(use: {sale("1.00", "2026-11-05")}) {{ permitted }} }}')["checkUse"]["permitted"]

@@ -18,6 +18,8 @@ from valueflows.service.verify import verify
 from valueflows.store.tables import claims, economic_events
 from valueflows.store.uow import UnitOfWork
 
+COPYFAIR = "https://w3id.org/valueflows-ledger/licences/LicenseRef-CopyFair-1.0"
+
 
 def at(day: str) -> datetime:
     return datetime.fromisoformat(day + "T10:00:00+00:00")
@@ -55,12 +57,16 @@ def test_obligation_lifecycle(commons: UnitOfWork) -> None:
     assert held.permitted is False and held.overdue and "due 2026-10-30" in held.overdue[0]
 
     ledger.record_event(uow, EventInput("transfer", "bigco", "atelier", resource_inventoried_as="bigco-eur",
+                                        to_resource_inventoried_as="atelier-eur", has_point_in_time=at("2026-11-02"),
+                                        resource_quantity=MeasureInput("5000.00", "EUR"), note="buys a tractor"))
+    assert states(uow, "2026-11-02")[0][2] == "overdue"  # a purchase is not a payment towards the obligation
+    ledger.record_event(uow, EventInput("transfer", "bigco", "atelier", resource_inventoried_as="bigco-eur",
                                         to_resource_inventoried_as="atelier-eur", has_point_in_time=at("2026-11-03"),
-                                        resource_quantity=MeasureInput("150.00", "EUR")))
+                                        resource_quantity=MeasureInput("150.00", "EUR"), agreed_in=COPYFAIR))
     assert states(uow, "2026-11-03") == [(D("100.00"), D("0"), "fulfilled"), (D("110.00"), D("60.00"), "overdue"),
                                          (D("0.30"), D("0.30"), "overdue")]
     ledger.record_event(uow, EventInput("work", "bigco", "atelier", effort_quantity=MeasureInput("1.25", "hour"),
-                                        has_point_in_time=at("2026-11-04")))  # 62.50 EUR of work
+                                        has_point_in_time=at("2026-11-04"), agreed_in=COPYFAIR))  # 62.50 EUR
     assert [s[2] for s in states(uow, "2026-11-04")] == ["fulfilled", "fulfilled", "fulfilled"]
     assert states(uow, "2026-11-02")[0][2] == "overdue"  # as of an earlier day, the payment had not come
     assert obligations.check_use(uow, sale("100.00", "2026-11-05")).permitted is True

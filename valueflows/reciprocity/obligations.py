@@ -4,8 +4,9 @@ Pure. An obligation is a claim: the user owes the steward an amount by a due dat
 quarter) the amount follows the licence's formula on the period's revenue so far: each new declaration adds a
 claim for the difference only (the minimum is owed once per period, the share on the running total).
 
-Settlement: every flow from the user to the steward counts, as of the day asked: money in the claims' currency
-at face value, work and services by their hours at the claim's work rate. It pays claims oldest due date first
+Settlement: every flow from the user to the steward made under the same agreement (the licence) counts, as of
+the day asked: money in the claims' currency at face value, work and services by their hours at the claim's work
+rate. It pays claims oldest due date first
 (then oldest created, then id): a payment settles what has been owed longest. A claim is `fulfilled` once
 covered, `overdue` after its due date while not, `pending` before.
 """

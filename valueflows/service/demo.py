@@ -22,7 +22,8 @@ from valueflows.domain.inputs import (
     ProcessInput,
     SpecificationInput,
 )
-from valueflows.service import ledger, records
+from valueflows.service import ledger, licences, obligations, records
+from valueflows.service.obligations import UseRequest
 from valueflows.store.uow import UnitOfWork
 
 YEAR = 2026
@@ -141,16 +142,31 @@ def _events() -> list[EventInput]:
         EventInput("transfer", "agrimachines", "atelier", resource_inventoried_as="agrimachines-eur",
                    to_resource_inventoried_as="atelier-eur", resource_quantity=MeasureInput("14700.00", "EUR"),
                    has_point_in_time=_t(10, 20), note="payment for three seed drills"),
-        # AgriMachines uses the open design commercially.
-        EventInput("cite", "atelier", "agrimachines", resource_inventoried_as="seed-drill-design",
-                   resource_quantity=MeasureInput("1", "one"), has_point_in_time=_t(11, 2),
-                   note="commercial use of the seed drill design"),
     ]
     return e
 
 
+def _licensed_uses() -> list[Step]:
+    """AgriMachines (240 people) builds and sells seed drills from the CopyFair design: it owes the commons a
+    share of that revenue each quarter, and pays part of the third quarter's obligation late."""
+    return [
+        ("demo:use:q3", obligations.record_use, UseRequest(
+            "seed-drill-design", "agrimachines", "sell", revenue=Decimal("48000.00"), currency="EUR",
+            day=date(YEAR, 8, 14), note="seed drills built from the design, sold in Q3")),
+        ("demo:use:q4", obligations.record_use, UseRequest(
+            "seed-drill-design", "agrimachines", "sell", revenue=Decimal("2500.00"), currency="EUR",
+            day=date(YEAR, 10, 20), note="seed drills built from the design, sold in Q4")),
+        ("demo:pay:q3", ledger.record_event, EventInput(
+            "transfer", "agrimachines", "atelier", resource_inventoried_as="agrimachines-eur",
+            to_resource_inventoried_as="atelier-eur", resource_quantity=MeasureInput("1000.00", "EUR"),
+            has_point_in_time=_t(11, 10), note="towards the CopyFair obligation",
+            agreed_in=licences.agreement("LicenseRef-CopyFair-1.0"))),
+    ]
+
+
 def demo_steps() -> list[Step]:
-    return list(_setup()) + [(f"demo:event:{i}", ledger.record_event, e) for i, e in enumerate(_events())]
+    return (list(_setup()) + [(f"demo:event:{i}", ledger.record_event, e) for i, e in enumerate(_events())]
+            + _licensed_uses())
 
 
 def seed_demo(uow: UnitOfWork, on_step: Callable[[], None] = lambda: None) -> int:

@@ -37,3 +37,8 @@ def policy(licence: str) -> Policy:
 
 def check(licence: str, facts: Facts, overdue: tuple[str, ...] = ()) -> Decision:
     return decide(policy(licence), facts, overdue)
+
+
+def agreement(licence: str) -> str:
+    """The IRI of a licence's policy: what obligations under it, and payments towards them, are `agreedIn`."""
+    return str(policy(licence).document.get("uid") or licence)

@@ -196,7 +196,7 @@ def _obligation(conn: Connection, licence: str, use_facts: Facts, request: UseRe
         id=new_id(), action="transfer", provider=request.user, receiver=resource.primary_accountable, created=now,
         resource_quantity=Measure(added, pay.currency), resource_classified_as=(OBLIGATION,),
         due=datetime.combine(pay.due, time(0), UTC), triggered_by=event.event.id,
-        agreed_in=str(licences.policy(licence).document.get("uid") or licence), note=f"{licence}: {pay.text}",
+        agreed_in=licences.agreement(licence), note=f"{licence}: {pay.text}",
         in_scope_of=(resource.id,), licence=licence, about_resource=resource.id, period_start=pay.period[0],
         period_end=pay.period[1], basis=basis)
 
@@ -212,10 +212,10 @@ def _statuses_of(conn: Connection, query: Any, day: date) -> list[tuple[Economic
     rows = [claim_from_row(r) for r in conn.execute(query)]
     if not rows:
         return []
-    pairs: dict[tuple[str, str], list[EconomicClaim]] = defaultdict(list)
+    pairs: dict[tuple[str, str, str], list[EconomicClaim]] = defaultdict(list)
     for r in rows:
-        pairs[(r.provider, r.receiver)].append(r)
-    paid = _payments(conn, {p for p, _ in pairs}, {s for _, s in pairs})
+        pairs[(r.provider, r.receiver, r.agreed_in or "")].append(r)
+    paid = _payments(conn, {p for p, _, _ in pairs}, {s for _, s, _ in pairs}, {a for _, _, a in pairs})
     out = []
     for pair, owed in pairs.items():
         owing = [Owing(r.id, r.resource_quantity.has_numerical_value if r.resource_quantity else Decimal(0),
@@ -234,14 +234,19 @@ def _owed_since(claim: EconomicClaim) -> date:
     return claim.created.date()
 
 
-def _payments(conn: Connection, users: set[str], stewards: set[str]) -> dict[tuple[str, str], list[Payment]]:
-    """Every flow from these users to these stewards that can settle an obligation, by (user, steward)."""
+def _payments(conn: Connection, users: set[str], stewards: set[str],
+              agreements: set[str]) -> dict[tuple[str, str, str], list[Payment]]:
+    """Every flow from these users to these stewards made under one of these agreements (its `agreedIn` is the
+    licence's policy: a payment towards obligations, not the price of something bought), by user, steward and
+    agreement."""
     e = economic_events
     corrected = select(e.c.corrects).where(e.c.corrects.is_not(None))
-    out: dict[tuple[str, str], list[Payment]] = defaultdict(list)
-    query = (select(e.c.provider, e.c.receiver, e.c.action, e.c.happened_at, e.c.resource_quantity_value,
-                    e.c.resource_quantity_unit, e.c.effort_quantity_value, e.c.effort_quantity_unit)
-             .where(e.c.receiver.in_(sorted(stewards)), e.c.id.not_in(corrected),
+    out: dict[tuple[str, str, str], list[Payment]] = defaultdict(list)
+    query = (select(e.c.provider, e.c.receiver, e.c.agreed_in, e.c.action, e.c.happened_at,
+                    e.c.resource_quantity_value, e.c.resource_quantity_unit, e.c.effort_quantity_value,
+                    e.c.effort_quantity_unit)
+             .where(e.c.receiver.in_(sorted(stewards)), e.c.agreed_in.in_(sorted(agreements)),
+                    e.c.id.not_in(corrected),
                     e.c.action.in_(MONEY_ACTIONS + WORK_ACTIONS)))
     if len(users) <= 1000:  # else read all payments to the stewards and keep the users' (one query either way)
         query = query.where(e.c.provider.in_(sorted(users)))
@@ -249,7 +254,7 @@ def _payments(conn: Connection, users: set[str], stewards: set[str]) -> dict[tup
         if row.provider not in users:
             continue
         day = row.happened_at.astimezone(UTC).date()
-        pair = (row.provider, row.receiver)
+        pair = (row.provider, row.receiver, row.agreed_in)
         if row.action in MONEY_ACTIONS and row.resource_quantity_value is not None:
             out[pair].append(Payment(day, amount=row.resource_quantity_value, currency=row.resource_quantity_unit))
         elif row.effort_quantity_value is not None and row.effort_quantity_unit in HOURS_PER:

@@ -235,11 +235,13 @@ class LicensedUseResponse:
     replayed: bool
 
 
-@strawberry.input(name="SettlementParams", description="A payment towards what a user owes a steward: money "
-                                                       "(a transfer between their accounts) or hours of work.")
+@strawberry.input(name="SettlementParams", description="A payment towards what a user owes a steward under a "
+                                                       "licence: money (a transfer between their accounts) or hours "
+                                                       "of work. It is recorded `agreedIn` the licence's policy.")
 class SettlementParams:
     user: ID
     steward: ID
+    licence: ID
     has_point_in_time: str
     hours: Decimal | None = None
     amount: Decimal | None = None
@@ -311,14 +313,16 @@ class LicenceMutations:
             moment = datetime.fromisoformat(when.replace("Z", "+00:00"))
         except ValueError:
             raise violation("hasPointInTime", "bad_date", f"{when!r} is not an ISO 8601 date-time") from None
+        agreement = licences.agreement(str(payment.licence))
         if payment.hours is not None:
             request = EventInput("work", str(payment.user), str(payment.steward), has_point_in_time=moment,
-                                 effort_quantity=MeasureInput(str(payment.hours), "hour"), note=payment.note)
+                                 effort_quantity=MeasureInput(str(payment.hours), "hour"), note=payment.note,
+                                 agreed_in=agreement)
         else:
             request = EventInput("transfer", str(payment.user), str(payment.steward), has_point_in_time=moment,
                                  resource_quantity=MeasureInput(str(payment.amount), str(payment.currency or "")),
                                  resource_inventoried_as=str(payment.from_resource) if payment.from_resource else None,
                                  to_resource_inventoried_as=str(payment.to_resource) if payment.to_resource else None,
-                                 note=payment.note)
+                                 note=payment.note, agreed_in=agreement)
         done = ledger.record_event(info.context.uow, request, idempotency_key)
         return t.EconomicEvent(r=done.event)
