@@ -117,7 +117,8 @@ def build_obligations(url: str, agents: int) -> Any:
                 resource_classified_as=(obligations.OBLIGATION,), due=datetime.combine(
                     start + timedelta(days=120), datetime.min.time(), UTC), licence="LicenseRef-CopyFair-1.0",
                 about_resource="design-1", period_start=start, period_end=start + timedelta(days=89),
-                basis={"useDay": start.isoformat(), "workRate": "50.00", "revenue": "1000"})
+                basis={"useDay": start.isoformat(), "workRate": "50.00", "revenue": "1000"},
+                agreed_in=licences.agreement("LicenseRef-CopyFair-1.0"))
             claim_rows.append(claim_row(claim))
         if rng.random() < 0.6:
             seq += 1
@@ -126,7 +127,8 @@ def build_obligations(url: str, agents: int) -> Any:
                 id=str(uuid.uuid4()), action="work" if paid_work else "transfer", provider=firm, receiver="atelier",
                 effort_quantity=Measure(Decimal(rng.randint(1, 10)), "hour") if paid_work else None,
                 resource_quantity=None if paid_work else Measure(Decimal(rng.randint(50, 600)), "EUR"),
-                has_point_in_time=now - timedelta(days=rng.randint(0, 200)), seq=seq)
+                has_point_in_time=now - timedelta(days=rng.randint(0, 200)), seq=seq,
+                agreed_in=licences.agreement("LicenseRef-CopyFair-1.0"))
             event_rows.append(event_row(event))
     from valueflows.store.tables import agents as agent_table
 
