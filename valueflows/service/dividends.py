@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, exists, func, or_, select
+from sqlalchemy import Connection, and_, case, func, or_, select
 
 from valueflows.accounting.contributions import ContributionReport, Contributor
 from valueflows.accounting.dividends import (
@@ -161,15 +161,17 @@ def _member_claims(conn: Connection, uow: UnitOfWork, terms: DividendTerms, per_
     """The organization's received contributions in the period, each marked: made by a member at the time?"""
     if per_event:
         return _member_claims_per_event(conn, terms)
+    # Memberships of one member never overlap (the ledger refuses it), so a range join marks each day's row
+    # once: one pass over the days, no per-row subquery.
     d, m = contribution_days, memberships
-    is_member = exists().where(m.c.member == d.c.provider, m.c.organization == d.c.receiver, m.c.since <= d.c.day,
-                               or_(m.c.until.is_(None), m.c.until >= d.c.day))
-    rows = (select(d.c.provider, d.c.action, d.c.kind, d.c.unit, d.c.quantity, d.c.events,
-                   case((is_member, 1), else_=0).label("member"))
-            .where(d.c.receiver == terms.organization, d.c.day >= terms.start, d.c.day <= terms.end)).subquery()
-    query = (select(rows.c.provider, rows.c.action, rows.c.kind, rows.c.unit, exact_sum(uow.engine, rows.c.quantity),
-                    func.sum(rows.c.events), rows.c.member)
-             .group_by(rows.c.provider, rows.c.action, rows.c.kind, rows.c.unit, rows.c.member))
+    on_day = and_(m.c.member == d.c.provider, m.c.organization == d.c.receiver, m.c.since <= d.c.day,
+                  or_(m.c.until.is_(None), m.c.until >= d.c.day))
+    member = case((m.c.id.is_(None), 0), else_=1).label("member")
+    query = (select(d.c.provider, d.c.action, d.c.kind, d.c.unit, exact_sum(uow.engine, d.c.quantity),
+                    func.sum(d.c.events), member)
+             .select_from(d.outerjoin(m, on_day))
+             .where(d.c.receiver == terms.organization, d.c.day >= terms.start, d.c.day <= terms.end)
+             .group_by(d.c.provider, d.c.action, d.c.kind, d.c.unit, member))
     out = []
     for provider, action, kind, unit, total, count, member in conn.execute(query):
         if count:
