@@ -35,7 +35,7 @@ def test_resource_quantities_are_exact_decimal_text(server: str) -> None:
     steel = httpx.get(server + "/resources/steel-stock").json()
     assert (steel["accountingQuantity"], steel["unit"]) == ("220", "kilogram")  # 500 - 320 + 40
     account = httpx.get(server + "/resources/atelier-eur").json()
-    assert account["accountingQuantity"] == "34700"  # 20000.00 + 14700.00
+    assert account["accountingQuantity"] == "35700"  # 20000.00 + 14700.00 for drills + 1000.00 under the licence
 
 
 @pytest.mark.parametrize(("path", "status", "code"), [
