@@ -226,3 +226,13 @@ def test_refusals_are_one_clear_error_line_and_write_nothing(db: Ledger, tmp_pat
     for (_, expected), result in zip(cases, db.many(*(args for args, _ in cases)), strict=True):
         assert expected in one_error_line(result)
     assert db.count() == before
+
+
+def test_contributions_with_points_under_an_equation(db: Ledger, tmp_path: Path) -> None:
+    report = db.json("contributions", *YEAR, "--equation", "hours")
+    points = {c["agent"]: D(c["points"]) for c in report["contributors"]}
+    hours = {c["agent"]: D(c["hours"]) for c in report["contributors"]}
+    assert points["bruno"] == hours["bruno"] and points["bruno"] > 0  # the hours basis: a point an hour
+    db.ok("contributions", *YEAR, "--equation", "hours", "--csv", str(tmp_path / "points.csv"))
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "points.csv").read_text(encoding="utf-8"))))
+    assert {r["points"] for r in rows if r["agent"] == "bruno"} == {str(points["bruno"])}

@@ -366,6 +366,8 @@ def contributions(
     resource: Annotated[str | None, typer.Option(
         "--resource", metavar="ID", help="Flows of this resource and inputs to every process behind it.")] = None,
     process: Annotated[str | None, typer.Option("--process", metavar="ID", help="Only inputs to this process.")] = None,
+    equation: Annotated[str | None, typer.Option(
+        "--equation", metavar="NAME", help="Also each contributor's points under this value equation.")] = None,
     csv_file: CsvOption = None,
     db: DbOption = DEFAULT_URL,
     as_json: JsonOption = False,
@@ -396,7 +398,8 @@ def contributions(
                                                                                           process)):
                 if wanted is not None and not repo.exists(conn, kind, wanted):
                     raise _fail(f"{option}: no {kind.replace('_', ' ')} with id {wanted!r}")
-        report = report_of(uow, ReportScope(low, high, receiver=receiver, process=process, resource=resource))
+            found = dividends.find_equation(conn, equation) if equation is not None else None
+        report = report_of(uow, ReportScope(low, high, receiver=receiver, process=process, resource=resource), found)
     except LedgerError as exc:
         raise _refused(exc) from None
     names = dividends.agent_names(uow, [c.agent for c in report.contributors] + ([receiver] if receiver else []))
@@ -413,14 +416,17 @@ def contributions(
     if not report.contributors:
         typer.echo(f"{title}: none")
         return
-    table = _table(title, ["contributor", "hours", "share", "hours by kind", "other contributions"], (1, 2))
+    columns = ["contributor", "hours", "share", "hours by kind", "other contributions"] + (
+        [f"points ({equation})"] if equation else [])
+    table = _table(title, columns, (1, 2, 5))
     for c in report.contributors:
         kinds = "\n".join(f"{k or 'unspecified'} {canonical(v)}" for k, v in c.hours_by_kind.items())
         other = "\n".join(f"{o.action}{f' of {o.kind}' if o.kind else ''} {canonical(o.quantity)} {o.unit}"
                           for o in c.other)
-        table.add_row(names.get(c.agent, c.agent), canonical(c.hours), canonical(c.share), kinds, other)
+        points = [canonical(c.points)] if equation and c.points is not None else ([""] if equation else [])
+        table.add_row(names.get(c.agent, c.agent), canonical(c.hours), canonical(c.share), kinds, other, *points)
     table.add_section()
-    table.add_row("total", canonical(report.total_hours), "", "", "")
+    table.add_row("total", canonical(report.total_hours), "", "", "", *([""] if equation else []))
     _console().print(table)
     for u in report.unconverted_effort:
         typer.echo(f"work not in time units (not in the hours): {canonical(u.quantity)} {u.unit}")

@@ -95,6 +95,7 @@ def contributions_json(report: ContributionReport, names: dict[str, str] | None 
         "totalHours": canonical(report.total_hours),
         "contributors": [{"agent": c.agent, "name": names.get(c.agent, c.agent), "hours": canonical(c.hours),
                           "share": canonical(c.share), "events": c.events,
+                          "points": canonical(c.points) if c.points is not None else None,
                           "hoursByKind": {k or "": canonical(v) for k, v in c.hours_by_kind.items()},
                           "other": [{"action": o.action, "unit": o.unit, "kind": o.kind,
                                      "quantity": canonical(o.quantity)} for o in c.other]}
@@ -104,14 +105,16 @@ def contributions_json(report: ContributionReport, names: dict[str, str] | None 
 
 
 def contributions_csv(report: ContributionReport, names: dict[str, str] | None = None) -> str:
-    """Long format: one row per agent and kind of contribution (hours by kind of work, then other flows)."""
+    """Long format: one row per agent and kind of contribution (hours by kind of work, then other flows); the
+    agent's share of hours and points (under the report's equation, if any) on each of its rows."""
     names = names or {}
     rows = []
     for c in report.contributors:
+        points = canonical(c.points) if c.points is not None else ""
         for kind, hours in c.hours_by_kind.items():
             rows.append([c.agent, names.get(c.agent, c.agent), "work", kind or "", "hour", canonical(hours),
-                         canonical(c.share)])
+                         canonical(c.share), points])
         for o in c.other:
             rows.append([c.agent, names.get(c.agent, c.agent), o.action, o.kind or "", o.unit, canonical(o.quantity),
-                         ""])
-    return _csv(["agent", "name", "action", "kind", "unit", "quantity", "share of hours"], rows)
+                         canonical(c.share), points])
+    return _csv(["agent", "name", "action", "kind", "unit", "quantity", "share of hours", "points"], rows)
