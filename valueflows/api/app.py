@@ -10,23 +10,28 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from valueflows.api import pages, shop
 from valueflows.api.graphiql import LOCAL_PREFIX
 from valueflows.api.graphql_http import graphql_endpoint
+from valueflows.api.negotiation import CONTENT_TYPES, choose
+from valueflows.api.pages import record_page
 from valueflows.api.serialize import to_json
 from valueflows.domain.errors import LedgerError, RuleViolation
-from valueflows.service import queries
+from valueflows.linkeddata import rdf
+from valueflows.service import linked, queries
 from valueflows.service.verify import verify
 from valueflows.store.uow import UnitOfWork
 
 KINDS = {"agents": "agent", "resources": "economic_resource", "processes": "process",
-         "specifications": "resource_specification", "units": "unit", "memberships": "membership"}
+         "specifications": "resource_specification", "units": "unit", "memberships": "membership",
+         "roles": "agent_relationship_role", "relationships": "agent_relationship",
+         "process-specifications": "process_specification", "batches": "product_batch", "claims": "claim"}
 
-Handler = Callable[[Request], Awaitable[JSONResponse]]
+Handler = Callable[[Request], Awaitable[Response]]
 
 
 def _error(status: int, code: str, message: str, problems: list[dict[str, str]] | None = None) -> JSONResponse:
@@ -36,12 +41,26 @@ def _error(status: int, code: str, message: str, problems: list[dict[str, str]] 
     return JSONResponse(body, status_code=status)
 
 
+class Negotiated:
+    """A handler's answer in a negotiated format (anything else a handler returns is plain JSON)."""
+
+    def __init__(self, status: int, fmt: str, body: Any) -> None:
+        self.status, self.fmt, self.body = status, fmt, body
+
+    def response(self) -> Response:
+        if self.fmt == "json":
+            return JSONResponse(self.body, status_code=self.status)
+        return Response(self.body, status_code=self.status, media_type=CONTENT_TYPES[self.fmt],
+                        headers={"vary": "accept"})
+
+
 def _guard(handler: Callable[[Request], Awaitable[Any]]) -> Handler:
     """Typed ledger errors become 400/404 with a message; anything else a 500 without internals."""
 
-    async def wrapped(request: Request) -> JSONResponse:
+    async def wrapped(request: Request) -> Response:
         try:
-            return JSONResponse(await handler(request))
+            answer = await handler(request)
+            return answer.response() if isinstance(answer, Negotiated) else JSONResponse(answer)
         except RuleViolation as exc:
             problems = [{"field": p.field, "code": p.code, "message": p.message} for p in exc.problems]
             return _error(400, exc.code, str(exc), problems)
@@ -84,12 +103,39 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
         page = await run_in_threadpool(queries.list_records, uow, kind, limit, request.query_params.get("after"))
         return {"items": [to_json(r) for r in page.items], "next": page.next_cursor}
 
-    async def item(request: Request) -> dict[str, Any]:
+    async def item(request: Request) -> Any:
+        """A record at its IRI, in the format the client asks for (plain JSON when it asks for nothing else)."""
         name = request.path_params["collection"]
         kind = "economic_event" if name == "events" else KINDS.get(name)
         if kind is None:
             raise queries.NotFound(f"no collection {name!r}")
-        return to_json(await run_in_threadpool(queries.get_record, uow, kind, request.path_params["id"]))
+        fmt = choose(request.headers.get("accept"))
+        if fmt is None:
+            return Negotiated(406, "json", {"error": {"code": "NOT_ACCEPTABLE", "message": (
+                "this record is served as application/json, application/ld+json, text/turtle, "
+                "application/n-triples or text/html")}})
+        found = await run_in_threadpool(queries.get_record, uow, kind, request.path_params["id"])
+        if fmt == "json":
+            return to_json(found)
+        base = str(request.base_url).rstrip("/")
+        if fmt == "html":
+            return Negotiated(200, "html", record_page(kind, found, base))
+        return Negotiated(200, fmt, linked.render(kind, found, fmt, base))
+
+    async def context(_: Request) -> Response:
+        return JSONResponse(rdf.ledger_context(), media_type="application/ld+json")
+
+    async def export(request: Request) -> Response:
+        fmt = request.query_params.get("format") or {"jsonld": "jsonld", "turtle": "turtle", "nt": "nt"}.get(
+            choose(request.headers.get("accept"), "jsonld") or "", "jsonld")
+        if fmt not in linked.FORMATS:
+            return _error(400, "BAD_USER_INPUT", "format is jsonld, turtle or nt")
+        try:
+            since = _time(request.query_params.get("since"), "since")
+        except ValueError as exc:
+            return _error(400, "BAD_USER_INPUT", str(exc))
+        base = str(request.base_url).rstrip("/")
+        return StreamingResponse(linked.export(uow, fmt, base, since), media_type=CONTENT_TYPES[fmt])
 
     async def events(request: Request) -> dict[str, Any]:
         q = request.query_params
@@ -114,6 +160,8 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
         Route("/health", _guard(health)),
         Route("/verify", _guard(verify_chain)),
         Route("/events", _guard(events)),
+        Route("/context.jsonld", context),
+        Route("/export", export),
         *pages.routes(uow),
         *shop.routes(uow),
         Route("/{collection}", _guard(collection)),

@@ -193,3 +193,32 @@ def routes(uow: UnitOfWork) -> list[Route]:
         Route("/session/end", sign_out, methods=["POST"]),
     ]
 
+
+
+def record_page(kind: str, record: Any, base: str) -> str:
+    """A record for a person: its properties, references as links to their own pages."""
+    from rdflib import BNode, URIRef
+
+    from valueflows.linkeddata import rdf
+
+    found = list(rdf.triples(kind, record, base))
+    subject = found[0][0]
+    measures: dict[Any, dict[str, str]] = {}
+    for s, p, o in found:
+        if isinstance(s, BNode):
+            measures.setdefault(s, {})[str(p).rsplit("#", 1)[-1]] = str(o).rsplit("/", 1)[-1]
+    rows: list[tuple[str, str, str | None]] = []
+    for s, p, o in found:
+        if s != subject:
+            continue
+        name = rdf._compact(str(p)) if str(p) != rdf.RDF_TYPE else "type"
+        if isinstance(o, BNode):
+            m = measures[o]
+            rows.append((name, f"{m.get('hasNumericalValue', '')} {m.get('hasUnit', '')}", None))
+        elif isinstance(o, URIRef):
+            text = str(o)
+            rows.append((name, rdf._compact(text), text if text.startswith(base) else None))
+        else:
+            rows.append((name, str(o), None))
+    title = getattr(record, "name", None) or getattr(record, "label", None) or f"{kind.replace('_', ' ')} {record.id}"
+    return _templates.get_template("record.html").render(title=title, subject=str(subject), rows=rows)

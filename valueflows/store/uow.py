@@ -66,3 +66,21 @@ class UnitOfWork:
                     yield Writer(conn, 0, GENESIS)
                 else:
                     yield Writer(conn, head.seq, head.hash)
+
+
+class WithinTransaction(UnitOfWork):
+    """A unit of work inside another's open write transaction: every use case run through it writes into that
+    one transaction, so many use cases commit together or not at all (an import is written whole or not at
+    all). It has its own record cache, dropped with it: a rolled-back record must not stay cached."""
+
+    def __init__(self, outer: UnitOfWork, writer: Writer) -> None:
+        super().__init__(outer.engine)
+        self.writer = writer
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        yield self.writer.conn
+
+    @contextmanager
+    def write(self) -> Iterator[Writer]:
+        yield self.writer

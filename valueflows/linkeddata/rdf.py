@@ -1,0 +1,266 @@
+"""Records as RDF: triples, and the three ways we write them (N-Triples, Turtle, compacted JSON-LD nodes).
+
+Each writer works one record at a time, so a whole ledger streams out in flat memory. The JSON-LD node of a
+record is compacted with our context (`ledger_context()`); the tests check that expanding it gives exactly the
+record's triples.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import UTC
+from typing import Any
+from urllib.parse import quote
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from valueflows.domain.model import AgentType, EconomicResource
+from valueflows.domain.quantities import Measure, canonical
+from valueflows.linkeddata.vocabulary import (
+    ACTION,
+    BOOLEAN,
+    CLASSES,
+    COLLECTIONS,
+    DATE,
+    DECIMAL,
+    FIELDS,
+    INTEGER,
+    IRI,
+    MEASURE,
+    OM2,
+    ORGANIZATION,
+    PERSON,
+    RDF_TYPE,
+    RESOURCE_QUANTITIES,
+    TEXT,
+    TIME,
+    URI,
+    VF,
+    VFL,
+    XSD,
+    Field,
+)
+
+Triple = tuple[Node, Node, Node]
+PREFIXES = {"vf": VF, "vfl": VFL, "om2": OM2, "xsd": XSD}
+DATATYPES = {DECIMAL: XSD + "decimal", INTEGER: XSD + "integer", BOOLEAN: XSD + "boolean", DATE: XSD + "date",
+             TIME: XSD + "dateTimeStamp", URI: XSD + "anyURI"}
+TYPE = URIRef(RDF_TYPE)
+MEASURE_CLASS = URIRef(VF + "Measure")
+HAS_VALUE, HAS_UNIT = URIRef(VF + "hasNumericalValue"), URIRef(VF + "hasUnit")
+
+
+def iri(base: str, kind: str, record_id: str) -> str:
+    return f"{base.rstrip('/')}/{COLLECTIONS[kind]}/{quote(record_id, safe='')}"
+
+
+def class_of(kind: str, record: Any) -> str:
+    if kind == "agent":
+        return PERSON if record.type is AgentType.PERSON else ORGANIZATION
+    return CLASSES[kind]
+
+
+def lexical(kind: str, value: Any) -> str:
+    if kind == DECIMAL:
+        return canonical(value)
+    if kind == BOOLEAN:
+        return "true" if value else "false"
+    if kind == TIME:
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    if kind == DATE:
+        return value.isoformat()
+    return str(getattr(value, "value", value))
+
+
+def _values(field: Field, record: Any) -> list[Any]:
+    value = getattr(record, field.name)
+    if value is None or value == ():
+        return []
+    return list(value) if field.many else [value]
+
+
+def triples(kind: str, record: Any, base: str) -> Iterator[Triple]:
+    subject = URIRef(iri(base, kind, record.id))
+    yield subject, TYPE, URIRef(class_of(kind, record))
+    for field in FIELDS[kind]:
+        for value in _values(field, record):
+            predicate = URIRef(field.predicate)
+            if field.kind == MEASURE:
+                yield from _measure(subject, predicate, value, base)
+            else:
+                yield subject, predicate, _object(field.kind, value, base)
+    if isinstance(record, EconomicResource):
+        for name, quantity in RESOURCE_QUANTITIES:
+            yield from _measure(subject, URIRef(quantity), Measure(getattr(record, name), record.unit), base)
+
+
+def _object(kind: str, value: Any, base: str) -> Node:
+    if kind == ACTION:
+        return URIRef(VF + value)
+    if kind == IRI:
+        return URIRef(value)
+    if kind in DATATYPES:
+        return Literal(lexical(kind, value), datatype=URIRef(DATATYPES[kind]))
+    if kind == TEXT:
+        return Literal(lexical(kind, value))
+    return URIRef(iri(base, kind, value))  # a reference to another record
+
+
+def _measure(subject: Node, predicate: Node, m: Measure, base: str) -> Iterator[Triple]:
+    node = BNode()
+    yield subject, predicate, node
+    yield node, TYPE, MEASURE_CLASS
+    yield node, HAS_VALUE, Literal(canonical(m.has_numerical_value), datatype=URIRef(XSD + "decimal"))
+    yield node, HAS_UNIT, URIRef(iri(base, "unit", m.has_unit))
+
+
+# -- N-Triples and Turtle ---------------------------------------------------------------------------------------
+
+def ntriples(kind: str, record: Any, base: str) -> str:
+    return "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in triples(kind, record, base))
+
+
+_LOCAL = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+
+
+def _short(node: Node) -> str:
+    if isinstance(node, URIRef):
+        text = str(node)
+        for prefix, namespace in PREFIXES.items():
+            if text.startswith(namespace) and _LOCAL.match(text[len(namespace):]):
+                return f"{prefix}:{text[len(namespace):]}"
+        return node.n3()
+    if isinstance(node, Literal) and node.datatype is not None:
+        dt = str(node.datatype)
+        if dt.startswith(XSD):
+            return f"{Literal(str(node)).n3()}^^xsd:{dt[len(XSD):]}"
+    return node.n3()
+
+
+def turtle_prefixes() -> str:
+    return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items()) + "\n"
+
+
+def turtle(kind: str, record: Any, base: str) -> str:
+    """One record as a Turtle block (subject, its properties; measures as blank-node property lists)."""
+    found = list(triples(kind, record, base))
+    subject = found[0][0]
+    measures: dict[Node, list[Triple]] = {}
+    for t in found:
+        if isinstance(t[0], BNode):
+            measures.setdefault(t[0], []).append(t)
+    lines = []
+    for s, p, o in found:
+        if s != subject:
+            continue
+        if isinstance(o, BNode):
+            inner = " ; ".join(f"{'a' if q == TYPE else _short(q)} {_short(v)}" for _, q, v in measures[o])
+            lines.append(f"{_short(p)} [ {inner} ]")
+        else:
+            lines.append(f"{'a' if p == TYPE else _short(p)} {_short(o)}")
+    return f"{subject.n3()}\n    " + " ;\n    ".join(lines) + " .\n\n"
+
+
+# -- JSON-LD ----------------------------------------------------------------------------------------------------
+
+def _term_table() -> dict[str, tuple[str, dict[str, Any]]]:
+    """Predicate IRI -> (term, its definition); a local name two predicates share is a term for neither."""
+    seen: dict[str, set[str]] = {}
+    kinds: dict[str, tuple[str, bool]] = {}
+    for fields in FIELDS.values():
+        for f in fields:
+            local = f.predicate.rsplit("#", 1)[-1]
+            seen.setdefault(local, set()).add(f.predicate)
+            kinds[f.predicate] = (f.kind, f.many)
+    for _, predicate in RESOURCE_QUANTITIES:
+        seen.setdefault(predicate.rsplit("#", 1)[-1], set()).add(predicate)
+        kinds[predicate] = (MEASURE, False)
+    table: dict[str, tuple[str, dict[str, Any]]] = {}
+    for local, predicates in sorted(seen.items()):
+        if len(predicates) != 1:
+            continue
+        predicate = next(iter(predicates))
+        kind, many = kinds[predicate]
+        definition: dict[str, Any] = {"@id": _compact(predicate)}
+        if kind == ACTION:
+            definition["@type"] = "@vocab"
+        elif kind in DATATYPES:
+            definition["@type"] = _compact(DATATYPES[kind])
+        elif kind not in (TEXT, MEASURE):
+            definition["@type"] = "@id"
+        if many:
+            definition["@container"] = "@set"
+        table[predicate] = (local, definition)
+    return table
+
+
+def _compact(value: str) -> str:
+    for prefix, namespace in PREFIXES.items():
+        if value.startswith(namespace) and _LOCAL.match(value[len(namespace):]):
+            return f"{prefix}:{value[len(namespace):]}"
+    return value
+
+
+TERMS = _term_table()
+CLASS_TERMS = {c: c.rsplit("#", 1)[-1] for c in [*CLASSES.values(), PERSON, ORGANIZATION, VF + "Measure"]}
+
+
+def ledger_context() -> dict[str, Any]:
+    """The JSON-LD context we publish: prefixes, classes by their local names, properties as terms with their
+    value types (`action` values are VF action names, resolved against `@vocab`)."""
+    context: dict[str, Any] = {"@version": 1.1, "@vocab": VF, **PREFIXES, "id": "@id", "type": "@type"}
+    for cls, term in sorted(CLASS_TERMS.items(), key=lambda kv: kv[1]):
+        context[term] = _compact(cls)
+    context["hasNumericalValue"] = {"@id": "vf:hasNumericalValue", "@type": "xsd:decimal"}
+    context["hasUnit"] = {"@id": "vf:hasUnit", "@type": "@id"}
+    for term, definition in sorted(TERMS.values()):
+        context[term] = definition
+    return {"@context": context}
+
+
+def _json_value(kind: str, value: Any, base: str, coerced: bool) -> Any:
+    if kind == MEASURE:
+        return {"type": "Measure", "hasNumericalValue": canonical(value.has_numerical_value),
+                "hasUnit": iri(base, "unit", value.has_unit)}
+    node = _object(kind, value, base)
+    if coerced:
+        if kind == ACTION:
+            return value
+        return str(node)
+    if isinstance(node, URIRef):
+        return {"@id": str(node)}
+    if isinstance(node, Literal) and node.datatype is not None:
+        return {"@value": str(node), "@type": _compact(str(node.datatype))}
+    return str(node)
+
+
+def jsonld_node(kind: str, record: Any, base: str) -> dict[str, Any]:
+    """The record as a node compacted with `ledger_context()` (no @context: the document carries it)."""
+    node: dict[str, Any] = {"id": iri(base, kind, record.id), "type": CLASS_TERMS[class_of(kind, record)]}
+    fields: list[tuple[str, str, bool, list[Any]]] = [
+        (f.predicate, f.kind, f.many, _values(f, record)) for f in FIELDS[kind]]
+    if isinstance(record, EconomicResource):
+        fields += [(p, MEASURE, False, [Measure(getattr(record, n), record.unit)]) for n, p in RESOURCE_QUANTITIES]
+    for predicate, kind_, many, values in fields:
+        if not values:
+            continue
+        term = TERMS.get(predicate)
+        key = term[0] if term else _compact(predicate)
+        out = [_json_value(kind_, v, base, term is not None) for v in values]
+        node[key] = out if many else out[0]
+    return node
+
+
+def jsonld_document_start() -> str:
+    """The context goes inline: a consumer needs nothing else (no fetch), whatever its network."""
+    return '{"@context": ' + json.dumps(ledger_context()["@context"]) + ', "@graph": [\n'
+
+
+def jsonld_item(kind: str, record: Any, base: str, first: bool) -> str:
+    return ("" if first else ",\n") + json.dumps(jsonld_node(kind, record, base), ensure_ascii=False)
+
+
+JSONLD_END = "\n]}\n"
