@@ -42,7 +42,8 @@ def test_content_negotiation_and_export(tmp_path: Path) -> None:
         assert missing.status_code == 404 and "nobody" in missing.json()["error"]["message"]
 
         context = httpx.get(f"{base}/context.jsonld")
-        assert context.headers["content-type"] == "application/ld+json" and "EconomicEvent" in context.json()["@context"]
+        assert context.headers["content-type"] == "application/ld+json"
+        assert "EconomicEvent" in context.json()["@context"]
 
         with httpx.stream("GET", f"{base}/export", params={"format": "nt"}) as streamed:
             assert streamed.headers.get("transfer-encoding") == "chunked"
