@@ -29,6 +29,7 @@ from valueflows.linkeddata.vocabulary import (
     FIELDS,
     INTEGER,
     IRI,
+    JSON,
     MEASURE,
     OM2,
     ORGANIZATION,
@@ -46,8 +47,9 @@ from valueflows.linkeddata.vocabulary import (
 
 Triple = tuple[Node, Node, Node]
 PREFIXES = {"vf": VF, "vfl": VFL, "om2": OM2, "xsd": XSD}
+RDF_JSON = "http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON"
 DATATYPES = {DECIMAL: XSD + "decimal", INTEGER: XSD + "integer", BOOLEAN: XSD + "boolean", DATE: XSD + "date",
-             TIME: XSD + "dateTimeStamp", URI: XSD + "anyURI"}
+             TIME: XSD + "dateTimeStamp", URI: XSD + "anyURI", JSON: RDF_JSON}
 TYPE = URIRef(RDF_TYPE)
 MEASURE_CLASS = URIRef(VF + "Measure")
 HAS_VALUE, HAS_UNIT = URIRef(VF + "hasNumericalValue"), URIRef(VF + "hasUnit")
@@ -72,6 +74,8 @@ def lexical(kind: str, value: Any) -> str:
         return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
     if kind == DATE:
         return value.isoformat()
+    if kind == JSON:
+        return json.dumps(dict(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return str(getattr(value, "value", value))
 
 
@@ -187,6 +191,8 @@ def _term_table() -> dict[str, tuple[str, dict[str, Any]]]:
         definition: dict[str, Any] = {"@id": _compact(predicate)}
         if kind == ACTION:
             definition["@type"] = "@vocab"
+        elif kind == JSON:
+            definition["@type"] = "@json"
         elif kind in DATATYPES:
             definition["@type"] = _compact(DATATYPES[kind])
         elif kind not in (TEXT, MEASURE):
@@ -225,6 +231,10 @@ def _json_value(kind: str, value: Any, base: str, coerced: bool) -> Any:
     if kind == MEASURE:
         return {"type": "Measure", "hasNumericalValue": canonical(value.has_numerical_value),
                 "hasUnit": iri(base, "unit", value.has_unit)}
+    if kind == JSON:
+        if coerced:
+            return json.loads(lexical(JSON, value))
+        return {"@value": json.loads(lexical(JSON, value)), "@type": "@json"}
     node = _object(kind, value, base)
     if coerced:
         if kind == ACTION:

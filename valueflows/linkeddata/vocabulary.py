@@ -22,6 +22,7 @@ CONTEXT_URL = "https://w3id.org/valueflows-ledger/contexts/ledger.jsonld"
 
 # Kinds of value: a literal's datatype, or a reference to another record (by its kind), or something special.
 TEXT, DECIMAL, INTEGER, BOOLEAN, DATE, TIME, URI = "text", "decimal", "integer", "boolean", "date", "time", "uri"
+JSON = "json"  # a JSON document as an rdf:JSON literal
 ACTION, MEASURE, IRI = "action", "measure", "iri"  # IRI: an outside IRI (a classification, an agreement)
 
 
@@ -116,7 +117,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
               _f("triggered_by", "triggeredBy", "economic_event"), _f("agreed_in", "agreedIn", TEXT, VFL),
               _f("note", "note"), _f("in_scope_of", "inScopeOf", TEXT, VFL, many=True),
               _f("licence", "licence", TEXT, VFL), _f("about_resource", "aboutResource", "economic_resource", VFL),
-              _f("period_start", "periodStart", DATE, VFL), _f("period_end", "periodEnd", DATE, VFL)),
+              _f("period_start", "periodStart", DATE, VFL), _f("period_end", "periodEnd", DATE, VFL),
+              _f("basis", "basis", JSON, VFL)),
 }
 # Derived state, said for consumers but not read back (events are the truth of quantities).
 RESOURCE_QUANTITIES = (("accounting_quantity", VF + "accountingQuantity"), ("onhand_quantity", VF + "onhandQuantity"))

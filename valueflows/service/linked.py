@@ -6,7 +6,8 @@ written one by one: memory stays flat however large the ledger.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -18,9 +19,19 @@ from valueflows.linkeddata.vocabulary import EXPORT_ORDER
 from valueflows.store.mapping import FROM_ROW
 from valueflows.store.repository import get
 from valueflows.store.tables import RECORD_TABLES, economic_events
-from valueflows.store.uow import UnitOfWork
+from valueflows.store.uow import UnitOfWork, WithinTransaction, Writer
 
 FORMATS = {"jsonld": "application/ld+json", "turtle": "text/turtle", "nt": "application/n-triples"}
+
+
+def _use_cases() -> dict[str, Callable[..., Any]]:
+    from valueflows.service import ledger, records
+
+    return {"unit": records.create_unit, "agent": records.create_agent,
+            "agent_relationship_role": records.create_role, "agent_relationship": records.create_relationship,
+            "membership": records.create_membership, "resource_specification": records.create_specification,
+            "process_specification": records.create_process_specification, "product_batch": records.create_batch,
+            "process": records.create_process, "economic_event": ledger.record_event, "claim": records.import_claim}
 BATCH = 5000
 
 
@@ -73,3 +84,66 @@ def export(uow: UnitOfWork, fmt: str, base: str, since: datetime | None = None) 
         first = False
     if fmt == "jsonld":
         yield rdf.JSONLD_END
+
+
+# -- import -----------------------------------------------------------------------------------------------------
+
+@dataclass
+class Imported:
+    written: dict[str, int]
+    unchanged: int  # records already there, identical (or replayed: the same file imported again)
+    skipped: dict[str, int]  # kinds read but not imported
+
+
+def import_data(uow: UnitOfWork, data: str, fmt: str, on_record: Callable[[int, int], None] | None = None) -> Imported:
+    """Import a file whole or not at all: every record through the same rules as the API, in one transaction.
+
+    Ids are kept and used as idempotency keys, so importing the same file again writes nothing. Any problem
+    (a malformed file, a record the rules refuse) names the record's IRI, the property and why; nothing is written.
+    """
+    from valueflows.domain.errors import LedgerError, Problem, RuleViolation
+    from valueflows.linkeddata.contexts import document_loader
+    from valueflows.linkeddata.reader import ImportError_, parse, plan
+
+    if fmt not in FORMATS:
+        raise RuleViolation([Problem("format", "unknown_format", f"one of {', '.join(FORMATS)}")])
+    try:
+        steps = plan(parse(data, fmt, document_loader))
+    except ImportError_ as exc:
+        raise RuleViolation([Problem("file", "unreadable", str(exc))]) from None
+    if steps.problems:
+        raise RuleViolation(steps.problems)
+    written: dict[str, int] = {}
+    unchanged = 0
+    with uow.write() as w:
+        inner = WithinTransaction(uow, w)
+        for i, (kind, subject, request) in enumerate(steps.steps):
+            if on_record is not None:
+                on_record(i, len(steps.steps))
+            try:
+                if kind in ("unit", "agent_relationship_role") and _same_as_stored(w, kind, request):
+                    unchanged += 1
+                    continue
+                done = _use_cases()[kind](inner, request, f"import:{kind}:{request.id}")
+            except RuleViolation as exc:
+                raise RuleViolation([Problem(f"<{subject}> {p.field}", p.code, p.message)
+                                     for p in exc.problems]) from None
+            except LedgerError as exc:
+                raise RuleViolation([Problem(f"<{subject}>", exc.code.lower(), str(exc))]) from None
+            if getattr(done, "replayed", False):
+                unchanged += 1
+            else:
+                written[kind] = written.get(kind, 0) + 1
+    return Imported(written, unchanged, steps.skipped)
+
+
+def _same_as_stored(w: Writer, kind: str, request: Any) -> bool:
+    """Standard records every ledger starts with (units, the member role) are already there: identical is fine."""
+    from valueflows.domain.model import AgentRelationshipRole
+
+    stored = get(w.conn, kind, request.id)
+    if stored is None:
+        return False
+    if kind == "agent_relationship_role":
+        request = AgentRelationshipRole(request.id, request.role_label, request.inverse_role_label, request.note)
+    return bool(stored == request)

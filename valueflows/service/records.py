@@ -266,3 +266,31 @@ def ensure_standard_records(uow: UnitOfWork) -> int:
                     repo.insert_record(w.conn, kind, record)
                     w.append(kind, record.id, facts(record))
     return len(missing)
+
+
+def import_claim(uow: UnitOfWork, claim: Any, key: str | None = None) -> Recorded[Any]:
+    """A claim from another ledger's export (an obligation, a dividend payout): kept as it was, once its
+    references check out. The ledger creates claims itself otherwise (dividend runs, licensed uses)."""
+    def build(w: Writer) -> Any:
+        from valueflows.domain.actions import ACTIONS
+        from valueflows.domain.errors import Problem, RuleViolation
+
+        problems = []
+        if claim.action not in ACTIONS:
+            problems.append(Problem("action", "unknown_action", f"{claim.action!r} is not a ValueFlows action"))
+        for name, kind, ref in (("provider", "agent", claim.provider), ("receiver", "agent", claim.receiver),
+                                ("triggeredBy", "economic_event", claim.triggered_by),
+                                ("aboutResource", "economic_resource", claim.about_resource),
+                                ("resourceConformsTo", "resource_specification", claim.resource_conforms_to),
+                                ("resourceQuantity.hasUnit", "unit",
+                                 claim.resource_quantity.has_unit if claim.resource_quantity else None)):
+            if ref is not None and not repo.exists(w.conn, kind, ref):
+                problems.append(Problem(name, "unknown_reference", f"no {kind.replace('_', ' ')} with id {ref!r}"))
+        if claim.resource_quantity is not None and claim.resource_quantity.has_numerical_value < 0:
+            problems.append(Problem("resourceQuantity", "negative", "a claim's quantity is zero or more"))
+        if _taken(w, "claim", claim.id):
+            problems.append(Problem("id", "taken", f"a claim with id {claim.id!r} exists"))
+        if problems:
+            raise RuleViolation(problems)
+        return claim
+    return create_record(uow, "claim", claim, key, build)

@@ -1,0 +1,410 @@
+"""Reading linked data back: a graph (from JSON-LD in any form, Turtle or N-Triples) into the requests the ledger's
+use cases take, in an order where what a record refers to comes first.
+
+It works on the meaning: JSON-LD is expanded to triples first, so key names, contexts and document shapes do
+not matter, only the IRIs of classes and properties (those of `vocabulary.py`). Every problem names the record
+(its IRI), the property and why. Resources are not created on their own: the event that brings a resource into
+being (produce, raise, copy, or a transfer into a new resource) carries it, as in the GraphQL API.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from urllib.parse import unquote
+
+import rdflib
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from valueflows.domain.actions import ACTIONS
+from valueflows.domain.errors import Problem
+from valueflows.domain.inputs import (
+    AgentInput,
+    BatchInput,
+    EventInput,
+    MeasureInput,
+    MembershipInput,
+    NewResourceInput,
+    ProcessInput,
+    ProcessSpecificationInput,
+    RelationshipInput,
+    RoleInput,
+    SpecificationInput,
+)
+from valueflows.domain.model import EconomicClaim, Unit
+from valueflows.domain.quantities import Measure
+from valueflows.linkeddata.vocabulary import (
+    ACTION,
+    BOOLEAN,
+    CLASSES,
+    COLLECTIONS,
+    DATE,
+    DECIMAL,
+    FIELDS,
+    INTEGER,
+    JSON,
+    MEASURE,
+    ORGANIZATION,
+    PERSON,
+    TEXT,
+    TIME,
+    URI,
+    VF,
+    Field,
+)
+
+# Keep literals as written: "1e5"^^xsd:decimal or "perhaps"^^xsd:boolean must reach our checks, not be turned
+# into 100000 or false by the parser.
+rdflib.NORMALIZE_LITERALS = False
+DECIMAL_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+KIND_OF_CLASS = {v: k for k, v in CLASSES.items()} | {PERSON: "agent", ORGANIZATION: "agent"}
+CREATING = {a for a, spec in ACTIONS.items() if spec.creates_resource}
+MAX_ID = 200
+
+
+class ImportError_(ValueError):
+    """The file cannot be read at all (not JSON, not Turtle, an unknown remote context)."""
+
+
+@dataclass
+class Plan:
+    """What to write, in order: (kind, record IRI, request) — and the problems found (nothing is written if any)."""
+
+    steps: list[tuple[str, str, Any]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)  # kinds read but not imported (claims: derived)
+
+
+def parse(data: str, fmt: str, document_loader: Any) -> rdflib.Graph:
+    """The triples of a file. JSON-LD goes through pyld (contexts from `document_loader`, nothing fetched)."""
+    graph = rdflib.Graph()
+    try:
+        if fmt == "jsonld":
+            from pyld import jsonld
+
+            document = json.loads(data)
+            nquads = jsonld.to_rdf(document, {"format": "application/n-quads", "documentLoader": document_loader})
+            dataset = rdflib.Dataset()
+            dataset.parse(data=nquads, format="nquads")
+            for s, p, o, _ in dataset.quads():
+                graph.add((s, p, o))
+        else:
+            graph.parse(data=data, format={"turtle": "turtle", "nt": "nt"}[fmt])
+    except json.JSONDecodeError as exc:
+        raise ImportError_(f"not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    except Exception as exc:  # rdflib and pyld raise many kinds; the innermost message says what is wrong
+        raise ImportError_(f"not valid {fmt}: {_innermost(exc)}") from None
+    return graph
+
+
+def _innermost(exc: BaseException) -> str:
+    """pyld wraps the cause of a failure (an unknown context, say) in layers of JsonLdError: find it."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        text = str(getattr(current, "message", "") or current)
+        if text:
+            message = text.splitlines()[0]
+        cause = getattr(current, "cause", None)
+        current = cause if isinstance(cause, BaseException) else current.__cause__
+    return message
+
+
+def record_id(node: Node, kind: str) -> str:
+    """Our id for a record IRI: the last path segment under its collection, else the IRI itself."""
+    text = str(node)
+    marker = f"/{COLLECTIONS[kind]}/"
+    if "://" in text and marker in text:
+        return unquote(text.rsplit(marker, 1)[1])
+    return text
+
+
+class Reader:
+    def __init__(self, graph: rdflib.Graph) -> None:
+        self.g = graph
+        self.problems: list[Problem] = []
+
+    def fail(self, subject: Node, prop: str, message: str) -> None:
+        self.problems.append(Problem(f"<{subject}> {prop}".strip(), "invalid", message))
+
+    def values(self, subject: Node, f: Field) -> list[Node]:
+        found = sorted(self.g.objects(subject, URIRef(f.predicate)), key=str)
+        if len(found) > 1 and not f.many:
+            self.fail(subject, f.predicate.rsplit("#", 1)[-1], f"has {len(found)} values; it takes one")
+            return found[:1]
+        return found
+
+    def value(self, subject: Node, f: Field, node: Node) -> Any:
+        """A Python value for one object, or None after noting why it is wrong."""
+        name = f.predicate.rsplit("#", 1)[-1]
+        if f.kind == MEASURE:
+            return self.measure(subject, name, node)
+        if f.kind == ACTION:
+            text = str(node)
+            action = text[len(VF):] if text.startswith(VF) else text
+            if not isinstance(node, URIRef) or action not in ACTIONS:
+                self.fail(subject, name, f"{text!r} is not a ValueFlows action")
+                return None
+            return action
+        if f.kind in (TEXT, URI):
+            if not isinstance(node, Literal):
+                self.fail(subject, name, f"is a literal ({'xsd:anyURI' if f.kind == URI else 'text'}), not {node}")
+                return None
+            return str(node)
+        if f.kind == JSON:
+            try:
+                found = json.loads(str(node))
+            except json.JSONDecodeError:
+                found = None
+            if not isinstance(found, dict) or not all(isinstance(x, str) for x in found.values()):
+                self.fail(subject, name, "is a JSON object of texts")
+                return None
+            return found
+        if f.kind in (DECIMAL, INTEGER, BOOLEAN, DATE, TIME):
+            return self.literal(subject, name, f.kind, node)
+        if not isinstance(node, URIRef):  # a reference to another record
+            self.fail(subject, name, f"refers to {node!r}, which is not an IRI")
+            return None
+        return record_id(node, f.kind)
+
+    def literal(self, subject: Node, name: str, kind: str, node: Node) -> Any:
+        if not isinstance(node, Literal):
+            self.fail(subject, name, f"{node} is not a literal")
+            return None
+        text = str(node)
+        try:
+            if kind == DECIMAL:
+                if not DECIMAL_TEXT.match(text):
+                    raise InvalidOperation
+                number = Decimal(text)
+                if not number.is_finite():
+                    raise InvalidOperation
+                return text
+            if kind == INTEGER:
+                return int(text)
+            if kind == BOOLEAN:
+                if text not in ("true", "false", "1", "0"):
+                    raise ValueError
+                return text in ("true", "1")
+            if kind == DATE:
+                return date.fromisoformat(text)
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            if moment.utcoffset() is None:
+                self.fail(subject, name, f"{text!r} has no time zone")
+                return None
+            return moment.astimezone(UTC)
+        except (ValueError, InvalidOperation):
+            self.fail(subject, name, f"{text!r} is not a valid {kind}")
+            return None
+
+    def measure(self, subject: Node, name: str, node: Node) -> MeasureInput | None:
+        number = self.g.value(node, URIRef(VF + "hasNumericalValue"))
+        unit = self.g.value(node, URIRef(VF + "hasUnit"))
+        if number is None or unit is None or not isinstance(node, BNode | URIRef):
+            self.fail(subject, name, "a measure needs vf:hasNumericalValue and vf:hasUnit")
+            return None
+        if not isinstance(number, Literal) or not DECIMAL_TEXT.match(str(number)):
+            self.fail(subject, name, f"vf:hasNumericalValue {str(number)!r} is not decimal text (digits, one "
+                                     "point, no exponent)")
+            return None
+        return MeasureInput(str(number), record_id(unit, "unit") if isinstance(unit, URIRef) else str(unit))
+
+    def fields(self, subject: Node, kind: str) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f in FIELDS[kind]:
+            nodes = self.values(subject, f)
+            values = [v for v in (self.value(subject, f, n) for n in nodes) if v is not None]
+            if len(values) != len(nodes):
+                continue  # already noted
+            if f.many:
+                out[f.name] = tuple(values)
+            elif values:
+                out[f.name] = values[0]
+        return out
+
+
+def _require(reader: Reader, subject: Node, values: dict[str, Any], *names: str) -> bool:
+    missing = [n for n in names if values.get(n) in (None, "")]
+    for n in missing:
+        reader.fail(subject, n, "is required")
+    return not missing
+
+
+def plan(graph: rdflib.Graph) -> Plan:
+    reader = Reader(graph)
+    out = Plan()
+    by_kind: dict[str, list[tuple[Node, dict[str, Any]]]] = defaultdict(list)
+    for subject, cls in graph.subject_objects(rdflib.RDF.type):
+        kind = KIND_OF_CLASS.get(str(cls))
+        if kind is None:
+            continue
+        if isinstance(subject, BNode):
+            reader.fail(subject, "", f"a {kind.replace('_', ' ')} needs an IRI")
+            continue
+        values = reader.fields(subject, kind)
+        values["id"] = record_id(subject, kind)
+        if len(values["id"]) > MAX_ID:
+            reader.fail(subject, "", f"its id is longer than {MAX_ID} characters")
+        if kind == "agent":
+            values["type"] = "Person" if (subject, rdflib.RDF.type, URIRef(PERSON)) in graph else "Organization"
+        by_kind[kind].append((subject, values))
+    for kind, found in by_kind.items():
+        ids = [v["id"] for _, v in found]
+        for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
+            reader.fail(URIRef(duplicate), "", f"two {kind.replace('_', ' ')} records have the id {duplicate!r}")
+        found.sort(key=lambda sv: sv[1]["id"])
+    for kind in ("unit", "agent", "agent_relationship_role", "agent_relationship", "membership",
+                 "resource_specification", "process_specification", "product_batch", "process"):
+        for subject, v in by_kind.get(kind, []):
+            request = _request(reader, kind, subject, v)
+            if request is not None:
+                out.steps.append((kind, str(subject), request))
+    resources = {v["id"]: (s, v) for s, v in by_kind.get("economic_resource", [])}
+    out.steps += _events(reader, by_kind.get("economic_event", []), resources)
+    for subject, v in by_kind.get("claim", []):
+        if _require(reader, subject, v, "action", "provider", "receiver", "created"):
+            quantity = v.get("resource_quantity")
+            out.steps.append(("claim", str(subject), EconomicClaim(
+                v["id"], v["action"], v["provider"], v["receiver"], v["created"],
+                Measure(Decimal(quantity.has_numerical_value), quantity.has_unit) if quantity else None,
+                v.get("resource_conforms_to"), v.get("resource_classified_as", ()), v.get("due"),
+                v.get("triggered_by"), v.get("agreed_in"), v.get("note"), v.get("in_scope_of", ()), None,
+                v.get("licence"), v.get("about_resource"), v.get("period_start"), v.get("period_end"),
+                v.get("basis"))))
+    out.problems = reader.problems
+    if not out.steps and not out.problems:
+        out.problems.append(Problem("file", "empty", "no ValueFlows record in it (nothing typed vf:EconomicEvent, "
+                                                     "vf:Person, …)"))
+    return out
+
+
+def _request(reader: Reader, kind: str, subject: Node, v: dict[str, Any]) -> Any:
+    required = {"unit": ("label", "symbol"), "agent": ("name",), "agent_relationship_role": ("role_label",),
+                "agent_relationship": ("subject", "object", "relationship"), "membership": ("member", "organization",
+                                                                                            "since"),
+                "resource_specification": ("name",), "process_specification": ("name",),
+                "product_batch": ("batch_number",), "process": ("name",)}[kind]
+    if not _require(reader, subject, v, *required):
+        return None
+    build = {
+        "unit": lambda: Unit(v["id"], v["label"], v["symbol"], v.get("om2"), v.get("dimension", "other")),
+        "agent": lambda: AgentInput(v["name"], v["type"], v.get("legal_form"), v.get("worker_owned"),
+                                    v.get("surplus_to_worker_owners"), v.get("headcount"), v.get("annual_revenue"),
+                                    v.get("revenue_currency"), v.get("group"), v.get("note"), v.get("image"),
+                                    v["id"], v.get("classified_as", ())),
+        "agent_relationship_role": lambda: RoleInput(v["role_label"], v.get("inverse_role_label"), v.get("note"),
+                                                     v["id"]),
+        "agent_relationship": lambda: RelationshipInput(v["subject"], v["object"], v["relationship"],
+                                                        v.get("in_scope_of", ()), v.get("note"), v["id"]),
+        "membership": lambda: MembershipInput(v["member"], v["organization"], v["since"], v.get("until"), v["id"]),
+        "resource_specification": lambda: SpecificationInput(
+            v["name"], v.get("note"), v.get("default_unit_of_resource"), v.get("default_unit_of_effort"),
+            v.get("resource_classified_as", ()), v.get("image"), v["id"]),
+        "process_specification": lambda: ProcessSpecificationInput(v["name"], v.get("note"), v["id"]),
+        "product_batch": lambda: BatchInput(v["batch_number"], v.get("expiry_date"), v.get("production_date"),
+                                            v["id"]),
+        "process": lambda: ProcessInput(v["name"], v.get("note"), v.get("has_beginning"), v.get("has_end"),
+                                        v.get("finished", False), v.get("classified_as", ()), v.get("based_on"),
+                                        v.get("in_scope_of", ()), v["id"]),
+    }[kind]
+    try:
+        return build()
+    except TypeError as exc:  # a field of the wrong shape reached an input
+        reader.fail(subject, "", str(exc))
+        return None
+
+
+def _events(reader: Reader, found: list[tuple[Node, dict[str, Any]]],
+            resources: dict[str, tuple[Node, dict[str, Any]]]) -> list[tuple[str, str, Any]]:
+    """Events in an order the ledger accepts: by time, but after the events they need (the one they correct or
+    were triggered by, the one that created the resources they use)."""
+    valid = [(s, v) for s, v in found if _require(reader, s, v, "action", "provider", "receiver")]
+    when = {v["id"]: v.get("has_point_in_time") or v.get("has_end") or v.get("has_beginning") for _, v in valid}
+    for s, v in valid:
+        if when[v["id"]] is None:
+            reader.fail(s, "hasPointInTime", "an event needs a time (hasPointInTime, or hasBeginning/hasEnd)")
+    ordered = sorted(valid, key=lambda sv: (when[sv[1]["id"]] or datetime.min.replace(tzinfo=UTC), sv[1]["id"]))
+    creator: dict[str, str] = {}
+    for _, v in ordered:  # the first event that can bring each resource into being creates it
+        target = v.get("resource_inventoried_as") if v["action"] in CREATING else None
+        to = v.get("to_resource_inventoried_as")
+        for rid in (target, to):
+            if rid and rid in resources and rid not in creator:
+                creator[rid] = v["id"]
+    ids = {v["id"] for _, v in valid}
+    needs: dict[str, set[str]] = {v["id"]: set() for _, v in valid}
+    for _, v in valid:
+        for other in (v.get("corrects"), v.get("triggered_by")):
+            if other is not None and other in ids:
+                needs[v["id"]].add(other)
+        for rid in (v.get("resource_inventoried_as"), v.get("to_resource_inventoried_as")):
+            if rid in creator and creator[rid] != v["id"]:
+                needs[v["id"]].add(creator[rid])
+    rank = {v["id"]: i for i, (_, v) in enumerate(ordered)}
+    waiting = {k: set(n) for k, n in needs.items()}
+    dependents: dict[str, list[str]] = defaultdict(list)
+    for k, n in needs.items():
+        for d in n:
+            dependents[d].append(k)
+    ready = [(rank[k], k) for k, n in waiting.items() if not n]
+    heapq.heapify(ready)
+    order: list[str] = []
+    while ready:
+        _, k = heapq.heappop(ready)
+        order.append(k)
+        for d in dependents[k]:
+            waiting[d].discard(k)
+            if not waiting[d]:
+                heapq.heappush(ready, (rank[d], d))
+    by_id = {v["id"]: (s, v) for s, v in valid}
+    for k in sorted(set(ids) - set(order), key=rank.__getitem__):
+        reader.fail(by_id[k][0], "corrects", "is part of a cycle of corrections or triggers")
+    steps = []
+    renamed: dict[str, str] = {}  # receiving sides the ledger names itself: {event id}.to
+    for k in order:
+        s, v = by_id[k]
+        for ref in ("resource_inventoried_as", "to_resource_inventoried_as"):
+            if v.get(ref) in renamed:
+                v = {**v, ref: renamed[v[ref]]}
+        to = v.get("to_resource_inventoried_as")
+        if to and creator.get(to) == k and v["action"] not in CREATING:
+            # a transfer into a new resource: the ledger makes the receiving side from the source
+            renamed[to] = f"{k}.to"
+            v = {**v, "to_resource_inventoried_as": None}
+        new_resource = None
+        rid = v.get("resource_inventoried_as")
+        if rid and v["action"] in CREATING and creator.get(rid) == k:
+            # the event that made the resource carries it (a transfer's receiving side the ledger makes itself)
+            new_resource = _new_resource(resources[rid][1])
+            v = {**v, "resource_inventoried_as": None}
+        steps.append(("economic_event", str(s), _event(v, new_resource)))
+    return steps
+
+
+def _new_resource(r: dict[str, Any]) -> NewResourceInput:
+    return NewResourceInput(r.get("name"), r.get("conforms_to"), r.get("tracking_identifier"), r.get("licence"),
+                            r.get("unit_of_effort"), r.get("classified_as", ()), r.get("note"), r.get("image"),
+                            r["id"], r.get("lot"), r.get("contained_in"))
+
+
+def _event(v: dict[str, Any], new_resource: NewResourceInput | None) -> EventInput:
+    return EventInput(
+        v["action"], v["provider"], v["receiver"], resource_inventoried_as=v.get("resource_inventoried_as"),
+        to_resource_inventoried_as=v.get("to_resource_inventoried_as"),
+        resource_conforms_to=v.get("resource_conforms_to"),
+        resource_classified_as=v.get("resource_classified_as", ()), resource_quantity=v.get("resource_quantity"),
+        effort_quantity=v.get("effort_quantity"), has_point_in_time=v.get("has_point_in_time"),
+        has_beginning=v.get("has_beginning"), has_end=v.get("has_end"), input_of=v.get("input_of"),
+        output_of=v.get("output_of"), note=v.get("note"), corrects=v.get("corrects"),
+        triggered_by=v.get("triggered_by"), agreed_in=v.get("agreed_in"), realization_of=v.get("realization_of"),
+        in_scope_of=v.get("in_scope_of", ()), new_resource=new_resource, id=v["id"])
