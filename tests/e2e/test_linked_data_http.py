@@ -54,3 +54,47 @@ def test_content_negotiation_and_export(tmp_path: Path) -> None:
             json.loads(exported), {"format": "application/n-quads", "documentLoader": document_loader}), format="nt"))
         assert httpx.get(f"{base}/export", params={"format": "rdfxml"}).status_code == 400
         assert httpx.get(f"{base}/export", params={"since": "yesterday"}).status_code == 400
+
+
+def test_import_over_http_and_from_the_command_line(tmp_path: Path) -> None:
+    from e2e_support import cli
+
+    from valueflows.domain.inputs import AgentInput
+    from valueflows.service import records, tokens
+    from valueflows.service.bootstrap import open_ledger
+
+    source, target = tmp_path / "source", tmp_path / "target"
+    source.mkdir()
+    target.mkdir()
+    assert cli("demo", cwd=source).returncode == 0
+    exported = cli("export", "--format", "turtle", "--output", str(tmp_path / "demo.ttl"), cwd=source)
+    assert exported.returncode == 0, exported.stderr
+
+    uow = open_ledger(f"sqlite:///{target / 'valueflows.db'}")
+    records.create_agent(uow, AgentInput("Treasurer", "Person", id="treasurer"))
+    admin = tokens.create_token(uow, "treasurer", "admin")[1]
+    reader = tokens.create_token(uow, "treasurer", "read")[1]
+    uow.engine.dispose()
+    body = (tmp_path / "demo.ttl").read_bytes()
+    with running_server(target) as base:
+        turtle = {"content-type": "text/turtle"}
+        assert httpx.post(f"{base}/import", content=body, headers=turtle).status_code == 401
+        assert httpx.post(f"{base}/import", content=body,
+                          headers={**turtle, "authorization": f"Bearer {reader}"}).status_code == 403
+        auth = {"authorization": f"Bearer {admin}"}
+        wrong = httpx.post(f"{base}/import", content=b"<a> <b> .", headers={**turtle, **auth})
+        assert wrong.status_code == 400 and "not valid turtle" in wrong.json()["error"]["message"]
+        assert httpx.post(f"{base}/import", content=body, headers={"content-type": "image/png", **auth}
+                          ).status_code == 415
+        done = httpx.post(f"{base}/import", content=body, headers={**turtle, **auth}, timeout=120)
+        assert done.status_code == 200 and done.json()["written"]["economic_event"] == 173
+        seed = httpx.get(f"{base}/resources/seed-drill-design", headers={"accept": "text/turtle"})
+        assert seed.status_code == 200 and "Seed drill v2 design" in seed.text
+    again = cli("import", str(tmp_path / "demo.ttl"), "--db", f"sqlite:///{target / 'valueflows.db'}",
+                cwd=target)
+    assert again.returncode == 0 and "nothing new" in again.stdout
+    broken = tmp_path / "broken.jsonld"
+    broken.write_text('{"@graph": [', encoding="utf-8")
+    refused = cli("import", str(broken), cwd=target)
+    assert refused.returncode == 2 and "nothing imported: file: not JSON" in refused.stderr
+    assert "Traceback" not in refused.stderr

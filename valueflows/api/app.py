@@ -20,9 +20,11 @@ from valueflows.api.graphql_http import graphql_endpoint
 from valueflows.api.negotiation import CONTENT_TYPES, choose
 from valueflows.api.pages import record_page
 from valueflows.api.serialize import to_json
-from valueflows.domain.errors import LedgerError, RuleViolation
+from valueflows.domain import access
+from valueflows.domain.errors import LedgerError, Problem, RuleViolation
 from valueflows.linkeddata import rdf
 from valueflows.service import linked, queries
+from valueflows.service.tokens import authenticate
 from valueflows.service.verify import verify
 from valueflows.store.uow import UnitOfWork
 
@@ -31,6 +33,7 @@ KINDS = {"agents": "agent", "resources": "economic_resource", "processes": "proc
          "roles": "agent_relationship_role", "relationships": "agent_relationship",
          "process-specifications": "process_specification", "batches": "product_batch", "claims": "claim"}
 
+MAX_IMPORT = 50_000_000  # bytes over HTTP
 Handler = Callable[[Request], Awaitable[Response]]
 
 
@@ -65,7 +68,8 @@ def _guard(handler: Callable[[Request], Awaitable[Any]]) -> Handler:
             problems = [{"field": p.field, "code": p.code, "message": p.message} for p in exc.problems]
             return _error(400, exc.code, str(exc), problems)
         except LedgerError as exc:
-            return _error(404 if exc.code == "NOT_FOUND" else 400, exc.code, str(exc))
+            status = {"NOT_FOUND": 404, "UNAUTHENTICATED": 401, "FORBIDDEN": 403}.get(exc.code, 400)
+            return _error(status, exc.code, str(exc))
         except ValueError as exc:
             return _error(400, "BAD_USER_INPUT", str(exc))
 
@@ -122,6 +126,27 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
             return Negotiated(200, "html", record_page(kind, found, base))
         return Negotiated(200, fmt, linked.render(kind, found, fmt, base))
 
+    async def import_file(request: Request) -> Any:
+        """POST a file (Content-Type: application/ld+json, text/turtle or application/n-triples); admin only."""
+        principal = await run_in_threadpool(authenticate, uow, request.headers.get("authorization"))
+        access.require_admin(principal, "importing a ledger file")
+        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        fmt = {"application/ld+json": "jsonld", "application/json": "jsonld", "text/turtle": "turtle",
+               "application/n-triples": "nt"}.get(media)
+        if fmt is None:
+            return Negotiated(415, "json", {"error": {"code": "UNSUPPORTED_MEDIA_TYPE", "message": (
+                "send application/ld+json, text/turtle or application/n-triples")}})
+        body = await request.body()
+        if len(body) > MAX_IMPORT:
+            return Negotiated(413, "json", {"error": {"code": "TOO_LARGE", "message": (
+                f"at most {MAX_IMPORT // 1_000_000} MB over HTTP; use `valueflows import` for larger files")}})
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise RuleViolation([Problem("body", "not_utf8", "the body is not UTF-8 text")]) from None
+        done = await run_in_threadpool(linked.import_data, uow, text, fmt)
+        return {"written": done.written, "unchanged": done.unchanged}
+
     async def context(_: Request) -> Response:
         return JSONResponse(rdf.ledger_context(), media_type="application/ld+json")
 
@@ -162,6 +187,7 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
         Route("/events", _guard(events)),
         Route("/context.jsonld", context),
         Route("/export", export),
+        Route("/import", _guard(import_file), methods=["POST"]),
         *pages.routes(uow),
         *shop.routes(uow),
         Route("/{collection}", _guard(collection)),

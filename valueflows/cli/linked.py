@@ -53,3 +53,50 @@ def export_command(
     finally:
         if output:
             target.close()
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="A JSON-LD, Turtle or N-Triples file.")],
+    fmt: Annotated[str | None, typer.Option(
+        "--format", help="jsonld, turtle or nt; by default from the file's extension.")] = None,
+    db: DbOption = DEFAULT_URL,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Import a ledger file whole or not at all (every record through the ledger's rules); again is a no-op."""
+    import json
+
+    from rich.progress import Progress
+
+    from valueflows.domain.errors import LedgerError
+    from valueflows.service.linked import FORMATS, import_data
+
+    extensions = {".jsonld": "jsonld", ".json": "jsonld", ".ttl": "turtle", ".nt": "nt"}
+    chosen = fmt or extensions.get(file.suffix.lower())
+    if chosen not in FORMATS:
+        raise _fail(f"--format: say which format {file.name} is in (jsonld, turtle or nt)")
+    try:
+        data = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"cannot read {file}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise _fail(f"{file} is not UTF-8 text") from None
+    uow = _open(db)
+    with Progress(transient=True, disable=as_json) as progress:
+        task = progress.add_task(f"Importing {file.name}", total=None)
+
+        def step(done: int, total: int) -> None:
+            progress.update(task, completed=done + 1, total=total)
+
+        try:
+            result = import_data(uow, data, chosen, step)
+        except LedgerError as exc:
+            problems = getattr(exc, "problems", None)
+            shown = "; ".join(str(p) for p in problems[:5]) if problems else str(exc)
+            more = f" (and {len(problems) - 5} more)" if problems and len(problems) > 5 else ""
+            raise _fail(f"{file.name}: nothing imported: {shown}{more}") from None
+    if as_json:
+        typer.echo(json.dumps({"written": result.written, "unchanged": result.unchanged}))
+        return
+    written = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in result.written.items()) or "nothing new"
+    typer.echo(f"imported {file.name}: {written}; {result.unchanged} already there")
