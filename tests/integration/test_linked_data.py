@@ -71,3 +71,21 @@ def test_the_published_context_file_is_the_one_the_code_builds() -> None:
 
     published = json.loads((data_dir("vocab") / "ledger-context.jsonld").read_text(encoding="utf-8"))
     assert published == ledger_context()
+
+
+def test_the_export_conforms_to_the_shapes_and_the_shapes_catch_faults(uow: UnitOfWork) -> None:
+    from pyshacl import validate
+
+    from valueflows.data import data_dir
+
+    seed_demo(uow)
+    shapes = rdflib.Graph().parse(data=(data_dir("vocab") / "shapes.ttl").read_text(encoding="utf-8"),
+                                  format="turtle")
+    g = graph("".join(linked.export(uow, "nt", BASE)), "nt")
+    conforms, _, text = validate(g, shacl_graph=shapes)
+    assert conforms, text
+    event = next(g.subjects(rdflib.RDF.type, rdflib.URIRef(VF + "EconomicEvent")))
+    g.remove((event, rdflib.URIRef(VF + "provider"), None))
+    g.add((event, rdflib.URIRef(VF + "action"), rdflib.URIRef(VF + "steal")))
+    conforms, _, text = validate(g, shacl_graph=shapes)
+    assert not conforms and "provider" in text and "action" in text
