@@ -98,3 +98,26 @@ def test_import_over_http_and_from_the_command_line(tmp_path: Path) -> None:
     refused = cli("import", str(broken), cwd=target)
     assert refused.returncode == 2 and "nothing imported: file: not JSON" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def test_collections_are_paginated_linked_data(tmp_path: Path) -> None:
+    with running_server(tmp_path, "--demo") as base:
+        url = f"{base}/events"
+        seen: set[str] = set()
+        pages = 0
+        params: dict[str, str] | None = {"agent": "bruno", "from": "2026-06-01T00:00:00Z", "limit": "20"}
+        while url:
+            answer = httpx.get(url, params=params, headers={"accept": "text/turtle"})
+            assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/turtle")
+            g = rdflib.Graph().parse(data=answer.text, format="turtle")
+            events = set(g.subjects(rdflib.RDF.type, rdflib.URIRef("https://w3id.org/valueflows/ont/vf#EconomicEvent")))
+            assert events and not (events & seen)
+            seen |= {str(e) for e in events}
+            pages += 1
+            link = answer.headers.get("link")
+            url, params = (link.split(">")[0].lstrip("<"), None) if link else ("", None)
+        plain = httpx.get(f"{base}/events", params={"agent": "bruno", "from": "2026-06-01T00:00:00Z",
+                                                    "limit": "1000"}).json()
+        assert pages > 1 and len(seen) == len(plain["items"])
+        agents = httpx.get(f"{base}/agents", headers={"accept": "application/n-triples"})
+        assert "<https://w3id.org/valueflows/ont/vf#Organization>" in agents.text

@@ -49,12 +49,23 @@ class Negotiated:
 
     def __init__(self, status: int, fmt: str, body: Any) -> None:
         self.status, self.fmt, self.body = status, fmt, body
+        self.headers: dict[str, str] = {"vary": "accept"}
 
     def response(self) -> Response:
         if self.fmt == "json":
             return JSONResponse(self.body, status_code=self.status)
         return Response(self.body, status_code=self.status, media_type=CONTENT_TYPES[self.fmt],
-                        headers={"vary": "accept"})
+                        headers=self.headers)
+
+
+def _page_of(request: Request, kind: str, page: Any, fmt: str) -> Negotiated:
+    """A page of records as linked data; the next page is in a `Link: <…>; rel="next"` header."""
+    base = str(request.base_url).rstrip("/")
+    records = [(kind, r) for r in page.items]
+    answer = Negotiated(200, fmt, "".join(linked.render_many(records, fmt, base)))
+    if page.next_cursor is not None:
+        answer.headers["link"] = f'<{request.url.include_query_params(after=page.next_cursor)}>; rel="next"'
+    return answer
 
 
 def _guard(handler: Callable[[Request], Awaitable[Any]]) -> Handler:
@@ -99,13 +110,16 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
     async def health(_: Request) -> dict[str, Any]:
         return {"status": "ok", "records": await run_in_threadpool(queries.ledger_size, uow)}
 
-    async def collection(request: Request) -> dict[str, Any]:
+    async def collection(request: Request) -> Any:
         kind = KINDS.get(request.path_params["collection"])
         if kind is None:
             raise queries.NotFound(f"no collection {request.path_params['collection']!r}")
+        fmt = choose(request.headers.get("accept"))
         limit = _int(request.query_params.get("limit"), "limit", 100)
         page = await run_in_threadpool(queries.list_records, uow, kind, limit, request.query_params.get("after"))
-        return {"items": [to_json(r) for r in page.items], "next": page.next_cursor}
+        if fmt in (None, "json", "html"):
+            return {"items": [to_json(r) for r in page.items], "next": page.next_cursor}
+        return _page_of(request, kind, page, fmt)
 
     async def item(request: Request) -> Any:
         """A record at its IRI, in the format the client asks for (plain JSON when it asks for nothing else)."""
@@ -162,7 +176,7 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
         base = str(request.base_url).rstrip("/")
         return StreamingResponse(linked.export(uow, fmt, base, since), media_type=CONTENT_TYPES[fmt])
 
-    async def events(request: Request) -> dict[str, Any]:
+    async def events(request: Request) -> Any:
         q = request.query_params
         where = queries.EventFilter(
             agent=q.get("agent"), action=q.get("action"), resource=q.get("resource"), process=q.get("process"),
@@ -172,7 +186,10 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
         limit = _int(q.get("limit"), "limit", 100)
         after = _int(q["after"], "after", 0) if "after" in q else None
         page = await run_in_threadpool(queries.list_events, uow, where, limit, after)
-        return {"items": [to_json(e) for e in page.items], "next": page.next_cursor}
+        fmt = choose(request.headers.get("accept"))
+        if fmt in (None, "json", "html"):
+            return {"items": [to_json(e) for e in page.items], "next": page.next_cursor}
+        return _page_of(request, "economic_event", page, fmt)
 
     async def verify_chain(_: Request) -> dict[str, Any]:
         report = await run_in_threadpool(verify, uow)

@@ -55,6 +55,23 @@ def render(kind: str, found: Any, fmt: str, base: str) -> str:
                       ensure_ascii=False, indent=2) + "\n"
 
 
+def render_many(found: list[tuple[str, Any]], fmt: str, base: str) -> Iterator[str]:
+    """Several records as one document in `fmt` (a page of a collection)."""
+    if fmt == "turtle":
+        yield rdf.turtle_prefixes()
+    elif fmt == "jsonld":
+        yield rdf.jsonld_document_start()
+    for i, (kind, one) in enumerate(found):
+        if fmt == "nt":
+            yield rdf.ntriples(kind, one, base)
+        elif fmt == "turtle":
+            yield rdf.turtle(kind, one, base)
+        else:
+            yield rdf.jsonld_item(kind, one, base, i == 0)
+    if fmt == "jsonld":
+        yield rdf.JSONLD_END
+
+
 def records(uow: UnitOfWork, since: datetime | None = None) -> Iterator[tuple[str, Any]]:
     """Every record, referenced before referring; with `since`, only events (and their claims) from then on."""
     with uow.read() as conn:
