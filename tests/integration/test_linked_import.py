@@ -238,3 +238,22 @@ def test_malformed_input_is_refused_whole(uow: UnitOfWork, case: str, data: str,
     message = str(refused.value)
     assert words.lower() in message.lower(), f"{case}: {message}"
     assert chain_length(uow) == before, f"{case} wrote something"
+
+
+def test_streaming_import_round_trips_and_refuses_whole(source: UnitOfWork, db_url: str, tmp_path: Any) -> None:
+    text = "".join(linked.export(source, "nt", BASE))
+    target = open_ledger(_fresh(db_url, tmp_path))
+    try:
+        before = chain_length(target)
+        broken = [*text.splitlines(keepends=True), "<https://x.org/a> <https://x.org/b> .\n"]
+        with pytest.raises(RuleViolation) as refused:
+            linked.import_stream(target, broken)
+        assert "not N-Triples" in str(refused.value)
+        assert chain_length(target) == before  # the whole file, or nothing
+        done = linked.import_stream(target, text.splitlines(keepends=True))
+        assert done.written["economic_event"] == 173 and chain_length(target) > before
+        again = "".join(linked.export(target, "nt", BASE))
+        assert sorted(again.splitlines()) == sorted(text.splitlines())  # line for line, blank nodes included
+        assert linked.import_stream(target, text.splitlines(keepends=True)).written == {}
+    finally:
+        target.engine.dispose()

@@ -69,18 +69,14 @@ def import_command(
     from rich.progress import Progress
 
     from valueflows.domain.errors import LedgerError
-    from valueflows.service.linked import FORMATS, import_data
+    from valueflows.service.linked import FORMATS, import_data, import_stream
 
     extensions = {".jsonld": "jsonld", ".json": "jsonld", ".ttl": "turtle", ".nt": "nt"}
     chosen = fmt or extensions.get(file.suffix.lower())
     if chosen not in FORMATS:
         raise _fail(f"--format: say which format {file.name} is in (jsonld, turtle or nt)")
-    try:
-        data = file.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise _fail(f"cannot read {file}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise _fail(f"{file} is not UTF-8 text") from None
+    if not file.is_file():
+        raise _fail(f"cannot read {file}: no such file")
     uow = _open(db)
     with Progress(transient=True, disable=as_json) as progress:
         task = progress.add_task(f"Importing {file.name}", total=None)
@@ -89,7 +85,15 @@ def import_command(
             progress.update(task, completed=done + 1, total=total)
 
         try:
-            result = import_data(uow, data, chosen, step)
+            if chosen == "nt":  # streamed, record by record: flat memory however large the file
+                with file.open(encoding="utf-8") as lines:
+                    result = import_stream(uow, lines, lambda n: progress.update(task, completed=n))
+            else:
+                result = import_data(uow, file.read_text(encoding="utf-8"), chosen, step)
+        except OSError as exc:
+            raise _fail(f"cannot read {file}: {exc.strerror or exc}") from None
+        except UnicodeDecodeError:
+            raise _fail(f"{file} is not UTF-8 text") from None
         except LedgerError as exc:
             problems = getattr(exc, "problems", None)
             shown = "; ".join(str(p) for p in problems[:5]) if problems else str(exc)

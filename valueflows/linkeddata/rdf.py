@@ -7,6 +7,7 @@ record's triples.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterator
@@ -114,7 +115,8 @@ def _object(kind: str, value: Any, base: str) -> Node:
 
 
 def _measure(subject: Node, predicate: Node, m: Measure, base: str) -> Iterator[Triple]:
-    node = BNode()
+    # a blank node named after its record and property: the same record always writes the same text
+    node = BNode("m" + hashlib.sha1(f"{subject} {predicate}".encode()).hexdigest()[:20])
     yield subject, predicate, node
     yield node, TYPE, MEASURE_CLASS
     yield node, HAS_VALUE, Literal(canonical(m.has_numerical_value), datatype=URIRef(XSD + "decimal"))

@@ -273,14 +273,7 @@ def plan(graph: rdflib.Graph) -> Plan:
     out.steps += _events(reader, by_kind.get("economic_event", []), resources)
     for subject, v in by_kind.get("claim", []):
         if _require(reader, subject, v, "action", "provider", "receiver", "created"):
-            quantity = v.get("resource_quantity")
-            out.steps.append(("claim", str(subject), EconomicClaim(
-                v["id"], v["action"], v["provider"], v["receiver"], v["created"],
-                Measure(Decimal(quantity.has_numerical_value), quantity.has_unit) if quantity else None,
-                v.get("resource_conforms_to"), v.get("resource_classified_as", ()), v.get("due"),
-                v.get("triggered_by"), v.get("agreed_in"), v.get("note"), v.get("in_scope_of", ()), None,
-                v.get("licence"), v.get("about_resource"), v.get("period_start"), v.get("period_end"),
-                v.get("basis"))))
+            out.steps.append(("claim", str(subject), _claim(v)))
     out.problems = reader.problems
     if not out.steps and not out.problems:
         out.problems.append(Problem("file", "empty", "no ValueFlows record in it (nothing typed vf:EconomicEvent, "
@@ -408,3 +401,36 @@ def _event(v: dict[str, Any], new_resource: NewResourceInput | None) -> EventInp
         output_of=v.get("output_of"), note=v.get("note"), corrects=v.get("corrects"),
         triggered_by=v.get("triggered_by"), agreed_in=v.get("agreed_in"), realization_of=v.get("realization_of"),
         in_scope_of=v.get("in_scope_of", ()), new_resource=new_resource, id=v["id"])
+
+
+def _record_step(reader: Reader, kind: str, subject: Node) -> Any:
+    """One record's request from its own block of triples (streaming import): for an economic resource, its
+    fields (the creating event will carry it); None when the record has problems (noted in the reader)."""
+    v = reader.fields(subject, kind)
+    v["id"] = record_id(subject, kind)
+    if kind == "agent":
+        v["type"] = "Person" if (subject, rdflib.RDF.type, URIRef(PERSON)) in reader.g else "Organization"
+    if kind == "economic_resource":
+        return v
+    if kind == "economic_event":
+        if not _require(reader, subject, v, "action", "provider", "receiver"):
+            return None
+        if not (v.get("has_point_in_time") or v.get("has_end") or v.get("has_beginning")):
+            reader.fail(subject, "hasPointInTime", "an event needs a time (hasPointInTime, or hasBeginning/hasEnd)")
+            return None
+        return _event(v, None)
+    if kind == "claim":
+        if not _require(reader, subject, v, "action", "provider", "receiver", "created"):
+            return None
+        return _claim(v)
+    return _request(reader, kind, subject, v)
+
+
+def _claim(v: dict[str, Any]) -> EconomicClaim:
+    quantity = v.get("resource_quantity")
+    return EconomicClaim(
+        v["id"], v["action"], v["provider"], v["receiver"], v["created"],
+        Measure(Decimal(quantity.has_numerical_value), quantity.has_unit) if quantity else None,
+        v.get("resource_conforms_to"), v.get("resource_classified_as", ()), v.get("due"), v.get("triggered_by"),
+        v.get("agreed_in"), v.get("note"), v.get("in_scope_of", ()), None, v.get("licence"), v.get("about_resource"),
+        v.get("period_start"), v.get("period_end"), v.get("basis"))

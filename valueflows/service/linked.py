@@ -6,8 +6,8 @@ written one by one: memory stays flat however large the ledger.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -164,3 +164,100 @@ def _same_as_stored(w: Writer, kind: str, request: Any) -> bool:
     if kind == "agent_relationship_role":
         request = AgentRelationshipRole(request.id, request.role_label, request.inverse_role_label, request.note)
     return bool(stored == request)
+
+
+# -- streaming import (N-Triples in record order, as `export` writes it) -----------------------------------------
+
+def import_stream(uow: UnitOfWork, lines: Iterable[str], on_record: Callable[[int], None] | None = None) -> Imported:
+    """Import N-Triples read line by line, in flat memory: each record is written as soon as its block is read.
+
+    The file must list a record's triples together (its blank-node measures right after it) and a record after
+    the records it refers to, as `valueflows export --format nt` writes it; resources are held until the event
+    that creates them. Whole or nothing, like `import_data`, in one transaction."""
+    from rdflib import BNode, Graph
+    from rdflib.plugins.parsers.ntriples import W3CNTriplesParser
+
+    from valueflows.domain.errors import LedgerError, Problem, RuleViolation
+    from valueflows.linkeddata.reader import CREATING, KIND_OF_CLASS, Reader, _new_resource, _record_step
+
+    written: dict[str, int] = {}
+    unchanged = 0
+    count = 0
+    resources: dict[str, dict[str, Any]] = {}  # read, not yet brought into being by an event
+    renamed: dict[str, str] = {}
+
+    class Blocks:
+        """Collects triples into per-record graphs; `done` holds finished blocks."""
+
+        def __init__(self) -> None:
+            self.current: Graph | None = None
+            self.subject: Any = None
+            self.done: list[tuple[Any, Graph]] = []
+
+        def triple(self, s: Any, p: Any, o: Any) -> None:
+            if not isinstance(s, BNode) and s != self.subject:
+                if self.current is not None:
+                    self.done.append((self.subject, self.current))
+                self.current, self.subject = Graph(), s
+            if self.current is None:
+                raise RuleViolation([Problem("file", "order", "a blank node before any record")])
+            self.current.add((s, p, o))
+
+    blocks = Blocks()
+    parser = W3CNTriplesParser(sink=blocks)  # type: ignore[arg-type]
+
+    def write(w: Writer, inner: WithinTransaction, subject: Any, graph: Any) -> None:
+        nonlocal unchanged, count
+        kind = next((KIND_OF_CLASS.get(str(o)) for o in graph.objects(subject, rdf.TYPE)
+                     if str(o) in KIND_OF_CLASS), None)
+        if kind is None:
+            return
+        reader = Reader(graph)
+        step = _record_step(reader, kind, subject)
+        if reader.problems:
+            raise RuleViolation(reader.problems)
+        if kind == "economic_resource":
+            resources[step["id"]] = step
+            return
+        if step is None:
+            return
+        request = step
+        if kind == "economic_event":
+            request = replace(request, **{ref: renamed[getattr(request, ref)] for ref in (
+                "resource_inventoried_as", "to_resource_inventoried_as") if getattr(request, ref) in renamed})
+            if request.action in CREATING and request.resource_inventoried_as in resources:
+                held = resources.pop(request.resource_inventoried_as)
+                request = replace(request, new_resource=_new_resource(held), resource_inventoried_as=None)
+            elif request.to_resource_inventoried_as in resources:  # the ledger makes the receiving side itself
+                resources.pop(request.to_resource_inventoried_as)
+                renamed[request.to_resource_inventoried_as] = f"{request.id}.to"
+                request = replace(request, to_resource_inventoried_as=None)
+        try:
+            if kind in ("unit", "agent_relationship_role") and _same_as_stored(w, kind, request):
+                unchanged += 1
+                return
+            done = _use_cases()[kind](inner, request, f"import:{kind}:{request.id}")
+        except RuleViolation as exc:
+            raise RuleViolation([Problem(f"<{subject}> {p.field}", p.code, p.message) for p in exc.problems]) from None
+        except LedgerError as exc:
+            raise RuleViolation([Problem(f"<{subject}>", exc.code.lower(), str(exc))]) from None
+        if getattr(done, "replayed", False):
+            unchanged += 1
+        else:
+            written[kind] = written.get(kind, 0) + 1
+        count += 1
+        if on_record is not None:
+            on_record(count)
+
+    with uow.write() as w:
+        inner = WithinTransaction(uow, w)
+        for number, line in enumerate(lines, 1):
+            try:
+                parser.parsestring(line)
+            except Exception as exc:  # rdflib's parse errors
+                raise RuleViolation([Problem(f"line {number}", "unreadable", f"not N-Triples: {exc}")]) from None
+            while blocks.done:
+                write(w, inner, *blocks.done.pop(0))
+        if blocks.current is not None:
+            write(w, inner, blocks.subject, blocks.current)
+    return Imported(written, unchanged, {})

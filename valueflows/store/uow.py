@@ -26,7 +26,6 @@ class Writer:
         self.seq = head_seq
         self.hash = head_hash
         self.now = datetime.now(UTC)
-        self.appended: list[ChainRecord] = []
 
     def append(self, kind: str, record_id: str, payload: dict[str, object]) -> ChainRecord:
         text = canonical_json(payload)
@@ -37,7 +36,6 @@ class Writer:
             "prev_hash": record.prev_hash, "hash": digest, "recorded_at": self.now,
         })
         self.seq, self.hash = record.seq, digest
-        self.appended.append(record)
         return record
 
 
