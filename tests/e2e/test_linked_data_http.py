@@ -121,3 +121,22 @@ def test_collections_are_paginated_linked_data(tmp_path: Path) -> None:
         assert pages > 1 and len(seen) == len(plain["items"])
         agents = httpx.get(f"{base}/agents", headers={"accept": "application/n-triples"})
         assert "<https://w3id.org/valueflows/ont/vf#Organization>" in agents.text
+
+
+def test_licences_have_iris(tmp_path: Path) -> None:
+    with running_server(tmp_path) as base:
+        iri = f"{base}/licences/LicenseRef-CopyFair-1.0"
+        policy = httpx.get(iri)
+        assert policy.headers["content-type"] == "application/ld+json"
+        expanded = jsonld.to_rdf(policy.json(), {"format": "application/n-quads", "documentLoader": document_loader})
+        from_jsonld = rdflib.Graph().parse(data=expanded, format="nt")
+        turtle = rdflib.Graph().parse(data=httpx.get(iri, headers={"accept": "text/turtle"}).text, format="turtle")
+        triples = rdflib.Graph().parse(data=httpx.get(iri, headers={"accept": "application/n-triples"}).text,
+                                       format="nt")
+        assert isomorphic(from_jsonld, turtle) and isomorphic(turtle, triples)
+        odrl = "http://www.w3.org/ns/odrl/2/"
+        assert len(list(turtle.objects(None, rdflib.URIRef(odrl + "permission")))) == 3
+        page = httpx.get(iri, headers={"accept": "text/html"})
+        assert "§3 Reciprocity" in page.text
+        assert httpx.get(f"{base}/licences/GPL-9.0").status_code == 404
+        assert httpx.get(iri, headers={"accept": "image/png"}).status_code == 406

@@ -161,6 +161,21 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
         done = await run_in_threadpool(linked.import_data, uow, text, fmt)
         return {"written": done.written, "unchanged": done.unchanged}
 
+    async def licence(request: Request) -> Any:
+        """A licence at its IRI: its ODRL policy as JSON-LD, Turtle, N-Triples or a page."""
+        from valueflows.service import licences
+
+        fmt = choose(request.headers.get("accept"), "jsonld")
+        if fmt is None:
+            return Negotiated(406, "json", {"error": {"code": "NOT_ACCEPTABLE", "message": (
+                "a licence is served as application/ld+json, text/turtle, application/n-triples or text/html")}})
+        policy = licences.policy(request.path_params["licence"])
+        if fmt in ("json", "jsonld"):
+            return Negotiated(200, "jsonld", linked.policy_document(policy))
+        if fmt == "html":
+            return Negotiated(200, "html", pages.licence_page(policy))
+        return Negotiated(200, fmt, linked.policy_rdf(policy, fmt))
+
     async def context(_: Request) -> Response:
         return JSONResponse(rdf.ledger_context(), media_type="application/ld+json")
 
@@ -202,6 +217,7 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
         Route("/health", _guard(health)),
         Route("/verify", _guard(verify_chain)),
         Route("/events", _guard(events)),
+        Route("/licences/{licence}", _guard(licence)),
         Route("/context.jsonld", context),
         Route("/export", export),
         Route("/import", _guard(import_file), methods=["POST"]),

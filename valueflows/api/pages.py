@@ -222,3 +222,13 @@ def record_page(kind: str, record: Any, base: str) -> str:
             rows.append((name, str(o), None))
     title = getattr(record, "name", None) or getattr(record, "label", None) or f"{kind.replace('_', ' ')} {record.id}"
     return _templates.get_template("record.html").render(title=title, subject=str(subject), rows=rows)
+
+
+def licence_page(policy: Any) -> str:
+    """A licence for a person: what it says, rule by rule, with the clause each comes from."""
+    from valueflows.reciprocity.policy import local
+
+    rows = [(f"{r.kind} ({', '.join(sorted(local(a) for a in r.actions))})", f"{r.clause}: {r.text}", None)
+            for r in policy.rules]
+    rows += [("parameter", f"{k}: {v}", None) for k, v in policy.parameters.items()]
+    return _templates.get_template("record.html").render(title=policy.title, subject=policy.source, rows=rows)

@@ -55,6 +55,37 @@ def render(kind: str, found: Any, fmt: str, base: str) -> str:
                       ensure_ascii=False, indent=2) + "\n"
 
 
+def policy_document(policy: Any) -> str:
+    """A licence's ODRL policy as JSON-LD with its context inline (nothing to fetch)."""
+    import json
+
+    from valueflows.linkeddata.contexts import local_context
+    from valueflows.reciprocity.policy import POLICY_CONTEXT
+
+    document = dict(policy.document)
+    if document.get("@context") == POLICY_CONTEXT:
+        document["@context"] = local_context(POLICY_CONTEXT)["@context"]
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def policy_rdf(policy: Any, fmt: str) -> str:
+    """A licence's ODRL policy as Turtle or N-Triples (expanded by pyld, written by rdflib)."""
+    import json
+
+    import rdflib
+    from pyld import jsonld
+
+    from valueflows.linkeddata.contexts import document_loader
+
+    nquads = jsonld.to_rdf(json.loads(policy_document(policy)),
+                           {"format": "application/n-quads", "documentLoader": document_loader})
+    graph = rdflib.Graph().parse(data=nquads, format="nt")
+    for prefix, namespace in (("odrl", "http://www.w3.org/ns/odrl/2/"), ("cc", "http://creativecommons.org/ns#"),
+                              ("dcterms", "http://purl.org/dc/terms/"), ("vfl", rdf.VFL)):
+        graph.bind(prefix, namespace)
+    return graph.serialize(format="turtle" if fmt == "turtle" else "nt")
+
+
 def render_many(found: list[tuple[str, Any]], fmt: str, base: str) -> Iterator[str]:
     """Several records as one document in `fmt` (a page of a collection)."""
     if fmt == "turtle":
