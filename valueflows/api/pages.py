@@ -77,21 +77,22 @@ def _principal(uow: UnitOfWork, request: Request) -> Principal:
     return ANONYMOUS
 
 
-def _page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
+def render_page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
     return HTMLResponse(_templates.get_template(name).render(money=money, percent=percent, **context),
                         status_code=status)
 
 
 def _refused(request: Request, exc: LedgerError) -> HTMLResponse:
     if isinstance(exc, Unauthenticated):
-        return _page("signin.html", 401, next=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return render_page("signin.html", 401, next=here,
                      message="This report is for the co-op's members: sign in with your token.")
     if isinstance(exc, Forbidden):
-        return _page("message.html", 403, title="Not for this token", message=str(exc))
+        return render_page("message.html", 403, title="Not for this token", message=str(exc))
     if isinstance(exc, RuleViolation):
-        return _page("message.html", 400, title="Cannot compute this run",
+        return render_page("message.html", 400, title="Cannot compute this run",
                      message="; ".join(f"{p.field}: {p.message}" for p in exc.problems))
-    return _page("message.html", 404 if exc.code == "NOT_FOUND" else 400, title="Not found", message=str(exc))
+    return render_page("message.html", 404 if exc.code == "NOT_FOUND" else 400, title="Not found", message=str(exc))
 
 
 def _bad(name: str, value: str | None) -> RuleViolation:
@@ -151,7 +152,7 @@ def routes(uow: UnitOfWork) -> list[Route]:
             return Response(run_csv(view), media_type="text/csv; charset=utf-8",
                             headers={"content-disposition": f'attachment; filename="{filename}"'})
         csv_link = request.url.path + ".csv" + (f"?{request.url.query}" if request.url.query else "")
-        return _page("dividends.html", view=view, organization=org, chart=chart(view), csv_link=csv_link)
+        return render_page("dividends.html", view=view, organization=org, chart=chart(view), csv_link=csv_link)
 
     async def run_list(request: Request) -> Response:
         def find() -> list[Any]:
@@ -166,7 +167,7 @@ def routes(uow: UnitOfWork) -> list[Route]:
             runs = await run_in_threadpool(find)
         except LedgerError as exc:
             return _refused(request, exc)
-        return _page("runs.html", runs=runs)
+        return render_page("runs.html", runs=runs)
 
     async def sign_in(request: Request) -> Response:
         form = await request.form()
@@ -176,7 +177,7 @@ def routes(uow: UnitOfWork) -> list[Route]:
         try:
             await run_in_threadpool(authenticate, uow, f"Bearer {token}")
         except Unauthenticated as exc:
-            return _page("signin.html", 401, next=target, message=f"Not signed in: {exc}.")
+            return render_page("signin.html", 401, next=target, message=f"Not signed in: {exc}.")
         response = RedirectResponse(target, status_code=303)
         response.set_cookie(COOKIE, token, httponly=True, samesite="strict", path="/")
         return response
@@ -211,13 +212,13 @@ def record_page(kind: str, record: Any, base: str) -> str:
     for s, p, o in found:
         if s != subject:
             continue
-        name = rdf._compact(str(p)) if str(p) != rdf.RDF_TYPE else "type"
+        name = rdf.compact(str(p)) if str(p) != rdf.RDF_TYPE else "type"
         if isinstance(o, BNode):
             m = measures[o]
             rows.append((name, f"{m.get('hasNumericalValue', '')} {m.get('hasUnit', '')}", None))
         elif isinstance(o, URIRef):
             text = str(o)
-            rows.append((name, rdf._compact(text), text if text.startswith(base) else None))
+            rows.append((name, rdf.compact(text), text if text.startswith(base) else None))
         else:
             rows.append((name, str(o), None))
     title = getattr(record, "name", None) or getattr(record, "label", None) or f"{kind.replace('_', ' ')} {record.id}"

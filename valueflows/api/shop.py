@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from valueflows.api.pages import _page
+from valueflows.api.pages import render_page
 from valueflows.domain.errors import LedgerError, RuleViolation
 from valueflows.domain.model import LegalForm
 from valueflows.reciprocity.decide import Decision
@@ -62,14 +62,15 @@ def routes(uow: UnitOfWork) -> list[Route]:
     async def shop(_: Request) -> Response:
         designs = await run_in_threadpool(obligations.licensed_resources, uow)
         titles = {p.id: p.title for p in licences.policies().values()}
-        return _page("shop.html", designs=designs, titles=titles)
+        return render_page("shop.html", designs=designs, titles=titles)
 
     async def design(request: Request) -> Response:
         resource_id = request.path_params["resource"]
         found = await run_in_threadpool(obligations.licensed_resources, uow)
         chosen = next((d for d in found if d.resource.id == resource_id), None)
         if chosen is None:
-            return _page("message.html", 404, title="No such design", message=f"no licensed design {resource_id!r}")
+            return render_page("message.html", 404, title="No such design",
+                               message=f"no licensed design {resource_id!r}")
         assert chosen.resource.licence is not None
         policy = licences.policy(chosen.resource.licence)
         form = request.query_params
@@ -83,7 +84,7 @@ def routes(uow: UnitOfWork) -> list[Route]:
             except LedgerError as exc:
                 problems = [str(exc)]
         status = 400 if problems else 200
-        return _page("shop_design.html", status, design=chosen, policy=policy, form=form, answer=answer,
+        return render_page("shop_design.html", status, design=chosen, policy=policy, form=form, answer=answer,
                      problems=problems, summary=headline(answer) if answer else "", legal_forms=LEGAL_FORMS,
                      uses=[(u, USE_WORDS[u]) for u in USES], duty_words=duty_words,
                      missing_words=[fact_words(m) for m in answer.missing] if answer else [])

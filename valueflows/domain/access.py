@@ -102,3 +102,12 @@ def may_read_obligations(p: Principal, user: str | None, steward: str | None) ->
         raise Unauthenticated("obligations are for the user, the steward and admins: send a token")
     if p.scope is not Scope.ADMIN and p.agent not in (user, steward):
         raise Forbidden("a token reads the obligations its own agent owes or is owed")
+
+
+def obligations_view(p: Principal, user: str | None, steward: str | None) -> tuple[str | None, str | None]:
+    """Whose obligations a principal may read, as (user, steward): a steward asking about one user sees only what
+    is owed to itself; otherwise the principal must be the user or the steward asked for (or an admin)."""
+    if not p.anonymous and p.scope is not Scope.ADMIN and user is not None and p.agent not in (user, steward):
+        steward = p.agent
+    may_read_obligations(p, user, steward)
+    return user, steward

@@ -190,13 +190,13 @@ def _term_table() -> dict[str, tuple[str, dict[str, Any]]]:
             continue
         predicate = next(iter(predicates))
         kind, many = kinds[predicate]
-        definition: dict[str, Any] = {"@id": _compact(predicate)}
+        definition: dict[str, Any] = {"@id": compact(predicate)}
         if kind == ACTION:
             definition["@type"] = "@vocab"
         elif kind == JSON:
             definition["@type"] = "@json"
         elif kind in DATATYPES:
-            definition["@type"] = _compact(DATATYPES[kind])
+            definition["@type"] = compact(DATATYPES[kind])
         elif kind not in (TEXT, MEASURE):
             definition["@type"] = "@id"
         if many:
@@ -205,7 +205,7 @@ def _term_table() -> dict[str, tuple[str, dict[str, Any]]]:
     return table
 
 
-def _compact(value: str) -> str:
+def compact(value: str) -> str:
     for prefix, namespace in PREFIXES.items():
         if value.startswith(namespace) and _LOCAL.match(value[len(namespace):]):
             return f"{prefix}:{value[len(namespace):]}"
@@ -221,7 +221,7 @@ def ledger_context() -> dict[str, Any]:
     value types (`action` values are VF action names, resolved against `@vocab`)."""
     context: dict[str, Any] = {"@version": 1.1, "@vocab": VF, **PREFIXES, "id": "@id", "type": "@type"}
     for cls, term in sorted(CLASS_TERMS.items(), key=lambda kv: kv[1]):
-        context[term] = _compact(cls)
+        context[term] = compact(cls)
     context["hasNumericalValue"] = {"@id": "vf:hasNumericalValue", "@type": "xsd:decimal"}
     context["hasUnit"] = {"@id": "vf:hasUnit", "@type": "@id"}
     for term, definition in sorted(TERMS.values()):
@@ -245,7 +245,7 @@ def _json_value(kind: str, value: Any, base: str, coerced: bool) -> Any:
     if isinstance(node, URIRef):
         return {"@id": str(node)}
     if isinstance(node, Literal) and node.datatype is not None:
-        return {"@value": str(node), "@type": _compact(str(node.datatype))}
+        return {"@value": str(node), "@type": compact(str(node.datatype))}
     return str(node)
 
 
@@ -260,7 +260,7 @@ def jsonld_node(kind: str, record: Any, base: str) -> dict[str, Any]:
         if not values:
             continue
         term = TERMS.get(predicate)
-        key = term[0] if term else _compact(predicate)
+        key = term[0] if term else compact(predicate)
         out = [_json_value(kind_, v, base, term is not None) for v in values]
         node[key] = out if many else out[0]
     return node

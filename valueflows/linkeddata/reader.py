@@ -80,7 +80,6 @@ class Plan:
 
     steps: list[tuple[str, str, Any]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    skipped: dict[str, int] = field(default_factory=dict)  # kinds read but not imported (claims: derived)
 
 
 def parse(data: str, fmt: str, document_loader: Any) -> rdflib.Graph:

@@ -8,7 +8,7 @@ its keys are the field names below in camelCase (documented in the README).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Any
@@ -55,6 +55,24 @@ def _whole_years(start: dt.date | None, end: dt.date | None) -> int | None:
         return None
     years = end.year - start.year - ((end.month, end.day) < (start.month, start.day))
     return max(years, 0)
+
+
+@dataclass(frozen=True)
+class GroupTotals:
+    headcount: int | None  # None when any organisation of the group did not say
+    revenue: Decimal | None  # None when any did not say, or they count in different currencies
+    currency: str | None
+
+
+def group_totals(members: Iterable[tuple[int | None, Decimal | None, str | None]]) -> GroupTotals:
+    """A group's headcount and revenue from its organisations' (headcount, revenue, currency): exact sums, or
+    unknown rather than guessed (no exchange rate is assumed between currencies)."""
+    found = list(members)
+    headcount = sum(h for h, _, _ in found if h is not None) if all(h is not None for h, _, _ in found) else None
+    currencies = {c for _, r, c in found if r is not None}
+    if found and all(r is not None for _, r, _ in found) and len(currencies) == 1:
+        return GroupTotals(headcount, sum((r for _, r, _ in found if r is not None), Decimal(0)), currencies.pop())
+    return GroupTotals(headcount, None, None)
 
 
 def _camel(name: str) -> str:

@@ -41,11 +41,6 @@ class Atomic:
     right: tuple[Any, ...]  # one value, or several for isAnyOf / isNoneOf
     unit: str | None = None  # e.g. the currency of an amount
 
-    def describe(self) -> str:
-        values = ", ".join(str(v) for v in self.right)
-        unit = f" {self.unit}" if self.unit else ""
-        return f"{local(self.left)} {SYMBOLS[self.operator]} {values}{unit}"
-
 
 @dataclass(frozen=True)
 class Logical:
@@ -54,10 +49,6 @@ class Logical:
 
 
 Constraint = Atomic | Logical
-
-SYMBOLS = {"eq": "=", "neq": "≠", "lt": "<", "lteq": "≤", "gt": ">", "gteq": "≥", "isAnyOf": "is one of",
-           "isNoneOf": "is none of"}
-
 
 @dataclass(frozen=True)
 class Duty:

@@ -7,7 +7,7 @@ written one by one: memory stays flat however large the ledger.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -86,8 +86,8 @@ def policy_rdf(policy: Any, fmt: str) -> str:
     return graph.serialize(format="turtle" if fmt == "turtle" else "nt")
 
 
-def render_many(found: list[tuple[str, Any]], fmt: str, base: str) -> Iterator[str]:
-    """Several records as one document in `fmt` (a page of a collection)."""
+def render_many(found: Iterable[tuple[str, Any]], fmt: str, base: str) -> Iterator[str]:
+    """Records as one document in `fmt`, written one by one (a page of a collection, or the whole ledger)."""
     if fmt == "turtle":
         yield rdf.turtle_prefixes()
     elif fmt == "jsonld":
@@ -117,30 +117,34 @@ def records(uow: UnitOfWork, since: datetime | None = None) -> Iterator[tuple[st
 
 def export(uow: UnitOfWork, fmt: str, base: str, since: datetime | None = None) -> Iterator[str]:
     """The ledger as text chunks in `fmt` (jsonld, turtle or nt)."""
-    if fmt == "turtle":
-        yield rdf.turtle_prefixes()
-    elif fmt == "jsonld":
-        yield rdf.jsonld_document_start()
-    first = True
-    for kind, found in records(uow, since):
-        if fmt == "nt":
-            yield rdf.ntriples(kind, found, base)
-        elif fmt == "turtle":
-            yield rdf.turtle(kind, found, base)
-        else:
-            yield rdf.jsonld_item(kind, found, base, first)
-        first = False
-    if fmt == "jsonld":
-        yield rdf.JSONLD_END
+    return render_many(records(uow, since), fmt, base)
 
 
 # -- import -----------------------------------------------------------------------------------------------------
 
 @dataclass
 class Imported:
-    written: dict[str, int]
-    unchanged: int  # records already there, identical (or replayed: the same file imported again)
-    skipped: dict[str, int]  # kinds read but not imported
+    written: dict[str, int] = field(default_factory=dict)
+    unchanged: int = 0  # records already there, identical (or replayed: the same file imported again)
+
+    def write(self, w: Writer, inner: WithinTransaction, kind: str, subject: str, request: Any) -> None:
+        """One imported record through its use case; a refusal names the record's IRI."""
+        from valueflows.domain.errors import LedgerError, Problem, RuleViolation
+
+        try:
+            if kind in ("unit", "agent_relationship_role") and _same_as_stored(w, kind, request):
+                self.unchanged += 1
+                return
+            done = _use_cases()[kind](inner, request, f"import:{kind}:{request.id}")
+        except RuleViolation as exc:
+            raise RuleViolation([Problem(f"<{subject}> {p.field}", p.code, p.message)
+                                 for p in exc.problems]) from None
+        except LedgerError as exc:
+            raise RuleViolation([Problem(f"<{subject}>", exc.code.lower(), str(exc))]) from None
+        if getattr(done, "replayed", False):
+            self.unchanged += 1
+        else:
+            self.written[kind] = self.written.get(kind, 0) + 1
 
 
 def import_data(uow: UnitOfWork, data: str, fmt: str, on_record: Callable[[int, int], None] | None = None) -> Imported:
@@ -149,7 +153,7 @@ def import_data(uow: UnitOfWork, data: str, fmt: str, on_record: Callable[[int, 
     Ids are kept and used as idempotency keys, so importing the same file again writes nothing. Any problem
     (a malformed file, a record the rules refuse) names the record's IRI, the property and why; nothing is written.
     """
-    from valueflows.domain.errors import LedgerError, Problem, RuleViolation
+    from valueflows.domain.errors import Problem, RuleViolation
     from valueflows.linkeddata.contexts import document_loader
     from valueflows.linkeddata.reader import ImportError_, parse, plan
 
@@ -161,28 +165,14 @@ def import_data(uow: UnitOfWork, data: str, fmt: str, on_record: Callable[[int, 
         raise RuleViolation([Problem("file", "unreadable", str(exc))]) from None
     if steps.problems:
         raise RuleViolation(steps.problems)
-    written: dict[str, int] = {}
-    unchanged = 0
+    result = Imported()
     with uow.write() as w:
         inner = WithinTransaction(uow, w)
         for i, (kind, subject, request) in enumerate(steps.steps):
             if on_record is not None:
                 on_record(i, len(steps.steps))
-            try:
-                if kind in ("unit", "agent_relationship_role") and _same_as_stored(w, kind, request):
-                    unchanged += 1
-                    continue
-                done = _use_cases()[kind](inner, request, f"import:{kind}:{request.id}")
-            except RuleViolation as exc:
-                raise RuleViolation([Problem(f"<{subject}> {p.field}", p.code, p.message)
-                                     for p in exc.problems]) from None
-            except LedgerError as exc:
-                raise RuleViolation([Problem(f"<{subject}>", exc.code.lower(), str(exc))]) from None
-            if getattr(done, "replayed", False):
-                unchanged += 1
-            else:
-                written[kind] = written.get(kind, 0) + 1
-    return Imported(written, unchanged, steps.skipped)
+            result.write(w, inner, kind, subject, request)
+    return result
 
 
 def _same_as_stored(w: Writer, kind: str, request: Any) -> bool:
@@ -208,11 +198,10 @@ def import_stream(uow: UnitOfWork, lines: Iterable[str], on_record: Callable[[in
     from rdflib import BNode, Graph
     from rdflib.plugins.parsers.ntriples import W3CNTriplesParser
 
-    from valueflows.domain.errors import LedgerError, Problem, RuleViolation
+    from valueflows.domain.errors import Problem, RuleViolation
     from valueflows.linkeddata.reader import CREATING, KIND_OF_CLASS, Reader, _new_resource, _record_step
 
-    written: dict[str, int] = {}
-    unchanged = 0
+    result = Imported()
     count = 0
     resources: dict[str, dict[str, Any]] = {}  # read, not yet brought into being by an event
     renamed: dict[str, str] = {}
@@ -238,7 +227,7 @@ def import_stream(uow: UnitOfWork, lines: Iterable[str], on_record: Callable[[in
     parser = W3CNTriplesParser(sink=blocks)  # type: ignore[arg-type]
 
     def write(w: Writer, inner: WithinTransaction, subject: Any, graph: Any) -> None:
-        nonlocal unchanged, count
+        nonlocal count
         kind = next((KIND_OF_CLASS.get(str(o)) for o in graph.objects(subject, rdf.TYPE)
                      if str(o) in KIND_OF_CLASS), None)
         if kind is None:
@@ -263,19 +252,7 @@ def import_stream(uow: UnitOfWork, lines: Iterable[str], on_record: Callable[[in
                 resources.pop(request.to_resource_inventoried_as)
                 renamed[request.to_resource_inventoried_as] = f"{request.id}.to"
                 request = replace(request, to_resource_inventoried_as=None)
-        try:
-            if kind in ("unit", "agent_relationship_role") and _same_as_stored(w, kind, request):
-                unchanged += 1
-                return
-            done = _use_cases()[kind](inner, request, f"import:{kind}:{request.id}")
-        except RuleViolation as exc:
-            raise RuleViolation([Problem(f"<{subject}> {p.field}", p.code, p.message) for p in exc.problems]) from None
-        except LedgerError as exc:
-            raise RuleViolation([Problem(f"<{subject}>", exc.code.lower(), str(exc))]) from None
-        if getattr(done, "replayed", False):
-            unchanged += 1
-        else:
-            written[kind] = written.get(kind, 0) + 1
+        result.write(w, inner, kind, str(subject), request)
         count += 1
         if on_record is not None:
             on_record(count)
@@ -291,4 +268,4 @@ def import_stream(uow: UnitOfWork, lines: Iterable[str], on_record: Callable[[in
                 write(w, inner, *blocks.done.pop(0))
         if blocks.current is not None:
             write(w, inner, blocks.subject, blocks.current)
-    return Imported(written, unchanged, {})
+    return result

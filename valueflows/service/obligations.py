@@ -24,7 +24,7 @@ from valueflows.domain.inputs import EventInput, MeasureInput
 from valueflows.domain.model import Agent, EconomicClaim, EconomicResource
 from valueflows.domain.quantities import Measure, canonical
 from valueflows.reciprocity.decide import Decision, Owed
-from valueflows.reciprocity.facts import Facts
+from valueflows.reciprocity.facts import Facts, group_totals
 from valueflows.reciprocity.obligations import Owing, Payment, Status, increment, statuses
 from valueflows.reciprocity.policy import VFL
 from valueflows.service import licences
@@ -70,12 +70,10 @@ def user_facts(conn: Connection, agent: Agent) -> dict[str, Any]:
         return found
     members = conn.execute(select(agents.c.headcount, agents.c.annual_revenue, agents.c.revenue_currency).where(
         or_(agents.c.group == agent.group, agents.c.id == agent.group))).all()
-    currencies = {m.revenue_currency for m in members if m.annual_revenue is not None}
-    if all(m.headcount is not None for m in members):
-        found["group_headcount"] = sum(m.headcount for m in members)
-    if all(m.annual_revenue is not None for m in members) and len(currencies) == 1:
-        found["group_revenue"] = sum((m.annual_revenue for m in members), Decimal(0))
-        found["revenue_currency"] = currencies.pop()
+    totals = group_totals([(m.headcount, m.annual_revenue, m.revenue_currency) for m in members])
+    found["group_headcount"] = totals.headcount
+    if totals.revenue is not None:
+        found["group_revenue"], found["revenue_currency"] = totals.revenue, totals.currency
     return found
 
 
@@ -320,3 +318,40 @@ def licensed_resources(uow: UnitOfWork) -> list[Design]:
                             .join(agents, agents.c.id == r.c.primary_accountable)
                             .where(r.c.licence.is_not(None)).order_by(r.c.name, r.c.id).limit(1000)).all()
     return [Design(resource_from_row(row), row.steward_name) for row in rows]
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """A payment towards what a user owes a steward under a licence: hours of work, or money moved between
+    their accounts."""
+
+    user: str
+    steward: str
+    licence: str
+    when: datetime
+    hours: Decimal | None = None
+    amount: Decimal | None = None
+    currency: str | None = None
+    from_resource: str | None = None
+    to_resource: str | None = None
+    note: str | None = None
+
+
+def settle(uow: UnitOfWork, payment: Settlement, key: str | None = None) -> EventRecorded:
+    """Record the payment as a `work` or `transfer` event made under the licence (agreedIn its policy), which is
+    what lets it settle obligations."""
+    from valueflows.service.ledger import record_event
+
+    if (payment.hours is None) == (payment.amount is None):
+        raise violation("payment", "one_of", "give either hours of work or an amount of money")
+    agreement = licences.agreement(payment.licence)
+    if payment.hours is not None:
+        request = EventInput("work", payment.user, payment.steward, has_point_in_time=payment.when,
+                             effort_quantity=MeasureInput(str(payment.hours), "hour"), note=payment.note,
+                             agreed_in=agreement)
+    else:
+        request = EventInput("transfer", payment.user, payment.steward, has_point_in_time=payment.when,
+                             resource_quantity=MeasureInput(str(payment.amount), payment.currency or ""),
+                             resource_inventoried_as=payment.from_resource,
+                             to_resource_inventoried_as=payment.to_resource, note=payment.note, agreed_in=agreement)
+    return record_event(uow, request, key)

@@ -54,7 +54,7 @@ def list_records(uow: UnitOfWork, kind: str, limit: int = 100, after: str | None
         query = query.where(table.c.id > after)
     with uow.read() as conn:
         items = [FROM_ROW[kind](row) for row in conn.execute(query)]
-    return _page(items, limit, lambda r: r.id)
+    return render_page(items, limit, lambda r: r.id)
 
 
 def list_events(uow: UnitOfWork, where: EventFilter, limit: int = 100, after: int | None = None) -> Page:
@@ -89,7 +89,7 @@ def list_events(uow: UnitOfWork, where: EventFilter, limit: int = 100, after: in
         query = query.where(e.c.id.not_in(corrected))
     with uow.read() as conn:
         items: list[EconomicEvent] = [event_from_row(row) for row in conn.execute(query)]
-    return _page(items, limit, lambda ev: str(ev.seq))
+    return render_page(items, limit, lambda ev: str(ev.seq))
 
 
 def ledger_size(uow: UnitOfWork) -> dict[str, int]:
@@ -105,7 +105,7 @@ def _limit(limit: int) -> int:
     return limit
 
 
-def _page(items: list[Any], limit: int, cursor: Any) -> Page:
+def render_page(items: list[Any], limit: int, cursor: Any) -> Page:
     more = len(items) > limit
     items = items[:limit]
     return Page(items, cursor(items[-1]) if more and items else None)

@@ -20,12 +20,11 @@ from valueflows.api.gql.dividends import Claim
 from valueflows.api.gql.scalars import Decimal
 from valueflows.domain import access
 from valueflows.domain.errors import violation
-from valueflows.domain.inputs import EventInput, MeasureInput
 from valueflows.reciprocity.decide import Decision, Owed
 from valueflows.reciprocity.facts import Facts, facts_from_json
 from valueflows.reciprocity.policy import Policy, local
 from valueflows.reciprocity.words import duty_words, fact_words, summary
-from valueflows.service import ledger, licences, obligations
+from valueflows.service import licences, obligations
 from valueflows.service.obligations import ObligationView, UseRequest
 
 
@@ -277,12 +276,8 @@ class LicenceQueries:
     @strawberry.field(description="Obligations of a user (`agent`) or owed to a `steward`, as of a day (today).")
     def obligations(self, info: Info, agent: ID | None = None, steward: ID | None = None,
                     as_of: date | None = None, open_only: bool = False) -> list[Obligation]:
-        user, owed_to = (str(agent) if agent else None), (str(steward) if steward else None)
-        p = info.context.principal
-        if not p.anonymous and p.scope is not access.Scope.ADMIN and user is not None and p.agent not in (user,
-                                                                                                        owed_to):
-            owed_to = p.agent  # a steward's view of one user: only what is owed to the steward
-        access.may_read_obligations(p, user, owed_to)
+        user, owed_to = access.obligations_view(info.context.principal, str(agent) if agent else None,
+                                                str(steward) if steward else None)
         day = as_of or date.today()
         return [Obligation(o=o) for o in obligations.obligations(info.context.uow, day, user, owed_to, open_only)]
 
@@ -307,22 +302,15 @@ class LicenceMutations:
                            ) -> t.EconomicEvent:
         access.may_record_event(info.context.principal, str(payment.user), str(payment.steward))
         when = payment.has_point_in_time
-        if (payment.hours is None) == (payment.amount is None):
-            raise violation("payment", "one_of", "give either hours of work or an amount of money")
         try:
             moment = datetime.fromisoformat(when.replace("Z", "+00:00"))
         except ValueError:
             raise violation("hasPointInTime", "bad_date", f"{when!r} is not an ISO 8601 date-time") from None
-        agreement = licences.agreement(str(payment.licence))
-        if payment.hours is not None:
-            request = EventInput("work", str(payment.user), str(payment.steward), has_point_in_time=moment,
-                                 effort_quantity=MeasureInput(str(payment.hours), "hour"), note=payment.note,
-                                 agreed_in=agreement)
-        else:
-            request = EventInput("transfer", str(payment.user), str(payment.steward), has_point_in_time=moment,
-                                 resource_quantity=MeasureInput(str(payment.amount), str(payment.currency or "")),
-                                 resource_inventoried_as=str(payment.from_resource) if payment.from_resource else None,
-                                 to_resource_inventoried_as=str(payment.to_resource) if payment.to_resource else None,
-                                 note=payment.note, agreed_in=agreement)
-        done = ledger.record_event(info.context.uow, request, idempotency_key)
+        done = obligations.settle(info.context.uow, obligations.Settlement(
+            str(payment.user), str(payment.steward), str(payment.licence), moment,
+            PyDecimal(payment.hours) if payment.hours is not None else None,
+            PyDecimal(payment.amount) if payment.amount is not None else None,
+            str(payment.currency) if payment.currency else None,
+            str(payment.from_resource) if payment.from_resource else None,
+            str(payment.to_resource) if payment.to_resource else None, payment.note), idempotency_key)
         return t.EconomicEvent(r=done.event)
