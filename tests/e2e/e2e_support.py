@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -35,27 +37,65 @@ def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([VALUEFLOWS, *args], cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
-@contextmanager
-def running_server(workdir: Path, *args: str) -> Iterator[str]:
-    port = free_port()
-    # The server's log goes to a file: a pipe nobody reads fills up and blocks the server.
-    log = (workdir / f"server-{port}.log").open("w")
-    proc = subprocess.Popen([VALUEFLOWS, "serve", "--port", str(port), *args], cwd=workdir,
-                            stdout=log, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
+class Server:
+    """`valueflows serve` in a child process, on a port that stays the same across restarts."""
+
+    def __init__(self, workdir: Path, *args: str) -> None:
+        self.workdir, self.args = workdir, args
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen[str] | None = None
+        self.starts = 0
+
+    def start(self) -> str:
+        # The server's log goes to a file: a pipe nobody reads fills up and blocks the server.
+        self.starts += 1
+        log = self.workdir / f"server-{self.port}-{self.starts}.log"
+        with log.open("w") as out:
+            self.proc = subprocess.Popen([VALUEFLOWS, "serve", "--port", str(self.port), *self.args],
+                                         cwd=self.workdir, stdout=out, stderr=subprocess.STDOUT, text=True)
         for _ in range(600):
-            if proc.poll() is not None:
-                raise RuntimeError(f"server exited: {(workdir / log.name).read_text()}")
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {log.read_text()}")
             try:
-                if httpx.get(base + "/health", timeout=1).status_code == 200:
-                    break
+                if httpx.get(self.base + "/health", timeout=1).status_code == 200:
+                    return self.base
             except httpx.TransportError:
                 time.sleep(0.1)
-        else:
-            raise RuntimeError("server did not start")
-        yield base
+        raise RuntimeError("server did not start")
+
+    @property
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown handler runs, open transactions die with the process."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=20)
+
+    def stop(self) -> None:
+        if self.alive:
+            assert self.proc is not None
+            self.proc.terminate()
+            self.proc.wait(timeout=20)
+
+
+@contextmanager
+def running_server(workdir: Path, *args: str) -> Iterator[str]:
+    server = Server(workdir, *args)
+    try:
+        yield server.start()
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        log.close()
+        server.stop()
+
+
+def report(section: str, **figures: object) -> None:
+    """Keep a test's figures for the README's Reliability section (`python bench/reliability.py` sets the file)."""
+    target = os.environ.get("VALUEFLOWS_RELIABILITY_REPORT")
+    if not target:
+        return
+    path = Path(target)
+    known = json.loads(path.read_text()) if path.exists() else {}
+    known.setdefault(section, {}).update(figures)
+    path.write_text(json.dumps(known, indent=2, sort_keys=True))

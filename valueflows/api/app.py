@@ -15,6 +15,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from valueflows.api import pages, shop
+from valueflows.api.gql.errors import TRY_AGAIN, TRY_AGAIN_MESSAGE
 from valueflows.api.graphiql import LOCAL_PREFIX
 from valueflows.api.graphql_http import graphql_endpoint
 from valueflows.api.negotiation import CONTENT_TYPES, choose
@@ -26,6 +27,7 @@ from valueflows.linkeddata import rdf
 from valueflows.service import linked, queries
 from valueflows.service.tokens import authenticate
 from valueflows.service.verify import verify
+from valueflows.store.engine import is_transient
 from valueflows.store.uow import UnitOfWork
 
 KINDS = {"agents": "agent", "resources": "economic_resource", "processes": "process",
@@ -83,8 +85,19 @@ def _guard(handler: Callable[[Request], Awaitable[Any]]) -> Handler:
             return _error(status, exc.code, str(exc))
         except ValueError as exc:
             return _error(400, "BAD_USER_INPUT", str(exc))
+        except Exception as exc:
+            if is_transient(exc):
+                return _try_again()
+            raise
 
     return wrapped
+
+
+def _try_again() -> JSONResponse:
+    """503 with Retry-After: the database was busy or unreachable; nothing was written."""
+    answer = _error(503, TRY_AGAIN, TRY_AGAIN_MESSAGE)
+    answer.headers["retry-after"] = "1"
+    return answer
 
 
 def _time(value: str | None, name: str) -> datetime | None:
@@ -230,7 +243,9 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
     async def not_found(_: Request, __: Exception) -> JSONResponse:
         return _error(404, "NOT_FOUND", "no such page")
 
-    async def server_error(_: Request, __: Exception) -> JSONResponse:
+    async def server_error(_: Request, exc: Exception) -> JSONResponse:
+        if is_transient(exc):
+            return _try_again()
         return _error(500, "INTERNAL", "the server could not answer; nothing was written")
 
     return Starlette(routes=routes, exception_handlers={404: not_found, 500: server_error})

@@ -15,10 +15,11 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from valueflows.api import graphiql
 from valueflows.api.gql.context import Context
-from valueflows.api.gql.errors import coded
+from valueflows.api.gql.errors import TRY_AGAIN, TRY_AGAIN_MESSAGE, coded
 from valueflows.api.gql.schema import schema
 from valueflows.domain.access import Unauthenticated
 from valueflows.service.tokens import authenticate
+from valueflows.store.engine import is_transient
 from valueflows.store.uow import UnitOfWork
 
 MAX_BODY = 256 * 1024
@@ -28,8 +29,10 @@ class BodyTooLarge(Exception):
     pass
 
 
-def _error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"errors": [{"message": message, "extensions": {"code": code}}]}, status_code=status)
+def _error(status: int, code: str, message: str, retry: bool = False) -> JSONResponse:
+    extensions: dict[str, Any] = {"code": code, **({"retryable": True} if retry else {})}
+    return JSONResponse({"errors": [{"message": message, "extensions": extensions}]}, status_code=status,
+                        headers={"retry-after": "1"} if retry else None)
 
 
 async def _read_body(request: Request) -> bytes:
@@ -83,6 +86,10 @@ def graphql_endpoint(uow: UnitOfWork, local_graphiql: bool = False) -> Any:
             principal = await run_in_threadpool(authenticate, uow, request.headers.get("authorization"))
         except Unauthenticated as exc:
             return _error(401, exc.code, str(exc))
+        except Exception as exc:
+            if is_transient(exc):
+                return _error(503, TRY_AGAIN, TRY_AGAIN_MESSAGE, retry=True)
+            raise
         result = await run_in_threadpool(schema.execute_sync, query, variable_values=variables,
                                          context_value=Context(uow, principal), operation_name=name)
         out: dict[str, Any] = {"data": result.data}

@@ -25,11 +25,11 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(code=2)
 
 
-def _open(db: str):  # type: ignore[no-untyped-def]
+def _open(db: str, write_wait: float | None = None):  # type: ignore[no-untyped-def]
     from valueflows.service.bootstrap import open_ledger
 
     try:
-        return open_ledger(db)
+        return open_ledger(db) if write_wait is None else open_ledger(db, write_wait)
     except Exception as exc:  # the database could not be opened or migrated: say why in one line
         raise _fail(f"cannot open the ledger at {db}: {str(exc).splitlines()[0]}") from None
 

@@ -32,13 +32,15 @@ def serve(
     demo: Annotated[bool, typer.Option("--demo", help="Seed the demo co-op first (idempotent).")] = False,
     graphiql_assets: Annotated[Path | None, typer.Option(
         help="Serve GraphiQL's scripts from this local copy (see `valueflows graphiql-assets`), not the CDN.")] = None,
+    write_wait: Annotated[float, typer.Option(
+        min=0.1, help="Seconds a write waits for the writers' lock before the client is told to try again.")] = 30.0,
 ) -> None:
     """Start the HTTP service."""
     import uvicorn
 
     from valueflows.api.app import create_app
 
-    uow = _open(db)
+    uow = _open(db, write_wait)
     if demo:
         written = _seed(uow, quiet=False)
         typer.echo(f"demo co-op ready ({written} new records)")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from valueflows.service.records import ensure_standard_records
-from valueflows.store.engine import DEFAULT_URL, make_engine
+from valueflows.store.engine import DEFAULT_URL, WRITE_WAIT, make_engine
 from valueflows.store.migrate import upgrade
 from valueflows.store.uow import UnitOfWork
 
 
-def open_ledger(url: str = DEFAULT_URL) -> UnitOfWork:
-    engine = make_engine(url)
+def open_ledger(url: str = DEFAULT_URL, write_wait: float = WRITE_WAIT) -> UnitOfWork:
+    engine = make_engine(url, write_wait)
     upgrade(engine)
     uow = UnitOfWork(engine)
     ensure_standard_records(uow)

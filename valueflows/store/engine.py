@@ -6,19 +6,27 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, func
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 
 from valueflows.domain.quantities import canonical
 
 DEFAULT_URL = "sqlite:///valueflows.db"
+WRITE_WAIT = 30.0  # seconds a write waits for the writers' lock (or a pooled connection) before it gives up
+
+# PostgreSQL SQLSTATEs that mean "this transaction lost a race; the same request may succeed if sent again":
+# serialization failure, deadlock detected, lock not available (lock_timeout), query canceled (statement_timeout).
+_TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03", "57014"})
 
 
-def make_engine(url: str = DEFAULT_URL, **kwargs: Any) -> Engine:
+def make_engine(url: str = DEFAULT_URL, write_wait: float = WRITE_WAIT, **kwargs: Any) -> Engine:
+    """`write_wait`: how long a write waits for the writers' lock, and any request for a pooled connection, before
+    it fails with an error `is_transient` recognises (the client is told to try again)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(url, **kwargs)
+        return _sqlite_engine(url, write_wait, **kwargs)
     if parsed.get_backend_name() == "postgresql":
-        return create_engine(url, pool_pre_ping=True, **kwargs)
+        return _pg_engine(url, write_wait, **kwargs)
     raise ValueError(f"unsupported database {parsed.get_backend_name()!r}: use sqlite:///FILE or postgresql+psycopg://…")
 
 
@@ -48,11 +56,45 @@ def exact_sum(engine: Engine, column: Any) -> Any:
     return func.decimal_sum(column) if engine.dialect.name == "sqlite" else func.sum(column)
 
 
-def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
+def is_transient(exc: BaseException) -> bool:
+    """True for a failure that says nothing about the request, only that the database was busy or went away
+    (lock wait over, deadlock or serialization failure, no pooled connection in time, connection lost): nothing
+    was written, and the same request, sent again with the same idempotency key, may succeed."""
+    if isinstance(exc, sa_exc.TimeoutError):  # the connection pool had no connection in time
+        return True
+    if isinstance(exc, sa_exc.DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        sqlstate = getattr(exc.orig, "sqlstate", None)
+        if sqlstate is not None:
+            return sqlstate in _TRANSIENT_SQLSTATES or sqlstate.startswith("08")  # 08: connection exceptions
+        if isinstance(exc, sa_exc.OperationalError):
+            message = str(exc.orig).lower()
+            return "database is locked" in message or "database is busy" in message or "connection" in message
+    return False
+
+
+def _pg_engine(url: str, write_wait: float, **kwargs: Any) -> Engine:
+    engine = create_engine(url, pool_pre_ping=True, pool_timeout=write_wait, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Waiting for the writers' advisory lock (or any lock) ends after write_wait with SQLSTATE 55P03.
+        autocommit = dbapi_conn.autocommit
+        dbapi_conn.autocommit = True
+        with dbapi_conn.cursor() as cur:
+            cur.execute(f"SET lock_timeout = {int(write_wait * 1000)}")
+        dbapi_conn.autocommit = autocommit
+
+    return engine
+
+
+def _sqlite_engine(url: str, write_wait: float, **kwargs: Any) -> Engine:
     # The driver's own transaction handling is turned off so that we can say BEGIN IMMEDIATE for writes:
     # a writer takes SQLite's write lock when it starts, so the chain head it reads is still the head when
     # it commits. Readers keep plain BEGIN and, in WAL mode, never block or get blocked.
-    engine = create_engine(url, connect_args={"timeout": 60, "isolation_level": None}, **kwargs)
+    engine = create_engine(url, connect_args={"timeout": write_wait, "isolation_level": None},
+                           pool_timeout=write_wait, **kwargs)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -60,7 +102,7 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=60000")
+        cur.execute(f"PRAGMA busy_timeout={int(write_wait * 1000)}")
         cur.close()
         dbapi_conn.create_aggregate("decimal_sum", 1, DecimalSum)
         dbapi_conn.create_function("decimal_add", 2, decimal_add, deterministic=True)

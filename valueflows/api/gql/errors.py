@@ -8,6 +8,11 @@ from strawberry.extensions import MaskErrors
 
 from graphql import GraphQLError, OperationDefinitionNode, OperationType, ValidationRule
 from valueflows.domain.errors import LedgerError, RuleViolation
+from valueflows.store.engine import is_transient
+
+TRY_AGAIN = "TRY_AGAIN"
+TRY_AGAIN_MESSAGE = ("the ledger was busy and nothing was written; send the same request again "
+                     "(with the same idempotency key)")
 
 log = logging.getLogger("valueflows.graphql")
 
@@ -26,6 +31,10 @@ def coded(error: GraphQLError) -> GraphQLError:
                               else "GRAPHQL_VALIDATION_FAILED")
     elif isinstance(original, GraphQLError) or (isinstance(original, ValueError | TypeError) and error.path is None):
         extensions["code"] = "BAD_USER_INPUT"  # a variable or literal our scalars refused
+    elif is_transient(original):
+        log.warning("transient database failure in %s: %s", error.path, str(original).splitlines()[0])
+        extensions["code"], extensions["retryable"] = TRY_AGAIN, True
+        message = TRY_AGAIN_MESSAGE
     else:
         log.error("unexpected error in %s", error.path, exc_info=original)
         extensions["code"] = "INTERNAL_SERVER_ERROR"
