@@ -9,15 +9,17 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from valueflows.api import pages, shop
 from valueflows.api.gql.errors import TRY_AGAIN, TRY_AGAIN_MESSAGE
 from valueflows.api.graphiql import LOCAL_PREFIX
-from valueflows.api.graphql_http import graphql_endpoint
+from valueflows.api.graphql_http import BodyTooLarge, graphql_endpoint, read_body
 from valueflows.api.negotiation import CONTENT_TYPES, choose
 from valueflows.api.pages import record_page
 from valueflows.api.serialize import to_json
@@ -163,8 +165,9 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
         if fmt is None:
             return Negotiated(415, "json", {"error": {"code": "UNSUPPORTED_MEDIA_TYPE", "message": (
                 "send application/ld+json, text/turtle or application/n-triples")}})
-        body = await request.body()
-        if len(body) > MAX_IMPORT:
+        try:
+            body = await read_body(request, MAX_IMPORT)
+        except BodyTooLarge:
             return Negotiated(413, "json", {"error": {"code": "TOO_LARGE", "message": (
                 f"at most {MAX_IMPORT // 1_000_000} MB over HTTP; use `valueflows import` for larger files")}})
         try:
@@ -248,4 +251,20 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
             return _try_again()
         return _error(500, "INTERNAL", "the server could not answer; nothing was written")
 
-    return Starlette(routes=routes, exception_handlers={404: not_found, 500: server_error})
+    return Starlette(routes=routes, exception_handlers={404: not_found, 500: server_error},
+                     middleware=[Middleware(RefuseNul)])
+
+
+class RefuseNul:
+    """A NUL in the path or the query string (`%00`) is refused before any route sees it: it is never a valid
+    id or filter, and PostgreSQL refuses it in text, which would otherwise surface as a server error."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and ("\x00" in scope["path"] or b"%00" in scope.get("query_string", b"")):
+            answer = _error(400, "BAD_USER_INPUT", "the address contains a NUL character (%00)")
+            await answer(scope, receive, send)
+            return
+        await self.app(scope, receive, send)

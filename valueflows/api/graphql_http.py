@@ -7,6 +7,7 @@ use cases are synchronous); errors leave as GraphQL errors with `extensions.code
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -16,7 +17,8 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from valueflows.api import graphiql
 from valueflows.api.gql.context import Context
 from valueflows.api.gql.errors import TRY_AGAIN, TRY_AGAIN_MESSAGE, coded
-from valueflows.api.gql.schema import schema
+from valueflows.api.gql.limits import MAX_EXPANDED_FIELDS, expanded_fields, parsed, text_problem
+from valueflows.api.gql.schema import MAX_TOKENS, schema
 from valueflows.domain.access import Unauthenticated
 from valueflows.service.tokens import authenticate
 from valueflows.store.engine import is_transient
@@ -35,16 +37,23 @@ def _error(status: int, code: str, message: str, retry: bool = False) -> JSONRes
                         headers={"retry-after": "1"} if retry else None)
 
 
-async def _read_body(request: Request) -> bytes:
+async def read_body(request: Request, limit: int = MAX_BODY) -> bytes:
+    """The body, refused (`BodyTooLarge`) as soon as it is known to be over `limit` bytes: from its declared
+    length, or while it streams in (a chunked body declares none)."""
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY:
+    if declared is not None and declared.isdigit() and int(declared) > limit:
         raise BodyTooLarge
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
-        if len(body) > MAX_BODY:
+        if len(body) > limit:
             raise BodyTooLarge
     return bytes(body)
+
+
+# Only an escape (JSON's or GraphQL's, both \uXXXX) can put NUL or a lone surrogate into a string of the request:
+# bodies without one skip the walk through every string.
+_RISKY_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
 
 
 def _operation(payload: Any) -> tuple[str, dict[str, Any] | None, str | None]:
@@ -71,11 +80,11 @@ def graphql_endpoint(uow: UnitOfWork, local_graphiql: bool = False) -> Any:
         if not request.headers.get("content-type", "").startswith("application/json"):
             return _error(415, "UNSUPPORTED_MEDIA_TYPE", "send the operation as application/json")
         try:
-            body = await _read_body(request)
+            body = await read_body(request)
         except BodyTooLarge:
             return _error(413, "PAYLOAD_TOO_LARGE", f"the request body is over {MAX_BODY} bytes")
         try:
-            query, variables, name = _operation(json.loads(body))
+            query, variables, name = _operation(json.loads(body.decode("utf-8")))  # RFC 8259: UTF-8
         except UnicodeDecodeError:
             return _error(400, "BAD_REQUEST", "the body is not UTF-8")
         except json.JSONDecodeError as exc:
@@ -90,6 +99,14 @@ def graphql_endpoint(uow: UnitOfWork, local_graphiql: bool = False) -> Any:
             if is_transient(exc):
                 return _error(503, TRY_AGAIN, TRY_AGAIN_MESSAGE, retry=True)
             raise
+        document = parsed(query, MAX_TOKENS)
+        fields = expanded_fields(document) if document is not None else 0
+        if fields > MAX_EXPANDED_FIELDS:
+            return _error(200, "GRAPHQL_VALIDATION_FAILED", f"the document asks for {fields} fields once its "
+                          f"fragments are spread; at most {MAX_EXPANDED_FIELDS}")
+        problem = text_problem(document, variables) if _RISKY_ESCAPE.search(body) else None
+        if problem is not None:
+            return _error(200, "BAD_USER_INPUT", f"{problem}; nothing was written")
         result = await run_in_threadpool(schema.execute_sync, query, variable_values=variables,
                                          context_value=Context(uow, principal), operation_name=name)
         out: dict[str, Any] = {"data": result.data}

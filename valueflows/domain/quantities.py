@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -10,6 +11,9 @@ from valueflows.domain.errors import Problem
 # Stored as NUMERIC(38, 18) on PostgreSQL: 20 integer digits, 18 fractional digits.
 MAX_INTEGER_DIGITS = 20
 MAX_FRACTION_DIGITS = 18
+# Decimal text as the ledger takes it everywhere: ASCII digits, an optional sign and point; no exponent, no
+# underscores, no other scripts' digits (Python's Decimal() would take "1_000", "1e5" and "١٢").
+DECIMAL_TEXT = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +48,7 @@ def parse_decimal(value: object, field: str, *, allow_negative: bool = False) ->
             number = Decimal(text)
         except InvalidOperation:
             return None, Problem(field, "not_decimal", f"{value!r} is not a decimal number")
-        plain_text = bool(text) and all(c in "0123456789.-+" for c in text)
-        if not plain_text and not number.is_nan() and not number.is_infinite():
+        if not DECIMAL_TEXT.fullmatch(text) and not number.is_nan() and not number.is_infinite():
             return None, Problem(field, "not_decimal", f"{value!r} is not plain decimal text (no exponents)")
     else:
         return None, Problem(field, "not_decimal", f"a {type(value).__name__} is not a decimal number")

@@ -205,6 +205,9 @@ def check_unit(unit: Unit, taken: Collection[str] = ()) -> Unit:
         problems.append(Problem("dimension", "unknown_dimension", message))
     if not unit.label.strip():
         problems.append(Problem("label", "required", "a unit needs a label"))
+    check_text(unit.label, "label", 200, problems)
+    check_text(unit.symbol, "symbol", 50, problems)
+    check_text(unit.om2, "om2", 500, problems)
     if unit.om2 is not None and not unit.om2.startswith(("http://", "https://")):
         problems.append(Problem("om2", "bad_iri", "om2 is the unit's IRI (http…)"))
     if problems:

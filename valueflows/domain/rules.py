@@ -63,11 +63,24 @@ def check_id(value: str | None, field_name: str, problems: list[Problem]) -> Non
         problems.append(Problem(field_name, "bad_id", f"{value!r} is not a valid id (letters, digits, . _ : ~ -)"))
 
 
+def text_fault(value: str) -> str | None:
+    """Why a text cannot be stored as it is, or None: NUL, which PostgreSQL refuses in text, and lone surrogates
+    (half of a UTF-16 pair, e.g. a JSON `"\\ud800"`), which are not Unicode characters and no database can store."""
+    if "\x00" in value:
+        return "contains a NUL character"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return f"is not valid Unicode text (a lone surrogate at character {exc.start})"
+    return None
+
+
 def check_text(value: str | None, field_name: str, limit: int, problems: list[Problem]) -> None:
     if value is not None and len(value) > limit:
         problems.append(Problem(field_name, "too_long", f"longer than {limit} characters"))
-    if value is not None and "\x00" in value:
-        problems.append(Problem(field_name, "bad_text", "contains a NUL character"))
+    fault = text_fault(value) if value is not None else None
+    if fault is not None:
+        problems.append(Problem(field_name, "bad_text", fault))
 
 
 def check_time(value: datetime | None, field_name: str, problems: list[Problem]) -> None:

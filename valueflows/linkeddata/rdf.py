@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 from rdflib import BNode, Literal, URIRef
+from rdflib.plugins.serializers.nt import _nt_row
 from rdflib.term import Node
 
 from valueflows.domain.model import AgentType, EconomicResource
@@ -126,7 +127,9 @@ def _measure(subject: Node, predicate: Node, m: Measure, base: str) -> Iterator[
 # -- N-Triples and Turtle ---------------------------------------------------------------------------------------
 
 def ntriples(kind: str, record: Any, base: str) -> str:
-    return "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in triples(kind, record, base))
+    # rdflib's N-Triples row, not Node.n3(): n3() writes a literal with a line break as a Turtle long string
+    # ("""…"""), which is not N-Triples.
+    return "".join(_nt_row(t) for t in triples(kind, record, base))
 
 
 _LOCAL = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")

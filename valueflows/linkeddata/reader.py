@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import heapq
 import json
-import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -39,7 +39,8 @@ from valueflows.domain.inputs import (
     SpecificationInput,
 )
 from valueflows.domain.model import EconomicClaim, Unit
-from valueflows.domain.quantities import Measure
+from valueflows.domain.quantities import DECIMAL_TEXT, Measure
+from valueflows.domain.rules import text_fault
 from valueflows.linkeddata.vocabulary import (
     ACTION,
     BOOLEAN,
@@ -63,7 +64,6 @@ from valueflows.linkeddata.vocabulary import (
 # Keep literals as written: "1e5"^^xsd:decimal or "perhaps"^^xsd:boolean must reach our checks, not be turned
 # into 100000 or false by the parser.
 rdflib.NORMALIZE_LITERALS = False
-DECIMAL_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 KIND_OF_CLASS = {v: k for k, v in CLASSES.items()} | {PERSON: "agent", ORGANIZATION: "agent"}
 CREATING = {a for a, spec in ACTIONS.items() if spec.creates_resource}
@@ -101,7 +101,17 @@ def parse(data: str, fmt: str, document_loader: Any) -> rdflib.Graph:
         raise ImportError_(f"not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
     except Exception as exc:  # rdflib and pyld raise many kinds; the innermost message says what is wrong
         raise ImportError_(f"not valid {fmt}: {_innermost(exc)}") from None
+    check_terms(graph)
     return graph
+
+
+def check_terms(triples: Iterable[tuple[Node, Node, Node]]) -> None:
+    """Every IRI and literal must be storable text (escapes can make NUL or lone surrogates)."""
+    for triple in triples:
+        for term in triple:
+            fault = text_fault(str(term))
+            if fault is not None:
+                raise ImportError_(f"<{triple[0]}> <{triple[1]}>: the value {fault}")
 
 
 def _innermost(exc: BaseException) -> str:
@@ -183,7 +193,7 @@ class Reader:
         text = str(node)
         try:
             if kind == DECIMAL:
-                if not DECIMAL_TEXT.match(text):
+                if not DECIMAL_TEXT.fullmatch(text):
                     raise InvalidOperation
                 number = Decimal(text)
                 if not number.is_finite():
@@ -212,7 +222,7 @@ class Reader:
         if number is None or unit is None or not isinstance(node, BNode | URIRef):
             self.fail(subject, name, "a measure needs vf:hasNumericalValue and vf:hasUnit")
             return None
-        if not isinstance(number, Literal) or not DECIMAL_TEXT.match(str(number)):
+        if not isinstance(number, Literal) or not DECIMAL_TEXT.fullmatch(str(number)):
             self.fail(subject, name, f"vf:hasNumericalValue {str(number)!r} is not decimal text (digits, one "
                                      "point, no exponent)")
             return None

@@ -199,7 +199,15 @@ def import_stream(uow: UnitOfWork, lines: Iterable[str], on_record: Callable[[in
     from rdflib.plugins.parsers.ntriples import W3CNTriplesParser
 
     from valueflows.domain.errors import Problem, RuleViolation
-    from valueflows.linkeddata.reader import CREATING, KIND_OF_CLASS, Reader, _new_resource, _record_step
+    from valueflows.linkeddata.reader import (
+        CREATING,
+        KIND_OF_CLASS,
+        ImportError_,
+        Reader,
+        _new_resource,
+        _record_step,
+        check_terms,
+    )
 
     result = Imported()
     count = 0
@@ -215,6 +223,10 @@ def import_stream(uow: UnitOfWork, lines: Iterable[str], on_record: Callable[[in
             self.done: list[tuple[Any, Graph]] = []
 
         def triple(self, s: Any, p: Any, o: Any) -> None:
+            try:
+                check_terms([(s, p, o)])
+            except ImportError_ as exc:
+                raise RuleViolation([Problem("file", "unreadable", str(exc))]) from None
             if not isinstance(s, BNode) and s != self.subject:
                 if self.current is not None:
                     self.done.append((self.subject, self.current))
@@ -262,6 +274,8 @@ def import_stream(uow: UnitOfWork, lines: Iterable[str], on_record: Callable[[in
         for number, line in enumerate(lines, 1):
             try:
                 parser.parsestring(line)
+            except RuleViolation:
+                raise
             except Exception as exc:  # rdflib's parse errors
                 raise RuleViolation([Problem(f"line {number}", "unreadable", f"not N-Triples: {exc}")]) from None
             while blocks.done:

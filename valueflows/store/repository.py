@@ -6,11 +6,12 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, String, bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from valueflows.accounting.contributions import DayKey
+from valueflows.domain.errors import Problem, RuleViolation
 from valueflows.domain.inputs import EventInput
 from valueflows.domain.model import EconomicResource
 from valueflows.domain.rules import EventContext
@@ -65,16 +66,35 @@ class RecordCache:
 
 
 def insert_record(conn: Connection, kind: str, record: Any) -> None:
-    conn.execute(_INSERT[kind], row_of(record))
+    conn.execute(_INSERT[kind], fitting(kind, row_of(record)))
 
 
 def replace_record(conn: Connection, kind: str, record: Any) -> None:
     table = RECORD_TABLES[kind]
-    values = row_of(record)
+    values = fitting(kind, row_of(record))
     conn.execute(update(table).where(table.c.id == values.pop("id")).values(**values))
 
 
 _INSERT = {kind: insert(table) for kind, table in RECORD_TABLES.items()}
+# The longest text each column takes, from the table definitions: the rules check the limits they know of
+# (names, notes, ids); this catches every other one (an image IRI, an agreement reference) with the same kind of
+# answer, before the database would refuse the value (PostgreSQL) or keep it whole (SQLite).
+_LIMITS = {kind: [(c.name, c.type.length) for c in table.columns if isinstance(c.type, String) and c.type.length]
+           for kind, table in RECORD_TABLES.items()}
+
+
+def fitting(kind: str, row: dict[str, Any]) -> dict[str, Any]:
+    """The row, if every text fits its column; else a RuleViolation naming each field that does not."""
+    problems = [Problem(_camel(name), "too_long", f"longer than {limit} characters")
+                for name, limit in _LIMITS[kind] if isinstance(row.get(name), str) and len(row[name]) > limit]
+    if problems:
+        raise RuleViolation(problems)
+    return row
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
 _SET_QUANTITIES = (
     update(economic_resources)
     .where(economic_resources.c.id == bindparam("rid"))

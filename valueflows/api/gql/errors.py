@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy.exc import DataError
 from strawberry.extensions import MaskErrors
 
 from graphql import GraphQLError, OperationDefinitionNode, OperationType, ValidationRule
@@ -31,6 +32,11 @@ def coded(error: GraphQLError) -> GraphQLError:
                               else "GRAPHQL_VALIDATION_FAILED")
     elif isinstance(original, GraphQLError) or (isinstance(original, ValueError | TypeError) and error.path is None):
         extensions["code"] = "BAD_USER_INPUT"  # a variable or literal our scalars refused
+    elif isinstance(original, DataError):
+        # A value the database refused (too long for its column, say) that the rules should have caught first.
+        log.warning("database refused a value in %s: %s", error.path, str(original.orig).splitlines()[0])
+        extensions["code"] = "BAD_USER_INPUT"
+        message = f"a value does not fit the ledger: {str(original.orig).splitlines()[0]}; nothing was written"
     elif is_transient(original):
         log.warning("transient database failure in %s: %s", error.path, str(original).splitlines()[0])
         extensions["code"], extensions["retryable"] = TRY_AGAIN, True
@@ -59,3 +65,4 @@ class OneMutationPerRequest(ValidationRule):
             self.report_error(GraphQLError(
                 "send one mutation per request: each mutation is one transaction, so a request is written "
                 "whole or not at all", node, extensions={"code": "BAD_USER_INPUT"}))
+

@@ -7,12 +7,11 @@ GraphQL scalars through `SCALARS` (StrawberryConfig.scalar_map).
 from __future__ import annotations
 
 from decimal import Decimal as PyDecimal
-from decimal import InvalidOperation
 from typing import Any, NewType
 
 import strawberry
 
-from valueflows.domain.quantities import canonical
+from valueflows.domain.quantities import DECIMAL_TEXT, canonical
 
 URI = NewType("URI", str)
 Decimal = NewType("Decimal", PyDecimal)
@@ -21,13 +20,9 @@ Decimal = NewType("Decimal", PyDecimal)
 def _parse_decimal(value: object) -> PyDecimal:
     if not isinstance(value, str):
         raise ValueError('a Decimal is sent as decimal text, e.g. "1733.50"')
-    try:
-        number = PyDecimal(value)
-    except InvalidOperation:
-        raise ValueError(f"{value!r} is not decimal text") from None
-    if not number.is_finite():
-        raise ValueError(f"{value!r} is not a finite number")
-    return number
+    if not DECIMAL_TEXT.fullmatch(value):
+        raise ValueError(f"{value[:40]!r} is not decimal text (digits 0-9, an optional sign and point; no exponent)")
+    return PyDecimal(value)
 
 
 SCALARS: dict[object, Any] = {
