@@ -159,9 +159,14 @@ def generate(url: str, n: int) -> float:
     return time.perf_counter() - start
 
 
+def ledger_path(n: int) -> Path:
+    """Where the SQLite file for N events is cached (it may not exist yet: `sqlite_ledger` makes it)."""
+    return Path(f"/tmp/valueflows-bench-dividends-v{GEN_VERSION}-{n}.db")
+
+
 def sqlite_ledger(n: int, regenerate: bool) -> tuple[str, dict[str, Any]]:
     """The cached SQLite file for N events, generated first if missing (written aside, then renamed)."""
-    path = Path(f"/tmp/valueflows-bench-dividends-v{GEN_VERSION}-{n}.db")
+    path = ledger_path(n)
     meta_path = path.with_suffix(".json")
     if regenerate or not (path.exists() and meta_path.exists()):
         building = path.with_suffix(".building")

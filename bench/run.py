@@ -76,12 +76,28 @@ def _linked(r: Any) -> list[Row]:
     return rows
 
 
+def _growth(r: Any) -> list[Row]:
+    """Per operation, time and memory at the largest size, beside the smallest as the floor; growth per 10x."""
+    rows: list[Row] = []
+    small, large = r["sizes"][0], r["sizes"][-1]
+    for v in r["ops"].values():
+        first, last = v["points"][0], v["points"][-1]
+        t, m = v["time_growth_per_10x"], v["memory_growth_per_10x"]
+        rows.append((f"{v['label']} time ({large:,} events; floor: {small:,})", f"{last['time']:,.4g} {v['unit']}",
+                     f"{first['time']:,.4g} {v['unit']}", f"{t:.2f}x per 10x events" if t else "-"))
+        rows.append((f"{v['label']} peak memory increase ({large:,}; floor: {small:,})",
+                     f"{last['increase_mib']:,} MiB", f"{first['increase_mib']:,} MiB",
+                     f"{m:.2f}x per 10x events" if m else "-"))
+    return rows
+
+
 BENCHES: list[tuple[str, list[str], Callable[[Any], list[Row]]]] = [
     ("bench_record", ["--json"], _record),
     ("bench_graphql", ["--json"], _graphql),
     ("bench_dividends", ["--no-caps"], _dividends),
     ("bench_licences", [], _licences),
     ("bench_linked", [], _linked),
+    ("growth", [], _growth),
 ]
 
 
