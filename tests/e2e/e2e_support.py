@@ -75,10 +75,15 @@ class Server:
         self.proc.wait(timeout=20)
 
     def stop(self) -> None:
+        """SIGTERM, and SIGKILL if the server has not stopped within 20 s (a stuck request must not outlive the
+        test, spinning a core)."""
         if self.alive:
             assert self.proc is not None
             self.proc.terminate()
-            self.proc.wait(timeout=20)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill()
 
 
 @contextmanager
