@@ -115,3 +115,14 @@ def test_streaming_import_round_trips_and_refuses_whole(source: UnitOfWork, db_u
         assert linked.import_stream(target, text.splitlines(keepends=True)).written == {}
     finally:
         target.engine.dispose()
+
+
+def test_literals_stay_as_written_whatever_rdflib_was_left_at(uow: UnitOfWork, monkeypatch: Any) -> None:
+    """pySHACL sets rdflib's global NORMALIZE_LITERALS back to True after it validates; an import must still see
+    "1e5" and "perhaps" as written, not as 100000 and false."""
+    monkeypatch.setattr(rdflib, "NORMALIZE_LITERALS", True)
+    for case in ("exponent", "worker-owned not boolean"):
+        _, data, fmt, words = next(m for m in MALFORMED if m[0] == case)
+        with pytest.raises(RuleViolation, match=words):
+            linked.import_data(uow, data, fmt)
+    assert rdflib.NORMALIZE_LITERALS is True  # restored after each parse

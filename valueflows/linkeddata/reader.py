@@ -12,7 +12,8 @@ from __future__ import annotations
 import heapq
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -61,9 +62,18 @@ from valueflows.linkeddata.vocabulary import (
     Field,
 )
 
-# Keep literals as written: "1e5"^^xsd:decimal or "perhaps"^^xsd:boolean must reach our checks, not be turned
-# into 100000 or false by the parser.
-rdflib.NORMALIZE_LITERALS = False
+
+@contextmanager
+def literals_as_written() -> Iterator[None]:
+    """Keep literals as written while parsing: "1e5"^^xsd:decimal or "perhaps"^^xsd:boolean must reach our checks,
+    not be turned into 100000 or false. rdflib's switch is global and other libraries (pySHACL) set it back, so
+    it is set around each parse rather than once at import."""
+    before = rdflib.NORMALIZE_LITERALS
+    rdflib.NORMALIZE_LITERALS = False
+    try:
+        yield
+    finally:
+        rdflib.NORMALIZE_LITERALS = before
 
 KIND_OF_CLASS = {v: k for k, v in CLASSES.items()} | {PERSON: "agent", ORGANIZATION: "agent"}
 CREATING = {a for a, spec in ACTIONS.items() if spec.creates_resource}
@@ -86,17 +96,19 @@ def parse(data: str, fmt: str, document_loader: Any) -> rdflib.Graph:
     """The triples of a file. JSON-LD goes through pyld (contexts from `document_loader`, nothing fetched)."""
     graph = rdflib.Graph()
     try:
-        if fmt == "jsonld":
-            from pyld import jsonld
+        with literals_as_written():
+            if fmt == "jsonld":
+                from pyld import jsonld
 
-            document = json.loads(data)
-            nquads = jsonld.to_rdf(document, {"format": "application/n-quads", "documentLoader": document_loader})
-            dataset = rdflib.Dataset()
-            dataset.parse(data=nquads, format="nquads")
-            for s, p, o, _ in dataset.quads():
-                graph.add((s, p, o))
-        else:
-            graph.parse(data=data, format={"turtle": "turtle", "nt": "nt"}[fmt])
+                document = json.loads(data)
+                nquads = jsonld.to_rdf(document, {"format": "application/n-quads",
+                                                  "documentLoader": document_loader})
+                dataset = rdflib.Dataset()
+                dataset.parse(data=nquads, format="nquads")
+                for s, p, o, _ in dataset.quads():
+                    graph.add((s, p, o))
+            else:
+                graph.parse(data=data, format={"turtle": "turtle", "nt": "nt"}[fmt])
     except json.JSONDecodeError as exc:
         raise ImportError_(f"not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
     except Exception as exc:  # rdflib and pyld raise many kinds; the innermost message says what is wrong

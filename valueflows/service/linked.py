@@ -207,6 +207,7 @@ def import_stream(uow: UnitOfWork, lines: Iterable[str], on_record: Callable[[in
         _new_resource,
         _record_step,
         check_terms,
+        literals_as_written,
     )
 
     result = Imported()
@@ -273,7 +274,8 @@ def import_stream(uow: UnitOfWork, lines: Iterable[str], on_record: Callable[[in
         inner = WithinTransaction(uow, w)
         for number, line in enumerate(lines, 1):
             try:
-                parser.parsestring(line)
+                with literals_as_written():
+                    parser.parsestring(line)
             except RuleViolation:
                 raise
             except Exception as exc:  # rdflib's parse errors
