@@ -59,6 +59,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_dividends import MEMBERS, SPECS, ledger_path, sqlite_ledger
 
+from valueflows.domain.access import OPERATOR
 from valueflows.domain.inputs import EventInput, MeasureInput
 from valueflows.service import ledger, linked
 from valueflows.service.bootstrap import open_ledger
@@ -125,11 +126,11 @@ def time_record(uow: UnitOfWork, rounds: int) -> list[float]:
 
 def time_report(uow: UnitOfWork, rounds: int) -> list[float]:
     """Seconds per report, one figure per round."""
-    contributions(uow, PERIOD)
+    contributions(uow, OPERATOR, PERIOD)
     samples = []
     for _ in range(rounds):
         start = time.perf_counter()
-        contributions(uow, PERIOD)
+        contributions(uow, OPERATOR, PERIOD)
         samples.append(time.perf_counter() - start)
     return samples
 
@@ -156,7 +157,7 @@ def check_report(uow: UnitOfWork, n: int) -> None:
     with uow.read() as conn:
         expected = conn.execute(select(func.count()).where(
             e.c.receiver == "coop", e.c.happened_at >= PERIOD.start, e.c.happened_at < PERIOD.end)).scalar_one()
-    counted = sum(c.events for c in contributions(uow, PERIOD).contributors)
+    counted = sum(c.events for c in contributions(uow, OPERATOR, PERIOD).contributors)
     assert counted == expected, (n, counted, expected)
 
 

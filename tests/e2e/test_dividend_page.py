@@ -1,5 +1,6 @@
-"""The dividend report for the annual meeting, in headless Chromium against the real server: sign in with a
-token, read the table and the SVG chart, download the CSV, print layout; refusals for strangers."""
+"""The dividend report for the annual meeting, in headless Chromium against the real server: the treasurer signs
+in and reads the table and the SVG chart, downloads the CSV, prints; a member sees the totals and their own line;
+strangers are refused."""
 
 from __future__ import annotations
 
@@ -46,9 +47,10 @@ def test_meeting_report_in_chromium(browser: object, tmp_path: Path) -> None:
         driver.delete_all_cookies()  # type: ignore[attr-defined]
         driver.get(page)  # type: ignore[attr-defined]
         assert "Sign in" in driver.find_element(By.TAG_NAME, "h1").text  # type: ignore[attr-defined]
-        driver.find_element(By.ID, "token").send_keys(seeded["member"])  # type: ignore[attr-defined]
+        driver.find_element(By.ID, "token").send_keys(seeded["admin"])  # type: ignore[attr-defined]
         driver.find_element(By.CSS_SELECTOR, "form.signin button").click()  # type: ignore[attr-defined]
         WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "allocations"))
+        assert not driver.find_elements(By.ID, "withheld")  # type: ignore[attr-defined]
 
         assert driver.find_element(By.TAG_NAME, "h1").text == "Dividends of Atelier Commun"  # type: ignore[attr-defined]
         rows = [[td.text for td in tr.find_elements(By.TAG_NAME, "td")]
@@ -91,6 +93,23 @@ def test_meeting_report_in_chromium(browser: object, tmp_path: Path) -> None:
         assert not driver.find_element(By.CSS_SELECTOR, ".actions").is_displayed()  # type: ignore[attr-defined]
         driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})  # type: ignore[attr-defined]
 
+        # a member sees the run's totals and their own line only, and is told so
+        driver.delete_all_cookies()  # type: ignore[attr-defined]
+        driver.get(page)  # type: ignore[attr-defined]
+        driver.find_element(By.ID, "token").send_keys(seeded["member"])  # type: ignore[attr-defined]
+        driver.find_element(By.CSS_SELECTOR, "form.signin button").click()  # type: ignore[attr-defined]
+        WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "allocations"))
+        mine = [[td.text for td in tr.find_elements(By.TAG_NAME, "td")]
+                for tr in driver.find_elements(By.CSS_SELECTOR, "#allocations tbody tr")]  # type: ignore[attr-defined]
+        assert [r[0] for r in mine] == ["Ana Duval"] and mine[0] == rows[1]
+        assert driver.find_element(By.ID, "withheld").is_displayed()  # type: ignore[attr-defined]
+        assert len(driver.find_elements(By.CSS_SELECTOR, "#chart g.bar")) == 1  # type: ignore[attr-defined]
+        for other in ("Bruno Keller", "Dario Rossi", "Chloé Martin"):
+            assert other not in driver.page_source  # type: ignore[attr-defined]
+        driver.save_screenshot(str(shots / "dividend-report-member.png"))  # type: ignore[attr-defined]
+        member_csv = httpx.get(page + ".csv", headers={"authorization": f"Bearer {seeded['member']}"}).text
+        assert "Ana Duval" in member_csv and "Bruno Keller" not in member_csv
+
         # the treasurer's preview of another year: labelled as such
         driver.delete_all_cookies()  # type: ignore[attr-defined]
         driver.get(f"{base}/dividends/preview?from=2026-01-01&to=2026-06-30&surplus=1000.00&currency=EUR"  # type: ignore[attr-defined]
@@ -100,9 +119,10 @@ def test_meeting_report_in_chromium(browser: object, tmp_path: Path) -> None:
         WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "allocations"))
         assert "Preview, not committed" in driver.page_source  # type: ignore[attr-defined]
 
-        # a stranger's token is refused, a bad token keeps the sign-in form, nothing leaks
+        # a stranger's token finds nothing (the run answers as a missing one does), a bad token keeps the sign-in
+        # form, nothing leaks
         answer = httpx.get(page, headers={"authorization": f"Bearer {seeded['stranger']}"})
-        assert answer.status_code == 403 and "Ana Duval" not in answer.text
+        assert answer.status_code == 404 and "Ana Duval" not in answer.text
         bad = httpx.post(f"{base}/session", data={"token": "vf_nope", "next": page}, follow_redirects=False)
         assert bad.status_code == 401 and "Not signed in" in bad.text
         assert httpx.get(f"{base}/dividends/no-such-run",

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from e2e_support import cli, needs, running_server
 
-QUERY = ('{ contributionReport(start: "2026-01-01T00:00:00Z", end: "2027-01-01T00:00:00Z", receiver: "atelier") '
-         "{ totalHours contributors { agent { name } hours share } } }")
+QUERY = ('{ economicResource(id: "steel-stock") { name accountingQuantity { hasDecimalValue hasUnit { label } } '
+         "primaryAccountable { name } } }")
 
 
 def test_graphiql_runs_a_query(browser: object, tmp_path: Path) -> None:
@@ -29,7 +29,7 @@ def test_graphiql_runs_a_query(browser: object, tmp_path: Path) -> None:
             "const cm = document.querySelector('.graphiql-query-editor .CodeMirror');"
             "if (!cm) return false; cm.CodeMirror.setValue(arguments[0]); return true;", QUERY)
         driver.find_element(By.CSS_SELECTOR, ".graphiql-execute-button").click()  # type: ignore[attr-defined]
-        wait.until(lambda d: "totalHours" in d.find_element(By.CSS_SELECTOR, ".graphiql-response").text)
+        wait.until(lambda d: "hasDecimalValue" in d.find_element(By.CSS_SELECTOR, ".graphiql-response").text)
         answer = driver.find_element(By.CSS_SELECTOR, ".graphiql-response").text  # type: ignore[attr-defined]
         driver.save_screenshot(str(tmp_path / "graphiql.png"))  # type: ignore[attr-defined]
-    assert '"totalHours": "1655"' in answer and "Bruno Keller" in answer and "errors" not in answer
+    assert '"hasDecimalValue": "220"' in answer and "Atelier Commun" in answer and "errors" not in answer

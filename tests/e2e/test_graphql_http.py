@@ -58,11 +58,14 @@ def test_work_recorded_by_its_worker_and_read_back(server: dict[str, Any]) -> No
     first = data(gql(server, RECORD, "ana", e=event, k="e2e-work-1"))["createEconomicEvent"]
     again = data(gql(server, RECORD, "ana", e=event, k="e2e-work-1"))["createEconomicEvent"]
     assert again["replayed"] and again["economicEvent"] == first["economicEvent"]
-    read = data(gql(server, 'query($id: ID!) { economicEvent(id: $id) { provider { name } '
-                            'effortQuantity { hasNumericalValue hasDecimalValue hasUnit { symbol } } } }',
-                    id=first["economicEvent"]["id"]))
+    read_back = ('query($id: ID!) { economicEvent(id: $id) { provider { name } '
+                 'effortQuantity { hasNumericalValue hasDecimalValue hasUnit { symbol } } } }')
+    read = data(gql(server, read_back, "ana", id=first["economicEvent"]["id"]))
     assert read["economicEvent"] == {"provider": {"name": "Ana Duval"}, "effortQuantity": {
         "hasNumericalValue": 6.25, "hasDecimalValue": "6.25", "hasUnit": {"symbol": "h"}}}
+    # another member sees it too; anonymous readers do not (a person's work is private to the co-op)
+    assert data(gql(server, read_back, "reader", id=first["economicEvent"]["id"])) == read
+    assert data(gql(server, read_back, None, id=first["economicEvent"]["id"])) == {"economicEvent": None}
     assert code(gql(server, RECORD, "bruno", e=event)) == "FORBIDDEN"
     assert code(gql(server, RECORD, "reader", e=event)) == "FORBIDDEN"
     assert code(gql(server, RECORD, None, e=event)) == "UNAUTHENTICATED"
@@ -112,9 +115,10 @@ def test_corrections_over_http(server: dict[str, Any]) -> None:
                                                "effortQuantity": {"hasDecimalValue": "6", "hasUnit": "hour"}}))
     again = gql(server, RECORD, "ana", e={**e, "corrects": wrong})
     assert code(again) == "BAD_USER_INPUT" and "already corrected" in again.json()["errors"][0]["message"]
-    seen = data(gql(server, 'query($id: ID!) { economicEvent(id: $id) { correctedBy { id } } }', id=wrong))
+    seen = data(gql(server, 'query($id: ID!) { economicEvent(id: $id) { correctedBy { id } } }', "ana", id=wrong))
     assert seen["economicEvent"]["correctedBy"]["id"] == fixed["createEconomicEvent"]["economicEvent"]["id"]
-    page = data(gql(server, '{ events(filter: {agent: "ana", start: "2026-12-03T00:00:00Z"}) { items { id } } }'))
+    page = data(gql(server, '{ events(filter: {agent: "ana", start: "2026-12-03T00:00:00Z"}) { items { id } } }',
+                    "ana"))
     assert wrong not in {x["id"] for x in page["events"]["items"]}
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import httpx
 import rdflib
-from e2e_support import running_server
+from e2e_support import cli, running_server
 from pyld import jsonld
 from rdflib.compare import isomorphic
 
@@ -102,12 +102,14 @@ def test_import_over_http_and_from_the_command_line(tmp_path: Path) -> None:
 
 def test_collections_are_paginated_linked_data(tmp_path: Path) -> None:
     with running_server(tmp_path, "--demo") as base:
+        made = cli("token", "create", "--agent", "bruno", "--scope", "read", "--json", cwd=tmp_path)
+        bruno = {"authorization": f"Bearer {json.loads(made.stdout)['token']}"}
         url = f"{base}/events"
         seen: set[str] = set()
         pages = 0
         params: dict[str, str] | None = {"agent": "bruno", "from": "2026-06-01T00:00:00Z", "limit": "20"}
         while url:
-            answer = httpx.get(url, params=params, headers={"accept": "text/turtle"})
+            answer = httpx.get(url, params=params, headers={"accept": "text/turtle", **bruno})
             assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/turtle")
             g = rdflib.Graph().parse(data=answer.text, format="turtle")
             events = set(g.subjects(rdflib.RDF.type, rdflib.URIRef("https://w3id.org/valueflows/ont/vf#EconomicEvent")))
@@ -117,7 +119,7 @@ def test_collections_are_paginated_linked_data(tmp_path: Path) -> None:
             link = answer.headers.get("link")
             url, params = (link.split(">")[0].lstrip("<"), None) if link else ("", None)
         plain = httpx.get(f"{base}/events", params={"agent": "bruno", "from": "2026-06-01T00:00:00Z",
-                                                    "limit": "1000"}).json()
+                                                    "limit": "1000"}, headers=bruno).json()
         assert pages > 1 and len(seen) == len(plain["items"])
         agents = httpx.get(f"{base}/agents", headers={"accept": "application/n-triples"})
         assert "<https://w3id.org/valueflows/ont/vf#Organization>" in agents.text

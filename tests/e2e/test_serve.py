@@ -4,15 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import json
+
 import httpx
 import pytest
-from e2e_support import running_server
+from e2e_support import cli, running_server
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with running_server(tmp_path_factory.mktemp("serve"), "--demo") as base:
-        yield base
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
+    workdir = tmp_path_factory.mktemp("serve")
+    with running_server(workdir, "--demo") as base:
+        made = cli("token", "create", "--agent", "bruno", "--scope", "read", "--json", cwd=workdir)
+        assert made.returncode == 0, made.stderr
+        yield base, {"authorization": f"Bearer {json.loads(made.stdout)['token']}"}
+
+
+@pytest.fixture(scope="module")
+def server(served: tuple[str, dict[str, str]]) -> str:
+    return served[0]
 
 
 def test_health_counts_the_demo_ledger(server: str) -> None:
@@ -20,15 +30,19 @@ def test_health_counts_the_demo_ledger(server: str) -> None:
     assert body["status"] == "ok" and body["records"]["economic_event"] > 150
 
 
-def test_events_filter_and_paginate(server: str) -> None:
-    first = httpx.get(server + "/events", params={"agent": "ana", "action": "work", "limit": 10}).json()
+def test_events_filter_and_paginate(served: tuple[str, dict[str, str]]) -> None:
+    server, member = served  # another member of the co-op reads Ana's work
+    first = httpx.get(server + "/events", params={"agent": "ana", "action": "work", "limit": 10},
+                      headers=member).json()
     assert len(first["items"]) == 10 and {e["provider"] for e in first["items"]} == {"ana"}
     second = httpx.get(server + "/events", params={"agent": "ana", "action": "work", "limit": 10,
-                                                   "after": first["next"]}).json()
+                                                   "after": first["next"]}, headers=member).json()
     assert {e["id"] for e in first["items"]}.isdisjoint({e["id"] for e in second["items"]})
     may = httpx.get(server + "/events", params={"from": "2026-05-01T00:00:00Z", "to": "2026-06-01T00:00:00Z",
-                                                "action": "work", "limit": 500}).json()
+                                                "action": "work", "limit": 500}, headers=member).json()
     assert may["items"] and all(e["hasPointInTime"].startswith("2026-05") for e in may["items"])
+    # without a token, a person's work is not shown (the co-op has not published its members' contributions)
+    assert httpx.get(server + "/events", params={"agent": "ana", "action": "work"}).json()["items"] == []
 
 
 def test_resource_quantities_are_exact_decimal_text(server: str) -> None:

@@ -17,6 +17,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from valueflows.api import pages, shop
+from valueflows.api.auth import principal_of
 from valueflows.api.gql.errors import TRY_AGAIN, TRY_AGAIN_MESSAGE
 from valueflows.api.graphiql import LOCAL_PREFIX
 from valueflows.api.graphql_http import BodyTooLarge, graphql_endpoint, read_body
@@ -24,10 +25,10 @@ from valueflows.api.negotiation import CONTENT_TYPES, choose
 from valueflows.api.pages import record_page
 from valueflows.api.serialize import to_json
 from valueflows.domain import access
-from valueflows.domain.errors import LedgerError, Problem, RuleViolation
+from valueflows.domain.errors import LedgerError, NotFound, Problem, RuleViolation
 from valueflows.linkeddata import rdf
 from valueflows.service import linked, queries
-from valueflows.service.tokens import authenticate
+from valueflows.service.reading import Reading
 from valueflows.service.verify import verify
 from valueflows.store.engine import is_transient
 from valueflows.store.uow import UnitOfWork
@@ -70,6 +71,14 @@ def _page_of(request: Request, kind: str, page: Any, fmt: str) -> Negotiated:
     if page.next_cursor is not None:
         answer.headers["link"] = f'<{request.url.include_query_params(after=page.next_cursor)}>; rel="next"'
     return answer
+
+
+def _json(reading: Reading, kind: str, record: Any) -> dict[str, Any]:
+    """A record as plain JSON, with the fields this reader may not see named in `withheld`."""
+    out = to_json(record)
+    if kind == "economic_event":
+        out["withheld"] = sorted(reading.event_views([record])[record.id].withheld)
+    return out
 
 
 def _guard(handler: Callable[[Request], Awaitable[Any]]) -> Handler:
@@ -125,15 +134,19 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
     async def health(_: Request) -> dict[str, Any]:
         return {"status": "ok", "records": await run_in_threadpool(queries.ledger_size, uow)}
 
+    async def reading(request: Request) -> Reading:
+        return Reading(uow, await run_in_threadpool(principal_of, uow, request))
+
     async def collection(request: Request) -> Any:
         kind = KINDS.get(request.path_params["collection"])
         if kind is None:
-            raise queries.NotFound(f"no collection {request.path_params['collection']!r}")
+            raise NotFound(f"no collection {request.path_params['collection']!r}")
         fmt = choose(request.headers.get("accept"))
         limit = _int(request.query_params.get("limit"), "limit", 100)
-        page = await run_in_threadpool(queries.list_records, uow, kind, limit, request.query_params.get("after"))
+        reader = await reading(request)
+        page = await run_in_threadpool(reader.list_page, kind, limit, request.query_params.get("after"))
         if fmt in (None, "json", "html"):
-            return {"items": [to_json(r) for r in page.items], "next": page.next_cursor}
+            return {"items": [_json(reader, kind, r) for r in page.items], "next": page.next_cursor}
         return _page_of(request, kind, page, fmt)
 
     async def item(request: Request) -> Any:
@@ -141,15 +154,16 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
         name = request.path_params["collection"]
         kind = "economic_event" if name == "events" else KINDS.get(name)
         if kind is None:
-            raise queries.NotFound(f"no collection {name!r}")
+            raise NotFound(f"no collection {name!r}")
         fmt = choose(request.headers.get("accept"))
         if fmt is None:
             return Negotiated(406, "json", {"error": {"code": "NOT_ACCEPTABLE", "message": (
                 "this record is served as application/json, application/ld+json, text/turtle, "
                 "application/n-triples or text/html")}})
-        found = await run_in_threadpool(queries.get_record, uow, kind, request.path_params["id"])
+        reader = await reading(request)
+        found = await run_in_threadpool(reader.record, kind, request.path_params["id"])
         if fmt == "json":
-            return to_json(found)
+            return _json(reader, kind, found)
         base = str(request.base_url).rstrip("/")
         if fmt == "html":
             return Negotiated(200, "html", record_page(kind, found, base))
@@ -157,7 +171,7 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
 
     async def import_file(request: Request) -> Any:
         """POST a file (Content-Type: application/ld+json, text/turtle or application/n-triples); admin only."""
-        principal = await run_in_threadpool(authenticate, uow, request.headers.get("authorization"))
+        principal = await run_in_threadpool(principal_of, uow, request)
         access.require_admin(principal, "importing a ledger file")
         media = request.headers.get("content-type", "").split(";")[0].strip().lower()
         fmt = {"application/ld+json": "jsonld", "application/json": "jsonld", "text/turtle": "turtle",
@@ -205,7 +219,12 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
         except ValueError as exc:
             return _error(400, "BAD_USER_INPUT", str(exc))
         base = str(request.base_url).rstrip("/")
-        return StreamingResponse(linked.export(uow, fmt, base, since), media_type=CONTENT_TYPES[fmt])
+        try:
+            reader = await reading(request)
+        except access.Unauthenticated as exc:
+            return _error(401, exc.code, str(exc))
+        records = reader.records(linked.records(uow, since))
+        return StreamingResponse(linked.render_many(records, fmt, base), media_type=CONTENT_TYPES[fmt])
 
     async def events(request: Request) -> Any:
         q = request.query_params
@@ -216,10 +235,11 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
         )
         limit = _int(q.get("limit"), "limit", 100)
         after = _int(q["after"], "after", 0) if "after" in q else None
-        page = await run_in_threadpool(queries.list_events, uow, where, limit, after)
+        reader = await reading(request)
+        page = await run_in_threadpool(reader.event_list, where, limit, after)
         fmt = choose(request.headers.get("accept"))
         if fmt in (None, "json", "html"):
-            return {"items": [to_json(e) for e in page.items], "next": page.next_cursor}
+            return {"items": [_json(reader, "economic_event", e) for e in page.items], "next": page.next_cursor}
         return _page_of(request, "economic_event", page, fmt)
 
     async def verify_chain(_: Request) -> dict[str, Any]:

@@ -20,15 +20,15 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from valueflows.accounting.allocation import MINOR_UNITS
+from valueflows.api.auth import COOKIE, principal_of
 from valueflows.domain import access
-from valueflows.domain.access import ANONYMOUS, Forbidden, Principal, Unauthenticated
+from valueflows.domain.access import Forbidden, Principal, Unauthenticated
 from valueflows.domain.errors import LedgerError, Problem, RuleViolation
 from valueflows.service import dividends
 from valueflows.service.dividend_views import preview_json, run_csv, run_json
 from valueflows.service.tokens import authenticate
 from valueflows.store.uow import UnitOfWork
 
-COOKIE = "vf_token"
 CHART_WIDTH = 640
 BAR_HEIGHT = 26
 
@@ -64,19 +64,6 @@ def chart(view: dict[str, Any]) -> dict[str, Any]:
             "legend_y": len(bars) * BAR_HEIGHT + 14}
 
 
-def _principal(uow: UnitOfWork, request: Request) -> Principal:
-    header = request.headers.get("authorization")
-    if header:
-        return authenticate(uow, header)
-    cookie = request.cookies.get(COOKIE)
-    if cookie:
-        try:
-            return authenticate(uow, f"Bearer {cookie}")
-        except Unauthenticated:
-            return ANONYMOUS
-    return ANONYMOUS
-
-
 def render_page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
     return HTMLResponse(_templates.get_template(name).render(money=money, percent=percent, **context),
                         status_code=status)
@@ -101,14 +88,12 @@ def _bad(name: str, value: str | None) -> RuleViolation:
 
 def routes(uow: UnitOfWork) -> list[Route]:
     def view_run(principal: Principal, run_id: str) -> tuple[dict[str, Any], str]:
-        found = dividends.get_run(uow, run_id)
-        access.may_read_org_private(principal, dividends.is_member(uow, principal.agent, found.run.organization))
+        found = dividends.read_run(uow, principal, run_id)
         ids = [a.agent for a in found.allocations] + [x["agent"] for x in found.run.excluded] + [
             found.run.organization]
         names = dividends.agent_names(uow, ids)
         view = run_json(found, names)
-        reversed_by = [r.id for r in dividends.list_runs(uow, found.run.organization) if r.reverses == run_id]
-        view["reversedBy"] = reversed_by[0] if reversed_by else None
+        view["reversedBy"] = dividends.reversal_of(uow, principal, run_id, found.run.organization)
         return view, names[found.run.organization]
 
     def view_preview(principal: Principal, q: Any) -> tuple[dict[str, Any], str]:
@@ -140,7 +125,7 @@ def routes(uow: UnitOfWork) -> list[Route]:
         run_id: str = request.path_params["run_id"]
         as_csv = run_id.endswith(".csv")
         try:
-            principal = await run_in_threadpool(_principal, uow, request)
+            principal = await run_in_threadpool(principal_of, uow, request)
             if run_id in ("preview", "preview.csv"):
                 view, org = await run_in_threadpool(view_preview, principal, request.query_params)
             else:
@@ -156,13 +141,7 @@ def routes(uow: UnitOfWork) -> list[Route]:
 
     async def run_list(request: Request) -> Response:
         def find() -> list[Any]:
-            principal = _principal(uow, request)
-            if principal.anonymous:
-                raise Unauthenticated("sign in")
-            runs = dividends.list_runs(uow)
-            if principal.scope is not access.Scope.ADMIN:
-                runs = [r for r in runs if dividends.is_member(uow, principal.agent, r.organization)]
-            return runs
+            return dividends.runs(uow, principal_of(uow, request))
         try:
             runs = await run_in_threadpool(find)
         except LedgerError as exc:

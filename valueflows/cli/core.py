@@ -161,3 +161,36 @@ def verify(db: DbOption = DEFAULT_URL, as_json: JsonOption = False) -> None:
             typer.echo(f"({count - 1} more faults)", err=True)
     if not report.ok:
         raise typer.Exit(code=1)
+
+
+@app.command()
+def visibility(
+    organization: Annotated[str, typer.Argument(help="The organization's id.")],
+    choice: Annotated[str | None, typer.Argument(
+        help="`members` (its members and admins; the default) or `public` (everyone); leave out to see it.")] = None,
+    db: DbOption = DEFAULT_URL,
+    as_json: JsonOption = False,
+) -> None:
+    """Who sees what an organization's members did for it (hours of work, services, uses)."""
+    from valueflows.domain.access import OPERATOR
+    from valueflows.domain.model import AgentType, ContributionVisibility
+    from valueflows.service import queries, records
+
+    uow = _open(db)
+    try:
+        if choice is None:
+            found = queries.get_record(uow, "agent", organization)
+            if found.type is not AgentType.ORGANIZATION:
+                raise _fail(f"{organization!r} is a person: only an organization publishes contributions")
+        else:
+            if choice not in {v.value for v in ContributionVisibility}:
+                raise _fail(f"the visibility is `members` or `public`, not {choice!r}")
+            found = records.set_contribution_visibility(uow, OPERATOR, organization, choice).record
+    except LedgerError as exc:
+        raise _fail(str(exc)) from None
+    shown = (found.contributions or ContributionVisibility.MEMBERS).value
+    if as_json:
+        typer.echo(json.dumps({"organization": organization, "contributions": shown}))
+        return
+    who = "everyone" if shown == "public" else "the person, the organization's members and admins"
+    typer.echo(f"{organization}: members' contributions are {shown} (seen by {who})")

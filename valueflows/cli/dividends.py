@@ -34,6 +34,7 @@ from valueflows.cli.app import (
     _write_csv,
     app,
 )
+from valueflows.domain.access import OPERATOR
 from valueflows.domain.errors import LedgerError, RuleViolation
 from valueflows.store.engine import DEFAULT_URL
 
@@ -197,7 +198,7 @@ def dividend_runs(org: OrgOption = None, db: DbOption = DEFAULT_URL, as_json: Js
     """List committed dividend runs and their reversals, oldest first."""
     from valueflows.service import dividends
 
-    rows = [_run_row(r) for r in dividends.list_runs(_open(db), org)]
+    rows = [_run_row(r) for r in dividends.runs(_open(db), OPERATOR, org)]
     if as_json:
         typer.echo(json.dumps(rows))
         return
@@ -223,12 +224,11 @@ def dividend_show(
 
     uow = _open(db)
     try:
-        found = dividends.get_run(uow, run_id)
+        found = dividends.read_run(uow, OPERATOR, run_id)
         view, names = _named(uow, lambda n: run_json(found, n))
     except LedgerError as exc:
         raise _refused(exc) from None
-    reversed_by = [r.id for r in dividends.list_runs(uow, found.run.organization) if r.reverses == run_id]
-    view["reversedBy"] = reversed_by[0] if reversed_by else None
+    view["reversedBy"] = dividends.reversal_of(uow, OPERATOR, run_id, found.run.organization)
     if csv_file is not None:
         _write_csv(csv_file, run_csv(view))
     if as_json:
@@ -258,7 +258,7 @@ def statement(
 
     uow = _open(db)
     try:
-        found = dividends.statement(uow, agent, first, last, org)
+        found = dividends.statement(uow, OPERATOR, agent, first, last, org)
     except LedgerError as exc:
         raise _refused(exc) from None
     view = dividends.statement_json(found)
@@ -399,7 +399,8 @@ def contributions(
                 if wanted is not None and not repo.exists(conn, kind, wanted):
                     raise _fail(f"{option}: no {kind.replace('_', ' ')} with id {wanted!r}")
             found = dividends.find_equation(conn, equation) if equation is not None else None
-        report = report_of(uow, ReportScope(low, high, receiver=receiver, process=process, resource=resource), found)
+        asked = ReportScope(low, high, receiver=receiver, process=process, resource=resource)
+        report = report_of(uow, OPERATOR, asked, found)
     except LedgerError as exc:
         raise _refused(exc) from None
     names = dividends.agent_names(uow, [c.agent for c in report.contributors] + ([receiver] if receiver else []))

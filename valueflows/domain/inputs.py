@@ -70,6 +70,7 @@ class AgentInput:
     image: str | None = None
     id: str | None = None
     classified_as: tuple[str, ...] = ()
+    contributions: str | None = None  # organizations: "members" (the default) or "public"
 
 
 @dataclass(frozen=True, slots=True)

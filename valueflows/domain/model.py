@@ -16,6 +16,13 @@ class AgentType(StrEnum):
     ORGANIZATION = "Organization"
 
 
+class ContributionVisibility(StrEnum):
+    """Who sees what an organization's members did for it (hours of work, services, uses)."""
+
+    MEMBERS = "members"  # the person, the organization's members and admins (the default)
+    PUBLIC = "public"  # everyone: open value networks publish every contribution
+
+
 class LegalForm(StrEnum):
     WORKER_COOP = "worker_coop"
     MULTI_STAKEHOLDER_COOP = "multi_stakeholder_coop"
@@ -56,6 +63,12 @@ class Agent:
     note: str | None = None
     image: str | None = None
     classified_as: tuple[str, ...] = ()
+    # organizations: who sees their members' contributions; None is the default, `members`
+    contributions: ContributionVisibility | None = None
+
+    @property
+    def publishes_contributions(self) -> bool:
+        return self.contributions is ContributionVisibility.PUBLIC
 
 
 @dataclass(frozen=True, slots=True)

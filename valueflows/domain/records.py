@@ -25,6 +25,7 @@ from valueflows.domain.model import (
     AgentRelationship,
     AgentRelationshipRole,
     AgentType,
+    ContributionVisibility,
     EconomicResource,
     LegalForm,
     Membership,
@@ -90,6 +91,16 @@ def check_agent(request: AgentInput, new_id: str, agents: Mapping[str, Agent], u
         if unit is None or unit.dimension != "currency":
             problems.append(Problem("revenueCurrency", "unknown_currency",
                                     f"{request.revenue_currency!r} is not a currency unit"))
+    contributions = None
+    if request.contributions is not None:
+        try:
+            contributions = ContributionVisibility(request.contributions)
+        except ValueError:
+            problems.append(Problem("contributions", "unknown_visibility",
+                                    f"{request.contributions!r} is not one of members, public"))
+        if kind is AgentType.PERSON:
+            problems.append(Problem("contributions", "not_organization",
+                                    "only an organization publishes its members' contributions"))
     if request.group is not None:
         group = agents.get(request.group)
         if group is None:
@@ -106,6 +117,7 @@ def check_agent(request: AgentInput, new_id: str, agents: Mapping[str, Agent], u
         worker_owned=request.worker_owned, surplus_to_worker_owners=request.surplus_to_worker_owners,
         headcount=request.headcount, annual_revenue=revenue, revenue_currency=request.revenue_currency,
         group=request.group, note=request.note, image=request.image, classified_as=tuple(request.classified_as),
+        contributions=contributions,
     )
 
 

@@ -315,7 +315,7 @@ def _request(reader: Reader, kind: str, subject: Node, v: dict[str, Any]) -> Any
         "agent": lambda: AgentInput(v["name"], v["type"], v.get("legal_form"), v.get("worker_owned"),
                                     v.get("surplus_to_worker_owners"), v.get("headcount"), v.get("annual_revenue"),
                                     v.get("revenue_currency"), v.get("group"), v.get("note"), v.get("image"),
-                                    v["id"], v.get("classified_as", ())),
+                                    v["id"], v.get("classified_as", ()), v.get("contributions")),
         "agent_relationship_role": lambda: RoleInput(v["role_label"], v.get("inverse_role_label"), v.get("note"),
                                                      v["id"]),
         "agent_relationship": lambda: RelationshipInput(v["subject"], v["object"], v["relationship"],

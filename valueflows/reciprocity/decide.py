@@ -135,6 +135,8 @@ class Decision:
     duties: list[Owed]
     missing: list[str]
     overdue: list[str] = field(default_factory=list)
+    # what the asker may not see: "overdue" when obligations between this user and the steward are private to them
+    withheld: list[str] = field(default_factory=list)
 
     @property
     def answer(self) -> str:

@@ -55,8 +55,15 @@ def headline(d: Decision) -> str:
     """The answer in one sentence (the duties follow it as a list on the page)."""
     if d.permitted is True and not d.overdue:
         owes = any(x.action == "compensate" for x in d.duties if x.applies is not False)
-        return "Yes, if you contribute back to the commons." if owes else "Yes, you may."
+        return ("Yes, if you contribute back to the commons." if owes else "Yes, you may.") + _standing(d)
     return summary(d)
+
+
+def _standing(d: Decision) -> str:
+    if "overdue" not in d.withheld:
+        return ""
+    return (" (An overdue obligation of this user to the steward would hold the permission back; obligations are "
+            "shown only to the user, the steward and admins.)")
 
 
 def summary(d: Decision) -> str:
@@ -83,4 +90,4 @@ def summary(d: Decision) -> str:
     maybe = [x for x in d.duties if x.applies is None]
     if maybe:
         text += " Possibly also: " + " ".join(duty_words(x) for x in maybe)
-    return text
+    return text + _standing(d)

@@ -31,11 +31,14 @@ from valueflows.accounting.dividends import (
     six_places,
 )
 from valueflows.accounting.equations import Bucket, Claim, ValueEquation, check_equation, hours_equation
+from valueflows.domain import access
+from valueflows.domain.access import OPERATOR, Principal, Reader
 from valueflows.domain.chain import facts
 from valueflows.domain.errors import IdempotencyConflict, ImmutableRecord, NotFound, Problem, RuleViolation, violation
 from valueflows.domain.model import AgentType, EconomicClaim, Membership
 from valueflows.domain.quantities import Measure, canonical
 from valueflows.service.ledger import Recorded, new_id, remember_key, replayed_key
+from valueflows.service.reading import reader_of
 from valueflows.service.reports import ReportScope, contributions
 from valueflows.store import repository as repo
 from valueflows.store.engine import exact_sum
@@ -271,6 +274,7 @@ class CommittedRun:
     allocations: list[DividendAllocation]
     claims: list[EconomicClaim]
     replayed: bool = False
+    withheld: frozenset[str] = frozenset()  # parts the reader may not see (other members' lines)
 
 
 def commit(uow: UnitOfWork, request: RunRequest, key: str) -> CommittedRun:
@@ -391,17 +395,43 @@ def load_run(conn: Connection, run_id: str) -> CommittedRun:
     return CommittedRun(run_from_row(row), allocations, found)
 
 
-def get_run(uow: UnitOfWork, run_id: str) -> CommittedRun:
+def shown_run(reader: Reader, found: CommittedRun) -> CommittedRun:
+    """A run as the policy shows it to `reader`: whole, or its totals with the reader's own lines only."""
+    view = access.run_view(reader, found.run.organization)
+    access.require_visible(view, f"dividend run with id {found.run.id!r}")
+    if not view.withheld:
+        return found
+    mine = reader.agent
+    run = replace(found.run, excluded=tuple(x for x in found.run.excluded if x["agent"] == mine))
+    return replace(found, run=run, allocations=[a for a in found.allocations if a.agent == mine],
+                   claims=[c for c in found.claims if access.claim_view(reader, c).visible], withheld=view.withheld)
+
+
+def read_run(uow: UnitOfWork, principal: Principal, run_id: str) -> CommittedRun:
+    """A committed run, as `principal` may see it (hidden runs answer as missing ones do)."""
+    reader = reader_of(uow, principal)
+    access.private_to_members(reader, "dividend runs")
     with uow.read() as conn:
-        return load_run(conn, run_id)
+        return shown_run(reader, load_run(conn, run_id))
 
 
-def list_runs(uow: UnitOfWork, organization: str | None = None) -> list[DividendRun]:
+def runs(uow: UnitOfWork, principal: Principal, organization: str | None = None) -> list[DividendRun]:
+    """The committed runs `principal` may see (of one organization, or all), oldest first."""
+    reader = reader_of(uow, principal)
+    access.private_to_members(reader, "dividend runs")
     query = select(dividend_runs).order_by(dividend_runs.c.created_at, dividend_runs.c.id)
     if organization:
+        if not access.run_view(reader, organization).visible:
+            raise access.Forbidden("an organization's dividend runs are for its members and admins")
         query = query.where(dividend_runs.c.organization == organization)
     with uow.read() as conn:
-        return [run_from_row(r) for r in conn.execute(query)]
+        found = [run_from_row(r) for r in conn.execute(query)]
+    return [r for r in found if access.run_view(reader, r.organization).visible]
+
+
+def reversal_of(uow: UnitOfWork, principal: Principal, run_id: str, organization: str) -> str | None:
+    """The compensating run that cancels this one, if any."""
+    return next((r.id for r in runs(uow, principal, organization) if r.reverses == run_id), None)
 
 
 @dataclass(frozen=True)
@@ -436,13 +466,20 @@ class MemberStatement:
         return sum((line.allocation.retained for line in self.dividends), Decimal(0))
 
 
-def statement(uow: UnitOfWork, agent: str, start: date, end: date, organization: str | None = None) -> MemberStatement:
+def statement(uow: UnitOfWork, principal: Principal, agent: str, start: date, end: date,
+              organization: str | None = None) -> MemberStatement:
+    """One member's contributions, dividends and capital account: for the member, the organization, admins."""
+    reader = reader_of(uow, principal)
+    access.private_to_members(reader, "member statements")
     if end < start:
         raise violation("to", "empty_period", "the period ends before it begins")
     with uow.read() as conn:
         if repo.get(conn, "agent", agent) is None:
             raise NotFound(f"no agent with id {agent!r}")
         org = resolve_organization(conn, organization)
+    if not access.statement_view(reader, agent, org).visible:
+        raise access.Forbidden("a member statement is private to the member, its organization and admins")
+    with uow.read() as conn:
         spans = [membership_from_row(r) for r in conn.execute(
             select(memberships).where(memberships.c.member == agent, memberships.c.organization == org)
             .order_by(memberships.c.since))]
@@ -456,7 +493,8 @@ def statement(uow: UnitOfWork, agent: str, start: date, end: date, organization:
     capital = sum((line.allocation.retained for line in lines), Decimal(0))
     in_period = [line for line in lines if line.run.period_start <= end and line.run.period_end >= start]
     low, high = _bounds(start, end)
-    report: ContributionReport = contributions(uow, ReportScope(low, high, receiver=org))
+    # every contribution to the organization counts in the shares; the statement itself was checked above
+    report: ContributionReport = contributions(uow, OPERATOR, ReportScope(low, high, receiver=org))
     mine = next((c for c in report.contributors if c.agent == agent), None)
     currency = lines[-1].run.currency if lines else None
     return MemberStatement(agent, org, start, end, spans, mine, report.total_hours, in_period, capital, currency)
@@ -479,15 +517,6 @@ def statement_json(s: MemberStatement) -> dict[str, Any]:
         "dividend": canonical(s.dividend), "cash": canonical(s.cash), "retained": canonical(s.retained),
         "capitalAccount": canonical(s.capital_account), "currency": s.currency,
     }
-
-
-def is_member(uow: UnitOfWork, agent: str | None, organization: str) -> bool:
-    """Has `agent` ever been a member of `organization`?"""
-    if agent is None:
-        return False
-    with uow.read() as conn:
-        return conn.execute(select(memberships.c.id).where(
-            memberships.c.member == agent, memberships.c.organization == organization).limit(1)).first() is not None
 
 
 def agent_names(uow: UnitOfWork, ids: list[str]) -> dict[str, str]:

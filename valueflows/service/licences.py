@@ -39,6 +39,12 @@ def check(licence: str, facts: Facts, overdue: tuple[str, ...] = ()) -> Decision
     return decide(policy(licence), facts, overdue)
 
 
+@cache
+def agreements() -> frozenset[str]:
+    """The policy IRIs of every licence: what licensed uses and payments under a licence are `agreedIn`."""
+    return frozenset(agreement(licence) for licence in policies())
+
+
 def agreement(licence: str) -> str:
     """The IRI of a licence's policy: what obligations under it, and payments towards them, are `agreedIn`."""
     return str(policy(licence).document.get("uid") or licence)

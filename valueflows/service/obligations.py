@@ -18,6 +18,8 @@ from typing import Any
 
 from sqlalchemy import Connection, or_, select
 
+from valueflows.domain import access
+from valueflows.domain.access import Principal
 from valueflows.domain.chain import facts as chain_facts
 from valueflows.domain.errors import NotFound, Problem, RuleViolation, violation
 from valueflows.domain.inputs import EventInput, MeasureInput
@@ -29,6 +31,7 @@ from valueflows.reciprocity.obligations import Owing, Payment, Status, increment
 from valueflows.reciprocity.policy import VFL
 from valueflows.service import licences
 from valueflows.service.ledger import EventRecorded, new_id, record_in, remember_key, replayed_key
+from valueflows.service.reading import reader_of
 from valueflows.store import repository as repo
 from valueflows.store.mapping import claim_from_row
 from valueflows.store.tables import agents, claims, economic_events
@@ -102,13 +105,21 @@ def _overdue(conn: Connection, user: str, steward: str, day: date) -> list[str]:
             for c, s in _statuses(conn, user, steward, day) if s.state == "overdue"]
 
 
-def check_use(uow: UnitOfWork, request: UseRequest) -> Decision:
-    """The decision for this user and use of this resource, as of `request.day` (today if not given)."""
+def check_use(uow: UnitOfWork, principal: Principal, request: UseRequest) -> Decision:
+    """The decision for this user and use of this resource, as of `request.day` (today if not given). Whether an
+    overdue obligation holds it back is part of the answer only for those who may see the obligations (the user,
+    the steward, admins); for anyone else the decision is on the facts alone, and says what it withheld."""
     day = request.day or datetime.now(UTC).date()
     with uow.read() as conn:
         resource, user, licence = _load(conn, request)
-        return licences.check(licence, _facts(conn, user, replace(request, day=day)),
-                              tuple(_overdue(conn, user.id, resource.primary_accountable, day)))
+        steward = resource.primary_accountable
+        facts = _facts(conn, user, replace(request, day=day))
+    reader = reader_of(uow, principal)
+    if not access.obligations_view(reader, user.id, steward).visible:
+        decision = licences.check(licence, facts)
+        return replace(decision, withheld=["overdue"])
+    with uow.read() as conn:
+        return licences.check(licence, facts, tuple(_overdue(conn, user.id, steward, day)))
 
 
 @dataclass(frozen=True)
@@ -266,11 +277,13 @@ class ObligationView:
     status: Status
 
 
-def obligations(uow: UnitOfWork, day: date, user: str | None = None, steward: str | None = None,
-                open_only: bool = False) -> list[ObligationView]:
-    """Obligations of a user, or owed to a steward (or both), with their status on `day`."""
+def obligations(uow: UnitOfWork, principal: Principal, day: date, user: str | None = None,
+                steward: str | None = None, open_only: bool = False) -> list[ObligationView]:
+    """Obligations of a user, or owed to a steward (or both), with their status on `day`, as far as `principal`
+    may see them (a steward asking about a user sees what that user owes to it)."""
     if user is None and steward is None:
         raise violation("agent", "required", "ask for the obligations of a user or of a steward")
+    user, steward = access.obligations_asked(reader_of(uow, principal), user, steward)
     query = select(claims).where(claims.c.licence.is_not(None))
     if user is not None:
         query = query.where(claims.c.provider == user)

@@ -47,7 +47,7 @@ def get_record(uow: UnitOfWork, kind: str, record_id: str) -> Any:
 
 
 def list_records(uow: UnitOfWork, kind: str, limit: int = 100, after: str | None = None) -> Page:
-    limit = _limit(limit)
+    limit = check_limit(limit)
     table = RECORD_TABLES[kind]
     query = select(table).order_by(table.c.id).limit(limit + 1)
     if after:
@@ -59,7 +59,7 @@ def list_records(uow: UnitOfWork, kind: str, limit: int = 100, after: str | None
 
 def list_events(uow: UnitOfWork, where: EventFilter, limit: int = 100, after: int | None = None) -> Page:
     """Events in ledger order, filtered; the cursor is the last event's sequence number."""
-    limit = _limit(limit)
+    limit = check_limit(limit)
     e = economic_events
     query = select(e).order_by(e.c.seq).limit(limit + 1)
     if after is not None:
@@ -99,7 +99,7 @@ def ledger_size(uow: UnitOfWork) -> dict[str, int]:
     return sizes
 
 
-def _limit(limit: int) -> int:
+def check_limit(limit: int) -> int:
     if not 1 <= limit <= MAX_PAGE:
         raise violation("limit", "bad_limit", f"limit is between 1 and {MAX_PAGE}")
     return limit

@@ -14,7 +14,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from valueflows.domain import access
 from valueflows.domain import records as rules
+from valueflows.domain.access import Principal
 from valueflows.domain.chain import facts
 from valueflows.domain.errors import NotFound
 from valueflows.domain.inputs import (
@@ -80,9 +82,11 @@ def create_agent(uow: UnitOfWork, request: AgentInput, key: str | None = None) -
 
 
 def update_agent(uow: UnitOfWork, agent_id: str, request: AgentInput, key: str | None = None) -> Recorded[Any]:
-    """New facts about an agent (headcount, revenue, …): the whole set of facts, as of now."""
+    """New facts about an agent (headcount, revenue, …): the whole set of facts, as of now. Who sees its members'
+    contributions stays as it is (`set_contribution_visibility` changes it)."""
     def build(w: Writer, current: Any) -> Any:
-        return rules.check_agent(replace(request, id=agent_id), agent_id,
+        kept = current.contributions.value if current.contributions else None
+        return rules.check_agent(replace(request, id=agent_id, contributions=kept), agent_id,
                                  repo.get_many(w.conn, "agent", [request.group]),
                                  repo.get_many(w.conn, "unit", [request.revenue_currency]))
     return _revise(uow, "agent", agent_id, request, key, build)
@@ -95,6 +99,19 @@ def revise_agent(uow: UnitOfWork, agent_id: str, patch: dict[str, Any], key: str
     if current is None:
         raise NotFound(f"no agent with id {agent_id!r}")
     return update_agent(uow, agent_id, merged(AgentInput, current, patch), key)
+
+
+def set_contribution_visibility(uow: UnitOfWork, principal: Principal, organization: str, visibility: str,
+                                key: str | None = None) -> Recorded[Any]:
+    """Whether an organization's members' contributions are public or for its members (admins only); recorded as
+    a new version of the organization's facts, and applied by every door from then on."""
+    access.require_admin(principal, "choosing who sees an organization's contributions")
+
+    def build(w: Writer, current: Any) -> Any:
+        request = replace(merged(AgentInput, current, {}), id=organization, contributions=visibility)
+        return rules.check_agent(request, organization, repo.get_many(w.conn, "agent", [current.group]),
+                                 repo.get_many(w.conn, "unit", [current.revenue_currency]))
+    return _revise(uow, "agent", organization, ("contributions", visibility), key, build)
 
 
 # -- memberships and other relationships --------------------------------------------------------------------

@@ -20,8 +20,12 @@ from sqlalchemy import Connection, func, or_, select
 from valueflows.accounting.contributions import ContributionReport, ContributionTotal, contribution_report, round6
 from valueflows.accounting.equations import Claim, ValueEquation, fraction_text, points
 from valueflows.accounting.rollup import Rollup, rollup
+from valueflows.domain import access
+from valueflows.domain.access import Principal
 from valueflows.domain.errors import violation
 from valueflows.domain.quantities import canonical
+from valueflows.service.reading import reader_of
+from valueflows.store import visibility
 from valueflows.store.engine import exact_sum
 from valueflows.store.tables import contribution_days, economic_events
 from valueflows.store.uow import UnitOfWork
@@ -36,11 +40,12 @@ class ReportScope:
     resource: str | None = None  # flows of this resource, and inputs to every process behind it (rollup)
 
 
-Row = tuple[str, str, str | None, str, Any, int]  # provider, action, kind, unit, summed quantity, events
+Row = tuple[str, str, str, str | None, str, Any, int]  # provider, receiver, action, kind, unit, sum, events
 
 
-def contributions(uow: UnitOfWork, scope: ReportScope, equation: ValueEquation | None = None) -> ContributionReport:
-    """The report; with `equation`, each contributor's points under it too."""
+def contributions(uow: UnitOfWork, principal: Principal, scope: ReportScope,
+                  equation: ValueEquation | None = None) -> ContributionReport:
+    """The report, counting the flows `principal` may see; with `equation`, each contributor's points too."""
     if scope.end <= scope.start:
         raise violation("end", "empty_period", "the period ends before it begins")
     rows: list[Row] = []
@@ -57,6 +62,13 @@ def contributions(uow: UnitOfWork, scope: ReportScope, equation: ValueEquation |
             for start, end in ((scope.start, first_day), (end_day, scope.end)):
                 if start < end:
                     rows += conn.execute(_from_events(uow, scope, start, end)).all()
+        if not principal.admin:
+            persons = visibility.persons_among(conn, {a for row in rows for a in row[:2]})
+    if not principal.admin:
+        reader = reader_of(uow, principal)
+        rows = [row for row in rows if access.flow_view(reader, access.Flow(
+            row[0], row[1], row[2], persons & {row[0], row[1]},
+            () if row[1] in persons else (row[1],))).visible]
     totals = _combine(rows)
     report = contribution_report(totals)
     if equation is not None:
@@ -92,7 +104,7 @@ def resource_rollup(conn: Connection, resource: str) -> Rollup:
 
 def _combine(rows: list[Any]) -> list[ContributionTotal]:
     sums: dict[tuple[str, str, str | None, str], list[Any]] = defaultdict(lambda: [Decimal(0), 0])
-    for provider, action, kind, unit, total, count in rows:
+    for provider, _receiver, action, kind, unit, total, count in rows:
         entry = sums[(provider, action, kind or None, unit)]
         entry[0] += Decimal(canonical(Decimal(str(total))))
         entry[1] += count
@@ -101,10 +113,10 @@ def _combine(rows: list[Any]) -> list[ContributionTotal]:
 
 def _from_days(uow: UnitOfWork, scope: ReportScope, first: Any, end: Any) -> Any:
     d = contribution_days
-    query = (select(d.c.provider, d.c.action, d.c.kind, d.c.unit, exact_sum(uow.engine, d.c.quantity),
-                    func.sum(d.c.events))
+    query = (select(d.c.provider, d.c.receiver, d.c.action, d.c.kind, d.c.unit,
+                    exact_sum(uow.engine, d.c.quantity), func.sum(d.c.events))
              .where(d.c.day >= first, d.c.day < end)
-             .group_by(d.c.provider, d.c.action, d.c.kind, d.c.unit))
+             .group_by(d.c.provider, d.c.receiver, d.c.action, d.c.kind, d.c.unit))
     return query.where(d.c.receiver == scope.receiver) if scope.receiver else query
 
 
@@ -115,11 +127,11 @@ def _from_events(uow: UnitOfWork, scope: ReportScope, start: datetime, end: date
     unit = func.coalesce(e.c.effort_quantity_unit, e.c.resource_quantity_unit)
     corrected = select(e.c.corrects).where(e.c.corrects.is_not(None))
     query = (
-        select(e.c.provider, e.c.action, e.c.resource_conforms_to, unit, exact_sum(uow.engine, quantity),
-               func.count())
+        select(e.c.provider, e.c.receiver, e.c.action, e.c.resource_conforms_to, unit,
+               exact_sum(uow.engine, quantity), func.count())
         .where(e.c.happened_at >= start, e.c.happened_at < end, e.c.id.not_in(corrected), quantity.is_not(None),
                e.c.provider != e.c.receiver)
-        .group_by(e.c.provider, e.c.action, e.c.resource_conforms_to, unit)
+        .group_by(e.c.provider, e.c.receiver, e.c.action, e.c.resource_conforms_to, unit)
     )
     if scope.receiver:
         query = query.where(e.c.receiver == scope.receiver)

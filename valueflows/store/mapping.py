@@ -14,6 +14,7 @@ from valueflows.domain.model import (
     AgentRelationship,
     AgentRelationshipRole,
     AgentType,
+    ContributionVisibility,
     EconomicClaim,
     EconomicEvent,
     EconomicResource,
@@ -47,6 +48,7 @@ def agent_from_row(row: Row[Any]) -> Agent:
         worker_owned=row.worker_owned, surplus_to_worker_owners=row.surplus_to_worker_owners,
         headcount=row.headcount, annual_revenue=row.annual_revenue, revenue_currency=row.revenue_currency,
         group=row.group, note=row.note, image=row.image, classified_as=_tuple(row.classified_as),
+        contributions=ContributionVisibility(row.contributions) if row.contributions else None,
     )
 
 
@@ -154,7 +156,7 @@ def simple_row(record: Any) -> dict[str, Any]:
         value = getattr(record, name)
         if isinstance(value, tuple):
             value = list(value)
-        elif isinstance(value, AgentType | LegalForm):
+        elif isinstance(value, AgentType | LegalForm | ContributionVisibility):
             value = value.value
         values[name] = value
     return values

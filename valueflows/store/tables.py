@@ -56,6 +56,7 @@ agents = Table(
     Column("note", Text),
     Column("image", String(2000)),
     Column("classified_as", JSON, nullable=False, server_default="[]"),
+    Column("contributions", String(10)),
 )
 
 agent_relationship_roles = Table(
@@ -261,7 +262,7 @@ claims = Table(
     Column("resource_conforms_to", ID, ForeignKey("resource_specifications.id")),
     Column("resource_classified_as", JSON, nullable=False),
     Column("due", UTCDateTime()),
-    Column("triggered_by", ID, ForeignKey("economic_events.id")),
+    Column("triggered_by", ID, ForeignKey("economic_events.id"), index=True),
     Column("agreed_in", String(2000)),
     Column("note", Text),
     Column("in_scope_of", JSON, nullable=False),

@@ -1,4 +1,5 @@
-"""What every resolver can reach: the unit of work, the per-request lookups, and who is asking."""
+"""What every resolver can reach: the unit of work, who is asking, and the per-request reading of the ledger
+(every record a resolver returns goes through it, and so through the access policy)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 from strawberry.types import Info as StrawberryInfo
 
 from valueflows.domain.access import ANONYMOUS, Principal
-from valueflows.service.lookups import Lookups
+from valueflows.service.reading import Reading
 from valueflows.store.uow import UnitOfWork
 
 
@@ -16,10 +17,10 @@ from valueflows.store.uow import UnitOfWork
 class Context:
     uow: UnitOfWork
     principal: Principal = ANONYMOUS
-    lookups: Lookups = field(init=False)
+    reading: Reading = field(init=False)
 
     def __post_init__(self) -> None:
-        self.lookups = Lookups(self.uow)
+        self.reading = Reading(self.uow, self.principal)
 
 
 Info = StrawberryInfo[Context, Any]

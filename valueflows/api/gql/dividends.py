@@ -132,7 +132,7 @@ class DividendAllocation:
 
     @strawberry.field
     def agent(self, info: Info) -> t.Agent:
-        return t.agent(info.context.lookups.must("agent", self.agent_id))
+        return t.agent(info.context.reading.must("agent", self.agent_id))
 
 
 @strawberry.type(name="UndistributedAmount")
@@ -154,7 +154,7 @@ class ExcludedContribution:
 
     @strawberry.field
     def agent(self, info: Info) -> t.Agent:
-        return t.agent(info.context.lookups.must("agent", self.agent_id))
+        return t.agent(info.context.reading.must("agent", self.agent_id))
 
 
 @strawberry.type(name="Claim", description="A ValueFlows Claim: a flow one agent owes another in return for "
@@ -172,11 +172,11 @@ class Claim:
 
     @strawberry.field
     def provider(self, info: Info) -> t.Agent:
-        return t.agent(info.context.lookups.must("agent", self.r.provider))
+        return t.agent(info.context.reading.must("agent", self.r.provider))
 
     @strawberry.field
     def receiver(self, info: Info) -> t.Agent:
-        return t.agent(info.context.lookups.must("agent", self.r.receiver))
+        return t.agent(info.context.reading.must("agent", self.r.receiver))
 
     @strawberry.field
     def resource_quantity(self) -> t.Measure | None:
@@ -220,7 +220,7 @@ class DividendRun:
 
     @strawberry.field
     def organization(self, info: Info) -> t.Agent:
-        return t.agent(info.context.lookups.must("agent", self.v["organization"]))
+        return t.agent(info.context.reading.must("agent", self.v["organization"]))
 
     @strawberry.field(description="First day of the period.")
     def start(self) -> date:
@@ -254,7 +254,7 @@ class DividendRun:
     def equation(self, info: Info) -> ValueEquation | None:
         eq = self.v.get("equation")
         equation_id = eq["id"] if isinstance(eq, dict) else eq
-        found = info.context.lookups.get("value_equation", equation_id) if equation_id else None
+        found = info.context.reading.get("value_equation", equation_id) if equation_id else None
         return ValueEquation(r=found) if found else None
 
     @strawberry.field(description="Kept as indivisible reserve: surplus x reserve rate, half to even to the cent.")
@@ -303,6 +303,11 @@ class DividendRun:
                                   "reversal, to take back).")
     def claims(self) -> list[Claim]:
         return [Claim(r=c) for c in self.found_claims]
+
+    @strawberry.field(description="What this reader may not see: `allocations`, `excluded` and `claims` hold only "
+                                  "the reader's own lines when other members' are withheld.")
+    def withheld(self) -> list[str]:
+        return list(self.v.get("withheld", []))
 
     @strawberry.field(description="For a compensating run: the run it cancels.")
     def reverses(self) -> ID | None:
@@ -395,11 +400,11 @@ class MemberStatement:
 
     @strawberry.field
     def agent(self, info: Info) -> t.Agent:
-        return t.agent(info.context.lookups.must("agent", self.v["agent"]))
+        return t.agent(info.context.reading.must("agent", self.v["agent"]))
 
     @strawberry.field
     def organization(self, info: Info) -> t.Agent:
-        return t.agent(info.context.lookups.must("agent", self.v["organization"]))
+        return t.agent(info.context.reading.must("agent", self.v["organization"]))
 
     @strawberry.field
     def start(self) -> date:
@@ -455,11 +460,6 @@ class MemberStatement:
 
 # -- the operations ---------------------------------------------------------------------------------------------
 
-def _may_read_run(info: Info, organization: str) -> None:
-    p = info.context.principal
-    access.may_read_org_private(p, service.is_member(info.context.uow, p.agent, organization))
-
-
 @strawberry.type
 class DividendQueries:
     @strawberry.field(description="Every version of every value equation (or of one, by name).")
@@ -471,23 +471,22 @@ class DividendQueries:
         access.require_admin(info.context.principal, "previewing a dividend run")
         return DividendRun(v=preview_json(service.preview(info.context.uow, run.to_request())), found_claims=[])
 
-    @strawberry.field(description="A committed run (admins and the members of its organization).")
+    @strawberry.field(description="A committed run: whole to admins; its totals and their own lines to the "
+                                  "members of its organization.")
     def dividend_run(self, info: Info, id: ID) -> DividendRun:
-        found = service.get_run(info.context.uow, str(id))
-        _may_read_run(info, found.run.organization)
-        return committed_run(found)
+        return committed_run(service.read_run(info.context.uow, info.context.principal, str(id)))
 
-    @strawberry.field(description="The committed runs of an organization, oldest first (admins and its members).")
+    @strawberry.field(description="The committed runs of an organization, oldest first, as `dividendRun` shows "
+                                  "them (admins and its members).")
     def dividend_runs(self, info: Info, organization: ID) -> list[DividendRun]:
-        _may_read_run(info, str(organization))
-        uow = info.context.uow
-        return [committed_run(service.get_run(uow, r.id)) for r in service.list_runs(uow, str(organization))]
+        uow, principal = info.context.uow, info.context.principal
+        found = service.runs(uow, principal, str(organization))
+        return [committed_run(service.read_run(uow, principal, r.id)) for r in found]
 
     @strawberry.field(description="One member's contributions, dividends and capital account (that member, admins).")
     def member_statement(self, info: Info, agent: ID, start: date, end: date,
                          organization: ID | None = None) -> MemberStatement:
-        access.may_read_private(info.context.principal, str(agent))
-        found = service.statement(info.context.uow, str(agent), start, end,
+        found = service.statement(info.context.uow, info.context.principal, str(agent), start, end,
                                   str(organization) if organization else None)
         return MemberStatement(v=service.statement_json(found))
 

@@ -114,6 +114,9 @@ class LicenceDecision:
     missing: list[str] = strawberry.field(description="Facts the answer depends on that were not given.")
     missing_words: list[str]
     overdue: list[str]
+    withheld: list[str] = strawberry.field(description="What this answer leaves out because the asker may not "
+                                                       "see it: `overdue` (obligations between the user and the "
+                                                       "steward are shown to them and admins only).")
 
 
 def decision(d: Decision) -> LicenceDecision:
@@ -121,7 +124,7 @@ def decision(d: Decision) -> LicenceDecision:
         licence=ID(d.licence), use=d.use, permitted=d.permitted, answer=d.answer, summary=summary(d),
         reasons=[DecisionReason(clause=r.clause, text=r.text, outcome=r.outcome, facts=r.facts) for r in d.reasons],
         duties=[_duty(x) for x in d.duties], missing=d.missing, missing_words=[fact_words(m) for m in d.missing],
-        overdue=d.overdue)
+        overdue=d.overdue, withheld=d.withheld)
 
 
 @strawberry.input(name="LicenceFactsParams", description="Facts about the user and the use; leave out what you "
@@ -271,15 +274,15 @@ class LicenceQueries:
     @strawberry.field(description="May this agent make this use of this resource? Its facts come from the ledger, "
                                   "and an overdue obligation to the steward holds the permission back.")
     def check_use(self, info: Info, use: LicensedUseParams) -> LicenceDecision:
-        return decision(obligations.check_use(info.context.uow, use.to_request()))
+        return decision(obligations.check_use(info.context.uow, info.context.principal, use.to_request()))
 
     @strawberry.field(description="Obligations of a user (`agent`) or owed to a `steward`, as of a day (today).")
     def obligations(self, info: Info, agent: ID | None = None, steward: ID | None = None,
                     as_of: date | None = None, open_only: bool = False) -> list[Obligation]:
-        user, owed_to = access.obligations_view(info.context.principal, str(agent) if agent else None,
-                                                str(steward) if steward else None)
         day = as_of or date.today()
-        return [Obligation(o=o) for o in obligations.obligations(info.context.uow, day, user, owed_to, open_only)]
+        return [Obligation(o=o) for o in obligations.obligations(
+            info.context.uow, info.context.principal, day, str(agent) if agent else None,
+            str(steward) if steward else None, open_only)]
 
 
 @strawberry.type
@@ -290,7 +293,7 @@ class LicenceMutations:
                             ) -> LicensedUseResponse:
         uow = info.context.uow
         request = use.to_request()
-        resource = info.context.lookups.must("economic_resource", request.resource)
+        resource = info.context.reading.must("economic_resource", request.resource)
         access.may_record_event(info.context.principal, resource.primary_accountable, request.user)
         done = obligations.record_use(uow, request, idempotency_key)
         return LicensedUseResponse(economic_event=t.EconomicEvent(r=done.event.event), decision=decision(done.decision),

@@ -21,7 +21,7 @@ from valueflows.domain.errors import ImmutableRecord, NotFound, violation
 from valueflows.domain.model import MEMBER_ROLE, AgentType
 from valueflows.domain.model import Unit as UnitRecord
 from valueflows.service import ledger, records
-from valueflows.service.lookups import membership_relationship
+from valueflows.service.reading import membership_relationship
 
 Key = Annotated[str | None, strawberry.argument(
     description="Retrying with the same key returns the first result and writes nothing.")]
@@ -89,14 +89,14 @@ class ProcessResponse:
 
 
 def _agent_of_type(info: Info, agent_id: str, kind: AgentType) -> Any:
-    found = info.context.lookups.get("agent", agent_id)
+    found = info.context.reading.get("agent", agent_id)
     if found is None or found.type is not kind:
         raise NotFound(f"no {kind.value.lower()} with id {agent_id!r}")
     return found
 
 
 def _may_revise_resource(info: Info, resource_id: str) -> None:
-    found = info.context.lookups.get("economic_resource", resource_id)
+    found = info.context.reading.get("economic_resource", resource_id)
     if found is None:
         access.require_writer(info.context.principal, "changing a resource")
         raise NotFound(f"no economic resource with id {resource_id!r}")
@@ -144,6 +144,15 @@ class Mutation:
     def delete_organization(self, id: ID) -> bool:
         _append_only("organization")
 
+    @strawberry.mutation(description="Whether an organization's members' contributions (hours of work, services, "
+                                     "uses) are `public` or for its `members`: admin. Recorded in the chain as a new "
+                                     "version of the organization's facts; every door applies it from then on.")
+    def set_contribution_visibility(self, info: Info, organization: ID, visibility: t.ContributionVisibility,
+                                    idempotency_key: Key = None) -> OrganizationResponse:
+        done = records.set_contribution_visibility(info.context.uow, info.context.principal, str(organization),
+                                                   visibility.value, idempotency_key)
+        return OrganizationResponse(agent=t.Organization(r=done.record))
+
     @strawberry.mutation(description="Relationships in the role 'member' are memberships: give `since` (and `until`).")
     def create_agent_relationship(self, info: Info, relationship: i.AgentRelationshipCreateParams,
                                   idempotency_key: Key = None) -> AgentRelationshipResponse:
@@ -164,7 +173,7 @@ class Mutation:
                                   ) -> AgentRelationshipResponse:
         access.require_admin(info.context.principal, "changing a relationship")
         r = relationship
-        if info.context.lookups.get("membership", r.id) is not None:
+        if info.context.reading.get("membership", r.id) is not None:
             if r.until is None:
                 raise violation("until", "required", "a membership changes only by ending: give until")
             m = records.end_membership(info.context.uow, r.id, r.until).record

@@ -14,8 +14,8 @@ from valueflows.domain.actions import ACTIONS
 from valueflows.domain.errors import violation
 from valueflows.domain.model import AgentType
 from valueflows.service.dividends import find_equation
-from valueflows.service.lookups import membership_relationship
 from valueflows.service.queries import EventFilter
+from valueflows.service.reading import membership_relationship
 from valueflows.service.reports import ReportScope, contributions
 
 
@@ -56,51 +56,51 @@ class Query:
     # -- agent ---------------------------------------------------------------------------------------------
     @strawberry.field(description="Loads details of the currently authenticated REA agent")
     def my_agent(self, info: Info) -> t.Agent | None:
-        found = info.context.lookups.get("agent", info.context.principal.agent)
+        found = info.context.reading.get("agent", info.context.principal.agent)
         return t.agent(found) if found else None
 
     @strawberry.field(description="Find an agent (person or organization) by their ID")
     def agent(self, info: Info, id: ID) -> t.Agent | None:
-        found = info.context.lookups.get("agent", id)
+        found = info.context.reading.get("agent", id)
         return t.agent(found) if found else None
 
     @strawberry.field(description="Loads all agents publicly registered within this collaboration space")
     def agents(self, info: Info, start: ID | None = None, limit: int | None = None) -> list[t.Agent] | None:
-        return [t.agent(a) for a in info.context.lookups.page("agent", start, limit)]
+        return [t.agent(a) for a in info.context.reading.page("agent", start, limit)]
 
     @strawberry.field(description="Find an organization (group) agent by its ID")
     def organization(self, info: Info, id: ID) -> t.Organization | None:
-        found = info.context.lookups.get("agent", id)
+        found = info.context.reading.get("agent", id)
         return t.Organization(r=found) if found and found.type is AgentType.ORGANIZATION else None
 
     @strawberry.field(description="Loads all organizations publicly registered within this collaboration space")
     def organizations(self, info: Info, start: ID | None = None, limit: int | None = None
                       ) -> list[t.Organization] | None:
-        found = info.context.lookups.page("agent", start, limit)
+        found = info.context.reading.page("agent", start, limit)
         return [t.Organization(r=a) for a in found if a.type is AgentType.ORGANIZATION]
 
     @strawberry.field(description="Find a person by their ID")
     def person(self, info: Info, id: ID) -> t.Person | None:
-        found = info.context.lookups.get("agent", id)
+        found = info.context.reading.get("agent", id)
         return t.Person(r=found) if found and found.type is AgentType.PERSON else None
 
     @strawberry.field(description="Loads all people who have publicly registered with this collaboration space.")
     def people(self, info: Info, start: ID | None = None, limit: int | None = None) -> list[t.Person] | None:
-        return [t.Person(r=a) for a in info.context.lookups.page("agent", start, limit) if a.type is AgentType.PERSON]
+        return [t.Person(r=a) for a in info.context.reading.page("agent", start, limit) if a.type is AgentType.PERSON]
 
     @strawberry.field(description="Retrieve details of an agent relationship by its ID")
     def agent_relationship(self, info: Info, id: ID) -> t.AgentRelationship | None:
-        found = info.context.lookups.get("agent_relationship", id)
+        found = info.context.reading.get("agent_relationship", id)
         if found is None:
-            membership = info.context.lookups.get("membership", id)
+            membership = info.context.reading.get("membership", id)
             found = membership_relationship(membership) if membership else None
         return t.AgentRelationship(r=found) if found else None
 
     @strawberry.field(description="Retrieve details of all the relationships between all agents")
     def agent_relationships(self, info: Info, start: ID | None = None, limit: int | None = None
                             ) -> list[t.AgentRelationship] | None:
-        members = [membership_relationship(m) for m in info.context.lookups.page("membership", start, limit)]
-        others = info.context.lookups.page("agent_relationship", start, limit)
+        members = [membership_relationship(m) for m in info.context.reading.page("membership", start, limit)]
+        others = info.context.reading.page("agent_relationship", start, limit)
         return [t.AgentRelationship(r=x) for x in sorted(members + others, key=lambda x: x.id)[:limit or 100]]
 
     @strawberry.field(description="Retrieve details of an agent relationship role by its ID")
@@ -110,7 +110,7 @@ class Query:
     @strawberry.field(description="Retrieve all possible kinds of associations that agents may have with one another")
     def agent_relationship_roles(self, info: Info, start: ID | None = None, limit: int | None = None
                                  ) -> list[t.AgentRelationshipRole] | None:
-        return [t.AgentRelationshipRole(r=x) for x in info.context.lookups.page("agent_relationship_role", start,
+        return [t.AgentRelationshipRole(r=x) for x in info.context.reading.page("agent_relationship_role", start,
                                                                                 limit)]
 
     # -- knowledge & measurement -----------------------------------------------------------------------------
@@ -129,7 +129,7 @@ class Query:
     @strawberry.field
     def resource_specifications(self, info: Info, start: ID | None = None, limit: int | None = None
                                 ) -> list[t.ResourceSpecification] | None:
-        return [t.ResourceSpecification(r=x) for x in info.context.lookups.page("resource_specification", start,
+        return [t.ResourceSpecification(r=x) for x in info.context.reading.page("resource_specification", start,
                                                                                 limit)]
 
     @strawberry.field
@@ -139,7 +139,7 @@ class Query:
     @strawberry.field
     def process_specifications(self, info: Info, start: ID | None = None, limit: int | None = None
                                ) -> list[t.ProcessSpecification] | None:
-        return [t.ProcessSpecification(r=x) for x in info.context.lookups.page("process_specification", start,
+        return [t.ProcessSpecification(r=x) for x in info.context.reading.page("process_specification", start,
                                                                                limit)]
 
     @strawberry.field
@@ -148,7 +148,7 @@ class Query:
 
     @strawberry.field
     def units(self, info: Info, start: ID | None = None, limit: int | None = None) -> list[t.Unit] | None:
-        return [t.Unit(r=x) for x in info.context.lookups.page("unit", start, limit)]
+        return [t.Unit(r=x) for x in info.context.reading.page("unit", start, limit)]
 
     # -- observation -------------------------------------------------------------------------------------------
     @strawberry.field
@@ -158,7 +158,7 @@ class Query:
     @strawberry.field(description="Events in ledger order, the corrected view, starting after the event `start`.")
     def economic_events(self, info: Info, start: ID | None = None, limit: int | None = None
                         ) -> list[t.EconomicEvent] | None:
-        return [t.EconomicEvent(r=e) for e in info.context.lookups.event_page(start, limit)]
+        return [t.EconomicEvent(r=e) for e in info.context.reading.event_page(start, limit)]
 
     @strawberry.field
     def economic_events_filtered(
@@ -168,7 +168,7 @@ class Query:
     ) -> list[t.EconomicEvent] | None:
         where = EventFilter(provider=provider_id, receiver=receiver_id, action=action,
                             start=_time(start_date, "startDate"), end=_time(end_date, "endDate"))
-        found = info.context.lookups.events(where)
+        found = info.context.reading.events(where)
         if resource_classified_as:
             wanted = set(resource_classified_as)
             found = [e for e in found if wanted & set(e.resource_classified_as)]
@@ -185,7 +185,7 @@ class Query:
             cursor = int(after) if after is not None else None
         except ValueError:
             raise violation("after", "bad_cursor", "after is the nextCursor of a previous page") from None
-        page = info.context.lookups.event_list(where, first, cursor)
+        page = info.context.reading.event_list(where, first, cursor)
         return EconomicEventPage(items=[t.EconomicEvent(r=e) for e in page.items], next_cursor=page.next_cursor)
 
     @strawberry.field(description="Who contributed what in a period: hours by kind of work, every other flow by "
@@ -201,7 +201,8 @@ class Query:
         if equation is not None:
             with uow.read() as conn:
                 found = find_equation(conn, equation)
-        return t.contribution_report(contributions(uow, scope, found if equation is not None else None), start, end)
+        report = contributions(uow, info.context.principal, scope, found if equation is not None else None)
+        return t.contribution_report(report, start, end)
 
     @strawberry.field
     def economic_resource(self, info: Info, id: ID) -> t.EconomicResource | None:
@@ -210,7 +211,7 @@ class Query:
     @strawberry.field
     def economic_resources(self, info: Info, start: ID | None = None, limit: int | None = None
                            ) -> list[t.EconomicResource] | None:
-        return [t.EconomicResource(r=x) for x in info.context.lookups.page("economic_resource", start, limit)]
+        return [t.EconomicResource(r=x) for x in info.context.reading.page("economic_resource", start, limit)]
 
     @strawberry.field
     def product_batch(self, info: Info, id: ID) -> t.ProductBatch | None:
@@ -219,7 +220,7 @@ class Query:
     @strawberry.field
     def product_batches(self, info: Info, start: ID | None = None, limit: int | None = None
                         ) -> list[t.ProductBatch] | None:
-        return [t.ProductBatch(r=x) for x in info.context.lookups.page("product_batch", start, limit)]
+        return [t.ProductBatch(r=x) for x in info.context.reading.page("product_batch", start, limit)]
 
     @strawberry.field
     def process(self, info: Info, id: ID) -> t.Process | None:
@@ -227,4 +228,4 @@ class Query:
 
     @strawberry.field
     def processes(self, info: Info, start: ID | None = None, limit: int | None = None) -> list[t.Process] | None:
-        return [t.Process(r=x) for x in info.context.lookups.page("process", start, limit)]
+        return [t.Process(r=x) for x in info.context.reading.page("process", start, limit)]

@@ -20,7 +20,7 @@ from valueflows.service.queries import EventFilter
 
 def ref(info: Info, kind: str, record_id: str | None, wrap: Any) -> Any:
     """The GraphQL face of the record an optional reference points at, or None."""
-    found = info.context.lookups.get(kind, record_id)
+    found = info.context.reading.get(kind, record_id)
     return wrap(r=found) if found is not None else None
 
 
@@ -157,7 +157,7 @@ class ResourceSpecification:
 
     @strawberry.field
     def conforming_resources(self, info: Info) -> list[EconomicResource] | None:
-        return [EconomicResource(r=x) for x in info.context.lookups.where("economic_resource", conforms_to=self.r.id)]
+        return [EconomicResource(r=x) for x in info.context.reading.where("economic_resource", conforms_to=self.r.id)]
 
 
 @strawberry.type(name="ProcessSpecification")
@@ -230,20 +230,20 @@ class Agent:
 
     @strawberry.field
     def relationships(self, info: Info, role_id: ID | None = None) -> list[AgentRelationship] | None:
-        return [AgentRelationship(r=x) for x in info.context.lookups.relationships(self.r.id, role_id)]
+        return [AgentRelationship(r=x) for x in info.context.reading.relationships(self.r.id, role_id)]
 
     @strawberry.field
     def relationships_as_subject(self, info: Info, role_id: ID | None = None) -> list[AgentRelationship] | None:
-        return [AgentRelationship(r=x) for x in info.context.lookups.relationships(self.r.id, role_id, "subject")]
+        return [AgentRelationship(r=x) for x in info.context.reading.relationships(self.r.id, role_id, "subject")]
 
     @strawberry.field
     def relationships_as_object(self, info: Info, role_id: ID | None = None) -> list[AgentRelationship] | None:
-        return [AgentRelationship(r=x) for x in info.context.lookups.relationships(self.r.id, role_id, "object")]
+        return [AgentRelationship(r=x) for x in info.context.reading.relationships(self.r.id, role_id, "object")]
 
     @strawberry.field
     def roles(self, info: Info) -> list[AgentRelationshipRole] | None:
-        role_ids = {x.relationship for x in info.context.lookups.relationships(self.r.id)}
-        return [AgentRelationshipRole(r=x) for x in info.context.lookups.get_many("agent_relationship_role",
+        role_ids = {x.relationship for x in info.context.reading.relationships(self.r.id)}
+        return [AgentRelationshipRole(r=x) for x in info.context.reading.get_many("agent_relationship_role",
                                                                                   sorted(role_ids))]
 
     @strawberry.field
@@ -251,13 +251,13 @@ class Agent:
         f = filter or AgentEventSearchParams()
         where = EventFilter(agent=self.r.id, action=f.action, start=f.start_date, end=f.end_date,
                             search=f.search_string)
-        return [EconomicEvent(r=e) for e in info.context.lookups.events(where)]
+        return [EconomicEvent(r=e) for e in info.context.reading.events(where)]
 
     @strawberry.field
     def inventoried_economic_resources(self, info: Info, filter: AgentResourceSearchParams | None = None
                                        ) -> list[EconomicResource] | None:
         f = filter or AgentResourceSearchParams()
-        found = info.context.lookups.where("economic_resource", primary_accountable=self.r.id)
+        found = info.context.reading.where("economic_resource", primary_accountable=self.r.id)
         if f.search_string:
             found = [x for x in found if f.search_string.lower() in x.name.lower()]
         if f.resource_classification:
@@ -298,12 +298,19 @@ class Agent:
 
     @strawberry.field(description="Memberships of co-operatives, with their dates.")
     def memberships(self, info: Info) -> list[Membership]:
-        return [Membership(r=m) for m in info.context.lookups.where("membership", member=self.r.id)]
+        return [Membership(r=m) for m in info.context.reading.where("membership", member=self.r.id)]
 
 
 @strawberry.type(name="Person")
 class Person(Agent):
     pass
+
+
+@strawberry.enum(name="ContributionVisibility", description="Who sees what an organization's members did for it "
+                                                             "(hours of work, services, uses).")
+class ContributionVisibility(Enum):
+    members = "members"
+    public = "public"
 
 
 @strawberry.type(name="Organization")
@@ -312,16 +319,21 @@ class Organization(Agent):
     def classified_as(self) -> list[URI] | None:
         return [URI(u) for u in self.r.classified_as]
 
+    @strawberry.field(description="`members` (the default): the person, the organization's members and admins see "
+                                  "its members' contributions; `public`: everyone does.")
+    def contributions(self) -> ContributionVisibility:
+        return ContributionVisibility(self.r.contributions.value if self.r.contributions else "members")
+
     @strawberry.field(description="Its members, with the dates of their membership.")
     def members(self, info: Info) -> list[Membership]:
-        return [Membership(r=m) for m in info.context.lookups.where("membership", organization=self.r.id)]
+        return [Membership(r=m) for m in info.context.reading.where("membership", organization=self.r.id)]
 
 
 AccountingScope = Annotated[Person | Organization, strawberry.union("AccountingScope")]
 
 
 def scopes(info: Info, ids: tuple[str, ...]) -> list[AccountingScope] | None:
-    return [agent(a) for a in info.context.lookups.get_many("agent", ids)]  # type: ignore[misc]
+    return [agent(a) for a in info.context.reading.get_many("agent", ids)]  # type: ignore[misc]
 
 
 @strawberry.type(name="AgentRelationshipRole")
@@ -355,15 +367,15 @@ class AgentRelationship:
 
     @strawberry.field
     def subject(self, info: Info) -> Agent:
-        return agent(info.context.lookups.must("agent", self.r.subject))
+        return agent(info.context.reading.must("agent", self.r.subject))
 
     @strawberry.field
     def object(self, info: Info) -> Agent:
-        return agent(info.context.lookups.must("agent", self.r.object))
+        return agent(info.context.reading.must("agent", self.r.object))
 
     @strawberry.field
     def relationship(self, info: Info) -> AgentRelationshipRole:
-        return AgentRelationshipRole(r=info.context.lookups.must("agent_relationship_role", self.r.relationship))
+        return AgentRelationshipRole(r=info.context.reading.must("agent_relationship_role", self.r.relationship))
 
     @strawberry.field
     def in_scope_of(self, info: Info) -> list[AccountingScope] | None:
@@ -384,11 +396,11 @@ class Membership:
 
     @strawberry.field
     def member(self, info: Info) -> Agent:
-        return agent(info.context.lookups.must("agent", self.r.member))
+        return agent(info.context.reading.must("agent", self.r.member))
 
     @strawberry.field
     def organization(self, info: Info) -> Organization:
-        return Organization(r=info.context.lookups.must("agent", self.r.organization))
+        return Organization(r=info.context.reading.must("agent", self.r.organization))
 
     @strawberry.field
     def since(self) -> str:
@@ -448,7 +460,7 @@ class EconomicResource:
 
     @strawberry.field
     def conforms_to(self, info: Info) -> ResourceSpecification:
-        return ResourceSpecification(r=info.context.lookups.must("resource_specification", self.r.conforms_to))
+        return ResourceSpecification(r=info.context.reading.must("resource_specification", self.r.conforms_to))
 
     @strawberry.field
     def tracking_identifier(self) -> str | None:
@@ -480,14 +492,14 @@ class EconomicResource:
 
     @strawberry.field(description="The specification of the last process the resource came out of.")
     def stage(self, info: Info) -> ProcessSpecification | None:
-        outputs = [e for e in info.context.lookups.resource_events(self.r.id) if e.output_of]
-        process = info.context.lookups.get("process", outputs[-1].output_of) if outputs else None
-        spec = info.context.lookups.get("process_specification", process.based_on) if process else None
+        outputs = [e for e in info.context.reading.resource_events(self.r.id) if e.output_of]
+        process = info.context.reading.get("process", outputs[-1].output_of) if outputs else None
+        spec = info.context.reading.get("process_specification", process.based_on) if process else None
         return ProcessSpecification(r=spec) if spec else None
 
     @strawberry.field(description="pass or fail, from the last such event.")
     def state(self, info: Info) -> Action | None:
-        verdicts = [e for e in info.context.lookups.resource_events(self.r.id) if e.action in ("pass", "fail")]
+        verdicts = [e for e in info.context.reading.resource_events(self.r.id) if e.action in ("pass", "fail")]
         return action(verdicts[-1].action) if verdicts else None
 
     @strawberry.field
@@ -496,27 +508,27 @@ class EconomicResource:
 
     @strawberry.field
     def contains(self, info: Info) -> list[EconomicResource] | None:
-        return [EconomicResource(r=x) for x in info.context.lookups.where("economic_resource",
+        return [EconomicResource(r=x) for x in info.context.reading.where("economic_resource",
                                                                           contained_in=self.r.id)]
 
     @strawberry.field(description="The events that brought this resource about or added to it.")
     def trace(self, info: Info) -> list[EconomicEvent] | None:
-        return [EconomicEvent(r=e) for e in info.context.lookups.resource_events(self.r.id)
+        return [EconomicEvent(r=e) for e in info.context.reading.resource_events(self.r.id)
                 if _increments(e, self.r.id)]
 
     @strawberry.field(description="The events that took this resource further: used, consumed, passed on.")
     def track(self, info: Info) -> list[EconomicEvent] | None:
-        return [EconomicEvent(r=e) for e in info.context.lookups.resource_events(self.r.id)
+        return [EconomicEvent(r=e) for e in info.context.reading.resource_events(self.r.id)
                 if not _increments(e, self.r.id)]
 
     @strawberry.field
     def primary_accountable(self, info: Info) -> Agent | None:
-        return agent(info.context.lookups.must("agent", self.r.primary_accountable))
+        return agent(info.context.reading.must("agent", self.r.primary_accountable))
 
     # ours
     @strawberry.field
     def custodian(self, info: Info) -> Agent | None:
-        return agent(info.context.lookups.must("agent", self.r.custodian))
+        return agent(info.context.reading.must("agent", self.r.custodian))
 
     @strawberry.field(description="The licence the resource is under: an SPDX id or LicenseRef-….")
     def licence(self) -> str | None:
@@ -528,7 +540,7 @@ class Process:
     r: Private[model.Process]
 
     def _events(self, info: Info, action_id: str | None) -> list[model.EconomicEvent]:
-        return info.context.lookups.events(EventFilter(process=self.r.id, action=action_id))
+        return info.context.reading.events(EventFilter(process=self.r.id, action=action_id))
 
     @strawberry.field
     def id(self) -> ID:
@@ -598,11 +610,11 @@ class Process:
                      if e.resource_inventoried_as and (e.output_of if forward else e.input_of) == self.r.id}
         ids: list[str] = []
         for rid in sorted(resources):
-            for e in info.context.lookups.resource_events(rid):
+            for e in info.context.reading.resource_events(rid):
                 other = e.input_of if forward else e.output_of
                 if other and other != self.r.id and other not in ids:
                     ids.append(other)
-        return [Process(r=p) for p in info.context.lookups.get_many("process", ids)]
+        return [Process(r=p) for p in info.context.reading.get_many("process", ids)]
 
     @strawberry.field(description="The process's inputs.")
     def trace(self, info: Info) -> list[EconomicEvent] | None:
@@ -619,7 +631,7 @@ class Process:
     @strawberry.field
     def working_agents(self, info: Info) -> list[Agent] | None:
         providers = [e.provider for e in self._events(info, "work")]
-        return [agent(a) for a in info.context.lookups.get_many("agent", list(dict.fromkeys(providers)))]
+        return [agent(a) for a in info.context.reading.get_many("agent", list(dict.fromkeys(providers)))]
 
 
 ProductionFlowItem = Annotated[Process | EconomicResource, strawberry.union("ProductionFlowItem")]
@@ -708,12 +720,12 @@ class EconomicEvent:
     def _flow(self, info: Info, forward: bool) -> list[Any]:
         out: list[Any] = []
         process_id = self.r.input_of if forward else self.r.output_of
-        process = info.context.lookups.get("process", process_id)
+        process = info.context.reading.get("process", process_id)
         if process:
             out.append(Process(r=process))
         is_output = self.r.output_of is not None or ACTIONS[self.r.action].resource_effect.value == "increment"
         if forward == is_output and self.r.resource_inventoried_as:
-            res = info.context.lookups.get("economic_resource", self.r.resource_inventoried_as)
+            res = info.context.reading.get("economic_resource", self.r.resource_inventoried_as)
             if res:
                 out.append(EconomicResource(r=res))
         return out
@@ -724,11 +736,11 @@ class EconomicEvent:
 
     @strawberry.field
     def provider(self, info: Info) -> Agent:
-        return agent(info.context.lookups.must("agent", self.r.provider))
+        return agent(info.context.reading.must("agent", self.r.provider))
 
     @strawberry.field
     def receiver(self, info: Info) -> Agent:
-        return agent(info.context.lookups.must("agent", self.r.receiver))
+        return agent(info.context.reading.must("agent", self.r.receiver))
 
     # ours
     @strawberry.field(description="The event this one corrects.")
@@ -737,12 +749,16 @@ class EconomicEvent:
 
     @strawberry.field(description="The event that corrects this one, if any: then this one no longer counts.")
     def corrected_by(self, info: Info) -> EconomicEvent | None:
-        found = info.context.lookups.correction_of(self.r.id)
+        found = info.context.reading.correction_of(self.r.id)
         return EconomicEvent(r=found) if found else None
 
     @strawberry.field(description="Position in the ledger's hash chain.")
     def sequence(self) -> int | None:
         return self.r.seq
+
+    @strawberry.field(description="Fields left out because this reader may not see them (e.g. `note`).")
+    def withheld(self, info: Info) -> list[str]:
+        return sorted(info.context.reading.event_views([self.r])[self.r.id].withheld)
 
     @strawberry.field
     def realization_of(self) -> ID | None:
@@ -787,7 +803,7 @@ class Contribution:
 
     @strawberry.field
     def agent(self, info: Info) -> Agent:
-        return agent(info.context.lookups.must("agent", self.agent_id))
+        return agent(info.context.reading.must("agent", self.agent_id))
 
 
 @strawberry.type(name="ContributionReport")

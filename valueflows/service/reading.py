@@ -1,0 +1,264 @@
+"""Reading the ledger as someone: every record a door shows goes through here, and so through the access policy.
+
+One `Reading` per request (or per command): it knows who is asking, fetches each record once, follows references
+between records, and shows each record as the policy says (whole, redacted, or not at all). Lists of private
+kinds (events, claims) are filtered page by page, so a page holds only what the reader may see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from valueflows.domain import access
+from valueflows.domain.access import ANONYMOUS, Principal, Reader, View
+from valueflows.domain.errors import NotFound, violation
+from valueflows.domain.model import MEMBER_ROLE, AgentRelationship, EconomicClaim, EconomicEvent
+from valueflows.service import licences, queries
+from valueflows.store import repository as repo
+from valueflows.store import visibility
+from valueflows.store.mapping import FROM_ROW, event_from_row
+from valueflows.store.tables import RECORD_TABLES, economic_events
+from valueflows.store.uow import UnitOfWork
+
+# Most records a relation answers with at once (a page for lists that can grow without bound).
+MAX_RELATED = queries.MAX_PAGE
+PRIVATE_KINDS = frozenset({"economic_event", "claim"})
+# Records read at a time when a list is filtered (a page of visible records may need several reads).
+FILTER_BATCH = 500
+
+
+def reader_of(uow: UnitOfWork, principal: Principal) -> Reader:
+    """The facts the policy needs about who is asking."""
+    if principal.admin:
+        return Reader(principal)
+    with uow.read() as conn:
+        return Reader(principal, visibility.organizations_of(conn, principal.agent),
+                      visibility.publishing_organizations(conn), licences.agreements())
+
+
+class Reading:
+    """What one principal may see, every record fetched once, every reference followed through the same door."""
+
+    def __init__(self, uow: UnitOfWork, principal: Principal = ANONYMOUS) -> None:
+        self.uow = uow
+        self.principal = principal
+        self._reader: Reader | None = None
+        self._records: dict[tuple[str, str], Any] = {}
+        self._views: dict[str, View] = {}
+        self._persons: dict[str, bool] = {}
+
+    @property
+    def reader(self) -> Reader:
+        if self._reader is None:
+            self._reader = reader_of(self.uow, self.principal)
+        return self._reader
+
+    # -- the policy, applied ------------------------------------------------------------------------------------
+
+    def event_views(self, events: Iterable[EconomicEvent], remember: bool = True) -> dict[str, View]:
+        """The view of each of these events (whole correction chains and references considered); `remember`
+        keeps them for this request (not for a stream through the whole ledger)."""
+        events = list(events)
+        if self.principal.admin:
+            return dict.fromkeys((e.id for e in events), access.WHOLE)
+        known = self._views
+        missing = [e for e in events if e.id not in known]
+        found: dict[str, View] = {}
+        if missing:
+            views = self._chain_views(missing)
+            targets = {e.triggered_by for e in missing if e.triggered_by}
+            with self.uow.read() as conn:
+                target_events = repo.get_many(conn, "economic_event", targets).values() if targets else []
+            target_views = self._chain_views(target_events) if targets else {}
+            for e in missing:
+                refs = {"triggeredBy": target_views.get(e.triggered_by, access.HIDDEN)} if e.triggered_by else {}
+                found[e.id] = access.with_references(views[e.id], refs)
+            if remember:
+                known.update(found)
+        return {e.id: known.get(e.id) or found[e.id] for e in events}
+
+    def _chain_views(self, events: Iterable[EconomicEvent]) -> dict[str, View]:
+        with self.uow.read() as conn:
+            chains = visibility.correction_chains(conn, events)
+            parties = {a for e in chains.values() for a in (e.provider, e.receiver, *e.in_scope_of)}
+            unknown = parties - self._persons.keys()
+            if unknown:
+                persons = visibility.persons_among(conn, unknown)
+                self._persons.update({a: a in persons for a in unknown})
+            licensed = visibility.licence_triggers(conn, list(chains))
+        persons_here = {a for a in parties if self._persons.get(a)}
+        return access.event_views(self.reader, chains, persons_here, licensed)
+
+    def view(self, kind: str, record: Any) -> View:
+        if kind == "economic_event":
+            return self.event_views([record])[record.id]
+        if kind == "claim":
+            return access.claim_view(self.reader, record)
+        if access.public_kind(kind):
+            return access.WHOLE
+        return access.WHOLE if self.principal.admin else access.HIDDEN
+
+    def show_many(self, kind: str, records: Iterable[Any], remember: bool = True) -> list[Any]:
+        """The records this reader may see, as it may see them, in the order given."""
+        records = list(records)
+        if kind == "economic_event":
+            views = self.event_views(records, remember)
+            return [access.shown_event(e, views[e.id]) for e in records if views[e.id].visible]
+        return [r for r in records if self.view(kind, r).visible]
+
+    def show(self, kind: str, record: Any | None) -> Any | None:
+        if record is None:
+            return None
+        shown = self.show_many(kind, [record])
+        return shown[0] if shown else None
+
+    # -- records by id --------------------------------------------------------------------------------------------
+
+    def _raw_many(self, kind: str, ids: Iterable[str]) -> list[Any]:
+        ids = list(dict.fromkeys(ids))
+        wanted = [i for i in ids if (kind, i) not in self._records]
+        if wanted:
+            with self.uow.read() as conn:
+                found = repo.get_many(conn, kind, wanted)
+            for i in wanted:
+                self._records[(kind, i)] = found.get(i)
+        return [r for i in ids if (r := self._records[(kind, i)]) is not None]
+
+    def get(self, kind: str, record_id: str | None) -> Any | None:
+        if record_id is None:
+            return None
+        return self.show(kind, next(iter(self._raw_many(kind, [record_id])), None))
+
+    def record(self, kind: str, record_id: str) -> Any:
+        """A record asked for by its id (at its IRI): NotFound whether it is missing or hidden from this reader,
+        so its existence does not leak; an anonymous reader asking for a kind that is never public is asked to
+        send a token."""
+        self.require_kind(kind)
+        return self.must(kind, record_id)
+
+    def require_kind(self, kind: str) -> None:
+        if not access.public_kind(kind) and kind != "economic_event":
+            access.private_to_members(self.reader, f"{kind.replace('_', ' ')}s")
+
+    def must(self, kind: str, record_id: str) -> Any:
+        """A record another record refers to; NotFound if it does not exist or the reader may not see it."""
+        found = self.get(kind, record_id)
+        if found is None:
+            raise NotFound(f"no {kind.replace('_', ' ')} with id {record_id!r}")
+        return found
+
+    def get_many(self, kind: str, ids: Iterable[str]) -> list[Any]:
+        return self.show_many(kind, self._raw_many(kind, ids))
+
+    # -- lists ------------------------------------------------------------------------------------------------------
+
+    def list_page(self, kind: str, limit: int = 100, after: str | None = None) -> queries.Page:
+        """A page of records in id order, holding only what the reader may see."""
+        self.require_kind(kind)
+        if kind not in PRIVATE_KINDS or self.principal.admin:
+            return queries.list_records(self.uow, kind, limit, after)
+        return self._filtered(lambda n, cursor: queries.list_records(self.uow, kind, n, cursor), kind, limit,
+                              after, lambda r: r.id)
+
+    def page(self, kind: str, start: str | None, limit: int | None) -> list[Any]:
+        return list(self.list_page(kind, limit or 100, start).items)
+
+    def _filtered(self, fetch: Any, kind: str, limit: int, after: Any, cursor_of: Any) -> queries.Page:
+        """Read pages until `limit` visible records (and one more, to know there is a next page) are found."""
+        queries.check_limit(limit)
+        shown: list[Any] = []
+        cursor = after
+        while True:
+            page = fetch(min(queries.MAX_PAGE, max(limit + 1, FILTER_BATCH)), cursor)
+            shown += self.show_many(kind, page.items)
+            if len(shown) > limit or page.next_cursor is None:
+                break
+            cursor = page.next_cursor if kind != "economic_event" else int(page.next_cursor)
+        return queries.render_page(shown, limit, cursor_of)
+
+    def where(self, kind: str, **equals: str) -> list[Any]:
+        """Records whose columns equal the given values (at most MAX_RELATED, in id order)."""
+        table = RECORD_TABLES[kind]
+        query = select(table).order_by(table.c.id).limit(MAX_RELATED)
+        for column, value in equals.items():
+            query = query.where(table.c[column] == value)
+        with self.uow.read() as conn:
+            return self.show_many(kind, [FROM_ROW[kind](row) for row in conn.execute(query)])
+
+    def event_list(self, where: queries.EventFilter, limit: int, after: int | None) -> queries.Page:
+        if self.principal.admin:
+            return queries.list_events(self.uow, where, limit, after)
+        return self._filtered(lambda n, cursor: queries.list_events(self.uow, where, n, cursor), "economic_event",
+                              limit, after, lambda ev: str(ev.seq))
+
+    def events(self, where: queries.EventFilter, limit: int = MAX_RELATED, after: int | None = None) -> list[Any]:
+        return list(self.event_list(where, limit, after).items)
+
+    def event_page(self, start: str | None, limit: int | None) -> list[EconomicEvent]:
+        after = None
+        if start is not None:
+            first = self.get("economic_event", start)
+            if first is None:
+                raise violation("start", "unknown_event", f"no event with id {start!r}")
+            after = first.seq
+        return self.events(queries.EventFilter(), limit or 100, after)
+
+    def relationships(self, agent_id: str, role: str | None = None, side: str = "either") -> list[Any]:
+        """Memberships (role 'member') and other relationships in which the agent is subject or object."""
+        found: list[Any] = []
+        if role in (None, MEMBER_ROLE.id):
+            for column in ("member", "organization"):
+                if side == "either" or (side == "subject") == (column == "member"):
+                    found += [membership_relationship(m) for m in self.where("membership", **{column: agent_id})]
+        if role != MEMBER_ROLE.id:
+            for column in ("subject", "object"):
+                if side in ("either", column):
+                    extra = {"relationship": role} if role else {}
+                    found += self.where("agent_relationship", **{column: agent_id}, **extra)
+        return found
+
+    def correction_of(self, event_id: str) -> EconomicEvent | None:
+        """The event that corrects this one, if any (and if the reader may see it)."""
+        with self.uow.read() as conn:
+            row = conn.execute(select(economic_events).where(economic_events.c.corrects == event_id)).first()
+        return self.show("economic_event", event_from_row(row)) if row is not None else None
+
+    def resource_events(self, resource_id: str) -> list[EconomicEvent]:
+        e = economic_events
+        query = (select(e).where(or_(e.c.resource_inventoried_as == resource_id,
+                                     e.c.to_resource_inventoried_as == resource_id))
+                 .order_by(e.c.seq).limit(MAX_RELATED))
+        with self.uow.read() as conn:
+            return self.show_many("economic_event", [event_from_row(row) for row in conn.execute(query)])
+
+    def claims(self, claims: Iterable[EconomicClaim]) -> list[EconomicClaim]:
+        return self.show_many("claim", claims)
+
+    def records(self, found: Iterable[tuple[str, Any]]) -> Iterator[tuple[str, Any]]:
+        """A stream of (kind, record), as this reader may see it (for exports): events are judged a batch at a
+        time, so memory stays flat."""
+        if self.principal.admin:
+            yield from found
+            return
+        batch: list[Any] = []
+        for kind, record in found:
+            if kind == "economic_event":
+                batch.append(record)
+                if len(batch) >= FILTER_BATCH:
+                    yield from (("economic_event", e) for e in self.show_many("economic_event", batch, remember=False))
+                    batch = []
+                continue
+            if batch:
+                yield from (("economic_event", e) for e in self.show_many("economic_event", batch, remember=False))
+                batch = []
+            if self.view(kind, record).visible:
+                yield kind, record
+        yield from (("economic_event", e) for e in self.show_many("economic_event", batch, remember=False))
+
+
+def membership_relationship(membership: Any) -> AgentRelationship:
+    """A membership, seen as the VF AgentRelationship 'subject is member of object'."""
+    return AgentRelationship(membership.id, membership.member, membership.organization, MEMBER_ROLE.id)
