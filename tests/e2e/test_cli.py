@@ -47,3 +47,18 @@ def test_a_bad_database_url_is_one_line_and_non_zero(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.startswith("error: cannot open the ledger") and result.stderr.count("\n") == 1
     assert "Traceback" not in result.stderr
+
+
+def test_an_organization_publishes_its_members_contributions_from_the_command_line(tmp_path: Path) -> None:
+    assert run("demo", "--json", cwd=tmp_path).returncode == 0
+    shown = run("visibility", "atelier", cwd=tmp_path)
+    assert shown.returncode == 0 and "atelier: members' contributions are members" in shown.stdout
+    published = run("visibility", "atelier", "public", "--json", cwd=tmp_path)
+    assert json.loads(published.stdout) == {"organization": "atelier", "contributions": "public"}
+    for bad, message in ((("atelier", "everyone"), "`members` or `public`"), (("ana", "public"), "organization"),
+                         (("nobody",), "no agent with id 'nobody'")):
+        refused = run("visibility", *bad, cwd=tmp_path)
+        assert refused.returncode == 2 and message in refused.stderr and refused.stderr.count("\n") == 1, refused
+    back = run("visibility", "atelier", "members", cwd=tmp_path)
+    assert back.returncode == 0 and "members" in back.stdout
+    assert run("verify", cwd=tmp_path).returncode == 0

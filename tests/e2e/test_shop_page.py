@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 from e2e_support import running_server
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 
@@ -24,7 +25,10 @@ def _fill(driver: object, values: dict[str, str], choices: dict[str, str]) -> No
             box.send_keys(value)
     for name, value in choices.items():
         driver.find_element(By.CSS_SELECTOR, f"input[name={name}][value='{value}']").click()  # type: ignore[attr-defined]
-    driver.find_element(By.ID, "check").click()  # type: ignore[attr-defined]
+    button = driver.find_element(By.ID, "check")  # type: ignore[attr-defined]
+    button.click()
+    # the answer is a new page: wait until the old one is gone, then for the answer
+    WebDriverWait(driver, 20).until(staleness_of(button))
     WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#answer, #problems"))
 
 

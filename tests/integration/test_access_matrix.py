@@ -1,0 +1,399 @@
+"""The access matrix: every door of the application x every format x every kind of reader, on SQLite and PostgreSQL,
+against the demo co-op after a committed dividend run and recorded licensed uses.
+
+The doors are read from the application itself: every route of its route table and every field of its GraphQL
+schema that can return a private record. A route or a field this file does not know how to call fails the test,
+so a new door cannot escape the matrix. Each answer is searched for the private figures of the demo (the ids of a
+member's work, each member's dividend, the licence obligations and what they were based on, tokens, idempotency
+keys): a reader who may not see one must not find it anywhere, and each one is found by the readers who may.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from starlette.routing import Mount, Route
+from starlette.testclient import TestClient
+
+from graphql import (
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLUnionType,
+    TypeInfo,
+    TypeInfoVisitor,
+    Visitor,
+    parse,
+    visit,
+)
+from valueflows.api.app import KINDS, create_app
+from valueflows.api.gql.schema import schema
+from valueflows.domain.inputs import AgentInput
+from valueflows.service import dividends, queries, records, tokens
+from valueflows.service.bootstrap import open_ledger
+from valueflows.service.demo import seed_demo
+from valueflows.store.tables import claims, economic_events
+
+READERS = ("anonymous", "bruno", "ana", "atelier", "agrimachines", "admin")
+FORMATS = (None, "application/json", "application/ld+json", "text/turtle", "application/n-triples", "text/html")
+RUN = dividends.RunRequest(date(2026, 1, 1), date(2026, 12, 31), Decimal("24000.00"), "EUR", Decimal("0.3"),
+                           Decimal("0.4"), organization="atelier", note="AGM 2027")
+# GraphQL types whose values are private figures (or lists of them)
+PRIVATE_TYPES = {"EconomicEvent", "EconomicEventPage", "Claim", "DividendRun", "DividendAllocation",
+                 "ExcludedContribution", "MemberStatement", "StatementDividend", "Obligation", "ContributionReport",
+                 "Contribution", "LicenceDecision"}
+
+
+@dataclass
+class Secret:
+    """Strings that give a private figure away, and who may see them."""
+
+    markers: set[str]
+    allowed: set[str]
+    witnesses: list[Any] = field(default_factory=list)  # requests in which every allowed reader finds a marker
+
+
+@dataclass
+class World:
+    client: TestClient
+    headers: dict[str, dict[str, str]]
+    secrets: dict[str, Secret]
+    samples: dict[str, list[str]]  # a few record ids of each collection, private ones included
+    run: str
+
+
+def _seed(url: str) -> tuple[Any, dict[str, str], dict[str, Secret], dict[str, list[str]], str]:
+    uow = open_ledger(url)
+    seed_demo(uow)
+    committed = dividends.commit(uow, RUN, key="agm-2026")
+    records.create_agent(uow, AgentInput("Tess Treasurer", "Person", id="tess"))
+    secrets_of_tokens = {}
+    headers = {"anonymous": {}}
+    for reader, agent, scope in (("bruno", "bruno", "read"), ("ana", "ana", "read"), ("atelier", "atelier", "read"),
+                                 ("agrimachines", "agrimachines", "read"), ("admin", "tess", "admin")):
+        secret = tokens.create_token(uow, agent, scope)[1]
+        secrets_of_tokens[reader] = secret
+        headers[reader] = {"authorization": f"Bearer {secret}"}
+    with uow.read() as conn:
+        work = [r.id for r in conn.execute(economic_events.select().where(
+            economic_events.c.provider == "ana", economic_events.c.action == "work"))]
+        owed = conn.execute(claims.select().where(claims.c.licence.is_not(None))).all()
+        paid = [r.id for r in conn.execute(economic_events.select().where(economic_events.c.agreed_in.is_not(None)))]
+    cites = [o.triggered_by for o in owed]
+    mine = {a.agent: a for a in committed.allocations}
+    claims_of = {who: [c.id for c in committed.claims if c.receiver == who] for who in ("ana", "bruno")}
+
+    def amounts(agent: str) -> set[str]:
+        d = mine[agent].dividend
+        return {f"{d}", f"{d:,}"}  # as decimal text, and as a page shows it
+
+    member_run = ("graphql", f'{{ dividendRun(id: "{committed.run.id}") {{ allocations {{ dividend }} }} }}')
+    secrets = {
+        "a member's work": Secret(set(work), {"ana", "bruno", "atelier", "admin"}, [
+            ("get", f"/events/{work[0]}", None), ("get", "/events?agent=ana&action=work", "text/turtle"),
+            ("get", "/export?format=nt", None),
+            ("graphql", f'{{ economicEvent(id: "{work[0]}") {{ id }} }}')]),
+        "Ana's dividend": Secret(amounts("ana") | set(claims_of["ana"]), {"ana", "atelier", "admin"}, [
+            member_run, ("get", f"/dividends/{committed.run.id}", "text/html"),
+            ("get", f"/claims/{claims_of['ana'][0]}", None),
+            ("graphql", '{ memberStatement(agent: "ana", start: "2026-01-01", end: "2026-12-31") { dividend } }')]),
+        "Bruno's dividend": Secret(amounts("bruno") | set(claims_of["bruno"]), {"bruno", "atelier", "admin"},
+                                   [member_run]),
+        "obligations and their basis": Secret({o.id for o in owed} | {"48000"}, {"agrimachines", "atelier", "admin"}, [
+            ("get", f"/claims/{owed[0].id}", "text/turtle"),
+            ("graphql", '{ obligations(agent: "agrimachines", asOf: "2026-11-23") { claim { id } } }')]),
+        "licensed uses": Secret(set(cites), {"agrimachines", "atelier", "admin"}, [
+            ("get", f"/events/{cites[0]}", "application/ld+json")]),
+        "a payment under the licence": Secret({"towards the CopyFair obligation"}, {"agrimachines", "atelier", "admin"},
+                                              [("get", f"/events/{paid[0]}", None)]),
+        "an overdue obligation": Secret({"of 440 EUR to Atelier Commun"}, {"agrimachines", "atelier", "admin"}, [
+            ("graphql", '{ checkUse(use: {resource: "seed-drill-design", agent: "agrimachines", use: "sell", '
+                        'revenue: "100.00", currency: "EUR", day: "2026-11-23"}) { summary } }')]),
+        "tokens and idempotency keys": Secret(set(secrets_of_tokens.values()) | {"demo:use:q3", "agm-2026"}, set()),
+    }
+    samples: dict[str, list[str]] = {}
+    for name, kind in {**KINDS, "events": "economic_event"}.items():
+        samples[name] = [r.id for r in queries.list_records(uow, kind, 3).items]
+    samples["events"] += work[:2] + cites[:1] + paid
+    samples["claims"] += [o.id for o in owed[:1]] + claims_of["ana"][:1]
+    return uow, headers, secrets, samples, committed.run.id
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    url = (f"sqlite:///{tmp_path_factory.mktemp('matrix') / 'ledger.db'}" if request.param == "sqlite"
+           else str(request.getfixturevalue("pg_schema_url")))
+    uow, headers, secrets, samples, run = _seed(url)
+    with TestClient(create_app(uow), base_url="http://node.test", raise_server_exceptions=False) as client:
+        yield World(client, headers, secrets, samples, run)
+    uow.engine.dispose()
+
+
+# -- the doors ------------------------------------------------------------------------------------------------
+
+def _route_requests(w: World, path: str, methods: set[str]) -> list[tuple[str, str, str | None]]:
+    """(method, url, accept) for every way a route is called; a route this does not know fails the test."""
+    every = [("GET", None), *(("GET", f) for f in FORMATS[1:])]
+
+    def each_format(url: str) -> list[tuple[str, str, str | None]]:
+        return [(m, url, f) for m, f in every]
+
+    known: dict[str, Any] = {
+        "/graphql": lambda: [("GET", "/graphql", "text/html")],  # POST: the GraphQL part of the matrix
+        "/health": lambda: each_format("/health"),
+        "/verify": lambda: each_format("/verify"),
+        "/context.jsonld": lambda: each_format("/context.jsonld"),
+        "/events": lambda: [r for q in ("", "?agent=ana", "?action=work", "?agent=agrimachines",
+                                        "?corrected=include&limit=1000") for r in each_format("/events" + q)],
+        "/licences/{licence}": lambda: each_format("/licences/LicenseRef-CopyFair-1.0"),
+        "/export": lambda: [("GET", f"/export?format={f}", None) for f in ("jsonld", "turtle", "nt")],
+        "/import": lambda: [("POST", "/import", None)],
+        "/dividends": lambda: each_format("/dividends"),
+        "/dividends/{run_id}": lambda: [
+            *each_format(f"/dividends/{w.run}"), ("GET", f"/dividends/{w.run}.csv", None),
+            ("GET", "/dividends/preview?from=2026-01-01&to=2026-12-31&surplus=24000.00&currency=EUR&reserve=0.3"
+                    "&cash=0.4&org=atelier", "text/html")],
+        "/session": lambda: [("POST", "/session", None)],
+        "/session/end": lambda: [("POST", "/session/end", None)],
+        "/shop": lambda: each_format("/shop"),
+        "/shop/{resource}": lambda: each_format(
+            "/shop/seed-drill-design?legal_form=company&headcount=240&use=sell&revenue=12000.00&currency=EUR"
+            "&date=2026-08-14"),
+        "/{collection}": lambda: [r for name in w.samples if name != "events"
+                                  for r in each_format(f"/{name}")],
+        "/{collection}/{id:path}": lambda: [r for name, ids in w.samples.items() for i in ids
+                                            for r in each_format(f"/{name}/{i}")],
+    }
+    assert path in known, f"the access matrix does not know route {path} ({methods}): add it"
+    return known[path]()
+
+
+def _routes(w: World) -> list[tuple[str, str, str | None]]:
+    found: list[tuple[str, str, str | None]] = []
+    for route in w.client.app.routes:  # type: ignore[attr-defined]
+        if isinstance(route, Mount):
+            pytest.fail(f"the access matrix does not know mount {route.path}: add it")
+        assert isinstance(route, Route)
+        found += _route_requests(w, route.path, set(route.methods or ()))
+    return found
+
+
+def _call(w: World, reader: str, method: str, url: str, accept: str | None) -> Any:
+    headers = {**w.headers[reader], **({"accept": accept} if accept else {})}
+    if method == "POST" and url == "/import":
+        body = w.client.get("/units/hour", headers={"accept": "application/n-triples"}).text
+        return w.client.post(url, content=body, headers={**headers, "content-type": "application/n-triples"})
+    if method == "POST" and url == "/session":
+        token = headers.get("authorization", "Bearer vf_none").split()[1]
+        return w.client.post(url, data={"token": token, "next": f"/dividends/{w.run}"}, follow_redirects=True)
+    if method == "POST":
+        return w.client.post(url, headers=headers, follow_redirects=False)
+    return w.client.get(url, headers=headers)
+
+
+def _leaks(w: World, reader: str, text: str, asked: str) -> list[str]:
+    """Private figures in an answer, except what the request itself named (an error may repeat the id asked)."""
+    return [f"{name}: {m!r}" for name, s in w.secrets.items() if reader not in s.allowed
+            for m in s.markers if m in text and m not in asked]
+
+
+def test_every_route_in_every_format_shows_each_reader_only_what_it_may_see(world: World) -> None:
+    calls = _routes(world)
+    assert len(calls) > 300
+    for reader in READERS:
+        for method, url, accept in calls:
+            answer = _call(world, reader, method, url, accept)
+            where = f"{method} {url} [{accept}] as {reader}"
+            assert answer.status_code < 500, f"{where}: {answer.status_code} {answer.text[:300]}"
+            assert "Traceback" not in answer.text, where
+            leaks = _leaks(world, reader, answer.text, url)
+            assert not leaks, f"{where} shows {leaks}"
+            world.client.cookies.clear()
+
+
+# -- GraphQL: every query field, and every field that can reach a private record ---------------------------------
+
+def _documents(w: World) -> dict[str, str]:
+    run = w.run
+    event_fields = ("id note action { id } provider { id } effortQuantity { hasDecimalValue } agreedIn "
+                    "triggeredBy { id } corrects { id } correctedBy { id } withheld "
+                    "track { __typename ... on Process { id } } trace { __typename ... on EconomicResource { id } }")
+    claim_fields = "id provider { id } receiver { id } resourceQuantity { hasDecimalValue } note agreedIn"
+    run_fields = (f"id withheld distributed allocations {{ agent {{ id }} dividend cash retained explanation {{ "
+                  f"quantity }} }} excluded {{ agent {{ id }} quantity }} claims {{ {claim_fields} }} ")
+    period = 'start: "2026-01-01T00:00:00Z", end: "2027-01-01T00:00:00Z"'
+    use = ('use: {resource: "seed-drill-design", agent: "agrimachines", use: "sell", revenue: "100.00", '
+           'currency: "EUR", day: "2026-11-23"}')
+    agent_fields = f"id name economicEvents {{ {event_fields} }} memberships {{ id }} relationships {{ id }}"
+    return {
+        "myAgent": f"{{ myAgent {{ {agent_fields} }} }}",
+        "agent": f'{{ agent(id: "ana") {{ {agent_fields} }} }}',
+        "agents": f"{{ agents(limit: 20) {{ {agent_fields} }} }}",
+        "organization": f'{{ organization(id: "atelier") {{ {agent_fields} members {{ id }} contributions }} }}',
+        "organizations": "{ organizations { id name contributions } }",
+        "person": f'{{ person(id: "ana") {{ {agent_fields} }} }}',
+        "people": f"{{ people {{ {agent_fields} }} }}",
+        "agentRelationship": '{ agentRelationship(id: "m-ana") { id subject { id } } }',
+        "agentRelationships": "{ agentRelationships { id } }",
+        "agentRelationshipRole": '{ agentRelationshipRole(id: "member") { id } }',
+        "agentRelationshipRoles": "{ agentRelationshipRoles { id } }",
+        "action": '{ action(id: "work") { id } }',
+        "actions": "{ actions { id } }",
+        "resourceSpecification": '{ resourceSpecification(id: "design") { id conformingResources { id } } }',
+        "resourceSpecifications": "{ resourceSpecifications { id } }",
+        "processSpecification": '{ processSpecification(id: "x") { id } }',
+        "processSpecifications": "{ processSpecifications { id } }",
+        "unit": '{ unit(id: "hour") { id } }',
+        "units": "{ units { id } }",
+        "economicEvent": "".join(f'e{i}: economicEvent(id: "{e}") {{ {event_fields} }} '
+                                 for i, e in enumerate(w.samples["events"])).join(("{ ", "}")),
+        "economicEvents": f"{{ economicEvents(limit: 1000) {{ {event_fields} }} }}",
+        "economicEventsFiltered": f'{{ economicEventsFiltered(providerId: "ana") {{ {event_fields} }} }}',
+        "events": (f'{{ a: events(filter: {{agent: "ana"}}, first: 1000) {{ items {{ {event_fields} }} nextCursor }} '
+                   f'b: events(filter: {{includeCorrected: true}}, first: 1000) {{ items {{ id note }} }} }}'),
+        "contributionReport": (f'{{ contributionReport({period}, receiver: "atelier") {{ totalHours contributors {{ '
+                               f'agent {{ id }} hours share events other {{ quantity {{ hasDecimalValue }} }} }} }} '
+                               f'all: contributionReport({period}) {{ contributors {{ agent {{ id }} hours }} }} }}'),
+        "economicResource": (f'{{ economicResource(id: "steel-stock") {{ id trace {{ {event_fields} }} '
+                             f'track {{ {event_fields} }} stage {{ id }} state {{ id }} }} }}'),
+        "economicResources": "{ economicResources { id trace { id note } track { id note } } }",
+        "productBatch": '{ productBatch(id: "x") { id } }',
+        "productBatches": "{ productBatches { id } }",
+        "process": (f'{{ process(id: "p-build-drills") {{ id inputs {{ {event_fields} }} outputs {{ id }} '
+                    f'unplannedEconomicEvents {{ id note }} trace {{ id }} track {{ id }} workingAgents {{ id }} '
+                    f'nextProcesses {{ id }} previousProcesses {{ id }} }} }}'),
+        "processes": "{ processes { id inputs { id } workingAgents { id } } }",
+        "valueEquations": "{ valueEquations { id } }",
+        "dividendPreview": ('{ dividendPreview(run: {start: "2026-01-01", end: "2026-12-31", surplus: "24000.00", '
+                            f'currency: "EUR", reserveRate: "0.3", cashRate: "0.4"}}) {{ {run_fields} }} }}'),
+        "dividendRun": f'{{ dividendRun(id: "{run}") {{ {run_fields} }} }}',
+        "dividendRuns": f'{{ dividendRuns(organization: "atelier") {{ {run_fields} }} }}',
+        "memberStatement": ('{ a: memberStatement(agent: "ana", start: "2026-01-01", end: "2026-12-31") { hours '
+                            'dividend cash retained capitalAccount dividends { run dividend } } '
+                            'b: memberStatement(agent: "bruno", start: "2026-01-01", end: "2026-12-31") '
+                            '{ dividend } }'),
+        "licences": "{ licences { id } }",
+        "licence": '{ licence(id: "PPL") { id } }',
+        "checkLicence": '{ checkLicence(licence: "PPL", facts: {legalForm: "company"}) { answer } }',
+        "checkUse": f"{{ checkUse({use}) {{ answer summary overdue withheld reasons {{ facts }} }} }}",
+        "obligations": ('{ a: obligations(agent: "agrimachines", asOf: "2026-11-23") { status amount outstanding '
+                        f'claim {{ {claim_fields} }} resource {{ id }} }} '
+                        'b: obligations(steward: "atelier", asOf: "2026-11-23") { claim { id } } }'),
+    }
+
+
+def _reachable_types() -> set[str]:
+    """Object types a query can return, through interfaces and unions too."""
+    gql = schema._schema
+    seen: set[str] = set()
+    todo: list[Any] = [gql.query_type]
+    while todo:
+        t = todo.pop()
+        if t.name in seen:
+            continue
+        seen.add(t.name)
+        for f in t.fields.values():
+            inner = f.type
+            while isinstance(inner, GraphQLNonNull | GraphQLList):
+                inner = inner.of_type
+            if isinstance(inner, GraphQLObjectType):
+                todo.append(inner)
+            elif isinstance(inner, GraphQLInterfaceType | GraphQLUnionType):
+                todo += gql.get_possible_types(inner)
+    return seen
+
+
+def _private_fields() -> set[tuple[str, str]]:
+    """(type, field) for every field, on a type a query can reach, whose value holds a private figure."""
+    gql = schema._schema
+    out: set[tuple[str, str]] = set()
+    for name in _reachable_types():
+        t = gql.get_type(name)
+        for fname, f in t.fields.items():  # type: ignore[union-attr]
+            inner = f.type
+            while isinstance(inner, GraphQLNonNull | GraphQLList):
+                inner = inner.of_type
+            if inner.name in PRIVATE_TYPES:
+                out.add((name, fname))
+    return out
+
+
+def _selected(document: str) -> set[tuple[str, str]]:
+    gql = schema._schema
+    info = TypeInfo(gql)
+    found: set[tuple[str, str]] = set()
+
+    class Fields(Visitor):
+        def enter_field(self, node: Any, *_: Any) -> None:
+            parent = info.get_parent_type()
+            if parent is not None:
+                found.add((parent.name, node.name.value))
+                for possible in gql.get_possible_types(parent) if not isinstance(parent, GraphQLObjectType) else []:
+                    found.add((possible.name, node.name.value))
+
+    visit(parse(document), TypeInfoVisitor(info, Fields()))
+    return found
+
+
+def test_every_query_field_and_every_field_reaching_a_private_record_is_in_the_matrix(world: World) -> None:
+    documents = _documents(world)
+    query_fields = set(schema._schema.query_type.fields)  # type: ignore[union-attr]
+    assert query_fields == set(documents), f"not in the matrix: {query_fields - set(documents)}"
+    covered = set().union(*(_selected(d) for d in documents.values()))
+    missing = _private_fields() - covered
+    assert not missing, f"fields that can reach a private record, not in the matrix: {sorted(missing)}"
+
+
+def _gql(w: World, reader: str, document: str) -> Any:
+    return w.client.post("/graphql", json={"query": document}, headers=w.headers[reader])
+
+
+def test_every_query_shows_each_reader_only_what_it_may_see(world: World) -> None:
+    for name, document in _documents(world).items():
+        for reader in READERS:
+            answer = _gql(world, reader, document)
+            where = f"GraphQL {name} as {reader}"
+            assert answer.status_code == 200, f"{where}: {answer.text[:300]}"
+            codes = {e["extensions"]["code"] for e in answer.json().get("errors", [])}
+            assert codes <= {"UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"}, f"{where}: {answer.text[:500]}"
+            leaks = _leaks(world, reader, answer.text, document)
+            assert not leaks, f"{where} shows {leaks}"
+
+
+def test_readers_who_may_see_a_private_figure_find_it(world: World) -> None:
+    for name, secret in world.secrets.items():
+        for witness in secret.witnesses:
+            for reader in secret.allowed:
+                if witness[0] == "graphql":
+                    answer = _gql(world, reader, witness[1])
+                else:
+                    answer = _call(world, reader, "GET", witness[1], witness[2])
+                assert answer.status_code == 200, (name, witness, reader, answer.text[:300])
+                assert any(m in answer.text for m in secret.markers), f"{name}: {reader} does not see it in {witness}"
+
+
+def test_refusals_are_coded_and_hidden_records_answer_as_missing_ones(world: World) -> None:
+    c, h = world.client, world.headers
+    work = world.samples["events"][-4]
+    hidden = c.get(f"/events/{work}", headers=h["agrimachines"])
+    missing = c.get("/events/no-such-event", headers=h["agrimachines"])
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.json()["error"]["code"] == missing.json()["error"]["code"] == "NOT_FOUND"
+    assert c.get(f"/claims/{world.samples['claims'][-1]}").status_code == 401  # claims are never public
+    assert c.get(f"/claims/{world.samples['claims'][-1]}", headers=h["bruno"]).status_code == 404
+    assert c.get("/claims").status_code == 401
+    theirs = c.get("/claims", headers=h["bruno"]).json()["items"]  # his own dividend claims, nothing else
+    assert theirs and all("bruno" in (x["provider"], x["receiver"]) for x in theirs)
+    assert c.get(f"/dividends/{world.run}", headers=h["agrimachines"]).status_code == 404
+    assert c.post("/import", content=b"", headers={"content-type": "text/turtle"}).status_code == 401
+    assert c.post("/import", content=b"", headers={**h["ana"], "content-type": "text/turtle"}).status_code == 403
+    redacted = c.get(f"/events/{world.samples['events'][-1]}").json()  # the payment under the licence
+    assert redacted["withheld"] == ["agreedIn", "note", "triggeredBy"] and redacted["note"] is None
+    assert redacted["resourceQuantity"]["hasNumericalValue"] == "1000"  # the money moved: public
+    assert c.get(f"/events/{world.samples['events'][-1]}", headers=h["atelier"]).json()["withheld"] == []
