@@ -62,6 +62,7 @@ class ContributionReport:
     unconverted_effort: list[Amount] = field(default_factory=list)  # work in units that are not time
     processes: list[str] = field(default_factory=list)  # resource scope: the processes behind the resource
     cycles: list[list[str]] = field(default_factory=list)  # resource scope: cycles met on the way back
+    receiver: str | None = None  # the agent whose received flows it covers, if it is scoped so
 
 
 def round6(value: Decimal) -> Decimal:

@@ -50,7 +50,7 @@ CsvOption = Annotated[Path | None, typer.Option("--csv", metavar="FILE", help="A
 # The service names a field as the API does; on the command line it is an option.
 _OPTIONS = {"from": "--from", "to": "--to", "end": "--to", "surplus": "--surplus", "reserve": "--reserve",
             "cash": "--cash", "currency": "--currency", "equation": "--equation", "organization": "--org",
-            "idempotencyKey": "--key"}
+            "idempotencyKey": "--key", "receiver": "--org", "process": "--process", "resource": "--resource"}
 
 
 def _refused(exc: LedgerError, prefix: str = "") -> typer.Exit:

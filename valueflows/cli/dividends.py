@@ -381,7 +381,6 @@ def contributions(
     from valueflows.service.dividend_views import contributions_csv, contributions_json
     from valueflows.service.reports import ReportScope
     from valueflows.service.reports import contributions as report_of
-    from valueflows.store import repository as repo
 
     first, last = _day(start, "--from"), _day(end, "--to")
     if last == date.max:
@@ -389,20 +388,12 @@ def contributions(
     low = datetime.combine(first, time(0), UTC)
     high = datetime.combine(last + timedelta(days=1), time(0), UTC)
     uow = _open(db)
-    receiver = org
     try:
-        with uow.read() as conn:
-            if org is not None or (resource is None and process is None):
-                receiver = dividends.resolve_organization(conn, org)
-            for option, kind, wanted in (("--resource", "economic_resource", resource), ("--process", "process",
-                                                                                          process)):
-                if wanted is not None and not repo.exists(conn, kind, wanted):
-                    raise _fail(f"{option}: no {kind.replace('_', ' ')} with id {wanted!r}")
-            found = dividends.find_equation(conn, equation) if equation is not None else None
-        asked = ReportScope(low, high, receiver=receiver, process=process, resource=resource)
-        report = report_of(uow, OPERATOR, asked, found)
+        asked = ReportScope(low, high, receiver=org, process=process, resource=resource)
+        report = report_of(uow, OPERATOR, asked, equation)
     except LedgerError as exc:
         raise _refused(exc) from None
+    receiver = report.receiver
     names = dividends.agent_names(uow, [c.agent for c in report.contributors] + ([receiver] if receiver else []))
     if csv_file is not None:
         _write_csv(csv_file, contributions_csv(report, names))

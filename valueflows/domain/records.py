@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from valueflows.domain.actions import ACTIONS
 from valueflows.domain.errors import Problem, RuleViolation
 from valueflows.domain.inputs import (
     AgentInput,
@@ -19,6 +20,7 @@ from valueflows.domain.inputs import (
     RoleInput,
     SpecificationInput,
 )
+from valueflows.domain.limits import MAX_LABEL, MAX_NAME, MAX_NOTE
 from valueflows.domain.model import (
     MEMBER_ROLE,
     Agent,
@@ -26,6 +28,7 @@ from valueflows.domain.model import (
     AgentRelationshipRole,
     AgentType,
     ContributionVisibility,
+    EconomicClaim,
     EconomicResource,
     LegalForm,
     Membership,
@@ -36,7 +39,7 @@ from valueflows.domain.model import (
     Unit,
 )
 from valueflows.domain.quantities import parse_decimal
-from valueflows.domain.rules import MAX_NAME, MAX_NOTE, check_id, check_text, check_time
+from valueflows.domain.rules import check_id, check_text, check_time
 
 DIMENSIONS = frozenset({"time", "mass", "length", "area", "volume", "currency", "count", "energy", "other"})
 
@@ -217,7 +220,7 @@ def check_unit(unit: Unit, taken: Collection[str] = ()) -> Unit:
         problems.append(Problem("dimension", "unknown_dimension", message))
     if not unit.label.strip():
         problems.append(Problem("label", "required", "a unit needs a label"))
-    check_text(unit.label, "label", 200, problems)
+    check_text(unit.label, "label", MAX_LABEL, problems)
     check_text(unit.symbol, "symbol", 50, problems)
     check_text(unit.om2, "om2", 500, problems)
     if unit.om2 is not None and not unit.om2.startswith(("http://", "https://")):
@@ -314,3 +317,30 @@ def revise_resource(resource: EconomicResource, revision: ResourceRevision, unit
         ("note", revision.note), ("tracking_identifier", revision.tracking_identifier),
     ) if value is not None}
     return replace(resource, **changes)
+
+
+def claim_references(claim: EconomicClaim) -> list[tuple[str, str, str | None]]:
+    """(field, kind, id) of every record a claim refers to."""
+    return [("provider", "agent", claim.provider), ("receiver", "agent", claim.receiver),
+            ("triggeredBy", "economic_event", claim.triggered_by),
+            ("aboutResource", "economic_resource", claim.about_resource),
+            ("resourceConformsTo", "resource_specification", claim.resource_conforms_to),
+            ("resourceQuantity.hasUnit", "unit", claim.resource_quantity.has_unit if claim.resource_quantity else None)]
+
+
+def check_claim(claim: EconomicClaim, present: Collection[tuple[str, str]], taken: Collection[str]) -> EconomicClaim:
+    """A claim from another ledger's export, kept as it was once its references check out. `present`: the
+    (kind, id) of the records it refers to that exist."""
+    problems = []
+    if claim.action not in ACTIONS:
+        problems.append(Problem("action", "unknown_action", f"{claim.action!r} is not a ValueFlows action"))
+    for name, kind, ref in claim_references(claim):
+        if ref is not None and (kind, ref) not in present:
+            problems.append(Problem(name, "unknown_reference", f"no {kind.replace('_', ' ')} with id {ref!r}"))
+    if claim.resource_quantity is not None and claim.resource_quantity.has_numerical_value < 0:
+        problems.append(Problem("resourceQuantity", "negative", "a claim's quantity is zero or more"))
+    if claim.id in taken:
+        problems.append(Problem("id", "taken", f"a claim with id {claim.id!r} exists"))
+    if problems:
+        raise RuleViolation(problems)
+    return claim

@@ -17,6 +17,7 @@ from valueflows.domain.actions import ACTIONS, Action, Effect, InputOutput, Need
 from valueflows.domain.effects import QuantityChange, combine, event_effects, negate
 from valueflows.domain.errors import Problem, RuleViolation
 from valueflows.domain.inputs import EventInput, MeasureInput
+from valueflows.domain.limits import MAX_ID, MAX_NAME, MAX_NOTE
 from valueflows.domain.model import (
     Agent,
     EconomicEvent,
@@ -27,9 +28,7 @@ from valueflows.domain.model import (
 )
 from valueflows.domain.quantities import Measure, canonical, parse_decimal
 
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:~-]{0,199}$")
-MAX_NOTE = 10_000
-MAX_NAME = 500
+ID_PATTERN = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9._:~-]{{0,{MAX_ID - 1}}}$")
 
 
 @dataclass(frozen=True)

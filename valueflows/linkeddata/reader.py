@@ -39,6 +39,7 @@ from valueflows.domain.inputs import (
     RoleInput,
     SpecificationInput,
 )
+from valueflows.domain.limits import MAX_ID
 from valueflows.domain.model import EconomicClaim, Unit
 from valueflows.domain.quantities import DECIMAL_TEXT, Measure
 from valueflows.domain.rules import text_fault
@@ -77,7 +78,6 @@ def literals_as_written() -> Iterator[None]:
 
 KIND_OF_CLASS = {v: k for k, v in CLASSES.items()} | {PERSON: "agent", ORGANIZATION: "agent"}
 CREATING = {a for a, spec in ACTIONS.items() if spec.creates_resource}
-MAX_ID = 200
 
 
 class ImportError_(ValueError):

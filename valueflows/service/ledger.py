@@ -14,17 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import insert, select
-
 from valueflows.accounting.contributions import day_deltas
 from valueflows.domain.chain import canonical_json, facts, plain
 from valueflows.domain.errors import IdempotencyConflict
 from valueflows.domain.inputs import EventInput
+from valueflows.domain.limits import MAX_CHAIN, MAX_KEY
 from valueflows.domain.model import EconomicEvent, EconomicResource
-from valueflows.domain.rules import check_event
-from valueflows.store import repository as repo
-from valueflows.store.tables import idempotency_keys
-from valueflows.store.uow import UnitOfWork, Writer
+from valueflows.domain.rules import EventContext, check_event
+from valueflows.store.ports import KeyUse, Tx, UnitOfWork, WriteTx
 
 T = TypeVar("T")
 
@@ -50,64 +47,104 @@ def fingerprint(request: Any) -> str:
     return hashlib.sha256(canonical_json({"request": plain(request)}).encode()).hexdigest()
 
 
-def replayed_key(w: Writer, key: str | None, kind: str, request: Any) -> str | None:
+def replayed_key(tx: WriteTx, key: str | None, kind: str, request: Any) -> str | None:
     """The id the first request with this key wrote, or None if the key is new."""
     if key is None:
         return None
-    if not key or len(key) > 200:
-        raise IdempotencyConflict("an idempotency key is 1 to 200 characters")
-    row = w.conn.execute(select(idempotency_keys).where(idempotency_keys.c.key == key)).first()
-    if row is None:
+    if not key or len(key) > MAX_KEY:
+        raise IdempotencyConflict(f"an idempotency key is 1 to {MAX_KEY} characters")
+    first = tx.keys.find(key)
+    if first is None:
         return None
-    if row.kind != kind or row.fingerprint != fingerprint(request):
+    if first.kind != kind or first.fingerprint != fingerprint(request):
         raise IdempotencyConflict(f"idempotency key {key!r} was already used for a different request")
-    return str(row.record_id)
+    return first.record_id
 
 
-def remember_key(w: Writer, key: str | None, kind: str, request: Any, record_id: str) -> None:
+def remember_key(tx: WriteTx, key: str | None, kind: str, request: Any, record_id: str) -> None:
     if key is not None:
-        w.conn.execute(insert(idempotency_keys).values(
-            key=key, fingerprint=fingerprint(request), kind=kind, record_id=record_id, created_at=w.now))
+        tx.keys.remember(key, KeyUse(kind, fingerprint(request), record_id), tx.now)
 
 
 def create_record(uow: UnitOfWork, kind: str, request: Any, key: str | None,
-            build: Callable[[Writer], Any]) -> Recorded[Any]:
-    with uow.write() as w:
-        first = replayed_key(w, key, kind, request)
+                  build: Callable[[WriteTx], Any]) -> Recorded[Any]:
+    with uow.write() as tx:
+        first = replayed_key(tx, key, kind, request)
         if first is not None:
-            return Recorded(repo.get(w.conn, kind, first), replayed=True)
-        record = build(w)
-        repo.insert_record(w.conn, kind, record)
-        w.append(kind, record.id, facts(record))
-        remember_key(w, key, kind, request, record.id)
+            return Recorded(tx.records(kind).get(first), replayed=True)
+        record = build(tx)
+        tx.records(kind).add(record)
+        tx.append(kind, record.id, facts(record))
+        remember_key(tx, key, kind, request, record.id)
         return Recorded(record)
 
 
 def record_event(uow: UnitOfWork, request: EventInput, key: str | None = None) -> EventRecorded:
     """Record one economic event (or a correction of one) and apply its effects to resources."""
-    with uow.write() as w:
-        first = replayed_key(w, key, "economic_event", request)
+    with uow.write() as tx:
+        first = replayed_key(tx, key, "economic_event", request)
         if first is not None:
-            event = repo.get(w.conn, "economic_event", first)
+            event = tx.events.get(first)
             assert event is not None, "an idempotency key points at an event that exists"
-            touched = repo.get_many(w.conn, "economic_resource",
-                                    [event.resource_inventoried_as, event.to_resource_inventoried_as])
+            touched = tx.resources.get_many([event.resource_inventoried_as, event.to_resource_inventoried_as])
             return EventRecorded(event, tuple(touched.values()), replayed=True)
-        done = record_in(w, uow, request)
-        remember_key(w, key, "economic_event", request, done.event.id)
+        done = record_in(tx, uow, request)
+        remember_key(tx, key, "economic_event", request, done.event.id)
         return done
 
 
-def record_in(w: Writer, uow: UnitOfWork, request: EventInput) -> EventRecorded:
+def record_in(tx: WriteTx, uow: UnitOfWork, request: EventInput) -> EventRecorded:
     """Record an event inside an open write transaction (for use cases that write more beside it)."""
-    context = repo.event_context(w.conn, request, uow.cache)
+    context = event_context(tx, uow, request)
     plan = check_event(request, context, new_id())
     for res in plan.new_resources:
-        repo.insert_record(w.conn, "economic_resource", res)
-        w.append("economic_resource", res.id, facts(res))
-    repo.set_quantities(w.conn, plan.updated_resources)
-    record = w.append("economic_event", plan.event.id, facts(plan.event))
+        tx.resources.add(res)
+        tx.append("economic_resource", res.id, facts(res))
+    tx.resources.set_quantities(plan.updated_resources)
+    record = tx.append("economic_event", plan.event.id, facts(plan.event))
     event = replace(plan.event, seq=record.seq)
-    repo.insert_record(w.conn, "economic_event", event)
-    repo.add_to_day_totals(w.conn, day_deltas(event, context.events.get(event.corrects or "")))
+    tx.events.add(event)
+    tx.days.add(day_deltas(event, context.events.get(event.corrects or "")))
     return EventRecorded(event, plan.new_resources + plan.updated_resources)
+
+
+def event_context(tx: Tx, uow: UnitOfWork, request: EventInput) -> EventContext:
+    """Load every record `request` names, so the domain rules can judge it without I/O."""
+    resource_ids = {request.resource_inventoried_as, request.to_resource_inventoried_as,
+                    request.new_resource.contained_in if request.new_resource else None}
+    events = tx.events.get_many([request.corrects, request.triggered_by])
+    # Follow what the corrected event itself corrects, to catch loops.
+    step = events.get(request.corrects or "")
+    for _ in range(MAX_CHAIN):
+        if step is None or step.corrects is None or step.corrects in events:
+            break
+        step = tx.events.get(step.corrects)
+        if step is not None:
+            events[step.id] = step
+    for e in events.values():
+        resource_ids |= {e.resource_inventoried_as, e.to_resource_inventoried_as}
+    corrected_by = {corrected: e.id for corrected, e in tx.events.corrections_of(events).items()}
+    resources = tx.resources.get_many(resource_ids)
+    spec_ids = {request.resource_conforms_to, *(r.conforms_to for r in resources.values())}
+    if request.new_resource is not None:
+        spec_ids.add(request.new_resource.conforms_to)
+    unit_ids = {m.has_unit for m in (request.resource_quantity, request.effort_quantity) if m is not None}
+    if request.new_resource is not None and request.new_resource.unit_of_effort:
+        unit_ids.add(request.new_resource.unit_of_effort)
+    agent_ids = {request.provider, request.receiver, *request.in_scope_of}
+    process_ids = {request.input_of, request.output_of, *request.in_scope_of}
+    new_resource = request.new_resource.id if request.new_resource else None
+    taken = {i for i, repository in ((request.id, tx.events), (new_resource, tx.resources))
+             if i and repository.exists(i)}
+    cache = uow.cache
+    return EventContext(
+        agents=cache.get_many(tx.agents, agent_ids),
+        resources=resources,
+        specs=cache.get_many(tx.specifications, spec_ids),
+        processes=cache.get_many(tx.processes, process_ids),
+        units=cache.get_many(tx.units, unit_ids),
+        events=events,
+        corrected_by=corrected_by,
+        taken_ids=frozenset(taken),
+        batches=frozenset(tx.batches.get_many([request.new_resource.lot] if request.new_resource else [])),
+    )

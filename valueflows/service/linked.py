@@ -11,15 +11,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-
-from valueflows.domain.errors import NotFound
+from valueflows.domain.model import AgentRelationshipRole
 from valueflows.linkeddata import rdf
 from valueflows.linkeddata.vocabulary import EXPORT_ORDER
-from valueflows.store.mapping import FROM_ROW
-from valueflows.store.repository import get
-from valueflows.store.tables import RECORD_TABLES, economic_events
-from valueflows.store.uow import UnitOfWork, WithinTransaction, Writer
+from valueflows.store.ports import UnitOfWork, WriteTx
+from valueflows.store.within import WithinTransaction
 
 FORMATS = {"jsonld": "application/ld+json", "turtle": "text/turtle", "nt": "application/n-triples"}
 
@@ -32,15 +28,6 @@ def _use_cases() -> dict[str, Callable[..., Any]]:
             "membership": records.create_membership, "resource_specification": records.create_specification,
             "process_specification": records.create_process_specification, "product_batch": records.create_batch,
             "process": records.create_process, "economic_event": ledger.record_event, "claim": records.import_claim}
-BATCH = 5000
-
-
-def record(uow: UnitOfWork, kind: str, record_id: str) -> Any:
-    with uow.read() as conn:
-        found = get(conn, kind, record_id)
-    if found is None:
-        raise NotFound(f"no {kind.replace('_', ' ')} with id {record_id!r}")
-    return found
 
 
 def render(kind: str, found: Any, fmt: str, base: str) -> str:
@@ -105,14 +92,11 @@ def render_many(found: Iterable[tuple[str, Any]], fmt: str, base: str) -> Iterat
 
 def records(uow: UnitOfWork, since: datetime | None = None) -> Iterator[tuple[str, Any]]:
     """Every record, referenced before referring; with `since`, only events (and their claims) from then on."""
-    with uow.read() as conn:
+    with uow.read() as tx:
         for kind in EXPORT_ORDER:
-            table = RECORD_TABLES[kind]
-            query = select(table).order_by(table.c.seq if kind == "economic_event" else table.c.id)
-            if since is not None and kind == "economic_event":
-                query = query.where(economic_events.c.happened_at >= since)
-            for row in conn.execute(query, execution_options={"yield_per": BATCH}):
-                yield kind, FROM_ROW[kind](row)
+            found = tx.events.since(since) if kind == "economic_event" else tx.records(kind).stream()
+            for one in found:
+                yield kind, one
 
 
 def export(uow: UnitOfWork, fmt: str, base: str, since: datetime | None = None) -> Iterator[str]:
@@ -127,7 +111,7 @@ class Imported:
     written: dict[str, int] = field(default_factory=dict)
     unchanged: int = 0  # records already there, identical (or replayed: the same file imported again)
 
-    def write(self, w: Writer, inner: WithinTransaction, kind: str, subject: str, request: Any) -> None:
+    def write(self, w: WriteTx, inner: WithinTransaction, kind: str, subject: str, request: Any) -> None:
         """One imported record through its use case; a refusal names the record's IRI."""
         from valueflows.domain.errors import LedgerError, Problem, RuleViolation
 
@@ -167,7 +151,7 @@ def import_data(uow: UnitOfWork, data: str, fmt: str, on_record: Callable[[int, 
         raise RuleViolation(steps.problems)
     result = Imported()
     with uow.write() as w:
-        inner = WithinTransaction(uow, w)
+        inner = WithinTransaction(w)
         for i, (kind, subject, request) in enumerate(steps.steps):
             if on_record is not None:
                 on_record(i, len(steps.steps))
@@ -175,11 +159,9 @@ def import_data(uow: UnitOfWork, data: str, fmt: str, on_record: Callable[[int, 
     return result
 
 
-def _same_as_stored(w: Writer, kind: str, request: Any) -> bool:
+def _same_as_stored(w: WriteTx, kind: str, request: Any) -> bool:
     """Standard records every ledger starts with (units, the member role) are already there: identical is fine."""
-    from valueflows.domain.model import AgentRelationshipRole
-
-    stored = get(w.conn, kind, request.id)
+    stored = w.records(kind).get(request.id)
     if stored is None:
         return False
     if kind == "agent_relationship_role":
@@ -239,7 +221,7 @@ def import_stream(uow: UnitOfWork, lines: Iterable[str], on_record: Callable[[in
     blocks = Blocks()
     parser = W3CNTriplesParser(sink=blocks)  # type: ignore[arg-type]
 
-    def write(w: Writer, inner: WithinTransaction, subject: Any, graph: Any) -> None:
+    def write(w: WriteTx, inner: WithinTransaction, subject: Any, graph: Any) -> None:
         nonlocal count
         kind = next((KIND_OF_CLASS.get(str(o)) for o in graph.objects(subject, rdf.TYPE)
                      if str(o) in KIND_OF_CLASS), None)
@@ -271,7 +253,7 @@ def import_stream(uow: UnitOfWork, lines: Iterable[str], on_record: Callable[[in
             on_record(count)
 
     with uow.write() as w:
-        inner = WithinTransaction(uow, w)
+        inner = WithinTransaction(w)
         for number, line in enumerate(lines, 1):
             try:
                 with literals_as_written():

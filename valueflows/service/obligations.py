@@ -16,13 +16,12 @@ from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, or_, select
-
 from valueflows.domain import access
 from valueflows.domain.access import Principal
 from valueflows.domain.chain import facts as chain_facts
 from valueflows.domain.errors import NotFound, Problem, RuleViolation, violation
 from valueflows.domain.inputs import EventInput, MeasureInput
+from valueflows.domain.limits import MAX_PAGE
 from valueflows.domain.model import Agent, EconomicClaim, EconomicResource
 from valueflows.domain.quantities import Measure, canonical
 from valueflows.reciprocity.decide import Decision, Owed
@@ -30,12 +29,9 @@ from valueflows.reciprocity.facts import Facts, group_totals
 from valueflows.reciprocity.obligations import Owing, Payment, Status, increment, statuses
 from valueflows.reciprocity.policy import VFL
 from valueflows.service import licences
-from valueflows.service.ledger import EventRecorded, new_id, record_in, remember_key, replayed_key
+from valueflows.service.ledger import EventRecorded, new_id, record_event, record_in, remember_key, replayed_key
 from valueflows.service.reading import reader_of
-from valueflows.store import repository as repo
-from valueflows.store.mapping import claim_from_row
-from valueflows.store.tables import agents, claims, economic_events
-from valueflows.store.uow import UnitOfWork
+from valueflows.store.ports import Tx, UnitOfWork
 
 OBLIGATION = VFL + "ReciprocityObligation"
 COMMERCIAL = VFL + "CommercialUse"
@@ -61,7 +57,7 @@ class UseRequest:
     note: str | None = None
 
 
-def user_facts(conn: Connection, agent: Agent) -> dict[str, Any]:
+def user_facts(tx: Tx, agent: Agent) -> dict[str, Any]:
     """What the ledger knows about an agent, with its group's totals (every agent of the group, and the group)."""
     found: dict[str, Any] = {
         "legal_form": agent.legal_form.value if agent.legal_form else None, "worker_owned": agent.worker_owned,
@@ -71,8 +67,7 @@ def user_facts(conn: Connection, agent: Agent) -> dict[str, Any]:
     if agent.group is None:
         found["group_headcount"], found["group_revenue"] = agent.headcount, agent.annual_revenue
         return found
-    members = conn.execute(select(agents.c.headcount, agents.c.annual_revenue, agents.c.revenue_currency).where(
-        or_(agents.c.group == agent.group, agents.c.id == agent.group))).all()
+    members = tx.agents.of_group(agent.group)
     totals = group_totals([(m.headcount, m.annual_revenue, m.revenue_currency) for m in members])
     found["group_headcount"] = totals.headcount
     if totals.revenue is not None:
@@ -80,11 +75,11 @@ def user_facts(conn: Connection, agent: Agent) -> dict[str, Any]:
     return found
 
 
-def _load(conn: Connection, request: UseRequest) -> tuple[EconomicResource, Agent, str]:
-    resource = repo.get(conn, "economic_resource", request.resource)
+def _load(tx: Tx, request: UseRequest) -> tuple[EconomicResource, Agent, str]:
+    resource = tx.resources.get(request.resource)
     if resource is None:
         raise NotFound(f"no resource with id {request.resource!r}")
-    user = repo.get(conn, "agent", request.user)
+    user = tx.agents.get(request.user)
     if user is None:
         raise NotFound(f"no agent with id {request.user!r}")
     if not resource.licence:
@@ -92,17 +87,18 @@ def _load(conn: Connection, request: UseRequest) -> tuple[EconomicResource, Agen
     return resource, user, resource.licence
 
 
-def _facts(conn: Connection, user: Agent, request: UseRequest) -> Facts:
-    return Facts(**user_facts(conn, user), use=request.use, commercial=request.commercial,
+def _facts(tx: Tx, user: Agent, request: UseRequest) -> Facts:
+    return Facts(**user_facts(tx, user), use=request.use, commercial=request.commercial,
                  production=request.production, adapted=request.adapted, revenue=request.revenue,
                  currency=request.currency, date=request.day, first_published=request.first_published)
 
 
-def _overdue(conn: Connection, user: str, steward: str, day: date) -> list[str]:
-    names = {steward: repo.get(conn, "agent", steward).name}  # type: ignore[union-attr]
+def _overdue(tx: Tx, user: str, steward: str, day: date) -> list[str]:
+    owed_to = tx.agents.get(steward)
+    name = owed_to.name if owed_to else steward
     return [f"of {canonical(s.outstanding)} {c.resource_quantity.has_unit if c.resource_quantity else ''} to "
-            f"{names[steward]}, due {s.due}"
-            for c, s in _statuses(conn, user, steward, day) if s.state == "overdue"]
+            f"{name}, due {s.due}" for c, s in _statuses_of(tx, tx.claims.obligations(user, steward), day)
+            if s.state == "overdue"]
 
 
 def check_use(uow: UnitOfWork, principal: Principal, request: UseRequest) -> Decision:
@@ -110,16 +106,16 @@ def check_use(uow: UnitOfWork, principal: Principal, request: UseRequest) -> Dec
     overdue obligation holds it back is part of the answer only for those who may see the obligations (the user,
     the steward, admins); for anyone else the decision is on the facts alone, and says what it withheld."""
     day = request.day or datetime.now(UTC).date()
-    with uow.read() as conn:
-        resource, user, licence = _load(conn, request)
+    with uow.read() as tx:
+        resource, user, licence = _load(tx, request)
         steward = resource.primary_accountable
-        facts = _facts(conn, user, replace(request, day=day))
+        facts = _facts(tx, user, replace(request, day=day))
     reader = reader_of(uow, principal)
     if not access.obligations_view(reader, user.id, steward).visible:
         decision = licences.check(licence, facts)
         return replace(decision, withheld=["overdue"])
-    with uow.read() as conn:
-        return licences.check(licence, facts, tuple(_overdue(conn, user.id, steward, day)))
+    with uow.read() as tx:
+        return licences.check(licence, facts, tuple(_overdue(tx, user.id, steward, day)))
 
 
 @dataclass(frozen=True)
@@ -134,29 +130,29 @@ def record_use(uow: UnitOfWork, request: UseRequest, key: str | None = None) -> 
     """Record a licensed use and the obligation it creates; a use the licence does not permit is refused."""
     if request.day is None:
         raise violation("day", "required", "a licensed use is recorded with the day it happened")
-    with uow.write() as w:
-        first = replayed_key(w, key, "licensed_use", request)
+    with uow.write() as tx:
+        first = replayed_key(tx, key, "licensed_use", request)
         if first is not None:
-            return _replay(uow, w.conn, request, first)
-        resource, user, licence = _load(w.conn, request)
+            return _replay(tx, request, first)
+        resource, user, licence = _load(tx, request)
         steward = resource.primary_accountable
-        decision = licences.check(licence, _facts(w.conn, user, request),
-                                  tuple(_overdue(w.conn, user.id, steward, request.day)))
+        decision = licences.check(licence, _facts(tx, user, request),
+                                  tuple(_overdue(tx, user.id, steward, request.day)))
         _refuse_unless_permitted(decision)
         when = datetime.combine(request.day, time(12), UTC)
-        event = record_in(w, uow, EventInput(
+        event = record_in(tx, uow, EventInput(
             "cite", steward, user.id, resource_inventoried_as=resource.id,
             resource_quantity=MeasureInput("1", resource.unit), has_point_in_time=when,
             resource_classified_as=(COMMERCIAL,) if request.commercial or request.use == "sell" else (),
             note=request.note or f"{request.use} under {licence}"))
         claim = None
-        use_facts = _facts(w.conn, user, request)
+        use_facts = _facts(tx, user, request)
         if _compensation(decision) is not None:
-            claim = _obligation(w.conn, licence, use_facts, request, resource, event, w.now)
+            claim = _obligation(tx, licence, use_facts, request, resource, event, tx.now)
             if claim is not None:
-                repo.insert_record(w.conn, "claim", claim)
-                w.append("claim", claim.id, chain_facts(claim))
-        remember_key(w, key, "licensed_use", request, event.event.id)
+                tx.claims.add(claim)
+                tx.append("claim", claim.id, chain_facts(claim))
+        remember_key(tx, key, "licensed_use", request, event.event.id)
         return UseRecorded(event, decision, claim)
 
 
@@ -175,7 +171,7 @@ def _compensation(decision: Decision) -> Owed | None:
                  and d.period is not None and d.due is not None and d.currency is not None), None)
 
 
-def _obligation(conn: Connection, licence: str, use_facts: Facts, request: UseRequest, resource: EconomicResource,
+def _obligation(tx: Tx, licence: str, use_facts: Facts, request: UseRequest, resource: EconomicResource,
                 event: EventRecorded, now: datetime) -> EconomicClaim | None:
     """The claim for what this declaration adds to its period's obligation (None if it adds nothing).
 
@@ -183,10 +179,7 @@ def _obligation(conn: Connection, licence: str, use_facts: Facts, request: UseRe
     period already claimed part of it."""
     first = _compensation(licences.check(licence, use_facts))
     assert first is not None and first.period is not None
-    c = claims
-    rows = [claim_from_row(r) for r in conn.execute(select(c).where(
-        c.c.provider == request.user, c.c.receiver == resource.primary_accountable, c.c.licence == licence,
-        c.c.about_resource == resource.id, c.c.period_start == first.period[0]))]
+    rows = tx.claims.obligations(request.user, resource.primary_accountable, licence, resource.id, first.period[0])
     claimed = sum((r.resource_quantity.has_numerical_value for r in rows if r.resource_quantity), Decimal(0))
     before = sum((Decimal(r.basis["revenue"]) for r in rows if r.basis and "revenue" in r.basis), Decimal(0))
     revenue = before + (request.revenue or Decimal(0))
@@ -210,21 +203,15 @@ def _obligation(conn: Connection, licence: str, use_facts: Facts, request: UseRe
         period_end=pay.period[1], basis=basis)
 
 
-def _statuses(conn: Connection, user: str, steward: str, day: date) -> list[tuple[EconomicClaim, Status]]:
-    return _statuses_of(conn, select(claims).where(claims.c.provider == user, claims.c.receiver == steward,
-                                                   claims.c.licence.is_not(None)), day)
-
-
-def _statuses_of(conn: Connection, query: Any, day: date) -> list[tuple[EconomicClaim, Status]]:
-    """Statuses of the obligation claims `query` selects: two queries whatever their number (claims, then every
-    payment between the same users and stewards), settled per user and steward."""
-    rows = [claim_from_row(r) for r in conn.execute(query)]
+def _statuses_of(tx: Tx, rows: list[EconomicClaim], day: date) -> list[tuple[EconomicClaim, Status]]:
+    """Statuses of these obligation claims: one more query whatever their number (every payment between the same
+    users and stewards), settled per user and steward."""
     if not rows:
         return []
     pairs: dict[tuple[str, str, str], list[EconomicClaim]] = defaultdict(list)
     for r in rows:
         pairs[(r.provider, r.receiver, r.agreed_in or "")].append(r)
-    paid = _payments(conn, {p for p, _, _ in pairs}, {s for _, s, _ in pairs}, {a for _, _, a in pairs})
+    paid = _payments(tx, {p for p, _, _ in pairs}, {s for _, s, _ in pairs}, {a for _, _, a in pairs})
     out = []
     for pair, owed in pairs.items():
         owing = [Owing(r.id, r.resource_quantity.has_numerical_value if r.resource_quantity else Decimal(0),
@@ -243,31 +230,21 @@ def _owed_since(claim: EconomicClaim) -> date:
     return claim.created.date()
 
 
-def _payments(conn: Connection, users: set[str], stewards: set[str],
+def _payments(tx: Tx, users: set[str], stewards: set[str],
               agreements: set[str]) -> dict[tuple[str, str, str], list[Payment]]:
     """Every flow from these users to these stewards made under one of these agreements (its `agreedIn` is the
     licence's policy: a payment towards obligations, not the price of something bought), by user, steward and
     agreement."""
-    e = economic_events
-    corrected = select(e.c.corrects).where(e.c.corrects.is_not(None))
     out: dict[tuple[str, str, str], list[Payment]] = defaultdict(list)
-    query = (select(e.c.provider, e.c.receiver, e.c.agreed_in, e.c.action, e.c.happened_at,
-                    e.c.resource_quantity_value, e.c.resource_quantity_unit, e.c.effort_quantity_value,
-                    e.c.effort_quantity_unit)
-             .where(e.c.receiver.in_(sorted(stewards)), e.c.agreed_in.in_(sorted(agreements)),
-                    e.c.id.not_in(corrected),
-                    e.c.action.in_(MONEY_ACTIONS + WORK_ACTIONS)))
-    if len(users) <= 1000:  # else read all payments to the stewards and keep the users' (one query either way)
-        query = query.where(e.c.provider.in_(sorted(users)))
-    for row in conn.execute(query):
-        if row.provider not in users:
-            continue
-        day = row.happened_at.astimezone(UTC).date()
-        pair = (row.provider, row.receiver, row.agreed_in)
-        if row.action in MONEY_ACTIONS and row.resource_quantity_value is not None:
-            out[pair].append(Payment(day, amount=row.resource_quantity_value, currency=row.resource_quantity_unit))
-        elif row.effort_quantity_value is not None and row.effort_quantity_unit in HOURS_PER:
-            out[pair].append(Payment(day, hours=row.effort_quantity_value * HOURS_PER[row.effort_quantity_unit]))
+    for e in tx.events.payments(users, stewards, agreements, MONEY_ACTIONS + WORK_ACTIONS):
+        day = e.when.astimezone(UTC).date()
+        pair = (e.provider, e.receiver, e.agreed_in or "")
+        if e.action in MONEY_ACTIONS and e.resource_quantity is not None:
+            out[pair].append(Payment(day, amount=e.resource_quantity.has_numerical_value,
+                                     currency=e.resource_quantity.has_unit))
+        elif e.effort_quantity is not None and e.effort_quantity.has_unit in HOURS_PER:
+            out[pair].append(Payment(day, hours=e.effort_quantity.has_numerical_value
+                                     * HOURS_PER[e.effort_quantity.has_unit]))
     return out
 
 
@@ -284,13 +261,8 @@ def obligations(uow: UnitOfWork, principal: Principal, day: date, user: str | No
     if user is None and steward is None:
         raise violation("agent", "required", "ask for the obligations of a user or of a steward")
     user, steward = access.obligations_asked(reader_of(uow, principal), user, steward)
-    query = select(claims).where(claims.c.licence.is_not(None))
-    if user is not None:
-        query = query.where(claims.c.provider == user)
-    if steward is not None:
-        query = query.where(claims.c.receiver == steward)
-    with uow.read() as conn:
-        found = [ObligationView(c, s) for c, s in _statuses_of(conn, query, day)]
+    with uow.read() as tx:
+        found = [ObligationView(c, s) for c, s in _statuses_of(tx, tx.claims.obligations(user, steward), day)]
     if open_only:
         found = [o for o in found if o.status.state != "fulfilled"]
     return sorted(found, key=lambda o: (o.status.due, o.status.since, o.claim.provider, o.claim.id))
@@ -298,8 +270,8 @@ def obligations(uow: UnitOfWork, principal: Principal, day: date, user: str | No
 
 def open_by_steward(uow: UnitOfWork, day: date) -> dict[str, list[ObligationView]]:
     """Every open obligation, grouped by the steward it is owed to."""
-    with uow.read() as conn:
-        found = _statuses_of(conn, select(claims).where(claims.c.licence.is_not(None)), day)
+    with uow.read() as tx:
+        found = _statuses_of(tx, tx.claims.obligations(), day)
     grouped: dict[str, list[ObligationView]] = defaultdict(list)
     for c, s in sorted(found, key=lambda cs: (cs[1].due, cs[1].since, cs[0].provider, cs[0].id)):
         if s.state != "fulfilled":
@@ -307,12 +279,11 @@ def open_by_steward(uow: UnitOfWork, day: date) -> dict[str, list[ObligationView
     return dict(grouped)
 
 
-def _replay(uow: UnitOfWork, conn: Connection, request: UseRequest, event_id: str) -> UseRecorded:
-    event = repo.get(conn, "economic_event", event_id)
+def _replay(tx: Tx, request: UseRequest, event_id: str) -> UseRecorded:
+    event = tx.events.get(event_id)
     assert event is not None, "an idempotency key points at an event that exists"
-    found = conn.execute(select(claims).where(claims.c.triggered_by == event_id)).first()
     decision = Decision("", request.use, True, [], [], [])
-    return UseRecorded(EventRecorded(event, ()), decision, claim_from_row(found) if found else None, replayed=True)
+    return UseRecorded(EventRecorded(event, ()), decision, tx.claims.triggered_by(event_id), replayed=True)
 
 
 @dataclass(frozen=True)
@@ -323,14 +294,8 @@ class Design:
 
 def licensed_resources(uow: UnitOfWork) -> list[Design]:
     """Resources that carry a licence (the commons' designs), with their stewards' names, by name."""
-    from valueflows.store.mapping import resource_from_row
-    from valueflows.store.tables import economic_resources as r
-
-    with uow.read() as conn:
-        rows = conn.execute(select(r, agents.c.name.label("steward_name"))
-                            .join(agents, agents.c.id == r.c.primary_accountable)
-                            .where(r.c.licence.is_not(None)).order_by(r.c.name, r.c.id).limit(1000)).all()
-    return [Design(resource_from_row(row), row.steward_name) for row in rows]
+    with uow.read() as tx:
+        return [Design(resource, steward) for resource, steward in tx.resources.licensed(MAX_PAGE)]
 
 
 @dataclass(frozen=True)
@@ -353,8 +318,6 @@ class Settlement:
 def settle(uow: UnitOfWork, payment: Settlement, key: str | None = None) -> EventRecorded:
     """Record the payment as a `work` or `transfer` event made under the licence (agreedIn its policy), which is
     what lets it settle obligations."""
-    from valueflows.service.ledger import record_event
-
     if (payment.hours is None) == (payment.amount is None):
         raise violation("payment", "one_of", "give either hours of work or an amount of money")
     agreement = licences.agreement(payment.licence)

@@ -10,21 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import or_, select
-
 from valueflows.domain import access
 from valueflows.domain.access import ANONYMOUS, Principal, Reader, View
 from valueflows.domain.errors import NotFound, violation
+from valueflows.domain.limits import MAX_PAGE
 from valueflows.domain.model import MEMBER_ROLE, AgentRelationship, EconomicClaim, EconomicEvent
 from valueflows.service import licences, queries
-from valueflows.store import repository as repo
-from valueflows.store import visibility
-from valueflows.store.mapping import FROM_ROW, event_from_row
-from valueflows.store.tables import RECORD_TABLES, economic_events
-from valueflows.store.uow import UnitOfWork
+from valueflows.store.ports import UnitOfWork
 
 # Most records a relation answers with at once (a page for lists that can grow without bound).
-MAX_RELATED = queries.MAX_PAGE
+MAX_RELATED = MAX_PAGE
 PRIVATE_KINDS = frozenset({"economic_event", "claim"})
 # Records read at a time when a list is filtered (a page of visible records may need several reads).
 FILTER_BATCH = 500
@@ -34,9 +29,9 @@ def reader_of(uow: UnitOfWork, principal: Principal) -> Reader:
     """The facts the policy needs about who is asking."""
     if principal.admin:
         return Reader(principal)
-    with uow.read() as conn:
-        return Reader(principal, visibility.organizations_of(conn, principal.agent),
-                      visibility.publishing_organizations(conn), licences.agreements())
+    with uow.read() as tx:
+        member_of = tx.memberships.organizations_of(principal.agent) if principal.agent else frozenset()
+        return Reader(principal, member_of, tx.agents.publishing(), licences.agreements())
 
 
 class Reading:
@@ -70,8 +65,8 @@ class Reading:
         if missing:
             views = self._chain_views(missing)
             targets = {e.triggered_by for e in missing if e.triggered_by}
-            with self.uow.read() as conn:
-                target_events = repo.get_many(conn, "economic_event", targets).values() if targets else []
+            with self.uow.read() as tx:
+                target_events = tx.events.get_many(targets).values() if targets else []
             target_views = self._chain_views(target_events) if targets else {}
             for e in missing:
                 refs = {"triggeredBy": target_views.get(e.triggered_by, access.HIDDEN)} if e.triggered_by else {}
@@ -81,14 +76,14 @@ class Reading:
         return {e.id: known.get(e.id) or found[e.id] for e in events}
 
     def _chain_views(self, events: Iterable[EconomicEvent]) -> dict[str, View]:
-        with self.uow.read() as conn:
-            chains = visibility.correction_chains(conn, events)
+        with self.uow.read() as tx:
+            chains = tx.events.chains(events)
             parties = {a for e in chains.values() for a in (e.provider, e.receiver, *e.in_scope_of)}
             unknown = parties - self._persons.keys()
             if unknown:
-                persons = visibility.persons_among(conn, unknown)
+                persons = tx.agents.persons_among(unknown)
                 self._persons.update({a: a in persons for a in unknown})
-            licensed = visibility.licence_triggers(conn, list(chains))
+            licensed = tx.claims.licence_triggers(chains)
         persons_here = {a for a in parties if self._persons.get(a)}
         return access.event_views(self.reader, chains, persons_here, licensed)
 
@@ -121,8 +116,8 @@ class Reading:
         ids = list(dict.fromkeys(ids))
         wanted = [i for i in ids if (kind, i) not in self._records]
         if wanted:
-            with self.uow.read() as conn:
-                found = repo.get_many(conn, kind, wanted)
+            with self.uow.read() as tx:
+                found = tx.records(kind).get_many(wanted)
             for i in wanted:
                 self._records[(kind, i)] = found.get(i)
         return [r for i in ids if (r := self._records[(kind, i)]) is not None]
@@ -172,7 +167,7 @@ class Reading:
         shown: list[Any] = []
         cursor = after
         while True:
-            page = fetch(min(queries.MAX_PAGE, max(limit + 1, FILTER_BATCH)), cursor)
+            page = fetch(min(MAX_PAGE, max(limit + 1, FILTER_BATCH)), cursor)
             shown += self.show_many(kind, page.items)
             if len(shown) > limit or page.next_cursor is None:
                 break
@@ -180,13 +175,10 @@ class Reading:
         return queries.render_page(shown, limit, cursor_of)
 
     def where(self, kind: str, **equals: str) -> list[Any]:
-        """Records whose columns equal the given values (at most MAX_RELATED, in id order)."""
-        table = RECORD_TABLES[kind]
-        query = select(table).order_by(table.c.id).limit(MAX_RELATED)
-        for column, value in equals.items():
-            query = query.where(table.c[column] == value)
-        with self.uow.read() as conn:
-            return self.show_many(kind, [FROM_ROW[kind](row) for row in conn.execute(query)])
+        """Records whose fields equal the given values (at most MAX_RELATED, in id order)."""
+        with self.uow.read() as tx:
+            found = tx.records(kind).where(MAX_RELATED, **equals)
+        return self.show_many(kind, found)
 
     def event_list(self, where: queries.EventFilter, limit: int, after: int | None) -> queries.Page:
         if self.principal.admin:
@@ -222,17 +214,14 @@ class Reading:
 
     def correction_of(self, event_id: str) -> EconomicEvent | None:
         """The event that corrects this one, if any (and if the reader may see it)."""
-        with self.uow.read() as conn:
-            row = conn.execute(select(economic_events).where(economic_events.c.corrects == event_id)).first()
-        return self.show("economic_event", event_from_row(row)) if row is not None else None
+        with self.uow.read() as tx:
+            found = tx.events.corrections_of([event_id]).get(event_id)
+        return self.show("economic_event", found)
 
     def resource_events(self, resource_id: str) -> list[EconomicEvent]:
-        e = economic_events
-        query = (select(e).where(or_(e.c.resource_inventoried_as == resource_id,
-                                     e.c.to_resource_inventoried_as == resource_id))
-                 .order_by(e.c.seq).limit(MAX_RELATED))
-        with self.uow.read() as conn:
-            return self.show_many("economic_event", [event_from_row(row) for row in conn.execute(query)])
+        with self.uow.read() as tx:
+            found = tx.events.by_resource(resource_id, MAX_RELATED)
+        return self.show_many("economic_event", found)
 
     def claims(self, claims: Iterable[EconomicClaim]) -> list[EconomicClaim]:
         return self.show_many("claim", claims)

@@ -12,8 +12,6 @@ from dataclasses import fields, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-
 from valueflows.domain import access
 from valueflows.domain import records as rules
 from valueflows.domain.access import Principal
@@ -33,32 +31,28 @@ from valueflows.domain.inputs import (
 from valueflows.domain.model import MEMBER_ROLE, Unit
 from valueflows.domain.units import STANDARD_UNITS
 from valueflows.service.ledger import Recorded, create_record, new_id, remember_key, replayed_key
-from valueflows.store import repository as repo
-from valueflows.store.mapping import membership_from_row
-from valueflows.store.tables import memberships, units
-from valueflows.store.uow import UnitOfWork, Writer
+from valueflows.store.ports import UnitOfWork, WriteTx
 
 
-def _taken(w: Writer, kind: str, record_id: str | None) -> set[str]:
-    return {record_id} if record_id and repo.exists(w.conn, kind, record_id) else set()
+def _taken(tx: WriteTx, kind: str, record_id: str | None) -> set[str]:
+    return {record_id} if record_id and tx.records(kind).exists(record_id) else set()
 
 
 def _revise(uow: UnitOfWork, kind: str, record_id: str, request: Any, key: str | None,
-            build: Callable[[Writer, Any], Any]) -> Recorded[Any]:
-    """Write a new version of an existing record; `build(writer, current)` returns it (or raises)."""
-    with uow.write() as w:
-        first = replayed_key(w, key, kind, (record_id, request))
+            build: Callable[[WriteTx, Any], Any]) -> Recorded[Any]:
+    """Write a new version of an existing record; `build(tx, current)` returns it (or raises)."""
+    with uow.write() as tx:
+        first = replayed_key(tx, key, kind, (record_id, request))
         if first is not None:
-            return Recorded(repo.get(w.conn, kind, first), replayed=True)
-        current = repo.get(w.conn, kind, record_id)
+            return Recorded(tx.records(kind).get(first), replayed=True)
+        current = tx.records(kind).get(record_id)
         if current is None:
             raise NotFound(f"no {kind.replace('_', ' ')} with id {record_id!r}")
-        record = build(w, current)
-        repo.replace_record(w.conn, kind, record)
-        if kind in repo.RecordCache.KINDS:
-            uow.cache.forget(kind, record_id)
-        w.append(kind, record.id, facts(record))
-        remember_key(w, key, kind, (record_id, request), record.id)
+        record = build(tx, current)
+        tx.records(kind).replace(record)
+        uow.cache.forget(kind, record_id)
+        tx.append(kind, record.id, facts(record))
+        remember_key(tx, key, kind, (record_id, request), record.id)
         return Recorded(record)
 
 
@@ -73,10 +67,10 @@ def merged(input_type: type, current: Any, patch: dict[str, Any]) -> Any:
 # -- agents -----------------------------------------------------------------------------------------------
 
 def create_agent(uow: UnitOfWork, request: AgentInput, key: str | None = None) -> Recorded[Any]:
-    def build(w: Writer) -> Any:
+    def build(tx: WriteTx) -> Any:
         return rules.check_agent(
-            request, new_id(), repo.get_many(w.conn, "agent", [request.group]),
-            repo.get_many(w.conn, "unit", [request.revenue_currency]), _taken(w, "agent", request.id),
+            request, new_id(), tx.records("agent").get_many([request.group]),
+            tx.records("unit").get_many([request.revenue_currency]), _taken(tx, "agent", request.id),
         )
     return create_record(uow, "agent", request, key, build)
 
@@ -84,18 +78,18 @@ def create_agent(uow: UnitOfWork, request: AgentInput, key: str | None = None) -
 def update_agent(uow: UnitOfWork, agent_id: str, request: AgentInput, key: str | None = None) -> Recorded[Any]:
     """New facts about an agent (headcount, revenue, …): the whole set of facts, as of now. Who sees its members'
     contributions stays as it is (`set_contribution_visibility` changes it)."""
-    def build(w: Writer, current: Any) -> Any:
+    def build(tx: WriteTx, current: Any) -> Any:
         kept = current.contributions.value if current.contributions else None
         return rules.check_agent(replace(request, id=agent_id, contributions=kept), agent_id,
-                                 repo.get_many(w.conn, "agent", [request.group]),
-                                 repo.get_many(w.conn, "unit", [request.revenue_currency]))
+                                 tx.records("agent").get_many([request.group]),
+                                 tx.records("unit").get_many([request.revenue_currency]))
     return _revise(uow, "agent", agent_id, request, key, build)
 
 
 def revise_agent(uow: UnitOfWork, agent_id: str, patch: dict[str, Any], key: str | None = None) -> Recorded[Any]:
     """Change some facts of an agent, keeping the others."""
-    with uow.read() as conn:
-        current = repo.get(conn, "agent", agent_id)
+    with uow.read() as tx:
+        current = tx.agents.get(agent_id)
     if current is None:
         raise NotFound(f"no agent with id {agent_id!r}")
     return update_agent(uow, agent_id, merged(AgentInput, current, patch), key)
@@ -107,66 +101,64 @@ def set_contribution_visibility(uow: UnitOfWork, principal: Principal, organizat
     a new version of the organization's facts, and applied by every door from then on."""
     access.require_admin(principal, "choosing who sees an organization's contributions")
 
-    def build(w: Writer, current: Any) -> Any:
+    def build(tx: WriteTx, current: Any) -> Any:
         request = replace(merged(AgentInput, current, {}), id=organization, contributions=visibility)
-        return rules.check_agent(request, organization, repo.get_many(w.conn, "agent", [current.group]),
-                                 repo.get_many(w.conn, "unit", [current.revenue_currency]))
+        return rules.check_agent(request, organization, tx.records("agent").get_many([current.group]),
+                                 tx.records("unit").get_many([current.revenue_currency]))
     return _revise(uow, "agent", organization, ("contributions", visibility), key, build)
 
 
 # -- memberships and other relationships --------------------------------------------------------------------
 
 def create_membership(uow: UnitOfWork, request: MembershipInput, key: str | None = None) -> Recorded[Any]:
-    def build(w: Writer) -> Any:
-        existing = _memberships(w, request.member, request.organization)
-        agents = repo.get_many(w.conn, "agent", [request.member, request.organization])
-        return rules.check_membership(request, new_id(), agents, existing, _taken(w, "membership", request.id))
+    def build(tx: WriteTx) -> Any:
+        existing = _memberships(tx, request.member, request.organization)
+        agents = tx.records("agent").get_many([request.member, request.organization])
+        return rules.check_membership(request, new_id(), agents, existing, _taken(tx, "membership", request.id))
     return create_record(uow, "membership", request, key, build)
 
 
 def end_membership(uow: UnitOfWork, membership_id: str, until: date, key: str | None = None) -> Recorded[Any]:
-    def build(w: Writer, current: Any) -> Any:
-        return rules.end_membership(current, until, _memberships(w, current.member, current.organization))
+    def build(tx: WriteTx, current: Any) -> Any:
+        return rules.end_membership(current, until, _memberships(tx, current.member, current.organization))
     return _revise(uow, "membership", membership_id, until, key, build)
 
 
-def _memberships(w: Writer, member: str, organization: str) -> list[Any]:
-    rows = w.conn.execute(select(memberships).where(
-        memberships.c.member == member, memberships.c.organization == organization))
-    return [membership_from_row(row) for row in rows]
+def _memberships(tx: WriteTx, member: str, organization: str) -> list[Any]:
+    return tx.memberships.of(member, organization)
 
 
 def create_role(uow: UnitOfWork, request: RoleInput, key: str | None = None) -> Recorded[Any]:
-    def build(w: Writer) -> Any:
-        return rules.check_role(request, new_id(), _taken(w, "agent_relationship_role", request.id))
+    def build(tx: WriteTx) -> Any:
+        return rules.check_role(request, new_id(), _taken(tx, "agent_relationship_role", request.id))
     return create_record(uow, "agent_relationship_role", request, key, build)
 
 
 def update_role(uow: UnitOfWork, role_id: str, patch: dict[str, Any], key: str | None = None) -> Recorded[Any]:
-    def build(w: Writer, current: Any) -> Any:
+    def build(tx: WriteTx, current: Any) -> Any:
         if role_id == MEMBER_ROLE.id:
             raise rules.RuleViolation([rules.Problem("id", "standard_role", "the member role is fixed")])
         return rules.check_role(merged(RoleInput, current, patch), role_id)
     return _revise(uow, "agent_relationship_role", role_id, patch, key, build)
 
 
-def _relationship(w: Writer, request: RelationshipInput, record_id: str, taken: set[str]) -> Any:
-    agents = repo.get_many(w.conn, "agent", [request.subject, request.object, *request.in_scope_of])
-    roles = repo.get_many(w.conn, "agent_relationship_role", [request.relationship])
-    scopes = set(agents) | set(repo.get_many(w.conn, "process", request.in_scope_of))
+def _relationship(tx: WriteTx, request: RelationshipInput, record_id: str, taken: set[str]) -> Any:
+    agents = tx.agents.get_many([request.subject, request.object, *request.in_scope_of])
+    roles = tx.roles.get_many([request.relationship])
+    scopes = set(agents) | set(tx.processes.get_many(request.in_scope_of))
     return rules.check_relationship(request, record_id, agents, roles, taken, scopes)
 
 
 def create_relationship(uow: UnitOfWork, request: RelationshipInput, key: str | None = None) -> Recorded[Any]:
-    def build(w: Writer) -> Any:
-        return _relationship(w, request, new_id(), _taken(w, "agent_relationship", request.id))
+    def build(tx: WriteTx) -> Any:
+        return _relationship(tx, request, new_id(), _taken(tx, "agent_relationship", request.id))
     return create_record(uow, "agent_relationship", request, key, build)
 
 
 def update_relationship(uow: UnitOfWork, relationship_id: str, patch: dict[str, Any],
                         key: str | None = None) -> Recorded[Any]:
-    def build(w: Writer, current: Any) -> Any:
-        return _relationship(w, merged(RelationshipInput, current, patch | {"id": relationship_id}),
+    def build(tx: WriteTx, current: Any) -> Any:
+        return _relationship(tx, merged(RelationshipInput, current, patch | {"id": relationship_id}),
                              relationship_id, set())
     return _revise(uow, "agent_relationship", relationship_id, patch, key, build)
 
@@ -174,77 +166,78 @@ def update_relationship(uow: UnitOfWork, relationship_id: str, patch: dict[str, 
 # -- specifications, processes, batches, units ----------------------------------------------------------------
 
 def create_specification(uow: UnitOfWork, request: SpecificationInput, key: str | None = None) -> Recorded[Any]:
-    def build(w: Writer) -> Any:
+    def build(tx: WriteTx) -> Any:
         unit_ids = [request.default_unit_of_resource, request.default_unit_of_effort]
-        return rules.check_specification(request, new_id(), repo.get_many(w.conn, "unit", unit_ids),
-                                         _taken(w, "resource_specification", request.id))
+        return rules.check_specification(request, new_id(), tx.records("unit").get_many(unit_ids),
+                                         _taken(tx, "resource_specification", request.id))
     return create_record(uow, "resource_specification", request, key, build)
 
 
 def update_specification(uow: UnitOfWork, spec_id: str, patch: dict[str, Any],
                          key: str | None = None) -> Recorded[Any]:
-    def build(w: Writer, current: Any) -> Any:
+    def build(tx: WriteTx, current: Any) -> Any:
         request = merged(SpecificationInput, current, patch | {"id": spec_id})
         unit_ids = [request.default_unit_of_resource, request.default_unit_of_effort]
-        return rules.check_specification(request, spec_id, repo.get_many(w.conn, "unit", unit_ids))
+        return rules.check_specification(request, spec_id, tx.records("unit").get_many(unit_ids))
     return _revise(uow, "resource_specification", spec_id, patch, key, build)
 
 
 def create_process_specification(uow: UnitOfWork, request: ProcessSpecificationInput,
                                  key: str | None = None) -> Recorded[Any]:
-    def build(w: Writer) -> Any:
-        return rules.check_process_specification(request, new_id(), _taken(w, "process_specification", request.id))
+    def build(tx: WriteTx) -> Any:
+        return rules.check_process_specification(request, new_id(), _taken(tx, "process_specification", request.id))
     return create_record(uow, "process_specification", request, key, build)
 
 
 def update_process_specification(uow: UnitOfWork, spec_id: str, patch: dict[str, Any],
                                  key: str | None = None) -> Recorded[Any]:
-    def build(w: Writer, current: Any) -> Any:
+    def build(tx: WriteTx, current: Any) -> Any:
         return rules.check_process_specification(merged(ProcessSpecificationInput, current, patch), spec_id)
     return _revise(uow, "process_specification", spec_id, patch, key, build)
 
 
-def _known_for_process(w: Writer, request: ProcessInput) -> set[str]:
+def _known_for_process(tx: WriteTx, request: ProcessInput) -> set[str]:
     scope_ids = list(request.in_scope_of)
-    return (set(repo.get_many(w.conn, "process_specification", [request.based_on]))
-            | set(repo.get_many(w.conn, "agent", scope_ids)) | set(repo.get_many(w.conn, "process", scope_ids)))
+    return (set(tx.process_specifications.get_many([request.based_on]))
+            | set(tx.agents.get_many(scope_ids)) | set(tx.processes.get_many(scope_ids)))
 
 
 def create_process(uow: UnitOfWork, request: ProcessInput, key: str | None = None) -> Recorded[Any]:
-    def build(w: Writer) -> Any:
-        return rules.check_process(request, new_id(), _taken(w, "process", request.id), _known_for_process(w, request))
+    def build(tx: WriteTx) -> Any:
+        taken = _taken(tx, "process", request.id)
+        return rules.check_process(request, new_id(), taken, _known_for_process(tx, request))
     return create_record(uow, "process", request, key, build)
 
 
 def update_process(uow: UnitOfWork, process_id: str, patch: dict[str, Any], key: str | None = None) -> Recorded[Any]:
-    def build(w: Writer, current: Any) -> Any:
+    def build(tx: WriteTx, current: Any) -> Any:
         request = merged(ProcessInput, current, patch | {"id": process_id})
-        return rules.check_process(request, process_id, (), _known_for_process(w, request))
+        return rules.check_process(request, process_id, (), _known_for_process(tx, request))
     return _revise(uow, "process", process_id, patch, key, build)
 
 
 def create_batch(uow: UnitOfWork, request: BatchInput, key: str | None = None) -> Recorded[Any]:
-    def build(w: Writer) -> Any:
-        return rules.check_batch(request, new_id(), _taken(w, "product_batch", request.id))
+    def build(tx: WriteTx) -> Any:
+        return rules.check_batch(request, new_id(), _taken(tx, "product_batch", request.id))
     return create_record(uow, "product_batch", request, key, build)
 
 
 def update_batch(uow: UnitOfWork, batch_id: str, patch: dict[str, Any], key: str | None = None) -> Recorded[Any]:
-    def build(w: Writer, current: Any) -> Any:
+    def build(tx: WriteTx, current: Any) -> Any:
         return rules.check_batch(merged(BatchInput, current, patch), batch_id)
     return _revise(uow, "product_batch", batch_id, patch, key, build)
 
 
 def create_unit(uow: UnitOfWork, unit: Unit, key: str | None = None) -> Recorded[Any]:
-    def build(w: Writer) -> Any:
-        return rules.check_unit(unit, _taken(w, "unit", unit.id))
+    def build(tx: WriteTx) -> Any:
+        return rules.check_unit(unit, _taken(tx, "unit", unit.id))
     return create_record(uow, "unit", unit, key, build)
 
 
 def update_unit(uow: UnitOfWork, unit_id: str, label: str | None, symbol: str | None,
                 key: str | None = None) -> Recorded[Any]:
     """A unit's label and symbol may change; what it measures (dimension, om2) may not."""
-    def build(w: Writer, current: Any) -> Any:
+    def build(tx: WriteTx, current: Any) -> Any:
         return rules.check_unit(replace(current, label=label or current.label, symbol=symbol or current.symbol))
     return _revise(uow, "unit", unit_id, (label, symbol), key, build)
 
@@ -252,16 +245,16 @@ def update_unit(uow: UnitOfWork, unit_id: str, label: str | None, symbol: str | 
 def revise_resource(uow: UnitOfWork, resource_id: str, revision: ResourceRevision,
                     key: str | None = None) -> Recorded[Any]:
     """Change what may change about a resource; its quantities change only through events."""
-    def build(w: Writer, current: Any) -> Any:
+    def build(tx: WriteTx, current: Any) -> Any:
         containers: dict[str, Any] = {}
         step = revision.contained_in
         while step is not None and step not in containers and step != resource_id:
-            found = repo.get(w.conn, "economic_resource", step)
+            found = tx.resources.get(step)
             if found is None:
                 break
             containers[step] = found
             step = found.contained_in
-        unit_ids = repo.get_many(w.conn, "unit", [revision.unit_of_effort])
+        unit_ids = tx.units.get_many([revision.unit_of_effort])
         return rules.revise_resource(current, revision, unit_ids, containers)
     return _revise(uow, "economic_resource", resource_id, revision, key, build)
 
@@ -270,44 +263,26 @@ def revise_resource(uow: UnitOfWork, resource_id: str, revision: ResourceRevisio
 
 def ensure_standard_records(uow: UnitOfWork) -> int:
     """Record the standard om2 units and the member role a new ledger starts with; returns how many were missing."""
-    with uow.read() as conn:
-        present = {row.id for row in conn.execute(select(units.c.id))}
-        has_member_role = repo.exists(conn, "agent_relationship_role", MEMBER_ROLE.id)
+    with uow.read() as tx:
+        present = set(tx.units.get_many([u.id for u in STANDARD_UNITS]))
+        has_member_role = tx.roles.exists(MEMBER_ROLE.id)
     missing: list[tuple[str, Any]] = [("unit", u) for u in STANDARD_UNITS if u.id not in present]
     if not has_member_role:
         missing.append(("agent_relationship_role", MEMBER_ROLE))
     if missing:
-        with uow.write() as w:
+        with uow.write() as tx:
             for kind, record in missing:
-                if not repo.exists(w.conn, kind, record.id):
-                    repo.insert_record(w.conn, kind, record)
-                    w.append(kind, record.id, facts(record))
+                if not tx.records(kind).exists(record.id):
+                    tx.records(kind).add(record)
+                    tx.append(kind, record.id, facts(record))
     return len(missing)
 
 
 def import_claim(uow: UnitOfWork, claim: Any, key: str | None = None) -> Recorded[Any]:
     """A claim from another ledger's export (an obligation, a dividend payout): kept as it was, once its
     references check out. The ledger creates claims itself otherwise (dividend runs, licensed uses)."""
-    def build(w: Writer) -> Any:
-        from valueflows.domain.actions import ACTIONS
-        from valueflows.domain.errors import Problem, RuleViolation
-
-        problems = []
-        if claim.action not in ACTIONS:
-            problems.append(Problem("action", "unknown_action", f"{claim.action!r} is not a ValueFlows action"))
-        for name, kind, ref in (("provider", "agent", claim.provider), ("receiver", "agent", claim.receiver),
-                                ("triggeredBy", "economic_event", claim.triggered_by),
-                                ("aboutResource", "economic_resource", claim.about_resource),
-                                ("resourceConformsTo", "resource_specification", claim.resource_conforms_to),
-                                ("resourceQuantity.hasUnit", "unit",
-                                 claim.resource_quantity.has_unit if claim.resource_quantity else None)):
-            if ref is not None and not repo.exists(w.conn, kind, ref):
-                problems.append(Problem(name, "unknown_reference", f"no {kind.replace('_', ' ')} with id {ref!r}"))
-        if claim.resource_quantity is not None and claim.resource_quantity.has_numerical_value < 0:
-            problems.append(Problem("resourceQuantity", "negative", "a claim's quantity is zero or more"))
-        if _taken(w, "claim", claim.id):
-            problems.append(Problem("id", "taken", f"a claim with id {claim.id!r} exists"))
-        if problems:
-            raise RuleViolation(problems)
-        return claim
+    def build(tx: WriteTx) -> Any:
+        present = {(kind, ref) for _, kind, ref in rules.claim_references(claim)
+                   if ref is not None and tx.records(kind).exists(ref)}
+        return rules.check_claim(claim, present, _taken(tx, "claim", claim.id))
     return create_record(uow, "claim", claim, key, build)

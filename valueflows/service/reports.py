@@ -1,8 +1,9 @@
-"""Contribution reports: totals summed by the database, then the pure report.
+"""Contribution reports: totals summed by the store, then the pure report.
 
 A contribution is a flow from an agent to another (work, services, materials, money, uses, citations) in the
 period and scope; an agent's flows to itself are left out. Whole UTC days of a period are read from the daily
 totals `record_event` keeps; the partial days at its edges, and process or resource scopes, from the events.
+A reader sees the sums of the flows the access policy lets it see.
 """
 
 from __future__ import annotations
@@ -13,9 +14,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
-
-from sqlalchemy import Connection, func, or_, select
 
 from valueflows.accounting.contributions import ContributionReport, ContributionTotal, contribution_report, round6
 from valueflows.accounting.equations import Claim, ValueEquation, fraction_text, points
@@ -23,12 +21,9 @@ from valueflows.accounting.rollup import Rollup, rollup
 from valueflows.domain import access
 from valueflows.domain.access import Principal
 from valueflows.domain.errors import violation
-from valueflows.domain.quantities import canonical
+from valueflows.service.equations import find_equation
 from valueflows.service.reading import reader_of
-from valueflows.store import visibility
-from valueflows.store.engine import exact_sum
-from valueflows.store.tables import contribution_days, economic_events
-from valueflows.store.uow import UnitOfWork
+from valueflows.store.ports import FlowTotal, Tx, UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -40,35 +35,37 @@ class ReportScope:
     resource: str | None = None  # flows of this resource, and inputs to every process behind it (rollup)
 
 
-Row = tuple[str, str, str, str | None, str, Any, int]  # provider, receiver, action, kind, unit, sum, events
-
-
 def contributions(uow: UnitOfWork, principal: Principal, scope: ReportScope,
-                  equation: ValueEquation | None = None) -> ContributionReport:
-    """The report, counting the flows `principal` may see; with `equation`, each contributor's points too."""
+                  equation: ValueEquation | str | None = None) -> ContributionReport:
+    """The report, counting the flows `principal` may see; with `equation` (one, or its name or id), each
+    contributor's points under it too. Every door asks for a report through here, so the scope's defaults and
+    checks are the same everywhere (`resolved`)."""
     if scope.end <= scope.start:
         raise violation("end", "empty_period", "the period ends before it begins")
-    rows: list[Row] = []
+    rows: list[FlowTotal] = []
     behind: Rollup | None = None
-    with uow.read() as conn:
+    with uow.read() as tx:
+        scope = resolved(tx, scope)
+        if isinstance(equation, str):
+            equation = find_equation(tx, equation)
         if scope.resource:
-            behind = resource_rollup(conn, scope.resource)
+            behind = resource_rollup(tx, scope.resource)
         first_day = _midnight_on_or_after(scope.start)
         end_day = _midnight_on_or_before(scope.end)
         if scope.process or scope.resource or first_day >= end_day:
-            rows += conn.execute(_from_events(uow, scope, scope.start, scope.end, behind)).all()
+            rows += _from_events(tx, scope, scope.start, scope.end, behind)
         else:
-            rows += conn.execute(_from_days(uow, scope, first_day.date(), end_day.date())).all()
+            rows += tx.days.totals(first_day.date(), end_day.date(), scope.receiver)
             for start, end in ((scope.start, first_day), (end_day, scope.end)):
                 if start < end:
-                    rows += conn.execute(_from_events(uow, scope, start, end)).all()
-        if not principal.admin:
-            persons = visibility.persons_among(conn, {a for row in rows for a in row[:2]})
+                    rows += _from_events(tx, scope, start, end)
+        persons = frozenset() if principal.admin else tx.agents.persons_among(
+            {a for row in rows for a in (row.provider, row.receiver)})
     if not principal.admin:
         reader = reader_of(uow, principal)
         rows = [row for row in rows if access.flow_view(reader, access.Flow(
-            row[0], row[1], row[2], persons & {row[0], row[1]},
-            () if row[1] in persons else (row[1],))).visible]
+            row.provider, row.receiver, row.action, persons & {row.provider, row.receiver},
+            () if row.receiver in persons else (row.receiver,))).visible]
     totals = _combine(rows)
     report = contribution_report(totals)
     if equation is not None:
@@ -78,70 +75,54 @@ def contributions(uow: UnitOfWork, principal: Principal, scope: ReportScope,
     if behind is not None:
         report.processes.extend(behind.processes)
         report.cycles.extend(behind.cycles)
-    return report
+    return replace(report, receiver=scope.receiver)
 
 
-def resource_rollup(conn: Connection, resource: str) -> Rollup:
+def resolved(tx: Tx, scope: ReportScope) -> ReportScope:
+    """The scope a report covers: what it names must exist; named nothing, it covers what the one organization
+    that has members received (a co-op's own node), or every flow when there is no such single organization."""
+    for field, repository, wanted in (("receiver", tx.agents, scope.receiver), ("process", tx.processes, scope.process),
+                                      ("resource", tx.resources, scope.resource)):
+        if wanted is not None and not repository.exists(wanted):
+            raise violation(field, "unknown_reference", f"no {repository.kind.replace('_', ' ')} with id {wanted!r}")
+    if scope.receiver is None and scope.process is None and scope.resource is None:
+        organizations = tx.memberships.organizations()
+        if len(organizations) == 1:
+            return replace(scope, receiver=organizations[0])
+    return scope
+
+
+def resource_rollup(tx: Tx, resource: str) -> Rollup:
     """The processes behind a resource: those that put it out, those that made their inputs, and so on."""
-    e = economic_events
 
     def produced_by(resources: Iterable[str]) -> dict[str, list[str]]:
         found: dict[str, list[str]] = defaultdict(list)
-        for r, p in conn.execute(select(e.c.resource_inventoried_as, e.c.output_of).distinct().where(
-                e.c.resource_inventoried_as.in_(list(resources)), e.c.output_of.is_not(None))):
+        for r, p in tx.events.outputs_of(resources):
             found[r].append(p)
         return found
 
     def inputs_of(processes: Iterable[str]) -> dict[str, list[str]]:
         found: dict[str, list[str]] = defaultdict(list)
-        for p, r in conn.execute(select(e.c.input_of, e.c.resource_inventoried_as).distinct().where(
-                e.c.input_of.in_(list(processes)), e.c.resource_inventoried_as.is_not(None))):
+        for p, r in tx.events.inputs_of(processes):
             found[p].append(r)
         return found
 
     return rollup(resource, produced_by, inputs_of)
 
 
-def _combine(rows: list[Any]) -> list[ContributionTotal]:
-    sums: dict[tuple[str, str, str | None, str], list[Any]] = defaultdict(lambda: [Decimal(0), 0])
-    for provider, _receiver, action, kind, unit, total, count in rows:
-        entry = sums[(provider, action, kind or None, unit)]
-        entry[0] += Decimal(canonical(Decimal(str(total))))
-        entry[1] += count
-    return [ContributionTotal(p, a, k, u, q, n) for (p, a, k, u), (q, n) in sums.items() if n]
+def _combine(rows: list[FlowTotal]) -> list[ContributionTotal]:
+    sums: dict[tuple[str, str, str | None, str], list[Decimal | int]] = defaultdict(lambda: [Decimal(0), 0])
+    for row in rows:
+        entry = sums[(row.provider, row.action, row.kind, row.unit)]
+        entry[0] += row.quantity
+        entry[1] += row.events
+    return [ContributionTotal(p, a, k, u, Decimal(q), int(n)) for (p, a, k, u), (q, n) in sums.items() if n]
 
 
-def _from_days(uow: UnitOfWork, scope: ReportScope, first: Any, end: Any) -> Any:
-    d = contribution_days
-    query = (select(d.c.provider, d.c.receiver, d.c.action, d.c.kind, d.c.unit,
-                    exact_sum(uow.engine, d.c.quantity), func.sum(d.c.events))
-             .where(d.c.day >= first, d.c.day < end)
-             .group_by(d.c.provider, d.c.receiver, d.c.action, d.c.kind, d.c.unit))
-    return query.where(d.c.receiver == scope.receiver) if scope.receiver else query
-
-
-def _from_events(uow: UnitOfWork, scope: ReportScope, start: datetime, end: datetime,
-                 behind: Rollup | None = None) -> Any:
-    e = economic_events
-    quantity = func.coalesce(e.c.effort_quantity_value, e.c.resource_quantity_value)
-    unit = func.coalesce(e.c.effort_quantity_unit, e.c.resource_quantity_unit)
-    corrected = select(e.c.corrects).where(e.c.corrects.is_not(None))
-    query = (
-        select(e.c.provider, e.c.receiver, e.c.action, e.c.resource_conforms_to, unit,
-               exact_sum(uow.engine, quantity), func.count())
-        .where(e.c.happened_at >= start, e.c.happened_at < end, e.c.id.not_in(corrected), quantity.is_not(None),
-               e.c.provider != e.c.receiver)
-        .group_by(e.c.provider, e.c.receiver, e.c.action, e.c.resource_conforms_to, unit)
-    )
-    if scope.receiver:
-        query = query.where(e.c.receiver == scope.receiver)
-    if scope.process:
-        query = query.where(e.c.input_of == scope.process)
-    if scope.resource:
-        processes = behind.processes if behind is not None else []
-        query = query.where(or_(e.c.resource_inventoried_as == scope.resource,
-                                e.c.to_resource_inventoried_as == scope.resource, e.c.input_of.in_(processes)))
-    return query
+def _from_events(tx: Tx, scope: ReportScope, start: datetime, end: datetime,
+                 behind: Rollup | None = None) -> list[FlowTotal]:
+    return tx.events.flow_totals(start, end, receiver=scope.receiver, process=scope.process, resource=scope.resource,
+                                 processes=behind.processes if behind is not None else ())
 
 
 def _midnight_on_or_after(moment: datetime) -> datetime:

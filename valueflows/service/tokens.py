@@ -10,15 +10,11 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
-
-from sqlalchemy import insert, select, update
+from datetime import datetime
 
 from valueflows.domain.access import ANONYMOUS, Principal, Scope, Unauthenticated
 from valueflows.domain.errors import NotFound, violation
-from valueflows.store import repository as repo
-from valueflows.store.tables import api_tokens
-from valueflows.store.uow import UnitOfWork
+from valueflows.store.ports import TokenRow, UnitOfWork
 
 TOKEN = re.compile(r"^vf_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$")
 
@@ -45,12 +41,11 @@ def create_token(uow: UnitOfWork, agent_id: str, scope: str, note: str | None = 
         raise violation("scope", "unknown_scope", f"{scope!r} is not one of read, write, admin") from None
     token_id = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
-    now = datetime.now(UTC)
-    with uow.engine.begin() as conn:
-        if not repo.exists(conn, "agent", agent_id):
+    with uow.write() as tx:
+        if not tx.agents.exists(agent_id):
             raise NotFound(f"no agent with id {agent_id!r}")
-        conn.execute(insert(api_tokens).values(id=token_id, agent=agent_id, scope=chosen.value,
-                                               secret_hash=_hash(secret), created_at=now, note=note))
+        tx.tokens.add(TokenRow(token_id, agent_id, chosen.value, _hash(secret), tx.now, None, note))
+        now = tx.now
     return TokenInfo(token_id, agent_id, chosen, now, None, note), f"vf_{token_id}_{secret}"
 
 
@@ -62,22 +57,21 @@ def authenticate(uow: UnitOfWork, authorization: str | None) -> Principal:
     match = TOKEN.match(token.strip()) if kind.lower() == "bearer" else None
     if match is None:
         raise Unauthenticated("the Authorization header is not `Bearer vf_…` with a token this server issued")
-    with uow.read() as conn:
-        row = conn.execute(select(api_tokens).where(api_tokens.c.id == match.group(1))).first()
+    with uow.read() as tx:
+        row = tx.tokens.get(match.group(1))
     if row is None or row.revoked_at is not None or not hmac.compare_digest(row.secret_hash, _hash(match.group(2))):
         raise Unauthenticated("this token is unknown or revoked")
     return Principal(agent=row.agent, scope=Scope(row.scope))
 
 
 def revoke_token(uow: UnitOfWork, token_id: str) -> None:
-    with uow.engine.begin() as conn:
-        done = conn.execute(update(api_tokens).where(api_tokens.c.id == token_id, api_tokens.c.revoked_at.is_(None))
-                            .values(revoked_at=datetime.now(UTC)))
-    if done.rowcount == 0:
+    with uow.write() as tx:
+        done = tx.tokens.revoke(token_id, tx.now)
+    if not done:
         raise NotFound(f"no active token with id {token_id!r}")
 
 
 def list_tokens(uow: UnitOfWork) -> list[TokenInfo]:
-    with uow.read() as conn:
-        rows = conn.execute(select(api_tokens).order_by(api_tokens.c.created_at)).all()
+    with uow.read() as tx:
+        rows = tx.tokens.all()
     return [TokenInfo(r.id, r.agent, Scope(r.scope), r.created_at, r.revoked_at, r.note) for r in rows]

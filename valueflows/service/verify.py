@@ -1,4 +1,5 @@
-"""`valueflows verify`: recompute the hash chain and check that the tables still say what the chain recorded."""
+"""`valueflows verify`: recompute the hash chain and check that the stored records still say what the chain
+recorded, and that derived state (resource quantities, daily totals) equals what the events make of it."""
 
 from __future__ import annotations
 
@@ -6,14 +7,10 @@ import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, select
-
-from valueflows.accounting.contributions import DayKey, fold_day_totals
-from valueflows.domain.chain import ChainFault, ChainRecord, canonical_json, facts, verify_links
+from valueflows.accounting.contributions import fold_day_totals
+from valueflows.domain.chain import ChainFault, canonical_json, facts, verify_links
 from valueflows.domain.effects import fold_quantities
-from valueflows.store.mapping import FROM_ROW, event_from_row
-from valueflows.store.tables import RECORD_TABLES, contribution_days, economic_events, economic_resources, ledger
-from valueflows.store.uow import UnitOfWork
+from valueflows.store.ports import RECORD_KINDS, Tx, UnitOfWork
 
 Latest = dict[tuple[str, str], tuple[int, bytes]]
 
@@ -43,30 +40,22 @@ def _digest(text: str) -> bytes:
 
 def verify(uow: UnitOfWork) -> VerifyReport:
     report = VerifyReport()
-    with uow.read() as conn:
+    with uow.read() as tx:
         latest: Latest = {}
-        for rec in _chain(conn):
+        for rec in tx.chain.stream():
             report.records += 1
             latest[(rec.kind, rec.record_id)] = (rec.seq, _digest(rec.payload))
-        for fault in verify_links(_chain(conn)):
-            report.faults.append(fault)
-        report.faults.extend(_tables_match_chain(conn, latest))
-        report.quantity_faults.extend(_quantities_match_events(conn, latest))
-        report.quantity_faults.extend(_day_totals_match_events(conn))
+        report.faults.extend(verify_links(tx.chain.stream()))
+        report.faults.extend(_records_match_chain(tx, latest))
+        report.quantity_faults.extend(_quantities_match_events(tx, latest))
+        report.quantity_faults.extend(_day_totals_match_events(tx))
     return report
 
 
-def _chain(conn: Connection) -> Iterator[ChainRecord]:
-    rows = conn.execution_options(yield_per=5000).execute(select(ledger).order_by(ledger.c.seq))
-    for row in rows:
-        yield ChainRecord(row.seq, row.kind, row.record_id, row.payload, row.prev_hash, row.hash)
-
-
-def _tables_match_chain(conn: Connection, latest: Latest) -> Iterator[ChainFault]:
-    for kind, table in RECORD_TABLES.items():
+def _records_match_chain(tx: Tx, latest: Latest) -> Iterator[ChainFault]:
+    for kind in RECORD_KINDS:
         seen: set[str] = set()
-        for row in conn.execution_options(yield_per=5000).execute(select(table)):
-            record = FROM_ROW[kind](row)
+        for record in tx.records(kind).stream():
             seen.add(record.id)
             entry = latest.get((kind, record.id))
             if entry is None:
@@ -78,13 +67,9 @@ def _tables_match_chain(conn: Connection, latest: Latest) -> Iterator[ChainFault
                 yield ChainFault(seq, kind, record_id, "is in the chain but missing from the tables")
 
 
-def _day_totals_match_events(conn: Connection) -> Iterator[ChainFault]:
-    events = (event_from_row(r) for r in conn.execution_options(yield_per=5000).execute(
-        select(economic_events).order_by(economic_events.c.seq)))
-    expected = fold_day_totals(events)
-    d = contribution_days
-    stored = {DayKey(r.provider, r.receiver, r.action, r.kind, r.unit, r.day): (r.quantity, r.events)
-              for r in conn.execute(select(d))}
+def _day_totals_match_events(tx: Tx) -> Iterator[ChainFault]:
+    expected = fold_day_totals(tx.events.stream())
+    stored = {key: (quantity, events) for key, quantity, events in tx.days.stream()}
     for key in sorted(set(expected) | set(stored)):
         want, have = expected.get(key, (0, 0)), stored.get(key, (0, 0))
         if want[0] != have[0] or want[1] != have[1]:
@@ -93,15 +78,12 @@ def _day_totals_match_events(conn: Connection) -> Iterator[ChainFault]:
                              f"{want[0]} ({want[1]} events)")
 
 
-def _quantities_match_events(conn: Connection, latest: Latest) -> Iterator[ChainFault]:
-    events = (event_from_row(r) for r in conn.execution_options(yield_per=5000).execute(
-        select(economic_events).order_by(economic_events.c.seq)))
-    expected = fold_quantities(events)
-    for row in conn.execute(select(economic_resources.c.id, economic_resources.c.accounting_quantity,
-                                   economic_resources.c.onhand_quantity)):
-        accounting, onhand = expected.get(row.id, (0, 0))
-        if (row.accounting_quantity, row.onhand_quantity) != (accounting, onhand):
-            seq = latest.get(("economic_resource", row.id), (0, b""))[0]
-            yield ChainFault(seq, "economic_resource", row.id,
-                             f"quantities {row.accounting_quantity}/{row.onhand_quantity} do not equal the sum of its "
-                             f"events ({accounting}/{onhand})")
+def _quantities_match_events(tx: Tx, latest: Latest) -> Iterator[ChainFault]:
+    expected = fold_quantities(tx.events.stream())
+    for resource in tx.resources.stream():
+        accounting, onhand = expected.get(resource.id, (0, 0))
+        if (resource.accounting_quantity, resource.onhand_quantity) != (accounting, onhand):
+            seq = latest.get(("economic_resource", resource.id), (0, b""))[0]
+            yield ChainFault(seq, "economic_resource", resource.id,
+                             f"quantities {resource.accounting_quantity}/{resource.onhand_quantity} do not equal the "
+                             f"sum of its events ({accounting}/{onhand})")

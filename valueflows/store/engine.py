@@ -74,6 +74,13 @@ def is_transient(exc: BaseException) -> bool:
     return False
 
 
+def refused_value(exc: BaseException) -> str | None:
+    """The database's own words when it refused a value (too long for its column, say), else None."""
+    if isinstance(exc, sa_exc.DataError):
+        return str(exc.orig).splitlines()[0]
+    return None
+
+
 def _pg_engine(url: str, write_wait: float, **kwargs: Any) -> Engine:
     engine = create_engine(url, pool_pre_ping=True, pool_timeout=write_wait, **kwargs)
 

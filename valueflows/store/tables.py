@@ -19,6 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from valueflows.domain.limits import MAX_ID, MAX_IRI, MAX_KEY, MAX_LABEL, MAX_NAME
 from valueflows.store.types import ExactDecimal, UTCDateTime
 
 metadata = MetaData(
@@ -30,12 +31,12 @@ metadata = MetaData(
     }
 )
 
-ID = String(200)
+ID = String(MAX_ID)
 
 units = Table(
     "units", metadata,
     Column("id", ID, primary_key=True),
-    Column("label", String(200), nullable=False),
+    Column("label", String(MAX_LABEL), nullable=False),
     Column("symbol", String(50), nullable=False),
     Column("om2", String(500)),
     Column("dimension", String(50), nullable=False),
@@ -44,7 +45,7 @@ units = Table(
 agents = Table(
     "agents", metadata,
     Column("id", ID, primary_key=True),
-    Column("name", String(500), nullable=False),
+    Column("name", String(MAX_NAME), nullable=False),
     Column("type", String(20), nullable=False),
     Column("legal_form", String(40)),
     Column("worker_owned", Boolean),
@@ -54,7 +55,7 @@ agents = Table(
     Column("revenue_currency", ID, ForeignKey("units.id")),
     Column("group", ID, ForeignKey("agents.id")),
     Column("note", Text),
-    Column("image", String(2000)),
+    Column("image", String(MAX_IRI)),
     Column("classified_as", JSON, nullable=False, server_default="[]"),
     Column("contributions", String(10)),
 )
@@ -62,8 +63,8 @@ agents = Table(
 agent_relationship_roles = Table(
     "agent_relationship_roles", metadata,
     Column("id", ID, primary_key=True),
-    Column("role_label", String(500), nullable=False),
-    Column("inverse_role_label", String(500)),
+    Column("role_label", String(MAX_NAME), nullable=False),
+    Column("inverse_role_label", String(MAX_NAME)),
     Column("note", Text),
 )
 
@@ -80,14 +81,14 @@ agent_relationships = Table(
 process_specifications = Table(
     "process_specifications", metadata,
     Column("id", ID, primary_key=True),
-    Column("name", String(500), nullable=False),
+    Column("name", String(MAX_NAME), nullable=False),
     Column("note", Text),
 )
 
 product_batches = Table(
     "product_batches", metadata,
     Column("id", ID, primary_key=True),
-    Column("batch_number", String(500), nullable=False),
+    Column("batch_number", String(MAX_NAME), nullable=False),
     Column("expiry_date", UTCDateTime()),
     Column("production_date", UTCDateTime()),
 )
@@ -104,18 +105,18 @@ memberships = Table(
 resource_specifications = Table(
     "resource_specifications", metadata,
     Column("id", ID, primary_key=True),
-    Column("name", String(500), nullable=False),
+    Column("name", String(MAX_NAME), nullable=False),
     Column("note", Text),
     Column("default_unit_of_resource", ID, ForeignKey("units.id")),
     Column("default_unit_of_effort", ID, ForeignKey("units.id")),
     Column("resource_classified_as", JSON, nullable=False),
-    Column("image", String(2000)),
+    Column("image", String(MAX_IRI)),
 )
 
 processes = Table(
     "processes", metadata,
     Column("id", ID, primary_key=True),
-    Column("name", String(500), nullable=False),
+    Column("name", String(MAX_NAME), nullable=False),
     Column("note", Text),
     Column("has_beginning", UTCDateTime()),
     Column("has_end", UTCDateTime()),
@@ -128,7 +129,7 @@ processes = Table(
 economic_resources = Table(
     "economic_resources", metadata,
     Column("id", ID, primary_key=True),
-    Column("name", String(500), nullable=False),
+    Column("name", String(MAX_NAME), nullable=False),
     Column("conforms_to", ID, ForeignKey("resource_specifications.id"), nullable=False),
     Column("unit", ID, ForeignKey("units.id"), nullable=False),
     Column("accounting_quantity", ExactDecimal(), nullable=False),
@@ -136,12 +137,12 @@ economic_resources = Table(
     Column("primary_accountable", ID, ForeignKey("agents.id"), nullable=False, index=True),
     Column("custodian", ID, ForeignKey("agents.id"), nullable=False),
     Column("unit_of_effort", ID, ForeignKey("units.id")),
-    Column("licence", String(200)),
-    Column("tracking_identifier", String(500)),
+    Column("licence", String(MAX_ID)),
+    Column("tracking_identifier", String(MAX_NAME)),
     Column("classified_as", JSON, nullable=False),
     Column("contained_in", ID, ForeignKey("economic_resources.id")),
     Column("note", Text),
-    Column("image", String(2000)),
+    Column("image", String(MAX_IRI)),
     Column("lot", ID, ForeignKey("product_batches.id")),
 )
 
@@ -171,7 +172,7 @@ economic_events = Table(
     # Unique: an event is corrected at most once (a second correction corrects the first one).
     Column("corrects", ID, ForeignKey("economic_events.id"), unique=True),
     Column("triggered_by", ID, ForeignKey("economic_events.id")),
-    Column("agreed_in", String(2000)),
+    Column("agreed_in", String(MAX_IRI)),
     Column("realization_of", ID),
     Column("in_scope_of", JSON, nullable=False),
 )
@@ -191,7 +192,7 @@ ledger = Table(
 
 idempotency_keys = Table(
     "idempotency_keys", metadata,
-    Column("key", String(200), primary_key=True),
+    Column("key", String(MAX_KEY), primary_key=True),
     Column("fingerprint", String(64), nullable=False),
     Column("kind", String(40), nullable=False),
     Column("record_id", ID, nullable=False),
@@ -202,7 +203,7 @@ idempotency_keys = Table(
 value_equations = Table(
     "value_equations", metadata,
     Column("id", ID, primary_key=True),
-    Column("name", String(200), nullable=False),
+    Column("name", String(MAX_LABEL), nullable=False),
     Column("version", Integer, nullable=False),
     Column("buckets", JSON, nullable=False),
     Column("note", Text),
@@ -263,11 +264,11 @@ claims = Table(
     Column("resource_classified_as", JSON, nullable=False),
     Column("due", UTCDateTime()),
     Column("triggered_by", ID, ForeignKey("economic_events.id"), index=True),
-    Column("agreed_in", String(2000)),
+    Column("agreed_in", String(MAX_IRI)),
     Column("note", Text),
     Column("in_scope_of", JSON, nullable=False),
     Column("dividend_run", ID, ForeignKey("dividend_runs.id"), index=True),
-    Column("licence", String(200)),
+    Column("licence", String(MAX_ID)),
     Column("about_resource", ID, ForeignKey("economic_resources.id")),
     Column("period_start", Date),
     Column("period_end", Date),

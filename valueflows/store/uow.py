@@ -1,15 +1,30 @@
-"""Unit of work: one transaction per use case, and the writer lock that keeps the hash chain linear."""
+"""The SQL unit of work: one transaction per use case, the writers' lock that keeps the hash chain linear, and
+the typed repositories a use case works through (`store/sql/`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import cached_property
+from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, text
 
 from valueflows.domain.chain import GENESIS, ChainRecord, canonical_json, link_hash
-from valueflows.store.repository import RecordCache
+from valueflows.store.cache import RecordCache
+from valueflows.store.ports import Records
+from valueflows.store.sql.events import SqlDays, SqlEvents
+from valueflows.store.sql.ledger import SqlChain, SqlKeys, SqlTokens
+from valueflows.store.sql.records import (
+    SqlAgents,
+    SqlClaims,
+    SqlEquations,
+    SqlMemberships,
+    SqlRecords,
+    SqlResources,
+    SqlRuns,
+)
 from valueflows.store.tables import ledger
 
 _APPEND = insert(ledger)
@@ -18,11 +33,112 @@ _HEAD = select(ledger.c.seq, ledger.c.hash).order_by(ledger.c.seq.desc()).limit(
 _PG_LOCK_HEAD = text("SELECT seq, hash FROM vf_lock_chain_head()")
 
 
-class Writer:
+class SqlTx:
+    """One transaction on one connection, with the repositories over it. `conn` and `execute` are for the store's
+    own tests and benchmarks; use cases go through the repositories."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def execute(self, *args: Any, **kwargs: Any) -> Any:
+        return self.conn.execute(*args, **kwargs)
+
+    def scalar(self, *args: Any, **kwargs: Any) -> Any:
+        return self.conn.scalar(*args, **kwargs)
+
+    def scalars(self, *args: Any, **kwargs: Any) -> Any:
+        return self.conn.scalars(*args, **kwargs)
+
+    def records(self, kind: str) -> Records[Any]:
+        named = _BY_KIND.get(kind)
+        return getattr(self, named) if named else SqlRecords(self.conn, kind)
+
+    @cached_property
+    def units(self) -> SqlRecords[Any]:
+        return SqlRecords(self.conn, "unit")
+
+    @cached_property
+    def agents(self) -> SqlAgents:
+        return SqlAgents(self.conn)
+
+    @cached_property
+    def roles(self) -> SqlRecords[Any]:
+        return SqlRecords(self.conn, "agent_relationship_role")
+
+    @cached_property
+    def relationships(self) -> SqlRecords[Any]:
+        return SqlRecords(self.conn, "agent_relationship")
+
+    @cached_property
+    def memberships(self) -> SqlMemberships:
+        return SqlMemberships(self.conn)
+
+    @cached_property
+    def specifications(self) -> SqlRecords[Any]:
+        return SqlRecords(self.conn, "resource_specification")
+
+    @cached_property
+    def process_specifications(self) -> SqlRecords[Any]:
+        return SqlRecords(self.conn, "process_specification")
+
+    @cached_property
+    def batches(self) -> SqlRecords[Any]:
+        return SqlRecords(self.conn, "product_batch")
+
+    @cached_property
+    def processes(self) -> SqlRecords[Any]:
+        return SqlRecords(self.conn, "process")
+
+    @cached_property
+    def resources(self) -> SqlResources:
+        return SqlResources(self.conn)
+
+    @cached_property
+    def events(self) -> SqlEvents:
+        return SqlEvents(self.conn)
+
+    @cached_property
+    def claims(self) -> SqlClaims:
+        return SqlClaims(self.conn)
+
+    @cached_property
+    def equations(self) -> SqlEquations:
+        return SqlEquations(self.conn)
+
+    @cached_property
+    def runs(self) -> SqlRuns:
+        return SqlRuns(self.conn)
+
+    @cached_property
+    def days(self) -> SqlDays:
+        return SqlDays(self.conn)
+
+    @cached_property
+    def chain(self) -> SqlChain:
+        return SqlChain(self.conn)
+
+    @cached_property
+    def keys(self) -> SqlKeys:
+        return SqlKeys(self.conn)
+
+    @cached_property
+    def tokens(self) -> SqlTokens:
+        return SqlTokens(self.conn)
+
+
+# the ledger's kind names -> the repository attribute that serves them
+_BY_KIND = {"unit": "units", "agent": "agents", "agent_relationship_role": "roles",
+            "agent_relationship": "relationships", "membership": "memberships",
+            "resource_specification": "specifications", "process_specification": "process_specifications",
+            "product_batch": "batches", "process": "processes", "economic_resource": "resources",
+            "economic_event": "events", "claim": "claims", "value_equation": "equations", "dividend_run": "runs"}
+
+
+class Writer(SqlTx):
     """An open write transaction that holds the chain head; records appended here commit together or not at all."""
 
     def __init__(self, conn: Connection, head_seq: int, head_hash: str) -> None:
-        self.conn = conn
+        super().__init__(conn)
         self.seq = head_seq
         self.hash = head_hash
         self.now = datetime.now(UTC)
@@ -45,9 +161,9 @@ class UnitOfWork:
         self.cache = RecordCache()
 
     @contextmanager
-    def read(self) -> Iterator[Connection]:
+    def read(self) -> Iterator[SqlTx]:
         with self.engine.connect() as conn, conn.begin():
-            yield conn
+            yield SqlTx(conn)
 
     @contextmanager
     def write(self) -> Iterator[Writer]:
@@ -64,21 +180,3 @@ class UnitOfWork:
                     yield Writer(conn, 0, GENESIS)
                 else:
                     yield Writer(conn, head.seq, head.hash)
-
-
-class WithinTransaction(UnitOfWork):
-    """A unit of work inside another's open write transaction: every use case run through it writes into that
-    one transaction, so many use cases commit together or not at all (an import is written whole or not at
-    all). It has its own record cache, dropped with it: a rolled-back record must not stay cached."""
-
-    def __init__(self, outer: UnitOfWork, writer: Writer) -> None:
-        super().__init__(outer.engine)
-        self.writer = writer
-
-    @contextmanager
-    def read(self) -> Iterator[Connection]:
-        yield self.writer.conn
-
-    @contextmanager
-    def write(self) -> Iterator[Writer]:
-        yield self.writer

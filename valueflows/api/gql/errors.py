@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy.exc import DataError
 from strawberry.extensions import MaskErrors
 
 from graphql import GraphQLError, OperationDefinitionNode, OperationType, ValidationRule
 from valueflows.domain.errors import LedgerError, RuleViolation
-from valueflows.store.engine import is_transient
+from valueflows.store.engine import is_transient, refused_value
 
 TRY_AGAIN = "TRY_AGAIN"
 TRY_AGAIN_MESSAGE = ("the ledger was busy and nothing was written; send the same request again "
@@ -32,11 +31,11 @@ def coded(error: GraphQLError) -> GraphQLError:
                               else "GRAPHQL_VALIDATION_FAILED")
     elif isinstance(original, GraphQLError) or (isinstance(original, ValueError | TypeError) and error.path is None):
         extensions["code"] = "BAD_USER_INPUT"  # a variable or literal our scalars refused
-    elif isinstance(original, DataError):
+    elif (refused := refused_value(original)) is not None:
         # A value the database refused (too long for its column, say) that the rules should have caught first.
-        log.warning("database refused a value in %s: %s", error.path, str(original.orig).splitlines()[0])
+        log.warning("database refused a value in %s: %s", error.path, refused)
         extensions["code"] = "BAD_USER_INPUT"
-        message = f"a value does not fit the ledger: {str(original.orig).splitlines()[0]}; nothing was written"
+        message = f"a value does not fit the ledger: {refused}; nothing was written"
     elif is_transient(original):
         log.warning("transient database failure in %s: %s", error.path, str(original).splitlines()[0])
         extensions["code"], extensions["retryable"] = TRY_AGAIN, True

@@ -13,7 +13,6 @@ from valueflows.api.gql.scalars import URI
 from valueflows.domain.actions import ACTIONS
 from valueflows.domain.errors import violation
 from valueflows.domain.model import AgentType
-from valueflows.service.dividends import find_equation
 from valueflows.service.queries import EventFilter
 from valueflows.service.reading import membership_relationship
 from valueflows.service.reports import ReportScope, contributions
@@ -197,11 +196,7 @@ class Query:
                             process: ID | None = None, resource: ID | None = None,
                             equation: str | None = None) -> t.ContributionReport:
         scope = ReportScope(start, end, receiver=receiver, process=process, resource=resource)
-        uow = info.context.uow
-        if equation is not None:
-            with uow.read() as conn:
-                found = find_equation(conn, equation)
-        report = contributions(uow, info.context.principal, scope, found if equation is not None else None)
+        report = contributions(info.context.uow, info.context.principal, scope, equation)
         return t.contribution_report(report, start, end)
 
     @strawberry.field

@@ -1,0 +1,1 @@
+"""The SQL store: repositories over one SQLAlchemy connection (SQLite or PostgreSQL)."""

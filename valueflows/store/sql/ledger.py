@@ -1,0 +1,74 @@
+"""The hash chain, idempotency keys and API tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from sqlalchemy import Connection, and_, func, insert, select, update
+
+from valueflows.domain.chain import ChainRecord
+from valueflows.store.ports import KeyUse, TokenRow
+from valueflows.store.tables import api_tokens, economic_events, idempotency_keys, ledger
+
+
+class SqlChain:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def stream(self) -> Iterator[ChainRecord]:
+        rows = self.conn.execution_options(yield_per=5000).execute(select(ledger).order_by(ledger.c.seq))
+        for row in rows:
+            yield ChainRecord(row.seq, row.kind, row.record_id, row.payload, row.prev_hash, row.hash)
+
+    def count(self) -> int:
+        return self.conn.scalar(select(func.count()).select_from(ledger)) or 0
+
+    def received_hashes(self, receiver: str, start: datetime, end: datetime) -> Iterator[str]:
+        """The chain hashes of the events `receiver` received in [start, end), in chain order."""
+        e = economic_events
+        query = (select(ledger.c.hash).join(e, and_(ledger.c.kind == "economic_event", ledger.c.record_id == e.c.id))
+                 .where(e.c.receiver == receiver, e.c.happened_at >= start, e.c.happened_at < end)
+                 .order_by(ledger.c.seq))
+        for (h,) in self.conn.execute(query, execution_options={"yield_per": 10000}):
+            yield h
+
+
+class SqlKeys:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def find(self, key: str) -> KeyUse | None:
+        row = self.conn.execute(select(idempotency_keys).where(idempotency_keys.c.key == key)).first()
+        return KeyUse(row.kind, row.fingerprint, str(row.record_id)) if row is not None else None
+
+    def remember(self, key: str, use: KeyUse, at: datetime) -> None:
+        self.conn.execute(insert(idempotency_keys).values(key=key, fingerprint=use.fingerprint, kind=use.kind,
+                                                          record_id=use.record_id, created_at=at))
+
+
+class SqlTokens:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(self, token: TokenRow) -> None:
+        self.conn.execute(insert(api_tokens).values(id=token.id, agent=token.agent, scope=token.scope,
+                                                    secret_hash=token.secret_hash, created_at=token.created_at,
+                                                    note=token.note))
+
+    def get(self, token_id: str) -> TokenRow | None:
+        row = self.conn.execute(select(api_tokens).where(api_tokens.c.id == token_id)).first()
+        return _token(row) if row is not None else None
+
+    def revoke(self, token_id: str, at: datetime) -> bool:
+        done = self.conn.execute(update(api_tokens).where(api_tokens.c.id == token_id,
+                                                          api_tokens.c.revoked_at.is_(None)).values(revoked_at=at))
+        return bool(done.rowcount)
+
+    def all(self) -> list[TokenRow]:
+        return [_token(r) for r in self.conn.execute(select(api_tokens).order_by(api_tokens.c.created_at))]
+
+
+def _token(row: object) -> TokenRow:
+    return TokenRow(row.id, row.agent, row.scope, row.secret_hash, row.created_at,  # type: ignore[attr-defined]
+                    row.revoked_at, row.note)  # type: ignore[attr-defined]
