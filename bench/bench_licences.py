@@ -29,7 +29,6 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from valueflows.domain.access import OPERATOR
 from valueflows.domain.inputs import AgentInput, EventInput, MeasureInput, NewResourceInput, SpecificationInput
 from valueflows.domain.model import EconomicClaim, EconomicEvent
 from valueflows.domain.quantities import Measure
@@ -155,7 +154,7 @@ def bench_status(url: str, agents: int, rounds: int) -> dict[str, Any]:
     count = 0
     for _ in range(rounds):
         t = time.perf_counter()
-        count = len(obligations.obligations(uow, OPERATOR, day, steward="atelier"))
+        count = len(obligations.obligations(uow, day, steward="atelier"))
         ours.append(time.perf_counter() - t)
         t = time.perf_counter()
         with uow.engine.connect() as conn:

@@ -59,7 +59,6 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_dividends import MEMBERS, SPECS, ledger_path, sqlite_ledger
 
-from valueflows.domain.access import OPERATOR
 from valueflows.domain.inputs import EventInput, MeasureInput
 from valueflows.service import ledger, linked
 from valueflows.service.bootstrap import open_ledger
@@ -126,11 +125,11 @@ def time_record(uow: UnitOfWork, rounds: int) -> list[float]:
 
 def time_report(uow: UnitOfWork, rounds: int) -> list[float]:
     """Seconds per report, one figure per round."""
-    contributions(uow, OPERATOR, PERIOD)
+    contributions(uow, PERIOD)
     samples = []
     for _ in range(rounds):
         start = time.perf_counter()
-        contributions(uow, OPERATOR, PERIOD)
+        contributions(uow, PERIOD)
         samples.append(time.perf_counter() - start)
     return samples
 
@@ -157,7 +156,7 @@ def check_report(uow: UnitOfWork, n: int) -> None:
     with uow.read() as conn:
         expected = conn.execute(select(func.count()).where(
             e.c.receiver == "coop", e.c.happened_at >= PERIOD.start, e.c.happened_at < PERIOD.end)).scalar_one()
-    counted = sum(c.events for c in contributions(uow, OPERATOR, PERIOD).contributors)
+    counted = sum(c.events for c in contributions(uow, PERIOD).contributors)
     assert counted == expected, (n, counted, expected)
 
 

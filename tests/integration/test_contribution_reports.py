@@ -9,7 +9,6 @@ from decimal import Decimal
 from alembic import command
 from sqlalchemy import Connection, select, text
 
-from valueflows.domain.access import OPERATOR
 from valueflows.domain.effects import corrected_view
 from valueflows.domain.inputs import AgentInput, EventInput, MeasureInput, NewResourceInput, ProcessInput
 from valueflows.domain.model import EconomicEvent
@@ -49,10 +48,10 @@ def test_report_sums_exactly_and_respects_period_scope_and_corrections(seeded: U
                                         new_resource=NewResourceInput("Steel", conforms_to="steel", id="stock"),
                                         has_point_in_time=jan))  # the co-op's own bookkeeping
 
-    report = contributions(uow, OPERATOR, ReportScope(*YEAR, receiver="coop"))
+    report = contributions(uow, ReportScope(*YEAR, receiver="coop"))
     (ana,) = report.contributors
     assert (ana.agent, ana.hours, ana.events, ana.share) == ("ana", Decimal(3), 11, Decimal(1))
-    only_build = contributions(uow, OPERATOR, ReportScope(*YEAR, process="build"))
+    only_build = contributions(uow, ReportScope(*YEAR, process="build"))
     assert only_build.contributors[0].hours == Decimal(2)
 
 
@@ -65,7 +64,7 @@ def test_resource_scope_reaches_the_inputs_of_the_process_that_made_it(seeded: U
     ledger.record_event(uow, EventInput("produce", "coop", "coop", resource_quantity=MeasureInput("1", "kilogram"),
                                         output_of="build", has_point_in_time=t,
                                         new_resource=NewResourceInput("Frame", conforms_to="steel", id="frame")))
-    report = contributions(uow, OPERATOR, ReportScope(*YEAR, resource="frame"))
+    report = contributions(uow, ReportScope(*YEAR, resource="frame"))
     assert [(c.agent, c.hours) for c in report.contributors] == [("ana", Decimal(4))]
 
 
@@ -91,7 +90,7 @@ def test_resource_scope_rolls_up_through_inputs_and_reports_cycles(seeded: UnitO
     event("use", input_of="jig", resource_inventoried_as="frame", effort_quantity=MeasureInput("2", "hour"))
     event("produce", output_of="jig", resource_inventoried_as="bar", resource_quantity=MeasureInput("1", "kilogram"))
     work(uow, "bo", "50", t)  # for nothing behind the frame
-    report = contributions(uow, OPERATOR, ReportScope(*YEAR, resource="frame"))
+    report = contributions(uow, ReportScope(*YEAR, resource="frame"))
     assert [(c.agent, c.hours) for c in report.contributors] == [("ana", Decimal(5)), ("bo", Decimal(3))]
     assert sorted(report.processes) == ["build", "cut", "jig"]
     assert report.cycles == [["frame", "build", "bar", "jig", "frame"]]
@@ -114,7 +113,7 @@ def test_days_and_edges_give_the_same_report_as_the_events(seeded: UnitOfWork) -
     for start, end in ((datetime(2026, 3, 2, 7, 30, tzinfo=UTC), datetime(2026, 3, 15, 18, tzinfo=UTC)),
                        (datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 3, 22, tzinfo=UTC)),
                        (datetime(2026, 3, 5, 1, tzinfo=UTC), datetime(2026, 3, 5, 23, tzinfo=UTC))):
-        report = contributions(uow, OPERATOR, ReportScope(start, end, receiver="coop"))
+        report = contributions(uow, ReportScope(start, end, receiver="coop"))
         expected: dict[str, Decimal] = {}
         for e in events:
             if start <= e.when < end and e.provider != e.receiver and e.effort_quantity:

@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import func, select, update
 
 from valueflows.accounting.equations import Bucket, Rule
-from valueflows.domain.access import OPERATOR
 from valueflows.domain.errors import IdempotencyConflict, ImmutableRecord, RuleViolation
 from valueflows.domain.inputs import AgentInput, EventInput, MeasureInput, MembershipInput
 from valueflows.service import dividends, ledger, records
@@ -97,7 +96,7 @@ def test_commit_is_immutable_replayable_and_reversible(coop: UnitOfWork) -> None
     assert e.value.problems[0].code == "already_distributed"
     assert verify(uow).ok
 
-    statement = dividends.statement(uow, OPERATOR, "ana", *YEAR)
+    statement = dividends.statement(uow, "ana", *YEAR)
     assert (statement.dividend, statement.cash, statement.retained, statement.capital_account) == (
         D("4000.00"), D("2000.00"), D("2000.00"), D("2000.00"))
     assert statement.contribution is not None and statement.contribution.hours == D(100)
@@ -109,11 +108,11 @@ def test_commit_is_immutable_replayable_and_reversible(coop: UnitOfWork) -> None
         dividends.reverse(uow, run.id, key="undo-2")
     with pytest.raises(ImmutableRecord):
         dividends.reverse(uow, reversal.run.id, key="undo-3")
-    assert dividends.statement(uow, OPERATOR, "ana", *YEAR).capital_account == 0
+    assert dividends.statement(uow, "ana", *YEAR).capital_account == 0
 
     fixed = dividends.commit(uow, run_request(surplus=D("9000.00")), key="agm-2027-fixed")
     assert fixed.run.distributed == D("7200.00")
-    assert dividends.statement(uow, OPERATOR, "ana", *YEAR).capital_account == D("1800.00")
+    assert dividends.statement(uow, "ana", *YEAR).capital_account == D("1800.00")
     assert verify(uow).ok
 
 

@@ -10,7 +10,6 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import func, select
 
-from valueflows.domain.access import OPERATOR
 from valueflows.domain.errors import RuleViolation
 from valueflows.domain.inputs import EventInput, MeasureInput
 from valueflows.service import ledger, obligations
@@ -31,7 +30,7 @@ def sale(revenue: str, day: str, user: str = "bigco", resource: str = "seed-dril
 
 
 def states(uow: UnitOfWork, day: str) -> list[tuple[D, D, str]]:
-    found = obligations.obligations(uow, OPERATOR, date.fromisoformat(day), user="bigco")
+    found = obligations.obligations(uow, date.fromisoformat(day), user="bigco")
     return [(o.status.amount, o.status.outstanding, o.status.state) for o in found]
 
 
@@ -54,7 +53,7 @@ def test_obligation_lifecycle(commons: UnitOfWork) -> None:
                                          (D("0.30"), D("0.30"), "pending")]
     assert states(uow, "2026-10-31") == [(D("100.00"), D("100.00"), "overdue"), (D("110.00"), D("110.00"), "overdue"),
                                          (D("0.30"), D("0.30"), "overdue")]
-    held = obligations.check_use(uow, OPERATOR, sale("100.00", "2026-11-02"))
+    held = obligations.check_use(uow, sale("100.00", "2026-11-02"))
     assert held.permitted is False and held.overdue and "due 2026-10-30" in held.overdue[0]
 
     ledger.record_event(uow, EventInput("transfer", "bigco", "atelier", resource_inventoried_as="bigco-eur",
@@ -70,7 +69,7 @@ def test_obligation_lifecycle(commons: UnitOfWork) -> None:
                                         has_point_in_time=at("2026-11-04"), agreed_in=COPYFAIR))  # 62.50 EUR
     assert [s[2] for s in states(uow, "2026-11-04")] == ["fulfilled", "fulfilled", "fulfilled"]
     assert states(uow, "2026-11-02")[0][2] == "overdue"  # as of an earlier day, the payment had not come
-    assert obligations.check_use(uow, OPERATOR, sale("100.00", "2026-11-05")).permitted is True
+    assert obligations.check_use(uow, sale("100.00", "2026-11-05")).permitted is True
     owed_to = obligations.open_by_steward(uow, date(2026, 11, 2))
     assert list(owed_to) == ["atelier"] and len(owed_to["atelier"]) == 3
     assert obligations.open_by_steward(uow, date(2026, 11, 5)) == {}
@@ -101,4 +100,4 @@ def test_refusals_write_nothing(commons: UnitOfWork, request_: UseRequest, field
 def test_the_commons_economy_owes_nothing(commons: UnitOfWork) -> None:
     done = obligations.record_use(commons, sale("50000.00", "2026-07-10", user="coop"))
     assert done.claim is None and done.decision.permitted is True
-    assert obligations.obligations(commons, OPERATOR, date(2027, 1, 1), user="coop") == []
+    assert obligations.obligations(commons, date(2027, 1, 1), user="coop") == []

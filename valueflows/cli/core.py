@@ -172,7 +172,6 @@ def visibility(
     as_json: JsonOption = False,
 ) -> None:
     """Who sees what an organization's members did for it (hours of work, services, uses)."""
-    from valueflows.domain.access import OPERATOR
     from valueflows.domain.model import AgentType, ContributionVisibility
     from valueflows.service import queries, records
 
@@ -185,7 +184,7 @@ def visibility(
         else:
             if choice not in {v.value for v in ContributionVisibility}:
                 raise _fail(f"the visibility is `members` or `public`, not {choice!r}")
-            found = records.set_contribution_visibility(uow, OPERATOR, organization, choice).record
+            found = records.set_contribution_visibility(uow, organization, choice).record
     except LedgerError as exc:
         raise _fail(str(exc)) from None
     shown = (found.contributions or ContributionVisibility.MEMBERS).value

@@ -34,7 +34,6 @@ from valueflows.cli.app import (
     _write_csv,
     app,
 )
-from valueflows.domain.access import OPERATOR
 from valueflows.domain.errors import LedgerError, RuleViolation
 from valueflows.store.engine import DEFAULT_URL
 
@@ -198,7 +197,7 @@ def dividend_runs(org: OrgOption = None, db: DbOption = DEFAULT_URL, as_json: Js
     """List committed dividend runs and their reversals, oldest first."""
     from valueflows.service import dividends
 
-    rows = [_run_row(r) for r in dividends.runs(_open(db), OPERATOR, org)]
+    rows = [_run_row(r) for r in dividends.runs(_open(db), org)]
     if as_json:
         typer.echo(json.dumps(rows))
         return
@@ -224,11 +223,11 @@ def dividend_show(
 
     uow = _open(db)
     try:
-        found = dividends.read_run(uow, OPERATOR, run_id)
+        found = dividends.read_run(uow, run_id)
         view, names = _named(uow, lambda n: run_json(found, n))
     except LedgerError as exc:
         raise _refused(exc) from None
-    view["reversedBy"] = dividends.reversal_of(uow, OPERATOR, run_id, found.run.organization)
+    view["reversedBy"] = dividends.reversal_of(uow, run_id, found.run.organization)
     if csv_file is not None:
         _write_csv(csv_file, run_csv(view))
     if as_json:
@@ -258,7 +257,7 @@ def statement(
 
     uow = _open(db)
     try:
-        found = dividends.statement(uow, OPERATOR, agent, first, last, org)
+        found = dividends.statement(uow, agent, first, last, org)
     except LedgerError as exc:
         raise _refused(exc) from None
     view = dividends.statement_json(found)
@@ -390,7 +389,7 @@ def contributions(
     uow = _open(db)
     try:
         asked = ReportScope(low, high, receiver=org, process=process, resource=resource)
-        report = report_of(uow, OPERATOR, asked, equation)
+        report = report_of(uow, asked, equation)
     except LedgerError as exc:
         raise _refused(exc) from None
     receiver = report.receiver

@@ -11,7 +11,6 @@ from typing import Annotated, Any
 import typer
 
 from valueflows.cli.app import DbOption, JsonOption, _day, _fail, _open, _refused, app
-from valueflows.domain.access import OPERATOR
 from valueflows.domain.errors import LedgerError
 from valueflows.store.engine import DEFAULT_URL
 
@@ -142,7 +141,7 @@ def obligations_command(
     day = _day(as_of, "--as-of") if as_of else date.today()
     uow = _open(db)
     try:
-        found = obligations(uow, OPERATOR, day, agent, steward, open_only)
+        found = obligations(uow, day, agent, steward, open_only)
     except LedgerError as exc:
         raise _refused(exc) from None
     rows = [{"claim": o.claim.id, "user": o.claim.provider, "steward": o.claim.receiver, "licence": o.claim.licence,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -122,6 +122,41 @@ def check_agent(request: AgentInput, new_id: str, agents: Mapping[str, Agent], u
         group=request.group, note=request.note, image=request.image, classified_as=tuple(request.classified_as),
         contributions=contributions,
     )
+
+
+RESOURCES_PAGE = 100  # resources in one page of an agent's inventory
+
+
+def resources_matching(resources: Iterable[EconomicResource], search: str | None = None,
+                       classification: str | None = None, page: int | None = None) -> list[EconomicResource]:
+    """Resources whose name holds `search` (any case) and that are classified as `classification`; page `page`
+    (from 0) of them, RESOURCES_PAGE a page, or all of them."""
+    found = [r for r in resources if (not search or search.lower() in r.name.lower())
+             and (not classification or classification in r.classified_as)]
+    return found if page is None else found[page * RESOURCES_PAGE:(page + 1) * RESOURCES_PAGE]
+
+
+def is_membership(role: str) -> bool:
+    """A relationship in the role `member` is a membership: it has dates and changes only by ending."""
+    return role == MEMBER_ROLE.id
+
+
+def membership_of(request: RelationshipInput, since: date | None, until: date | None) -> MembershipInput:
+    """The membership a relationship in the role `member` records."""
+    if since is None:
+        raise RuleViolation([Problem("since", "required", "a membership needs the day it began (since)")])
+    return MembershipInput(request.subject, request.object, since, until, id=request.id)
+
+
+def membership_end(until: date | None) -> date:
+    if until is None:
+        raise RuleViolation([Problem("until", "required", "a membership changes only by ending: give until")])
+    return until
+
+
+def membership_relationship(membership: Membership) -> AgentRelationship:
+    """A membership, seen as the VF AgentRelationship 'subject is member of object'."""
+    return AgentRelationship(membership.id, membership.member, membership.organization, MEMBER_ROLE.id)
 
 
 def check_membership(request: MembershipInput, new_id: str, agents: Mapping[str, Agent],

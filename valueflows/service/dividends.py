@@ -30,7 +30,7 @@ from valueflows.accounting.dividends import (
 )
 from valueflows.accounting.equations import Claim, hours_equation
 from valueflows.domain import access
-from valueflows.domain.access import OPERATOR, Principal, Reader
+from valueflows.domain.access import OPERATOR, Reader
 from valueflows.domain.chain import facts
 from valueflows.domain.errors import IdempotencyConflict, ImmutableRecord, NotFound, Problem, RuleViolation, violation
 from valueflows.domain.model import AgentType, EconomicClaim, Membership
@@ -146,6 +146,7 @@ def _compute(tx: Tx, request: RunRequest) -> DividendResult:
 
 
 def preview(uow: UnitOfWork, request: RunRequest) -> DividendResult:
+    access.require_admin(uow.principal, "previewing a dividend run")
     with uow.read() as tx:
         return _compute(tx, request)
 
@@ -161,6 +162,7 @@ class CommittedRun:
 
 def commit(uow: UnitOfWork, request: RunRequest, key: str) -> CommittedRun:
     """Compute and write a run in one transaction; the same key again returns the first run and writes nothing."""
+    access.require_admin(uow.principal, "committing a dividend run")
     if not key:
         raise violation("idempotencyKey", "required", "committing a dividend run needs an idempotency key")
     with uow.write() as w:
@@ -193,6 +195,7 @@ def commit(uow: UnitOfWork, request: RunRequest, key: str) -> CommittedRun:
 
 def reverse(uow: UnitOfWork, run_id: str, key: str, note: str | None = None) -> CommittedRun:
     """A compensating run: every figure of `run_id` negated, and claims that cancel its claims."""
+    access.require_admin(uow.principal, "reversing a dividend run")
     if not key:
         raise violation("idempotencyKey", "required", "reversing a dividend run needs an idempotency key")
     request = ("reverse", run_id, note)
@@ -279,17 +282,17 @@ def shown_run(reader: Reader, found: CommittedRun) -> CommittedRun:
                    claims=[c for c in found.claims if access.claim_view(reader, c).visible], withheld=view.withheld)
 
 
-def read_run(uow: UnitOfWork, principal: Principal, run_id: str) -> CommittedRun:
-    """A committed run, as `principal` may see it (hidden runs answer as missing ones do)."""
-    reader = reader_of(uow, principal)
+def read_run(uow: UnitOfWork, run_id: str) -> CommittedRun:
+    """A committed run, as whoever asks may see it (hidden runs answer as missing ones do)."""
+    reader = reader_of(uow)
     access.private_to_members(reader, "dividend runs")
     with uow.read() as tx:
         return shown_run(reader, load_run(tx, run_id))
 
 
-def runs(uow: UnitOfWork, principal: Principal, organization: str | None = None) -> list[DividendRun]:
-    """The committed runs `principal` may see (of one organization, or all), oldest first."""
-    reader = reader_of(uow, principal)
+def runs(uow: UnitOfWork, organization: str | None = None) -> list[DividendRun]:
+    """The committed runs whoever asks may see (of one organization, or all), oldest first."""
+    reader = reader_of(uow)
     access.private_to_members(reader, "dividend runs")
     if organization and not access.run_view(reader, organization).visible:
         raise access.Forbidden("an organization's dividend runs are for its members and admins")
@@ -298,9 +301,9 @@ def runs(uow: UnitOfWork, principal: Principal, organization: str | None = None)
     return [r for r in found if access.run_view(reader, r.organization).visible]
 
 
-def reversal_of(uow: UnitOfWork, principal: Principal, run_id: str, organization: str) -> str | None:
+def reversal_of(uow: UnitOfWork, run_id: str, organization: str) -> str | None:
     """The compensating run that cancels this one, if any."""
-    return next((r.id for r in runs(uow, principal, organization) if r.reverses == run_id), None)
+    return next((r.id for r in runs(uow, organization) if r.reverses == run_id), None)
 
 
 @dataclass(frozen=True)
@@ -335,10 +338,9 @@ class MemberStatement:
         return sum((line.allocation.retained for line in self.dividends), Decimal(0))
 
 
-def statement(uow: UnitOfWork, principal: Principal, agent: str, start: date, end: date,
-              organization: str | None = None) -> MemberStatement:
+def statement(uow: UnitOfWork, agent: str, start: date, end: date, organization: str | None = None) -> MemberStatement:
     """One member's contributions, dividends and capital account: for the member, the organization, admins."""
-    reader = reader_of(uow, principal)
+    reader = reader_of(uow)
     access.private_to_members(reader, "member statements")
     if end < start:
         raise violation("to", "empty_period", "the period ends before it begins")
@@ -355,7 +357,7 @@ def statement(uow: UnitOfWork, principal: Principal, agent: str, start: date, en
     in_period = [line for line in lines if line.run.period_start <= end and line.run.period_end >= start]
     low, high = _bounds(start, end)
     # every contribution to the organization counts in the shares; the statement itself was checked above
-    report: ContributionReport = contributions(uow, OPERATOR, ReportScope(low, high, receiver=org))
+    report: ContributionReport = contributions(uow.acting_as(OPERATOR), ReportScope(low, high, receiver=org))
     mine = next((c for c in report.contributors if c.agent == agent), None)
     currency = lines[-1].run.currency if lines else None
     return MemberStatement(agent, org, start, end, spans, mine, report.total_hours, in_period, capital, currency)

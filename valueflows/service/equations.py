@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from valueflows.accounting.equations import Bucket, ValueEquation, check_equation, hours_equation
+from valueflows.domain import access
 from valueflows.domain.chain import facts
 from valueflows.domain.errors import ImmutableRecord, NotFound, RuleViolation, violation
 from valueflows.service.ledger import Recorded, new_id, remember_key, replayed_key
@@ -17,6 +18,7 @@ from valueflows.store.ports import Tx, UnitOfWork
 def create_equation(uow: UnitOfWork, name: str, buckets: tuple[Bucket, ...], note: str | None = None,
                     key: str | None = None) -> Recorded[ValueEquation]:
     """A new version of the equation called `name` (version 1 if it is new)."""
+    access.require_admin(uow.principal, "defining a value equation")
     problems = check_equation(name, buckets)
     if problems:
         raise RuleViolation(problems)
@@ -43,6 +45,7 @@ def _equation(tx: Tx, equation_id: str) -> ValueEquation:
 def update_equation(uow: UnitOfWork, equation_id: str, buckets: tuple[Bucket, ...], note: str | None = None,
                     key: str | None = None) -> Recorded[ValueEquation]:
     """Change a version no committed run has used; a used version is refused (create a new version instead)."""
+    access.require_admin(uow.principal, "changing a value equation")
     request = ("update", equation_id, buckets, note)
     with uow.write() as tx:
         first = replayed_key(tx, key, "value_equation", request)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
 
 from valueflows.accounting.contributions import day_deltas
+from valueflows.domain import access
 from valueflows.domain.chain import canonical_json, facts, plain
 from valueflows.domain.errors import IdempotencyConflict
 from valueflows.domain.inputs import EventInput
@@ -80,7 +81,9 @@ def create_record(uow: UnitOfWork, kind: str, request: Any, key: str | None,
 
 
 def record_event(uow: UnitOfWork, request: EventInput, key: str | None = None) -> EventRecorded:
-    """Record one economic event (or a correction of one) and apply its effects to resources."""
+    """Record one economic event (or a correction of one) and apply its effects to resources. A write token records
+    only events in which its agent is provider or receiver."""
+    access.may_record_event(uow.principal, request.provider, request.receiver)
     with uow.write() as tx:
         first = replayed_key(tx, key, "economic_event", request)
         if first is not None:

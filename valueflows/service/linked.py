@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from valueflows.domain import access
 from valueflows.domain.model import AgentRelationshipRole
 from valueflows.linkeddata import rdf
 from valueflows.linkeddata.vocabulary import EXPORT_ORDER
@@ -131,12 +132,18 @@ class Imported:
             self.written[kind] = self.written.get(kind, 0) + 1
 
 
+def may_import(uow: UnitOfWork) -> None:
+    """Importing a ledger file is for admins (asked before a door reads a large body, and again by the import)."""
+    access.require_admin(uow.principal, "importing a ledger file")
+
+
 def import_data(uow: UnitOfWork, data: str, fmt: str, on_record: Callable[[int, int], None] | None = None) -> Imported:
     """Import a file whole or not at all: every record through the same rules as the API, in one transaction.
 
     Ids are kept and used as idempotency keys, so importing the same file again writes nothing. Any problem
     (a malformed file, a record the rules refuse) names the record's IRI, the property and why; nothing is written.
     """
+    may_import(uow)
     from valueflows.domain.errors import Problem, RuleViolation
     from valueflows.linkeddata.contexts import document_loader
     from valueflows.linkeddata.reader import ImportError_, parse, plan
@@ -151,7 +158,7 @@ def import_data(uow: UnitOfWork, data: str, fmt: str, on_record: Callable[[int, 
         raise RuleViolation(steps.problems)
     result = Imported()
     with uow.write() as w:
-        inner = WithinTransaction(w)
+        inner = WithinTransaction(w, uow.principal)
         for i, (kind, subject, request) in enumerate(steps.steps):
             if on_record is not None:
                 on_record(i, len(steps.steps))
@@ -177,6 +184,7 @@ def import_stream(uow: UnitOfWork, lines: Iterable[str], on_record: Callable[[in
     The file must list a record's triples together (its blank-node measures right after it) and a record after
     the records it refers to, as `valueflows export --format nt` writes it; resources are held until the event
     that creates them. Whole or nothing, like `import_data`, in one transaction."""
+    may_import(uow)
     from rdflib import BNode, Graph
     from rdflib.plugins.parsers.ntriples import W3CNTriplesParser
 
@@ -253,7 +261,7 @@ def import_stream(uow: UnitOfWork, lines: Iterable[str], on_record: Callable[[in
             on_record(count)
 
     with uow.write() as w:
-        inner = WithinTransaction(w)
+        inner = WithinTransaction(w, uow.principal)
         for number, line in enumerate(lines, 1):
             try:
                 with literals_as_written():

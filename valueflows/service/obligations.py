@@ -17,7 +17,6 @@ from decimal import Decimal
 from typing import Any
 
 from valueflows.domain import access
-from valueflows.domain.access import Principal
 from valueflows.domain.chain import facts as chain_facts
 from valueflows.domain.errors import NotFound, Problem, RuleViolation, violation
 from valueflows.domain.inputs import EventInput, MeasureInput
@@ -101,7 +100,7 @@ def _overdue(tx: Tx, user: str, steward: str, day: date) -> list[str]:
             if s.state == "overdue"]
 
 
-def check_use(uow: UnitOfWork, principal: Principal, request: UseRequest) -> Decision:
+def check_use(uow: UnitOfWork, request: UseRequest) -> Decision:
     """The decision for this user and use of this resource, as of `request.day` (today if not given). Whether an
     overdue obligation holds it back is part of the answer only for those who may see the obligations (the user,
     the steward, admins); for anyone else the decision is on the facts alone, and says what it withheld."""
@@ -110,7 +109,7 @@ def check_use(uow: UnitOfWork, principal: Principal, request: UseRequest) -> Dec
         resource, user, licence = _load(tx, request)
         steward = resource.primary_accountable
         facts = _facts(tx, user, replace(request, day=day))
-    reader = reader_of(uow, principal)
+    reader = reader_of(uow)
     if not access.obligations_view(reader, user.id, steward).visible:
         decision = licences.check(licence, facts)
         return replace(decision, withheld=["overdue"])
@@ -128,6 +127,7 @@ class UseRecorded:
 
 def record_use(uow: UnitOfWork, request: UseRequest, key: str | None = None) -> UseRecorded:
     """Record a licensed use and the obligation it creates; a use the licence does not permit is refused."""
+    access.require_writer(uow.principal, "recording a licensed use")
     if request.day is None:
         raise violation("day", "required", "a licensed use is recorded with the day it happened")
     with uow.write() as tx:
@@ -136,6 +136,7 @@ def record_use(uow: UnitOfWork, request: UseRequest, key: str | None = None) -> 
             return _replay(tx, request, first)
         resource, user, licence = _load(tx, request)
         steward = resource.primary_accountable
+        access.may_record_event(uow.principal, steward, user.id)  # the user or the steward
         decision = licences.check(licence, _facts(tx, user, request),
                                   tuple(_overdue(tx, user.id, steward, request.day)))
         _refuse_unless_permitted(decision)
@@ -254,13 +255,13 @@ class ObligationView:
     status: Status
 
 
-def obligations(uow: UnitOfWork, principal: Principal, day: date, user: str | None = None,
-                steward: str | None = None, open_only: bool = False) -> list[ObligationView]:
-    """Obligations of a user, or owed to a steward (or both), with their status on `day`, as far as `principal`
+def obligations(uow: UnitOfWork, day: date, user: str | None = None, steward: str | None = None,
+                open_only: bool = False) -> list[ObligationView]:
+    """Obligations of a user, or owed to a steward (or both), with their status on `day`, as far as whoever asks
     may see them (a steward asking about a user sees what that user owes to it)."""
     if user is None and steward is None:
         raise violation("agent", "required", "ask for the obligations of a user or of a steward")
-    user, steward = access.obligations_asked(reader_of(uow, principal), user, steward)
+    user, steward = access.obligations_asked(reader_of(uow), user, steward)
     with uow.read() as tx:
         found = [ObligationView(c, s) for c, s in _statuses_of(tx, tx.claims.obligations(user, steward), day)]
     if open_only:
@@ -318,6 +319,7 @@ class Settlement:
 def settle(uow: UnitOfWork, payment: Settlement, key: str | None = None) -> EventRecorded:
     """Record the payment as a `work` or `transfer` event made under the licence (agreedIn its policy), which is
     what lets it settle obligations."""
+    access.may_record_event(uow.principal, payment.user, payment.steward)
     if (payment.hours is None) == (payment.amount is None):
         raise violation("payment", "one_of", "give either hours of work or an amount of money")
     agreement = licences.agreement(payment.licence)

@@ -11,10 +11,11 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from valueflows.domain import access
-from valueflows.domain.access import ANONYMOUS, Principal, Reader, View
+from valueflows.domain import records as rules
+from valueflows.domain.access import Reader, View
 from valueflows.domain.errors import NotFound, violation
 from valueflows.domain.limits import MAX_PAGE
-from valueflows.domain.model import MEMBER_ROLE, AgentRelationship, EconomicClaim, EconomicEvent
+from valueflows.domain.model import MEMBER_ROLE, AgentRelationship, EconomicClaim, EconomicEvent, EconomicResource
 from valueflows.service import licences, queries
 from valueflows.store.ports import UnitOfWork
 
@@ -25,8 +26,9 @@ PRIVATE_KINDS = frozenset({"economic_event", "claim"})
 FILTER_BATCH = 500
 
 
-def reader_of(uow: UnitOfWork, principal: Principal) -> Reader:
-    """The facts the policy needs about who is asking."""
+def reader_of(uow: UnitOfWork) -> Reader:
+    """Who is asking, with the facts the policy needs about it."""
+    principal = uow.principal
     if principal.admin:
         return Reader(principal)
     with uow.read() as tx:
@@ -37,9 +39,9 @@ def reader_of(uow: UnitOfWork, principal: Principal) -> Reader:
 class Reading:
     """What one principal may see, every record fetched once, every reference followed through the same door."""
 
-    def __init__(self, uow: UnitOfWork, principal: Principal = ANONYMOUS) -> None:
+    def __init__(self, uow: UnitOfWork) -> None:
         self.uow = uow
-        self.principal = principal
+        self.principal = uow.principal
         self._reader: Reader | None = None
         self._records: dict[tuple[str, str], Any] = {}
         self._views: dict[str, View] = {}
@@ -48,7 +50,7 @@ class Reading:
     @property
     def reader(self) -> Reader:
         if self._reader is None:
-            self._reader = reader_of(self.uow, self.principal)
+            self._reader = reader_of(self.uow)
         return self._reader
 
     # -- the policy, applied ------------------------------------------------------------------------------------
@@ -204,13 +206,34 @@ class Reading:
         if role in (None, MEMBER_ROLE.id):
             for column in ("member", "organization"):
                 if side == "either" or (side == "subject") == (column == "member"):
-                    found += [membership_relationship(m) for m in self.where("membership", **{column: agent_id})]
+                    found += [rules.membership_relationship(m)
+                              for m in self.where("membership", **{column: agent_id})]
         if role != MEMBER_ROLE.id:
             for column in ("subject", "object"):
                 if side in ("either", column):
                     extra = {"relationship": role} if role else {}
                     found += self.where("agent_relationship", **{column: agent_id}, **extra)
         return found
+
+    def inventoried(self, agent: str, search: str | None = None, classification: str | None = None,
+                    page: int | None = None) -> list[EconomicResource]:
+        """The resources an agent is accountable for, found by name and classification, a page at a time."""
+        found = self.where("economic_resource", primary_accountable=agent)
+        return rules.resources_matching(found, search, classification, page)
+
+    def relationship(self, relationship_id: str) -> AgentRelationship | None:
+        """A relationship by id, or a membership seen as one."""
+        found = self.get("agent_relationship", relationship_id)
+        if found is None:
+            membership = self.get("membership", relationship_id)
+            found = rules.membership_relationship(membership) if membership else None
+        return found  # type: ignore[no-any-return]
+
+    def relationships_page(self, start: str | None, limit: int | None) -> list[AgentRelationship]:
+        """Memberships and other relationships together, in id order."""
+        members = [rules.membership_relationship(m) for m in self.page("membership", start, limit)]
+        others = self.page("agent_relationship", start, limit)
+        return sorted(members + others, key=lambda x: x.id)[:limit or 100]
 
     def correction_of(self, event_id: str) -> EconomicEvent | None:
         """The event that corrects this one, if any (and if the reader may see it)."""
@@ -246,8 +269,3 @@ class Reading:
             if self.view(kind, record).visible:
                 yield kind, record
         yield from (("economic_event", e) for e in self.show_many("economic_event", batch, remember=False))
-
-
-def membership_relationship(membership: Any) -> AgentRelationship:
-    """A membership, seen as the VF AgentRelationship 'subject is member of object'."""
-    return AgentRelationship(membership.id, membership.member, membership.organization, MEMBER_ROLE.id)

@@ -14,7 +14,6 @@ from typing import Any
 
 from valueflows.domain import access
 from valueflows.domain import records as rules
-from valueflows.domain.access import Principal
 from valueflows.domain.chain import facts
 from valueflows.domain.errors import NotFound
 from valueflows.domain.inputs import (
@@ -28,7 +27,7 @@ from valueflows.domain.inputs import (
     RoleInput,
     SpecificationInput,
 )
-from valueflows.domain.model import MEMBER_ROLE, Unit
+from valueflows.domain.model import MEMBER_ROLE, Agent, AgentRelationship, AgentType, Unit
 from valueflows.domain.units import STANDARD_UNITS
 from valueflows.service.ledger import Recorded, create_record, new_id, remember_key, replayed_key
 from valueflows.store.ports import UnitOfWork, WriteTx
@@ -67,6 +66,7 @@ def merged(input_type: type, current: Any, patch: dict[str, Any]) -> Any:
 # -- agents -----------------------------------------------------------------------------------------------
 
 def create_agent(uow: UnitOfWork, request: AgentInput, key: str | None = None) -> Recorded[Any]:
+    access.require_admin(uow.principal, "creating an agent")
     def build(tx: WriteTx) -> Any:
         return rules.check_agent(
             request, new_id(), tx.records("agent").get_many([request.group]),
@@ -78,28 +78,36 @@ def create_agent(uow: UnitOfWork, request: AgentInput, key: str | None = None) -
 def update_agent(uow: UnitOfWork, agent_id: str, request: AgentInput, key: str | None = None) -> Recorded[Any]:
     """New facts about an agent (headcount, revenue, …): the whole set of facts, as of now. Who sees its members'
     contributions stays as it is (`set_contribution_visibility` changes it)."""
-    def build(tx: WriteTx, current: Any) -> Any:
-        kept = current.contributions.value if current.contributions else None
-        return rules.check_agent(replace(request, id=agent_id, contributions=kept), agent_id,
-                                 tx.records("agent").get_many([request.group]),
-                                 tx.records("unit").get_many([request.revenue_currency]))
+    access.may_revise_agent(uow.principal, agent_id)
+
+    def build(tx: WriteTx, current: Agent) -> Agent:
+        return _agent_facts(tx, current, request)
     return _revise(uow, "agent", agent_id, request, key, build)
 
 
-def revise_agent(uow: UnitOfWork, agent_id: str, patch: dict[str, Any], key: str | None = None) -> Recorded[Any]:
-    """Change some facts of an agent, keeping the others."""
-    with uow.read() as tx:
-        current = tx.agents.get(agent_id)
-    if current is None:
-        raise NotFound(f"no agent with id {agent_id!r}")
-    return update_agent(uow, agent_id, merged(AgentInput, current, patch), key)
+def revise_agent(uow: UnitOfWork, agent_id: str, patch: dict[str, Any], key: str | None = None,
+                 kind: AgentType | None = None) -> Recorded[Any]:
+    """Change some facts of an agent, keeping the others; with `kind`, the agent must be of that kind."""
+    access.may_revise_agent(uow.principal, agent_id)
+
+    def build(tx: WriteTx, current: Agent) -> Agent:
+        if kind is not None and current.type is not kind:
+            raise NotFound(f"no {kind.value.lower()} with id {agent_id!r}")
+        return _agent_facts(tx, current, merged(AgentInput, current, patch))
+    return _revise(uow, "agent", agent_id, patch, key, build)
 
 
-def set_contribution_visibility(uow: UnitOfWork, principal: Principal, organization: str, visibility: str,
+def _agent_facts(tx: WriteTx, current: Agent, request: AgentInput) -> Agent:
+    kept = current.contributions.value if current.contributions else None
+    return rules.check_agent(replace(request, id=current.id, contributions=kept), current.id,
+                             tx.agents.get_many([request.group]), tx.units.get_many([request.revenue_currency]))
+
+
+def set_contribution_visibility(uow: UnitOfWork, organization: str, visibility: str,
                                 key: str | None = None) -> Recorded[Any]:
     """Whether an organization's members' contributions are public or for its members (admins only); recorded as
     a new version of the organization's facts, and applied by every door from then on."""
-    access.require_admin(principal, "choosing who sees an organization's contributions")
+    access.require_admin(uow.principal, "choosing who sees an organization's contributions")
 
     def build(tx: WriteTx, current: Any) -> Any:
         request = replace(merged(AgentInput, current, {}), id=organization, contributions=visibility)
@@ -111,6 +119,7 @@ def set_contribution_visibility(uow: UnitOfWork, principal: Principal, organizat
 # -- memberships and other relationships --------------------------------------------------------------------
 
 def create_membership(uow: UnitOfWork, request: MembershipInput, key: str | None = None) -> Recorded[Any]:
+    access.require_admin(uow.principal, "recording a membership")
     def build(tx: WriteTx) -> Any:
         existing = _memberships(tx, request.member, request.organization)
         agents = tx.records("agent").get_many([request.member, request.organization])
@@ -119,6 +128,7 @@ def create_membership(uow: UnitOfWork, request: MembershipInput, key: str | None
 
 
 def end_membership(uow: UnitOfWork, membership_id: str, until: date, key: str | None = None) -> Recorded[Any]:
+    access.require_admin(uow.principal, "changing a membership")
     def build(tx: WriteTx, current: Any) -> Any:
         return rules.end_membership(current, until, _memberships(tx, current.member, current.organization))
     return _revise(uow, "membership", membership_id, until, key, build)
@@ -129,12 +139,14 @@ def _memberships(tx: WriteTx, member: str, organization: str) -> list[Any]:
 
 
 def create_role(uow: UnitOfWork, request: RoleInput, key: str | None = None) -> Recorded[Any]:
+    access.require_admin(uow.principal, "creating a role")
     def build(tx: WriteTx) -> Any:
         return rules.check_role(request, new_id(), _taken(tx, "agent_relationship_role", request.id))
     return create_record(uow, "agent_relationship_role", request, key, build)
 
 
 def update_role(uow: UnitOfWork, role_id: str, patch: dict[str, Any], key: str | None = None) -> Recorded[Any]:
+    access.require_admin(uow.principal, "changing a role")
     def build(tx: WriteTx, current: Any) -> Any:
         if role_id == MEMBER_ROLE.id:
             raise rules.RuleViolation([rules.Problem("id", "standard_role", "the member role is fixed")])
@@ -149,7 +161,29 @@ def _relationship(tx: WriteTx, request: RelationshipInput, record_id: str, taken
     return rules.check_relationship(request, record_id, agents, roles, taken, scopes)
 
 
+def relate(uow: UnitOfWork, request: RelationshipInput, since: date | None = None, until: date | None = None,
+           key: str | None = None) -> Recorded[AgentRelationship]:
+    """A relationship between two agents; in the role `member` it is a membership, which needs the day it began."""
+    if rules.is_membership(request.relationship):
+        done = create_membership(uow, rules.membership_of(request, since, until), key)
+        return Recorded(rules.membership_relationship(done.record), done.replayed)
+    return create_relationship(uow, request, key)
+
+
+def revise_relationship(uow: UnitOfWork, relationship_id: str, patch: dict[str, Any],
+                        until: date | None = None) -> Recorded[AgentRelationship]:
+    """Change a relationship; a membership changes only by ending (`until`)."""
+    access.require_admin(uow.principal, "changing a relationship")
+    with uow.read() as tx:
+        is_membership = tx.memberships.exists(relationship_id)
+    if is_membership:
+        ended = end_membership(uow, relationship_id, rules.membership_end(until))
+        return Recorded(rules.membership_relationship(ended.record), ended.replayed)
+    return update_relationship(uow, relationship_id, patch)
+
+
 def create_relationship(uow: UnitOfWork, request: RelationshipInput, key: str | None = None) -> Recorded[Any]:
+    access.require_admin(uow.principal, "recording a relationship")
     def build(tx: WriteTx) -> Any:
         return _relationship(tx, request, new_id(), _taken(tx, "agent_relationship", request.id))
     return create_record(uow, "agent_relationship", request, key, build)
@@ -157,6 +191,7 @@ def create_relationship(uow: UnitOfWork, request: RelationshipInput, key: str | 
 
 def update_relationship(uow: UnitOfWork, relationship_id: str, patch: dict[str, Any],
                         key: str | None = None) -> Recorded[Any]:
+    access.require_admin(uow.principal, "changing a relationship")
     def build(tx: WriteTx, current: Any) -> Any:
         return _relationship(tx, merged(RelationshipInput, current, patch | {"id": relationship_id}),
                              relationship_id, set())
@@ -166,6 +201,7 @@ def update_relationship(uow: UnitOfWork, relationship_id: str, patch: dict[str, 
 # -- specifications, processes, batches, units ----------------------------------------------------------------
 
 def create_specification(uow: UnitOfWork, request: SpecificationInput, key: str | None = None) -> Recorded[Any]:
+    access.require_writer(uow.principal, "creating a specification")
     def build(tx: WriteTx) -> Any:
         unit_ids = [request.default_unit_of_resource, request.default_unit_of_effort]
         return rules.check_specification(request, new_id(), tx.records("unit").get_many(unit_ids),
@@ -175,6 +211,7 @@ def create_specification(uow: UnitOfWork, request: SpecificationInput, key: str 
 
 def update_specification(uow: UnitOfWork, spec_id: str, patch: dict[str, Any],
                          key: str | None = None) -> Recorded[Any]:
+    access.require_admin(uow.principal, "changing a specification")
     def build(tx: WriteTx, current: Any) -> Any:
         request = merged(SpecificationInput, current, patch | {"id": spec_id})
         unit_ids = [request.default_unit_of_resource, request.default_unit_of_effort]
@@ -184,6 +221,7 @@ def update_specification(uow: UnitOfWork, spec_id: str, patch: dict[str, Any],
 
 def create_process_specification(uow: UnitOfWork, request: ProcessSpecificationInput,
                                  key: str | None = None) -> Recorded[Any]:
+    access.require_writer(uow.principal, "creating a specification")
     def build(tx: WriteTx) -> Any:
         return rules.check_process_specification(request, new_id(), _taken(tx, "process_specification", request.id))
     return create_record(uow, "process_specification", request, key, build)
@@ -191,6 +229,7 @@ def create_process_specification(uow: UnitOfWork, request: ProcessSpecificationI
 
 def update_process_specification(uow: UnitOfWork, spec_id: str, patch: dict[str, Any],
                                  key: str | None = None) -> Recorded[Any]:
+    access.require_admin(uow.principal, "changing a specification")
     def build(tx: WriteTx, current: Any) -> Any:
         return rules.check_process_specification(merged(ProcessSpecificationInput, current, patch), spec_id)
     return _revise(uow, "process_specification", spec_id, patch, key, build)
@@ -203,6 +242,7 @@ def _known_for_process(tx: WriteTx, request: ProcessInput) -> set[str]:
 
 
 def create_process(uow: UnitOfWork, request: ProcessInput, key: str | None = None) -> Recorded[Any]:
+    access.require_writer(uow.principal, "creating a process")
     def build(tx: WriteTx) -> Any:
         taken = _taken(tx, "process", request.id)
         return rules.check_process(request, new_id(), taken, _known_for_process(tx, request))
@@ -210,6 +250,7 @@ def create_process(uow: UnitOfWork, request: ProcessInput, key: str | None = Non
 
 
 def update_process(uow: UnitOfWork, process_id: str, patch: dict[str, Any], key: str | None = None) -> Recorded[Any]:
+    access.require_writer(uow.principal, "changing a process")
     def build(tx: WriteTx, current: Any) -> Any:
         request = merged(ProcessInput, current, patch | {"id": process_id})
         return rules.check_process(request, process_id, (), _known_for_process(tx, request))
@@ -217,18 +258,21 @@ def update_process(uow: UnitOfWork, process_id: str, patch: dict[str, Any], key:
 
 
 def create_batch(uow: UnitOfWork, request: BatchInput, key: str | None = None) -> Recorded[Any]:
+    access.require_writer(uow.principal, "creating a product batch")
     def build(tx: WriteTx) -> Any:
         return rules.check_batch(request, new_id(), _taken(tx, "product_batch", request.id))
     return create_record(uow, "product_batch", request, key, build)
 
 
 def update_batch(uow: UnitOfWork, batch_id: str, patch: dict[str, Any], key: str | None = None) -> Recorded[Any]:
+    access.require_admin(uow.principal, "changing a product batch")
     def build(tx: WriteTx, current: Any) -> Any:
         return rules.check_batch(merged(BatchInput, current, patch), batch_id)
     return _revise(uow, "product_batch", batch_id, patch, key, build)
 
 
 def create_unit(uow: UnitOfWork, unit: Unit, key: str | None = None) -> Recorded[Any]:
+    access.require_admin(uow.principal, "creating a unit")
     def build(tx: WriteTx) -> Any:
         return rules.check_unit(unit, _taken(tx, "unit", unit.id))
     return create_record(uow, "unit", unit, key, build)
@@ -237,6 +281,7 @@ def create_unit(uow: UnitOfWork, unit: Unit, key: str | None = None) -> Recorded
 def update_unit(uow: UnitOfWork, unit_id: str, label: str | None, symbol: str | None,
                 key: str | None = None) -> Recorded[Any]:
     """A unit's label and symbol may change; what it measures (dimension, om2) may not."""
+    access.require_admin(uow.principal, "changing a unit")
     def build(tx: WriteTx, current: Any) -> Any:
         return rules.check_unit(replace(current, label=label or current.label, symbol=symbol or current.symbol))
     return _revise(uow, "unit", unit_id, (label, symbol), key, build)
@@ -244,8 +289,12 @@ def update_unit(uow: UnitOfWork, unit_id: str, label: str | None, symbol: str | 
 
 def revise_resource(uow: UnitOfWork, resource_id: str, revision: ResourceRevision,
                     key: str | None = None) -> Recorded[Any]:
-    """Change what may change about a resource; its quantities change only through events."""
+    """Change what may change about a resource; its quantities change only through events. A write token changes
+    only the resources its agent is accountable for or has in custody (checked in the same transaction)."""
+    access.require_writer(uow.principal, "changing a resource")
+
     def build(tx: WriteTx, current: Any) -> Any:
+        access.may_revise_resource(uow.principal, current.primary_accountable, current.custodian)
         containers: dict[str, Any] = {}
         step = revision.contained_in
         while step is not None and step not in containers and step != resource_id:
@@ -281,6 +330,7 @@ def ensure_standard_records(uow: UnitOfWork) -> int:
 def import_claim(uow: UnitOfWork, claim: Any, key: str | None = None) -> Recorded[Any]:
     """A claim from another ledger's export (an obligation, a dividend payout): kept as it was, once its
     references check out. The ledger creates claims itself otherwise (dividend runs, licensed uses)."""
+    access.require_admin(uow.principal, "importing a claim")
     def build(tx: WriteTx) -> Any:
         present = {(kind, ref) for _, kind, ref in rules.claim_references(claim)
                    if ref is not None and tx.records(kind).exists(ref)}

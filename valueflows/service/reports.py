@@ -19,7 +19,6 @@ from valueflows.accounting.contributions import ContributionReport, Contribution
 from valueflows.accounting.equations import Claim, ValueEquation, fraction_text, points
 from valueflows.accounting.rollup import Rollup, rollup
 from valueflows.domain import access
-from valueflows.domain.access import Principal
 from valueflows.domain.errors import violation
 from valueflows.service.equations import find_equation
 from valueflows.service.reading import reader_of
@@ -35,9 +34,9 @@ class ReportScope:
     resource: str | None = None  # flows of this resource, and inputs to every process behind it (rollup)
 
 
-def contributions(uow: UnitOfWork, principal: Principal, scope: ReportScope,
-                  equation: ValueEquation | str | None = None) -> ContributionReport:
-    """The report, counting the flows `principal` may see; with `equation` (one, or its name or id), each
+def contributions(uow: UnitOfWork, scope: ReportScope, equation: ValueEquation | str | None = None
+                  ) -> ContributionReport:
+    """The report, counting the flows whoever asks may see; with `equation` (one, or its name or id), each
     contributor's points under it too. Every door asks for a report through here, so the scope's defaults and
     checks are the same everywhere (`resolved`)."""
     if scope.end <= scope.start:
@@ -59,10 +58,10 @@ def contributions(uow: UnitOfWork, principal: Principal, scope: ReportScope,
             for start, end in ((scope.start, first_day), (end_day, scope.end)):
                 if start < end:
                     rows += _from_events(tx, scope, start, end)
-        persons = frozenset() if principal.admin else tx.agents.persons_among(
+        persons = frozenset() if uow.principal.admin else tx.agents.persons_among(
             {a for row in rows for a in (row.provider, row.receiver)})
-    if not principal.admin:
-        reader = reader_of(uow, principal)
+    if not uow.principal.admin:
+        reader = reader_of(uow)
         rows = [row for row in rows if access.flow_view(reader, access.Flow(
             row.provider, row.receiver, row.action, persons & {row.provider, row.receiver},
             () if row.receiver in persons else (row.receiver,))).visible]

@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from valueflows.domain import access
 from valueflows.domain.access import ANONYMOUS, Principal, Scope, Unauthenticated
 from valueflows.domain.errors import NotFound, violation
 from valueflows.store.ports import TokenRow, UnitOfWork
@@ -35,6 +36,7 @@ def _hash(secret: str) -> str:
 
 def create_token(uow: UnitOfWork, agent_id: str, scope: str, note: str | None = None) -> tuple[TokenInfo, str]:
     """Returns the token's description and the token itself (the only time it is shown)."""
+    access.require_admin(uow.principal, "creating a token")
     try:
         chosen = Scope(scope)
     except ValueError:
@@ -65,6 +67,7 @@ def authenticate(uow: UnitOfWork, authorization: str | None) -> Principal:
 
 
 def revoke_token(uow: UnitOfWork, token_id: str) -> None:
+    access.require_admin(uow.principal, "revoking a token")
     with uow.write() as tx:
         done = tx.tokens.revoke(token_id, tx.now)
     if not done:
@@ -72,6 +75,7 @@ def revoke_token(uow: UnitOfWork, token_id: str) -> None:
 
 
 def list_tokens(uow: UnitOfWork) -> list[TokenInfo]:
+    access.require_admin(uow.principal, "listing tokens")
     with uow.read() as tx:
         rows = tx.tokens.all()
     return [TokenInfo(r.id, r.agent, Scope(r.scope), r.created_at, r.revoked_at, r.note) for r in rows]

@@ -18,6 +18,7 @@ from typing import Any, NamedTuple, Protocol, TypeVar
 from valueflows.accounting.contributions import DayKey
 from valueflows.accounting.dividends import DividendAllocation, DividendRun
 from valueflows.accounting.equations import ValueEquation
+from valueflows.domain.access import Principal
 from valueflows.domain.chain import ChainRecord
 from valueflows.domain.model import (
     Agent,
@@ -242,7 +243,14 @@ class WriteTx(Tx, Protocol):
 
 
 class UnitOfWork(Protocol):
+    """A ledger, as someone: every use case asks the access policy about `principal` inside its transaction. The
+    unit of work a store opens acts for whoever holds it (the operator, on the machine); a door hands its use cases
+    `acting_as(the request's principal)`."""
+
     cache: Any  # records that never change once written, kept across transactions (`store.cache.RecordCache`)
 
+    @property
+    def principal(self) -> Principal: ...
+    def acting_as(self, principal: Principal) -> UnitOfWork: ...
     def read(self) -> AbstractContextManager[Tx]: ...
     def write(self) -> AbstractContextManager[WriteTx]: ...

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, text
 
+from valueflows.domain.access import OPERATOR, Principal
 from valueflows.domain.chain import GENESIS, ChainRecord, canonical_json, link_hash
 from valueflows.store.cache import RecordCache
 from valueflows.store.ports import Records
@@ -156,9 +157,14 @@ class Writer(SqlTx):
 
 
 class UnitOfWork:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, principal: Principal = OPERATOR, cache: RecordCache | None = None) -> None:
         self.engine = engine
-        self.cache = RecordCache()
+        self.principal = principal
+        self.cache = cache or RecordCache()
+
+    def acting_as(self, principal: Principal) -> UnitOfWork:
+        """The same ledger (engine, record cache), for use cases asked by `principal`."""
+        return UnitOfWork(self.engine, principal, self.cache)
 
     @contextmanager
     def read(self) -> Iterator[SqlTx]:

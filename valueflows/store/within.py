@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from valueflows.domain.access import Principal
 from valueflows.store.cache import RecordCache
 from valueflows.store.ports import WriteTx
 
@@ -14,9 +15,13 @@ class WithinTransaction:
     all (an import is written whole or not at all). It has its own record cache, dropped with it: a rolled-back
     record must not stay cached."""
 
-    def __init__(self, writer: WriteTx) -> None:
+    def __init__(self, writer: WriteTx, principal: Principal) -> None:
         self.writer = writer
+        self.principal = principal
         self.cache = RecordCache()
+
+    def acting_as(self, principal: Principal) -> WithinTransaction:
+        return WithinTransaction(self.writer, principal)
 
     @contextmanager
     def read(self) -> Iterator[WriteTx]:

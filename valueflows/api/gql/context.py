@@ -20,7 +20,8 @@ class Context:
     reading: Reading = field(init=False)
 
     def __post_init__(self) -> None:
-        self.reading = Reading(self.uow, self.principal)
+        self.uow = self.uow.acting_as(self.principal)  # every use case a resolver calls acts for who asks
+        self.reading = Reading(self.uow)
 
 
 Info = StrawberryInfo[Context, Any]

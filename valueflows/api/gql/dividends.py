@@ -19,7 +19,6 @@ from valueflows.accounting.equations import ValueEquation as EquationRecord
 from valueflows.api.gql import types as t
 from valueflows.api.gql.context import Info
 from valueflows.api.gql.scalars import URI, Decimal
-from valueflows.domain import access
 from valueflows.domain.model import EconomicClaim
 from valueflows.domain.quantities import Measure as MeasureRecord
 from valueflows.service import dividends as service
@@ -468,25 +467,24 @@ class DividendQueries:
 
     @strawberry.field(description="Compute a dividend run without writing anything (admin).")
     def dividend_preview(self, info: Info, run: DividendRunParams) -> DividendRun:
-        access.require_admin(info.context.principal, "previewing a dividend run")
         return DividendRun(v=preview_json(service.preview(info.context.uow, run.to_request())), found_claims=[])
 
     @strawberry.field(description="A committed run: whole to admins; its totals and their own lines to the "
                                   "members of its organization.")
     def dividend_run(self, info: Info, id: ID) -> DividendRun:
-        return committed_run(service.read_run(info.context.uow, info.context.principal, str(id)))
+        return committed_run(service.read_run(info.context.uow, str(id)))
 
     @strawberry.field(description="The committed runs of an organization, oldest first, as `dividendRun` shows "
                                   "them (admins and its members).")
     def dividend_runs(self, info: Info, organization: ID) -> list[DividendRun]:
-        uow, principal = info.context.uow, info.context.principal
-        found = service.runs(uow, principal, str(organization))
-        return [committed_run(service.read_run(uow, principal, r.id)) for r in found]
+        uow = info.context.uow
+        found = service.runs(uow, str(organization))
+        return [committed_run(service.read_run(uow, r.id)) for r in found]
 
     @strawberry.field(description="One member's contributions, dividends and capital account (that member, admins).")
     def member_statement(self, info: Info, agent: ID, start: date, end: date,
                          organization: ID | None = None) -> MemberStatement:
-        found = service.statement(info.context.uow, info.context.principal, str(agent), start, end,
+        found = service.statement(info.context.uow, str(agent), start, end,
                                   str(organization) if organization else None)
         return MemberStatement(v=service.statement_json(found))
 
@@ -501,7 +499,6 @@ class DividendMutations:
     @strawberry.mutation(description="A new version of a value equation (version 1 for a new name) (admin).")
     def create_value_equation(self, info: Info, name: str, buckets: list[ValueEquationBucketParams],
                               note: str | None = None, idempotency_key: OptionalKey = None) -> ValueEquationResponse:
-        access.require_admin(info.context.principal, "defining a value equation")
         done = service.create_equation(info.context.uow, name, _buckets(buckets), note, idempotency_key)
         return ValueEquationResponse(value_equation=ValueEquation(r=done.record), replayed=done.replayed)
 
@@ -509,19 +506,16 @@ class DividendMutations:
                                      "IMMUTABLE: create a new version instead.")
     def update_value_equation(self, info: Info, id: ID, buckets: list[ValueEquationBucketParams],
                               note: str | None = None, idempotency_key: OptionalKey = None) -> ValueEquationResponse:
-        access.require_admin(info.context.principal, "changing a value equation")
         done = service.update_equation(info.context.uow, str(id), _buckets(buckets), note, idempotency_key)
         return ValueEquationResponse(value_equation=ValueEquation(r=done.record), replayed=done.replayed)
 
     @strawberry.mutation(description="Compute and commit a dividend run, with its allocations and claims (admin).")
     def commit_dividend_run(self, info: Info, run: DividendRunParams, idempotency_key: Key) -> DividendRunResponse:
-        access.require_admin(info.context.principal, "committing a dividend run")
         done = service.commit(info.context.uow, run.to_request(), idempotency_key)
         return DividendRunResponse(dividend_run=committed_run(done), replayed=done.replayed)
 
     @strawberry.mutation(description="Cancel a committed run with a compensating run (admin).")
     def reverse_dividend_run(self, info: Info, id: ID, idempotency_key: Key,
                              note: str | None = None) -> DividendRunResponse:
-        access.require_admin(info.context.principal, "reversing a dividend run")
         done = service.reverse(info.context.uow, str(id), idempotency_key, note)
         return DividendRunResponse(dividend_run=committed_run(done), replayed=done.replayed)

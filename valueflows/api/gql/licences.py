@@ -18,7 +18,6 @@ from valueflows.api.gql import types as t
 from valueflows.api.gql.context import Info
 from valueflows.api.gql.dividends import Claim
 from valueflows.api.gql.scalars import Decimal
-from valueflows.domain import access
 from valueflows.domain.errors import violation
 from valueflows.reciprocity.decide import Decision, Owed
 from valueflows.reciprocity.facts import Facts, facts_from_json
@@ -274,14 +273,14 @@ class LicenceQueries:
     @strawberry.field(description="May this agent make this use of this resource? Its facts come from the ledger, "
                                   "and an overdue obligation to the steward holds the permission back.")
     def check_use(self, info: Info, use: LicensedUseParams) -> LicenceDecision:
-        return decision(obligations.check_use(info.context.uow, info.context.principal, use.to_request()))
+        return decision(obligations.check_use(info.context.uow, use.to_request()))
 
     @strawberry.field(description="Obligations of a user (`agent`) or owed to a `steward`, as of a day (today).")
     def obligations(self, info: Info, agent: ID | None = None, steward: ID | None = None,
                     as_of: date | None = None, open_only: bool = False) -> list[Obligation]:
         day = as_of or date.today()
         return [Obligation(o=o) for o in obligations.obligations(
-            info.context.uow, info.context.principal, day, str(agent) if agent else None,
+            info.context.uow, day, str(agent) if agent else None,
             str(steward) if steward else None, open_only)]
 
 
@@ -291,11 +290,7 @@ class LicenceMutations:
                                      "obligation it creates; a use the licence does not permit is refused.")
     def record_licensed_use(self, info: Info, use: LicensedUseParams, idempotency_key: Key = None
                             ) -> LicensedUseResponse:
-        uow = info.context.uow
-        request = use.to_request()
-        resource = info.context.reading.must("economic_resource", request.resource)
-        access.may_record_event(info.context.principal, resource.primary_accountable, request.user)
-        done = obligations.record_use(uow, request, idempotency_key)
+        done = obligations.record_use(info.context.uow, use.to_request(), idempotency_key)
         return LicensedUseResponse(economic_event=t.EconomicEvent(r=done.event.event), decision=decision(done.decision),
                                    obligation=Claim(r=done.claim) if done.claim else None, replayed=done.replayed)
 
@@ -303,7 +298,6 @@ class LicenceMutations:
                                      "user to the steward; it settles what is owed, oldest due date first.")
     def settle_obligations(self, info: Info, payment: SettlementParams, idempotency_key: Key = None
                            ) -> t.EconomicEvent:
-        access.may_record_event(info.context.principal, str(payment.user), str(payment.steward))
         when = payment.has_point_in_time
         try:
             moment = datetime.fromisoformat(when.replace("Z", "+00:00"))

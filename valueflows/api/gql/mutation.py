@@ -7,7 +7,7 @@ compatibility and answer with an error that says what to do instead.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, NoReturn
 
 import strawberry
 from strawberry import ID
@@ -15,13 +15,11 @@ from strawberry import ID
 from valueflows.api.gql import inputs as i
 from valueflows.api.gql import types as t
 from valueflows.api.gql.context import Info
-from valueflows.domain import access
 from valueflows.domain import inputs as domain
-from valueflows.domain.errors import ImmutableRecord, NotFound, violation
-from valueflows.domain.model import MEMBER_ROLE, AgentType
+from valueflows.domain.errors import ImmutableRecord
+from valueflows.domain.model import AgentType
 from valueflows.domain.model import Unit as UnitRecord
 from valueflows.service import ledger, records
-from valueflows.service.reading import membership_relationship
 
 Key = Annotated[str | None, strawberry.argument(
     description="Retrying with the same key returns the first result and writes nothing.")]
@@ -88,28 +86,12 @@ class ProcessResponse:
     process: t.Process
 
 
-def _agent_of_type(info: Info, agent_id: str, kind: AgentType) -> Any:
-    found = info.context.reading.get("agent", agent_id)
-    if found is None or found.type is not kind:
-        raise NotFound(f"no {kind.value.lower()} with id {agent_id!r}")
-    return found
-
-
-def _may_revise_resource(info: Info, resource_id: str) -> None:
-    found = info.context.reading.get("economic_resource", resource_id)
-    if found is None:
-        access.require_writer(info.context.principal, "changing a resource")
-        raise NotFound(f"no economic resource with id {resource_id!r}")
-    access.may_revise_resource(info.context.principal, found.primary_accountable, found.custodian)
-
-
 @strawberry.type(name="Mutation")
 class Mutation:
     # -- agent ---------------------------------------------------------------------------------------------
     @strawberry.mutation
     def create_person(self, info: Info, person: i.AgentCreateParams,
                       idempotency_key: Key = None) -> PersonResponse:
-        access.require_admin(info.context.principal, "creating an agent")
         request = domain.AgentInput(person.name, "Person", note=person.note, image=person.image,
                                     id=str(person.id) if person.id else None)
         return PersonResponse(agent=t.Person(r=records.create_agent(info.context.uow, request,
@@ -117,10 +99,9 @@ class Mutation:
 
     @strawberry.mutation
     def update_person(self, info: Info, person: i.AgentUpdateParams) -> PersonResponse:
-        access.may_revise_agent(info.context.principal, person.id)
-        _agent_of_type(info, person.id, AgentType.PERSON)
         patch = {"name": person.name, "note": person.note, "image": person.image}
-        return PersonResponse(agent=t.Person(r=records.revise_agent(info.context.uow, person.id, patch).record))
+        revised = records.revise_agent(info.context.uow, person.id, patch, kind=AgentType.PERSON).record
+        return PersonResponse(agent=t.Person(r=revised))
 
     @strawberry.mutation(description="Not done: the ledger is append-only.")
     def delete_person(self, id: ID) -> bool:
@@ -129,15 +110,13 @@ class Mutation:
     @strawberry.mutation
     def create_organization(self, info: Info, organization: i.OrganizationCreateParams,
                             idempotency_key: Key = None) -> OrganizationResponse:
-        access.require_admin(info.context.principal, "creating an agent")
         created = records.create_agent(info.context.uow, organization.to_domain(), idempotency_key).record
         return OrganizationResponse(agent=t.Organization(r=created))
 
     @strawberry.mutation
     def update_organization(self, info: Info, organization: i.OrganizationUpdateParams) -> OrganizationResponse:
-        access.may_revise_agent(info.context.principal, organization.id)
-        _agent_of_type(info, organization.id, AgentType.ORGANIZATION)
-        revised = records.revise_agent(info.context.uow, organization.id, organization.patch()).record
+        revised = records.revise_agent(info.context.uow, organization.id, organization.patch(),
+                                       kind=AgentType.ORGANIZATION).record
         return OrganizationResponse(agent=t.Organization(r=revised))
 
     @strawberry.mutation(description="Not done: the ledger is append-only.")
@@ -149,38 +128,26 @@ class Mutation:
                                      "version of the organization's facts; every door applies it from then on.")
     def set_contribution_visibility(self, info: Info, organization: ID, visibility: t.ContributionVisibility,
                                     idempotency_key: Key = None) -> OrganizationResponse:
-        done = records.set_contribution_visibility(info.context.uow, info.context.principal, str(organization),
+        done = records.set_contribution_visibility(info.context.uow, str(organization),
                                                    visibility.value, idempotency_key)
         return OrganizationResponse(agent=t.Organization(r=done.record))
 
     @strawberry.mutation(description="Relationships in the role 'member' are memberships: give `since` (and `until`).")
     def create_agent_relationship(self, info: Info, relationship: i.AgentRelationshipCreateParams,
                                   idempotency_key: Key = None) -> AgentRelationshipResponse:
-        access.require_admin(info.context.principal, "recording a relationship")
         r = relationship
-        if r.relationship == MEMBER_ROLE.id:
-            if r.since is None:
-                raise violation("since", "required", "a membership needs the day it began (since)")
-            m = records.create_membership(info.context.uow, domain.MembershipInput(
-                r.subject, r.object, r.since, r.until, id=r.id), idempotency_key).record
-            return AgentRelationshipResponse(agent_relationship=t.AgentRelationship(r=membership_relationship(m)))
-        created = records.create_relationship(info.context.uow, domain.RelationshipInput(
-            r.subject, r.object, r.relationship, tuple(r.in_scope_of or ()), r.note, r.id), idempotency_key).record
+        created = records.relate(info.context.uow, domain.RelationshipInput(
+            r.subject, r.object, r.relationship, tuple(r.in_scope_of or ()), r.note, r.id), r.since, r.until,
+            idempotency_key).record
         return AgentRelationshipResponse(agent_relationship=t.AgentRelationship(r=created))
 
     @strawberry.mutation(description="For a membership, only `until` changes (the day it ended).")
     def update_agent_relationship(self, info: Info, relationship: i.AgentRelationshipUpdateParams
                                   ) -> AgentRelationshipResponse:
-        access.require_admin(info.context.principal, "changing a relationship")
         r = relationship
-        if info.context.reading.get("membership", r.id) is not None:
-            if r.until is None:
-                raise violation("until", "required", "a membership changes only by ending: give until")
-            m = records.end_membership(info.context.uow, r.id, r.until).record
-            return AgentRelationshipResponse(agent_relationship=t.AgentRelationship(r=membership_relationship(m)))
         patch = {"subject": r.subject, "object": r.object, "relationship": r.relationship, "note": r.note,
                  "in_scope_of": tuple(r.in_scope_of) if r.in_scope_of is not None else None}
-        revised = records.update_relationship(info.context.uow, r.id, patch).record
+        revised = records.revise_relationship(info.context.uow, r.id, patch, r.until).record
         return AgentRelationshipResponse(agent_relationship=t.AgentRelationship(r=revised))
 
     @strawberry.mutation(description="Not done: the ledger is append-only; end a membership with `until`.")
@@ -190,7 +157,6 @@ class Mutation:
     @strawberry.mutation
     def create_agent_relationship_role(self, info: Info, agent_relationship_role: i.AgentRelationshipRoleCreateParams,
                                        idempotency_key: Key = None) -> AgentRelationshipRoleResponse:
-        access.require_admin(info.context.principal, "creating a role")
         r = agent_relationship_role
         created = records.create_role(info.context.uow, domain.RoleInput(
             r.role_label, r.inverse_role_label, r.note, r.id), idempotency_key).record
@@ -199,7 +165,6 @@ class Mutation:
     @strawberry.mutation
     def update_agent_relationship_role(self, info: Info, agent_relationship_role: i.AgentRelationshipRoleUpdateParams
                                        ) -> AgentRelationshipRoleResponse:
-        access.require_admin(info.context.principal, "changing a role")
         r = agent_relationship_role
         patch = {"role_label": r.role_label, "inverse_role_label": r.inverse_role_label, "note": r.note}
         revised = records.update_role(info.context.uow, r.id, patch).record
@@ -213,7 +178,6 @@ class Mutation:
     @strawberry.mutation
     def create_resource_specification(self, info: Info, resource_specification: i.ResourceSpecificationCreateParams,
                                       idempotency_key: Key = None) -> ResourceSpecificationResponse:
-        access.require_writer(info.context.principal, "creating a specification")
         created = records.create_specification(info.context.uow, resource_specification.to_domain(),
                                                idempotency_key).record
         return ResourceSpecificationResponse(resource_specification=t.ResourceSpecification(r=created))
@@ -221,7 +185,6 @@ class Mutation:
     @strawberry.mutation
     def update_resource_specification(self, info: Info, resource_specification: i.ResourceSpecificationUpdateParams
                                       ) -> ResourceSpecificationResponse:
-        access.require_admin(info.context.principal, "changing a specification")
         r = resource_specification
         patch = {"name": r.name, "image": r.image, "note": r.note,
                  "default_unit_of_resource": r.default_unit_of_resource,
@@ -238,7 +201,6 @@ class Mutation:
     @strawberry.mutation
     def create_process_specification(self, info: Info, process_specification: i.ProcessSpecificationCreateParams,
                                      idempotency_key: Key = None) -> ProcessSpecificationResponse:
-        access.require_writer(info.context.principal, "creating a specification")
         r = process_specification
         created = records.create_process_specification(info.context.uow, domain.ProcessSpecificationInput(
             r.name, r.note, r.id), idempotency_key).record
@@ -247,7 +209,6 @@ class Mutation:
     @strawberry.mutation
     def update_process_specification(self, info: Info, process_specification: i.ProcessSpecificationUpdateParams
                                      ) -> ProcessSpecificationResponse:
-        access.require_admin(info.context.principal, "changing a specification")
         r = process_specification
         revised = records.update_process_specification(info.context.uow, r.id, {"name": r.name, "note": r.note}).record
         return ProcessSpecificationResponse(process_specification=t.ProcessSpecification(r=revised))
@@ -258,13 +219,11 @@ class Mutation:
 
     @strawberry.mutation
     def create_unit(self, info: Info, unit: i.UnitCreateParams, idempotency_key: Key = None) -> UnitResponse:
-        access.require_admin(info.context.principal, "creating a unit")
         record = UnitRecord(str(unit.id or unit.label), unit.label, unit.symbol, unit.om2, unit.dimension or "other")
         return UnitResponse(unit=t.Unit(r=records.create_unit(info.context.uow, record, idempotency_key).record))
 
     @strawberry.mutation(description="A unit's label and symbol may change; what it measures may not.")
     def update_unit(self, info: Info, unit: i.UnitUpdateParams) -> UnitResponse:
-        access.require_admin(info.context.principal, "changing a unit")
         return UnitResponse(unit=t.Unit(r=records.update_unit(info.context.uow, unit.id, unit.label,
                                                               unit.symbol).record))
 
@@ -278,7 +237,6 @@ class Mutation:
     def create_economic_event(self, info: Info, event: i.EconomicEventCreateParams,
                               new_inventoried_resource: i.EconomicResourceCreateParams | None = None,
                               idempotency_key: Key = None) -> EconomicEventResponse:
-        access.may_record_event(info.context.principal, str(event.provider), str(event.receiver))
         done = ledger.record_event(info.context.uow, event.to_domain(new_inventoried_resource), idempotency_key)
         touched = {r.id: r for r in done.resources}
         main = touched.get(done.event.resource_inventoried_as or "")
@@ -298,7 +256,6 @@ class Mutation:
     @strawberry.mutation(description="Quantities change only through events; the other facts may be revised.")
     def update_economic_resource(self, info: Info, resource: i.EconomicResourceUpdateParams
                                  ) -> EconomicResourceResponse:
-        _may_revise_resource(info, resource.id)
         revised = records.revise_resource(info.context.uow, resource.id, resource.to_domain()).record
         return EconomicResourceResponse(economic_resource=t.EconomicResource(r=revised))
 
@@ -309,7 +266,6 @@ class Mutation:
     @strawberry.mutation
     def create_product_batch(self, info: Info, product_batch: i.ProductBatchCreateParams,
                              idempotency_key: Key = None) -> ProductBatchResponse:
-        access.require_writer(info.context.principal, "creating a product batch")
         r = product_batch
         created = records.create_batch(info.context.uow, domain.BatchInput(
             r.batch_number, r.expiry_date, r.production_date, r.id), idempotency_key).record
@@ -317,7 +273,6 @@ class Mutation:
 
     @strawberry.mutation
     def update_product_batch(self, info: Info, product_batch: i.ProductBatchUpdateParams) -> ProductBatchResponse:
-        access.require_admin(info.context.principal, "changing a product batch")
         r = product_batch
         patch = {"batch_number": r.batch_number, "expiry_date": r.expiry_date, "production_date": r.production_date}
         return ProductBatchResponse(product_batch=t.ProductBatch(r=records.update_batch(info.context.uow, r.id,
@@ -330,13 +285,11 @@ class Mutation:
     @strawberry.mutation
     def create_process(self, info: Info, process: i.ProcessCreateParams,
                        idempotency_key: Key = None) -> ProcessResponse:
-        access.require_writer(info.context.principal, "creating a process")
         created = records.create_process(info.context.uow, process.to_domain(), idempotency_key).record
         return ProcessResponse(process=t.Process(r=created))
 
     @strawberry.mutation
     def update_process(self, info: Info, process: i.ProcessUpdateParams) -> ProcessResponse:
-        access.require_writer(info.context.principal, "changing a process")
         revised = records.update_process(info.context.uow, process.id, process.patch()).record
         return ProcessResponse(process=t.Process(r=revised))
 

@@ -14,7 +14,6 @@ from valueflows.domain.actions import ACTIONS
 from valueflows.domain.errors import violation
 from valueflows.domain.model import AgentType
 from valueflows.service.queries import EventFilter
-from valueflows.service.reading import membership_relationship
 from valueflows.service.reports import ReportScope, contributions
 
 
@@ -89,18 +88,13 @@ class Query:
 
     @strawberry.field(description="Retrieve details of an agent relationship by its ID")
     def agent_relationship(self, info: Info, id: ID) -> t.AgentRelationship | None:
-        found = info.context.reading.get("agent_relationship", id)
-        if found is None:
-            membership = info.context.reading.get("membership", id)
-            found = membership_relationship(membership) if membership else None
+        found = info.context.reading.relationship(id)
         return t.AgentRelationship(r=found) if found else None
 
     @strawberry.field(description="Retrieve details of all the relationships between all agents")
     def agent_relationships(self, info: Info, start: ID | None = None, limit: int | None = None
                             ) -> list[t.AgentRelationship] | None:
-        members = [membership_relationship(m) for m in info.context.reading.page("membership", start, limit)]
-        others = info.context.reading.page("agent_relationship", start, limit)
-        return [t.AgentRelationship(r=x) for x in sorted(members + others, key=lambda x: x.id)[:limit or 100]]
+        return [t.AgentRelationship(r=x) for x in info.context.reading.relationships_page(start, limit)]
 
     @strawberry.field(description="Retrieve details of an agent relationship role by its ID")
     def agent_relationship_role(self, info: Info, id: ID) -> t.AgentRelationshipRole | None:
@@ -196,7 +190,7 @@ class Query:
                             process: ID | None = None, resource: ID | None = None,
                             equation: str | None = None) -> t.ContributionReport:
         scope = ReportScope(start, end, receiver=receiver, process=process, resource=resource)
-        report = contributions(info.context.uow, info.context.principal, scope, equation)
+        report = contributions(info.context.uow, scope, equation)
         return t.contribution_report(report, start, end)
 
     @strawberry.field

@@ -11,8 +11,8 @@ from strawberry import ID, Private
 
 from valueflows.api.gql.context import Info
 from valueflows.api.gql.scalars import URI, Decimal
-from valueflows.domain import model
-from valueflows.domain.actions import ACTIONS, InputOutput
+from valueflows.domain import model, traces
+from valueflows.domain.actions import ACTIONS
 from valueflows.domain.actions import Action as ActionRecord
 from valueflows.domain.quantities import Measure as MeasureRecord
 from valueflows.service.queries import EventFilter
@@ -205,9 +205,6 @@ class AgentProcessSearchParams:
     finished: bool | None = None
 
 
-RESOURCE_PAGE = 100
-
-
 @strawberry.interface(name="Agent", description="A person or group or organization with economic agency.")
 class Agent:
     r: Private[model.Agent]
@@ -257,13 +254,7 @@ class Agent:
     def inventoried_economic_resources(self, info: Info, filter: AgentResourceSearchParams | None = None
                                        ) -> list[EconomicResource] | None:
         f = filter or AgentResourceSearchParams()
-        found = info.context.reading.where("economic_resource", primary_accountable=self.r.id)
-        if f.search_string:
-            found = [x for x in found if f.search_string.lower() in x.name.lower()]
-        if f.resource_classification:
-            found = [x for x in found if f.resource_classification in x.classified_as]
-        if f.page is not None:
-            found = found[f.page * RESOURCE_PAGE:(f.page + 1) * RESOURCE_PAGE]
+        found = info.context.reading.inventoried(self.r.id, f.search_string, f.resource_classification, f.page)
         return [EconomicResource(r=x) for x in found]
 
     # ours: the facts licences and dividends turn on
@@ -434,14 +425,6 @@ class ProductBatch:
         return self.r.production_date
 
 
-def _increments(event: model.EconomicEvent, resource_id: str) -> bool:
-    """Whether the event brought quantity into (or created) the resource: what `trace` follows back."""
-    a = ACTIONS[event.action]
-    if event.to_resource_inventoried_as == resource_id:
-        return True
-    return a.input_output is InputOutput.OUTPUT or a.resource_effect.value == "increment"
-
-
 @strawberry.type(name="EconomicResource")
 class EconomicResource:
     r: Private[model.EconomicResource]
@@ -492,15 +475,13 @@ class EconomicResource:
 
     @strawberry.field(description="The specification of the last process the resource came out of.")
     def stage(self, info: Info) -> ProcessSpecification | None:
-        outputs = [e for e in info.context.reading.resource_events(self.r.id) if e.output_of]
-        process = info.context.reading.get("process", outputs[-1].output_of) if outputs else None
-        spec = info.context.reading.get("process_specification", process.based_on) if process else None
-        return ProcessSpecification(r=spec) if spec else None
+        process = info.context.reading.get("process", traces.stage(info.context.reading.resource_events(self.r.id)))
+        return ref(info, "process_specification", process.based_on if process else None, ProcessSpecification)
 
     @strawberry.field(description="pass or fail, from the last such event.")
     def state(self, info: Info) -> Action | None:
-        verdicts = [e for e in info.context.reading.resource_events(self.r.id) if e.action in ("pass", "fail")]
-        return action(verdicts[-1].action) if verdicts else None
+        verdict = traces.state(info.context.reading.resource_events(self.r.id))
+        return action(verdict) if verdict else None
 
     @strawberry.field
     def contained_in(self, info: Info) -> EconomicResource | None:
@@ -513,13 +494,11 @@ class EconomicResource:
 
     @strawberry.field(description="The events that brought this resource about or added to it.")
     def trace(self, info: Info) -> list[EconomicEvent] | None:
-        return [EconomicEvent(r=e) for e in info.context.reading.resource_events(self.r.id)
-                if _increments(e, self.r.id)]
+        return [EconomicEvent(r=e) for e in traces.trace(info.context.reading.resource_events(self.r.id), self.r.id)]
 
     @strawberry.field(description="The events that took this resource further: used, consumed, passed on.")
     def track(self, info: Info) -> list[EconomicEvent] | None:
-        return [EconomicEvent(r=e) for e in info.context.reading.resource_events(self.r.id)
-                if not _increments(e, self.r.id)]
+        return [EconomicEvent(r=e) for e in traces.track(info.context.reading.resource_events(self.r.id), self.r.id)]
 
     @strawberry.field
     def primary_accountable(self, info: Info) -> Agent | None:
@@ -605,16 +584,10 @@ class Process:
         return self._linked(info, forward=False)
 
     def _linked(self, info: Info, forward: bool) -> list[Process]:
-        mine = self._events(info, None)
-        resources = {e.resource_inventoried_as for e in mine
-                     if e.resource_inventoried_as and (e.output_of if forward else e.input_of) == self.r.id}
-        ids: list[str] = []
-        for rid in sorted(resources):
-            for e in info.context.reading.resource_events(rid):
-                other = e.input_of if forward else e.output_of
-                if other and other != self.r.id and other not in ids:
-                    ids.append(other)
-        return [Process(r=p) for p in info.context.reading.get_many("process", ids)]
+        reading = info.context.reading
+        resources = traces.resources_of(self.r.id, self._events(info, None), forward)
+        flows = [e for rid in resources for e in reading.resource_events(rid)]
+        return [Process(r=p) for p in reading.get_many("process", traces.linked_processes(self.r.id, flows, forward))]
 
     @strawberry.field(description="The process's inputs.")
     def trace(self, info: Info) -> list[EconomicEvent] | None:
@@ -630,8 +603,8 @@ class Process:
 
     @strawberry.field
     def working_agents(self, info: Info) -> list[Agent] | None:
-        providers = [e.provider for e in self._events(info, "work")]
-        return [agent(a) for a in info.context.reading.get_many("agent", list(dict.fromkeys(providers)))]
+        return [agent(a) for a in info.context.reading.get_many("agent", traces.working_agents(
+            self._events(info, "work")))]
 
 
 ProductionFlowItem = Annotated[Process | EconomicResource, strawberry.union("ProductionFlowItem")]
@@ -718,17 +691,10 @@ class EconomicEvent:
         return self._flow(info, forward=False)
 
     def _flow(self, info: Info, forward: bool) -> list[Any]:
-        out: list[Any] = []
-        process_id = self.r.input_of if forward else self.r.output_of
-        process = info.context.reading.get("process", process_id)
-        if process:
-            out.append(Process(r=process))
-        is_output = self.r.output_of is not None or ACTIONS[self.r.action].resource_effect.value == "increment"
-        if forward == is_output and self.r.resource_inventoried_as:
-            res = info.context.reading.get("economic_resource", self.r.resource_inventoried_as)
-            if res:
-                out.append(EconomicResource(r=res))
-        return out
+        process_id, resource_id = traces.event_flow(self.r, forward)
+        process = ref(info, "process", process_id, Process)
+        resource = ref(info, "economic_resource", resource_id, EconomicResource)
+        return [x for x in (process, resource) if x is not None]
 
     @strawberry.field(description="Always false: events are never deleted; record a correction instead.")
     def deletable(self) -> bool | None:
