@@ -115,7 +115,7 @@ def bench_import(url: str, n: int) -> dict[str, Any]:
     uow = open_ledger(url)
     lines = []
     kept = 0
-    for kind, record in linked.records(uow):
+    for kind, record in linked.records_of(uow):
         if kind == "economic_event":
             if kept >= n:
                 break

@@ -26,7 +26,7 @@ from valueflows.api.pages import record_page
 from valueflows.api.serialize import to_json
 from valueflows.domain import access
 from valueflows.domain.errors import LedgerError, NotFound, Problem, RuleViolation
-from valueflows.linkeddata import rdf
+from valueflows.linkeddata import documents, rdf
 from valueflows.service import linked, queries
 from valueflows.service.reading import Reading
 from valueflows.service.verify import verify
@@ -67,7 +67,7 @@ def _page_of(request: Request, kind: str, page: Any, fmt: str) -> Negotiated:
     """A page of records as linked data; the next page is in a `Link: <…>; rel="next"` header."""
     base = str(request.base_url).rstrip("/")
     records = [(kind, r) for r in page.items]
-    answer = Negotiated(200, fmt, "".join(linked.render_many(records, fmt, base)))
+    answer = Negotiated(200, fmt, "".join(documents.render_many(records, fmt, base)))
     if page.next_cursor is not None:
         answer.headers["link"] = f'<{request.url.include_query_params(after=page.next_cursor)}>; rel="next"'
     return answer
@@ -167,7 +167,7 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
         base = str(request.base_url).rstrip("/")
         if fmt == "html":
             return Negotiated(200, "html", record_page(kind, found, base))
-        return Negotiated(200, fmt, linked.render(kind, found, fmt, base))
+        return Negotiated(200, fmt, documents.render(kind, found, fmt, base))
 
     async def import_file(request: Request) -> Any:
         """POST a file (Content-Type: application/ld+json, text/turtle or application/n-triples); admin only."""
@@ -201,10 +201,10 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
                 "a licence is served as application/ld+json, text/turtle, application/n-triples or text/html")}})
         policy = licences.policy(request.path_params["licence"])
         if fmt in ("json", "jsonld"):
-            return Negotiated(200, "jsonld", linked.policy_document(policy))
+            return Negotiated(200, "jsonld", documents.policy_document(policy))
         if fmt == "html":
             return Negotiated(200, "html", pages.licence_page(policy))
-        return Negotiated(200, fmt, linked.policy_rdf(policy, fmt))
+        return Negotiated(200, fmt, documents.policy_rdf(policy, fmt))
 
     async def context(_: Request) -> Response:
         return JSONResponse(rdf.ledger_context(), media_type="application/ld+json")
@@ -212,7 +212,7 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
     async def export(request: Request) -> Response:
         fmt = request.query_params.get("format") or {"jsonld": "jsonld", "turtle": "turtle", "nt": "nt"}.get(
             choose(request.headers.get("accept"), "jsonld") or "", "jsonld")
-        if fmt not in linked.FORMATS:
+        if fmt not in documents.FORMATS:
             return _error(400, "BAD_USER_INPUT", "format is jsonld, turtle or nt")
         try:
             since = _time(request.query_params.get("since"), "since")
@@ -223,8 +223,7 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
             reader = await reading(request)
         except access.Unauthenticated as exc:
             return _error(401, exc.code, str(exc))
-        records = reader.records(linked.records(uow, since))
-        return StreamingResponse(linked.render_many(records, fmt, base), media_type=CONTENT_TYPES[fmt])
+        return StreamingResponse(linked.export(reader.uow, fmt, base, since), media_type=CONTENT_TYPES[fmt])
 
     async def events(request: Request) -> Any:
         q = request.query_params

@@ -20,18 +20,18 @@ DbOption = Annotated[str, typer.Option("--db", envvar="VALUEFLOWS_DB",
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 
 
-def _fail(message: str) -> typer.Exit:
+def fail(message: str) -> typer.Exit:
     typer.echo(f"error: {message}", err=True)
     return typer.Exit(code=2)
 
 
-def _open(db: str, write_wait: float | None = None):  # type: ignore[no-untyped-def]
+def open_at(db: str, write_wait: float | None = None):  # type: ignore[no-untyped-def]
     from valueflows.service.bootstrap import open_ledger
 
     try:
         return open_ledger(db) if write_wait is None else open_ledger(db, write_wait)
     except Exception as exc:  # the database could not be opened or migrated: say why in one line
-        raise _fail(f"cannot open the ledger at {db}: {str(exc).splitlines()[0]}") from None
+        raise fail(f"cannot open the ledger at {db}: {str(exc).splitlines()[0]}") from None
 
 
 
@@ -53,50 +53,50 @@ _OPTIONS = {"from": "--from", "to": "--to", "end": "--to", "surplus": "--surplus
             "idempotencyKey": "--key", "receiver": "--org", "process": "--process", "resource": "--resource"}
 
 
-def _refused(exc: LedgerError, prefix: str = "") -> typer.Exit:
+def refused(exc: LedgerError, prefix: str = "") -> typer.Exit:
     """A refusal as one line; every problem is named by the option (or the file's field) at fault."""
     if isinstance(exc, RuleViolation):
         text = "; ".join(f"{_OPTIONS.get(p.field, p.field)}: {p.message}" for p in exc.problems)
     else:
         text = str(exc)
-    return _fail(prefix + " ".join(text.split()))
+    return fail(prefix + " ".join(text.split()))
 
 
-def _day(text: str, option: str) -> date:
+def day_of(text: str, option: str) -> date:
     """A calendar date written YYYY-MM-DD, nothing else."""
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
         try:
             return date.fromisoformat(text.strip())
         except ValueError as exc:
-            raise _fail(f"{option}: {text!r} is not a date (YYYY-MM-DD): {exc}") from None
-    raise _fail(f"{option}: {text!r} is not a date (YYYY-MM-DD)")
+            raise fail(f"{option}: {text!r} is not a date (YYYY-MM-DD): {exc}") from None
+    raise fail(f"{option}: {text!r} is not a date (YYYY-MM-DD)")
 
 
-def _number(text: str, option: str, hint: str = "") -> Decimal:
+def number(text: str, option: str, hint: str = "") -> Decimal:
     """Decimal text as written (never through a float); exponents, NaN and infinities are refused."""
     from valueflows.domain.quantities import parse_decimal
 
     number, problem = parse_decimal(text, option, allow_negative=True)
     if problem is not None or number is None:
-        raise _fail(f"{problem}{hint}")
+        raise fail(f"{problem}{hint}")
     return number
 
 
-def _money(value: str | Decimal, currency: str | None) -> str:
+def money(value: str | Decimal, currency: str | None) -> str:
     from valueflows.domain.quantities import canonical
     from valueflows.service.dividend_views import fixed
 
     return fixed(value, currency) if currency else canonical(Decimal(value))
 
 
-def _console() -> Any:
+def console() -> Any:
     from rich.console import Console
 
     # Names are data, not markup: "[b]" or ":smile:" in a name is printed as written.
     return Console(markup=False, emoji=False, highlight=False, soft_wrap=False)
 
 
-def _table(title: str, columns: list[str], numeric: range | tuple[int, ...] = ()) -> Any:
+def new_table(title: str, columns: list[str], numeric: range | tuple[int, ...] = ()) -> Any:
     """A rich table; the `numeric` columns are right-aligned and never wrapped. Its title is printed now, as one
     plain line (a table's own title would wrap, splitting ids)."""
     from rich.table import Table
@@ -108,11 +108,11 @@ def _table(title: str, columns: list[str], numeric: range | tuple[int, ...] = ()
     return table
 
 
-def _write_csv(path: Path, text: str) -> None:
+def write_csv(path: Path, text: str) -> None:
     try:
         path.write_text(text, encoding="utf-8", newline="")
     except OSError as exc:
-        raise _fail(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise fail(f"cannot write {path}: {exc.strerror or exc}") from None
     typer.echo(f"wrote {path}", err=True)
 
 

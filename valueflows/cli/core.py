@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from valueflows.cli.app import DbOption, JsonOption, _fail, _open, app
+from valueflows.cli.app import DbOption, JsonOption, app, fail, open_at
 from valueflows.domain.errors import LedgerError
 from valueflows.store.engine import DEFAULT_URL
 
@@ -40,12 +40,12 @@ def serve(
 
     from valueflows.api.app import create_app
 
-    uow = _open(db, write_wait)
+    uow = open_at(db, write_wait)
     if demo:
         written = _seed(uow, quiet=False)
         typer.echo(f"demo co-op ready ({written} new records)")
     if graphiql_assets is not None and not graphiql_assets.is_dir():
-        raise _fail(f"no directory {graphiql_assets}")
+        raise fail(f"no directory {graphiql_assets}")
     uvicorn.run(create_app(uow, graphiql_assets), host=host, port=port, log_level="info")
 
 
@@ -58,7 +58,7 @@ def graphiql_assets_command(directory: Annotated[Path, typer.Argument(help="Wher
     try:
         fetched = fetch_assets(directory)
     except (RuntimeError, OSError) as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     typer.echo(f"fetched {', '.join(fetched)} into {directory}")
 
 
@@ -67,11 +67,11 @@ def demo(db: DbOption = DEFAULT_URL, as_json: JsonOption = False) -> None:
     """Seed a realistic open-hardware co-op: members, a company, designs under licences, work, uses, sales."""
     from valueflows.service.queries import ledger_size
 
-    uow = _open(db)
+    uow = open_at(db)
     try:
         written = _seed(uow, quiet=as_json)
     except LedgerError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     sizes = ledger_size(uow)
     if as_json:
         typer.echo(json.dumps({"written": written, "records": sizes}))
@@ -96,9 +96,9 @@ def token_create(
     from valueflows.service.tokens import create_token
 
     try:
-        info, token = create_token(_open(db), agent, scope, note)
+        info, token = create_token(open_at(db), agent, scope, note)
     except LedgerError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     if as_json:
         typer.echo(json.dumps({"id": info.id, "agent": info.agent, "scope": info.scope.value, "token": token}))
     else:
@@ -113,7 +113,7 @@ def token_list(db: DbOption = DEFAULT_URL, as_json: JsonOption = False) -> None:
 
     rows = [{"id": t.id, "agent": t.agent, "scope": t.scope.value, "created": t.created_at.isoformat(),
              "revoked": t.revoked_at.isoformat() if t.revoked_at else None, "note": t.note}
-            for t in list_tokens(_open(db))]
+            for t in list_tokens(open_at(db))]
     if as_json:
         typer.echo(json.dumps(rows))
         return
@@ -128,9 +128,9 @@ def token_revoke(token_id: Annotated[str, typer.Argument(help="The token's id (f
     from valueflows.service.tokens import revoke_token
 
     try:
-        revoke_token(_open(db), token_id)
+        revoke_token(open_at(db), token_id)
     except LedgerError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     typer.echo(f"revoked {token_id}")
 
 
@@ -147,7 +147,7 @@ def verify(db: DbOption = DEFAULT_URL, as_json: JsonOption = False) -> None:
     """Recompute the hash chain; name the first record that does not match (exit 1)."""
     from valueflows.service.verify import verify as run_verify
 
-    report = run_verify(_open(db))
+    report = run_verify(open_at(db))
     first = report.first
     if as_json:
         typer.echo(json.dumps({"ok": report.ok, "records": report.records,
@@ -175,18 +175,18 @@ def visibility(
     from valueflows.domain.model import AgentType, ContributionVisibility
     from valueflows.service import queries, records
 
-    uow = _open(db)
+    uow = open_at(db)
     try:
         if choice is None:
             found = queries.get_record(uow, "agent", organization)
             if found.type is not AgentType.ORGANIZATION:
-                raise _fail(f"{organization!r} is a person: only an organization publishes contributions")
+                raise fail(f"{organization!r} is a person: only an organization publishes contributions")
         else:
             if choice not in {v.value for v in ContributionVisibility}:
-                raise _fail(f"the visibility is `members` or `public`, not {choice!r}")
+                raise fail(f"the visibility is `members` or `public`, not {choice!r}")
             found = records.set_contribution_visibility(uow, organization, choice).record
     except LedgerError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     shown = (found.contributions or ContributionVisibility.MEMBERS).value
     if as_json:
         typer.echo(json.dumps({"organization": organization, "contributions": shown}))

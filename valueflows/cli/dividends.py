@@ -23,16 +23,16 @@ from valueflows.cli.app import (
     NoteOption,
     OrgOption,
     ToOption,
-    _console,
-    _day,
-    _fail,
-    _money,
-    _number,
-    _open,
-    _refused,
-    _table,
-    _write_csv,
     app,
+    console,
+    day_of,
+    fail,
+    money,
+    new_table,
+    number,
+    open_at,
+    refused,
+    write_csv,
 )
 from valueflows.domain.errors import LedgerError, RuleViolation
 from valueflows.store.engine import DEFAULT_URL
@@ -66,24 +66,24 @@ def _print_run(view: dict[str, Any], names: dict[str, str]) -> None:
         basis = f"equation {view['equation']}"
     status = f"run {view['id']}" if view["committed"] else "preview, nothing written"
     title = f"Dividends of {org}, {view['from']}..{view['to']}, {basis} ({status})"
-    table = _table(title, ["member", "points", "share", f"dividend ({cur})", "cash", "retained"], range(1, 6))
+    table = new_table(title, ["member", "points", "share", f"dividend ({cur})", "cash", "retained"], range(1, 6))
     totals = [Decimal(0), Decimal(0), Decimal(0)]
     for a in view["allocations"]:
-        table.add_row(a["name"], a["points"], a["share"], _money(a["dividend"], cur), _money(a["cash"], cur),
-                      _money(a["retained"], cur))
+        table.add_row(a["name"], a["points"], a["share"], money(a["dividend"], cur), money(a["cash"], cur),
+                      money(a["retained"], cur))
         for i, k in enumerate(("dividend", "cash", "retained")):
             totals[i] += Decimal(a[k])
     table.add_section()
-    table.add_row("members", "", "", *(_money(t, cur) for t in totals))
-    _console().print(table)
-    width = max(len(_money(view[k], cur)) for k in ("reserve", "distributed", "undistributed", "surplus"))
-    typer.echo(f"reserve        {_money(view['reserve'], cur):>{width}} {cur} (rate {view['reserveRate']})")
-    typer.echo(f"distributed    {_money(view['distributed'], cur):>{width}} {cur} (cash rate {view['cashRate']})")
-    typer.echo(f"undistributed  {_money(view['undistributed'], cur):>{width}} {cur}")
+    table.add_row("members", "", "", *(money(t, cur) for t in totals))
+    console().print(table)
+    width = max(len(money(view[k], cur)) for k in ("reserve", "distributed", "undistributed", "surplus"))
+    typer.echo(f"reserve        {money(view['reserve'], cur):>{width}} {cur} (rate {view['reserveRate']})")
+    typer.echo(f"distributed    {money(view['distributed'], cur):>{width}} {cur} (cash rate {view['cashRate']})")
+    typer.echo(f"undistributed  {money(view['undistributed'], cur):>{width}} {cur}")
     for line in view["undistributedDetail"]:
         where = f"{line['bucket']}: " if line["bucket"] else ""
         typer.echo(f"  - {where}{line['reason']}: {line['amount']}")
-    typer.echo(f"surplus        {_money(view['surplus'], cur):>{width}} {cur}")
+    typer.echo(f"surplus        {money(view['surplus'], cur):>{width}} {cur}")
     if view["excluded"]:
         typer.echo("not counted (contributed while not a member):")
         for x in view["excluded"]:
@@ -114,18 +114,18 @@ def dividends_command(
 ) -> None:
     """Preview the annual dividend, or write it with --commit --key KEY."""
     if commit and not key:
-        raise _fail("--commit needs --key KEY, an idempotency key: the same key again returns the first run")
+        raise fail("--commit needs --key KEY, an idempotency key: the same key again returns the first run")
     if key and not commit:
-        raise _fail("--key is only used with --commit (without --commit nothing is written)")
+        raise fail("--key is only used with --commit (without --commit nothing is written)")
     rate = " (a rate is a decimal between 0 and 1, e.g. 0.25)"
-    first, last, amount = _day(start, "--from"), _day(end, "--to"), _number(surplus, "--surplus")
-    reserve_rate, cash_rate = _number(reserve, "--reserve", rate), _number(cash, "--cash", rate)
+    first, last, amount = day_of(start, "--from"), day_of(end, "--to"), number(surplus, "--surplus")
+    reserve_rate, cash_rate = number(reserve, "--reserve", rate), number(cash, "--cash", rate)
 
     from valueflows.service import dividends  # after the options parsed: a typo fails fast
     from valueflows.service.dividend_views import preview_json, run_csv, run_json
 
     request = dividends.RunRequest(first, last, amount, currency.strip(), reserve_rate, cash_rate, equation, org, note)
-    uow = _open(db)
+    uow = open_at(db)
     committed: CommittedRun | None = None
     try:
         if commit:
@@ -136,9 +136,9 @@ def dividends_command(
             result = dividends.preview(uow, request)
             view, names = _named(uow, lambda n: preview_json(result, n))
     except LedgerError as exc:
-        raise _refused(exc) from None
+        raise refused(exc) from None
     if csv_file is not None:
-        _write_csv(csv_file, run_csv(view))
+        write_csv(csv_file, run_csv(view))
     if as_json:
         if committed is not None:
             view["replayed"] = committed.replayed
@@ -160,17 +160,17 @@ def dividend_reverse(
 ) -> None:
     """Cancel a committed run with a compensating run (every figure negated); the run itself never changes."""
     if not key:
-        raise _fail("dividend-reverse needs --key KEY, an idempotency key: the same key again returns the first "
+        raise fail("dividend-reverse needs --key KEY, an idempotency key: the same key again returns the first "
                     "reversal")
     from valueflows.service import dividends
     from valueflows.service.dividend_views import run_json
 
-    uow = _open(db)
+    uow = open_at(db)
     try:
         done = dividends.reverse(uow, run_id, key, note)
         view, _names = _named(uow, lambda n: run_json(done, n))
     except LedgerError as exc:
-        raise _refused(exc) from None
+        raise refused(exc) from None
     if as_json:
         view["replayed"] = done.replayed
         typer.echo(json.dumps(view))
@@ -178,7 +178,7 @@ def dividend_reverse(
         typer.echo(f"already reversed (same key): run {done.run.id} cancels run {run_id}")
     else:
         r = done.run
-        typer.echo(f"reversed: run {r.id} cancels run {run_id} ({_money(r.distributed, r.currency)} {r.currency} "
+        typer.echo(f"reversed: run {r.id} cancels run {run_id} ({money(r.distributed, r.currency)} {r.currency} "
                    f"distributed, {len(done.claims)} claims)")
 
 
@@ -197,7 +197,7 @@ def dividend_runs(org: OrgOption = None, db: DbOption = DEFAULT_URL, as_json: Js
     """List committed dividend runs and their reversals, oldest first."""
     from valueflows.service import dividends
 
-    rows = [_run_row(r) for r in dividends.runs(_open(db), org)]
+    rows = [_run_row(r) for r in dividends.runs(open_at(db), org)]
     if as_json:
         typer.echo(json.dumps(rows))
         return
@@ -205,8 +205,8 @@ def dividend_runs(org: OrgOption = None, db: DbOption = DEFAULT_URL, as_json: Js
         typer.echo("no dividend runs")
     for r in rows:  # one line each, ids whole: they are what `dividend-show` and `dividend-reverse` take
         cur = r["currency"]
-        typer.echo(f"{r['id']}  {r['organization']}  {r['from']}..{r['to']}  surplus {_money(r['surplus'], cur)} {cur}"
-                   f"  distributed {_money(r['distributed'], cur)} {cur}"
+        typer.echo(f"{r['id']}  {r['organization']}  {r['from']}..{r['to']}  surplus {money(r['surplus'], cur)} {cur}"
+                   f"  distributed {money(r['distributed'], cur)} {cur}"
                    + (f"  reverses {r['reverses']}" if r["reverses"] else ""))
 
 
@@ -221,15 +221,15 @@ def dividend_show(
     from valueflows.service import dividends
     from valueflows.service.dividend_views import run_csv, run_json
 
-    uow = _open(db)
+    uow = open_at(db)
     try:
         found = dividends.read_run(uow, run_id)
         view, names = _named(uow, lambda n: run_json(found, n))
     except LedgerError as exc:
-        raise _refused(exc) from None
+        raise refused(exc) from None
     view["reversedBy"] = dividends.reversal_of(uow, run_id, found.run.organization)
     if csv_file is not None:
-        _write_csv(csv_file, run_csv(view))
+        write_csv(csv_file, run_csv(view))
     if as_json:
         typer.echo(json.dumps(view))
         return
@@ -252,14 +252,14 @@ def statement(
     as_json: JsonOption = False,
 ) -> None:
     """One member's period: hours, dividends (cash and retained) and capital account."""
-    first, last = _day(start, "--from"), _day(end, "--to")
+    first, last = day_of(start, "--from"), day_of(end, "--to")
     from valueflows.service import dividends
 
-    uow = _open(db)
+    uow = open_at(db)
     try:
         found = dividends.statement(uow, agent, first, last, org)
     except LedgerError as exc:
-        raise _refused(exc) from None
+        raise refused(exc) from None
     view = dividends.statement_json(found)
     if as_json:
         typer.echo(json.dumps(view))
@@ -276,20 +276,20 @@ def statement(
         kind = f" of {o['kind']}" if o["kind"] else ""
         typer.echo(f"  also: {o['action']}{kind}, {o['quantity']} {o['unit']}")
     if view["dividends"]:
-        table = _table(f"Dividends ({cur})", ["run", "dividend", "cash", "retained"], range(1, 4))
+        table = new_table(f"Dividends ({cur})", ["run", "dividend", "cash", "retained"], range(1, 4))
         table.columns[0].min_width = max(len(line["run"]) for line in view["dividends"])  # ids whole
         for line in view["dividends"]:
-            table.add_row(line["run"], _money(line["dividend"], cur), _money(line["cash"], cur),
-                          _money(line["retained"], cur))
+            table.add_row(line["run"], money(line["dividend"], cur), money(line["cash"], cur),
+                          money(line["retained"], cur))
         table.add_section()
-        table.add_row("total", _money(view["dividend"], cur), _money(view["cash"], cur), _money(view["retained"], cur))
-        _console().print(table)
+        table.add_row("total", money(view["dividend"], cur), money(view["cash"], cur), money(view["retained"], cur))
+        console().print(table)
         for line in view["dividends"]:
             if line["reverses"]:
                 typer.echo(f"run {line['run']} cancels run {line['reverses']}")
     else:
         typer.echo("no dividend runs for this period")
-    typer.echo(f"capital account: {_money(view['capitalAccount'], cur)}" + (f" {cur}" if cur else ""))
+    typer.echo(f"capital account: {money(view['capitalAccount'], cur)}" + (f" {cur}" if cur else ""))
 
 
 def _equation_row(e: ValueEquation) -> dict[str, Any]:
@@ -315,22 +315,22 @@ def equation_add(
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise _fail(f"cannot read {file}: {getattr(exc, 'strerror', None) or exc}") from None
+        raise fail(f"cannot read {file}: {getattr(exc, 'strerror', None) or exc}") from None
     try:
         data = json.loads(text, parse_float=Decimal)  # "0.1" stays exactly 0.1
     except json.JSONDecodeError as exc:
-        raise _fail(f"{file} is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+        raise fail(f"{file} is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
     try:
         buckets = equation_from_json(data)
     except RuleViolation as exc:
-        raise _refused(exc, f"{file}: ") from None
+        raise refused(exc, f"{file}: ") from None
     try:
-        created = dividends.create_equation(_open(db), name, buckets, note).record
+        created = dividends.create_equation(open_at(db), name, buckets, note).record
     except RuleViolation as exc:  # the name is the argument NAME; everything else is in the file
-        raise _refused(RuleViolation([replace(p, field="NAME") if p.field == "name" else p for p in exc.problems]),
+        raise refused(RuleViolation([replace(p, field="NAME") if p.field == "name" else p for p in exc.problems]),
                        f"{file}: ") from None
     except LedgerError as exc:
-        raise _refused(exc) from None
+        raise refused(exc) from None
     if as_json:
         typer.echo(json.dumps(_equation_row(created)))
     else:
@@ -343,7 +343,7 @@ def equation_list(db: DbOption = DEFAULT_URL, as_json: JsonOption = False) -> No
     from valueflows.domain.quantities import canonical
     from valueflows.service import dividends
 
-    found = dividends.list_equations(_open(db))
+    found = dividends.list_equations(open_at(db))
     if as_json:
         typer.echo(json.dumps([_equation_row(e) for e in found]))
         return
@@ -381,21 +381,21 @@ def contributions(
     from valueflows.service.reports import ReportScope
     from valueflows.service.reports import contributions as report_of
 
-    first, last = _day(start, "--from"), _day(end, "--to")
+    first, last = day_of(start, "--from"), day_of(end, "--to")
     if last == date.max:
-        raise _fail(f"--to: {last} is the last day a date can name; choose an earlier end")
+        raise fail(f"--to: {last} is the last day a date can name; choose an earlier end")
     low = datetime.combine(first, time(0), UTC)
     high = datetime.combine(last + timedelta(days=1), time(0), UTC)
-    uow = _open(db)
+    uow = open_at(db)
     try:
         asked = ReportScope(low, high, receiver=org, process=process, resource=resource)
         report = report_of(uow, asked, equation)
     except LedgerError as exc:
-        raise _refused(exc) from None
+        raise refused(exc) from None
     receiver = report.receiver
     names = dividends.agent_names(uow, [c.agent for c in report.contributors] + ([receiver] if receiver else []))
     if csv_file is not None:
-        _write_csv(csv_file, contributions_csv(report, names))
+        write_csv(csv_file, contributions_csv(report, names))
     if as_json:
         typer.echo(json.dumps(contributions_json(report, names)))
         return
@@ -409,7 +409,7 @@ def contributions(
         return
     columns = ["contributor", "hours", "share", "hours by kind", "other contributions"] + (
         [f"points ({equation})"] if equation else [])
-    table = _table(title, columns, (1, 2, 5))
+    table = new_table(title, columns, (1, 2, 5))
     for c in report.contributors:
         kinds = "\n".join(f"{k or 'unspecified'} {canonical(v)}" for k, v in c.hours_by_kind.items())
         other = "\n".join(f"{o.action}{f' of {o.kind}' if o.kind else ''} {canonical(o.quantity)} {o.unit}"
@@ -418,7 +418,7 @@ def contributions(
         table.add_row(names.get(c.agent, c.agent), canonical(c.hours), canonical(c.share), kinds, other, *points)
     table.add_section()
     table.add_row("total", canonical(report.total_hours), "", "", "", *([""] if equation else []))
-    _console().print(table)
+    console().print(table)
     for u in report.unconverted_effort:
         typer.echo(f"work not in time units (not in the hours): {canonical(u.quantity)} {u.unit}")
     if report.processes:

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from valueflows.cli.app import DbOption, JsonOption, _day, _fail, _open, _refused, app
+from valueflows.cli.app import DbOption, JsonOption, app, day_of, fail, open_at, refused
 from valueflows.domain.errors import LedgerError
 from valueflows.store.engine import DEFAULT_URL
 
@@ -54,7 +54,7 @@ def licence_show(licence: Annotated[str, typer.Argument(help="SPDX id or License
     try:
         p = policy(licence)
     except LedgerError as exc:
-        raise _refused(exc) from None
+        raise refused(exc) from None
     if as_json:
         typer.echo(json.dumps(p.document, indent=2, ensure_ascii=False))
         return
@@ -82,13 +82,13 @@ def licence_check(
     try:
         data = json.loads(facts_file.read_text(encoding="utf-8"), parse_float=Decimal)
     except OSError as exc:
-        raise _fail(f"cannot read {facts_file}: {exc.strerror or exc}") from None
+        raise fail(f"cannot read {facts_file}: {exc.strerror or exc}") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise _fail(f"{facts_file} is not JSON: {exc}") from None
+        raise fail(f"{facts_file} is not JSON: {exc}") from None
     try:
         decision = check(licence, facts_from_json(_decimals_as_text(data)))
     except LedgerError as exc:
-        raise _refused(exc, f"{facts_file}: ") from None
+        raise refused(exc, f"{facts_file}: ") from None
     if as_json:
         typer.echo(json.dumps({
             "licence": decision.licence, "use": decision.use, "permitted": decision.permitted,
@@ -138,12 +138,12 @@ def obligations_command(
     """Obligations under copyfair licences, with their status (pending, fulfilled, overdue) on a day."""
     from valueflows.service.obligations import obligations
 
-    day = _day(as_of, "--as-of") if as_of else date.today()
-    uow = _open(db)
+    day = day_of(as_of, "--as-of") if as_of else date.today()
+    uow = open_at(db)
     try:
         found = obligations(uow, day, agent, steward, open_only)
     except LedgerError as exc:
-        raise _refused(exc) from None
+        raise refused(exc) from None
     rows = [{"claim": o.claim.id, "user": o.claim.provider, "steward": o.claim.receiver, "licence": o.claim.licence,
              "resource": o.claim.about_resource, "due": o.status.due.isoformat(),
              "amount": _plain(o.status.amount), "settled": _plain(o.status.settled),

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from valueflows.cli.app import DbOption, _fail, _open, app
+from valueflows.cli.app import DbOption, app, fail, open_at
 from valueflows.store.engine import DEFAULT_URL
 
 DEFAULT_BASE = "http://127.0.0.1:8000"
@@ -31,25 +31,25 @@ def export_command(
     from valueflows.service.linked import FORMATS, export
 
     if fmt not in FORMATS:
-        raise _fail(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
+        raise fail(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
     if not base.startswith(("http://", "https://")):
-        raise _fail(f"--base: {base!r} is not an http(s) URL")
+        raise fail(f"--base: {base!r} is not an http(s) URL")
     start = None
     if since is not None:
         try:
             start = (datetime.fromisoformat(since.replace("Z", "+00:00")) if "T" in since
                      else datetime.combine(date.fromisoformat(since), datetime.min.time(), UTC))
         except ValueError:
-            raise _fail(f"--since: {since!r} is not an ISO 8601 date or date-time") from None
+            raise fail(f"--since: {since!r} is not an ISO 8601 date or date-time") from None
         if start.utcoffset() is None:
-            raise _fail("--since: a date-time needs a time zone (e.g. 2026-01-01T00:00:00Z)")
-    uow = _open(db)
+            raise fail("--since: a date-time needs a time zone (e.g. 2026-01-01T00:00:00Z)")
+    uow = open_at(db)
     target = output.open("w", encoding="utf-8") if output else sys.stdout
     try:
         for chunk in export(uow, fmt, base, start):
             target.write(chunk)
     except OSError as exc:
-        raise _fail(f"cannot write: {exc.strerror or exc}") from None
+        raise fail(f"cannot write: {exc.strerror or exc}") from None
     finally:
         if output:
             target.close()
@@ -74,10 +74,10 @@ def import_command(
     extensions = {".jsonld": "jsonld", ".json": "jsonld", ".ttl": "turtle", ".nt": "nt"}
     chosen = fmt or extensions.get(file.suffix.lower())
     if chosen not in FORMATS:
-        raise _fail(f"--format: say which format {file.name} is in (jsonld, turtle or nt)")
+        raise fail(f"--format: say which format {file.name} is in (jsonld, turtle or nt)")
     if not file.is_file():
-        raise _fail(f"cannot read {file}: no such file")
-    uow = _open(db)
+        raise fail(f"cannot read {file}: no such file")
+    uow = open_at(db)
     with Progress(transient=True, disable=as_json) as progress:
         task = progress.add_task(f"Importing {file.name}", total=None)
 
@@ -91,14 +91,14 @@ def import_command(
             else:
                 result = import_data(uow, file.read_text(encoding="utf-8"), chosen, step)
         except OSError as exc:
-            raise _fail(f"cannot read {file}: {exc.strerror or exc}") from None
+            raise fail(f"cannot read {file}: {exc.strerror or exc}") from None
         except UnicodeDecodeError:
-            raise _fail(f"{file} is not UTF-8 text") from None
+            raise fail(f"{file} is not UTF-8 text") from None
         except LedgerError as exc:
             problems = getattr(exc, "problems", None)
             shown = "; ".join(str(p) for p in problems[:5]) if problems else str(exc)
             more = f" (and {len(problems) - 5} more)" if problems and len(problems) > 5 else ""
-            raise _fail(f"{file.name}: nothing imported: {shown}{more}") from None
+            raise fail(f"{file.name}: nothing imported: {shown}{more}") from None
     if as_json:
         typer.echo(json.dumps({"written": result.written, "unchanged": result.unchanged}))
         return

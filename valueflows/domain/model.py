@@ -178,6 +178,11 @@ class EconomicResource:
         return Measure(self.onhand_quantity, self.unit)
 
 
+def moment(point: datetime | None, end: datetime | None, beginning: datetime | None) -> datetime | None:
+    """When an event happened, as reports file it: its point in time, else its end, else its beginning."""
+    return point or end or beginning
+
+
 @dataclass(frozen=True, slots=True)
 class EconomicEvent:
     id: str
@@ -207,9 +212,9 @@ class EconomicEvent:
     @property
     def when(self) -> datetime:
         """The moment reports file the event under: point in time, else end, else beginning."""
-        moment = self.has_point_in_time or self.has_end or self.has_beginning
-        assert moment is not None, "accepted events always carry a time"
-        return moment
+        found = moment(self.has_point_in_time, self.has_end, self.has_beginning)
+        assert found is not None, "accepted events always carry a time"
+        return found
 
 
 @dataclass(frozen=True, slots=True)

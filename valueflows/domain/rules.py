@@ -25,10 +25,24 @@ from valueflows.domain.model import (
     Process,
     ResourceSpecification,
     Unit,
+    moment,
 )
 from valueflows.domain.quantities import Measure, canonical, parse_decimal
 
 ID_PATTERN = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9._:~-]{{0,{MAX_ID - 1}}}$")
+
+
+NO_TIME = "an event needs a time (hasPointInTime, or hasBeginning/hasEnd)"
+
+
+def receiving_side(event_id: str) -> str:
+    """The id of the resource a transfer into no named resource creates for the receiver."""
+    return f"{event_id}.to"
+
+
+def created_resource(event_id: str) -> str:
+    """The id of the resource a produce, raise or copy creates when it names none."""
+    return f"{event_id}.resource"
 
 
 @dataclass(frozen=True)
@@ -207,8 +221,8 @@ class _Checker:
         check_time(r.has_point_in_time, "hasPointInTime", self.problems)
         check_time(r.has_beginning, "hasBeginning", self.problems)
         check_time(r.has_end, "hasEnd", self.problems)
-        if r.has_point_in_time is None and r.has_beginning is None and r.has_end is None:
-            self.fail("hasPointInTime", "required", "an event needs hasPointInTime, or hasBeginning/hasEnd")
+        if moment(r.has_point_in_time, r.has_end, r.has_beginning) is None:
+            self.fail("hasPointInTime", "required", NO_TIME)
         if r.has_point_in_time is not None and (r.has_beginning is not None or r.has_end is not None):
             self.fail("hasPointInTime", "conflict", "give hasPointInTime or hasBeginning/hasEnd, not both")
         if (
@@ -357,7 +371,7 @@ class _Checker:
                       f"specification {spec_id!r} is counted in {spec.default_unit_of_resource!r}, "
                       f"not {quantity.has_unit!r}")
         return EconomicResource(
-            id=new.id or f"{self.new_id}.resource", name=name, conforms_to=spec_id, unit=quantity.has_unit,
+            id=new.id or created_resource(self.new_id), name=name, conforms_to=spec_id, unit=quantity.has_unit,
             accounting_quantity=Decimal(0), onhand_quantity=Decimal(0), primary_accountable=r.receiver,
             custodian=r.receiver, unit_of_effort=new.unit_of_effort or spec.default_unit_of_effort,
             licence=new.licence, tracking_identifier=new.tracking_identifier,
@@ -370,7 +384,8 @@ class _Checker:
         rights_move = action.resource_effect is Effect.DECREMENT_INCREMENT and action.id != "move"
         custody_moves = action.onhand_effect is Effect.DECREMENT_INCREMENT and action.id != "move"
         return replace(
-            source, id=f"{self.new_id}.to", name=(r.new_resource.name if r.new_resource else None) or source.name,
+            source, id=receiving_side(self.new_id),
+            name=(r.new_resource.name if r.new_resource else None) or source.name,
             accounting_quantity=Decimal(0), onhand_quantity=Decimal(0),
             primary_accountable=r.receiver if rights_move else source.primary_accountable,
             custodian=r.receiver if custody_moves else source.custodian, contained_in=None,

@@ -40,9 +40,9 @@ from valueflows.domain.inputs import (
     SpecificationInput,
 )
 from valueflows.domain.limits import MAX_ID
-from valueflows.domain.model import EconomicClaim, Unit
+from valueflows.domain.model import EconomicClaim, Unit, moment
 from valueflows.domain.quantities import DECIMAL_TEXT, Measure
-from valueflows.domain.rules import text_fault
+from valueflows.domain.rules import NO_TIME, receiving_side, text_fault
 from valueflows.linkeddata.vocabulary import (
     ACTION,
     BOOLEAN,
@@ -343,10 +343,10 @@ def _events(reader: Reader, found: list[tuple[Node, dict[str, Any]]],
     """Events in an order the ledger accepts: by time, but after the events they need (the one they correct or
     were triggered by, the one that created the resources they use)."""
     valid = [(s, v) for s, v in found if _require(reader, s, v, "action", "provider", "receiver")]
-    when = {v["id"]: v.get("has_point_in_time") or v.get("has_end") or v.get("has_beginning") for _, v in valid}
+    when = {v["id"]: moment(v.get("has_point_in_time"), v.get("has_end"), v.get("has_beginning")) for _, v in valid}
     for s, v in valid:
         if when[v["id"]] is None:
-            reader.fail(s, "hasPointInTime", "an event needs a time (hasPointInTime, or hasBeginning/hasEnd)")
+            reader.fail(s, "hasPointInTime", NO_TIME)
     ordered = sorted(valid, key=lambda sv: (when[sv[1]["id"]] or datetime.min.replace(tzinfo=UTC), sv[1]["id"]))
     creator: dict[str, str] = {}
     for _, v in ordered:  # the first event that can bring each resource into being creates it
@@ -384,7 +384,7 @@ def _events(reader: Reader, found: list[tuple[Node, dict[str, Any]]],
     for k in sorted(set(ids) - set(order), key=rank.__getitem__):
         reader.fail(by_id[k][0], "corrects", "is part of a cycle of corrections or triggers")
     steps = []
-    renamed: dict[str, str] = {}  # receiving sides the ledger names itself: {event id}.to
+    renamed: dict[str, str] = {}  # receiving sides the ledger names itself (`rules.receiving_side`)
     for k in order:
         s, v = by_id[k]
         for ref in ("resource_inventoried_as", "to_resource_inventoried_as"):
@@ -393,19 +393,19 @@ def _events(reader: Reader, found: list[tuple[Node, dict[str, Any]]],
         to = v.get("to_resource_inventoried_as")
         if to and creator.get(to) == k and v["action"] not in CREATING:
             # a transfer into a new resource: the ledger makes the receiving side from the source
-            renamed[to] = f"{k}.to"
+            renamed[to] = receiving_side(k)
             v = {**v, "to_resource_inventoried_as": None}
         new_resource = None
         rid = v.get("resource_inventoried_as")
         if rid and v["action"] in CREATING and creator.get(rid) == k:
             # the event that made the resource carries it (a transfer's receiving side the ledger makes itself)
-            new_resource = _new_resource(resources[rid][1])
+            new_resource = new_resource_input(resources[rid][1])
             v = {**v, "resource_inventoried_as": None}
         steps.append(("economic_event", str(s), _event(v, new_resource)))
     return steps
 
 
-def _new_resource(r: dict[str, Any]) -> NewResourceInput:
+def new_resource_input(r: dict[str, Any]) -> NewResourceInput:
     return NewResourceInput(r.get("name"), r.get("conforms_to"), r.get("tracking_identifier"), r.get("licence"),
                             r.get("unit_of_effort"), r.get("classified_as", ()), r.get("note"), r.get("image"),
                             r["id"], r.get("lot"), r.get("contained_in"))
@@ -424,7 +424,7 @@ def _event(v: dict[str, Any], new_resource: NewResourceInput | None) -> EventInp
         in_scope_of=v.get("in_scope_of", ()), new_resource=new_resource, id=v["id"])
 
 
-def _record_step(reader: Reader, kind: str, subject: Node) -> Any:
+def record_step(reader: Reader, kind: str, subject: Node) -> Any:
     """One record's request from its own block of triples (streaming import): for an economic resource, its
     fields (the creating event will carry it); None when the record has problems (noted in the reader)."""
     v = reader.fields(subject, kind)
@@ -436,8 +436,8 @@ def _record_step(reader: Reader, kind: str, subject: Node) -> Any:
     if kind == "economic_event":
         if not _require(reader, subject, v, "action", "provider", "receiver"):
             return None
-        if not (v.get("has_point_in_time") or v.get("has_end") or v.get("has_beginning")):
-            reader.fail(subject, "hasPointInTime", "an event needs a time (hasPointInTime, or hasBeginning/hasEnd)")
+        if moment(v.get("has_point_in_time"), v.get("has_end"), v.get("has_beginning")) is None:
+            reader.fail(subject, "hasPointInTime", NO_TIME)
             return None
         return _event(v, None)
     if kind == "claim":
