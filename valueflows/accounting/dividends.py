@@ -41,8 +41,8 @@ class DividendTerms:
     reserve_rate: Decimal
     cash_rate: Decimal
 
-    def check(self) -> Decimal:
-        """The currency's unit; raises RuleViolation naming every bad term."""
+    def problems(self) -> list[Problem]:
+        """Every bad term, named (an unknown currency, a period that ends before it begins, …)."""
         problems: list[Problem] = []
         unit = Decimal("0.01")
         try:
@@ -61,9 +61,19 @@ class DividendTerms:
         for name, rate in (("reserve", self.reserve_rate), ("cash", self.cash_rate)):
             if not Decimal(0) <= rate <= Decimal(1):
                 problems.append(Problem(name, "out_of_range", f"the {name} rate is between 0 and 1 (e.g. 0.25)"))
-        if problems:
-            raise RuleViolation(problems)
-        return unit
+        return problems
+
+
+def dividend_problems(terms: DividendTerms, equation: ValueEquation) -> list[Problem]:
+    """What stands in the way of a run on these terms by this equation: bad terms, and caps per claim that are not a
+    whole number of the currency's unit."""
+    problems = terms.problems()
+    if not problems:
+        unit = unit_of(terms.currency)
+        if any(r.cap % unit for b in equation.buckets for r in b.rules if r.cap is not None):
+            problems.append(Problem("equation", "cap_finer_than_unit",
+                                    f"a cap of {equation.name!r} is not a whole number of {unit} {terms.currency}"))
+    return problems
 
 
 @dataclass(frozen=True)
@@ -72,7 +82,7 @@ class MemberClaim:
     member: bool  # was the agent a member of the organization when it contributed?
 
 
-@dataclass
+@dataclass(frozen=True)
 class Allocation:
     agent: str
     dividend: Decimal
@@ -86,7 +96,7 @@ class Allocation:
         return [line.explain() for line in self.lines]
 
 
-@dataclass
+@dataclass(frozen=True)
 class DividendResult:
     terms: DividendTerms
     equation: ValueEquation
@@ -117,8 +127,14 @@ def round_to(amount: Decimal | Fraction, unit: Decimal) -> Decimal:
     return unit * round(exact)  # Python's round() on a Fraction is half to even
 
 
-def compute_dividends(terms: DividendTerms, equation: ValueEquation, claims: Iterable[MemberClaim]) -> DividendResult:
-    unit = terms.check()
+def compute_dividends(terms: DividendTerms, equation: ValueEquation, claims: Iterable[MemberClaim],
+                      found: Iterable[Problem] = ()) -> DividendResult:
+    """The run. Its problems (and those the caller `found` on the way, such as an equation it could not find) are
+    refused together, once: RuleViolation naming each."""
+    problems = [*found, *dividend_problems(terms, equation)]
+    if problems:
+        raise RuleViolation(problems)
+    unit = unit_of(terms.currency)
     reserve = round_to(terms.surplus * terms.reserve_rate, unit)
     distributable = terms.surplus - reserve
     counted: list[Claim] = []

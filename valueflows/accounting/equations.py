@@ -99,7 +99,7 @@ class Claim:
     event: str | None = None  # the event's id when this claim is one event
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class Line:
     """Why an agent earned what it did in one bucket: contributions of one kind under one rule."""
 
@@ -121,7 +121,7 @@ class Line:
                 **({"cappedOff": fraction_text(self.capped)} if self.capped else {})}
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class BucketResult:
     name: str
     percent: Decimal
@@ -133,7 +133,7 @@ class BucketResult:
     capped: Fraction = Fraction(0)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Valuation:
     amount: Decimal
     unit: Decimal
@@ -278,7 +278,8 @@ def value(equation: ValueEquation, amount: Decimal, unit: Decimal, claims: Itera
     remaining = amount
     values: dict[str, Fraction] = defaultdict(Fraction)
     points: dict[str, Fraction] = defaultdict(Fraction)
-    lines: dict[str, dict[tuple[str, str, str, str | None, str], Line]] = defaultdict(dict)
+    # per agent and line key: [quantity, events, points, value, capped], summed as claims are met
+    sums: dict[str, dict[tuple[str, str, str, str | None, str], list[Any]]] = defaultdict(dict)
     results: list[BucketResult] = []
     counted: set[int] = set()
     for bucket in equation.buckets:
@@ -295,40 +296,41 @@ def value(equation: ValueEquation, amount: Decimal, unit: Decimal, claims: Itera
                     matched.append((claim, rule, quantity, pts))
                     counted.add(i)
         total_points = sum((m[3] for m in matched), Fraction(0))
-        result = BucketResult(bucket.name, bucket.percent, bucket.of, pool, total_points, Fraction(0))
-        results.append(result)
         if not total_points:
-            result.no_contributions = pool
+            results.append(BucketResult(bucket.name, bucket.percent, bucket.of, pool, total_points, Fraction(0),
+                                        no_contributions=pool))
             continue
+        distributed, capped = Fraction(0), Fraction(0)
         for claim, rule, _quantity, pts in matched:
-            earned = Fraction(pool) * pts / total_points
-            cut = Fraction(0)
-            if rule.cap is not None:
-                if claim.events != 1:
-                    raise ValueError("a cap per claim needs one claim per event, not sums of events")
-                if earned > rule.cap:
-                    cut, earned = earned - Fraction(rule.cap), Fraction(rule.cap)
+            earned, cut = _capped(rule, claim, Fraction(pool) * pts / total_points)
             values[claim.agent] += earned
             points[claim.agent] += pts
-            result.distributed += earned
-            result.capped += cut
+            distributed += earned
+            capped += cut
             key = (bucket.name, rule.label(), claim.action, claim.kind, claim.unit)
-            line = lines[claim.agent].get(key)
-            if line is None:
-                line = lines[claim.agent][key] = Line(bucket.name, rule.label(), claim.action, claim.kind,
-                                                      claim.unit, Decimal(0), 0, Fraction(0), Fraction(0))
-            line.quantity += claim.quantity
-            line.events += claim.events
-            line.points += pts
-            line.value += earned
-            line.capped += cut
+            line = sums[claim.agent].setdefault(key, [Decimal(0), 0, Fraction(0), Fraction(0), Fraction(0)])
+            for at, add in enumerate((claim.quantity, claim.events, pts, earned, cut)):
+                line[at] += add
+        results.append(BucketResult(bucket.name, bucket.percent, bucket.of, pool, total_points, distributed,
+                                    capped=capped))
     earned_total = sum(values.values(), Fraction(0))
-    distributed = _floor(earned_total, unit)
-    parts = allocate(distributed, values, unit) if distributed else {a: Decimal(0) for a in values}
+    distributed_total = _floor(earned_total, unit)
+    parts = allocate(distributed_total, values, unit) if distributed_total else {a: Decimal(0) for a in values}
     unpooled = amount - sum((r.pool for r in results), Decimal(0))
     uncounted = [c for i, c in enumerate(claims) if i not in counted]
-    return Valuation(amount, unit, results, parts, dict(points),
-                     {a: list(ls.values()) for a, ls in lines.items()}, unpooled, uncounted)
+    lines = {agent: [Line(*key, *line) for key, line in found.items()] for agent, found in sums.items()}
+    return Valuation(amount, unit, results, parts, dict(points), lines, unpooled, uncounted)
+
+
+def _capped(rule: Rule, claim: Claim, earned: Fraction) -> tuple[Fraction, Fraction]:
+    """What a claim earns under its rule's cap per claim, and what the cap cut off."""
+    if rule.cap is None:
+        return earned, Fraction(0)
+    if claim.events != 1:
+        raise ValueError("a cap per claim needs one claim per event, not sums of events")
+    if earned > rule.cap:
+        return Fraction(rule.cap), earned - Fraction(rule.cap)
+    return earned, Fraction(0)
 
 
 def equation_to_json(buckets: Sequence[Bucket]) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 MAX_DEPTH = 10_000
 
 
-@dataclass
+@dataclass(frozen=True)
 class Rollup:
     processes: list[str] = field(default_factory=list)  # in the order they were reached
     resources: list[str] = field(default_factory=list)
@@ -28,7 +28,8 @@ def rollup(resource: str, produced_by: Callable[[Iterable[str]], dict[str, list[
     `produced_by(resources)` gives, for each resource, the processes that put it out; `inputs_of(processes)` the
     resources each process took in. Both take a batch so the service asks the database once per level.
     """
-    out = Rollup()
+    processes: list[str] = []  # in the order they were reached
+    resources: list[str] = []
     seen_resources: set[str] = set()
     seen_processes: set[str] = set()
     graph: dict[str, list[str]] = {}  # resource -> processes; process -> input resources
@@ -38,7 +39,7 @@ def rollup(resource: str, produced_by: Callable[[Iterable[str]], dict[str, list[
         depth += 1
         fresh = [r for r in dict.fromkeys(frontier) if r not in seen_resources]
         seen_resources.update(fresh)
-        out.resources.extend(fresh)
+        resources.extend(fresh)
         makers = produced_by(fresh) if fresh else {}
         new_processes: list[str] = []
         for r in fresh:
@@ -46,14 +47,13 @@ def rollup(resource: str, produced_by: Callable[[Iterable[str]], dict[str, list[
             new_processes.extend(p for p in graph[r] if p not in seen_processes)
         new_processes = list(dict.fromkeys(new_processes))
         seen_processes.update(new_processes)
-        out.processes.extend(new_processes)
+        processes.extend(new_processes)
         inputs = inputs_of(new_processes) if new_processes else {}
         frontier = []
         for p in new_processes:
             graph[p] = sorted(set(inputs.get(p, [])))
             frontier.extend(graph[p])
-    out.cycles = _cycles(resource, graph)
-    return out
+    return Rollup(processes, resources, _cycles(resource, graph))
 
 
 def _cycles(start: str, graph: dict[str, list[str]]) -> list[list[str]]:

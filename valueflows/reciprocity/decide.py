@@ -38,7 +38,7 @@ NEGATIONS = {"eq": "≠", "neq": "=", "lt": "is not <", "lteq": "is not ≤", "g
              "isAnyOf": "is none of", "isNoneOf": "is one of"}
 
 
-@dataclass
+@dataclass(frozen=True)
 class Outcome:
     value: bool | None
     because: list[str] = field(default_factory=list)  # the facts it turned on, in words
@@ -100,7 +100,7 @@ def _atomic(c: Atomic, facts: Facts) -> Outcome:
     return Outcome(holds, [f"{fact} {shown} {phrase} {values}{unit}"])
 
 
-@dataclass
+@dataclass(frozen=True)
 class Reason:
     clause: str
     text: str
@@ -108,7 +108,7 @@ class Reason:
     facts: list[str]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Owed:
     """A duty that comes with the use."""
 
@@ -126,7 +126,7 @@ class Owed:
     missing: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Decision:
     licence: str
     use: str
@@ -254,33 +254,37 @@ def _compensation(duty: Duty, facts: Facts, owed: Owed) -> Owed:
     """Revenue share with a minimum per period, due some days after the period ends, payable in work."""
     share, _ = _figure(duty, "revenueShare")
     minimum, currency = _figure(duty, "payAmount")
-    period, _ = _figure(duty, "period")
+    period_kind, _ = _figure(duty, "period")
     due_days, _ = _figure(duty, "dueDays")
-    work_rate, _ = _figure(duty, "workRate")
-    owed.currency = currency
-    owed.work_rate = Decimal(work_rate) if work_rate is not None else None
+    rate, _ = _figure(duty, "workRate")
+    work_rate = Decimal(rate) if rate is not None else None
+    missing = list(owed.missing)
+    period: tuple[date, date] | None = None
+    due: date | None = None
     if facts.date is None:
-        owed.missing.append("date")
-    elif period == "quarter":
-        owed.period = quarter_of(facts.date)
-        owed.due = owed.period[1] + timedelta(days=int(due_days or 0))
+        missing.append("date")
+    elif period_kind == "quarter":
+        period = quarter_of(facts.date)
+        due = period[1] + timedelta(days=int(due_days or 0))
+    amount: Decimal | None = None
+    minimum_applied = False
     if share is not None:
         if facts.revenue is None:
-            owed.missing.append("revenue")
+            missing.append("revenue")
         elif facts.currency != currency:
-            owed.missing.append(f"revenue in {currency}")
+            missing.append(f"revenue in {currency}")
         else:
             exact = facts.revenue * Decimal(share)
             if minimum is not None and exact < minimum:
-                owed.amount, owed.minimum_applied = Decimal(minimum).quantize(CENT), True
+                amount, minimum_applied = Decimal(minimum).quantize(CENT), True
             else:
-                owed.amount = exact.quantize(CENT, rounding=ROUND_HALF_EVEN)
+                amount = exact.quantize(CENT, rounding=ROUND_HALF_EVEN)
     elif minimum is not None:
-        owed.amount = Decimal(minimum).quantize(CENT)
-    if owed.amount is not None and owed.work_rate:
+        amount = Decimal(minimum).quantize(CENT)
+    hours = None
+    if amount is not None and work_rate:
         # hours of work worth the amount, rounded up to the quarter hour so work never pays less than money
-        quarters = (owed.amount / owed.work_rate * 4).to_integral_value(rounding=ROUND_CEILING)
-        owed.hours = quarters / 4
-    if owed.missing:
-        owed.applies = None if owed.applies is not False else False
-    return owed
+        hours = (amount / work_rate * 4).to_integral_value(rounding=ROUND_CEILING) / 4
+    applies = owed.applies if not missing else (None if owed.applies is not False else False)
+    return replace(owed, applies=applies, amount=amount, currency=currency, due=due, period=period,
+                   work_rate=work_rate, hours=hours, minimum_applied=minimum_applied, missing=missing)

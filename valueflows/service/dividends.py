@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from valueflows.accounting.allocation import MINOR_UNITS
 from valueflows.accounting.contributions import ContributionReport, Contributor
 from valueflows.accounting.dividends import (
     CAPITAL_CLAIM,
@@ -123,26 +124,17 @@ def _compute(tx: Tx, request: RunRequest) -> DividendResult:
     organization = resolve_organization(tx, request.organization)
     terms = DividendTerms(organization, request.start, request.end, request.surplus, request.currency,
                           request.reserve_rate, request.cash_rate)
-    problems: list[Problem] = []
-    try:
-        terms.check()
-    except RuleViolation as e:
-        problems.extend(e.problems)
+    found: list[Problem] = []  # what only the ledger can tell; the terms themselves are the core's to judge
     try:
         equation = find_equation(tx, request.equation)
     except RuleViolation as e:
-        problems.extend(e.problems)
+        found.extend(e.problems)
         equation = hours_equation()
-    if not problems and not tx.units.exists(request.currency):
-        problems.append(Problem("currency", "unknown_unit", f"the ledger has no unit {request.currency!r}"))
-    if problems:
-        raise RuleViolation(problems)
-    caps = [r.cap for b in equation.buckets for r in b.rules if r.cap is not None]
-    unit = terms.check()
-    if any(c % unit for c in caps):
-        raise violation("equation", "cap_finer_than_unit",
-                        f"a cap of {equation.name!r} is not a whole number of {unit} {request.currency}")
-    return compute_dividends(terms, equation, _member_claims(tx, terms, per_event=bool(caps)))
+    if request.currency in MINOR_UNITS and not tx.units.exists(request.currency):
+        found.append(Problem("currency", "unknown_unit", f"the ledger has no unit {request.currency!r}"))
+    caps = any(r.cap is not None for b in equation.buckets for r in b.rules)
+    # the core judges the terms and refuses every problem at once, those found here included
+    return compute_dividends(terms, equation, _member_claims(tx, terms, per_event=caps), found)
 
 
 def preview(uow: UnitOfWork, request: RunRequest) -> DividendResult:

@@ -69,11 +69,11 @@ def contributions(uow: UnitOfWork, scope: ReportScope, equation: ValueEquation |
     report = contribution_report(totals)
     if equation is not None:
         earned = points(equation, (Claim(t.agent, t.action, t.kind, t.unit, t.quantity, t.events) for t in totals))
-        report.contributors[:] = [replace(c, points=round6(Decimal(fraction_text(earned.get(c.agent, Fraction(0))))))
-                                  for c in report.contributors]
+        report = replace(report, contributors=[
+            replace(c, points=round6(Decimal(fraction_text(earned.get(c.agent, Fraction(0)))))) for c in
+            report.contributors])
     if behind is not None:
-        report.processes.extend(behind.processes)
-        report.cycles.extend(behind.cycles)
+        report = replace(report, processes=list(behind.processes), cycles=[list(c) for c in behind.cycles])
     return replace(report, receiver=scope.receiver)
 
 
