@@ -37,7 +37,7 @@ from graphql import (
 from valueflows.api.gql.schema import MAX_ALIASES, MAX_DEPTH, schema
 from valueflows.api.graphql_http import MAX_BODY
 from valueflows.linkeddata.contexts import document_loader
-from valueflows.linkeddata.reader import parse
+from valueflows.linkeddata.parsing import parse
 from valueflows.store.tables import ledger as chain
 
 pytestmark = pytest.mark.slow

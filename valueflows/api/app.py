@@ -27,7 +27,7 @@ from valueflows.api.serialize import to_json
 from valueflows.domain import access
 from valueflows.domain.errors import LedgerError, NotFound, Problem, RuleViolation
 from valueflows.linkeddata import documents, rdf
-from valueflows.service import linked, queries
+from valueflows.service import licences, linked, queries
 from valueflows.service.reading import Reading
 from valueflows.service.verify import verify
 from valueflows.store.engine import is_transient
@@ -193,8 +193,6 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
 
     async def licence(request: Request) -> Any:
         """A licence at its IRI: its ODRL policy as JSON-LD, Turtle, N-Triples or a page."""
-        from valueflows.service import licences
-
         fmt = choose(request.headers.get("accept"), "jsonld")
         if fmt is None:
             return Negotiated(406, "json", {"error": {"code": "NOT_ACCEPTABLE", "message": (

@@ -14,6 +14,7 @@ from importlib.resources import files
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from rdflib import BNode, URIRef
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -23,6 +24,8 @@ from valueflows.accounting.allocation import MINOR_UNITS
 from valueflows.api.auth import COOKIE, principal_of
 from valueflows.domain.access import Forbidden, Principal, Unauthenticated
 from valueflows.domain.errors import LedgerError, Problem, RuleViolation
+from valueflows.linkeddata import rdf
+from valueflows.reciprocity.policy import local
 from valueflows.service import dividends
 from valueflows.service.dividend_views import preview_json, run_csv, run_json
 from valueflows.service.tokens import authenticate
@@ -175,10 +178,6 @@ def routes(uow: UnitOfWork) -> list[Route]:
 
 def record_page(kind: str, record: Any, base: str) -> str:
     """A record for a person: its properties, references as links to their own pages."""
-    from rdflib import BNode, URIRef
-
-    from valueflows.linkeddata import rdf
-
     found = list(rdf.triples(kind, record, base))
     subject = found[0][0]
     measures: dict[Any, dict[str, str]] = {}
@@ -204,8 +203,6 @@ def record_page(kind: str, record: Any, base: str) -> str:
 
 def licence_page(policy: Any) -> str:
     """A licence for a person: what it says, rule by rule, with the clause each comes from."""
-    from valueflows.reciprocity.policy import local
-
     rows = [(f"{r.kind} ({', '.join(sorted(local(a) for a in r.actions))})", f"{r.clause}: {r.text}", None)
             for r in policy.rules]
     rows += [("parameter", f"{k}: {v}", None) for k, v in policy.parameters.items()]

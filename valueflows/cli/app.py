@@ -9,8 +9,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
+from rich.table import Table
 
 from valueflows.domain.errors import LedgerError, RuleViolation
+from valueflows.domain.quantities import canonical, parse_decimal
+from valueflows.service.bootstrap import open_ledger
+from valueflows.service.dividend_views import fixed
 
 app = typer.Typer(help="An open ledger for commons-based production (ValueFlows).", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -26,7 +31,6 @@ def fail(message: str) -> typer.Exit:
 
 
 def open_at(db: str, write_wait: float | None = None):  # type: ignore[no-untyped-def]
-    from valueflows.service.bootstrap import open_ledger
 
     try:
         return open_ledger(db) if write_wait is None else open_ledger(db, write_wait)
@@ -74,8 +78,6 @@ def day_of(text: str, option: str) -> date:
 
 def number(text: str, option: str, hint: str = "") -> Decimal:
     """Decimal text as written (never through a float); exponents, NaN and infinities are refused."""
-    from valueflows.domain.quantities import parse_decimal
-
     number, problem = parse_decimal(text, option, allow_negative=True)
     if problem is not None or number is None:
         raise fail(f"{problem}{hint}")
@@ -83,14 +85,11 @@ def number(text: str, option: str, hint: str = "") -> Decimal:
 
 
 def money(value: str | Decimal, currency: str | None) -> str:
-    from valueflows.domain.quantities import canonical
-    from valueflows.service.dividend_views import fixed
 
     return fixed(value, currency) if currency else canonical(Decimal(value))
 
 
 def console() -> Any:
-    from rich.console import Console
 
     # Names are data, not markup: "[b]" or ":smile:" in a name is printed as written.
     return Console(markup=False, emoji=False, highlight=False, soft_wrap=False)
@@ -99,7 +98,6 @@ def console() -> Any:
 def new_table(title: str, columns: list[str], numeric: range | tuple[int, ...] = ()) -> Any:
     """A rich table; the `numeric` columns are right-aligned and never wrapped. Its title is printed now, as one
     plain line (a table's own title would wrap, splitting ids)."""
-    from rich.table import Table
 
     typer.echo(title)
     table = Table()

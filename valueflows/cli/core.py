@@ -7,16 +7,21 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import Progress
 
 from valueflows.cli.app import DbOption, JsonOption, app, fail, open_at
 from valueflows.domain.errors import LedgerError
+from valueflows.domain.model import AgentType, ContributionVisibility
+from valueflows.service import queries, records
+from valueflows.service.demo import demo_steps, seed_demo
+from valueflows.service.queries import ledger_size
+from valueflows.service.tokens import create_token, list_tokens, revoke_token
+from valueflows.service.verify import verify as run_verify
 from valueflows.store.engine import DEFAULT_URL
 
 
 def _seed(uow, quiet: bool) -> int:  # type: ignore[no-untyped-def]
-    from rich.progress import Progress
 
-    from valueflows.service.demo import demo_steps, seed_demo
 
     with Progress(transient=True, disable=quiet) as progress:
         task = progress.add_task("Seeding the demo co-op", total=len(demo_steps()))
@@ -36,6 +41,7 @@ def serve(
         min=0.1, help="Seconds a write waits for the writers' lock before the client is told to try again.")] = 30.0,
 ) -> None:
     """Start the HTTP service."""
+    # deferred on purpose: the web stack (uvicorn, starlette, strawberry) takes half a second to load
     import uvicorn
 
     from valueflows.api.app import create_app
@@ -52,7 +58,7 @@ def serve(
 @app.command("graphiql-assets")
 def graphiql_assets_command(directory: Annotated[Path, typer.Argument(help="Where to put them.")]) -> None:
     """Fetch GraphiQL's scripts with npm into DIRECTORY, for `serve --graphiql-assets` on a closed network."""
-    from valueflows.api.graphiql import fetch_assets
+    from valueflows.api.graphiql import fetch_assets  # deferred: only this command needs the web stack
 
     directory.mkdir(parents=True, exist_ok=True)
     try:
@@ -65,8 +71,6 @@ def graphiql_assets_command(directory: Annotated[Path, typer.Argument(help="Wher
 @app.command()
 def demo(db: DbOption = DEFAULT_URL, as_json: JsonOption = False) -> None:
     """Seed a realistic open-hardware co-op: members, a company, designs under licences, work, uses, sales."""
-    from valueflows.service.queries import ledger_size
-
     uow = open_at(db)
     try:
         written = _seed(uow, quiet=as_json)
@@ -93,8 +97,6 @@ def token_create(
     as_json: JsonOption = False,
 ) -> None:
     """Create a token; it is printed once and stored only as a hash."""
-    from valueflows.service.tokens import create_token
-
     try:
         info, token = create_token(open_at(db), agent, scope, note)
     except LedgerError as exc:
@@ -109,8 +111,6 @@ def token_create(
 @token_app.command("list")
 def token_list(db: DbOption = DEFAULT_URL, as_json: JsonOption = False) -> None:
     """List tokens (never their secrets)."""
-    from valueflows.service.tokens import list_tokens
-
     rows = [{"id": t.id, "agent": t.agent, "scope": t.scope.value, "created": t.created_at.isoformat(),
              "revoked": t.revoked_at.isoformat() if t.revoked_at else None, "note": t.note}
             for t in list_tokens(open_at(db))]
@@ -125,8 +125,6 @@ def token_list(db: DbOption = DEFAULT_URL, as_json: JsonOption = False) -> None:
 def token_revoke(token_id: Annotated[str, typer.Argument(help="The token's id (from `token list`).")],
                  db: DbOption = DEFAULT_URL) -> None:
     """Revoke a token: it stops working at once."""
-    from valueflows.service.tokens import revoke_token
-
     try:
         revoke_token(open_at(db), token_id)
     except LedgerError as exc:
@@ -137,7 +135,7 @@ def token_revoke(token_id: Annotated[str, typer.Argument(help="The token's id (f
 @app.command()
 def schema() -> None:
     """Print the GraphQL schema (SDL) the server answers to."""
-    from valueflows.api.gql.schema import sdl
+    from valueflows.api.gql.schema import sdl  # deferred: strawberry takes half a second to load
 
     typer.echo(sdl(), nl=False)
 
@@ -145,8 +143,6 @@ def schema() -> None:
 @app.command()
 def verify(db: DbOption = DEFAULT_URL, as_json: JsonOption = False) -> None:
     """Recompute the hash chain; name the first record that does not match (exit 1)."""
-    from valueflows.service.verify import verify as run_verify
-
     report = run_verify(open_at(db))
     first = report.first
     if as_json:
@@ -172,9 +168,6 @@ def visibility(
     as_json: JsonOption = False,
 ) -> None:
     """Who sees what an organization's members did for it (hours of work, services, uses)."""
-    from valueflows.domain.model import AgentType, ContributionVisibility
-    from valueflows.service import queries, records
-
     uow = open_at(db)
     try:
         if choice is None:

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date
 from decimal import Decimal
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
@@ -34,19 +32,17 @@ from valueflows.cli.app import (
     refused,
     write_csv,
 )
-from valueflows.domain.errors import LedgerError, RuleViolation
+from valueflows.domain.errors import LedgerError
+from valueflows.domain.quantities import canonical
+from valueflows.service import dividends
+from valueflows.service.dividend_views import preview_json, run_csv, run_json
+from valueflows.service.dividends import CommittedRun, agent_names
 from valueflows.store.engine import DEFAULT_URL
-
-if TYPE_CHECKING:
-    from valueflows.accounting.equations import ValueEquation
-    from valueflows.service.dividends import CommittedRun
-    from valueflows.store.uow import UnitOfWork
+from valueflows.store.ports import UnitOfWork
 
 
 def _named(uow: UnitOfWork, make: Callable[[dict[str, str]], dict[str, Any]]) -> tuple[dict[str, Any], dict[str, str]]:
     """A run's view with the display names of its members, excluded contributors and organization."""
-    from valueflows.service.dividends import agent_names
-
     bare = make({})
     ids = ([a["agent"] for a in bare["allocations"]] + [x["agent"] for x in bare["excluded"]]
            + [bare["organization"]])
@@ -121,8 +117,6 @@ def dividends_command(
     first, last, amount = day_of(start, "--from"), day_of(end, "--to"), number(surplus, "--surplus")
     reserve_rate, cash_rate = number(reserve, "--reserve", rate), number(cash, "--cash", rate)
 
-    from valueflows.service import dividends  # after the options parsed: a typo fails fast
-    from valueflows.service.dividend_views import preview_json, run_csv, run_json
 
     request = dividends.RunRequest(first, last, amount, currency.strip(), reserve_rate, cash_rate, equation, org, note)
     uow = open_at(db)
@@ -162,8 +156,6 @@ def dividend_reverse(
     if not key:
         raise fail("dividend-reverse needs --key KEY, an idempotency key: the same key again returns the first "
                     "reversal")
-    from valueflows.service import dividends
-    from valueflows.service.dividend_views import run_json
 
     uow = open_at(db)
     try:
@@ -183,7 +175,6 @@ def dividend_reverse(
 
 
 def _run_row(r: Any) -> dict[str, Any]:
-    from valueflows.domain.quantities import canonical
 
     return {"id": r.id, "organization": r.organization, "from": r.period_start.isoformat(),
             "to": r.period_end.isoformat(), "currency": r.currency, "surplus": canonical(r.surplus),
@@ -195,8 +186,6 @@ def _run_row(r: Any) -> dict[str, Any]:
 @app.command("dividend-runs")
 def dividend_runs(org: OrgOption = None, db: DbOption = DEFAULT_URL, as_json: JsonOption = False) -> None:
     """List committed dividend runs and their reversals, oldest first."""
-    from valueflows.service import dividends
-
     rows = [_run_row(r) for r in dividends.runs(open_at(db), org)]
     if as_json:
         typer.echo(json.dumps(rows))
@@ -218,9 +207,6 @@ def dividend_show(
     as_json: JsonOption = False,
 ) -> None:
     """A committed run: members, reserve, what stays undistributed, and what it read of the ledger."""
-    from valueflows.service import dividends
-    from valueflows.service.dividend_views import run_csv, run_json
-
     uow = open_at(db)
     try:
         found = dividends.read_run(uow, run_id)
@@ -253,7 +239,6 @@ def statement(
 ) -> None:
     """One member's period: hours, dividends (cash and retained) and capital account."""
     first, last = day_of(start, "--from"), day_of(end, "--to")
-    from valueflows.service import dividends
 
     uow = open_at(db)
     try:
@@ -290,139 +275,3 @@ def statement(
     else:
         typer.echo("no dividend runs for this period")
     typer.echo(f"capital account: {money(view['capitalAccount'], cur)}" + (f" {cur}" if cur else ""))
-
-
-def _equation_row(e: ValueEquation) -> dict[str, Any]:
-    from valueflows.accounting.equations import equation_to_json
-
-    return {"id": e.id, "name": e.name, "version": e.version, "note": e.note, "buckets": equation_to_json(e.buckets)}
-
-
-@app.command("equation-add")
-def equation_add(
-    name: Annotated[str, typer.Argument(help="The equation's name; an existing name gets a new version.")],
-    file: Annotated[Path, typer.Argument(help="JSON file: a list of buckets (name, percent, of, rules).")],
-    note: NoteOption = None,
-    db: DbOption = DEFAULT_URL,
-    as_json: JsonOption = False,
-) -> None:
-    """Add a value equation (or a new version of NAME) from a JSON file of buckets."""
-    from dataclasses import replace
-
-    from valueflows.accounting.equations import equation_from_json
-    from valueflows.service import dividends
-
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise fail(f"cannot read {file}: {getattr(exc, 'strerror', None) or exc}") from None
-    try:
-        data = json.loads(text, parse_float=Decimal)  # "0.1" stays exactly 0.1
-    except json.JSONDecodeError as exc:
-        raise fail(f"{file} is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
-    try:
-        buckets = equation_from_json(data)
-    except RuleViolation as exc:
-        raise refused(exc, f"{file}: ") from None
-    try:
-        created = dividends.create_equation(open_at(db), name, buckets, note).record
-    except RuleViolation as exc:  # the name is the argument NAME; everything else is in the file
-        raise refused(RuleViolation([replace(p, field="NAME") if p.field == "name" else p for p in exc.problems]),
-                       f"{file}: ") from None
-    except LedgerError as exc:
-        raise refused(exc) from None
-    if as_json:
-        typer.echo(json.dumps(_equation_row(created)))
-    else:
-        typer.echo(f"equation {created.name} version {created.version}: {created.id}")
-
-
-@app.command("equation-list")
-def equation_list(db: DbOption = DEFAULT_URL, as_json: JsonOption = False) -> None:
-    """List value equations, every version, with their buckets and rules."""
-    from valueflows.domain.quantities import canonical
-    from valueflows.service import dividends
-
-    found = dividends.list_equations(open_at(db))
-    if as_json:
-        typer.echo(json.dumps([_equation_row(e) for e in found]))
-        return
-    if not found:
-        typer.echo("no value equations (runs without --equation divide by hours worked)")
-    for e in found:
-        typer.echo(f"{e.name} version {e.version}  {e.id}" + (f"  ({e.note})" if e.note else ""))
-        for bucket in e.buckets:
-            rules = "; ".join(r.label() for r in bucket.rules)
-            typer.echo(f"  {bucket.name}: {canonical(bucket.percent)}% of {bucket.of}: {rules}")
-
-
-@app.command()
-def contributions(
-    start: FromOption,
-    end: ToOption,
-    org: Annotated[str | None, typer.Option("--org", metavar="ID",
-                                            help="Only flows this organization received (agent id).")] = None,
-    resource: Annotated[str | None, typer.Option(
-        "--resource", metavar="ID", help="Flows of this resource and inputs to every process behind it.")] = None,
-    process: Annotated[str | None, typer.Option("--process", metavar="ID", help="Only inputs to this process.")] = None,
-    equation: Annotated[str | None, typer.Option(
-        "--equation", metavar="NAME", help="Also each contributor's points under this value equation.")] = None,
-    csv_file: CsvOption = None,
-    db: DbOption = DEFAULT_URL,
-    as_json: JsonOption = False,
-) -> None:
-    """Who contributed what in a period: hours (by kind of work), share of hours, other flows.
-
-    Without --org, --resource or --process: what the only organization that has members received."""
-    from datetime import UTC, datetime, time, timedelta
-
-    from valueflows.service import dividends
-    from valueflows.service.dividend_views import contributions_csv, contributions_json
-    from valueflows.service.reports import ReportScope
-    from valueflows.service.reports import contributions as report_of
-
-    first, last = day_of(start, "--from"), day_of(end, "--to")
-    if last == date.max:
-        raise fail(f"--to: {last} is the last day a date can name; choose an earlier end")
-    low = datetime.combine(first, time(0), UTC)
-    high = datetime.combine(last + timedelta(days=1), time(0), UTC)
-    uow = open_at(db)
-    try:
-        asked = ReportScope(low, high, receiver=org, process=process, resource=resource)
-        report = report_of(uow, asked, equation)
-    except LedgerError as exc:
-        raise refused(exc) from None
-    receiver = report.receiver
-    names = dividends.agent_names(uow, [c.agent for c in report.contributors] + ([receiver] if receiver else []))
-    if csv_file is not None:
-        write_csv(csv_file, contributions_csv(report, names))
-    if as_json:
-        typer.echo(json.dumps(contributions_json(report, names)))
-        return
-    from valueflows.domain.quantities import canonical
-
-    scope = [f"received by {names.get(receiver, receiver)}" if receiver else "",
-             f"for resource {resource}" if resource else "", f"into process {process}" if process else ""]
-    title = f"Contributions, {first}..{last}" + "".join(f", {s}" for s in scope if s)
-    if not report.contributors:
-        typer.echo(f"{title}: none")
-        return
-    columns = ["contributor", "hours", "share", "hours by kind", "other contributions"] + (
-        [f"points ({equation})"] if equation else [])
-    table = new_table(title, columns, (1, 2, 5))
-    for c in report.contributors:
-        kinds = "\n".join(f"{k or 'unspecified'} {canonical(v)}" for k, v in c.hours_by_kind.items())
-        other = "\n".join(f"{o.action}{f' of {o.kind}' if o.kind else ''} {canonical(o.quantity)} {o.unit}"
-                          for o in c.other)
-        points = [canonical(c.points)] if equation and c.points is not None else ([""] if equation else [])
-        table.add_row(names.get(c.agent, c.agent), canonical(c.hours), canonical(c.share), kinds, other, *points)
-    table.add_section()
-    table.add_row("total", canonical(report.total_hours), "", "", "", *([""] if equation else []))
-    console().print(table)
-    for u in report.unconverted_effort:
-        typer.echo(f"work not in time units (not in the hours): {canonical(u.quantity)} {u.unit}")
-    if report.processes:
-        typer.echo(f"processes behind {resource}: {', '.join(report.processes)}")
-    for cycle in report.cycles:
-        typer.echo(f"cycle met on the way back: {' -> '.join(cycle)}")
-

@@ -12,6 +12,13 @@ import typer
 
 from valueflows.cli.app import DbOption, JsonOption, app, day_of, fail, open_at, refused
 from valueflows.domain.errors import LedgerError
+from valueflows.domain.quantities import canonical
+from valueflows.reciprocity.facts import facts_from_json
+from valueflows.reciprocity.policy import local
+from valueflows.reciprocity.words import duty_words, fact_words, summary
+from valueflows.service.dividend_views import fixed
+from valueflows.service.licences import check, policies, policy
+from valueflows.service.obligations import obligations
 from valueflows.store.engine import DEFAULT_URL
 
 licence_app = typer.Typer(help="Licences as ODRL policies, and decisions on them.", no_args_is_help=True)
@@ -20,7 +27,6 @@ app.add_typer(licence_app, name="licence")
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
-        from valueflows.domain.quantities import canonical
 
         return canonical(value)
     if isinstance(value, date):
@@ -33,8 +39,6 @@ def _plain(value: Any) -> Any:
 @licence_app.command("list")
 def licence_list(as_json: JsonOption = False) -> None:
     """Every licence the ledger knows."""
-    from valueflows.service.licences import policies
-
     found = policies()
     if as_json:
         typer.echo(json.dumps([{"id": p.id, "title": p.title, "source": p.source} for p in found.values()],
@@ -48,9 +52,6 @@ def licence_list(as_json: JsonOption = False) -> None:
 def licence_show(licence: Annotated[str, typer.Argument(help="SPDX id or LicenseRef-…")],
                  as_json: JsonOption = False) -> None:
     """What a licence allows, forbids and requires, clause by clause."""
-    from valueflows.reciprocity.policy import local
-    from valueflows.service.licences import policy
-
     try:
         p = policy(licence)
     except LedgerError as exc:
@@ -75,10 +76,6 @@ def licence_check(
     as_json: JsonOption = False,
 ) -> None:
     """May someone with these facts make this use? Exit 0 if permitted, 3 if not, 4 if it needs more facts."""
-    from valueflows.reciprocity.facts import facts_from_json
-    from valueflows.reciprocity.words import duty_words, fact_words, summary
-    from valueflows.service.licences import check
-
     try:
         data = json.loads(facts_file.read_text(encoding="utf-8"), parse_float=Decimal)
     except OSError as exc:
@@ -108,8 +105,6 @@ def licence_check(
 
 def _duty_json(d: Any) -> dict[str, Any]:
     """A duty as JSON; money with its currency's minor units ("360.00")."""
-    from valueflows.service.dividend_views import fixed
-
     out = {k: _plain(v) for k, v in vars(d).items()}
     for name in ("amount", "work_rate"):
         if getattr(d, name) is not None and d.currency:
@@ -136,8 +131,6 @@ def obligations_command(
     as_json: JsonOption = False,
 ) -> None:
     """Obligations under copyfair licences, with their status (pending, fulfilled, overdue) on a day."""
-    from valueflows.service.obligations import obligations
-
     day = day_of(as_of, "--as-of") if as_of else date.today()
     uow = open_at(db)
     try:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import Progress
 
 from valueflows.cli.app import DbOption, app, fail, open_at
+from valueflows.domain.errors import LedgerError
+from valueflows.service.linked import FORMATS, export, import_data, import_stream
 from valueflows.store.engine import DEFAULT_URL
 
 DEFAULT_BASE = "http://127.0.0.1:8000"
@@ -26,10 +31,6 @@ def export_command(
     db: DbOption = DEFAULT_URL,
 ) -> None:
     """Write the whole ledger (or a period of it) as linked data, streamed: memory stays flat."""
-    from datetime import UTC, date, datetime
-
-    from valueflows.service.linked import FORMATS, export
-
     if fmt not in FORMATS:
         raise fail(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
     if not base.startswith(("http://", "https://")):
@@ -64,13 +65,6 @@ def import_command(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Import a ledger file whole or not at all (every record through the ledger's rules); again is a no-op."""
-    import json
-
-    from rich.progress import Progress
-
-    from valueflows.domain.errors import LedgerError
-    from valueflows.service.linked import FORMATS, import_data, import_stream
-
     extensions = {".jsonld": "jsonld", ".json": "jsonld", ".ttl": "turtle", ".nt": "nt"}
     chosen = fmt or extensions.get(file.suffix.lower())
     if chosen not in FORMATS:

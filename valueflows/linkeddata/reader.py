@@ -12,8 +12,6 @@ from __future__ import annotations
 import heapq
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -42,7 +40,7 @@ from valueflows.domain.inputs import (
 from valueflows.domain.limits import MAX_ID
 from valueflows.domain.model import EconomicClaim, Unit, moment
 from valueflows.domain.quantities import DECIMAL_TEXT, Measure
-from valueflows.domain.rules import NO_TIME, receiving_side, text_fault
+from valueflows.domain.rules import NO_TIME, receiving_side
 from valueflows.linkeddata.vocabulary import (
     ACTION,
     BOOLEAN,
@@ -63,25 +61,8 @@ from valueflows.linkeddata.vocabulary import (
     Field,
 )
 
-
-@contextmanager
-def literals_as_written() -> Iterator[None]:
-    """Keep literals as written while parsing: "1e5"^^xsd:decimal or "perhaps"^^xsd:boolean must reach our checks,
-    not be turned into 100000 or false. rdflib's switch is global and other libraries (pySHACL) set it back, so
-    it is set around each parse rather than once at import."""
-    before = rdflib.NORMALIZE_LITERALS
-    rdflib.NORMALIZE_LITERALS = False
-    try:
-        yield
-    finally:
-        rdflib.NORMALIZE_LITERALS = before
-
 KIND_OF_CLASS = {v: k for k, v in CLASSES.items()} | {PERSON: "agent", ORGANIZATION: "agent"}
 CREATING = {a for a, spec in ACTIONS.items() if spec.creates_resource}
-
-
-class ImportError_(ValueError):
-    """The file cannot be read at all (not JSON, not Turtle, an unknown remote context)."""
 
 
 @dataclass
@@ -90,55 +71,6 @@ class Plan:
 
     steps: list[tuple[str, str, Any]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-
-
-def parse(data: str, fmt: str, document_loader: Any) -> rdflib.Graph:
-    """The triples of a file. JSON-LD goes through pyld (contexts from `document_loader`, nothing fetched)."""
-    graph = rdflib.Graph()
-    try:
-        with literals_as_written():
-            if fmt == "jsonld":
-                from pyld import jsonld
-
-                document = json.loads(data)
-                nquads = jsonld.to_rdf(document, {"format": "application/n-quads",
-                                                  "documentLoader": document_loader})
-                dataset = rdflib.Dataset()
-                dataset.parse(data=nquads, format="nquads")
-                for s, p, o, _ in dataset.quads():
-                    graph.add((s, p, o))
-            else:
-                graph.parse(data=data, format={"turtle": "turtle", "nt": "nt"}[fmt])
-    except json.JSONDecodeError as exc:
-        raise ImportError_(f"not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
-    except Exception as exc:  # rdflib and pyld raise many kinds; the innermost message says what is wrong
-        raise ImportError_(f"not valid {fmt}: {_innermost(exc)}") from None
-    check_terms(graph)
-    return graph
-
-
-def check_terms(triples: Iterable[tuple[Node, Node, Node]]) -> None:
-    """Every IRI and literal must be storable text (escapes can make NUL or lone surrogates)."""
-    for triple in triples:
-        for term in triple:
-            fault = text_fault(str(term))
-            if fault is not None:
-                raise ImportError_(f"<{triple[0]}> <{triple[1]}>: the value {fault}")
-
-
-def _innermost(exc: BaseException) -> str:
-    """pyld wraps the cause of a failure (an unknown context, say) in layers of JsonLdError: find it."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        text = str(getattr(current, "message", "") or current)
-        if text:
-            message = text.splitlines()[0]
-        cause = getattr(current, "cause", None)
-        current = cause if isinstance(cause, BaseException) else current.__cause__
-    return message
 
 
 def record_id(node: Node, kind: str) -> str:

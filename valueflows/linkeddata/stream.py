@@ -17,16 +17,8 @@ from rdflib.plugins.parsers.ntriples import W3CNTriplesParser
 from valueflows.domain.errors import Problem, RuleViolation
 from valueflows.domain.rules import receiving_side
 from valueflows.linkeddata import rdf
-from valueflows.linkeddata.reader import (
-    CREATING,
-    KIND_OF_CLASS,
-    ImportError_,
-    Reader,
-    check_terms,
-    literals_as_written,
-    new_resource_input,
-    record_step,
-)
+from valueflows.linkeddata.parsing import ImportError_, check_terms, literals_as_written
+from valueflows.linkeddata.reader import CREATING, KIND_OF_CLASS, Reader, new_resource_input, record_step
 
 Step = tuple[str, str, Any]  # kind, the record's IRI, the request its use case takes
 

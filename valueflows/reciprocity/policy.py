@@ -21,6 +21,8 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from pyld import jsonld
+
 ODRL = "http://www.w3.org/ns/odrl/2/"
 CC = "http://creativecommons.org/ns#"
 DCT = "http://purl.org/dc/terms/"
@@ -207,7 +209,6 @@ POLICY_CONTEXT = "https://w3id.org/valueflows-ledger/contexts/policy.jsonld"
 def policy_from_document(document: Mapping[str, Any], contexts: Mapping[str, Any]) -> Policy:
     """Expand a policy's JSON-LD and read it. Remote contexts resolve only from `contexts` (URL -> document):
     nothing is fetched from the network."""
-    from pyld import jsonld
 
     def no_network(url: str, options: Any = None) -> Any:
         if url in contexts:

@@ -17,7 +17,8 @@ from valueflows.domain.errors import LedgerError, Problem, RuleViolation
 from valueflows.domain.model import AgentRelationshipRole
 from valueflows.linkeddata.contexts import document_loader
 from valueflows.linkeddata.documents import FORMATS, render_many
-from valueflows.linkeddata.reader import ImportError_, parse, plan
+from valueflows.linkeddata.parsing import ImportError_, parse
+from valueflows.linkeddata.reader import plan
 from valueflows.linkeddata.stream import StreamReader
 from valueflows.linkeddata.vocabulary import EXPORT_ORDER
 from valueflows.service import ledger, records

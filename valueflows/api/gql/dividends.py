@@ -14,92 +14,15 @@ from typing import Annotated, Any
 import strawberry
 from strawberry import ID, Private
 
-from valueflows.accounting.equations import Bucket, Rule
-from valueflows.accounting.equations import ValueEquation as EquationRecord
+from valueflows.api.gql import measures as m
 from valueflows.api.gql import types as t
 from valueflows.api.gql.context import Info
+from valueflows.api.gql.equations import ValueEquation
 from valueflows.api.gql.scalars import URI, Decimal
 from valueflows.domain.model import EconomicClaim
 from valueflows.domain.quantities import Measure as MeasureRecord
 from valueflows.service import dividends as service
 from valueflows.service.dividend_views import preview_json, run_json
-
-# -- value equations --------------------------------------------------------------------------------------------
-
-@strawberry.type(name="ValueEquationRule", description="Which contributions count, and how many points each earns.")
-class ValueEquationRule:
-    action: ID
-    unit: ID = strawberry.field(description="Time units convert: a rule in hours also counts minutes and days.")
-    rate: Decimal = strawberry.field(description="Points per unit.")
-    resource_conforms_to: ID | None = strawberry.field(description="Only this kind (e.g. of work); null: any.")
-    cap: Decimal | None = strawberry.field(description="Most one claim (one event) may earn from the bucket, in "
-                                                       "the run's currency; the excess stays undistributed.")
-
-
-def _rule(r: Rule) -> ValueEquationRule:
-    return ValueEquationRule(action=ID(r.action), unit=ID(r.unit), rate=Decimal(r.rate),
-                             resource_conforms_to=ID(r.resource_conforms_to) if r.resource_conforms_to else None,
-                             cap=Decimal(r.cap) if r.cap is not None else None)
-
-
-@strawberry.type(name="ValueEquationBucket")
-class ValueEquationBucket:
-    name: str
-    percent: Decimal
-    of: str = strawberry.field(description="`total`: of the amount to distribute; `remaining`: of what the "
-                                           "buckets before this one left.")
-    rules: list[ValueEquationRule]
-
-
-@strawberry.type(name="ValueEquation", description="A version of a co-op's value equation (a ValueFlows Agreement). "
-                                                   "A version used by a committed run never changes.")
-class ValueEquation:
-    r: Private[EquationRecord]
-
-    @strawberry.field
-    def id(self) -> ID:
-        return ID(self.r.id)
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.r.name
-
-    @strawberry.field
-    def version(self) -> int:
-        return self.r.version
-
-    @strawberry.field
-    def note(self) -> str | None:
-        return self.r.note
-
-    @strawberry.field
-    def buckets(self) -> list[ValueEquationBucket]:
-        return [ValueEquationBucket(name=b.name, percent=Decimal(b.percent), of=b.of, rules=[_rule(r) for r in b.rules])
-                for b in self.r.buckets]
-
-
-@strawberry.input(name="ValueEquationRuleParams")
-class ValueEquationRuleParams:
-    action: ID
-    unit: ID
-    rate: Decimal
-    resource_conforms_to: ID | None = None
-    cap: Decimal | None = None
-
-
-@strawberry.input(name="ValueEquationBucketParams")
-class ValueEquationBucketParams:
-    name: str
-    percent: Decimal
-    rules: list[ValueEquationRuleParams]
-    of: str = "total"
-
-
-def _buckets(params: list[ValueEquationBucketParams]) -> tuple[Bucket, ...]:
-    return tuple(Bucket(b.name, PyDecimal(b.percent), b.of, tuple(
-        Rule(str(r.action), str(r.unit), PyDecimal(r.rate), str(r.resource_conforms_to) if r.resource_conforms_to
-             else None, PyDecimal(r.cap) if r.cap is not None else None) for r in b.rules)) for b in params)
-
 
 # -- runs -------------------------------------------------------------------------------------------------------
 
@@ -166,8 +89,8 @@ class Claim:
         return ID(self.r.id)
 
     @strawberry.field
-    def action(self) -> t.Action:
-        return t.action(self.r.action)
+    def action(self) -> m.Action:
+        return m.action(self.r.action)
 
     @strawberry.field
     def provider(self, info: Info) -> t.Agent:
@@ -178,9 +101,9 @@ class Claim:
         return t.agent(info.context.reading.must("agent", self.r.receiver))
 
     @strawberry.field
-    def resource_quantity(self) -> t.Measure | None:
+    def resource_quantity(self) -> m.Measure | None:
         q = self.r.resource_quantity
-        return t.Measure(r=MeasureRecord(q.has_numerical_value, q.has_unit)) if q else None
+        return m.Measure(r=MeasureRecord(q.has_numerical_value, q.has_unit)) if q else None
 
     @strawberry.field
     def resource_classified_as(self) -> list[URI] | None:
@@ -369,12 +292,6 @@ class DividendRunResponse:
     replayed: bool = strawberry.field(description="True when an idempotent retry returned the first run.")
 
 
-@strawberry.type(name="ValueEquationResponse")
-class ValueEquationResponse:
-    value_equation: ValueEquation
-    replayed: bool
-
-
 # -- statements -------------------------------------------------------------------------------------------------
 
 @strawberry.type(name="StatementDividend")
@@ -461,10 +378,6 @@ class MemberStatement:
 
 @strawberry.type
 class DividendQueries:
-    @strawberry.field(description="Every version of every value equation (or of one, by name).")
-    def value_equations(self, info: Info, name: str | None = None) -> list[ValueEquation]:
-        return [ValueEquation(r=e) for e in service.list_equations(info.context.uow, name)]
-
     @strawberry.field(description="Compute a dividend run without writing anything (admin).")
     def dividend_preview(self, info: Info, run: DividendRunParams) -> DividendRun:
         return DividendRun(v=preview_json(service.preview(info.context.uow, run.to_request())), found_claims=[])
@@ -490,25 +403,10 @@ class DividendQueries:
 
 
 Key = Annotated[str, strawberry.argument(description="Required: retrying with the same key returns the first run.")]
-OptionalKey = Annotated[str | None, strawberry.argument(
-    description="Retrying with the same key returns the first result and writes nothing.")]
 
 
 @strawberry.type
 class DividendMutations:
-    @strawberry.mutation(description="A new version of a value equation (version 1 for a new name) (admin).")
-    def create_value_equation(self, info: Info, name: str, buckets: list[ValueEquationBucketParams],
-                              note: str | None = None, idempotency_key: OptionalKey = None) -> ValueEquationResponse:
-        done = service.create_equation(info.context.uow, name, _buckets(buckets), note, idempotency_key)
-        return ValueEquationResponse(value_equation=ValueEquation(r=done.record), replayed=done.replayed)
-
-    @strawberry.mutation(description="Change a version no committed run has used (admin); a used version answers "
-                                     "IMMUTABLE: create a new version instead.")
-    def update_value_equation(self, info: Info, id: ID, buckets: list[ValueEquationBucketParams],
-                              note: str | None = None, idempotency_key: OptionalKey = None) -> ValueEquationResponse:
-        done = service.update_equation(info.context.uow, str(id), _buckets(buckets), note, idempotency_key)
-        return ValueEquationResponse(value_equation=ValueEquation(r=done.record), replayed=done.replayed)
-
     @strawberry.mutation(description="Compute and commit a dividend run, with its allocations and claims (admin).")
     def commit_dividend_run(self, info: Info, run: DividendRunParams, idempotency_key: Key) -> DividendRunResponse:
         done = service.commit(info.context.uow, run.to_request(), idempotency_key)

@@ -10,8 +10,8 @@ from decimal import Decimal as PyDecimal
 import strawberry
 from strawberry import ID
 
+from valueflows.api.gql.measures import TimeUnit
 from valueflows.api.gql.scalars import URI, Decimal
-from valueflows.api.gql.types import TimeUnit
 from valueflows.domain import inputs as domain
 from valueflows.domain.errors import Problem, RuleViolation
 from valueflows.domain.quantities import canonical

@@ -14,6 +14,7 @@ from typing import Annotated
 import strawberry
 from strawberry import ID, Private
 
+from valueflows.api.gql import measures as m
 from valueflows.api.gql import types as t
 from valueflows.api.gql.context import Info
 from valueflows.api.gql.dividends import Claim
@@ -197,7 +198,7 @@ class Obligation:
 
     @strawberry.field
     def resource(self, info: Info) -> t.EconomicResource | None:
-        return t.ref(info, "economic_resource", self.o.claim.about_resource, t.EconomicResource)
+        return m.ref(info, "economic_resource", self.o.claim.about_resource, t.EconomicResource)
 
     @strawberry.field
     def period_start(self) -> date | None:

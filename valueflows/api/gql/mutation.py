@@ -13,6 +13,7 @@ import strawberry
 from strawberry import ID
 
 from valueflows.api.gql import inputs as i
+from valueflows.api.gql import measures as m
 from valueflows.api.gql import types as t
 from valueflows.api.gql.context import Info
 from valueflows.domain import inputs as domain
@@ -61,7 +62,7 @@ class ProcessSpecificationResponse:
 
 @strawberry.type(name="UnitResponse")
 class UnitResponse:
-    unit: t.Unit
+    unit: m.Unit
 
 
 @strawberry.type(name="EconomicEventResponse")
@@ -220,11 +221,11 @@ class Mutation:
     @strawberry.mutation
     def create_unit(self, info: Info, unit: i.UnitCreateParams, idempotency_key: Key = None) -> UnitResponse:
         record = UnitRecord(str(unit.id or unit.label), unit.label, unit.symbol, unit.om2, unit.dimension or "other")
-        return UnitResponse(unit=t.Unit(r=records.create_unit(info.context.uow, record, idempotency_key).record))
+        return UnitResponse(unit=m.Unit(r=records.create_unit(info.context.uow, record, idempotency_key).record))
 
     @strawberry.mutation(description="A unit's label and symbol may change; what it measures may not.")
     def update_unit(self, info: Info, unit: i.UnitUpdateParams) -> UnitResponse:
-        return UnitResponse(unit=t.Unit(r=records.update_unit(info.context.uow, unit.id, unit.label,
+        return UnitResponse(unit=m.Unit(r=records.update_unit(info.context.uow, unit.id, unit.label,
                                                               unit.symbol).record))
 
     @strawberry.mutation(description="Not done: the ledger is append-only.")

@@ -7,6 +7,8 @@ from datetime import datetime
 import strawberry
 from strawberry import ID
 
+from valueflows.api.gql import measures as m
+from valueflows.api.gql import reports
 from valueflows.api.gql import types as t
 from valueflows.api.gql.context import Info
 from valueflows.api.gql.scalars import URI
@@ -98,7 +100,7 @@ class Query:
 
     @strawberry.field(description="Retrieve details of an agent relationship role by its ID")
     def agent_relationship_role(self, info: Info, id: ID) -> t.AgentRelationshipRole | None:
-        return t.ref(info, "agent_relationship_role", id, t.AgentRelationshipRole)
+        return m.ref(info, "agent_relationship_role", id, t.AgentRelationshipRole)
 
     @strawberry.field(description="Retrieve all possible kinds of associations that agents may have with one another")
     def agent_relationship_roles(self, info: Info, start: ID | None = None, limit: int | None = None
@@ -108,16 +110,16 @@ class Query:
 
     # -- knowledge & measurement -----------------------------------------------------------------------------
     @strawberry.field
-    def action(self, id: ID) -> t.Action | None:
-        return t.action(id) if id in ACTIONS else None
+    def action(self, id: ID) -> m.Action | None:
+        return m.action(id) if id in ACTIONS else None
 
     @strawberry.field
-    def actions(self) -> list[t.Action] | None:
-        return [t.action(a) for a in ACTIONS]
+    def actions(self) -> list[m.Action] | None:
+        return [m.action(a) for a in ACTIONS]
 
     @strawberry.field
     def resource_specification(self, info: Info, id: ID) -> t.ResourceSpecification | None:
-        return t.ref(info, "resource_specification", id, t.ResourceSpecification)
+        return m.ref(info, "resource_specification", id, t.ResourceSpecification)
 
     @strawberry.field
     def resource_specifications(self, info: Info, start: ID | None = None, limit: int | None = None
@@ -127,7 +129,7 @@ class Query:
 
     @strawberry.field
     def process_specification(self, info: Info, id: ID) -> t.ProcessSpecification | None:
-        return t.ref(info, "process_specification", id, t.ProcessSpecification)
+        return m.ref(info, "process_specification", id, t.ProcessSpecification)
 
     @strawberry.field
     def process_specifications(self, info: Info, start: ID | None = None, limit: int | None = None
@@ -136,17 +138,17 @@ class Query:
                                                                                limit)]
 
     @strawberry.field
-    def unit(self, info: Info, id: ID) -> t.Unit | None:
-        return t.ref(info, "unit", id, t.Unit)
+    def unit(self, info: Info, id: ID) -> m.Unit | None:
+        return m.ref(info, "unit", id, m.Unit)
 
     @strawberry.field
-    def units(self, info: Info, start: ID | None = None, limit: int | None = None) -> list[t.Unit] | None:
-        return [t.Unit(r=x) for x in info.context.reading.page("unit", start, limit)]
+    def units(self, info: Info, start: ID | None = None, limit: int | None = None) -> list[m.Unit] | None:
+        return [m.Unit(r=x) for x in info.context.reading.page("unit", start, limit)]
 
     # -- observation -------------------------------------------------------------------------------------------
     @strawberry.field
     def economic_event(self, info: Info, id: ID) -> t.EconomicEvent | None:
-        return t.ref(info, "economic_event", id, t.EconomicEvent)
+        return m.ref(info, "economic_event", id, t.EconomicEvent)
 
     @strawberry.field(description="Events in ledger order, the corrected view, starting after the event `start`.")
     def economic_events(self, info: Info, start: ID | None = None, limit: int | None = None
@@ -188,14 +190,14 @@ class Query:
                                   "equation's name or id, or `hours`), each agent's points under it.")
     def contribution_report(self, info: Info, start: datetime, end: datetime, receiver: ID | None = None,
                             process: ID | None = None, resource: ID | None = None,
-                            equation: str | None = None) -> t.ContributionReport:
+                            equation: str | None = None) -> reports.ContributionReport:
         scope = ReportScope(start, end, receiver=receiver, process=process, resource=resource)
         report = contributions(info.context.uow, scope, equation)
-        return t.contribution_report(report, start, end)
+        return reports.contribution_report(report, start, end)
 
     @strawberry.field
     def economic_resource(self, info: Info, id: ID) -> t.EconomicResource | None:
-        return t.ref(info, "economic_resource", id, t.EconomicResource)
+        return m.ref(info, "economic_resource", id, t.EconomicResource)
 
     @strawberry.field
     def economic_resources(self, info: Info, start: ID | None = None, limit: int | None = None
@@ -204,7 +206,7 @@ class Query:
 
     @strawberry.field
     def product_batch(self, info: Info, id: ID) -> t.ProductBatch | None:
-        return t.ref(info, "product_batch", id, t.ProductBatch)
+        return m.ref(info, "product_batch", id, t.ProductBatch)
 
     @strawberry.field
     def product_batches(self, info: Info, start: ID | None = None, limit: int | None = None
@@ -213,7 +215,7 @@ class Query:
 
     @strawberry.field
     def process(self, info: Info, id: ID) -> t.Process | None:
-        return t.ref(info, "process", id, t.Process)
+        return m.ref(info, "process", id, t.Process)
 
     @strawberry.field
     def processes(self, info: Info, start: ID | None = None, limit: int | None = None) -> list[t.Process] | None:

@@ -9,8 +9,10 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from graphql import GraphQLError
+from valueflows.api.gql import measures as m
 from valueflows.api.gql import types as t
 from valueflows.api.gql.dividends import DividendMutations, DividendQueries
+from valueflows.api.gql.equations import EquationMutations, EquationQueries
 from valueflows.api.gql.errors import CodedErrors, OneMutationPerRequest
 from valueflows.api.gql.inputs import IDuration
 from valueflows.api.gql.licences import LicenceMutations, LicenceQueries
@@ -28,10 +30,10 @@ class LedgerSchema(strawberry.Schema):
 
 
 schema = LedgerSchema(
-    query=merge_types("Query", (Query, DividendQueries, LicenceQueries)),
-    mutation=merge_types("Mutation", (Mutation, DividendMutations, LicenceMutations)),
+    query=merge_types("Query", (Query, EquationQueries, DividendQueries, LicenceQueries)),
+    mutation=merge_types("Mutation", (Mutation, EquationMutations, DividendMutations, LicenceMutations)),
     # Reference types no field reaches still belong to the schema.
-    types=[t.Duration, IDuration, t.AgentProcessSearchParams],
+    types=[m.Duration, IDuration, t.AgentProcessSearchParams],
     config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALARS),
     # Factories, not instances: each operation (run in its own worker thread) gets its own.
     extensions=[

@@ -1,4 +1,5 @@
-"""Output types of the reference schema (and our fields beside theirs), each wrapping a domain record."""
+"""Output types of the reference schema for the ValueFlows records (and our fields beside theirs), each wrapping a
+domain record. They refer to one another (an agent's events, an event's agents), so they live together."""
 
 from __future__ import annotations
 
@@ -10,117 +11,10 @@ import strawberry
 from strawberry import ID, Private
 
 from valueflows.api.gql.context import Info
+from valueflows.api.gql.measures import Action, Measure, Unit, action, measure, ref
 from valueflows.api.gql.scalars import URI, Decimal
 from valueflows.domain import model, traces
-from valueflows.domain.actions import ACTIONS
-from valueflows.domain.actions import Action as ActionRecord
-from valueflows.domain.quantities import Measure as MeasureRecord
-from valueflows.service.queries import EventFilter
-
-
-def ref(info: Info, kind: str, record_id: str | None, wrap: Any) -> Any:
-    """The GraphQL face of the record an optional reference points at, or None."""
-    found = info.context.reading.get(kind, record_id)
-    return wrap(r=found) if found is not None else None
-
-
-# -- knowledge & measurement ----------------------------------------------------------------------------------
-
-
-@strawberry.type(name="Action", description="An action verb defining the kind of event, commitment, or intent.")
-class Action:
-    r: Private[ActionRecord]
-
-    @strawberry.field
-    def id(self) -> ID:
-        return ID(self.r.id)
-
-    @strawberry.field
-    def label(self) -> str:
-        return self.r.label
-
-    @strawberry.field
-    def resource_effect(self) -> str:
-        return self.r.resource_effect.value
-
-    @strawberry.field
-    def onhand_effect(self) -> str:
-        return self.r.onhand_effect.value
-
-    @strawberry.field
-    def input_output(self) -> str | None:
-        return self.r.input_output.value
-
-    @strawberry.field
-    def pairs_with(self) -> str | None:
-        return self.r.pairs_with
-
-
-def action(action_id: str) -> Action:
-    return Action(r=ACTIONS[action_id])
-
-
-@strawberry.type(name="Unit", description="Defines a unit of measurement, along with its display symbol. From OM2.")
-class Unit:
-    r: Private[model.Unit]
-
-    @strawberry.field
-    def id(self) -> ID:
-        return ID(self.r.id)
-
-    @strawberry.field
-    def label(self) -> str:
-        return self.r.label
-
-    @strawberry.field
-    def symbol(self) -> str:
-        return self.r.symbol
-
-    @strawberry.field(description="The unit's IRI in the OM 2 ontology, where it has one.")
-    def om2(self) -> URI | None:
-        return URI(self.r.om2) if self.r.om2 else None
-
-    @strawberry.field(description="What the unit measures: time, mass, length, area, volume, currency, count, …")
-    def dimension(self) -> str:
-        return self.r.dimension
-
-
-@strawberry.type(name="Measure", description="Binds a quantity to its measurement unit.")
-class Measure:
-    r: Private[MeasureRecord]
-
-    @strawberry.field(description="The value as a float, for compatibility; `hasDecimalValue` is exact.")
-    def has_numerical_value(self) -> float:
-        return float(self.r.has_numerical_value)
-
-    @strawberry.field(description="The exact value, as decimal text.")
-    def has_decimal_value(self) -> Decimal:
-        return Decimal(self.r.has_numerical_value)
-
-    @strawberry.field
-    def has_unit(self, info: Info) -> Unit | None:
-        return ref(info, "unit", self.r.has_unit, Unit)
-
-
-def measure(value: MeasureRecord | None) -> Measure | None:
-    return Measure(r=value) if value is not None else None
-
-
-@strawberry.enum(name="TimeUnit")
-class TimeUnit(Enum):
-    year = "year"
-    month = "month"
-    week = "week"
-    day = "day"
-    hour = "hour"
-    minute = "minute"
-    second = "second"
-
-
-@strawberry.type(name="Duration")
-class Duration:
-    numeric_duration: float
-    unit_type: TimeUnit
+from valueflows.store.ports import EventFilter
 
 
 @strawberry.type(name="ResourceSpecification")
@@ -729,72 +623,3 @@ class EconomicEvent:
     @strawberry.field
     def realization_of(self) -> ID | None:
         return ID(self.r.realization_of) if self.r.realization_of else None
-
-
-
-
-# -- reports (ours) -------------------------------------------------------------------------------------------
-
-@strawberry.type(name="HoursOfKind")
-class HoursOfKind:
-    kind: Private[str | None]
-    hours: Decimal
-
-    @strawberry.field(description="The kind of work (the work event's resourceConformsTo), if given.")
-    def resource_specification(self, info: Info) -> ResourceSpecification | None:
-        return ref(info, "resource_specification", self.kind, ResourceSpecification)
-
-
-@strawberry.type(name="ContributionAmount")
-class ContributionAmount:
-    action: Action
-    quantity: Measure
-    kind: Private[str | None]
-
-    @strawberry.field
-    def resource_specification(self, info: Info) -> ResourceSpecification | None:
-        return ref(info, "resource_specification", self.kind, ResourceSpecification)
-
-
-@strawberry.type(name="Contribution", description="One agent's contributions in the period and scope.")
-class Contribution:
-    agent_id: Private[str]
-    hours: Decimal = strawberry.field(description="Work, in hours (minutes and days converted; 6 decimals).")
-    hours_by_kind: list[HoursOfKind]
-    other: list[ContributionAmount] = strawberry.field(description="Every other flow, by action, unit and kind.")
-    share: Decimal = strawberry.field(description="hours / all hours in the report, 6 decimals (half to even).")
-    events: int
-    points: Decimal | None = strawberry.field(description="Points under the value equation the report was asked "
-                                                          "with (6 decimals); null without one.")
-
-    @strawberry.field
-    def agent(self, info: Info) -> Agent:
-        return agent(info.context.reading.must("agent", self.agent_id))
-
-
-@strawberry.type(name="ContributionReport")
-class ContributionReport:
-    start: datetime
-    end: datetime
-    total_hours: Decimal
-    contributors: list[Contribution]
-    processes: list[ID] = strawberry.field(description="Resource scope: every process behind the resource.")
-    cycles: list[list[ID]] = strawberry.field(description="Resource scope: cycles met walking back through inputs "
-                                                          "(resource, process, resource, ..., the first resource).")
-
-
-def contribution_report(report: Any, start: datetime, end: datetime) -> ContributionReport:
-    return ContributionReport(
-        start=start, end=end, total_hours=Decimal(report.total_hours),
-        contributors=[
-            Contribution(
-                agent_id=c.agent, hours=Decimal(c.hours), share=Decimal(c.share), events=c.events,
-                points=Decimal(c.points) if c.points is not None else None,
-                hours_by_kind=[HoursOfKind(kind=k, hours=Decimal(v)) for k, v in c.hours_by_kind.items()],
-                other=[ContributionAmount(action=action(o.action), kind=o.kind,
-                                          quantity=Measure(r=MeasureRecord(o.quantity, o.unit))) for o in c.other],
-            )
-            for c in report.contributors
-        ],
-        processes=[ID(p) for p in report.processes], cycles=[[ID(x) for x in cycle] for cycle in report.cycles],
-    )
