@@ -60,6 +60,21 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'ledger.db'}"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+STORES = ("sqlite", "postgresql", "memory")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test of a ledger runs on SQLite and PostgreSQL; those of the use cases (tests/integration) also on the
+    in-memory store, unless they read the database itself (marked `sql_store`). End-to-end tests start real
+    servers, on the databases."""
+    if "db_url" in metafunc.fixturenames:
+        sql_only = (metafunc.definition.get_closest_marker("sql_store") is not None
+                    or metafunc.definition.path.parent.name != "integration")
+        metafunc.parametrize("db_url", [s for s in STORES if not (sql_only and s == "memory")], indirect=True)
+
+
+@pytest.fixture
 def db_url(request: pytest.FixtureRequest) -> str:
+    if request.param == "memory":
+        return "memory://"
     return str(request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url"))

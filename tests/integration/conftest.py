@@ -7,7 +7,7 @@ import pytest
 
 from valueflows.domain.inputs import AgentInput, EventInput, MeasureInput, NewResourceInput, SpecificationInput
 from valueflows.service import ledger, records
-from valueflows.service.bootstrap import open_ledger
+from valueflows.service.bootstrap import open_any
 from valueflows.store.uow import UnitOfWork
 
 T = datetime(2026, 3, 1, 9, tzinfo=UTC)
@@ -15,9 +15,10 @@ T = datetime(2026, 3, 1, 9, tzinfo=UTC)
 
 @pytest.fixture
 def uow(db_url: str) -> Iterator[UnitOfWork]:
-    unit_of_work = open_ledger(db_url)
-    yield unit_of_work
-    unit_of_work.engine.dispose()
+    unit_of_work = open_any(db_url)
+    yield unit_of_work  # type: ignore[misc]
+    if isinstance(unit_of_work, UnitOfWork):
+        unit_of_work.engine.dispose()
 
 
 @pytest.fixture

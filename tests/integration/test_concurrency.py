@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import func, select
 
 from valueflows.domain.inputs import EventInput, MeasureInput, NewResourceInput
@@ -17,6 +18,8 @@ from valueflows.store import repository as repo
 from valueflows.store.tables import economic_events
 from valueflows.store.tables import ledger as ledger_table
 from valueflows.store.uow import UnitOfWork
+
+pytestmark = pytest.mark.sql_store  # writers racing on one database
 
 T = datetime(2026, 3, 1, 9, tzinfo=UTC)
 WRITERS = 4

@@ -6,8 +6,9 @@ import random
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import pytest
 from alembic import command
-from sqlalchemy import Connection, select, text
+from sqlalchemy import text
 
 from valueflows.domain.effects import corrected_view
 from valueflows.domain.inputs import AgentInput, EventInput, MeasureInput, NewResourceInput, ProcessInput
@@ -16,16 +17,15 @@ from valueflows.service import ledger, records
 from valueflows.service.bootstrap import open_ledger
 from valueflows.service.reports import ReportScope, contributions
 from valueflows.service.verify import verify
-from valueflows.store.mapping import event_from_row
 from valueflows.store.migrate import alembic_config, upgrade
-from valueflows.store.tables import economic_events
+from valueflows.store.ports import Tx
 from valueflows.store.uow import UnitOfWork
 
 YEAR = (datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC))
 
 
-def repo_events(conn: Connection) -> list[EconomicEvent]:
-    return [event_from_row(r) for r in conn.execute(select(economic_events).order_by(economic_events.c.seq))]
+def repo_events(conn: Tx) -> list[EconomicEvent]:
+    return list(conn.events.stream())
 
 
 def work(uow: UnitOfWork, who: str, hours: str, when: datetime, **extra: object) -> str:
@@ -122,6 +122,7 @@ def test_days_and_edges_give_the_same_report_as_the_events(seeded: UnitOfWork) -
     assert verify(uow).ok
 
 
+@pytest.mark.sql_store  # tampers with the database behind the ledger's back
 def test_verify_notices_a_daily_total_that_drifted(seeded: UnitOfWork) -> None:
     work(seeded, "ana", "3", datetime(2026, 3, 1, 9, tzinfo=UTC))
     with seeded.engine.begin() as conn:
@@ -130,6 +131,7 @@ def test_verify_notices_a_daily_total_that_drifted(seeded: UnitOfWork) -> None:
     assert [f.kind for f in report.quantity_faults] == ["contribution_day"]
 
 
+@pytest.mark.sql_store  # the schema's migrations
 def test_the_migration_fills_the_daily_totals_from_the_events(db_url: str) -> None:
     uow = open_ledger(db_url)
     records.create_agent(uow, AgentInput("Ana", "Person", id="ana"))

@@ -5,14 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import Connection, select
-
 from valueflows.domain.actions import ACTIONS
 from valueflows.domain.inputs import EventInput, MeasureInput, NewResourceInput, ProcessInput
 from valueflows.service import ledger, records
 from valueflows.service.verify import verify
 from valueflows.store import repository as repo
-from valueflows.store.tables import economic_events
+from valueflows.store.ports import Tx
 from valueflows.store.uow import UnitOfWork
 
 T = datetime(2026, 3, 1, 9, tzinfo=UTC)
@@ -62,5 +60,5 @@ def test_every_action(seeded: UnitOfWork) -> None:
     assert verify(seeded).ok
 
 
-def _all_ids(conn: Connection) -> list[str]:
-    return [row.id for row in conn.execute(select(economic_events.c.id))]
+def _all_ids(conn: Tx) -> list[str]:
+    return [e.id for e in conn.events.stream()]

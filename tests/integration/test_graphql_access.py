@@ -6,12 +6,11 @@ import itertools
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy import func, select
 
 from valueflows.api.gql.context import Context
 from valueflows.api.gql.schema import schema
 from valueflows.domain.access import ANONYMOUS, Principal, Scope
-from valueflows.store.tables import ledger as chain
+from valueflows.service.queries import ledger_size
 from valueflows.store.uow import UnitOfWork
 
 OK, U, F, IMM, N = "ok", "UNAUTHENTICATED", "FORBIDDEN", "IMMUTABLE", "NOT_FOUND"
@@ -111,8 +110,7 @@ def run(uow: UnitOfWork, principal: Principal, document: str) -> str:
 
 
 def chain_length(uow: UnitOfWork) -> int:
-    with uow.read() as conn:
-        return conn.scalar(select(func.count()).select_from(chain)) or 0
+    return ledger_size(uow)["chain"]
 
 
 @pytest.fixture

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import text
 
 from valueflows.store.engine import make_engine
 from valueflows.store.migrate import current_revision, head_revision, upgrade
+
+pytestmark = pytest.mark.sql_store  # the schema's migrations
 
 ROWS_AT_0001 = [
     "INSERT INTO units (id, label, symbol, om2, dimension)"

@@ -8,14 +8,13 @@ from datetime import UTC, date, datetime
 from decimal import Decimal as D
 
 import pytest
-from sqlalchemy import func, select
 
 from valueflows.domain.errors import RuleViolation
 from valueflows.domain.inputs import EventInput, MeasureInput
 from valueflows.service import ledger, obligations
 from valueflows.service.obligations import UseRequest
+from valueflows.service.queries import ledger_size
 from valueflows.service.verify import verify
-from valueflows.store.tables import claims, economic_events
 from valueflows.store.uow import UnitOfWork
 
 COPYFAIR = "https://w3id.org/valueflows-ledger/licences/LicenseRef-CopyFair-1.0"
@@ -77,9 +76,8 @@ def test_obligation_lifecycle(commons: UnitOfWork) -> None:
 
 
 def count(uow: UnitOfWork) -> tuple[int, int]:
-    with uow.read() as conn:
-        return (conn.execute(select(func.count()).select_from(claims)).scalar_one(),
-                conn.execute(select(func.count()).select_from(economic_events)).scalar_one())
+    sizes = ledger_size(uow)
+    return sizes["claim"], sizes["economic_event"]
 
 
 @pytest.mark.parametrize(("request_", "field"), [

@@ -9,16 +9,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 from starlette.testclient import TestClient
 
 from valueflows.api.app import create_app
 from valueflows.domain.inputs import AgentInput
 from valueflows.service import dividends, linked, records, tokens
-from valueflows.service.bootstrap import open_ledger
+from valueflows.service.bootstrap import open_any, open_ledger
 from valueflows.service.demo import seed_demo
 from valueflows.service.verify import verify
-from valueflows.store.tables import claims, economic_events, ledger
 from valueflows.store.uow import UnitOfWork
 
 BASE = "http://node.test"
@@ -26,12 +24,13 @@ BASE = "http://node.test"
 
 @pytest.fixture
 def demo(db_url: str) -> Iterator[UnitOfWork]:
-    uow = open_ledger(db_url)
+    uow = open_any(db_url)
     seed_demo(uow)
     dividends.commit(uow, dividends.RunRequest(date(2026, 1, 1), date(2026, 12, 31), Decimal("24000.00"), "EUR",
                                                Decimal("0.3"), Decimal("0.4"), organization="atelier"), key="agm")
-    yield uow
-    uow.engine.dispose()
+    yield uow  # type: ignore[misc]
+    if isinstance(uow, UnitOfWork):
+        uow.engine.dispose()
 
 
 def _export(uow: UnitOfWork, fmt: str, headers: dict[str, str] | None = None) -> str:
@@ -43,9 +42,9 @@ def _export(uow: UnitOfWork, fmt: str, headers: dict[str, str] | None = None) ->
 
 def test_the_public_export_imports_cleanly_and_exports_the_same(demo: UnitOfWork, tmp_path: Path) -> None:
     public = _export(demo, "nt")
-    with demo.read() as conn:
-        work = [r.id for r in conn.execute(select(economic_events.c.id).where(economic_events.c.action == "work"))]
-        claimed = [r.id for r in conn.execute(select(claims.c.id))]
+    with demo.read() as tx:
+        work = [e.id for e in tx.events.stream() if e.action == "work"]
+        claimed = [c.id for c in tx.claims.stream()]
     assert not any(i in public for i in work + claimed)  # nobody's hours, no dividend, no obligation
     assert "Steel stock" in public and "Seed drill v2 design" in public  # the commons is there
 
@@ -73,9 +72,8 @@ def open_ledger_admin(uow: UnitOfWork) -> dict[str, str]:
 
 
 def test_an_organization_that_publishes_shows_its_members_hours_on_every_door(demo: UnitOfWork) -> None:
-    with demo.read() as conn:
-        work = conn.execute(select(economic_events.c.id).where(
-            economic_events.c.provider == "ana", economic_events.c.action == "work")).scalars().first()
+    with demo.read() as tx:
+        work = next(e.id for e in tx.events.stream() if e.provider == "ana" and e.action == "work")
     assert work is not None
     admin = open_ledger_admin(demo)
     report = ('{ contributionReport(start: "2026-01-01T00:00:00Z", end: "2027-01-01T00:00:00Z", receiver: "atelier")'
@@ -108,7 +106,6 @@ def test_an_organization_that_publishes_shows_its_members_hours_on_every_door(de
         # money stays private whatever the organization publishes
         assert client.get("/claims").status_code == 401
     assert verify(demo).ok
-    with demo.read() as conn:
-        versions = conn.execute(select(ledger.c.payload).where(ledger.c.kind == "agent",
-                                                               ledger.c.record_id == "atelier")).scalars().all()
+    with demo.read() as tx:
+        versions = [r.payload for r in tx.chain.stream() if r.kind == "agent" and r.record_id == "atelier"]
     assert ['"contributions":"public"' in v for v in versions] == [False, True, False]

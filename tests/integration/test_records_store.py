@@ -6,7 +6,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
 
 from valueflows.domain.errors import NotFound, RuleViolation
 from valueflows.domain.inputs import AgentInput, MembershipInput
@@ -14,7 +13,6 @@ from valueflows.domain.model import Unit
 from valueflows.service import records
 from valueflows.service.verify import verify
 from valueflows.store import repository as repo
-from valueflows.store.tables import ledger as ledger_table
 from valueflows.store.uow import UnitOfWork
 
 
@@ -23,7 +21,7 @@ def test_agent_facts_change_and_every_version_stays_in_the_chain(seeded: UnitOfW
                                                    headcount=14, annual_revenue="250000.00", revenue_currency="EUR"))
     with seeded.read() as conn:
         agent = repo.get(conn, "agent", "coop")
-        versions = conn.execute(select(ledger_table.c.payload).where(ledger_table.c.record_id == "coop")).all()
+        versions = [r for r in conn.chain.stream() if r.record_id == "coop"]
     assert (agent.headcount, agent.annual_revenue) == (14, Decimal("250000"))
     assert len(versions) == 2 and '"headcount":12' in versions[0].payload and '"headcount":14' in versions[1].payload
     assert verify(seeded).ok

@@ -6,15 +6,14 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 
 from valueflows.domain.errors import IdempotencyConflict, RuleViolation
 from valueflows.domain.inputs import AgentInput, EventInput, MeasureInput, NewResourceInput
 from valueflows.service import ledger, records
 from valueflows.service.verify import verify
 from valueflows.store import repository as repo
-from valueflows.store.tables import economic_events, idempotency_keys
-from valueflows.store.tables import ledger as ledger_table
+from valueflows.store.tables import economic_events
 from valueflows.store.uow import UnitOfWork
 
 T = datetime(2026, 3, 1, 9, tzinfo=UTC)
@@ -34,9 +33,7 @@ def consume(qty: str, **extra: object) -> EventInput:
 
 def counts(uow: UnitOfWork) -> tuple[int, int, int]:
     with uow.read() as conn:
-        return (conn.scalar(select(func.count()).select_from(economic_events)) or 0,
-                conn.scalar(select(func.count()).select_from(ledger_table)) or 0,
-                conn.scalar(select(func.count()).select_from(idempotency_keys)) or 0)
+        return conn.events.count(), conn.chain.count(), conn.keys.count()
 
 
 def stock(uow: UnitOfWork) -> tuple[Decimal, Decimal]:
@@ -107,6 +104,7 @@ def test_idempotent_retry_returns_the_first_result(seeded: UnitOfWork) -> None:
     assert records.create_agent(seeded, AgentInput(name="Bo", type="Person"), key="agent-bo").record == agent.record
 
 
+@pytest.mark.sql_store  # tampers with the database behind the ledger's back
 def test_verify_names_the_first_tampered_record(seeded: UnitOfWork) -> None:
     raise_stock(seeded)
     target = ledger.record_event(seeded, consume("1")).event
@@ -121,6 +119,7 @@ def test_verify_names_the_first_tampered_record(seeded: UnitOfWork) -> None:
     assert first is not None and first.record_id == target.id and first.seq == target.seq
 
 
+@pytest.mark.sql_store  # tampers with the database behind the ledger's back
 def test_verify_detects_a_rewritten_chain_link(seeded: UnitOfWork) -> None:
     raise_stock(seeded)
     with seeded.engine.begin() as conn:
@@ -130,6 +129,7 @@ def test_verify_detects_a_rewritten_chain_link(seeded: UnitOfWork) -> None:
     assert "hash does not match" in report.first.reason
 
 
+@pytest.mark.sql_store  # tampers with the database behind the ledger's back
 def test_verify_detects_quantities_that_do_not_match_events(seeded: UnitOfWork) -> None:
     raise_stock(seeded)
     with seeded.engine.begin() as conn:
@@ -138,6 +138,7 @@ def test_verify_detects_quantities_that_do_not_match_events(seeded: UnitOfWork) 
     assert report.faults == [] and [f.record_id for f in report.quantity_faults] == ["stock"]
 
 
+@pytest.mark.sql_store  # tampers with the database behind the ledger's back
 def test_database_refuses_a_second_correction_even_past_the_rules(seeded: UnitOfWork) -> None:
     """The unique constraint on `corrects` backs the rule up at the storage level."""
     raise_stock(seeded)

@@ -31,7 +31,7 @@ from valueflows.service import licences, linked, queries
 from valueflows.service.reading import Reading
 from valueflows.service.verify import verify
 from valueflows.store.engine import is_transient
-from valueflows.store.uow import UnitOfWork
+from valueflows.store.ports import UnitOfWork
 
 KINDS = {"agents": "agent", "resources": "economic_resource", "processes": "process",
          "specifications": "resource_specification", "units": "unit", "memberships": "membership",

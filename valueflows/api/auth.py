@@ -11,7 +11,7 @@ from starlette.requests import Request
 
 from valueflows.domain.access import ANONYMOUS, Principal, Unauthenticated
 from valueflows.service.tokens import authenticate
-from valueflows.store.uow import UnitOfWork
+from valueflows.store.ports import UnitOfWork
 
 COOKIE = "vf_token"
 

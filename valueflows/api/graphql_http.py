@@ -22,7 +22,7 @@ from valueflows.api.gql.schema import MAX_TOKENS, schema
 from valueflows.domain.access import Unauthenticated
 from valueflows.service.tokens import authenticate
 from valueflows.store.engine import is_transient
-from valueflows.store.uow import UnitOfWork
+from valueflows.store.ports import UnitOfWork
 
 MAX_BODY = 256 * 1024
 

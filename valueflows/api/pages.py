@@ -29,7 +29,7 @@ from valueflows.reciprocity.policy import local
 from valueflows.service import dividends
 from valueflows.service.dividend_views import preview_json, run_csv, run_json
 from valueflows.service.tokens import authenticate
-from valueflows.store.uow import UnitOfWork
+from valueflows.store.ports import UnitOfWork
 
 CHART_WIDTH = 640
 BAR_HEIGHT = 26

@@ -21,7 +21,7 @@ from valueflows.reciprocity.decide import Decision
 from valueflows.reciprocity.facts import USES, facts_from_json
 from valueflows.reciprocity.words import duty_words, fact_words, headline
 from valueflows.service import licences, obligations
-from valueflows.store.uow import UnitOfWork
+from valueflows.store.ports import UnitOfWork
 
 LEGAL_FORMS = {
     LegalForm.WORKER_COOP.value: "Worker co-operative",

@@ -14,8 +14,9 @@ from rich.table import Table
 
 from valueflows.domain.errors import LedgerError, RuleViolation
 from valueflows.domain.quantities import canonical, parse_decimal
-from valueflows.service.bootstrap import open_ledger
+from valueflows.service.bootstrap import open_any
 from valueflows.service.dividend_views import fixed
+from valueflows.store.ports import UnitOfWork as Ledger
 
 app = typer.Typer(help="An open ledger for commons-based production (ValueFlows).", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -30,14 +31,12 @@ def fail(message: str) -> typer.Exit:
     return typer.Exit(code=2)
 
 
-def open_at(db: str, write_wait: float | None = None):  # type: ignore[no-untyped-def]
-
+def open_at(db: str, write_wait: float | None = None) -> Ledger:
+    """The ledger at --db (`memory://`: a new one in memory, gone when the command ends)."""
     try:
-        return open_ledger(db) if write_wait is None else open_ledger(db, write_wait)
+        return open_any(db) if write_wait is None else open_any(db, write_wait)
     except Exception as exc:  # the database could not be opened or migrated: say why in one line
         raise fail(f"cannot open the ledger at {db}: {str(exc).splitlines()[0]}") from None
-
-
 
 
 # -- shared by the commands -------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from valueflows.domain.inputs import (
 )
 from valueflows.service import ledger, licences, obligations, records
 from valueflows.service.obligations import UseRequest
-from valueflows.store.uow import UnitOfWork
+from valueflows.store.ports import UnitOfWork
 
 YEAR = 2026
 MEMBERS = ("ana", "bruno", "chloe", "dario")

@@ -10,7 +10,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from valueflows.domain.access import ANONYMOUS, Principal
 from valueflows.service.reading import Reading
-from valueflows.store.uow import UnitOfWork
+from valueflows.store.ports import UnitOfWork
 
 
 @dataclass

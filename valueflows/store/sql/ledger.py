@@ -38,6 +38,9 @@ class SqlKeys:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
+    def count(self) -> int:
+        return self.conn.scalar(select(func.count()).select_from(idempotency_keys)) or 0
+
     def find(self, key: str) -> KeyUse | None:
         row = self.conn.execute(select(idempotency_keys).where(idempotency_keys.c.key == key)).first()
         return KeyUse(row.kind, row.fingerprint, str(row.record_id)) if row is not None else None

@@ -1,0 +1,485 @@
+"""An in-memory store: the same ports as the SQL store (`store/ports.py`), on dictionaries.
+
+The use cases are tested on it as well as on SQLite and PostgreSQL: it shows that they depend on the ports only,
+and it runs them in microseconds. A write transaction works on copies and replaces the ledger's state when it
+commits (nothing of it remains when it fails); writers take turns behind one lock, as on the databases.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
+
+from valueflows.accounting.contributions import DayKey
+from valueflows.accounting.dividends import DividendAllocation, DividendRun
+from valueflows.accounting.equations import ValueEquation
+from valueflows.domain.access import OPERATOR, Principal
+from valueflows.domain.chain import GENESIS, ChainRecord, canonical_json, link_hash
+from valueflows.domain.limits import MAX_CHAIN
+from valueflows.domain.model import (
+    Agent,
+    AgentType,
+    ContributionVisibility,
+    EconomicClaim,
+    EconomicEvent,
+    EconomicResource,
+    Membership,
+)
+from valueflows.store.cache import RecordCache
+from valueflows.store.mapping import row_of
+from valueflows.store.ports import RECORD_KINDS, EventFilter, FlowTotal, KeyUse, Records, TokenRow
+from valueflows.store.sql.records import fitting
+
+T = TypeVar("T")
+
+
+@dataclass
+class State:
+    """Everything a ledger holds."""
+
+    records: dict[str, dict[str, Any]] = field(default_factory=lambda: {kind: {} for kind in RECORD_KINDS})
+    chain: list[ChainRecord] = field(default_factory=list)
+    keys: dict[str, KeyUse] = field(default_factory=dict)
+    tokens: dict[str, TokenRow] = field(default_factory=dict)
+    days: dict[DayKey, tuple[Decimal, int]] = field(default_factory=dict)
+
+    def copy(self) -> State:
+        """A copy to work on: records are frozen values, so copying the maps is enough."""
+        return State({kind: dict(found) for kind, found in self.records.items()}, list(self.chain), dict(self.keys),
+                     dict(self.tokens), dict(self.days))
+
+
+class Box:
+    """Where a transaction finds the state: a reader sees whatever is committed when it reads (read committed, as
+    PostgreSQL does by default); a writer, its own working copy."""
+
+    def __init__(self, state: State) -> None:
+        self.state = state
+
+
+class _OnBox:
+    def __init__(self, box: Box) -> None:
+        self.box = box
+
+    @property
+    def state(self) -> State:
+        return self.box.state
+
+
+class MemoryRecords(_OnBox, Generic[T]):
+    def __init__(self, box: Box, kind: str) -> None:
+        super().__init__(box)
+        self.kind = kind
+
+    @property
+    def found(self) -> dict[str, T]:
+        return self.state.records[self.kind]
+
+    def get(self, record_id: str) -> T | None:
+        return self.found.get(record_id)
+
+    def get_many(self, ids: Iterable[str | None]) -> dict[str, T]:
+        return {i: self.found[i] for i in ids if i and i in self.found}
+
+    def exists(self, record_id: str) -> bool:
+        return record_id in self.found
+
+    def add(self, record: T) -> None:
+        fitting(self.kind, row_of(record))
+        record_id = record.id  # type: ignore[attr-defined]
+        assert record_id not in self.found, f"{self.kind} {record_id} exists"
+        self.found[record_id] = record
+
+    def replace(self, record: T) -> None:
+        fitting(self.kind, row_of(record))
+        self.found[record.id] = record  # type: ignore[attr-defined]
+
+    def _ordered(self) -> list[T]:
+        return [self.found[i] for i in sorted(self.found)]
+
+    def page(self, limit: int, after: str | None = None) -> list[T]:
+        return [r for r in self._ordered() if not after or r.id > after][:limit]  # type: ignore[attr-defined]
+
+    def where(self, limit: int, **equals: object) -> list[T]:
+        return [r for r in self._ordered() if all(getattr(r, k) == v for k, v in equals.items())][:limit]
+
+    def count(self) -> int:
+        return len(self.found)
+
+    def stream(self) -> Iterator[T]:
+        return iter(self._ordered())
+
+
+class MemoryAgents(MemoryRecords[Agent]):
+    def __init__(self, box: Box) -> None:
+        super().__init__(box, "agent")
+
+    def persons_among(self, ids: Iterable[str]) -> frozenset[str]:
+        return frozenset(i for i in ids if i in self.found and self.found[i].type is AgentType.PERSON)
+
+    def publishing(self) -> frozenset[str]:
+        return frozenset(a.id for a in self.found.values() if a.contributions is ContributionVisibility.PUBLIC)
+
+    def of_group(self, group: str) -> list[Agent]:
+        return [a for a in self._ordered() if a.group == group or a.id == group]
+
+
+class MemoryMemberships(MemoryRecords[Membership]):
+    def __init__(self, box: Box) -> None:
+        super().__init__(box, "membership")
+
+    def of(self, member: str, organization: str) -> list[Membership]:
+        return sorted((m for m in self.found.values() if m.member == member and m.organization == organization),
+                      key=lambda m: m.since)
+
+    def of_organization(self, organization: str) -> list[Membership]:
+        return sorted((m for m in self.found.values() if m.organization == organization),
+                      key=lambda m: (m.member, m.since))
+
+    def organizations_of(self, member: str) -> frozenset[str]:
+        return frozenset(m.organization for m in self.found.values() if m.member == member)
+
+    def organizations(self) -> list[str]:
+        return sorted({m.organization for m in self.found.values()})
+
+
+class MemoryResources(MemoryRecords[EconomicResource]):
+    def __init__(self, box: Box) -> None:
+        super().__init__(box, "economic_resource")
+
+    def set_quantities(self, resources: Iterable[EconomicResource]) -> None:
+        for res in resources:
+            self.found[res.id] = replace(self.found[res.id], accounting_quantity=res.accounting_quantity,
+                                         onhand_quantity=res.onhand_quantity)
+
+    def licensed(self, limit: int) -> list[tuple[EconomicResource, str]]:
+        agents = self.state.records["agent"]
+        found = sorted((r for r in self.found.values() if r.licence is not None), key=lambda r: (r.name, r.id))
+        return [(r, agents[r.primary_accountable].name) for r in found[:limit]]
+
+
+def _measured(e: EconomicEvent) -> tuple[Decimal, str] | None:
+    """An event's quantity as reports count it: its effort if it has one, else its resource quantity."""
+    m = e.effort_quantity or e.resource_quantity
+    return (m.has_numerical_value, m.has_unit) if m is not None else None
+
+
+def _sum(found: Iterable[tuple[tuple[Any, ...], Decimal, int]]) -> list[tuple[tuple[Any, ...], Decimal, int]]:
+    sums: dict[tuple[Any, ...], list[Any]] = defaultdict(lambda: [Decimal(0), 0])
+    for key, quantity, events in found:
+        sums[key][0] += quantity
+        sums[key][1] += events
+    return [(key, q, n) for key, (q, n) in sums.items()]
+
+
+class MemoryEvents(MemoryRecords[EconomicEvent]):
+    def __init__(self, box: Box) -> None:
+        super().__init__(box, "economic_event")
+
+    def _ordered(self) -> list[EconomicEvent]:
+        return sorted(self.found.values(), key=lambda e: e.seq or 0)
+
+    def _counted(self) -> list[EconomicEvent]:
+        """The corrected view, in ledger order."""
+        corrected = {e.corrects for e in self.found.values() if e.corrects}
+        return [e for e in self._ordered() if e.id not in corrected]
+
+    def filtered(self, where: EventFilter, limit: int, after: int | None = None) -> list[EconomicEvent]:
+        def keep(e: EconomicEvent) -> bool:
+            return all((
+                after is None or (e.seq or 0) > after,
+                not where.agent or where.agent in (e.provider, e.receiver),
+                not where.action or e.action == where.action,
+                not where.provider or e.provider == where.provider,
+                not where.receiver or e.receiver == where.receiver,
+                not where.search or where.search.lower() in (e.note or "").lower(),
+                not where.resource or where.resource in (e.resource_inventoried_as, e.to_resource_inventoried_as),
+                not where.process or where.process in (e.input_of, e.output_of),
+                not where.start or e.when >= where.start,
+                not where.end or e.when < where.end,
+            ))
+        found = self._ordered() if where.include_corrected else self._counted()
+        return [e for e in found if keep(e)][:limit]
+
+    def corrections_of(self, ids: Iterable[str]) -> dict[str, EconomicEvent]:
+        wanted = set(ids)
+        return {e.corrects: e for e in self.found.values() if e.corrects in wanted}  # type: ignore[misc]
+
+    def chains(self, events: Iterable[EconomicEvent]) -> dict[str, EconomicEvent]:
+        found = {e.id: e for e in events}
+        frontier = set(found)
+        for _ in range(MAX_CHAIN):
+            wanted = frontier | {c for c in (found[i].corrects for i in frontier) if c}
+            new = {e.id: e for e in self.found.values()
+                   if (e.corrects in wanted or e.id in wanted) and e.id not in found}
+            if not new:
+                break
+            found.update(new)
+            frontier = set(new)
+        return found
+
+    def by_resource(self, resource: str, limit: int) -> list[EconomicEvent]:
+        return [e for e in self._ordered()
+                if resource in (e.resource_inventoried_as, e.to_resource_inventoried_as)][:limit]
+
+    def since(self, start: datetime | None) -> Iterator[EconomicEvent]:
+        return iter([e for e in self._ordered() if start is None or e.when >= start])
+
+    def flow_totals(self, start: datetime, end: datetime, receiver: str | None = None, process: str | None = None,
+                    resource: str | None = None, processes: Iterable[str] = ()) -> list[FlowTotal]:
+        behind = set(processes)
+        rows = []
+        for e in self._counted():
+            measured = _measured(e)
+            if measured is None or e.provider == e.receiver or not start <= e.when < end:
+                continue
+            if (receiver and e.receiver != receiver) or (process and e.input_of != process):
+                continue
+            if resource and resource not in (e.resource_inventoried_as, e.to_resource_inventoried_as) and (
+                    e.input_of not in behind):
+                continue
+            rows.append(((e.provider, e.receiver, e.action, e.resource_conforms_to, measured[1]), measured[0], 1))
+        return [FlowTotal(p, r, a, k, u, quantity, n) for (p, r, a, k, u), quantity, n in _sum(rows)]
+
+    def received(self, receiver: str, start: datetime, end: datetime) -> Iterator[EconomicEvent]:
+        return iter([e for e in self._counted() if e.receiver == receiver and start <= e.when < end
+                     and _measured(e) is not None and e.provider != e.receiver])
+
+    def payments(self, users: set[str], stewards: set[str], agreements: set[str],
+                 actions: tuple[str, ...]) -> list[EconomicEvent]:
+        return [e for e in self._counted() if e.provider in users and e.receiver in stewards
+                and e.agreed_in in agreements and e.action in actions]
+
+    def outputs_of(self, resources: Iterable[str]) -> list[tuple[str, str]]:
+        wanted = set(resources)
+        return sorted({(e.resource_inventoried_as, e.output_of) for e in self.found.values()  # type: ignore[misc]
+                       if e.resource_inventoried_as in wanted and e.output_of})
+
+    def inputs_of(self, processes: Iterable[str]) -> list[tuple[str, str]]:
+        wanted = set(processes)
+        return sorted({(e.input_of, e.resource_inventoried_as) for e in self.found.values()  # type: ignore[misc]
+                       if e.input_of in wanted and e.resource_inventoried_as})
+
+
+class MemoryClaims(MemoryRecords[EconomicClaim]):
+    def __init__(self, box: Box) -> None:
+        super().__init__(box, "claim")
+
+    def triggered_by(self, event: str) -> EconomicClaim | None:
+        return next((c for c in self._ordered() if c.triggered_by == event), None)
+
+    def licence_triggers(self, events: Iterable[str]) -> frozenset[str]:
+        wanted = set(events)
+        return frozenset(c.triggered_by for c in self.found.values()  # type: ignore[misc]
+                         if c.triggered_by in wanted and c.licence is not None)
+
+    def obligations(self, user: str | None = None, steward: str | None = None, licence: str | None = None,
+                    about_resource: str | None = None, period_start: date | None = None) -> list[EconomicClaim]:
+        asked = {"provider": user, "receiver": steward, "licence": licence, "about_resource": about_resource,
+                 "period_start": period_start}
+        return [c for c in self._ordered() if c.licence is not None
+                and all(v is None or getattr(c, k) == v for k, v in asked.items())]
+
+    def of_run(self, run: str) -> list[EconomicClaim]:
+        return sorted((c for c in self.found.values() if c.dividend_run == run), key=lambda c: (c.receiver, c.id))
+
+
+class MemoryEquations(MemoryRecords[ValueEquation]):
+    def __init__(self, box: Box) -> None:
+        super().__init__(box, "value_equation")
+
+    def versions(self, name: str | None = None) -> list[ValueEquation]:
+        return sorted((e for e in self.found.values() if name is None or e.name == name),
+                      key=lambda e: (e.name, e.version))
+
+    def newest(self, name: str) -> ValueEquation | None:
+        found = self.versions(name)
+        return found[-1] if found else None
+
+
+class MemoryRuns(MemoryRecords[DividendRun]):
+    def __init__(self, box: Box) -> None:
+        super().__init__(box, "dividend_run")
+
+    def of(self, organization: str | None = None) -> list[DividendRun]:
+        return sorted((r for r in self.found.values() if not organization or r.organization == organization),
+                      key=lambda r: (r.created_at, r.id))
+
+    def _first(self, keep: Callable[[DividendRun], bool]) -> DividendRun | None:
+        return next((r for r in self.of() if keep(r)), None)
+
+    def using(self, equation: str) -> DividendRun | None:
+        return self._first(lambda r: r.equation == equation)
+
+    def reversal_of(self, run: str) -> DividendRun | None:
+        return self._first(lambda r: r.reverses == run)
+
+    def in_force_over(self, organization: str, start: date, end: date) -> DividendRun | None:
+        reversed_ids = {r.reverses for r in self.found.values() if r.reverses}
+        return self._first(lambda r: r.organization == organization and r.reverses is None
+                           and r.id not in reversed_ids and r.period_start <= end and r.period_end >= start)
+
+    def allocations(self, run: str) -> list[DividendAllocation]:
+        found = self.state.records["dividend_allocation"].values()
+        return sorted((a for a in found if a.run == run), key=lambda a: (-abs(a.dividend), a.agent))
+
+    def add_allocation(self, allocation: DividendAllocation) -> None:
+        MemoryRecords[DividendAllocation](self.box, "dividend_allocation").add(allocation)
+
+    def lines_of(self, member: str, organization: str, until: date) -> list[tuple[DividendRun, DividendAllocation]]:
+        allocations = self.state.records["dividend_allocation"].values()
+        return [(run, a) for run in self.of(organization) if run.period_start <= until
+                for a in sorted(allocations, key=lambda x: x.id) if a.run == run.id and a.agent == member]
+
+
+class MemoryDays(_OnBox):
+
+    def add(self, deltas: Iterable[tuple[DayKey, Decimal, int]]) -> None:
+        for key, quantity, events in deltas:
+            q, n = self.state.days.get(key, (Decimal(0), 0))
+            self.state.days[key] = (q + quantity, n + events)
+
+    def totals(self, first: date, end: date, receiver: str | None = None) -> list[FlowTotal]:
+        rows = [((k.provider, k.receiver, k.action, k.kind or None, k.unit), q, n)
+                for k, (q, n) in self.state.days.items()
+                if first <= k.day < end and (not receiver or k.receiver == receiver)]
+        return [FlowTotal(p, r, a, k, u, q, n) for (p, r, a, k, u), q, n in _sum(rows) if n]
+
+    def member_totals(self, organization: str, first: date, last: date) -> list[tuple[FlowTotal, bool]]:
+        spans = MemoryMemberships(self.box).of_organization(organization)
+        rows = []
+        for k, (q, n) in self.state.days.items():
+            if k.receiver != organization or not first <= k.day <= last:
+                continue
+            member = any(m.member == k.provider and m.active_on(k.day) for m in spans)
+            rows.append(((k.provider, k.action, k.kind or None, k.unit, member), q, n))
+        return [(FlowTotal(p, organization, a, kind, u, q, n), member)
+                for (p, a, kind, u, member), q, n in _sum(rows) if n]
+
+    def stream(self) -> Iterator[tuple[DayKey, Decimal, int]]:
+        return iter([(k, q, n) for k, (q, n) in self.state.days.items()])
+
+
+class MemoryChain(_OnBox):
+
+    def stream(self) -> Iterator[ChainRecord]:
+        return iter(list(self.state.chain))
+
+    def count(self) -> int:
+        return len(self.state.chain)
+
+    def received_hashes(self, receiver: str, start: datetime, end: datetime) -> Iterator[str]:
+        events = self.state.records["economic_event"]
+        return iter([r.hash for r in self.state.chain if r.kind == "economic_event" and r.record_id in events
+                     and events[r.record_id].receiver == receiver and start <= events[r.record_id].when < end])
+
+
+class MemoryKeys(_OnBox):
+
+    def count(self) -> int:
+        return len(self.state.keys)
+
+    def find(self, key: str) -> KeyUse | None:
+        return self.state.keys.get(key)
+
+    def remember(self, key: str, use: KeyUse, at: datetime) -> None:
+        self.state.keys[key] = use
+
+
+class MemoryTokens(_OnBox):
+
+    def add(self, token: TokenRow) -> None:
+        self.state.tokens[token.id] = token
+
+    def get(self, token_id: str) -> TokenRow | None:
+        return self.state.tokens.get(token_id)
+
+    def revoke(self, token_id: str, at: datetime) -> bool:
+        found = self.state.tokens.get(token_id)
+        if found is None or found.revoked_at is not None:
+            return False
+        self.state.tokens[token_id] = replace(found, revoked_at=at)
+        return True
+
+    def all(self) -> list[TokenRow]:
+        return sorted(self.state.tokens.values(), key=lambda t: t.created_at)
+
+
+class MemoryTx(_OnBox):
+    def __init__(self, box: Box) -> None:
+        super().__init__(box)
+        self.units: MemoryRecords[Any] = MemoryRecords(box, "unit")
+        self.agents = MemoryAgents(box)
+        self.roles: MemoryRecords[Any] = MemoryRecords(box, "agent_relationship_role")
+        self.relationships: MemoryRecords[Any] = MemoryRecords(box, "agent_relationship")
+        self.memberships = MemoryMemberships(box)
+        self.specifications: MemoryRecords[Any] = MemoryRecords(box, "resource_specification")
+        self.process_specifications: MemoryRecords[Any] = MemoryRecords(box, "process_specification")
+        self.batches: MemoryRecords[Any] = MemoryRecords(box, "product_batch")
+        self.processes: MemoryRecords[Any] = MemoryRecords(box, "process")
+        self.resources = MemoryResources(box)
+        self.events = MemoryEvents(box)
+        self.claims = MemoryClaims(box)
+        self.equations = MemoryEquations(box)
+        self.runs = MemoryRuns(box)
+        self.days = MemoryDays(box)
+        self.chain = MemoryChain(box)
+        self.keys = MemoryKeys(box)
+        self.tokens = MemoryTokens(box)
+
+    def records(self, kind: str) -> Records[Any]:
+        named: dict[str, Records[Any]] = {
+            "agent": self.agents, "membership": self.memberships, "economic_resource": self.resources,
+            "economic_event": self.events, "claim": self.claims, "value_equation": self.equations,
+            "dividend_run": self.runs}
+        return named.get(kind) or MemoryRecords(self.box, kind)
+
+
+class MemoryWriteTx(MemoryTx):
+    def __init__(self, box: Box) -> None:
+        super().__init__(box)
+        last = self.state.chain[-1] if self.state.chain else None
+        self.seq = last.seq if last else 0
+        self.hash = last.hash if last else GENESIS
+        self.now = datetime.now(UTC)
+
+    def append(self, kind: str, record_id: str, payload: dict[str, object]) -> ChainRecord:
+        text = canonical_json(payload)
+        digest = link_hash(self.hash, kind, record_id, text)
+        record = ChainRecord(self.seq + 1, kind, record_id, text, self.hash, digest)
+        self.state.chain.append(record)
+        self.seq, self.hash = record.seq, digest
+        return record
+
+
+class MemoryUnitOfWork:
+    """A ledger in memory; `acting_as` shares it (state, lock, record cache) with another principal."""
+
+    def __init__(self, state: State | None = None, principal: Principal = OPERATOR,
+                 cache: RecordCache | None = None, lock: Any = None) -> None:
+        self.box = Box(state or State())  # shared by every view of this ledger, so a commit is seen by all
+        self.principal = principal
+        self.cache = cache or RecordCache()
+        self.lock = lock or threading.Lock()
+
+    def acting_as(self, principal: Principal) -> MemoryUnitOfWork:
+        other = MemoryUnitOfWork(None, principal, self.cache, self.lock)
+        other.box = self.box
+        return other
+
+    @contextmanager
+    def read(self) -> Iterator[MemoryTx]:
+        yield MemoryTx(self.box)
+
+    @contextmanager
+    def write(self) -> Iterator[MemoryWriteTx]:
+        with self.lock:
+            working = Box(self.box.state.copy())
+            yield MemoryWriteTx(working)
+            self.box.state = working.state
