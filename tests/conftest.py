@@ -14,6 +14,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+# The tests' ledgers hold the year 2026 (the demo's); the annual meeting that distributes it meets once it is over, and
+# a run is committed only for a period that has ended (`service.clock`). The tests of that rule set their own day.
+os.environ.setdefault("VALUEFLOWS_TODAY", "2027-03-01")
+
 PG_BASE = os.environ.get("VALUEFLOWS_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 

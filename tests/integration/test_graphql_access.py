@@ -86,7 +86,7 @@ CASES: list[tuple[str, str, Callable[[int], str], tuple[str, str, str, str]]] = 
      lambda n: f'updateValueEquation(id: "{EQUATION[0]}", note: "{n}", buckets: [{{name: "work", percent: "100", '
                'rules: [{action: "work", unit: "hour", rate: "2"}]}]) { valueEquation { id } }', (U, F, F, OK)),
     ("commitDividendRun", "ana",
-     lambda n: f'commitDividendRun(idempotencyKey: "k{n}", run: {{start: "{2100 + n}-01-01", end: "{2100 + n}-12-31", '
+     lambda n: f'commitDividendRun(idempotencyKey: "k{n}", run: {{start: "{1000 + n}-01-01", end: "{1000 + n}-12-31", '
                'surplus: "100.00", currency: "EUR", reserveRate: "0.1", cashRate: "0.5"}) { dividendRun { id } }',
      (U, F, F, OK)),
     ("reverseDividendRun", "ana",

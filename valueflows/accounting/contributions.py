@@ -116,10 +116,23 @@ class DayKey:
     day: date
 
 
+def is_exchange(event: EconomicEvent) -> bool:
+    """A flow given in return for another is an exchange, not a contribution: it realizes an agreement (a sale: the
+    goods one way, the payment the other) or is agreed in one (a licence: its uses, and the payments that settle what
+    they owe; a value equation: what dividends pay). Work, services, gifts, materials and money given to the commons
+    are contributions."""
+    return event.realization_of is not None or event.agreed_in is not None
+
+
+def is_contribution(event: EconomicEvent) -> bool:
+    """A flow one agent gives another that is not an exchange (an agent's flows to itself are bookkeeping)."""
+    return event.provider != event.receiver and not is_exchange(event)
+
+
 def day_key(event: EconomicEvent) -> tuple[DayKey, Decimal] | None:
-    """The daily total an event counts in and its quantity; None for flows an agent makes to itself."""
+    """The daily total an event counts in and its quantity; None for what is not a contribution."""
     measure = event.effort_quantity or event.resource_quantity
-    if measure is None or event.provider == event.receiver:
+    if measure is None or not is_contribution(event):
         return None
     day = event.when.astimezone(UTC).date()
     key = DayKey(event.provider, event.receiver, event.action, event.resource_conforms_to or "", measure.has_unit, day)

@@ -205,6 +205,8 @@ class DividendRun:
     excluded: tuple[dict[str, str], ...] = ()  # contributions of non-members, not counted
     reverses: str | None = None  # a compensating run names the run it cancels
     note: str | None = None
+    # prior-period adjustments it counted (flows about days of closed periods, recorded in this one)
+    adjustments: tuple[dict[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

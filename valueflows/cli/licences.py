@@ -16,6 +16,7 @@ from valueflows.domain.quantities import canonical
 from valueflows.reciprocity.facts import facts_from_json
 from valueflows.reciprocity.policy import local
 from valueflows.reciprocity.words import duty_words, fact_words, summary
+from valueflows.service import clock
 from valueflows.service.dividend_views import fixed
 from valueflows.service.licences import check, policies, policy
 from valueflows.service.obligations import obligations
@@ -131,7 +132,7 @@ def obligations_command(
     as_json: JsonOption = False,
 ) -> None:
     """Obligations under copyfair licences, with their status (pending, fulfilled, overdue) on a day."""
-    day = day_of(as_of, "--as-of") if as_of else date.today()
+    day = day_of(as_of, "--as-of") if as_of else clock.today()
     uow = open_at(db)
     try:
         found = obligations(uow, day, agent, steward, open_only)

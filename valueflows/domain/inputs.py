@@ -53,6 +53,7 @@ class EventInput:
     in_scope_of: tuple[str, ...] = ()
     new_resource: NewResourceInput | None = None
     id: str | None = None  # client-chosen id (imports); otherwise the ledger assigns one
+    prior_period: date | None = None  # a prior-period adjustment: the closed day it belongs to
 
 
 @dataclass(frozen=True, slots=True)

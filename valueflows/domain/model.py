@@ -206,6 +206,8 @@ class EconomicEvent:
     agreed_in: str | None = None
     realization_of: str | None = None
     in_scope_of: tuple[str, ...] = ()
+    # A prior-period adjustment: the day (in a closed period) the flow belongs to; the event is dated in the open one.
+    prior_period: date | None = None
     # Set by the ledger when the event is accepted: its position in the hash chain.
     seq: int | None = field(default=None, compare=False)
 
@@ -215,6 +217,16 @@ class EconomicEvent:
         found = moment(self.has_point_in_time, self.has_end, self.has_beginning)
         assert found is not None, "accepted events always carry a time"
         return found
+
+
+@dataclass(frozen=True, slots=True)
+class BooksClosed:
+    """An organization's books closed through a day: nothing more is recorded on or before it (see `periods`)."""
+
+    id: str
+    organization: str
+    through: date
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

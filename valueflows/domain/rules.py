@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from valueflows.domain.actions import ACTIONS, Action, Effect, InputOutput, Need
@@ -27,6 +27,7 @@ from valueflows.domain.model import (
     Unit,
     moment,
 )
+from valueflows.domain.periods import ClosedPeriod, event_period_problems
 from valueflows.domain.quantities import Measure, canonical, parse_decimal
 
 ID_PATTERN = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9._:~-]{{0,{MAX_ID - 1}}}$")
@@ -62,6 +63,8 @@ class EventContext:
     taken_ids: frozenset[str] = frozenset()
     # Product batches (lots) the request names that exist.
     batches: frozenset[str] = frozenset()
+    # The closed periods of the organizations the event is by or for (provider, receiver, scopes).
+    closed: Mapping[str, tuple[ClosedPeriod, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -173,6 +176,7 @@ class _Checker:
         self.process_links(action)
         self.units(action, resource, resource_quantity, effort_quantity)
         self.rights(action, resource)
+        self.periods(correcting)
         if r.resource_conforms_to and resource and resource.conforms_to != r.resource_conforms_to:
             self.fail("resourceConformsTo", "mismatch",
                       f"resource {resource.id!r} conforms to {resource.conforms_to!r}, not {r.resource_conforms_to!r}")
@@ -201,7 +205,7 @@ class _Checker:
             effort_quantity=effort_quantity, has_point_in_time=r.has_point_in_time, has_beginning=r.has_beginning,
             has_end=r.has_end, input_of=r.input_of, output_of=r.output_of, note=r.note, corrects=r.corrects,
             triggered_by=r.triggered_by, agreed_in=r.agreed_in, realization_of=r.realization_of,
-            in_scope_of=tuple(r.in_scope_of),
+            in_scope_of=tuple(r.in_scope_of), prior_period=r.prior_period,
         )
         changes = event_effects(event)
         if correcting is not None:
@@ -215,6 +219,17 @@ class _Checker:
             new_resources=tuple(updated.get(res.id, res) for res in new_resources),
             updated_resources=tuple(res for rid, res in updated.items() if rid not in fresh),
         )
+
+    def periods(self, correcting: EconomicEvent | None) -> None:
+        """Nothing is recorded in, nor corrected of, a closed period: it is adjusted from the open one."""
+        r = self.r
+        when = moment(r.has_point_in_time, r.has_end, r.has_beginning)
+        if when is None or when.utcoffset() is None:
+            return
+        parties = (r.provider, r.receiver, *r.in_scope_of)
+        self.problems.extend(event_period_problems(
+            when.astimezone(UTC).date(), parties, self.ctx.closed,
+            correcting.when.astimezone(UTC).date() if correcting is not None else None, r.prior_period))
 
     def times(self) -> None:
         r = self.r

@@ -35,7 +35,9 @@ from valueflows.domain.access import OPERATOR, Reader
 from valueflows.domain.chain import facts
 from valueflows.domain.errors import IdempotencyConflict, ImmutableRecord, NotFound, Problem, RuleViolation, violation
 from valueflows.domain.model import AgentType, EconomicClaim, Membership
+from valueflows.domain.periods import run_problems
 from valueflows.domain.quantities import Measure, canonical
+from valueflows.service import clock
 from valueflows.service.equations import create_equation, find_equation, list_equations, update_equation
 from valueflows.service.ledger import new_id, remember_key, replayed_key
 from valueflows.service.reading import reader_of
@@ -161,6 +163,9 @@ def commit(uow: UnitOfWork, request: RunRequest, key: str) -> CommittedRun:
         first = replayed_key(w, key, "dividend_run", request)
         if first is not None:
             return replace(load_run(w, first), replayed=True)
+        ended = run_problems(request.end, clock.today())
+        if ended:
+            raise RuleViolation(ended)
         result = _compute(w, request)
         _refuse_overlap(w, result.terms)
         digest, read = _events_digest(w, result.terms)

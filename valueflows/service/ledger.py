@@ -19,8 +19,9 @@ from valueflows.domain import access
 from valueflows.domain.chain import canonical_json, facts, plain
 from valueflows.domain.errors import IdempotencyConflict
 from valueflows.domain.inputs import EventInput
-from valueflows.domain.limits import MAX_CHAIN, MAX_KEY
-from valueflows.domain.model import EconomicEvent, EconomicResource
+from valueflows.domain.limits import MAX_CHAIN, MAX_KEY, MAX_PAGE
+from valueflows.domain.model import AgentType, EconomicEvent, EconomicResource
+from valueflows.domain.periods import ClosedPeriod, closed_periods
 from valueflows.domain.rules import EventContext, check_event
 from valueflows.store.ports import KeyUse, Tx, UnitOfWork, WriteTx
 
@@ -140,8 +141,9 @@ def event_context(tx: Tx, uow: UnitOfWork, request: EventInput) -> EventContext:
     taken = {i for i, repository in ((request.id, tx.events), (new_resource, tx.resources))
              if i and repository.exists(i)}
     cache = uow.cache
+    agents = cache.get_many(tx.agents, agent_ids)
     return EventContext(
-        agents=cache.get_many(tx.agents, agent_ids),
+        agents=agents,
         resources=resources,
         specs=cache.get_many(tx.specifications, spec_ids),
         processes=cache.get_many(tx.processes, process_ids),
@@ -150,4 +152,14 @@ def event_context(tx: Tx, uow: UnitOfWork, request: EventInput) -> EventContext:
         corrected_by=corrected_by,
         taken_ids=frozenset(taken),
         batches=frozenset(tx.batches.get_many([request.new_resource.lot] if request.new_resource else [])),
+        closed=closed_books(tx, [a.id for a in agents.values() if a.type is AgentType.ORGANIZATION]),
     )
+
+
+def closed_books(tx: Tx, organizations: list[str]) -> dict[str, tuple[ClosedPeriod, ...]]:
+    """The closed periods of these organizations: their dividend runs in force, and the books they closed."""
+    if not organizations:
+        return {}
+    runs = [(r.id, r.organization, r.period_start, r.period_end) for r in tx.runs.in_force(organizations)]
+    closes = [c for org in organizations for c in tx.books.where(MAX_PAGE, organization=org)]
+    return closed_periods(runs, closes)

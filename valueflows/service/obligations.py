@@ -27,7 +27,7 @@ from valueflows.reciprocity.decide import Decision, Owed
 from valueflows.reciprocity.facts import Facts, group_totals
 from valueflows.reciprocity.obligations import Owing, Payment, Status, increment, statuses
 from valueflows.reciprocity.policy import VFL
-from valueflows.service import licences
+from valueflows.service import clock, licences
 from valueflows.service.ledger import EventRecorded, new_id, record_event, record_in, remember_key, replayed_key
 from valueflows.service.reading import reader_of
 from valueflows.store.ports import Tx, UnitOfWork
@@ -104,7 +104,7 @@ def check_use(uow: UnitOfWork, request: UseRequest) -> Decision:
     """The decision for this user and use of this resource, as of `request.day` (today if not given). Whether an
     overdue obligation holds it back is part of the answer only for those who may see the obligations (the user,
     the steward, admins); for anyone else the decision is on the facts alone, and says what it withheld."""
-    day = request.day or datetime.now(UTC).date()
+    day = request.day or clock.today()
     with uow.read() as tx:
         resource, user, licence = _load(tx, request)
         steward = resource.primary_accountable

@@ -14,6 +14,7 @@ from valueflows.domain.model import (
     AgentRelationship,
     AgentRelationshipRole,
     AgentType,
+    BooksClosed,
     ContributionVisibility,
     EconomicClaim,
     EconomicEvent,
@@ -111,7 +112,7 @@ def event_from_row(row: Row[Any]) -> EconomicEvent:
         has_point_in_time=row.has_point_in_time, has_beginning=row.has_beginning, has_end=row.has_end,
         input_of=row.input_of, output_of=row.output_of, note=row.note, corrects=row.corrects,
         triggered_by=row.triggered_by, agreed_in=row.agreed_in, realization_of=row.realization_of,
-        in_scope_of=_tuple(row.in_scope_of), seq=row.seq,
+        in_scope_of=_tuple(row.in_scope_of), prior_period=row.prior_period, seq=row.seq,
     )
 
 
@@ -127,7 +128,7 @@ def run_from_row(row: Row[Any]) -> DividendRun:
         ledger_seq=row.ledger_seq, ledger_hash=row.ledger_hash, events_digest=row.events_digest,
         events_read=row.events_read, created_at=row.created_at, equation=row.equation,
         undistributed_detail=_dicts(row.undistributed_detail), excluded=_dicts(row.excluded),
-        reverses=row.reverses, note=row.note,
+        reverses=row.reverses, note=row.note, adjustments=_dicts(row.adjustments),
     )
 
 
@@ -212,4 +213,5 @@ FROM_ROW: dict[str, Callable[[Row[Any]], Any]] = {
     "dividend_run": run_from_row,
     "dividend_allocation": allocation_from_row,
     "claim": claim_from_row,
+    "books_closed": lambda row: BooksClosed(row.id, row.organization, row.through, row.note),
 }

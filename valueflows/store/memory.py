@@ -320,6 +320,11 @@ class MemoryRuns(MemoryRecords[DividendRun]):
     def reversal_of(self, run: str) -> DividendRun | None:
         return self._first(lambda r: r.reverses == run)
 
+    def in_force(self, organizations: Iterable[str]) -> list[DividendRun]:
+        wanted = set(organizations)
+        reversed_ids = {r.reverses for r in self.found.values() if r.reverses}
+        return [r for r in self.of() if r.organization in wanted and r.reverses is None and r.id not in reversed_ids]
+
     def in_force_over(self, organization: str, start: date, end: date) -> DividendRun | None:
         reversed_ids = {r.reverses for r in self.found.values() if r.reverses}
         return self._first(lambda r: r.organization == organization and r.reverses is None
@@ -426,6 +431,7 @@ class MemoryTx(_OnBox):
         self.resources = MemoryResources(box)
         self.events = MemoryEvents(box)
         self.claims = MemoryClaims(box)
+        self.books: MemoryRecords[Any] = MemoryRecords(box, "books_closed")
         self.equations = MemoryEquations(box)
         self.runs = MemoryRuns(box)
         self.days = MemoryDays(box)
@@ -437,7 +443,7 @@ class MemoryTx(_OnBox):
         named: dict[str, Records[Any]] = {
             "agent": self.agents, "membership": self.memberships, "economic_resource": self.resources,
             "economic_event": self.events, "claim": self.claims, "value_equation": self.equations,
-            "dividend_run": self.runs}
+            "dividend_run": self.runs, "books_closed": self.books}
         return named.get(kind) or MemoryRecords(self.box, kind)
 
 

@@ -175,6 +175,16 @@ economic_events = Table(
     Column("agreed_in", String(MAX_IRI)),
     Column("realization_of", ID),
     Column("in_scope_of", JSON, nullable=False),
+    Column("prior_period", Date),
+)
+
+# An organization's books closed through a day.
+books_closed = Table(
+    "books_closed", metadata,
+    Column("id", ID, primary_key=True),
+    Column("organization", ID, ForeignKey("agents.id"), nullable=False, index=True),
+    Column("through", Date, nullable=False),
+    Column("note", Text),
 )
 
 # The hash chain over every accepted record; its head is the row with the highest seq.
@@ -227,6 +237,7 @@ dividend_runs = Table(
     Column("undistributed", ExactDecimal(), nullable=False),
     Column("undistributed_detail", JSON, nullable=False),
     Column("excluded", JSON, nullable=False),
+    Column("adjustments", JSON, nullable=False, server_default="[]"),
     Column("ledger_seq", Integer, nullable=False),
     Column("ledger_hash", String(64), nullable=False),
     Column("events_digest", String(64), nullable=False),
@@ -293,6 +304,7 @@ RECORD_TABLES: dict[str, Table] = {
     "dividend_run": dividend_runs,
     "dividend_allocation": dividend_allocations,
     "claim": claims,
+    "books_closed": books_closed,
 }
 
 # API tokens: not ledger records (they are not in the chain, and only their hashes are kept).

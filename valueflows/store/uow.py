@@ -103,6 +103,10 @@ class SqlTx:
         return SqlClaims(self.conn)
 
     @cached_property
+    def books(self) -> SqlRecords[Any]:
+        return SqlRecords(self.conn, "books_closed")
+
+    @cached_property
     def equations(self) -> SqlEquations:
         return SqlEquations(self.conn)
 
@@ -132,7 +136,8 @@ _BY_KIND = {"unit": "units", "agent": "agents", "agent_relationship_role": "role
             "agent_relationship": "relationships", "membership": "memberships",
             "resource_specification": "specifications", "process_specification": "process_specifications",
             "product_batch": "batches", "process": "processes", "economic_resource": "resources",
-            "economic_event": "events", "claim": "claims", "value_equation": "equations", "dividend_run": "runs"}
+            "economic_event": "events", "claim": "claims", "value_equation": "equations", "dividend_run": "runs",
+            "books_closed": "books"}
 
 
 class Writer(SqlTx):

@@ -24,7 +24,7 @@ from valueflows.reciprocity.decide import Decision, Owed
 from valueflows.reciprocity.facts import Facts, facts_from_json
 from valueflows.reciprocity.policy import Policy, local
 from valueflows.reciprocity.words import duty_words, fact_words, summary
-from valueflows.service import licences, obligations
+from valueflows.service import clock, licences, obligations
 from valueflows.service.obligations import ObligationView, UseRequest
 
 
@@ -279,7 +279,7 @@ class LicenceQueries:
     @strawberry.field(description="Obligations of a user (`agent`) or owed to a `steward`, as of a day (today).")
     def obligations(self, info: Info, agent: ID | None = None, steward: ID | None = None,
                     as_of: date | None = None, open_only: bool = False) -> list[Obligation]:
-        day = as_of or date.today()
+        day = as_of or clock.today()
         return [Obligation(o=o) for o in obligations.obligations(
             info.context.uow, day, str(agent) if agent else None,
             str(steward) if steward else None, open_only)]

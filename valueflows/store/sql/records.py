@@ -239,6 +239,17 @@ class SqlRuns(SqlRecords[DividendRun]):
     def reversal_of(self, run: str) -> DividendRun | None:
         return self._first(dividend_runs.c.reverses == run)
 
+    def in_force(self, organizations: Iterable[str]) -> list[DividendRun]:
+        """The runs of these organizations that are neither reversals nor reversed."""
+        r = dividend_runs
+        wanted = sorted(set(organizations))
+        if not wanted:
+            return []
+        reversed_ids = select(r.c.reverses).where(r.c.reverses.is_not(None))
+        rows = self.conn.execute(select(r).where(r.c.organization.in_(wanted), r.c.reverses.is_(None),
+                                                 r.c.id.not_in(reversed_ids)).order_by(r.c.created_at, r.c.id))
+        return [run_from_row(row) for row in rows]
+
     def in_force_over(self, organization: str, start: date, end: date) -> DividendRun | None:
         r = dividend_runs
         reversed_ids = select(r.c.reverses).where(r.c.reverses.is_not(None))
