@@ -34,6 +34,8 @@ def test_verify_fails_and_names_the_tampered_record(tmp_path: Path) -> None:
     assert f"record #{seq} (economic_event {event_id})" in result.stderr
     machine = json.loads(run("verify", "--json", cwd=tmp_path).stdout)
     assert machine["ok"] is False and event_id in machine["faults"][0]
+    # the same shape as GET /verify
+    assert set(machine) == {"ok", "records", "firstFault", "faults"} and event_id in machine["firstFault"]
 
 
 def test_demo_on_postgresql(pg_url: str, tmp_path: Path) -> None:

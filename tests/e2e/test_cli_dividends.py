@@ -101,7 +101,7 @@ def adds_up(view: dict[str, Any]) -> None:
 
 def csv_adds_up(text: str) -> dict[str, list[str]]:
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0][:4] == ["agent", "name", "points", "share"] and rows[0][4] == "dividend (EUR)"
+    assert rows[0][:4] == ["agent", "name", "points", "share of the dividend"] and rows[0][4] == "dividend (EUR)"
     by_label = {row[1]: row for row in rows[1:]}
     members = [row for row in rows[1:] if row[0]]
     total = sum((D(row[4]) for row in members), D(0))
@@ -122,7 +122,7 @@ def test_preview_shows_members_and_figures_and_writes_nothing(db: Ledger) -> Non
     view = json.loads(machine)
     assert view["committed"] is False and view["basis"] == "hours" and view["organization"] == "atelier"
     adds_up(view)
-    assert (view["surplus"], view["reserve"], view["distributed"]) == ("12000", "3000", "9000")
+    assert (view["surplus"], view["reserve"], view["distributed"]) == ("12000.00", "3000.00", "9000.00")
     assert {a["agent"]: a["name"] for a in view["allocations"]} == MEMBERS
     assert [(x["agent"], x["quantity"]) for x in view["excluded"]] == [("guest", "30")]
     assert "preview, nothing written" in table
@@ -214,8 +214,8 @@ def test_refusals_are_one_clear_error_line_and_write_nothing(db: Ledger, tmp_pat
         (terms(surplus="abc"), "--surplus: 'abc' is not a decimal number"),
         (terms(**{"from": "2026-13-01"}), "--from: '2026-13-01' is not a date (YYYY-MM-DD)"),
         (terms(reserve="1.5", to="2025-12-31", currency="XYZ"),  # every problem the service finds, on one line
-         "--currency: 'XYZ' is not one of CAD, CHF, EUR, GBP, JPY, USD; --to: the period ends before it begins; "
-         "--reserve: the reserve rate is between 0 and 1 (e.g. 0.25)"),
+         "--currency: 'XYZ' is not an ISO 4217 currency code (EUR, USD, CHF, ...); "
+         "--to: the period ends before it begins; --reserve: the reserve rate is between 0 and 1 (e.g. 0.25)"),
         (["equation-add", "eq", str(tmp_path / "not-json.json")], "not-json.json is not JSON: "),
         (["equation-add", "eq", str(tmp_path / "bad-rate.json")],
          "bad-rate.json: buckets[0].rules[0].rate: '2x' is not a decimal number"),

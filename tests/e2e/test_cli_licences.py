@@ -27,11 +27,14 @@ def test_licence_commands(tmp_path: Path) -> None:
     answer = json.loads(yes.stdout)
     pay = next(d for d in answer["duties"] if d["action"] == "compensate")
     assert (answer["permitted"], pay["amount"], pay["due"], pay["hours"]) == (True, "360.00", "2026-10-30", "7.25")
+    # the names GraphQL's LicenceDuty gives them, money with its currency's decimals
+    assert {"workRate", "minimumApplied", "periodStart", "periodEnd", "words"} <= set(pay)
+    assert "work_rate" not in pay and pay["workRate"] == "50.00"
 
     big = facts(tmp_path, "big.json", '{"use": "sell", "groupHeadcount": 100, "groupRevenue": "10", '
                                       '"revenueCurrency": "USD"}')
     no = cli("licence", "check", "--licence", "PolyForm-Small-Business-1.0.0", "--facts", big, cwd=tmp_path)
-    assert no.returncode == 3 and no.stdout.startswith("NOT PERMITTED") and "groupHeadcount 100 is not < 100" in \
+    assert no.returncode == 3 and no.stdout.startswith("NOT PERMITTED") and "groupHeadcount is 100, not under 100" in \
         no.stdout
     vague = facts(tmp_path, "vague.json", '{"use": "sell", "legalForm": "company"}')
     maybe = cli("licence", "check", "--licence", "LicenseRef-CopyFair-1.0", "--facts", vague, cwd=tmp_path)
@@ -46,5 +49,6 @@ def test_licence_commands(tmp_path: Path) -> None:
     unknown = cli("licence", "check", "--licence", "GPL-9.0", "--facts", sale, cwd=tmp_path)
     assert unknown.returncode == 2 and "no licence 'GPL-9.0'" in unknown.stderr
 
+    assert cli("init", cwd=tmp_path).returncode == 0
     none = cli("obligations", "--agent", "agrimachines", "--as-of", "2026-12-31", cwd=tmp_path)
     assert none.returncode == 0 and "no obligations" in none.stdout

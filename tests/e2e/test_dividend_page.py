@@ -7,14 +7,15 @@ from __future__ import annotations
 import csv
 import io
 import os
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import httpx
 from e2e_support import running_server
 
-from valueflows.service import dividends, tokens
+from valueflows.domain.inputs import EventInput, MeasureInput
+from valueflows.service import dividends, ledger, tokens
 from valueflows.service.bootstrap import open_ledger
 from valueflows.service.demo import seed_demo
 
@@ -28,6 +29,10 @@ def _seed(workdir: Path) -> dict[str, str]:
     run = dividends.commit(uow, dividends.RunRequest(
         date(2026, 1, 1), date(2026, 12, 31), SURPLUS, "EUR", Decimal("0.3"), Decimal("0.4"),
         organization="atelier", note="AGM 2027"), key="agm-2026").run
+    # work of November 2026 recorded after the run closed the year: a prior-period adjustment, counted in 2027
+    ledger.record_event(uow, EventInput("work", "ana", "atelier", effort_quantity=MeasureInput("4", "hour"),
+                                        has_point_in_time=datetime(2027, 1, 12, 9, tzinfo=UTC),
+                                        prior_period=date(2026, 11, 3), note="jig repair, missed in November"))
     found = {"run": run.id}
     for name, agent, scope in (("member", "ana", "read"), ("stranger", "farmhack", "read"),
                                ("admin", "atelier", "admin")):
@@ -118,6 +123,21 @@ def test_meeting_report_in_chromium(browser: object, tmp_path: Path) -> None:
         driver.find_element(By.CSS_SELECTOR, "form.signin button").click()  # type: ignore[attr-defined]
         WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "allocations"))
         assert "Preview, not committed" in driver.page_source  # type: ignore[attr-defined]
+        assert not driver.find_elements(By.ID, "adjustments")  # type: ignore[attr-defined]
+
+        # next year's preview shows the adjustment for 2026 on its own lines, and counts it
+        driver.get(f"{base}/dividends/preview?from=2027-01-01&to=2027-12-31&surplus=400.00&currency=EUR"  # type: ignore[attr-defined]
+                   "&reserve=0&cash=1&org=atelier")
+        WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "adjustments"))
+        adjusted = [[td.text for td in tr.find_elements(By.TAG_NAME, "td")]
+                    for tr in driver.find_elements(By.CSS_SELECTOR, "#adjustments tbody tr")]  # type: ignore[attr-defined]
+        assert adjusted == [["Ana Duval", "work", "", "4 hour", "2026-11-03"]]
+        assert "Adjustments for earlier periods" in driver.page_source  # type: ignore[attr-defined]
+        shares = [[td.text for td in tr.find_elements(By.TAG_NAME, "td")]
+                  for tr in driver.find_elements(By.CSS_SELECTOR, "#allocations tbody tr")]  # type: ignore[attr-defined]
+        assert [(r[0], r[3]) for r in shares] == [("Ana Duval", "400.00")]
+        driver.execute_script("document.getElementById('adjustments').scrollIntoView()")  # type: ignore[attr-defined]
+        driver.save_screenshot(str(shots / "dividend-report-adjustments.png"))  # type: ignore[attr-defined]
 
         # a stranger's token finds nothing (the run answers as a missing one does), a bad token keeps the sign-in
         # form, nothing leaks

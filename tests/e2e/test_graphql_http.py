@@ -153,10 +153,20 @@ def test_the_example_operations_run_against_the_demo(server: dict[str, Any]) -> 
         return data(response)
 
     recorded = run("RecordWork", key="examples-record-work")["createEconomicEvent"]["economicEvent"]["id"]
-    assert run("CorrectWork", wrong=recorded)["createEconomicEvent"]["economicEvent"]["corrects"]["id"] == recorded
+    corrected = run("CorrectWork", wrong=recorded)["createEconomicEvent"]["economicEvent"]
+    assert (corrected["corrects"]["id"], corrected["resourceConformsTo"]["id"]) == (recorded, "design-work")
+    assert corrected["note"].startswith("seed drill hopper")
     assert run("ProduceDesign")["createEconomicEvent"]["economicResource"]["licence"] == "CERN-OHL-S-2.0"
     assert run("EventsOfAnAgent")["events"]["items"]
     report = run("ContributionReport")["contributionReport"]
     assert {c["agent"]["id"] for c in report["contributors"]} >= {"ana", "bruno", "chloe", "dario"}
     assert run("Resource")["economicResource"]["accountingQuantity"]["hasDecimalValue"]
     assert len(run("Members")["organization"]["members"]) == 4
+    assert run("CreateMembership")["createAgentRelationship"]["agentRelationship"]["subject"]["name"] == (
+        "Farm Hack Network")
+    assert len(run("Members")["organization"]["members"]) == 5
+    closed = run("CloseBooks")["closeBooks"]["closedPeriod"]
+    assert (closed["start"], closed["end"]) == (None, "2026-01-31")
+    assert run("AdjustPriorPeriod")["createEconomicEvent"]["economicEvent"]["priorPeriod"] == "2026-01-20"
+    assert [p["end"] for p in run("ClosedPeriods")["closedPeriods"]] == ["2026-01-31"]
+    assert {x["agent"]["id"] for x in report["exchanges"]} == {"agrimachines"}

@@ -142,3 +142,33 @@ def test_licences_have_iris(tmp_path: Path) -> None:
         assert "§3 Reciprocity" in page.text
         assert httpx.get(f"{base}/licences/GPL-9.0").status_code == 404
         assert httpx.get(iri, headers={"accept": "image/png"}).status_code == 406
+
+
+def test_a_document_may_name_the_context_by_this_servers_address(tmp_path: Path) -> None:
+    from valueflows.domain.inputs import AgentInput
+    from valueflows.service import records, tokens
+    from valueflows.service.bootstrap import open_ledger
+
+    uow = open_ledger(f"sqlite:///{tmp_path / 'valueflows.db'}")
+    records.create_agent(uow, AgentInput("Treasurer", "Person", id="treasurer"))
+    admin = tokens.create_token(uow, "treasurer", "admin")[1]
+    uow.engine.dispose()
+    with running_server(tmp_path) as base:
+        def person(context: str, who: str) -> httpx.Response:
+            document = {"@context": context, "@id": f"{base}/agents/{who}", "@type": "Person", "name": who.title()}
+            return httpx.post(f"{base}/import", json=document, headers={
+                "content-type": "application/ld+json", "authorization": f"Bearer {admin}"})
+
+        served = person(f"{base}/context.jsonld", "ana")
+        assert served.status_code == 200, served.text
+        assert served.json()["written"] == {"agent": 1}
+        assert httpx.get(f"{base}/agents/ana").json()["name"] == "Ana"
+        elsewhere = person("https://elsewhere.example/context.jsonld", "bo")
+        assert elsewhere.status_code == 400 and "is not one we publish" in elsewhere.json()["error"]["message"]
+    # the command line knows the server's address by --base
+    file = tmp_path / "cleo.jsonld"
+    file.write_text(json.dumps({"@context": "https://node.example.org/context.jsonld", "@type": "Person",
+                                "@id": "https://node.example.org/agents/cleo", "name": "Cleo"}), encoding="utf-8")
+    assert "is not one we publish" in cli("import", str(file), cwd=tmp_path).stderr
+    done = cli("import", str(file), "--base", "https://node.example.org", "--json", cwd=tmp_path)
+    assert done.returncode == 0 and json.loads(done.stdout)["written"] == {"agent": 1}, done.stderr

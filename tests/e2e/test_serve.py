@@ -55,7 +55,12 @@ def test_resource_quantities_are_exact_decimal_text(server: str) -> None:
     ("/events/no-such-event", 404, "NOT_FOUND"),
     ("/events?limit=0", 400, "BAD_USER_INPUT"),
     ("/events?limit=abc", 400, "BAD_USER_INPUT"),
-    ("/events?from=2026-01-01", 400, "BAD_USER_INPUT"),
+    ("/events?from=yesterday", 400, "BAD_USER_INPUT"),
+    ("/events?from=2026-01-01T00:00:00", 400, "BAD_USER_INPUT"),  # a date-time without a time zone
+    ("/events?action=flyaway", 400, "BAD_USER_INPUT"),
+    ("/events?corrected=yes", 400, "BAD_USER_INPUT"),
+    ("/events?colour=red", 400, "BAD_USER_INPUT"),
+    ("/export?since=2026-13-01", 400, "BAD_USER_INPUT"),
     ("/nothing-here", 404, "NOT_FOUND"),
 ])
 def test_bad_requests_get_a_clear_error(server: str, path: str, status: int, code: str) -> None:
@@ -65,4 +70,44 @@ def test_bad_requests_get_a_clear_error(server: str, path: str, status: int, cod
 
 
 def test_verify_over_http(server: str) -> None:
-    assert httpx.get(server + "/verify").json()["ok"] is True
+    answer = httpx.get(server + "/verify").json()
+    assert answer["ok"] is True and answer["firstFault"] is None and answer["faults"] == []
+    assert set(answer) == {"ok", "records", "firstFault", "faults"}
+
+
+def test_refusals_of_a_filter_say_why(server: str) -> None:
+    flyaway = httpx.get(server + "/events", params={"action": "flyaway"}).json()["error"]
+    assert "'flyaway' is not a ValueFlows action" in flyaway["message"]
+    assert flyaway["problems"] == [{"field": "action", "code": "unknown_action", "message": flyaway["problems"][0][
+        "message"]}]
+    unknown = httpx.get(server + "/events", params={"corrected": "yes", "colour": "red"}).json()["error"]
+    assert {p["field"] for p in unknown["problems"]} == {"corrected", "colour"}
+    assert "unknown query parameter 'colour'" in unknown["message"]
+
+
+def test_a_plain_date_is_the_start_of_that_day_in_utc(served: tuple[str, dict[str, str]]) -> None:
+    server, member = served
+    by_day = httpx.get(server + "/events", params={"from": "2026-05-01", "to": "2026-06-01", "action": "work",
+                                                   "limit": 500}, headers=member)
+    by_time = httpx.get(server + "/events", params={"from": "2026-05-01T00:00:00Z", "to": "2026-06-01T00:00:00Z",
+                                                    "action": "work", "limit": 500}, headers=member)
+    assert by_day.status_code == 200 and by_day.json() == by_time.json() and by_day.json()["items"]
+    since = httpx.get(server + "/export", params={"since": "2026-12-01", "format": "nt"})
+    assert since.status_code == 200
+
+
+def test_an_event_reads_the_same_over_rest_and_graphql(served: tuple[str, dict[str, str]]) -> None:
+    server, member = served
+    [rest] = httpx.get(server + "/events", params={"agent": "ana", "action": "work", "limit": 1},
+                       headers=member).json()["items"]
+    assert "seq" not in rest and isinstance(rest["sequence"], int)
+    query = (f'{{ economicEvent(id: "{rest["id"]}") {{ sequence hasPointInTime effortQuantity {{ hasNumericalValue '
+             f'hasDecimalValue hasUnit {{ id }} }} }} }}')
+    graphql = httpx.post(server + "/graphql", json={"query": query}, headers=member).json()["data"]["economicEvent"]
+    assert rest["sequence"] == graphql["sequence"]
+    assert rest["hasPointInTime"] == graphql["hasPointInTime"] and rest["hasPointInTime"].endswith("Z")
+    effort = rest["effortQuantity"]
+    assert effort == {"hasNumericalValue": graphql["effortQuantity"]["hasNumericalValue"],
+                      "hasDecimalValue": graphql["effortQuantity"]["hasDecimalValue"],
+                      "hasUnit": graphql["effortQuantity"]["hasUnit"]["id"]}
+    assert isinstance(effort["hasNumericalValue"], float) and isinstance(effort["hasDecimalValue"], str)

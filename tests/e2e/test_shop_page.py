@@ -38,6 +38,8 @@ def test_a_seller_checks_a_design(browser: object, tmp_path: Path) -> None:
         driver.get(base + "/shop")  # type: ignore[attr-defined]
         names = [a.text for a in driver.find_elements(By.CSS_SELECTOR, "#designs a")]  # type: ignore[attr-defined]
         assert "Seed drill v2 design" in names
+        # designs only: the seed drills built from the design carry its licence, but are goods, not designs
+        assert sorted(names) == ["Roller-crimper design", "Seed drill v2 design", "Tool carrier design"]
         driver.find_element(By.LINK_TEXT, "Seed drill v2 design").click()  # type: ignore[attr-defined]
         WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "check"))
         assert "CopyFair" in driver.find_element(By.TAG_NAME, "body").text  # type: ignore[attr-defined]
@@ -72,3 +74,4 @@ def test_a_seller_checks_a_design(browser: object, tmp_path: Path) -> None:
         problems = driver.find_element(By.ID, "problems").text  # type: ignore[attr-defined]
         assert "the revenue you make with it this quarter" in problems
         assert httpx.get(base + "/shop/no-such-design").status_code == 404
+        assert httpx.get(base + "/shop/drills-batch-1").status_code == 404

@@ -84,7 +84,8 @@ def _seed(url: str) -> tuple[Any, dict[str, str], dict[str, Secret], dict[str, l
         work = [r.id for r in conn.execute(economic_events.select().where(
             economic_events.c.provider == "ana", economic_events.c.action == "work"))]
         owed = conn.execute(claims.select().where(claims.c.licence.is_not(None))).all()
-        paid = [r.id for r in conn.execute(economic_events.select().where(economic_events.c.agreed_in.is_not(None)))]
+        paid = [r.id for r in conn.execute(economic_events.select().where(
+            economic_events.c.agreed_in.is_not(None), economic_events.c.action == "transfer"))]
     cites = [o.triggered_by for o in owed]
     mine = {a.agent: a for a in committed.allocations}
     claims_of = {who: [c.id for c in committed.claims if c.receiver == who] for who in ("ana", "bruno")}
@@ -226,7 +227,8 @@ def _documents(w: World) -> dict[str, str]:
                     "track { __typename ... on Process { id } } trace { __typename ... on EconomicResource { id } }")
     claim_fields = "id provider { id } receiver { id } resourceQuantity { hasDecimalValue } note agreedIn"
     run_fields = (f"id withheld distributed allocations {{ agent {{ id }} dividend cash retained explanation {{ "
-                  f"quantity }} }} excluded {{ agent {{ id }} quantity }} claims {{ {claim_fields} }} ")
+                  f"quantity }} }} excluded {{ agent {{ id }} quantity }} adjustments {{ agent {{ id }} quantity }} "
+                  f"claims {{ {claim_fields} }} ")
     period = 'start: "2026-01-01T00:00:00Z", end: "2027-01-01T00:00:00Z"'
     use = ('use: {resource: "seed-drill-design", agent: "agrimachines", use: "sell", revenue: "100.00", '
            'currency: "EUR", day: "2026-11-23"}')
@@ -278,6 +280,7 @@ def _documents(w: World) -> dict[str, str]:
                             'dividend cash retained capitalAccount dividends { run dividend } } '
                             'b: memberStatement(agent: "bruno", start: "2026-01-01", end: "2026-12-31") '
                             '{ dividend } }'),
+        "closedPeriods": '{ closedPeriods(organization: "atelier") { organization { id } start end closedBy } }',
         "licences": "{ licences { id } }",
         "licence": '{ licence(id: "PPL") { id } }',
         "checkLicence": '{ checkLicence(licence: "PPL", facts: {legalForm: "company"}) { answer } }',
@@ -395,5 +398,5 @@ def test_refusals_are_coded_and_hidden_records_answer_as_missing_ones(world: Wor
     assert c.post("/import", content=b"", headers={**h["ana"], "content-type": "text/turtle"}).status_code == 403
     redacted = c.get(f"/events/{world.samples['events'][-1]}").json()  # the payment under the licence
     assert redacted["withheld"] == ["agreedIn", "note", "triggeredBy"] and redacted["note"] is None
-    assert redacted["resourceQuantity"]["hasNumericalValue"] == "1000"  # the money moved: public
+    assert redacted["resourceQuantity"]["hasDecimalValue"] == "1000.00"  # the money moved: public
     assert c.get(f"/events/{world.samples['events'][-1]}", headers=h["atelier"]).json()["withheld"] == []

@@ -11,7 +11,14 @@ from alembic import command
 from sqlalchemy import text
 
 from valueflows.domain.effects import corrected_view
-from valueflows.domain.inputs import AgentInput, EventInput, MeasureInput, NewResourceInput, ProcessInput
+from valueflows.domain.inputs import (
+    AgentInput,
+    EventInput,
+    MeasureInput,
+    NewResourceInput,
+    ProcessInput,
+    SpecificationInput,
+)
 from valueflows.domain.model import EconomicEvent
 from valueflows.service import ledger, records
 from valueflows.service.bootstrap import open_ledger
@@ -155,3 +162,28 @@ def test_the_migration_fills_the_daily_totals_from_the_events(db_url: str) -> No
     assert after == before and len(after) == 2
     assert verify(uow).ok
     uow.engine.dispose()
+
+
+def test_exchanges_are_shown_apart_and_not_counted_as_contributions(seeded: UnitOfWork) -> None:
+    """A customer's payment for goods (realizing a sale) and a use made under a licence (agreed in it) are
+    exchanges: the report shows them in their own section; work and money given are contributions."""
+    uow = seeded
+    records.create_agent(uow, AgentInput("Buyer", "Organization", id="buyer"))
+    records.create_specification(uow, SpecificationInput("Euro account", id="eur", default_unit_of_resource="EUR"))
+    jan = datetime(2026, 1, 10, tzinfo=UTC)
+    for who, rid in (("buyer", "buyer-eur"), ("coop", "coop-eur"), ("ana", "ana-eur")):
+        ledger.record_event(uow, EventInput("raise", who, who, resource_quantity=MeasureInput("1000.00", "EUR"),
+                                            new_resource=NewResourceInput("Account", conforms_to="eur", id=rid),
+                                            has_point_in_time=jan))
+    work(uow, "ana", "4", jan)
+    ledger.record_event(uow, EventInput("transfer", "buyer", "coop", resource_inventoried_as="buyer-eur",
+                                        to_resource_inventoried_as="coop-eur", has_point_in_time=jan,
+                                        resource_quantity=MeasureInput("700.00", "EUR"), realization_of="sale-1"))
+    ledger.record_event(uow, EventInput("transfer", "ana", "coop", resource_inventoried_as="ana-eur",
+                                        to_resource_inventoried_as="coop-eur", has_point_in_time=jan,
+                                        resource_quantity=MeasureInput("50.00", "EUR"), note="a gift"))
+    report = contributions(uow, ReportScope(*YEAR, receiver="coop"))
+    assert [(c.agent, c.hours, [(o.action, o.quantity) for o in c.other]) for c in report.contributors] == [
+        ("ana", Decimal(4), [("transfer", Decimal(50))])]
+    assert [(x.agent, x.action, x.unit, x.quantity, x.events) for x in report.exchanges] == [
+        ("buyer", "transfer", "EUR", Decimal(700), 1)]

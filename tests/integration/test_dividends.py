@@ -12,7 +12,7 @@ from sqlalchemy import update
 from valueflows.accounting.equations import Bucket, Rule
 from valueflows.domain.errors import IdempotencyConflict, ImmutableRecord, RuleViolation
 from valueflows.domain.inputs import AgentInput, EventInput, MeasureInput, MembershipInput
-from valueflows.service import dividends, ledger, records
+from valueflows.service import dividends, equations, ledger, records
 from valueflows.service.dividends import RunRequest
 from valueflows.service.queries import ledger_size
 from valueflows.service.verify import verify
@@ -159,3 +159,17 @@ def test_refusals_write_nothing(coop: UnitOfWork, changes: dict[str, object], fi
         dividends.commit(coop, run_request(**changes), key="bad")
     assert field in {p.field for p in e.value.problems}
     assert rows(coop) == before
+
+
+def test_an_equation_naming_what_the_ledger_does_not_know_is_refused(coop: UnitOfWork) -> None:
+    typos = (Bucket("work", D(100), "total", (Rule("wrok", "hour", D(1)), Rule("work", "hours", D(1)),
+                                              Rule("work", "hour", D(2), resource_conforms_to="desgin"))),)
+    before = rows(coop)
+    with pytest.raises(RuleViolation) as refused:
+        equations.create_equation(coop, "agm", typos)
+    assert {(p.field, p.code) for p in refused.value.problems} == {
+        ("buckets[0].rules[0].action", "unknown_action"), ("buckets[0].rules[1].unit", "unknown_unit"),
+        ("buckets[0].rules[2].resourceConformsTo", "unknown_specification")}
+    assert rows(coop) == before
+    fine = (Bucket("work", D(100), "total", (Rule("work", "hour", D(2), resource_conforms_to="design"),)),)
+    assert equations.create_equation(coop, "agm", fine).record.version == 1

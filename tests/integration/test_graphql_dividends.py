@@ -54,9 +54,9 @@ def test_dividends_through_graphql(uow: UnitOfWork) -> None:
     preview = gql(uow, f'{{ dividendPreview(run: {{{RUN}, equation: "agm"}}) {{ {FIELDS} }} }}')["dividendPreview"]
     assert preview["id"] is None and preview["committed"] is False
     # 1000.01: reserve 300.003 -> 300.00; 700.01 over 20 + 30 points -> ana 280.004, bo 420.006
-    assert (preview["reserve"], preview["distributable"]) == ("300", "700.01")
+    assert (preview["reserve"], preview["distributable"]) == ("300.00", "700.01")  # money: the currency's decimals
     got = {a["agent"]["id"]: (a["points"], a["dividend"], a["cash"], a["retained"]) for a in preview["allocations"]}
-    assert got == {"ana": ("20", "280", "70", "210"), "bo": ("30", "420.01", "105", "315.01")}
+    assert got == {"ana": ("20", "280.00", "70.00", "210.00"), "bo": ("30", "420.01", "105.00", "315.01")}
     assert preview["excluded"] == [{"agent": {"id": "cy"}, "quantity": "5"}]
     assert preview["claims"] == []
 
@@ -80,7 +80,7 @@ def test_dividends_through_graphql(uow: UnitOfWork) -> None:
     statement = gql(uow, '{ memberStatement(agent: "bo", start: "2026-01-01", end: "2026-12-31") { hours '
                          'shareOfHours dividend cash retained capitalAccount currency dividends { run } } }',
                     Principal("bo", Scope.READ))["memberStatement"]
-    assert statement == {"hours": "30", "shareOfHours": "0.666667", "dividend": "420.01", "cash": "105",
+    assert statement == {"hours": "30", "shareOfHours": "0.666667", "dividend": "420.01", "cash": "105.00",
                          "retained": "315.01", "capitalAccount": "315.01", "currency": "EUR",
                          "dividends": [{"run": run["id"]}]}
 
@@ -102,7 +102,7 @@ def test_dividends_through_graphql(uow: UnitOfWork) -> None:
     assert reversed_run["reverses"] == run["id"] and reversed_run["distributed"] == "-700.01"
     assert {c["provider"]["id"] for c in reversed_run["claims"]} == {"ana", "bo"}
     after = gql(uow, '{ memberStatement(agent: "bo", start: "2026-01-01", end: "2026-12-31") { capitalAccount } }')
-    assert after["memberStatement"]["capitalAccount"] == "0"
+    assert after["memberStatement"]["capitalAccount"] == "0.00"
 
 
 def test_bad_run_input_is_named(uow: UnitOfWork) -> None:

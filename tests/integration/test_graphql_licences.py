@@ -41,7 +41,7 @@ def test_licences_are_listed_and_checked_without_a_token(commons: UnitOfWork) ->
                          'groupHeadcount: 100, groupRevenue: "5000", revenueCurrency: "USD"}) { permitted answer '
                          'summary reasons { clause outcome facts } } }', ANONYMOUS)["checkLicence"]
     assert check["permitted"] is False and check["answer"] == "not permitted"
-    assert any("groupHeadcount 100 is not < 100" in f for r in check["reasons"] for f in r["facts"])
+    assert any("groupHeadcount is 100, not under 100" in f for r in check["reasons"] for f in r["facts"])
     undecided = gql(commons, '{ checkLicence(licence: "LicenseRef-CopyFair-1.0", facts: {use: "sell", legalForm: '
                              '"company"}) { permitted missing missingWords summary } }', ANONYMOUS)["checkLicence"]
     assert undecided == {"permitted": None, "missing": ["headcount"],
@@ -59,7 +59,7 @@ def test_obligation_lifecycle_through_graphql(commons: UnitOfWork) -> None:
                      'amount due hours words } } }')["checkUse"]
     assert check["permitted"] is True and check["summary"].startswith("Yes, if you contribute back")
     pay = next(d for d in check["duties"] if d["action"] == "compensate")
-    assert (pay["amount"], pay["due"], pay["hours"]) == ("100", "2026-10-30", "2")
+    assert (pay["amount"], pay["due"], pay["hours"]) == ("100.00", "2026-10-30", "2")
 
     first = gql(uow, f'mutation {{ recordLicensedUse(use: {sale("2000.00", "2026-07-10")}, idempotencyKey: "u1") '
                      '{ replayed economicEvent { action { id } provider { id } receiver { id } } obligation { id '
@@ -67,11 +67,11 @@ def test_obligation_lifecycle_through_graphql(commons: UnitOfWork) -> None:
     used = first["recordLicensedUse"]
     assert used["economicEvent"] == {"action": {"id": "cite"}, "provider": {"id": "atelier"},
                                      "receiver": {"id": "bigco"}}
-    assert used["obligation"]["resourceQuantity"] == {"hasDecimalValue": "100", "hasUnit": {"id": "EUR"}}
+    assert used["obligation"]["resourceQuantity"] == {"hasDecimalValue": "100.00", "hasUnit": {"id": "EUR"}}
     gql(uow, f'mutation {{ recordLicensedUse(use: {sale("5000.00", "2026-08-20")}) {{ replayed }} }}')
 
     pending = gql(uow, OBLIGATIONS.format(day="2026-10-01"))["obligations"]
-    assert [(o["amount"], o["status"]) for o in pending] == [("100", "pending"), ("110", "pending")]
+    assert [(o["amount"], o["status"]) for o in pending] == [("100.00", "pending"), ("110.00", "pending")]
     assert gql(uow, OBLIGATIONS.format(day="2026-10-01"), ATELIER)["obligations"] == pending  # the steward sees it
     overdue = gql(uow, f'{{ checkUse(use: {sale("1.00", "2026-11-02")}) {{ permitted summary overdue }} }}')
     assert overdue["checkUse"]["permitted"] is False
@@ -83,7 +83,7 @@ def test_obligation_lifecycle_through_graphql(commons: UnitOfWork) -> None:
     gql(uow, 'mutation { settleObligations(payment: {user: "bigco", steward: "atelier", '
              'licence: "LicenseRef-CopyFair-1.0", hasPointInTime: "2026-11-04T09:00:00Z", hours: "1.5"}) { id } }')
     settled = gql(uow, OBLIGATIONS.format(day="2026-11-05"))["obligations"]
-    assert [(o["outstanding"], o["status"]) for o in settled] == [("0", "fulfilled"), ("0", "fulfilled")]
+    assert [(o["outstanding"], o["status"]) for o in settled] == [("0.00", "fulfilled"), ("0.00", "fulfilled")]
     assert gql(uow, f'{{ checkUse(use: {sale("1.00", "2026-11-05")}) {{ permitted }} }}')["checkUse"]["permitted"]
 
 
@@ -100,3 +100,23 @@ def test_who_may_read_and_record(commons: UnitOfWork) -> None:
                'day: "2026-07-10"}) { replayed } }')
     result = schema.execute_sync(refused, context_value=Context(commons, BIGCO))
     assert result.errors and "§4(d)" in result.errors[0].message
+
+
+def test_facts_have_the_names_of_a_facts_file(commons: UnitOfWork) -> None:
+    """`date` and `hours` as in a facts file (the old `day` still answers); money with its currency's decimals."""
+    facts = ('legalForm: "company", headcount: 240, use: "sell", revenue: "12000", currency: "EUR", '
+             'date: "2026-08-10", hours: "8"')
+    decided = gql(commons, f'{{ checkLicence(licence: "LicenseRef-CopyFair-1.0", facts: {{{facts}}}) {{ permitted '
+                           'duties { action amount workRate due periodStart minimumApplied } } }',
+                  ANONYMOUS)["checkLicence"]
+    [pay] = [d for d in decided["duties"] if d["action"] == "compensate"]
+    assert decided["permitted"] is True
+    assert pay == {"action": "compensate", "amount": "360.00", "workRate": "50.00", "due": "2026-10-30",
+                   "periodStart": "2026-07-01", "minimumApplied": False}
+    old = gql(commons, '{ checkLicence(licence: "LicenseRef-CopyFair-1.0", facts: {legalForm: "company", '
+                       'headcount: 240, use: "sell", revenue: "12000", currency: "EUR", day: "2026-08-10"}) '
+                       '{ duties { action due } } }', ANONYMOUS)["checkLicence"]
+    assert {"action": "compensate", "due": "2026-10-30"} in old["duties"]
+    both = schema.execute_sync('{ checkLicence(licence: "PPL", facts: {date: "2026-08-10", day: "2026-08-11"}) '
+                               '{ permitted } }', context_value=Context(commons, ANONYMOUS))
+    assert both.errors and both.errors[0].extensions["problems"][0]["field"] == "date"  # type: ignore[index]

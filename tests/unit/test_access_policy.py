@@ -132,7 +132,7 @@ def test_a_run_shows_its_totals_to_members_and_everything_to_the_treasurer() -> 
     assert access.run_view(reader(), "coop") == HIDDEN
     assert access.run_view(reader("other"), "coop") == HIDDEN
     member = access.run_view(reader("ana", member_of={"coop"}), "coop")
-    assert member.shown is Shown.REDACTED and member.withheld == {"allocations", "excluded", "claims"}
+    assert member.shown is Shown.REDACTED and member.withheld == {"allocations", "excluded", "claims", "adjustments"}
     assert access.run_view(reader(scope=Scope.ADMIN), "coop") == WHOLE
     assert access.run_view(reader(published={"coop"}), "coop") == HIDDEN  # money is never published
 

@@ -123,7 +123,7 @@ def test_nothing_to_count_leaves_everything_undistributed() -> None:
 
 @pytest.mark.parametrize(("kwargs", "field"), [
     ({"surplus": "-1.00"}, "surplus"), ({"surplus": "10.001"}, "surplus"), ({"reserve": "1.5"}, "reserve"),
-    ({"cash": "-0.1"}, "cash"), ({"currency": "XXX"}, "currency"),
+    ({"cash": "-0.1"}, "cash"), ({"currency": "EURO"}, "currency"),
 ])
 def test_bad_terms_are_named(kwargs: dict[str, str], field: str) -> None:
     args = {"surplus": "10.00", **kwargs}

@@ -16,18 +16,16 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 
+from valueflows.domain.currencies import is_currency, minor_units
 from valueflows.domain.errors import Problem, RuleViolation
-
-# ISO 4217 minor units of the currencies the ledger knows; others must be given explicitly.
-MINOR_UNITS = {"EUR": 2, "USD": 2, "GBP": 2, "CHF": 2, "CAD": 2, "JPY": 0}
 
 
 def unit_of(currency: str) -> Decimal:
-    """The smallest unit of a currency (0.01 for EUR)."""
-    if currency not in MINOR_UNITS:
+    """The smallest unit of a currency (0.01 for EUR, 1 for JPY)."""
+    if not is_currency(currency):
         raise RuleViolation([Problem("currency", "unknown_currency",
-                                     f"{currency!r} is not one of {', '.join(sorted(MINOR_UNITS))}")])
-    return Decimal(1).scaleb(-MINOR_UNITS[currency])
+                                     f"{currency!r} is not an ISO 4217 currency code (EUR, USD, CHF, ...)")])
+    return Decimal(1).scaleb(-minor_units(currency))
 
 
 def group_by_agent(weights: Iterable[tuple[str, Decimal | Fraction]]) -> dict[str, Fraction]:

@@ -63,6 +63,8 @@ class ContributionReport:
     processes: list[str] = field(default_factory=list)  # resource scope: the processes behind the resource
     cycles: list[list[str]] = field(default_factory=list)  # resource scope: cycles met on the way back
     receiver: str | None = None  # the agent whose received flows it covers, if it is scoped so
+    # flows in the scope that are exchanges, not contributions (`is_exchange`): shown, not counted
+    exchanges: list[ContributionTotal] = field(default_factory=list)
 
 
 def round6(value: Decimal) -> Decimal:

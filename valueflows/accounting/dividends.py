@@ -26,6 +26,7 @@ from typing import Any
 from valueflows.accounting.allocation import unit_of
 from valueflows.accounting.equations import Claim, Line, Valuation, ValueEquation, counts, fraction_text, value
 from valueflows.domain.errors import Problem, RuleViolation
+from valueflows.domain.model import EconomicEvent
 from valueflows.domain.quantities import canonical
 
 MAX_SURPLUS = Decimal(10) ** 15
@@ -105,6 +106,8 @@ class DividendResult:
     valuation: Valuation
     allocations: list[Allocation]
     excluded: list[Claim] = field(default_factory=list)  # what non-members did that the equation would count
+    # prior-period adjustments among the counted flows, shown on their own lines (see adjustment_lines)
+    adjustments: tuple[dict[str, str], ...] = ()
 
     @property
     def distributed(self) -> Decimal:
@@ -220,6 +223,22 @@ class DividendAllocation:
     points: Decimal  # rounded to 6 places, half to even (explanation; the money was computed exactly)
     share: Decimal  # likewise
     explanation: tuple[dict[str, Any], ...] = ()
+
+
+def adjustment_lines(events: Iterable[EconomicEvent]) -> tuple[dict[str, str], ...]:
+    """Prior-period adjustments a run counts, summed by agent, action, kind and unit, with the days they are about."""
+    sums: dict[tuple[str, str, str, str], list[Any]] = defaultdict(lambda: [Decimal(0), 0, set()])
+    for e in events:
+        measure = e.effort_quantity or e.resource_quantity
+        if measure is None or e.prior_period is None:
+            continue
+        entry = sums[(e.provider, e.action, e.resource_conforms_to or "", measure.has_unit)]
+        entry[0] += measure.has_numerical_value
+        entry[1] += 1
+        entry[2].add(e.prior_period)
+    return tuple({"agent": a, "action": act, "kind": k, "unit": u, "quantity": canonical(q), "events": str(n),
+                  "priorPeriods": ", ".join(d.isoformat() for d in sorted(days))}
+                 for (a, act, k, u), (q, n, days) in sorted(sums.items()))
 
 
 def six_places(value: Fraction) -> Decimal:

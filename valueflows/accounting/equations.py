@@ -23,7 +23,7 @@ the parts sum exactly, and `distributed + undistributed = amount`.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -227,6 +227,27 @@ def check_equation(name: str, buckets: Sequence[Bucket]) -> list[Problem]:
     if of_total > 100:
         problems.append(Problem("buckets", "over_100_percent",
                                 f"buckets taking a percentage of the total add up to {canonical(of_total)}%"))
+    return problems
+
+
+def references(buckets: Sequence[Bucket]) -> tuple[set[str], set[str]]:
+    """The units and the resource specifications an equation's rules name."""
+    rules = [r for b in buckets for r in b.rules]
+    return {r.unit for r in rules if r.unit.strip()}, {r.resource_conforms_to for r in rules if r.resource_conforms_to}
+
+
+def reference_problems(buckets: Sequence[Bucket], units: Collection[str], specifications: Collection[str]
+                       ) -> list[Problem]:
+    """A rule naming a unit or a resource specification the ledger does not know is a typo, refused as such."""
+    problems = []
+    for i, b in enumerate(buckets):
+        for j, r in enumerate(b.rules):
+            at = f"buckets[{i}].rules[{j}]"
+            if r.unit.strip() and r.unit not in units:
+                problems.append(Problem(f"{at}.unit", "unknown_unit", f"the ledger has no unit {r.unit!r}"))
+            if r.resource_conforms_to and r.resource_conforms_to not in specifications:
+                problems.append(Problem(f"{at}.resourceConformsTo", "unknown_specification",
+                                        f"the ledger has no resource specification {r.resource_conforms_to!r}"))
     return problems
 
 

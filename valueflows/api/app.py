@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -25,11 +25,13 @@ from valueflows.api.negotiation import CONTENT_TYPES, choose
 from valueflows.api.pages import record_page
 from valueflows.api.serialize import to_json
 from valueflows.domain import access
+from valueflows.domain.actions import get_action
 from valueflows.domain.errors import LedgerError, NotFound, Problem, RuleViolation
+from valueflows.domain.instants import parse_instant
 from valueflows.linkeddata import documents, rdf
 from valueflows.service import licences, linked, queries
 from valueflows.service.reading import Reading
-from valueflows.service.verify import verify
+from valueflows.service.verify import report_json, verify
 from valueflows.store.engine import is_transient
 from valueflows.store.ports import UnitOfWork
 
@@ -112,12 +114,28 @@ def _try_again() -> JSONResponse:
 
 
 def _time(value: str | None, name: str) -> datetime | None:
-    if value is None:
-        return None
-    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    if parsed.utcoffset() is None:
-        raise ValueError(f"{name} needs a time zone")
-    return parsed
+    return None if value is None else parse_instant(value, name)
+
+
+EVENT_PARAMS = frozenset({"agent", "action", "resource", "process", "from", "to", "corrected", "limit", "after"})
+
+
+def _event_filter(q: Mapping[str, str]) -> queries.EventFilter:
+    """`GET /events`' query, every parameter checked: an unknown one, or an unknown action, is refused."""
+    problems = [Problem(name, "unknown_parameter", f"unknown query parameter {name!r}; the filters are "
+                                                   f"{', '.join(sorted(EVENT_PARAMS))}")
+                for name in q if name not in EVENT_PARAMS]
+    action = q.get("action")
+    if action is not None and get_action(action) is None:
+        problems.append(Problem("action", "unknown_action", f"{action!r} is not a ValueFlows action"))
+    corrected = q.get("corrected")
+    if corrected not in (None, "include", "exclude"):
+        problems.append(Problem("corrected", "bad_value", f"corrected is `include` or `exclude`, not {corrected!r}"))
+    if problems:
+        raise RuleViolation(problems)
+    return queries.EventFilter(agent=q.get("agent"), action=action, resource=q.get("resource"),
+                               process=q.get("process"), start=_time(q.get("from"), "from"),
+                               end=_time(q.get("to"), "to"), include_corrected=corrected == "include")
 
 
 def _int(value: str | None, name: str, default: int) -> int:
@@ -188,7 +206,8 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
             text = body.decode("utf-8")
         except UnicodeDecodeError:
             raise RuleViolation([Problem("body", "not_utf8", "the body is not UTF-8 text")]) from None
-        done = await run_in_threadpool(linked.import_data, acting, text, fmt)
+        done = await run_in_threadpool(linked.import_data, acting, text, fmt, None,
+                                       (str(request.base_url).rstrip("/"),))
         return {"written": done.written, "unchanged": done.unchanged}
 
     async def licence(request: Request) -> Any:
@@ -214,8 +233,8 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
             return _error(400, "BAD_USER_INPUT", "format is jsonld, turtle or nt")
         try:
             since = _time(request.query_params.get("since"), "since")
-        except ValueError as exc:
-            return _error(400, "BAD_USER_INPUT", str(exc))
+        except RuleViolation as exc:
+            return _error(400, exc.code, str(exc))
         base = str(request.base_url).rstrip("/")
         try:
             reader = await reading(request)
@@ -225,11 +244,7 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
 
     async def events(request: Request) -> Any:
         q = request.query_params
-        where = queries.EventFilter(
-            agent=q.get("agent"), action=q.get("action"), resource=q.get("resource"), process=q.get("process"),
-            start=_time(q.get("from"), "from"), end=_time(q.get("to"), "to"),
-            include_corrected=q.get("corrected") == "include",
-        )
+        where = _event_filter(q)
         limit = _int(q.get("limit"), "limit", 100)
         after = _int(q["after"], "after", 0) if "after" in q else None
         reader = await reading(request)
@@ -240,9 +255,7 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
         return _page_of(request, "economic_event", page, fmt)
 
     async def verify_chain(_: Request) -> dict[str, Any]:
-        report = await run_in_threadpool(verify, uow)
-        first = report.first
-        return {"ok": report.ok, "records": report.records, "firstFault": str(first) if first else None}
+        return report_json(await run_in_threadpool(verify, uow))
 
     routes = [
         Route("/graphql", graphql_endpoint(uow, graphiql_assets is not None), methods=["GET", "POST"]),

@@ -20,9 +20,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from valueflows.accounting.allocation import MINOR_UNITS
 from valueflows.api.auth import COOKIE, principal_of
 from valueflows.domain.access import Forbidden, Principal, Unauthenticated
+from valueflows.domain.currencies import minor_units
 from valueflows.domain.errors import LedgerError, Problem, RuleViolation
 from valueflows.linkeddata import rdf
 from valueflows.reciprocity.policy import local
@@ -40,7 +40,7 @@ _templates = Environment(loader=FileSystemLoader(str(files("valueflows.api") / "
 
 def money(value: str | Decimal, currency: str) -> str:
     """12345.6 EUR -> '12,345.60' (the currency's minor units, thousands separated)."""
-    places = MINOR_UNITS.get(currency, 2)
+    places = minor_units(currency)
     return f"{Decimal(value):,.{places}f}"
 
 
@@ -60,7 +60,7 @@ def chart(view: dict[str, Any]) -> dict[str, Any]:
         scale = Decimal(span) / largest if largest else Decimal(0)
         bars.append({"y": i * BAR_HEIGHT, "name": a["name"], "x": label_width,
                      "cash": float(cash * scale), "retained": float(retained * scale),
-                     "label": f"{money(a['dividend'], view['currency'])} ({percent(a['share'])})",
+                     "label": f"{money(a['dividend'], view['currency'])} ({percent(a['shareOfDividend'])})",
                      "label_x": label_width + float((cash + retained) * scale) + 6})
     return {"width": CHART_WIDTH, "height": len(bars) * BAR_HEIGHT + 30, "bars": bars, "bar": BAR_HEIGHT - 8,
             "legend_y": len(bars) * BAR_HEIGHT + 14}

@@ -10,12 +10,18 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
+# Typer carries its own copy of Click (hence typer>=0.29 in pyproject.toml): its usage errors are these.
+from typer._click.exceptions import NoArgsIsHelpError, UsageError
+
+from valueflows.domain.currencies import money_text
 from valueflows.domain.errors import LedgerError, RuleViolation
 from valueflows.domain.quantities import canonical, parse_decimal
 from valueflows.service.bootstrap import open_any
-from valueflows.service.dividend_views import fixed
 from valueflows.store.ports import UnitOfWork as Ledger
 
 app = typer.Typer(help="An open ledger for commons-based production (ValueFlows).", no_args_is_help=True,
@@ -31,12 +37,31 @@ def fail(message: str) -> typer.Exit:
     return typer.Exit(code=2)
 
 
-def open_at(db: str, write_wait: float | None = None) -> Ledger:
-    """The ledger at --db (`memory://`: a new one in memory, gone when the command ends)."""
+def open_at(db: str, write_wait: float | None = None, create: bool = False) -> Ledger:
+    """The ledger at --db (`memory://`: a new one in memory, gone when the command ends). Only the commands that
+    start a ledger (`init`, `demo`, `serve`, `import`) create a SQLite file that is not there: any other command
+    run in the wrong directory says so instead of answering from a new, empty ledger."""
+    if not create:
+        missing = missing_sqlite_file(db)
+        if missing is not None:
+            raise fail(f"no ledger at {missing}; run `valueflows init` (or `valueflows demo`) first, "
+                       f"or pass --db")
     try:
         return open_any(db) if write_wait is None else open_any(db, write_wait)
     except Exception as exc:  # the database could not be opened or migrated: say why in one line
         raise fail(f"cannot open the ledger at {db}: {str(exc).splitlines()[0]}") from None
+
+
+def missing_sqlite_file(db: str) -> Path | None:
+    """The file a sqlite URL names, if it does not exist."""
+    try:
+        url = make_url(db)
+    except ArgumentError:
+        return None  # open_any says what is wrong with it
+    if not url.drivername.startswith("sqlite") or url.database in (None, "", ":memory:"):
+        return None
+    path = Path(url.database)
+    return None if path.exists() else path.resolve()
 
 
 # -- shared by the commands -------------------------------------------------------------------------------------
@@ -85,7 +110,13 @@ def number(text: str, option: str, hint: str = "") -> Decimal:
 
 def money(value: str | Decimal, currency: str | None) -> str:
 
-    return fixed(value, currency) if currency else canonical(Decimal(value))
+    return money_text(value, currency) if currency else canonical(Decimal(value))
+
+
+def progress_bar(quiet: bool = False) -> Progress:
+    """A progress bar on stderr, shown only to a person at a terminal: stdout stays the command's answer alone."""
+    err = Console(stderr=True)
+    return Progress(transient=True, console=err, disable=quiet or not err.is_terminal)
 
 
 def console() -> Any:
@@ -116,10 +147,23 @@ def write_csv(path: Path, text: str) -> None:
 
 
 def main() -> None:
-    """Console entry point: an unexpected failure is one line on stderr and exit 1, never a traceback."""
+    """Console entry point: a usage error (a missing or unknown option) is one `error:` line and exit 2, an
+    unexpected failure one line and exit 1, never a traceback."""
     try:
-        app()
+        code = app(standalone_mode=False)
+    except NoArgsIsHelpError as exc:  # `valueflows` alone, or a group without its command: the help
+        if exc.format_message():  # Typer's rich help has printed itself already
+            typer.echo(exc.format_message())
+        raise SystemExit(2) from None
+    except UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx is not None else "valueflows"
+        typer.echo(f"error: {exc.format_message()} (see `{command} --help`)", err=True)
+        raise SystemExit(2) from None
+    except typer.Abort:
+        typer.echo("error: interrupted", err=True)
+        raise SystemExit(130) from None
     except Exception as exc:  # anything a command did not turn into a clear error itself
         typer.echo(f"error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else 'unexpected failure'}",
                    err=True)
         raise SystemExit(1) from None
+    raise SystemExit(code if isinstance(code, int) else 0)

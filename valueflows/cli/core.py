@@ -7,15 +7,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import Progress
 
-from valueflows.cli.app import DbOption, JsonOption, app, fail, open_at
+from valueflows.cli.app import DbOption, JsonOption, app, fail, missing_sqlite_file, open_at, progress_bar
 from valueflows.domain.errors import LedgerError
 from valueflows.domain.model import AgentType, ContributionVisibility
 from valueflows.service import queries, records
 from valueflows.service.demo import demo_steps, seed_demo
 from valueflows.service.queries import ledger_size
 from valueflows.service.tokens import create_token, list_tokens, revoke_token
+from valueflows.service.verify import report_json
 from valueflows.service.verify import verify as run_verify
 from valueflows.store.engine import DEFAULT_URL
 
@@ -23,7 +23,7 @@ from valueflows.store.engine import DEFAULT_URL
 def _seed(uow, quiet: bool) -> int:  # type: ignore[no-untyped-def]
 
 
-    with Progress(transient=True, disable=quiet) as progress:
+    with progress_bar(quiet) as progress:
         task = progress.add_task("Seeding the demo co-op", total=len(demo_steps()))
         return seed_demo(uow, lambda: progress.advance(task))
 
@@ -46,7 +46,7 @@ def serve(
 
     from valueflows.api.app import create_app
 
-    uow = open_at(db, write_wait)
+    uow = open_at(db, write_wait, create=True)
     if demo:
         written = _seed(uow, quiet=False)
         typer.echo(f"demo co-op ready ({written} new records)")
@@ -69,9 +69,24 @@ def graphiql_assets_command(directory: Annotated[Path, typer.Argument(help="Wher
 
 
 @app.command()
+def init(db: DbOption = DEFAULT_URL, as_json: JsonOption = False) -> None:
+    """Start a ledger at --db (creating the SQLite file), with the standard units, actions and roles. Running it
+    on an existing ledger only brings its schema up to date."""
+    missing = missing_sqlite_file(db)
+    uow = open_at(db, create=True)
+    sizes = ledger_size(uow)
+    if as_json:
+        typer.echo(json.dumps({"created": missing is not None, "records": sizes}))
+        return
+    where = str(missing) if missing is not None else db
+    typer.echo(f"{'new ledger' if missing is not None else 'ledger up to date'} at {where}: "
+               f"{sum(sizes.values())} records")
+
+
+@app.command()
 def demo(db: DbOption = DEFAULT_URL, as_json: JsonOption = False) -> None:
     """Seed a realistic open-hardware co-op: members, a company, designs under licences, work, uses, sales."""
-    uow = open_at(db)
+    uow = open_at(db, create=True)
     try:
         written = _seed(uow, quiet=as_json)
     except LedgerError as exc:
@@ -146,8 +161,7 @@ def verify(db: DbOption = DEFAULT_URL, as_json: JsonOption = False) -> None:
     report = run_verify(open_at(db))
     first = report.first
     if as_json:
-        typer.echo(json.dumps({"ok": report.ok, "records": report.records,
-                               "faults": [str(f) for f in report.faults + report.quantity_faults]}))
+        typer.echo(json.dumps(report_json(report)))
     elif first is None:
         typer.echo(f"ok: {report.records} records, chain intact")
     else:

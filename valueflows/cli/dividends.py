@@ -35,7 +35,7 @@ from valueflows.cli.app import (
 from valueflows.domain.errors import LedgerError
 from valueflows.domain.quantities import canonical
 from valueflows.service import dividends
-from valueflows.service.dividend_views import preview_json, run_csv, run_json
+from valueflows.service.dividend_views import preview_json, run_csv, run_json, statement_json
 from valueflows.service.dividends import CommittedRun, agent_names
 from valueflows.store.engine import DEFAULT_URL
 from valueflows.store.ports import UnitOfWork
@@ -62,10 +62,11 @@ def _print_run(view: dict[str, Any], names: dict[str, str]) -> None:
         basis = f"equation {view['equation']}"
     status = f"run {view['id']}" if view["committed"] else "preview, nothing written"
     title = f"Dividends of {org}, {view['from']}..{view['to']}, {basis} ({status})"
-    table = new_table(title, ["member", "points", "share", f"dividend ({cur})", "cash", "retained"], range(1, 6))
+    table = new_table(title, ["member", "points", "share of\ndividend", f"dividend\n({cur})", "cash", "retained"],
+                      range(1, 6))
     totals = [Decimal(0), Decimal(0), Decimal(0)]
     for a in view["allocations"]:
-        table.add_row(a["name"], a["points"], a["share"], money(a["dividend"], cur), money(a["cash"], cur),
+        table.add_row(a["name"], a["points"], a["shareOfDividend"], money(a["dividend"], cur), money(a["cash"], cur),
                       money(a["retained"], cur))
         for i, k in enumerate(("dividend", "cash", "retained")):
             totals[i] += Decimal(a[k])
@@ -78,8 +79,13 @@ def _print_run(view: dict[str, Any], names: dict[str, str]) -> None:
     typer.echo(f"undistributed  {money(view['undistributed'], cur):>{width}} {cur}")
     for line in view["undistributedDetail"]:
         where = f"{line['bucket']}: " if line["bucket"] else ""
-        typer.echo(f"  - {where}{line['reason']}: {line['amount']}")
+        typer.echo(f"  - {where}{line['reason']}: {line['amount']} {cur}")
     typer.echo(f"surplus        {money(view['surplus'], cur):>{width}} {cur}")
+    if view["adjustments"]:
+        typer.echo("adjustments for earlier periods (counted in this run):")
+        for x in view["adjustments"]:
+            kind = f" of {x['kind']}" if x["kind"] else ""
+            typer.echo(f"  - {x['name']}: {x['action']}{kind}, {x['quantity']} {x['unit']} (about {x['priorPeriods']})")
     if view["excluded"]:
         typer.echo("not counted (contributed while not a member):")
         for x in view["excluded"]:
@@ -225,7 +231,7 @@ def dividend_show(
     if view["reversedBy"]:
         typer.echo(f"cancelled by run {view['reversedBy']}")
     typer.echo(f"read {view['eventsRead']} events (digest {view['eventsDigest']}) up to ledger record "
-               f"#{view['ledgerSeq']} ({view['ledgerHash']})")
+               f"#{view['ledgerSequence']} ({view['ledgerHash']})")
 
 
 @app.command()
@@ -245,7 +251,7 @@ def statement(
         found = dividends.statement(uow, agent, first, last, org)
     except LedgerError as exc:
         raise refused(exc) from None
-    view = dividends.statement_json(found)
+    view = statement_json(found)
     if as_json:
         typer.echo(json.dumps(view))
         return
@@ -256,10 +262,14 @@ def statement(
     typer.echo(f"{names.get(agent, agent)} ({agent}) at {names.get(found.organization, found.organization)}, "
                f"{view['from']}..{view['to']}")
     typer.echo(f"member: {spans}")
-    typer.echo(f"hours: {view['hours']} of {view['totalHours']} (share {view['shareOfHours']})")
+    typer.echo(f"hours: {view['hours']} of {view['totalHours']} (share of hours {view['shareOfHours']})")
     for o in view["otherContributions"]:
         kind = f" of {o['kind']}" if o["kind"] else ""
         typer.echo(f"  also: {o['action']}{kind}, {o['quantity']} {o['unit']}")
+    for x in view["adjustments"]:
+        kind = f" of {x['kind']}" if x["kind"] else ""
+        typer.echo(f"  adjustment for earlier periods ({x['priorPeriods']}): {x['action']}{kind}, "
+                   f"{x['quantity']} {x['unit']}")
     if view["dividends"]:
         table = new_table(f"Dividends ({cur})", ["run", "dividend", "cash", "retained"], range(1, 4))
         table.columns[0].min_width = max(len(line["run"]) for line in view["dividends"])  # ids whole
@@ -274,4 +284,5 @@ def statement(
                 typer.echo(f"run {line['run']} cancels run {line['reverses']}")
     else:
         typer.echo("no dividend runs for this period")
-    typer.echo(f"capital account: {money(view['capitalAccount'], cur)}" + (f" {cur}" if cur else ""))
+    typer.echo(f"capital account: {money(view['capitalAccount'], cur)} {cur}" if cur else
+               "capital account: none yet (no dividend run)")

@@ -11,15 +11,16 @@ from typing import Annotated, Any
 import typer
 
 from valueflows.cli.app import DbOption, JsonOption, app, day_of, fail, open_at, refused
+from valueflows.domain.currencies import amount_text, money_text
 from valueflows.domain.errors import LedgerError
 from valueflows.domain.quantities import canonical
+from valueflows.reciprocity.decide import Owed
 from valueflows.reciprocity.facts import facts_from_json
 from valueflows.reciprocity.policy import local
 from valueflows.reciprocity.words import duty_words, fact_words, summary
 from valueflows.service import clock
-from valueflows.service.dividend_views import fixed
 from valueflows.service.licences import check, policies, policy
-from valueflows.service.obligations import obligations
+from valueflows.service.obligations import ObligationView, obligations
 from valueflows.store.engine import DEFAULT_URL
 
 licence_app = typer.Typer(help="Licences as ODRL policies, and decisions on them.", no_args_is_help=True)
@@ -84,7 +85,11 @@ def licence_check(
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise fail(f"{facts_file} is not JSON: {exc}") from None
     try:
-        decision = check(licence, facts_from_json(_decimals_as_text(data)))
+        found = policy(licence)
+    except LedgerError as exc:
+        raise fail(f"--licence: {exc} (see `valueflows licence list`)") from None
+    try:
+        decision = check(found.id, facts_from_json(_decimals_as_text(data)))
     except LedgerError as exc:
         raise refused(exc, f"{facts_file}: ") from None
     if as_json:
@@ -104,13 +109,24 @@ def licence_check(
     raise typer.Exit(0 if decision.permitted else (4 if decision.permitted is None else 3))
 
 
-def _duty_json(d: Any) -> dict[str, Any]:
-    """A duty as JSON; money with its currency's minor units ("360.00")."""
-    out = {k: _plain(v) for k, v in vars(d).items()}
-    for name in ("amount", "work_rate"):
-        if getattr(d, name) is not None and d.currency:
-            out[name] = fixed(getattr(d, name), d.currency)
-    return out
+def _duty_json(d: Owed) -> dict[str, Any]:
+    """A duty as JSON, with the names GraphQL's LicenceDuty gives it; money with its currency's decimals."""
+    def cash(value: Decimal | None) -> str | None:
+        return None if value is None else money_text(value, d.currency) if d.currency else canonical(value)
+
+    return {"action": d.action, "text": d.text, "applies": d.applies, "amount": cash(d.amount),
+            "currency": d.currency, "due": _plain(d.due), "periodStart": _plain(d.period[0]) if d.period else None,
+            "periodEnd": _plain(d.period[1]) if d.period else None, "workRate": cash(d.work_rate),
+            "hours": _plain(d.hours), "minimumApplied": d.minimum_applied, "missing": list(d.missing)}
+
+
+def _obligation_json(o: ObligationView) -> dict[str, Any]:
+    unit = o.claim.resource_quantity.has_unit if o.claim.resource_quantity else ""
+    return {"claim": o.claim.id, "user": o.claim.provider, "steward": o.claim.receiver, "licence": o.claim.licence,
+            "resource": o.claim.about_resource, "due": o.status.due.isoformat(),
+            "amount": amount_text(o.status.amount, unit), "settled": amount_text(o.status.settled, unit),
+            "outstanding": amount_text(o.status.outstanding, unit), "status": o.status.state,
+            "currency": unit or None}
 
 
 def _decimals_as_text(data: Any) -> Any:
@@ -132,17 +148,15 @@ def obligations_command(
     as_json: JsonOption = False,
 ) -> None:
     """Obligations under copyfair licences, with their status (pending, fulfilled, overdue) on a day."""
+    if agent is None and steward is None:
+        raise fail("obligations needs --agent ID (what a user owes) or --steward ID (what is owed to a steward)")
     day = day_of(as_of, "--as-of") if as_of else clock.today()
     uow = open_at(db)
     try:
         found = obligations(uow, day, agent, steward, open_only)
     except LedgerError as exc:
         raise refused(exc) from None
-    rows = [{"claim": o.claim.id, "user": o.claim.provider, "steward": o.claim.receiver, "licence": o.claim.licence,
-             "resource": o.claim.about_resource, "due": o.status.due.isoformat(),
-             "amount": _plain(o.status.amount), "settled": _plain(o.status.settled),
-             "outstanding": _plain(o.status.outstanding), "status": o.status.state,
-             "currency": o.claim.resource_quantity.has_unit if o.claim.resource_quantity else None} for o in found]
+    rows = [_obligation_json(o) for o in found]
     if as_json:
         typer.echo(json.dumps(rows, indent=2))
         return

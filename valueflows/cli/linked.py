@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import Progress
 
-from valueflows.cli.app import DbOption, app, fail, open_at
-from valueflows.domain.errors import LedgerError
+from valueflows.cli.app import DbOption, app, fail, open_at, progress_bar, refused
+from valueflows.domain.errors import LedgerError, RuleViolation
+from valueflows.domain.instants import parse_instant
 from valueflows.service.linked import FORMATS, export, import_data, import_stream
 from valueflows.store.engine import DEFAULT_URL
 
@@ -38,12 +37,9 @@ def export_command(
     start = None
     if since is not None:
         try:
-            start = (datetime.fromisoformat(since.replace("Z", "+00:00")) if "T" in since
-                     else datetime.combine(date.fromisoformat(since), datetime.min.time(), UTC))
-        except ValueError:
-            raise fail(f"--since: {since!r} is not an ISO 8601 date or date-time") from None
-        if start.utcoffset() is None:
-            raise fail("--since: a date-time needs a time zone (e.g. 2026-01-01T00:00:00Z)")
+            start = parse_instant(since, "--since")
+        except RuleViolation as exc:
+            raise refused(exc) from None
     uow = open_at(db)
     target = output.open("w", encoding="utf-8") if output else sys.stdout
     try:
@@ -61,18 +57,22 @@ def import_command(
     file: Annotated[Path, typer.Argument(help="A JSON-LD, Turtle or N-Triples file.")],
     fmt: Annotated[str | None, typer.Option(
         "--format", help="jsonld, turtle or nt; by default from the file's extension.")] = None,
+    base: Annotated[str, typer.Option(
+        "--base", help="The server the file was exported from: a JSON-LD @context of {base}/context.jsonld is read "
+                       "as the ledger's context.")] = DEFAULT_BASE,
     db: DbOption = DEFAULT_URL,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Import a ledger file whole or not at all (every record through the ledger's rules); again is a no-op."""
-    extensions = {".jsonld": "jsonld", ".json": "jsonld", ".ttl": "turtle", ".nt": "nt"}
+    extensions = {".jsonld": "jsonld", ".json": "jsonld", ".ttl": "turtle", ".turtle": "turtle", ".nt": "nt"}
     chosen = fmt or extensions.get(file.suffix.lower())
     if chosen not in FORMATS:
-        raise fail(f"--format: say which format {file.name} is in (jsonld, turtle or nt)")
+        raise fail(f"--format: {file.name} does not end in .jsonld, .json, .ttl, .turtle or .nt; say which format "
+                   f"it is in (jsonld, turtle or nt)")
     if not file.is_file():
         raise fail(f"cannot read {file}: no such file")
-    uow = open_at(db)
-    with Progress(transient=True, disable=as_json) as progress:
+    uow = open_at(db, create=True)  # importing an export into a new ledger restores it
+    with progress_bar(as_json) as progress:
         task = progress.add_task(f"Importing {file.name}", total=None)
 
         def step(done: int, total: int) -> None:
@@ -83,7 +83,7 @@ def import_command(
                 with file.open(encoding="utf-8") as lines:
                     result = import_stream(uow, lines, lambda n: progress.update(task, completed=n))
             else:
-                result = import_data(uow, file.read_text(encoding="utf-8"), chosen, step)
+                result = import_data(uow, file.read_text(encoding="utf-8"), chosen, step, (base,))
         except OSError as exc:
             raise fail(f"cannot read {file}: {exc.strerror or exc}") from None
         except UnicodeDecodeError:

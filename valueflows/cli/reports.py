@@ -23,6 +23,7 @@ from valueflows.cli.app import (
     refused,
     write_csv,
 )
+from valueflows.domain.currencies import amount_text
 from valueflows.domain.errors import LedgerError
 from valueflows.domain.quantities import canonical
 from valueflows.service import dividends
@@ -64,7 +65,8 @@ def contributions(
     except LedgerError as exc:
         raise refused(exc) from None
     receiver = report.receiver
-    names = dividends.agent_names(uow, [c.agent for c in report.contributors] + ([receiver] if receiver else []))
+    names = dividends.agent_names(uow, [c.agent for c in report.contributors] + [x.agent for x in report.exchanges]
+                                  + ([receiver] if receiver else []))
     if csv_file is not None:
         write_csv(csv_file, contributions_csv(report, names))
     if as_json:
@@ -77,12 +79,12 @@ def contributions(
     if not report.contributors:
         typer.echo(f"{title}: none")
         return
-    columns = ["contributor", "hours", "share", "hours by kind", "other contributions"] + (
+    columns = ["contributor", "hours", "share of\nhours", "hours by kind", "other contributions"] + (
         [f"points ({equation})"] if equation else [])
     table = new_table(title, columns, (1, 2, 5))
     for c in report.contributors:
         kinds = "\n".join(f"{k or 'unspecified'} {canonical(v)}" for k, v in c.hours_by_kind.items())
-        other = "\n".join(f"{o.action}{f' of {o.kind}' if o.kind else ''} {canonical(o.quantity)} {o.unit}"
+        other = "\n".join(f"{o.action}{f' of {o.kind}' if o.kind else ''} {amount_text(o.quantity, o.unit)} {o.unit}"
                           for o in c.other)
         points = [canonical(c.points)] if equation and c.points is not None else ([""] if equation else [])
         table.add_row(names.get(c.agent, c.agent), canonical(c.hours), canonical(c.share), kinds, other, *points)
@@ -95,3 +97,9 @@ def contributions(
         typer.echo(f"processes behind {resource}: {', '.join(report.processes)}")
     for cycle in report.cycles:
         typer.echo(f"cycle met on the way back: {' -> '.join(cycle)}")
+    if report.exchanges:
+        typer.echo("exchanges, not contributions (flows agreed in or realizing an agreement: sales, licences):")
+        for x in report.exchanges:
+            kind = f" of {x.kind}" if x.kind else ""
+            amount = f"{amount_text(x.quantity, x.unit)} {x.unit}"
+            typer.echo(f"  - {names.get(x.agent, x.agent)}: {x.action}{kind}, {amount}")

@@ -150,7 +150,7 @@ EVERYTHING = Reader(OPERATOR)
 
 PUBLIC_KINDS = frozenset({
     "unit", "agent", "membership", "agent_relationship_role", "agent_relationship", "resource_specification",
-    "process_specification", "process", "economic_resource", "product_batch", "value_equation",
+    "process_specification", "process", "economic_resource", "product_batch", "value_equation", "books_closed",
 })
 PRIVATE_EVENT_FIELDS = ("note",)
 LICENCE_EVENT_FIELDS = ("agreedIn", "note", "triggeredBy")
@@ -247,7 +247,7 @@ def run_view(reader: Reader, organization: str) -> View:
     if reader.speaks_for((organization,)):
         return WHOLE
     if organization in reader.member_of:
-        return redacted("allocations", "excluded", "claims")  # other members' lines
+        return redacted("allocations", "excluded", "claims", "adjustments")  # other members' lines
     return HIDDEN
 
 

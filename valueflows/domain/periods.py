@@ -32,6 +32,10 @@ class ClosedPeriod:
         return f"{span} ({self.by})"
 
 
+def closed_by_books(c: BooksClosed) -> ClosedPeriod:
+    return ClosedPeriod(c.organization, None, c.through, f"books closed, {c.id}")
+
+
 def closed_periods(runs: Iterable[tuple[str, str, date, date]], closes: Iterable[BooksClosed]
                    ) -> dict[str, tuple[ClosedPeriod, ...]]:
     """Each organization's closed periods: the runs in force (id, organization, start, end: not reversals, not
@@ -40,8 +44,7 @@ def closed_periods(runs: Iterable[tuple[str, str, date, date]], closes: Iterable
     for run_id, organization, start, end in runs:
         found.setdefault(organization, []).append(ClosedPeriod(organization, start, end, f"dividend run {run_id}"))
     for c in closes:
-        found.setdefault(c.organization, []).append(ClosedPeriod(c.organization, None, c.through,
-                                                                 f"books closed, {c.id}"))
+        found.setdefault(c.organization, []).append(closed_by_books(c))
     return {org: tuple(periods) for org, periods in found.items()}
 
 

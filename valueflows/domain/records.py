@@ -41,6 +41,15 @@ from valueflows.domain.model import (
 from valueflows.domain.quantities import parse_decimal
 from valueflows.domain.rules import check_id, check_text, check_time
 
+# A design (what the open shop offers) is a licensed resource conforming to a specification classified as this.
+DESIGN = "https://w3id.org/valueflows-ledger/ns#Design"
+
+
+def design_specifications(specifications: Iterable[ResourceSpecification]) -> frozenset[str]:
+    """The specifications whose conforming resources are designs (open designs, not the goods built from them)."""
+    return frozenset(s.id for s in specifications if DESIGN in s.resource_classified_as)
+
+
 DIMENSIONS = frozenset({"time", "mass", "length", "area", "volume", "currency", "count", "energy", "other"})
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from functools import cache
 from typing import Any
 
@@ -29,3 +30,13 @@ def local_context(url: str) -> dict[str, Any]:
 def document_loader(url: str, options: Any = None) -> dict[str, Any]:
     """A pyld document loader: our contexts from disk, everything else refused."""
     return {"contextUrl": None, "documentUrl": url, "document": local_context(url)}
+
+
+def loader_for(bases: Iterable[str]) -> Callable[[str, Any], dict[str, Any]]:
+    """A document loader that also knows the ledger context by each address a server at `bases` serves it at
+    (`{base}/context.jsonld`): a document written against a node's own copy reads as one written against ours."""
+    served = {f"{b.rstrip('/')}/context.jsonld" for b in bases}
+
+    def load(url: str, options: Any = None) -> dict[str, Any]:
+        return document_loader(CONTEXT_URL if url in served else url, options) | {"documentUrl": url}
+    return load

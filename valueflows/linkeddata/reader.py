@@ -353,7 +353,8 @@ def _event(v: dict[str, Any], new_resource: NewResourceInput | None) -> EventInp
         has_beginning=v.get("has_beginning"), has_end=v.get("has_end"), input_of=v.get("input_of"),
         output_of=v.get("output_of"), note=v.get("note"), corrects=v.get("corrects"),
         triggered_by=v.get("triggered_by"), agreed_in=v.get("agreed_in"), realization_of=v.get("realization_of"),
-        in_scope_of=v.get("in_scope_of", ()), new_resource=new_resource, id=v["id"])
+        in_scope_of=v.get("in_scope_of", ()), new_resource=new_resource, id=v["id"],
+        prior_period=v.get("prior_period"))
 
 
 def record_step(reader: Reader, kind: str, subject: Node) -> Any:

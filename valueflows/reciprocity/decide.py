@@ -32,10 +32,11 @@ CURRENCY_OF = {"annualRevenue": "revenueCurrency", "groupRevenue": "revenueCurre
 ACTION_WORDS = {"use": "use it", "reproduce": "copy it", "derive": "adapt it", "distribute": "distribute it",
                 "sellProducts": "sell products made with it", "CommercialUse": "use it commercially"}
 CENT = Decimal("0.01")
-PHRASES = {"eq": "=", "neq": "≠", "lt": "<", "lteq": "≤", "gt": ">", "gteq": "≥", "isAnyOf": "is one of",
-           "isNoneOf": "is none of"}
-NEGATIONS = {"eq": "≠", "neq": "=", "lt": "is not <", "lteq": "is not ≤", "gt": "is not >", "gteq": "is not ≥",
-             "isAnyOf": "is none of", "isNoneOf": "is one of"}
+# the fact a constraint turned on, in words: "headcount is 240, at least 10"; "groupHeadcount is 150, not under 100"
+PHRASES = {"eq": "", "neq": "not", "lt": "under", "lteq": "at most", "gt": "over", "gteq": "at least",
+           "isAnyOf": "one of", "isNoneOf": "none of"}
+NEGATIONS = {"eq": "not", "neq": "which is excluded:", "lt": "not under", "lteq": "over", "gt": "not over",
+             "gteq": "under", "isAnyOf": "not one of", "isNoneOf": "one of the excluded"}
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def _atomic(c: Atomic, facts: Facts) -> Outcome:
     values = ", ".join(str(v).lower() if isinstance(v, bool) else str(v) for v in c.right)
     unit = f" {local(c.unit)}" if c.unit else ""
     phrase = (PHRASES if holds else NEGATIONS)[c.operator]
-    return Outcome(holds, [f"{fact} {shown} {phrase} {values}{unit}"])
+    return Outcome(holds, [f"{fact} is {shown}{unit}" + (f", {phrase} {values}{unit}" if phrase else "")])
 
 
 @dataclass(frozen=True)

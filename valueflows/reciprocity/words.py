@@ -80,7 +80,8 @@ def summary(d: Decision) -> str:
         if forbids:
             return f"No: {d.licence} does not permit this use ({forbids[0].clause}: {forbids[0].text})"
         unmet = [r for r in d.reasons if r.outcome == "does not apply"]
-        why = f": {unmet[0].clause} needs {'; '.join(unmet[0].facts)}" if unmet else ""
+        why = (f": its permission ({unmet[0].clause}) does not cover you: {'; '.join(unmet[0].facts)}"
+               if unmet else "")
         return f"No: {d.licence} does not permit this use{why}."
     duties = [duty_words(x) for x in d.duties if x.applies is True]
     owes = any(x.action == "compensate" for x in d.duties if x.applies is not False)

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from valueflows.domain.errors import LedgerError
 from valueflows.domain.inputs import (
     AgentInput,
     EventInput,
@@ -22,12 +23,14 @@ from valueflows.domain.inputs import (
     ProcessInput,
     SpecificationInput,
 )
+from valueflows.domain.records import DESIGN
 from valueflows.service import ledger, licences, obligations, records
 from valueflows.service.obligations import UseRequest
 from valueflows.store.ports import UnitOfWork
 
 YEAR = 2026
 MEMBERS = ("ana", "bruno", "chloe", "dario")
+SALE = "sale-seed-drills-2026"  # the agreement the drills and their payment realize: an exchange, not a contribution
 # (idempotency key, use case, request): every step is a plain use-case call.
 Step = tuple[str, Callable[[UnitOfWork, Any, str | None], Any], Any]
 
@@ -64,7 +67,7 @@ def _setup() -> Iterator[Step]:
         yield f"demo:membership:{m.id}", records.create_membership, m
     specs = [
         SpecificationInput("Open hardware design", id="design", default_unit_of_resource="one",
-                           default_unit_of_effort="hour"),
+                           default_unit_of_effort="hour", resource_classified_as=(DESIGN,)),
         SpecificationInput("Design work", id="design-work"),
         SpecificationInput("Fabrication work", id="fabrication-work"),
         SpecificationInput("Steel", id="steel", default_unit_of_resource="kilogram"),
@@ -138,10 +141,11 @@ def _events() -> list[EventInput]:
                    has_point_in_time=_t(5, 21), note="material contribution"),
         # Sales: three seed drills to AgriMachines, paid in euros.
         EventInput("transfer", "atelier", "agrimachines", resource_inventoried_as="drills-batch-1",
-                   resource_quantity=MeasureInput("3", "one"), has_point_in_time=_t(10, 12), note="sale"),
+                   resource_quantity=MeasureInput("3", "one"), has_point_in_time=_t(10, 12), note="sale",
+                   realization_of=SALE),
         EventInput("transfer", "agrimachines", "atelier", resource_inventoried_as="agrimachines-eur",
                    to_resource_inventoried_as="atelier-eur", resource_quantity=MeasureInput("14700.00", "EUR"),
-                   has_point_in_time=_t(10, 20), note="payment for three seed drills"),
+                   has_point_in_time=_t(10, 20), note="payment for three seed drills", realization_of=SALE),
     ]
     return e
 
@@ -170,7 +174,15 @@ def demo_steps() -> list[Step]:
 
 
 def seed_demo(uow: UnitOfWork, on_step: Callable[[], None] = lambda: None) -> int:
-    """Write the demo co-op; returns how many steps wrote something new."""
+    """Write the demo co-op; returns how many steps wrote something new. A ledger whose records already use the
+    demo's ids for something else is refused before anything is written."""
+    with uow.read() as tx:
+        taken = [key.removeprefix("demo:agent:") for key, _use, _request in demo_steps()
+                 if key.startswith("demo:agent:") and tx.agents.get(key.removeprefix("demo:agent:")) is not None
+                 and tx.keys.find(key) is None]
+    if taken:
+        raise LedgerError(f"this ledger already holds other data (agents {', '.join(map(repr, taken))} are not the "
+                          f"demo's): seed the demo into a new ledger, e.g. --db sqlite:///demo.db")
     written = 0
     for key, use_case, request in demo_steps():
         result = use_case(uow, request, key)

@@ -13,10 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
 
-from valueflows.accounting.allocation import MINOR_UNITS
-from valueflows.accounting.contributions import ContributionReport, Contributor
+from valueflows.accounting.contributions import ContributionReport, Contributor, is_contribution
 from valueflows.accounting.dividends import (
     CAPITAL_CLAIM,
     CASH_CLAIM,
@@ -26,6 +24,7 @@ from valueflows.accounting.dividends import (
     DividendRun,
     DividendTerms,
     MemberClaim,
+    adjustment_lines,
     compute_dividends,
     six_places,
 )
@@ -33,6 +32,7 @@ from valueflows.accounting.equations import Claim, hours_equation
 from valueflows.domain import access
 from valueflows.domain.access import OPERATOR, Reader
 from valueflows.domain.chain import facts
+from valueflows.domain.currencies import is_currency
 from valueflows.domain.errors import IdempotencyConflict, ImmutableRecord, NotFound, Problem, RuleViolation, violation
 from valueflows.domain.model import AgentType, EconomicClaim, Membership
 from valueflows.domain.periods import run_problems
@@ -46,7 +46,7 @@ from valueflows.store.ports import Tx, UnitOfWork, WriteTx
 
 __all__ = ["CommittedRun", "MemberStatement", "RunRequest", "StatementLine", "agent_names", "commit",
            "create_equation", "find_equation", "list_equations", "load_run", "preview", "read_run",
-           "resolve_organization", "reversal_of", "reverse", "runs", "shown_run", "statement", "statement_json",
+           "resolve_organization", "reversal_of", "reverse", "runs", "shown_run", "statement",
            "update_equation"]
 
 
@@ -132,11 +132,12 @@ def _compute(tx: Tx, request: RunRequest) -> DividendResult:
     except RuleViolation as e:
         found.extend(e.problems)
         equation = hours_equation()
-    if request.currency in MINOR_UNITS and not tx.units.exists(request.currency):
+    if is_currency(request.currency) and not tx.units.exists(request.currency):
         found.append(Problem("currency", "unknown_unit", f"the ledger has no unit {request.currency!r}"))
     caps = any(r.cap is not None for b in equation.buckets for r in b.rules)
     # the core judges the terms and refuses every problem at once, those found here included
-    return compute_dividends(terms, equation, _member_claims(tx, terms, per_event=caps), found)
+    result = compute_dividends(terms, equation, _member_claims(tx, terms, per_event=caps), found)
+    return replace(result, adjustments=adjustments_in(tx, organization, terms.start, terms.end))
 
 
 def preview(uow: UnitOfWork, request: RunRequest) -> DividendResult:
@@ -180,7 +181,7 @@ def commit(uow: UnitOfWork, request: RunRequest, key: str) -> CommittedRun:
             undistributed_detail=tuple(result.valuation.undistributed_lines()),
             excluded=tuple({"agent": c.agent, "action": c.action, "kind": c.kind or "", "unit": c.unit,
                             "quantity": canonical(c.quantity), "events": str(c.events)} for c in result.excluded),
-            note=request.note,
+            note=request.note, adjustments=result.adjustments,
         )
         allocations = [DividendAllocation(new_id(), run.id, a.agent, a.dividend, a.cash, a.retained,
                                           six_places(a.points), six_places(a.share), tuple(a.explain()))
@@ -215,6 +216,15 @@ def reverse(uow: UnitOfWork, run_id: str, key: str, note: str | None = None) -> 
         written = _write_run(w, run, allocations, _claims_of(run, allocations, w.now, reverse=True))
         remember_key(w, key, "dividend_run", request, run.id)
         return written
+
+
+def adjustments_in(tx: Tx, organization: str, start: date, end: date, provider: str | None = None
+                   ) -> tuple[dict[str, str], ...]:
+    """The prior-period adjustments `organization` received in the period (those of `provider`, if given)."""
+    low, high = _bounds(start, end)
+    found = [e for e in tx.events.adjustments(organization, low, high)
+             if is_contribution(e) and (provider is None or e.provider == provider)]
+    return adjustment_lines(found)
 
 
 def _refuse_overlap(tx: Tx, terms: DividendTerms) -> None:
@@ -274,7 +284,8 @@ def shown_run(reader: Reader, found: CommittedRun) -> CommittedRun:
     if not view.withheld:
         return found
     mine = reader.agent
-    run = replace(found.run, excluded=tuple(x for x in found.run.excluded if x["agent"] == mine))
+    run = replace(found.run, excluded=tuple(x for x in found.run.excluded if x["agent"] == mine),
+                  adjustments=tuple(x for x in found.run.adjustments if x["agent"] == mine))
     return replace(found, run=run, allocations=[a for a in found.allocations if a.agent == mine],
                    claims=[c for c in found.claims if access.claim_view(reader, c).visible], withheld=view.withheld)
 
@@ -321,6 +332,7 @@ class MemberStatement:
     dividends: list[StatementLine]  # the runs for the period (and their reversals)
     capital_account: Decimal  # every credit and reversal up to the end of the period
     currency: str | None
+    adjustments: tuple[dict[str, str], ...] = ()  # the member's prior-period adjustments counted in the period
 
     @property
     def dividend(self) -> Decimal:
@@ -350,6 +362,7 @@ def statement(uow: UnitOfWork, agent: str, start: date, end: date, organization:
     with uow.read() as tx:
         spans = tx.memberships.of(agent, org)
         lines = [StatementLine(run, allocation) for run, allocation in tx.runs.lines_of(agent, org, end)]
+        adjustments = adjustments_in(tx, org, start, end, provider=agent)
     capital = sum((line.allocation.retained for line in lines), Decimal(0))
     in_period = [line for line in lines if line.run.period_start <= end and line.run.period_end >= start]
     low, high = _bounds(start, end)
@@ -357,26 +370,8 @@ def statement(uow: UnitOfWork, agent: str, start: date, end: date, organization:
     report: ContributionReport = contributions(uow.acting_as(OPERATOR), ReportScope(low, high, receiver=org))
     mine = next((c for c in report.contributors if c.agent == agent), None)
     currency = lines[-1].run.currency if lines else None
-    return MemberStatement(agent, org, start, end, spans, mine, report.total_hours, in_period, capital, currency)
-
-
-def statement_json(s: MemberStatement) -> dict[str, Any]:
-    c = s.contribution
-    return {
-        "agent": s.agent, "organization": s.organization, "from": s.start.isoformat(), "to": s.end.isoformat(),
-        "memberships": [{"since": m.since.isoformat(), "until": m.until.isoformat() if m.until else None}
-                        for m in s.memberships],
-        "hours": canonical(c.hours) if c else "0", "totalHours": canonical(s.total_hours),
-        "shareOfHours": canonical(c.share) if c else "0",
-        "otherContributions": [{"action": o.action, "unit": o.unit, "kind": o.kind, "quantity": canonical(o.quantity)}
-                               for o in (c.other if c else [])],
-        "dividends": [{"run": line.run.id, "reverses": line.run.reverses,
-                       "dividend": canonical(line.allocation.dividend), "cash": canonical(line.allocation.cash),
-                       "retained": canonical(line.allocation.retained), "share": canonical(line.allocation.share)}
-                      for line in s.dividends],
-        "dividend": canonical(s.dividend), "cash": canonical(s.cash), "retained": canonical(s.retained),
-        "capitalAccount": canonical(s.capital_account), "currency": s.currency,
-    }
+    return MemberStatement(agent, org, start, end, spans, mine, report.total_hours, in_period, capital, currency,
+                           adjustments)
 
 
 def agent_names(uow: UnitOfWork, ids: list[str]) -> dict[str, str]:

@@ -7,7 +7,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from valueflows.accounting.equations import Bucket, ValueEquation, check_equation, hours_equation
+from valueflows.accounting.equations import (
+    Bucket,
+    ValueEquation,
+    check_equation,
+    hours_equation,
+    reference_problems,
+    references,
+)
 from valueflows.domain import access
 from valueflows.domain.chain import facts
 from valueflows.domain.errors import ImmutableRecord, NotFound, RuleViolation, violation
@@ -19,20 +26,28 @@ def create_equation(uow: UnitOfWork, name: str, buckets: tuple[Bucket, ...], not
                     key: str | None = None) -> Recorded[ValueEquation]:
     """A new version of the equation called `name` (version 1 if it is new)."""
     access.require_admin(uow.principal, "defining a value equation")
-    problems = check_equation(name, buckets)
-    if problems:
-        raise RuleViolation(problems)
     request = ("create", name, buckets, note)
     with uow.write() as tx:
         first = replayed_key(tx, key, "value_equation", request)
         if first is not None:
             return Recorded(_equation(tx, first), replayed=True)
+        _check(tx, name, buckets)
         latest = tx.equations.newest(name)
         equation = ValueEquation(new_id(), name, (latest.version if latest else 0) + 1, buckets, note)
         tx.equations.add(equation)
         tx.append("value_equation", equation.id, facts(equation))
         remember_key(tx, key, "value_equation", request, equation.id)
         return Recorded(equation)
+
+
+def _check(tx: Tx, name: str, buckets: tuple[Bucket, ...]) -> None:
+    """Every problem of the equation at once: its own, and the units or specifications its rules name that the
+    ledger does not know (a typo would otherwise count nothing, silently)."""
+    units, specifications = references(buckets)
+    problems = check_equation(name, buckets) + reference_problems(
+        buckets, tx.units.get_many(units), tx.specifications.get_many(specifications))
+    if problems:
+        raise RuleViolation(problems)
 
 
 def _equation(tx: Tx, equation_id: str) -> ValueEquation:
@@ -54,9 +69,7 @@ def update_equation(uow: UnitOfWork, equation_id: str, buckets: tuple[Bucket, ..
         current = tx.equations.get(equation_id)
         if current is None:
             raise NotFound(f"no value equation with id {equation_id!r}")
-        problems = check_equation(current.name, buckets)
-        if problems:
-            raise RuleViolation(problems)
+        _check(tx, current.name, buckets)
         used = tx.runs.using(equation_id)
         if used is not None:
             raise ImmutableRecord(

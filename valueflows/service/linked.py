@@ -15,7 +15,7 @@ from typing import Any
 from valueflows.domain import access
 from valueflows.domain.errors import LedgerError, Problem, RuleViolation
 from valueflows.domain.model import AgentRelationshipRole
-from valueflows.linkeddata.contexts import document_loader
+from valueflows.linkeddata.contexts import loader_for
 from valueflows.linkeddata.documents import FORMATS, render_many
 from valueflows.linkeddata.parsing import ImportError_, parse
 from valueflows.linkeddata.reader import plan
@@ -84,17 +84,20 @@ def may_import(uow: UnitOfWork) -> None:
     access.require_admin(uow.principal, "importing a ledger file")
 
 
-def import_data(uow: UnitOfWork, data: str, fmt: str, on_record: Callable[[int, int], None] | None = None) -> Imported:
+def import_data(uow: UnitOfWork, data: str, fmt: str, on_record: Callable[[int, int], None] | None = None,
+                bases: tuple[str, ...] = ()) -> Imported:
     """Import a file whole or not at all: every record through the same rules as the API, in one transaction.
 
-    Ids are kept and used as idempotency keys, so importing the same file again writes nothing. Any problem
-    (a malformed file, a record the rules refuse) names the record's IRI, the property and why; nothing is written.
+    Ids are kept and used as idempotency keys, so importing the same file again writes nothing. A JSON-LD `@context`
+    may be our published context's IRI or a server's copy of it at `{base}/context.jsonld` for one of `bases`. Any
+    problem (a malformed file, a record the rules refuse) names the record's IRI, the property and why; nothing is
+    written.
     """
     may_import(uow)
     if fmt not in FORMATS:
         raise RuleViolation([Problem("format", "unknown_format", f"one of {', '.join(FORMATS)}")])
     try:
-        steps = plan(parse(data, fmt, document_loader))
+        steps = plan(parse(data, fmt, loader_for(bases)))
     except ImportError_ as exc:
         raise RuleViolation([Problem("file", "unreadable", str(exc))]) from None
     if steps.problems:

@@ -23,6 +23,7 @@ from valueflows.domain.inputs import EventInput, MeasureInput
 from valueflows.domain.limits import MAX_PAGE
 from valueflows.domain.model import Agent, EconomicClaim, EconomicResource
 from valueflows.domain.quantities import Measure, canonical
+from valueflows.domain.records import design_specifications
 from valueflows.reciprocity.decide import Decision, Owed
 from valueflows.reciprocity.facts import Facts, group_totals
 from valueflows.reciprocity.obligations import Owing, Payment, Status, increment, statuses
@@ -145,7 +146,7 @@ def record_use(uow: UnitOfWork, request: UseRequest, key: str | None = None) -> 
             "cite", steward, user.id, resource_inventoried_as=resource.id,
             resource_quantity=MeasureInput("1", resource.unit), has_point_in_time=when,
             resource_classified_as=(COMMERCIAL,) if request.commercial or request.use == "sell" else (),
-            note=request.note or f"{request.use} under {licence}"))
+            note=request.note or f"{request.use} under {licence}", agreed_in=licences.agreement(licence)))
         claim = None
         use_facts = _facts(tx, user, request)
         if _compensation(decision) is not None:
@@ -294,9 +295,11 @@ class Design:
 
 
 def licensed_resources(uow: UnitOfWork) -> list[Design]:
-    """Resources that carry a licence (the commons' designs), with their stewards' names, by name."""
+    """The commons' designs (resources that carry a licence and conform to a specification classified as
+    vfl:Design), with their stewards' names, by name. Goods built from a design are not designs."""
     with uow.read() as tx:
-        return [Design(resource, steward) for resource, steward in tx.resources.licensed(MAX_PAGE)]
+        kinds = design_specifications(tx.records("resource_specification").stream())
+        return [Design(resource, steward) for resource, steward in tx.resources.licensed(MAX_PAGE, kinds)]
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,7 @@ def contributions(uow: UnitOfWork, scope: ReportScope, equation: ValueEquation |
             behind = resource_rollup(tx, scope.resource)
         first_day = _midnight_on_or_after(scope.start)
         end_day = _midnight_on_or_before(scope.end)
+        exchanges = _from_events(tx, scope, scope.start, scope.end, behind, exchanges=True)
         if scope.process or scope.resource or first_day >= end_day:
             rows += _from_events(tx, scope, scope.start, scope.end, behind)
         else:
@@ -59,14 +60,16 @@ def contributions(uow: UnitOfWork, scope: ReportScope, equation: ValueEquation |
                 if start < end:
                     rows += _from_events(tx, scope, start, end)
         persons = frozenset() if uow.principal.admin else tx.agents.persons_among(
-            {a for row in rows for a in (row.provider, row.receiver)})
+            {a for row in rows + exchanges for a in (row.provider, row.receiver)})
     if not uow.principal.admin:
         reader = reader_of(uow)
         rows = [row for row in rows if access.flow_view(reader, access.Flow(
             row.provider, row.receiver, row.action, persons & {row.provider, row.receiver},
             () if row.receiver in persons else (row.receiver,))).visible]
+        # an exchange may be under a licence (its terms private to the parties): a reader sees those it is party to
+        exchanges = [row for row in exchanges if reader.speaks_for((row.provider, row.receiver))]
     totals = _combine(rows)
-    report = contribution_report(totals)
+    report = replace(contribution_report(totals), exchanges=_combine(exchanges))
     if equation is not None:
         earned = points(equation, (Claim(t.agent, t.action, t.kind, t.unit, t.quantity, t.events) for t in totals))
         report = replace(report, contributors=[
@@ -118,10 +121,10 @@ def _combine(rows: list[FlowTotal]) -> list[ContributionTotal]:
     return [ContributionTotal(p, a, k, u, Decimal(q), int(n)) for (p, a, k, u), (q, n) in sums.items() if n]
 
 
-def _from_events(tx: Tx, scope: ReportScope, start: datetime, end: datetime,
-                 behind: Rollup | None = None) -> list[FlowTotal]:
+def _from_events(tx: Tx, scope: ReportScope, start: datetime, end: datetime, behind: Rollup | None = None,
+                 exchanges: bool = False) -> list[FlowTotal]:
     return tx.events.flow_totals(start, end, receiver=scope.receiver, process=scope.process, resource=scope.resource,
-                                 processes=behind.processes if behind is not None else ())
+                                 processes=behind.processes if behind is not None else (), exchanges=exchanges)
 
 
 def _midnight_on_or_after(moment: datetime) -> datetime:

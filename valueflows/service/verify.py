@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from valueflows.accounting.contributions import fold_day_totals
 from valueflows.domain.chain import ChainFault, canonical_json, facts, verify_links
@@ -87,3 +88,12 @@ def _quantities_match_events(tx: Tx, latest: Latest) -> Iterator[ChainFault]:
             yield ChainFault(seq, "economic_resource", resource.id,
                              f"quantities {resource.accounting_quantity}/{resource.onhand_quantity} do not equal the "
                              f"sum of its events ({accounting}/{onhand})")
+
+
+def report_json(report: VerifyReport) -> dict[str, Any]:
+    """The one JSON shape of a verification, on `GET /verify` and `verify --json`: the first fault (the cause; what
+    follows it may be its symptoms), then every fault: the records that do not match the chain in sequence order, then
+    the derived figures that do not match their events."""
+    first = report.first
+    return {"ok": report.ok, "records": report.records, "firstFault": str(first) if first else None,
+            "faults": [str(f) for f in [*sorted(report.faults, key=lambda f: f.seq), *report.quantity_faults]]}

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
-from valueflows.accounting.contributions import DayKey
+from valueflows.accounting.contributions import DayKey, is_contribution, is_exchange
 from valueflows.accounting.dividends import DividendAllocation, DividendRun
 from valueflows.accounting.equations import ValueEquation
 from valueflows.domain.access import OPERATOR, Principal
@@ -158,9 +158,10 @@ class MemoryResources(MemoryRecords[EconomicResource]):
             self.found[res.id] = replace(self.found[res.id], accounting_quantity=res.accounting_quantity,
                                          onhand_quantity=res.onhand_quantity)
 
-    def licensed(self, limit: int) -> list[tuple[EconomicResource, str]]:
+    def licensed(self, limit: int, conforming_to: Collection[str]) -> list[tuple[EconomicResource, str]]:
         agents = self.state.records["agent"]
-        found = sorted((r for r in self.found.values() if r.licence is not None), key=lambda r: (r.name, r.id))
+        found = sorted((r for r in self.found.values() if r.licence is not None and r.conforms_to in conforming_to),
+                       key=lambda r: (r.name, r.id))
         return [(r, agents[r.primary_accountable].name) for r in found[:limit]]
 
 
@@ -232,12 +233,15 @@ class MemoryEvents(MemoryRecords[EconomicEvent]):
         return iter([e for e in self._ordered() if start is None or e.when >= start])
 
     def flow_totals(self, start: datetime, end: datetime, receiver: str | None = None, process: str | None = None,
-                    resource: str | None = None, processes: Iterable[str] = ()) -> list[FlowTotal]:
+                    resource: str | None = None, processes: Iterable[str] = (),
+                    exchanges: bool = False) -> list[FlowTotal]:
         behind = set(processes)
         rows = []
         for e in self._counted():
             measured = _measured(e)
             if measured is None or e.provider == e.receiver or not start <= e.when < end:
+                continue
+            if is_exchange(e) != exchanges:
                 continue
             if (receiver and e.receiver != receiver) or (process and e.input_of != process):
                 continue
@@ -249,7 +253,11 @@ class MemoryEvents(MemoryRecords[EconomicEvent]):
 
     def received(self, receiver: str, start: datetime, end: datetime) -> Iterator[EconomicEvent]:
         return iter([e for e in self._counted() if e.receiver == receiver and start <= e.when < end
-                     and _measured(e) is not None and e.provider != e.receiver])
+                     and _measured(e) is not None and is_contribution(e)])
+
+    def adjustments(self, receiver: str, start: datetime, end: datetime) -> list[EconomicEvent]:
+        return [e for e in self._counted() if e.receiver == receiver and start <= e.when < end
+                and e.prior_period is not None]
 
     def payments(self, users: set[str], stewards: set[str], agreements: set[str],
                  actions: tuple[str, ...]) -> list[EconomicEvent]:

@@ -18,11 +18,12 @@ from valueflows.api.gql import measures as m
 from valueflows.api.gql import types as t
 from valueflows.api.gql.context import Info
 from valueflows.api.gql.equations import ValueEquation
-from valueflows.api.gql.scalars import URI, Decimal
+from valueflows.api.gql.scalars import URI, Decimal, money
+from valueflows.domain.chain import plain
 from valueflows.domain.model import EconomicClaim
 from valueflows.domain.quantities import Measure as MeasureRecord
 from valueflows.service import dividends as service
-from valueflows.service.dividend_views import preview_json, run_json
+from valueflows.service.dividend_views import preview_json, run_json, statement_json
 
 # -- runs -------------------------------------------------------------------------------------------------------
 
@@ -46,22 +47,20 @@ class AllocationLine:
 class DividendAllocation:
     agent_id: Private[str]
     points: Decimal
-    share: Decimal = strawberry.field(description="dividend / everything distributed, 6 decimals.")
+    share_of_dividend: Decimal = strawberry.field(description="This member's dividend / everything distributed, "
+                                                              "6 decimals (not its share of hours).")
     dividend: Decimal
     cash: Decimal = strawberry.field(description="Paid out: dividend x cash rate, half to even to the cent.")
     retained: Decimal = strawberry.field(description="Credited to the member's capital account: dividend - cash.")
     explanation: list[AllocationLine]
 
+    @strawberry.field(deprecation_reason="Use shareOfDividend.")
+    def share(self) -> Decimal:
+        return self.share_of_dividend
+
     @strawberry.field
     def agent(self, info: Info) -> t.Agent:
         return t.agent(info.context.reading.must("agent", self.agent_id))
-
-
-@strawberry.type(name="UndistributedAmount")
-class UndistributedAmount:
-    bucket: str
-    reason: str
-    amount: Decimal
 
 
 @strawberry.type(name="ExcludedContribution", description="Contributions of agents who were not members when "
@@ -77,6 +76,27 @@ class ExcludedContribution:
     @strawberry.field
     def agent(self, info: Info) -> t.Agent:
         return t.agent(info.context.reading.must("agent", self.agent_id))
+
+
+@strawberry.type(name="PriorPeriodAdjustment", description="Flows about days of a closed period, recorded later "
+                                                           "and counted in the period they were recorded in.")
+class PriorPeriodAdjustment(ExcludedContribution):
+    prior_periods: list[date] = strawberry.field(description="The closed days these flows are about.")
+
+
+def adjustments(lines: list[dict[str, str]]) -> list[PriorPeriodAdjustment]:
+    return [PriorPeriodAdjustment(agent_id=x["agent"], action=ID(x["action"]),
+                                  kind=ID(x["kind"]) if x["kind"] else None, unit=ID(x["unit"]),
+                                  quantity=Decimal(PyDecimal(x["quantity"])), events=int(x["events"]),
+                                  prior_periods=[date.fromisoformat(d) for d in x["priorPeriods"].split(", ") if d])
+            for x in lines]
+
+
+@strawberry.type(name="UndistributedAmount")
+class UndistributedAmount:
+    bucket: str
+    reason: str
+    amount: Decimal
 
 
 @strawberry.type(name="Claim", description="A ValueFlows Claim: a flow one agent owes another in return for "
@@ -111,7 +131,7 @@ class Claim:
 
     @strawberry.field
     def created(self) -> str:
-        return self.r.created.isoformat()
+        return str(plain(self.r.created))
 
     @strawberry.field
     def due(self) -> str | None:
@@ -158,7 +178,7 @@ class DividendRun:
 
     @strawberry.field
     def surplus(self) -> Decimal:
-        return Decimal(PyDecimal(self.v["surplus"]))
+        return money(self.v["surplus"])
 
     @strawberry.field
     def reserve_rate(self) -> Decimal:
@@ -181,31 +201,31 @@ class DividendRun:
 
     @strawberry.field(description="Kept as indivisible reserve: surplus x reserve rate, half to even to the cent.")
     def reserve(self) -> Decimal:
-        return Decimal(PyDecimal(self.v["reserve"]))
+        return money(self.v["reserve"])
 
     @strawberry.field
     def distributable(self) -> Decimal:
-        return Decimal(PyDecimal(self.v["distributable"]))
+        return money(self.v["distributable"])
 
     @strawberry.field
     def distributed(self) -> Decimal:
-        return Decimal(PyDecimal(self.v["distributed"]))
+        return money(self.v["distributed"])
 
     @strawberry.field
     def undistributed(self) -> Decimal:
-        return Decimal(PyDecimal(self.v["undistributed"]))
+        return money(self.v["undistributed"])
 
     @strawberry.field
     def undistributed_detail(self) -> list[UndistributedAmount]:
-        return [UndistributedAmount(bucket=x["bucket"], reason=x["reason"], amount=Decimal(PyDecimal(x["amount"])))
+        return [UndistributedAmount(bucket=x["bucket"], reason=x["reason"], amount=money(x["amount"]))
                 for x in self.v["undistributedDetail"]]
 
     @strawberry.field
     def allocations(self) -> list[DividendAllocation]:
         return [DividendAllocation(
-            agent_id=a["agent"], points=Decimal(PyDecimal(a["points"])), share=Decimal(PyDecimal(a["share"])),
-            dividend=Decimal(PyDecimal(a["dividend"])), cash=Decimal(PyDecimal(a["cash"])),
-            retained=Decimal(PyDecimal(a["retained"])),
+            agent_id=a["agent"], points=Decimal(PyDecimal(a["points"])),
+            share_of_dividend=Decimal(PyDecimal(a["shareOfDividend"])),
+            dividend=money(a["dividend"]), cash=money(a["cash"]), retained=money(a["retained"]),
             explanation=[AllocationLine(
                 bucket=x["bucket"], rule=x["rule"], action=ID(x["action"]),
                 kind=ID(x["kind"]) if x.get("kind") else None, unit=ID(x["unit"]),
@@ -221,13 +241,18 @@ class DividendRun:
                                      quantity=Decimal(PyDecimal(x["quantity"])), events=int(x["events"]))
                 for x in self.v["excluded"]]
 
+    @strawberry.field(description="Prior-period adjustments counted in this run: flows about days of closed "
+                                  "periods, recorded in this one.")
+    def adjustments(self) -> list[PriorPeriodAdjustment]:
+        return adjustments(self.v["adjustments"])
+
     @strawberry.field(description="The claims the run created: cash to pay, capital to credit (or, for a "
                                   "reversal, to take back).")
     def claims(self) -> list[Claim]:
         return [Claim(r=c) for c in self.found_claims]
 
-    @strawberry.field(description="What this reader may not see: `allocations`, `excluded` and `claims` hold only "
-                                  "the reader's own lines when other members' are withheld.")
+    @strawberry.field(description="What this reader may not see: `allocations`, `excluded`, `adjustments` and "
+                                  "`claims` hold only the reader's own lines when other members' are withheld.")
     def withheld(self) -> list[str]:
         return list(self.v.get("withheld", []))
 
@@ -241,7 +266,7 @@ class DividendRun:
 
     @strawberry.field(description="The chain head when the run read the ledger.")
     def ledger_sequence(self) -> int | None:
-        return self.v.get("ledgerSeq")
+        return self.v.get("ledgerSequence")
 
     @strawberry.field
     def ledger_hash(self) -> str | None:
@@ -300,8 +325,13 @@ class StatementDividend:
     dividend: Decimal
     cash: Decimal
     retained: Decimal
-    share: Decimal
+    share_of_dividend: Decimal = strawberry.field(description="The member's dividend / everything the run "
+                                                              "distributed, 6 decimals.")
     reverses: ID | None
+
+    @strawberry.field(deprecation_reason="Use shareOfDividend.")
+    def share(self) -> Decimal:
+        return self.share_of_dividend
 
     @strawberry.field
     def run(self) -> ID:
@@ -348,26 +378,30 @@ class MemberStatement:
 
     @strawberry.field
     def dividends(self) -> list[StatementDividend]:
-        return [StatementDividend(run_id=d["run"], dividend=Decimal(PyDecimal(d["dividend"])),
-                                  cash=Decimal(PyDecimal(d["cash"])), retained=Decimal(PyDecimal(d["retained"])),
-                                  share=Decimal(PyDecimal(d["share"])),
+        return [StatementDividend(run_id=d["run"], dividend=money(d["dividend"]),
+                                  cash=money(d["cash"]), retained=money(d["retained"]),
+                                  share_of_dividend=Decimal(PyDecimal(d["shareOfDividend"])),
                                   reverses=ID(d["reverses"]) if d["reverses"] else None) for d in self.v["dividends"]]
 
     @strawberry.field
     def dividend(self) -> Decimal:
-        return Decimal(PyDecimal(self.v["dividend"]))
+        return money(self.v["dividend"])
 
     @strawberry.field
     def cash(self) -> Decimal:
-        return Decimal(PyDecimal(self.v["cash"]))
+        return money(self.v["cash"])
 
     @strawberry.field
     def retained(self) -> Decimal:
-        return Decimal(PyDecimal(self.v["retained"]))
+        return money(self.v["retained"])
+
+    @strawberry.field(description="Prior-period adjustments of this member counted in the period.")
+    def adjustments(self) -> list[PriorPeriodAdjustment]:
+        return adjustments(self.v["adjustments"])
 
     @strawberry.field(description="Every credit to the capital account, and every reversal, up to the period's end.")
     def capital_account(self) -> Decimal:
-        return Decimal(PyDecimal(self.v["capitalAccount"]))
+        return money(self.v["capitalAccount"])
 
     @strawberry.field
     def currency(self) -> ID | None:
@@ -399,7 +433,7 @@ class DividendQueries:
                          organization: ID | None = None) -> MemberStatement:
         found = service.statement(info.context.uow, str(agent), start, end,
                                   str(organization) if organization else None)
-        return MemberStatement(v=service.statement_json(found))
+        return MemberStatement(v=statement_json(found))
 
 
 Key = Annotated[str, strawberry.argument(description="Required: retrying with the same key returns the first run.")]

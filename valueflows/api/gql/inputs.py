@@ -265,6 +265,9 @@ class EconomicEventCreateParams:
     to_resource_inventoried_as: ID | None = None
     corrects: ID | None = strawberry.field(
         default=None, description="The event this one corrects: it carries the full corrected values.")
+    prior_period: date | None = strawberry.field(
+        default=None, description="Record a prior-period adjustment: the day of a closed period this event is about. "
+                                  "The event itself is dated in an open period and counted there.")
     id: ID | None = None
 
     def to_domain(self, new_resource: EconomicResourceCreateParams | None) -> domain.EventInput:
@@ -279,7 +282,7 @@ class EconomicEventCreateParams:
             has_point_in_time=self.has_point_in_time, has_beginning=self.has_beginning, has_end=self.has_end,
             input_of=_id(self.input_of), output_of=_id(self.output_of), note=self.note, corrects=_id(self.corrects),
             triggered_by=_id(self.triggered_by), agreed_in=self.agreed_in, realization_of=_id(self.realization_of),
-            in_scope_of=_ids(self.in_scope_of), id=_id(self.id),
+            in_scope_of=_ids(self.in_scope_of), id=_id(self.id), prior_period=self.prior_period,
             new_resource=new_resource.to_domain() if new_resource else None,
         )
 

@@ -18,7 +18,8 @@ from valueflows.api.gql import measures as m
 from valueflows.api.gql import types as t
 from valueflows.api.gql.context import Info
 from valueflows.api.gql.dividends import Claim
-from valueflows.api.gql.scalars import Decimal
+from valueflows.api.gql.scalars import Decimal, money
+from valueflows.domain.currencies import amount_text
 from valueflows.domain.errors import violation
 from valueflows.reciprocity.decide import Decision, Owed
 from valueflows.reciprocity.facts import Facts, facts_from_json
@@ -95,9 +96,10 @@ class LicenceDuty:
 def _duty(d: Owed) -> LicenceDuty:
     return LicenceDuty(
         action=d.action, text=d.text, words=duty_words(d), applies=d.applies,
-        amount=Decimal(d.amount) if d.amount is not None else None, currency=d.currency, due=d.due,
+        amount=money(amount_text(d.amount, d.currency or "")) if d.amount is not None else None,
+        currency=d.currency, due=d.due,
         period_start=d.period[0] if d.period else None, period_end=d.period[1] if d.period else None,
-        work_rate=Decimal(d.work_rate) if d.work_rate is not None else None,
+        work_rate=money(amount_text(d.work_rate, d.currency or "")) if d.work_rate is not None else None,
         hours=Decimal(d.hours) if d.hours is not None else None, minimum_applied=d.minimum_applied,
         missing=list(d.missing))
 
@@ -144,15 +146,20 @@ class LicenceFactsParams:
     adapted: bool | None = None
     revenue: Decimal | None = None
     currency: str | None = None
-    day: date | None = None
+    on_day: date | None = strawberry.field(default=None, name="date",
+                                           description="The day of the use (as in a facts file).")
+    day: date | None = strawberry.field(default=None, deprecation_reason="Use date, as facts files do.")
     first_published: date | None = None
+    hours: Decimal | None = strawberry.field(default=None, description="Work offered instead of money.")
 
     def to_facts(self) -> Facts:
-        """Through the same reader as a facts file, so the same checks apply."""
+        """Through the same reader as a facts file (the same names, the same checks)."""
+        if self.on_day is not None and self.day is not None and self.on_day != self.day:
+            raise violation("date", "conflict", "give the day of the use once (date; day is its old name)")
         plain: dict[str, object] = {}
         for name, value in vars(self).items():
             if value is not None:
-                key = "date" if name == "day" else _camel(name)
+                key = "date" if name in ("day", "on_day") else _camel(name)
                 plain[key] = value.isoformat() if isinstance(value, date) else (
                     str(value) if isinstance(value, PyDecimal) else value)
         return facts_from_json(plain)
@@ -214,15 +221,20 @@ class Obligation:
 
     @strawberry.field
     def amount(self) -> Decimal:
-        return Decimal(self.o.status.amount)
+        return money(amount_text(self.o.status.amount, self._unit))
 
     @strawberry.field
     def settled(self) -> Decimal:
-        return Decimal(self.o.status.settled)
+        return money(amount_text(self.o.status.settled, self._unit))
 
     @strawberry.field
     def outstanding(self) -> Decimal:
-        return Decimal(self.o.status.outstanding)
+        return money(amount_text(self.o.status.outstanding, self._unit))
+
+    @property
+    def _unit(self) -> str:
+        q = self.o.claim.resource_quantity
+        return q.has_unit if q else ""
 
     @strawberry.field(description="pending, fulfilled or overdue, as of the day asked.")
     def status(self) -> str:

@@ -10,10 +10,11 @@ import strawberry
 from strawberry import ID, Private
 
 from valueflows.api.gql.context import Info
-from valueflows.api.gql.scalars import URI, Decimal
+from valueflows.api.gql.scalars import URI, Decimal, money
 from valueflows.domain import model
 from valueflows.domain.actions import ACTIONS
 from valueflows.domain.actions import Action as ActionRecord
+from valueflows.domain.currencies import amount_text
 from valueflows.domain.quantities import Measure as MeasureRecord
 
 
@@ -91,9 +92,10 @@ class Measure:
     def has_numerical_value(self) -> float:
         return float(self.r.has_numerical_value)
 
-    @strawberry.field(description="The exact value, as decimal text.")
+    @strawberry.field(description="The exact value, as decimal text; money with its currency's decimals "
+                                  "(\"14700.00\" EUR).")
     def has_decimal_value(self) -> Decimal:
-        return Decimal(self.r.has_numerical_value)
+        return money(amount_text(self.r.has_numerical_value, self.r.has_unit))
 
     @strawberry.field
     def has_unit(self, info: Info) -> Unit | None:

@@ -14,21 +14,14 @@ from valueflows.api.gql.context import Info
 from valueflows.api.gql.scalars import URI
 from valueflows.domain.actions import ACTIONS
 from valueflows.domain.errors import violation
+from valueflows.domain.instants import parse_instant
 from valueflows.domain.model import AgentType
 from valueflows.service.queries import EventFilter
 from valueflows.service.reports import ReportScope, contributions
 
 
 def _time(value: str | None, name: str) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise violation(name, "bad_date", f"{value!r} is not an ISO 8601 date-time") from None
-    if parsed.utcoffset() is None:
-        raise violation(name, "no_timezone", "a date-time needs a time zone (e.g. 2026-03-01T00:00:00Z)")
-    return parsed
+    return None if value is None else parse_instant(value, name)
 
 
 @strawberry.input(name="EventFilterParams", description="Which events: every given condition holds.")

@@ -11,6 +11,7 @@ from strawberry.types import ExecutionContext
 from graphql import GraphQLError
 from valueflows.api.gql import measures as m
 from valueflows.api.gql import types as t
+from valueflows.api.gql.books import BookMutations, BookQueries
 from valueflows.api.gql.dividends import DividendMutations, DividendQueries
 from valueflows.api.gql.equations import EquationMutations, EquationQueries
 from valueflows.api.gql.errors import CodedErrors, OneMutationPerRequest
@@ -30,8 +31,9 @@ class LedgerSchema(strawberry.Schema):
 
 
 schema = LedgerSchema(
-    query=merge_types("Query", (Query, EquationQueries, DividendQueries, LicenceQueries)),
-    mutation=merge_types("Mutation", (Mutation, EquationMutations, DividendMutations, LicenceMutations)),
+    query=merge_types("Query", (Query, EquationQueries, DividendQueries, LicenceQueries, BookQueries)),
+    mutation=merge_types("Mutation", (Mutation, EquationMutations, DividendMutations, LicenceMutations,
+                                        BookMutations)),
     # Reference types no field reaches still belong to the schema.
     types=[m.Duration, IDuration, t.AgentProcessSearchParams],
     config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALARS),

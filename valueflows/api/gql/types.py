@@ -3,7 +3,7 @@ domain record. They refer to one another (an agent's events, an event's agents),
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import Enum
 from typing import Annotated, Any
 
@@ -623,3 +623,8 @@ class EconomicEvent:
     @strawberry.field
     def realization_of(self) -> ID | None:
         return ID(self.r.realization_of) if self.r.realization_of else None
+
+    @strawberry.field(description="For a prior-period adjustment: the day of a closed period this event is about "
+                                  "(the event itself is dated in an open period).")
+    def prior_period(self) -> date | None:
+        return self.r.prior_period

@@ -23,6 +23,8 @@ from valueflows.store.tables import contribution_days, economic_events, membersh
 
 _E = economic_events
 _CORRECTED = select(_E.c.corrects).where(_E.c.corrects.is_not(None))
+# `accounting.contributions.is_exchange`, as a condition on the table
+_EXCHANGE = or_(_E.c.agreed_in.is_not(None), _E.c.realization_of.is_not(None))
 
 
 def _exact(value: Any) -> Decimal:
@@ -95,9 +97,11 @@ class SqlEvents(SqlRecords[EconomicEvent]):
             yield event_from_row(row)
 
     def flow_totals(self, start: datetime, end: datetime, receiver: str | None = None, process: str | None = None,
-                    resource: str | None = None, processes: Iterable[str] = ()) -> list[FlowTotal]:
-        """Flows between different agents in [start, end), corrected view, summed by provider, receiver, action,
-        kind and unit (effort if the event has one, else its resource quantity)."""
+                    resource: str | None = None, processes: Iterable[str] = (),
+                    exchanges: bool = False) -> list[FlowTotal]:
+        """Contributions (or, with `exchanges`, the exchanges) between different agents in [start, end), corrected
+        view, summed by provider, receiver, action, kind and unit (effort if the event has one, else its resource
+        quantity)."""
         e = _E
         quantity = func.coalesce(e.c.effort_quantity_value, e.c.resource_quantity_value)
         unit = func.coalesce(e.c.effort_quantity_unit, e.c.resource_quantity_unit)
@@ -108,6 +112,7 @@ class SqlEvents(SqlRecords[EconomicEvent]):
                    e.c.provider != e.c.receiver)
             .group_by(e.c.provider, e.c.receiver, e.c.action, e.c.resource_conforms_to, unit)
         )
+        query = query.where(_EXCHANGE if exchanges else ~_EXCHANGE)
         if receiver:
             query = query.where(e.c.receiver == receiver)
         if process:
@@ -122,10 +127,18 @@ class SqlEvents(SqlRecords[EconomicEvent]):
         e = _E
         quantity = func.coalesce(e.c.effort_quantity_value, e.c.resource_quantity_value)
         query = (select(e).where(e.c.receiver == receiver, e.c.happened_at >= start, e.c.happened_at < end,
-                                 e.c.id.not_in(_CORRECTED), quantity.is_not(None), e.c.provider != e.c.receiver)
+                                 e.c.id.not_in(_CORRECTED), quantity.is_not(None), e.c.provider != e.c.receiver,
+                                 ~_EXCHANGE)
                  .order_by(e.c.seq))
         for row in self.conn.execute(query, execution_options={"yield_per": STREAM_BATCH}):
             yield event_from_row(row)
+
+    def adjustments(self, receiver: str, start: datetime, end: datetime) -> list[EconomicEvent]:
+        """Prior-period adjustments `receiver` was given in [start, end), corrected view, in ledger order."""
+        e = _E
+        query = (select(e).where(e.c.receiver == receiver, e.c.happened_at >= start, e.c.happened_at < end,
+                                 e.c.prior_period.is_not(None), e.c.id.not_in(_CORRECTED)).order_by(e.c.seq))
+        return [event_from_row(row) for row in self.conn.execute(query)]
 
     def payments(self, users: set[str], stewards: set[str], agreements: set[str],
                  actions: tuple[str, ...]) -> list[EconomicEvent]:

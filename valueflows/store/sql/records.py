@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from datetime import date
 from typing import Any, Generic, TypeVar
 
@@ -166,11 +166,12 @@ class SqlResources(SqlRecords[EconomicResource]):
             self.conn.execute(_SET_QUANTITIES, {"rid": res.id, "acc": res.accounting_quantity,
                                                 "onhand": res.onhand_quantity})
 
-    def licensed(self, limit: int) -> list[tuple[EconomicResource, str]]:
+    def licensed(self, limit: int, conforming_to: Collection[str]) -> list[tuple[EconomicResource, str]]:
         r = economic_resources
         rows = self.conn.execute(select(r, agents.c.name.label("steward_name"))
                                  .join(agents, agents.c.id == r.c.primary_accountable)
-                                 .where(r.c.licence.is_not(None)).order_by(r.c.name, r.c.id).limit(limit))
+                                 .where(r.c.licence.is_not(None), r.c.conforms_to.in_(list(conforming_to)))
+                                 .order_by(r.c.name, r.c.id).limit(limit))
         return [(resource_from_row(row), row.steward_name) for row in rows]
 
 
