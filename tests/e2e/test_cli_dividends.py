@@ -160,6 +160,9 @@ def test_commit_replay_show_reverse_and_statement(db: Ledger, tmp_path: Path) ->
     lines = runs.splitlines()
     assert lines[0].startswith(f"{run_id}  atelier  2026-01-01..2026-12-31  surplus 12000.00 EUR")
     assert lines[1].startswith(reversal["id"]) and lines[1].endswith(f"reverses {run_id}")
+    listed = db.json("dividend-runs")  # money and times as on every other door
+    assert (listed[0]["surplus"], listed[1]["distributed"]) == ("12000.00", "-" + view["distributed"])
+    assert listed[0]["createdAt"].endswith("Z")
 
 
 def test_an_equation_from_a_file_then_a_run_by_it(db: Ledger, tmp_path: Path) -> None:

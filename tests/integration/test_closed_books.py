@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal as D
 
 import pytest
+from sqlalchemy import update
 
 from valueflows.domain.access import Forbidden, Principal, Scope
 from valueflows.domain.errors import RuleViolation
@@ -20,6 +21,7 @@ from valueflows.service.dividends import RunRequest
 from valueflows.service.queries import ledger_size
 from valueflows.service.verify import verify
 from valueflows.store.ports import UnitOfWork
+from valueflows.store.tables import books_closed
 
 Y2026 = (date(2026, 1, 1), date(2026, 12, 31))
 Y2027 = (date(2027, 1, 1), date(2027, 12, 31))
@@ -168,3 +170,15 @@ def test_an_import_into_a_closed_period_is_refused_whole(coop: UnitOfWork) -> No
     exported = "".join(linked.export(coop, "nt", "https://x.org"))
     assert ('<https://x.org/events/late> <https://w3id.org/valueflows-ledger/ns#priorPeriod> '
             '"2026-06-01"^^<http://www.w3.org/2001/XMLSchema#date>') in exported
+
+
+@pytest.mark.sql_store
+def test_verify_notices_a_closing_moved_behind_the_chains_back(coop: UnitOfWork,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VALUEFLOWS_TODAY", "2026-07-01")
+    done = books.close_books(coop, books.CloseRequest("coop", date(2026, 6, 30)), "close-h1")
+    assert verify(coop).ok
+    with coop.engine.begin() as conn:  # type: ignore[attr-defined]
+        conn.execute(update(books_closed).where(books_closed.c.id == done.record.id).values(through=date(2026, 3, 1)))
+    report = verify(coop)
+    assert not report.ok and f"books_closed {done.record.id}" in str(report.first)

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from valueflows.cli.app import DbOption, JsonOption, app, fail, missing_sqlite_file, open_at, progress_bar
+from valueflows.domain.chain import plain
 from valueflows.domain.errors import LedgerError
 from valueflows.domain.model import AgentType, ContributionVisibility
 from valueflows.service import queries, records
@@ -126,14 +127,14 @@ def token_create(
 @token_app.command("list")
 def token_list(db: DbOption = DEFAULT_URL, as_json: JsonOption = False) -> None:
     """List tokens (never their secrets)."""
-    rows = [{"id": t.id, "agent": t.agent, "scope": t.scope.value, "created": t.created_at.isoformat(),
-             "revoked": t.revoked_at.isoformat() if t.revoked_at else None, "note": t.note}
+    rows = [{"id": t.id, "agent": t.agent, "scope": t.scope.value, "createdAt": plain(t.created_at),
+             "revokedAt": plain(t.revoked_at) if t.revoked_at else None, "note": t.note}
             for t in list_tokens(open_at(db))]
     if as_json:
         typer.echo(json.dumps(rows))
         return
     for r in rows:
-        typer.echo(f"{r['id']}  {r['agent']:<20} {r['scope']:<6} {'revoked' if r['revoked'] else 'active'}")
+        typer.echo(f"{r['id']}  {r['agent']:<20} {r['scope']:<6} {'revoked' if r['revokedAt'] else 'active'}")
 
 
 @token_app.command("revoke")

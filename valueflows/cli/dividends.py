@@ -32,8 +32,9 @@ from valueflows.cli.app import (
     refused,
     write_csv,
 )
+from valueflows.domain.chain import plain
+from valueflows.domain.currencies import money_text
 from valueflows.domain.errors import LedgerError
-from valueflows.domain.quantities import canonical
 from valueflows.service import dividends
 from valueflows.service.dividend_views import preview_json, run_csv, run_json, statement_json
 from valueflows.service.dividends import CommittedRun, agent_names
@@ -183,10 +184,10 @@ def dividend_reverse(
 def _run_row(r: Any) -> dict[str, Any]:
 
     return {"id": r.id, "organization": r.organization, "from": r.period_start.isoformat(),
-            "to": r.period_end.isoformat(), "currency": r.currency, "surplus": canonical(r.surplus),
-            "reserve": canonical(r.reserve), "distributed": canonical(r.distributed),
-            "undistributed": canonical(r.undistributed), "basis": r.basis, "equation": r.equation,
-            "reverses": r.reverses, "createdAt": r.created_at.isoformat(), "note": r.note}
+            "to": r.period_end.isoformat(), "currency": r.currency, "surplus": money_text(r.surplus, r.currency),
+            "reserve": money_text(r.reserve, r.currency), "distributed": money_text(r.distributed, r.currency),
+            "undistributed": money_text(r.undistributed, r.currency), "basis": r.basis, "equation": r.equation,
+            "reverses": r.reverses, "createdAt": plain(r.created_at), "note": r.note}
 
 
 @app.command("dividend-runs")
