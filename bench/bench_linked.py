@@ -33,6 +33,7 @@ from sqlalchemy import create_engine, insert, select
 sys.path.insert(0, str(Path(__file__).parent))
 from bench_dividends import sqlite_ledger
 
+from valueflows.linkeddata import rdf
 from valueflows.linkeddata.contexts import document_loader
 from valueflows.service import linked
 from valueflows.service.bootstrap import open_ledger
@@ -120,7 +121,7 @@ def bench_import(url: str, n: int) -> dict[str, Any]:
             if kept >= n:
                 break
             kept += 1
-        lines.append(linked.rdf.ntriples(kind, record, BASE))
+        lines.append(rdf.ntriples(kind, record, BASE))
     with uow.engine.connect() as conn:
         rows = [r._asdict() for r in conn.execute(select(economic_events).order_by(
             economic_events.c.seq).limit(n))]
