@@ -35,6 +35,7 @@ from typing import Any
 from valueflows.domain.actions import ACTIONS, Effect
 from valueflows.domain.errors import LedgerError, NotFound
 from valueflows.domain.model import EconomicClaim, EconomicEvent
+from valueflows.domain.planning import Flow as PlannedFlow
 
 
 class Scope(StrEnum):
@@ -151,6 +152,8 @@ EVERYTHING = Reader(OPERATOR)
 PUBLIC_KINDS = frozenset({
     "unit", "agent", "membership", "agent_relationship_role", "agent_relationship", "resource_specification",
     "process_specification", "process", "economic_resource", "product_batch", "value_equation", "books_closed",
+    # the planning layer: agreements and plans are public as processes are; offers and requests are published
+    "agreement", "plan", "intent",
 })
 PRIVATE_EVENT_FIELDS = ("note",)
 LICENCE_EVENT_FIELDS = ("agreedIn", "note", "triggeredBy")
@@ -319,6 +322,24 @@ def may_record_event(p: Principal, provider: str, receiver: str) -> None:
     _writer(p, "recording an event")
     if p.scope is not Scope.ADMIN and p.agent not in (provider, receiver):
         raise Forbidden(f"a write token records only events in which its agent ({p.agent}) is provider or receiver")
+
+
+def may_plan_flow(p: Principal, what: str, parties: Iterable[str | None]) -> None:
+    """An intent, a commitment, or what fulfils or satisfies one, is written by one of the agents it involves (their
+    write token) or an admin."""
+    _writer(p, what)
+    if p.scope is not Scope.ADMIN and p.agent not in set(parties):
+        raise Forbidden(f"a write token writes only {what.removeprefix('recording ')} in which its agent ({p.agent}) "
+                        "takes part")
+
+
+def commitment_view(reader: Reader, commitment: PlannedFlow, persons: Collection[str]) -> View:
+    """A commitment is seen as the event that would fulfil it: a person's promise to work for an organization is
+    private to them, the organization's members and admins, unless the organization publishes contributions."""
+    provider, receiver = commitment.provider or "", commitment.receiver or ""
+    orgs = tuple(a for a in (receiver, *commitment.in_scope_of) if a and a not in persons)
+    return flow_view(reader, Flow(provider, receiver, commitment.action,
+                                  frozenset(p for p in persons if p in (provider, receiver)), orgs))
 
 
 def may_revise_agent(p: Principal, agent_id: str) -> None:

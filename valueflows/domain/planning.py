@@ -99,6 +99,16 @@ class Satisfaction:
 
 
 @dataclass(frozen=True, slots=True)
+class Agreement:
+    """An agreement between agents: commitments may be its clauses, events realize it (VF `Agreement`)."""
+
+    id: str
+    name: str | None = None
+    note: str | None = None
+    created: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     id: str
     name: str

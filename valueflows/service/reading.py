@@ -89,11 +89,34 @@ class Reading:
         persons_here = {a for a in parties if self._persons.get(a)}
         return access.event_views(self.reader, chains, persons_here, licensed)
 
+    def _persons_among(self, agents: Iterable[str | None]) -> set[str]:
+        wanted = {a for a in agents if a}
+        unknown = wanted - self._persons.keys()
+        if unknown:
+            with self.uow.read() as tx:
+                persons = tx.agents.persons_among(unknown)
+            self._persons.update({a: a in persons for a in unknown})
+        return {a for a in wanted if self._persons.get(a)}
+
+    def _flow_view(self, kind: str, record_id: str) -> View:
+        """The view of the event or commitment a fulfilment or satisfaction points at (hidden if there is none)."""
+        found = self._raw_many(kind, [record_id])
+        return self.view(kind, found[0]) if found else access.HIDDEN
+
     def view(self, kind: str, record: Any) -> View:
         if kind == "economic_event":
             return self.event_views([record])[record.id]
         if kind == "claim":
             return access.claim_view(self.reader, record)
+        if kind == "commitment":
+            persons = self._persons_among((record.provider, record.receiver, *record.in_scope_of))
+            return access.commitment_view(self.reader, record, persons)
+        if kind == "fulfillment":  # as strict as the stricter of the commitment and the event
+            return access.strictest([self._flow_view("commitment", record.fulfills),
+                                     self._flow_view("economic_event", record.fulfilled_by)])
+        if kind == "satisfaction":  # the intent is public; the event or commitment that satisfies it may not be
+            by = "economic_event" if self._raw_many("economic_event", [record.satisfied_by]) else "commitment"
+            return self._flow_view(by, record.satisfied_by)
         if access.public_kind(kind):
             return access.WHOLE
         return access.WHOLE if self.principal.admin else access.HIDDEN

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -27,6 +28,7 @@ from valueflows.domain.model import (
     ResourceSpecification,
     Unit,
 )
+from valueflows.domain.planning import Agreement, Commitment, Flow, Fulfillment, Intent, Plan, Satisfaction
 from valueflows.domain.quantities import Measure
 
 
@@ -150,6 +152,25 @@ def claim_from_row(row: Row[Any]) -> EconomicClaim:
     )
 
 
+def measured_from_row(cls: type[Any]) -> Callable[[Row[Any]], Any]:
+    """Rows to records whose measures are stored as `<name>_value` and `<name>_unit` columns (any field named
+    `*_quantity`) and whose tuples are JSON lists."""
+    fields = list(dataclasses.fields(cls))
+
+    def build(row: Row[Any]) -> Any:
+        values: dict[str, Any] = {}
+        for f in fields:
+            if f.name.endswith("_quantity"):
+                value = getattr(row, f.name + "_value")
+                values[f.name] = Measure(value, getattr(row, f.name + "_unit")) if value is not None else None
+            elif f.default == ():
+                values[f.name] = _tuple(getattr(row, f.name))
+            else:
+                values[f.name] = getattr(row, f.name)
+        return cls(**values)
+    return build
+
+
 def simple_row(record: Any) -> dict[str, Any]:
     """Column values for records whose fields map one to one onto columns."""
     values: dict[str, Any] = {}
@@ -164,11 +185,7 @@ def simple_row(record: Any) -> dict[str, Any]:
 
 
 def event_row(event: EconomicEvent) -> dict[str, Any]:
-    values = simple_row(event)
-    for name in ("resource_quantity", "effort_quantity"):
-        m: Measure | None = values.pop(name)
-        values[f"{name}_value"] = m.has_numerical_value if m else None
-        values[f"{name}_unit"] = m.has_unit if m else None
+    values = measured_row(event)
     values["happened_at"] = event.when
     return values
 
@@ -178,12 +195,17 @@ def equation_row(equation: ValueEquation) -> dict[str, Any]:
             "buckets": equation_to_json(equation.buckets), "note": equation.note}
 
 
-def claim_row(claim: EconomicClaim) -> dict[str, Any]:
-    values = simple_row(claim)
-    m: Measure | None = values.pop("resource_quantity")
-    values["resource_quantity_value"] = m.has_numerical_value if m else None
-    values["resource_quantity_unit"] = m.has_unit if m else None
+def measured_row(record: Any) -> dict[str, Any]:
+    """Column values of a record with measures (`*_quantity` fields): each as a value and a unit column."""
+    values = simple_row(record)
+    for name in [n for n in values if n.endswith("_quantity")]:
+        m: Measure | None = values.pop(name)
+        values[f"{name}_value"] = m.has_numerical_value if m else None
+        values[f"{name}_unit"] = m.has_unit if m else None
     return values
+
+
+MEASURED = (EconomicClaim, Flow, Fulfillment, Satisfaction)
 
 
 def row_of(record: Any) -> dict[str, Any]:
@@ -192,8 +214,8 @@ def row_of(record: Any) -> dict[str, Any]:
         return event_row(record)
     if isinstance(record, ValueEquation):
         return equation_row(record)
-    if isinstance(record, EconomicClaim):
-        return claim_row(record)
+    if isinstance(record, MEASURED):
+        return measured_row(record)
     return simple_row(record)
 
 
@@ -214,4 +236,10 @@ FROM_ROW: dict[str, Callable[[Row[Any]], Any]] = {
     "dividend_allocation": allocation_from_row,
     "claim": claim_from_row,
     "books_closed": lambda row: BooksClosed(row.id, row.organization, row.through, row.note),
+    "agreement": lambda row: Agreement(row.id, row.name, row.note, row.created),
+    "plan": lambda row: Plan(row.id, row.name, row.note, row.due, row.created),
+    "intent": measured_from_row(Intent),
+    "commitment": measured_from_row(Commitment),
+    "fulfillment": measured_from_row(Fulfillment),
+    "satisfaction": measured_from_row(Satisfaction),
 }

@@ -41,7 +41,8 @@ T = TypeVar("T")
 # Every kind of record the chain commits to, in the order that puts what a record refers to first.
 RECORD_KINDS = ("unit", "agent", "agent_relationship_role", "agent_relationship", "membership",
                 "resource_specification", "process_specification", "product_batch", "process", "economic_resource",
-                "economic_event", "value_equation", "dividend_run", "dividend_allocation", "claim", "books_closed")
+                "economic_event", "value_equation", "dividend_run", "dividend_allocation", "claim", "books_closed",
+                "agreement", "plan", "intent", "commitment", "fulfillment", "satisfaction")
 
 
 @dataclass(frozen=True)

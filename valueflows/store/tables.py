@@ -187,6 +187,93 @@ books_closed = Table(
     Column("note", Text),
 )
 
+# The planning layer (domain/planning.py): agreements, plans, intents, commitments, and what fulfils or satisfies
+# them. Unlike events these records change (a commitment is finished, an intent updated): the table holds the
+# latest revision, the ledger every revision.
+
+
+def _measure_columns(name: str) -> list[Column[object]]:
+    return [Column(f"{name}_value", ExactDecimal()), Column(f"{name}_unit", ID, ForeignKey("units.id"))]
+
+
+def _flow_columns() -> list[Column[object]]:
+    """What intents and commitments share (`planning.Flow`)."""
+    return [
+        Column("id", ID, primary_key=True),
+        Column("action", String(40), nullable=False),
+        Column("provider", ID, ForeignKey("agents.id"), index=True),
+        Column("receiver", ID, ForeignKey("agents.id"), index=True),
+        Column("resource_classified_as", JSON, nullable=False),
+        *_measure_columns("resource_quantity"),
+        *_measure_columns("effort_quantity"),
+        Column("has_beginning", UTCDateTime()),
+        Column("has_end", UTCDateTime()),
+        Column("has_point_in_time", UTCDateTime()),
+        Column("due", UTCDateTime()),
+        Column("finished", Boolean, nullable=False),
+        Column("note", Text),
+        Column("agreed_in", String(MAX_IRI)),
+        Column("in_scope_of", JSON, nullable=False),
+        Column("resource_inventoried_as", ID, ForeignKey("economic_resources.id")),
+        Column("resource_conforms_to", ID, ForeignKey("resource_specifications.id")),
+        Column("input_of", ID, ForeignKey("processes.id"), index=True),
+        Column("output_of", ID, ForeignKey("processes.id"), index=True),
+    ]
+
+
+agreements = Table(
+    "agreements", metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(MAX_NAME)),
+    Column("note", Text),
+    Column("created", UTCDateTime()),
+)
+
+plans = Table(
+    "plans", metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(MAX_NAME), nullable=False),
+    Column("note", Text),
+    Column("due", UTCDateTime()),
+    Column("created", UTCDateTime()),
+)
+
+intents = Table(
+    "intents", metadata,
+    *_flow_columns(),
+    Column("name", String(MAX_NAME)),
+    *_measure_columns("available_quantity"),
+    Column("image", String(MAX_IRI)),
+)
+
+commitments = Table(
+    "commitments", metadata,
+    *_flow_columns(),
+    Column("clause_of", ID, ForeignKey("agreements.id"), index=True),
+    Column("independent_demand_of", ID, ForeignKey("plans.id"), index=True),
+    Column("planned_within", ID, ForeignKey("plans.id"), index=True),
+    Column("stage", ID, ForeignKey("process_specifications.id")),
+    Column("created", UTCDateTime()),
+)
+
+
+def _link_table(name: str, of: tuple[str, str], by: tuple[str, str | None]) -> Table:
+    """A fulfilment or a satisfaction: `of` what (commitment, intent), `by` what (an event; an event or a
+    commitment, so no foreign key)."""
+    return Table(
+        name, metadata,
+        Column("id", ID, primary_key=True),
+        Column(by[0], ID, *([ForeignKey(by[1])] if by[1] else []), nullable=False, index=True),
+        Column(of[0], ID, ForeignKey(of[1]), nullable=False, index=True),
+        *_measure_columns("resource_quantity"),
+        *_measure_columns("effort_quantity"),
+        Column("note", Text),
+    )
+
+
+fulfillments = _link_table("fulfillments", ("fulfills", "commitments.id"), ("fulfilled_by", "economic_events.id"))
+satisfactions = _link_table("satisfactions", ("satisfies", "intents.id"), ("satisfied_by", None))
+
 # The hash chain over every accepted record; its head is the row with the highest seq.
 ledger = Table(
     "ledger", metadata,
@@ -198,6 +285,7 @@ ledger = Table(
     Column("hash", String(64), nullable=False),
     Column("recorded_at", UTCDateTime(), nullable=False),
     Index("ix_ledger_kind_record", "kind", "record_id"),
+    Index("ix_ledger_hash", "hash"),  # a record's revisionId is the hash of the ledger record of that revision
 )
 
 idempotency_keys = Table(
@@ -305,6 +393,12 @@ RECORD_TABLES: dict[str, Table] = {
     "dividend_allocation": dividend_allocations,
     "claim": claims,
     "books_closed": books_closed,
+    "agreement": agreements,
+    "plan": plans,
+    "intent": intents,
+    "commitment": commitments,
+    "fulfillment": fulfillments,
+    "satisfaction": satisfactions,
 }
 
 # API tokens: not ledger records (they are not in the chain, and only their hashes are kept).

@@ -1,0 +1,189 @@
+"""Use cases of the planning layer: agreements, plans, intents (offers and requests), commitments, and what fulfils
+or satisfies them, with their progress. Each is one transaction, asks the access policy, and lets the core
+(`domain/planning.py`) judge the request; every record is chained like the rest of the ledger."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from valueflows.domain import access
+from valueflows.domain.errors import Problem, RuleViolation
+from valueflows.domain.limits import MAX_NAME, MAX_NOTE, MAX_PAGE
+from valueflows.domain.planning import (
+    Agreement,
+    Commitment,
+    FlowInput,
+    Fulfillment,
+    Intent,
+    LinkInput,
+    Plan,
+    PlanningContext,
+    Progress,
+    Satisfaction,
+    check_commitment,
+    check_fulfillment,
+    check_intent,
+    check_satisfaction,
+    progress,
+)
+from valueflows.domain.rules import check_id, check_text, check_time
+from valueflows.service.ledger import Recorded, create_record, new_id
+from valueflows.service.reading import Reading
+from valueflows.store.ports import Tx, UnitOfWork, WriteTx
+
+
+@dataclass(frozen=True, slots=True)
+class PlanInput:
+    name: str
+    note: str | None = None
+    due: datetime | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementInput:
+    name: str | None = None
+    note: str | None = None
+    id: str | None = None
+
+
+def _named(kind: str, record_id: str | None, name: str | None, note: str | None, tx: Tx,
+           required: bool) -> list[Problem]:
+    problems: list[Problem] = []
+    check_id(record_id, "id", problems)
+    if record_id is not None and tx.records(kind).exists(record_id):
+        problems.append(Problem("id", "duplicate_id", f"id {record_id!r} is already used"))
+    if required and not (name or "").strip():
+        problems.append(Problem("name", "required", f"a {kind} needs a name"))
+    check_text(name, "name", MAX_NAME, problems)
+    check_text(note, "note", MAX_NOTE, problems)
+    return problems
+
+
+def create_plan(uow: UnitOfWork, request: PlanInput, key: str | None = None) -> Recorded[Plan]:
+    access.require_writer(uow.principal, "creating a plan")
+
+    def build(tx: WriteTx) -> Plan:
+        problems = _named("plan", request.id, request.name, request.note, tx, required=True)
+        check_time(request.due, "due", problems)
+        if problems:
+            raise RuleViolation(problems)
+        return Plan(request.id or new_id(), request.name, request.note, request.due, tx.now)
+    return create_record(uow, "plan", request, key, build)
+
+
+def create_agreement(uow: UnitOfWork, request: AgreementInput, key: str | None = None) -> Recorded[Agreement]:
+    access.require_writer(uow.principal, "creating an agreement")
+
+    def build(tx: WriteTx) -> Agreement:
+        problems = _named("agreement", request.id, request.name, request.note, tx, required=False)
+        if problems:
+            raise RuleViolation(problems)
+        return Agreement(request.id or new_id(), request.name, request.note, tx.now)
+    return create_record(uow, "agreement", request, key, build)
+
+
+def _context(tx: Tx, kind: str, request: FlowInput) -> PlanningContext:
+    """The records the request names (and only those), for the core to judge it without I/O."""
+    def present(kind_of: str, *ids: str | None) -> frozenset[str]:
+        return frozenset(tx.records(kind_of).get_many(ids))
+
+    units = [m.has_unit for m in (request.resource_quantity, request.effort_quantity, request.available_quantity)
+             if m is not None]
+    scopes = request.in_scope_of
+    return PlanningContext(
+        agents=present("agent", request.provider, request.receiver, *scopes),
+        units=present("unit", *units),
+        specifications=present("resource_specification", request.resource_conforms_to),
+        process_specifications=present("process_specification", request.stage),
+        processes=present("process", request.input_of, request.output_of, *scopes),
+        plans=present("plan", request.independent_demand_of, request.planned_within),
+        agreements=present("agreement", request.clause_of),
+        resources=tx.resources.get_many([request.resource_inventoried_as]),
+        taken=present(kind, request.id),
+    )
+
+
+def create_intent(uow: UnitOfWork, request: FlowInput, key: str | None = None) -> Recorded[Intent]:
+    """An offer (its provider) or a request (its receiver), written by that agent or an admin."""
+    access.may_plan_flow(uow.principal, "recording an intent", (request.provider, request.receiver))
+    return create_record(uow, "intent", request, key,
+                         lambda tx: check_intent(request, _context(tx, "intent", request), new_id()))
+
+
+def create_commitment(uow: UnitOfWork, request: FlowInput, key: str | None = None) -> Recorded[Commitment]:
+    """A promise from its provider to its receiver, written by one of them or an admin."""
+    access.may_plan_flow(uow.principal, "recording a commitment", (request.provider, request.receiver))
+    return create_record(uow, "commitment", request, key,
+                         lambda tx: check_commitment(request, _context(tx, "commitment", request), new_id(), tx.now))
+
+
+def fulfil(uow: UnitOfWork, request: LinkInput, key: str | None = None) -> Recorded[Fulfillment]:
+    """An event fulfils (part of) a commitment: written by a party to either, or an admin."""
+    access.require_writer(uow.principal, "recording a fulfillment")
+
+    def build(tx: WriteTx) -> Fulfillment:
+        commitment: Commitment | None = tx.records("commitment").get(request.of)
+        event = tx.events.get(request.by)
+        access.may_plan_flow(uow.principal, "recording a fulfillment", _parties(commitment, event))
+        units = tx.records("unit").get_many(_units(request))
+        taken = tx.records("fulfillment").get_many([request.id])
+        return check_fulfillment(request, commitment, event, frozenset(units), new_id(), frozenset(taken))
+    return create_record(uow, "fulfillment", request, key, build)
+
+
+def satisfy(uow: UnitOfWork, request: LinkInput, key: str | None = None) -> Recorded[Satisfaction]:
+    """An event or a commitment satisfies (part of) an intent: written by a party to either, or an admin."""
+    access.require_writer(uow.principal, "recording a satisfaction")
+
+    def build(tx: WriteTx) -> Satisfaction:
+        intent: Intent | None = tx.records("intent").get(request.of)
+        by = tx.events.get(request.by) or tx.records("commitment").get(request.by)
+        access.may_plan_flow(uow.principal, "recording a satisfaction", _parties(intent, by))
+        units = tx.records("unit").get_many(_units(request))
+        taken = tx.records("satisfaction").get_many([request.id])
+        return check_satisfaction(request, intent, by, frozenset(units), new_id(), frozenset(taken))
+    return create_record(uow, "satisfaction", request, key, build)
+
+
+def _units(request: LinkInput) -> list[str]:
+    return [m.has_unit for m in (request.resource_quantity, request.effort_quantity) if m is not None]
+
+
+def _parties(*flows: object) -> list[str | None]:
+    return [getattr(f, name, None) for f in flows for name in ("provider", "receiver")]
+
+
+# -- reading ----------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CommitmentProgress:
+    commitment: Commitment
+    fulfillments: tuple[Fulfillment, ...]  # those the reader may see
+    progress: Progress  # over every fulfilment (the commitment's own figure, seen by whoever sees it)
+
+
+def commitment(uow: UnitOfWork, commitment_id: str) -> CommitmentProgress:
+    """A commitment, what fulfilled it and how far, as whoever asks may see it (hidden: as if it did not exist)."""
+    reading = Reading(uow)
+    found: Commitment = reading.must("commitment", commitment_id)
+    with uow.read() as tx:
+        links = tx.records("fulfillment").where(MAX_PAGE, fulfills=commitment_id)
+    return CommitmentProgress(found, tuple(reading.show_many("fulfillment", links)), progress(found, links))
+
+
+@dataclass(frozen=True)
+class IntentProgress:
+    intent: Intent
+    satisfactions: tuple[Satisfaction, ...]  # those whose event or commitment the reader may see
+    progress: Progress  # public, as an offer's availability is
+
+
+def intent(uow: UnitOfWork, intent_id: str) -> IntentProgress:
+    """An offer or a request (public), what satisfied it and how far."""
+    reading = Reading(uow)
+    found: Intent = reading.must("intent", intent_id)
+    with uow.read() as tx:
+        links = tx.records("satisfaction").where(MAX_PAGE, satisfies=intent_id)
+    return IntentProgress(found, tuple(reading.show_many("satisfaction", links)), progress(found, links))
