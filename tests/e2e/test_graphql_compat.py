@@ -1,6 +1,7 @@
-"""Our schema is a superset of the reference ValueFlows GraphQL schema, @valueflows/vf-graphql 0.8.5.
+"""The legacy API (at /graphql/0.8) is a superset of the reference ValueFlows GraphQL schema,
+@valueflows/vf-graphql 0.8.5; the main API (at /graphql) grows towards a superset of 0.9.0-alpha.10.
 
-The reference SDL is built at test time from the npm package (modules agent, observation, knowledge,
+The reference SDL is built at test time from the npm package (for 0.8.5, modules agent, observation, knowledge,
 measurement and the bridging schemas they bring); nothing of it is committed.
 """
 
@@ -13,30 +14,39 @@ from pathlib import Path
 
 import pytest
 
-from graphql import build_schema, find_breaking_changes
+from graphql import BreakingChange, build_schema, find_breaking_changes
 from valueflows.api.gql.schema import sdl
+from valueflows.api.gql.versions import LEGACY, MAIN
 
 MODULES = ["agent", "observation", "knowledge", "measurement"]
-PRINT_REFERENCE = (
-    "const {buildSchema, printSchema} = require('@valueflows/vf-graphql');"
-    f"process.stdout.write(printSchema(buildSchema({MODULES!r})));"
-)
+# The 0.9 modules the main API already serves whole; the rest of 0.9 is being built (see the README).
+MAIN_MODULES = ["agent", "action", "measurement", "observation", "process", "resource_specification",
+                "process_specification", "product_batch"]
 
 
-@pytest.fixture(scope="session")
-def reference_sdl(tmp_path_factory: pytest.TempPathFactory) -> str:
+def _reference(where: Path, version: str, modules: list[str]) -> str:
     npm, node = shutil.which("npm"), shutil.which("node")
     if not npm or not node:
         message = "node and npm are needed to build the reference schema"
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    where: Path = tmp_path_factory.mktemp("vf-graphql")
     subprocess.run([npm, "install", "--prefix", str(where), "--no-audit", "--no-fund", "--loglevel=error",
-                    "@valueflows/vf-graphql@0.8.5", "graphql@15"], check=True, timeout=600, capture_output=True)
-    printed = subprocess.run([node, "-e", PRINT_REFERENCE], cwd=where, check=True, capture_output=True, text=True,
-                             timeout=120)
-    return printed.stdout
+                    f"@valueflows/vf-graphql@{version}", "graphql@15"], check=True, timeout=600, capture_output=True)
+    script = ("const {buildSchema, printSchema} = require('@valueflows/vf-graphql');"
+              f"process.stdout.write(printSchema(buildSchema({modules!r})));")
+    return subprocess.run([node, "-e", script], cwd=where, check=True, capture_output=True, text=True,
+                          timeout=120).stdout
+
+
+@pytest.fixture(scope="session")
+def reference_sdl(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return _reference(tmp_path_factory.mktemp("vf-graphql"), "0.8.5", MODULES)
+
+
+@pytest.fixture(scope="session")
+def reference_09(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return _reference(tmp_path_factory.mktemp("vf-graphql-0.9"), "0.9.0-alpha.10", MAIN_MODULES)
 
 
 def test_reference_schema_was_built(reference_sdl: str) -> None:
@@ -46,12 +56,37 @@ def test_reference_schema_was_built(reference_sdl: str) -> None:
 
 
 def test_no_breaking_changes_against_the_reference(reference_sdl: str) -> None:
-    changes = find_breaking_changes(build_schema(reference_sdl), build_schema(sdl()))
+    changes = find_breaking_changes(build_schema(reference_sdl), build_schema(sdl(LEGACY)))
     assert [f"{c.type.name}: {c.description}" for c in changes] == []
 
 
 def test_every_reference_operation_is_served(reference_sdl: str) -> None:
-    reference, ours = build_schema(reference_sdl), build_schema(sdl())
+    reference, ours = build_schema(reference_sdl), build_schema(sdl(LEGACY))
     for root in ("query_type", "mutation_type"):
         theirs = set(getattr(reference, root).fields)
         assert theirs <= set(getattr(ours, root).fields)
+
+
+def _type_of(change: BreakingChange) -> str:
+    """The type a breaking change is about ("Field Query.agents …", "Argument Agent.x(y:) …", "PageInfo was …")."""
+    words = change.description.split()
+    subject = words[1] if words[0] in ("Field", "Argument") else (words[3] if words[:2] == ["A", "required"]
+                                                                   else words[0])
+    return subject.split(".")[0].rstrip(".")
+
+
+# Types of the 0.9 reference the main API already serves without a breaking change; this set grows with each
+# slice of the work until it is every type of every module.
+MAIN_DONE = {"Query", "PageInfo", "Action", *(f"{t}{suffix}" for t in (
+    "Agent", "Person", "Organization", "AgentRelationship", "AgentRelationshipRole", "Unit", "EconomicEvent",
+    "EconomicResource", "Process", "ProcessSpecification", "ProductBatch", "ResourceSpecification")
+    for suffix in ("Connection", "Edge"))}
+
+
+def test_the_main_api_serves_what_is_done_of_the_0_9_reference(reference_09: str) -> None:
+    reference = build_schema(reference_09)
+    assert {"PageInfo", "AgentConnection", "EconomicEventEdge"} <= set(reference.type_map)
+    changes = find_breaking_changes(reference, build_schema(sdl(MAIN)))
+    assert set(reference.type_map) >= MAIN_DONE
+    assert {_type_of(c) for c in changes} <= set(reference.type_map)  # every change is read as about a type
+    assert [c.description for c in changes if _type_of(c) in MAIN_DONE] == []

@@ -137,10 +137,15 @@ def test_http_level_refusals(server: dict[str, Any]) -> None:
     assert bad_token.status_code == 401 and bad_token.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     page = httpx.get(base, headers={"accept": "text/html"})
     assert page.status_code == 200 and "graphiql" in page.text.lower()
-    deep = "{ economicEvents { " + "triggeredBy { " * 20 + "id" + " }" * 20 + " } }"
+    deep = "{ economicEvents { edges { node { " + "triggeredBy { " * 20 + "id" + " }" * 20 + " } } } }"
     assert code(gql(server, deep)) == "GRAPHQL_VALIDATION_FAILED"
-    assert gql(server, "{ economicEvents(limit: 100000) { id } }").json()["errors"][0]["extensions"]["code"] == (
-        "BAD_USER_INPUT")
+    too_many = gql(server, "{ economicEvents(first: 100000) { edges { node { id } } } }").json()["errors"][0]
+    assert too_many["extensions"]["code"] == "BAD_USER_INPUT" and "first is between 1 and 1000" in too_many["message"]
+    both = gql(server, "{ economicEvents(first: 1, last: 1) { edges { node { id } } } }").json()["errors"][0]
+    assert both["extensions"]["code"] == "BAD_USER_INPUT" and "not both" in both["message"]
+    legacy = httpx.post(base + "/0.8", json={"query": "{ economicEvents(limit: 100000) { id } }"}).json()
+    assert legacy["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert httpx.get(base + "/0.8", headers={"accept": "text/html"}).status_code == 200
 
 
 def test_the_example_operations_run_against_the_demo(server: dict[str, Any]) -> None:

@@ -34,7 +34,8 @@ from graphql import (
     visit,
 )
 from valueflows.api.app import KINDS, create_app
-from valueflows.api.gql.schema import schema
+from valueflows.api.gql.schema import schemas
+from valueflows.api.gql.versions import APIS, LEGACY, MAIN
 from valueflows.domain.inputs import AgentInput
 from valueflows.service import dividends, queries, records, tokens
 from valueflows.service.bootstrap import open_ledger
@@ -148,6 +149,7 @@ def _route_requests(w: World, path: str, methods: set[str]) -> list[tuple[str, s
 
     known: dict[str, Any] = {
         "/graphql": lambda: [("GET", "/graphql", "text/html")],  # POST: the GraphQL part of the matrix
+        "/graphql/0.8": lambda: [("GET", "/graphql/0.8", "text/html")],
         "/health": lambda: each_format("/health"),
         "/verify": lambda: each_format("/verify"),
         "/context.jsonld": lambda: each_format("/context.jsonld"),
@@ -229,8 +231,16 @@ def test_every_route_in_every_format_shows_each_reader_only_what_it_may_see(worl
 
 # -- GraphQL: every query field, and every field that can reach a private record ---------------------------------
 
-def _documents(w: World) -> dict[str, str]:
+def _documents(w: World, api: str = MAIN) -> dict[str, str]:
+    """A document for every query of an API (lists are connections in the main API, plain lists in the legacy)."""
     run = w.run
+
+    def listed(field: str, fields: str, args: str = "", size: int = 100) -> str:
+        if api == LEGACY:
+            return f"{{ {field}{args and f'({args})'} {{ {fields} }} }}"
+        return (f"{{ {field}(first: {size}{args and f', {args}'}) {{ edges {{ cursor node {{ {fields} }} }} "
+                f"pageInfo {{ startCursor endCursor hasNextPage hasPreviousPage }} }} }}")
+
     event_fields = ("id note action { id } provider { id } effortQuantity { hasDecimalValue } agreedIn "
                     "triggeredBy { id } corrects { id } correctedBy { id } withheld "
                     "track { __typename ... on Process { id } } trace { __typename ... on EconomicResource { id } }")
@@ -245,26 +255,28 @@ def _documents(w: World) -> dict[str, str]:
     return {
         "myAgent": f"{{ myAgent {{ {agent_fields} }} }}",
         "agent": f'{{ agent(id: "ana") {{ {agent_fields} }} }}',
-        "agents": f"{{ agents(limit: 20) {{ {agent_fields} }} }}",
+        "agents": (listed("agents", agent_fields, size=20) if api == MAIN
+                   else f"{{ agents(limit: 20) {{ {agent_fields} }} }}"),
         "organization": f'{{ organization(id: "atelier") {{ {agent_fields} members {{ id }} contributions }} }}',
-        "organizations": "{ organizations { id name contributions } }",
+        "organizations": listed("organizations", "id name contributions"),
         "person": f'{{ person(id: "ana") {{ {agent_fields} }} }}',
-        "people": f"{{ people {{ {agent_fields} }} }}",
+        "people": listed("people", agent_fields),
         "agentRelationship": '{ agentRelationship(id: "m-ana") { id subject { id } } }',
-        "agentRelationships": "{ agentRelationships { id } }",
+        "agentRelationships": listed("agentRelationships", "id"),
         "agentRelationshipRole": '{ agentRelationshipRole(id: "member") { id } }',
-        "agentRelationshipRoles": "{ agentRelationshipRoles { id } }",
+        "agentRelationshipRoles": listed("agentRelationshipRoles", "id"),
         "action": '{ action(id: "work") { id } }',
         "actions": "{ actions { id } }",
         "resourceSpecification": '{ resourceSpecification(id: "design") { id conformingResources { id } } }',
-        "resourceSpecifications": "{ resourceSpecifications { id } }",
+        "resourceSpecifications": listed("resourceSpecifications", "id"),
         "processSpecification": '{ processSpecification(id: "x") { id } }',
-        "processSpecifications": "{ processSpecifications { id } }",
+        "processSpecifications": listed("processSpecifications", "id"),
         "unit": '{ unit(id: "hour") { id } }',
-        "units": "{ units { id } }",
+        "units": listed("units", "id"),
         "economicEvent": "".join(f'e{i}: economicEvent(id: "{e}") {{ {event_fields} }} '
                                  for i, e in enumerate(w.samples["events"])).join(("{ ", "}")),
-        "economicEvents": f"{{ economicEvents(limit: 1000) {{ {event_fields} }} }}",
+        "economicEvents": (listed("economicEvents", event_fields, size=1000) if api == MAIN
+                           else f"{{ economicEvents(limit: 1000) {{ {event_fields} }} }}"),
         "economicEventsFiltered": f'{{ economicEventsFiltered(providerId: "ana") {{ {event_fields} }} }}',
         "events": (f'{{ a: events(filter: {{agent: "ana"}}, first: 1000) {{ items {{ {event_fields} }} nextCursor }} '
                    f'b: events(filter: {{includeCorrected: true}}, first: 1000) {{ items {{ id note }} }} }}'),
@@ -273,13 +285,13 @@ def _documents(w: World) -> dict[str, str]:
                                f'all: contributionReport({period}) {{ contributors {{ agent {{ id }} hours }} }} }}'),
         "economicResource": (f'{{ economicResource(id: "steel-stock") {{ id trace {{ {event_fields} }} '
                              f'track {{ {event_fields} }} stage {{ id }} state {{ id }} }} }}'),
-        "economicResources": "{ economicResources { id trace { id note } track { id note } } }",
+        "economicResources": listed("economicResources", "id trace { id note } track { id note }"),
         "productBatch": '{ productBatch(id: "x") { id } }',
-        "productBatches": "{ productBatches { id } }",
+        "productBatches": listed("productBatches", "id"),
         "process": (f'{{ process(id: "p-build-drills") {{ id inputs {{ {event_fields} }} outputs {{ id }} '
                     f'unplannedEconomicEvents {{ id note }} trace {{ id }} track {{ id }} workingAgents {{ id }} '
                     f'nextProcesses {{ id }} previousProcesses {{ id }} }} }}'),
-        "processes": "{ processes { id inputs { id } workingAgents { id } } }",
+        "processes": listed("processes", "id inputs { id } workingAgents { id }"),
         "valueEquations": "{ valueEquations { id } }",
         "dividendPreview": ('{ dividendPreview(run: {start: "2026-01-01", end: "2026-12-31", surplus: "24000.00", '
                             f'currency: "EUR", reserveRate: "0.3", cashRate: "0.4"}}) {{ {run_fields} }} }}'),
@@ -300,9 +312,9 @@ def _documents(w: World) -> dict[str, str]:
     }
 
 
-def _reachable_types() -> set[str]:
+def _reachable_types(api: str) -> set[str]:
     """Object types a query can return, through interfaces and unions too."""
-    gql = schema._schema
+    gql = schemas[api]._schema
     seen: set[str] = set()
     todo: list[Any] = [gql.query_type]
     while todo:
@@ -321,11 +333,11 @@ def _reachable_types() -> set[str]:
     return seen
 
 
-def _private_fields() -> set[tuple[str, str]]:
+def _private_fields(api: str) -> set[tuple[str, str]]:
     """(type, field) for every field, on a type a query can reach, whose value holds a private figure."""
-    gql = schema._schema
+    gql = schemas[api]._schema
     out: set[tuple[str, str]] = set()
-    for name in _reachable_types():
+    for name in _reachable_types(api):
         t = gql.get_type(name)
         for fname, f in t.fields.items():  # type: ignore[union-attr]
             inner = f.type
@@ -336,8 +348,8 @@ def _private_fields() -> set[tuple[str, str]]:
     return out
 
 
-def _selected(document: str) -> set[tuple[str, str]]:
-    gql = schema._schema
+def _selected(document: str, api: str) -> set[tuple[str, str]]:
+    gql = schemas[api]._schema
     info = TypeInfo(gql)
     found: set[tuple[str, str]] = set()
 
@@ -353,24 +365,27 @@ def _selected(document: str) -> set[tuple[str, str]]:
     return found
 
 
-def test_every_query_field_and_every_field_reaching_a_private_record_is_in_the_matrix(world: World) -> None:
-    documents = _documents(world)
-    query_fields = set(schema._schema.query_type.fields)  # type: ignore[union-attr]
+@pytest.mark.parametrize("api", APIS)
+def test_every_query_field_and_every_field_reaching_a_private_record_is_in_the_matrix(world: World, api: str) -> None:
+    documents = _documents(world, api)
+    query_fields = set(schemas[api]._schema.query_type.fields)  # type: ignore[union-attr]
     assert query_fields == set(documents), f"not in the matrix: {query_fields - set(documents)}"
-    covered = set().union(*(_selected(d) for d in documents.values()))
-    missing = _private_fields() - covered
+    covered = set().union(*(_selected(d, api) for d in documents.values()))
+    missing = _private_fields(api) - covered
     assert not missing, f"fields that can reach a private record, not in the matrix: {sorted(missing)}"
 
 
-def _gql(w: World, reader: str, document: str) -> Any:
-    return w.client.post("/graphql", json={"query": document}, headers=w.headers[reader])
+def _gql(w: World, reader: str, document: str, api: str = MAIN) -> Any:
+    path = "/graphql" if api == MAIN else f"/graphql/{api}"
+    return w.client.post(path, json={"query": document}, headers=w.headers[reader])
 
 
-def test_every_query_shows_each_reader_only_what_it_may_see(world: World) -> None:
-    for name, document in _documents(world).items():
+@pytest.mark.parametrize("api", APIS)
+def test_every_query_shows_each_reader_only_what_it_may_see(world: World, api: str) -> None:
+    for name, document in _documents(world, api).items():
         for reader in READERS:
-            answer = _gql(world, reader, document)
-            where = f"GraphQL {name} as {reader}"
+            answer = _gql(world, reader, document, api)
+            where = f"GraphQL {api} {name} as {reader}"
             assert answer.status_code == 200, f"{where}: {answer.text[:300]}"
             codes = {e["extensions"]["code"] for e in answer.json().get("errors", [])}
             assert codes <= {"UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"}, f"{where}: {answer.text[:500]}"

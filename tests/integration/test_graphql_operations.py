@@ -8,7 +8,7 @@ import pytest
 
 from graphql import GraphQLSyntaxError, OperationDefinitionNode, parse
 from valueflows.api.gql.context import Context
-from valueflows.api.gql.schema import schema
+from valueflows.api.gql.schema import legacy as schema
 from valueflows.domain.access import Principal, Scope
 from valueflows.store.uow import UnitOfWork
 

@@ -1,4 +1,5 @@
-"""The HTTP service: GraphQL at /graphql, and a read-only JSON view of the ledger."""
+"""The HTTP service: GraphQL at /graphql (the legacy API at /graphql/0.8), and a read-only JSON view of the
+ledger."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from valueflows.api import pages, shop
 from valueflows.api.auth import principal_of
 from valueflows.api.gql.errors import TRY_AGAIN, TRY_AGAIN_MESSAGE
+from valueflows.api.gql.versions import LEGACY
 from valueflows.api.graphiql import LOCAL_PREFIX
 from valueflows.api.graphql_http import BodyTooLarge, graphql_endpoint, read_body
 from valueflows.api.negotiation import CONTENT_TYPES, choose
@@ -259,6 +261,8 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
 
     routes = [
         Route("/graphql", graphql_endpoint(uow, graphiql_assets is not None), methods=["GET", "POST"]),
+        Route(f"/graphql/{LEGACY}", graphql_endpoint(uow, graphiql_assets is not None, LEGACY),
+              methods=["GET", "POST"]),
         *([Mount(LOCAL_PREFIX.rstrip("/"), StaticFiles(directory=graphiql_assets))] if graphiql_assets else []),
         Route("/health", _guard(health)),
         Route("/verify", _guard(verify_chain)),

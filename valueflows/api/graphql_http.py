@@ -1,4 +1,5 @@
-"""POST /graphql (JSON in, JSON out) and GraphiQL at GET /graphql for a browser.
+"""POST /graphql (JSON in, JSON out) and GraphiQL at GET /graphql for a browser; the same at /graphql/0.8 for the
+legacy API.
 
 The body is refused past `MAX_BODY` bytes before it is parsed; the operation runs in a worker thread (the
 use cases are synchronous); errors leave as GraphQL errors with `extensions.code`.
@@ -18,7 +19,8 @@ from valueflows.api import graphiql
 from valueflows.api.gql.context import Context
 from valueflows.api.gql.errors import TRY_AGAIN, TRY_AGAIN_MESSAGE, coded
 from valueflows.api.gql.limits import MAX_EXPANDED_FIELDS, expanded_fields, parsed, text_problem
-from valueflows.api.gql.schema import MAX_TOKENS, schema
+from valueflows.api.gql.schema import MAX_TOKENS, schemas
+from valueflows.api.gql.versions import MAIN
 from valueflows.domain.access import Unauthenticated
 from valueflows.service.tokens import authenticate
 from valueflows.store.engine import is_transient
@@ -69,8 +71,9 @@ def _operation(payload: Any) -> tuple[str, dict[str, Any] | None, str | None]:
     return query, variables, name
 
 
-def graphql_endpoint(uow: UnitOfWork, local_graphiql: bool = False) -> Any:
+def graphql_endpoint(uow: UnitOfWork, local_graphiql: bool = False, api: str = MAIN) -> Any:
     ide = graphiql.page(local_graphiql)
+    schema = schemas[api]
 
     async def endpoint(request: Request) -> Response:
         if request.method == "GET":

@@ -149,11 +149,18 @@ def token_revoke(token_id: Annotated[str, typer.Argument(help="The token's id (f
 
 
 @app.command()
-def schema() -> None:
-    """Print the GraphQL schema (SDL) the server answers to."""
+def schema(
+    api: Annotated[str, typer.Option(help="main: the API at /graphql (vf-graphql 0.9); 0.8: the legacy API at "
+                                          "/graphql/0.8 (vf-graphql 0.8.5)")] = "main",
+) -> None:
+    """Print the GraphQL schema (SDL) an API of the server answers to."""
     from valueflows.api.gql.schema import sdl  # deferred: strawberry takes half a second to load
+    from valueflows.api.gql.versions import APIS, MAIN
 
-    typer.echo(sdl(), nl=False)
+    version = MAIN if api == "main" else api
+    if version not in APIS:
+        raise fail(f"--api {api}: say main, {' or '.join(APIS)}")
+    typer.echo(sdl(version), nl=False)
 
 
 @app.command()

@@ -7,7 +7,7 @@ kinds (events, claims) are filtered page by page, so a page holds only what the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from valueflows.domain import access
@@ -16,12 +16,12 @@ from valueflows.domain.access import Reader, View
 from valueflows.domain.errors import NotFound, violation
 from valueflows.domain.limits import MAX_PAGE
 from valueflows.domain.model import MEMBER_ROLE, AgentRelationship, EconomicClaim, EconomicEvent, EconomicResource
-from valueflows.service import licences, queries
+from valueflows.service import licences, paging, queries
 from valueflows.store.ports import UnitOfWork
 
 # Most records a relation answers with at once (a page for lists that can grow without bound).
 MAX_RELATED = MAX_PAGE
-PRIVATE_KINDS = frozenset({"economic_event", "claim"})
+PRIVATE_KINDS = frozenset({"economic_event", "claim", "commitment", "fulfillment", "satisfaction"})
 # Records read at a time when a list is filtered (a page of visible records may need several reads).
 FILTER_BATCH = 500
 
@@ -36,6 +36,14 @@ def reader_of(uow: UnitOfWork) -> Reader:
         return Reader(principal, member_of, tx.agents.publishing(), licences.agreements())
 
 
+def _seq(cursor: str | None, name: str) -> int | None:
+    if cursor is None:
+        return None
+    if not cursor.isdigit():
+        raise violation(name, "bad_cursor", f"{name} is a cursor from a page of this list")
+    return int(cursor)
+
+
 class Reading:
     """What one principal may see, every record fetched once, every reference followed through the same door."""
 
@@ -46,6 +54,7 @@ class Reading:
         self._records: dict[tuple[str, str], Any] = {}
         self._views: dict[str, View] = {}
         self._persons: dict[str, bool] = {}
+        self._revisions: dict[tuple[str, str], str] = {}
 
     @property
     def reader(self) -> Reader:
@@ -198,6 +207,62 @@ class Reading:
                 break
             cursor = page.next_cursor if kind != "economic_event" else int(page.next_cursor)
         return queries.render_page(shown, limit, cursor_of)
+
+    def window(self, kind: str, s: paging.Slice, keep: Callable[[Any], bool] | None = None,
+               **equals: object) -> paging.Window:
+        """A window of records in id order (Relay's first/after, last/before), with the given fields equal and
+        only those `keep` accepts."""
+        self.require_kind(kind)
+
+        def fetch(n: int, cursor: str | None, backward: bool) -> list[Any]:
+            with self.uow.read() as tx:
+                return tx.records(kind).page(n, after=s.after if backward else cursor,
+                                             before=cursor if backward else s.before, backward=backward, **equals)
+
+        return paging.read_window(s, fetch, self._shower(kind, keep), lambda r: str(r.id), FILTER_BATCH)
+
+    def event_window(self, where: queries.EventFilter, s: paging.Slice,
+                     keep: Callable[[Any], bool] | None = None) -> paging.Window:
+        """A window of events in ledger order, filtered; cursors are ledger sequence numbers."""
+
+        def fetch(n: int, cursor: int | None, backward: bool) -> list[Any]:
+            with self.uow.read() as tx:
+                return tx.events.filtered(where, n, after=_seq(s.after, "after") if backward else cursor,
+                                          before=cursor if backward else _seq(s.before, "before"),
+                                          backward=backward)
+
+        return paging.read_window(s, fetch, self._shower("economic_event", keep), lambda e: str(e.seq),
+                                  FILTER_BATCH, _seq)
+
+    def relationship_window(self, s: paging.Slice) -> paging.Window:
+        """Memberships (as relationships with the role 'member') and other relationships together, in id order."""
+        members = self.window("membership", s)
+        others = self.window("agent_relationship", s)
+        merged = sorted([*map(rules.membership_relationship, members.items), *others.items], key=lambda x: x.id)
+        more = len(merged) > members.limit
+        merged = merged[-members.limit:] if s.backward else merged[:members.limit]
+        return paging.Window(merged, [x.id for x in merged],
+                             has_previous=members.has_previous or others.has_previous or (more and s.backward),
+                             has_next=members.has_next or others.has_next or (more and not s.backward),
+                             limit=members.limit)
+
+    def _shower(self, kind: str, keep: Callable[[Any], bool] | None) -> Callable[[list[Any]], list[Any]]:
+        def show(found: list[Any]) -> list[Any]:
+            if kind in PRIVATE_KINDS and not self.principal.admin:
+                found = self.show_many(kind, found)
+            return found if keep is None else [x for x in found if keep(x)]
+
+        return show
+
+    def revision(self, kind: str, record_id: str) -> str:
+        """A record's revision id (vf-graphql 0.9): the hash of the chain record of its newest version."""
+        key = (kind, record_id)
+        if key not in self._revisions:
+            with self.uow.read() as tx:
+                self._revisions.update({(kind, i): h for i, h in tx.chain.latest(kind, [record_id]).items()})
+        if key not in self._revisions:
+            raise NotFound(f"no {kind.replace('_', ' ')} with id {record_id!r} in the chain")
+        return self._revisions[key]
 
     def where(self, kind: str, **equals: str) -> list[Any]:
         """Records whose fields equal the given values (at most MAX_RELATED, in id order)."""

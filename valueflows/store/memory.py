@@ -103,8 +103,11 @@ class MemoryRecords(_OnBox, Generic[T]):
     def _ordered(self) -> list[T]:
         return [self.found[i] for i in sorted(self.found)]
 
-    def page(self, limit: int, after: str | None = None) -> list[T]:
-        return [r for r in self._ordered() if not after or r.id > after][:limit]  # type: ignore[attr-defined]
+    def page(self, limit: int, after: str | None = None, before: str | None = None, backward: bool = False,
+             **equals: object) -> list[T]:
+        found = [r for r in self._ordered() if (not after or r.id > after) and (not before or r.id < before)  # type: ignore[attr-defined]
+                 and all(getattr(r, k) == v for k, v in equals.items())]
+        return found[-limit:] if backward else found[:limit]
 
     def where(self, limit: int, **equals: object) -> list[T]:
         return [r for r in self._ordered() if all(getattr(r, k) == v for k, v in equals.items())][:limit]
@@ -191,14 +194,19 @@ class MemoryEvents(MemoryRecords[EconomicEvent]):
         corrected = {e.corrects for e in self.found.values() if e.corrects}
         return [e for e in self._ordered() if e.id not in corrected]
 
-    def filtered(self, where: EventFilter, limit: int, after: int | None = None) -> list[EconomicEvent]:
+    def filtered(self, where: EventFilter, limit: int, after: int | None = None, before: int | None = None,
+                 backward: bool = False) -> list[EconomicEvent]:
         def keep(e: EconomicEvent) -> bool:
             return all((
                 after is None or (e.seq or 0) > after,
+                before is None or (e.seq or 0) < before,
                 not where.agent or where.agent in (e.provider, e.receiver),
                 not where.action or e.action == where.action,
                 not where.provider or e.provider == where.provider,
                 not where.receiver or e.receiver == where.receiver,
+                not where.actions or e.action in where.actions,
+                not where.providers or e.provider in where.providers,
+                not where.receivers or e.receiver in where.receivers,
                 not where.search or where.search.lower() in (e.note or "").lower(),
                 not where.resource or where.resource in (e.resource_inventoried_as, e.to_resource_inventoried_as),
                 not where.process or where.process in (e.input_of, e.output_of),
@@ -206,7 +214,8 @@ class MemoryEvents(MemoryRecords[EconomicEvent]):
                 not where.end or e.when < where.end,
             ))
         found = self._ordered() if where.include_corrected else self._counted()
-        return [e for e in found if keep(e)][:limit]
+        kept = [e for e in found if keep(e)]
+        return kept[-limit:] if backward else kept[:limit]
 
     def corrections_of(self, ids: Iterable[str]) -> dict[str, EconomicEvent]:
         wanted = set(ids)
@@ -380,6 +389,10 @@ class MemoryDays(_OnBox):
 
 
 class MemoryChain(_OnBox):
+    def latest(self, kind: str, ids: Iterable[str]) -> dict[str, str]:
+        wanted = set(ids)
+        return {r.record_id: r.hash for r in self.state.chain if r.kind == kind and r.record_id in wanted}
+
 
     def stream(self) -> Iterator[ChainRecord]:
         return iter(list(self.state.chain))

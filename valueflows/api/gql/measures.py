@@ -11,6 +11,7 @@ from strawberry import ID, Private
 
 from valueflows.api.gql.context import Info
 from valueflows.api.gql.scalars import URI, Decimal, money
+from valueflows.api.gql.versions import MAIN, REVISION_ID, only
 from valueflows.domain import model
 from valueflows.domain.actions import ACTIONS
 from valueflows.domain.actions import Action as ActionRecord
@@ -66,6 +67,10 @@ class Unit:
     @strawberry.field
     def id(self) -> ID:
         return ID(self.r.id)
+
+    @strawberry.field(metadata=only(MAIN), description=REVISION_ID)
+    def revision_id(self, info: Info) -> ID:
+        return ID(info.context.reading.revision("unit", self.r.id))
 
     @strawberry.field
     def label(self) -> str:

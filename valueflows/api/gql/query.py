@@ -12,6 +12,7 @@ from valueflows.api.gql import reports
 from valueflows.api.gql import types as t
 from valueflows.api.gql.context import Info
 from valueflows.api.gql.scalars import URI
+from valueflows.api.gql.versions import LEGACY, only
 from valueflows.domain.actions import ACTIONS
 from valueflows.domain.errors import violation
 from valueflows.domain.instants import parse_instant
@@ -57,7 +58,8 @@ class Query:
         found = info.context.reading.get("agent", id)
         return t.agent(found) if found else None
 
-    @strawberry.field(description="Loads all agents publicly registered within this collaboration space")
+    @strawberry.field(description="Loads all agents publicly registered within this collaboration space",
+                      metadata=only(LEGACY))
     def agents(self, info: Info, start: ID | None = None, limit: int | None = None) -> list[t.Agent] | None:
         return [t.agent(a) for a in info.context.reading.page("agent", start, limit)]
 
@@ -66,7 +68,8 @@ class Query:
         found = info.context.reading.get("agent", id)
         return t.Organization(r=found) if found and found.type is AgentType.ORGANIZATION else None
 
-    @strawberry.field(description="Loads all organizations publicly registered within this collaboration space")
+    @strawberry.field(description="Loads all organizations publicly registered within this collaboration space",
+                      metadata=only(LEGACY))
     def organizations(self, info: Info, start: ID | None = None, limit: int | None = None
                       ) -> list[t.Organization] | None:
         found = info.context.reading.page("agent", start, limit)
@@ -77,7 +80,8 @@ class Query:
         found = info.context.reading.get("agent", id)
         return t.Person(r=found) if found and found.type is AgentType.PERSON else None
 
-    @strawberry.field(description="Loads all people who have publicly registered with this collaboration space.")
+    @strawberry.field(description="Loads all people who have publicly registered with this collaboration space.",
+                      metadata=only(LEGACY))
     def people(self, info: Info, start: ID | None = None, limit: int | None = None) -> list[t.Person] | None:
         return [t.Person(r=a) for a in info.context.reading.page("agent", start, limit) if a.type is AgentType.PERSON]
 
@@ -86,7 +90,8 @@ class Query:
         found = info.context.reading.relationship(id)
         return t.AgentRelationship(r=found) if found else None
 
-    @strawberry.field(description="Retrieve details of all the relationships between all agents")
+    @strawberry.field(description="Retrieve details of all the relationships between all agents",
+                      metadata=only(LEGACY))
     def agent_relationships(self, info: Info, start: ID | None = None, limit: int | None = None
                             ) -> list[t.AgentRelationship] | None:
         return [t.AgentRelationship(r=x) for x in info.context.reading.relationships_page(start, limit)]
@@ -95,7 +100,8 @@ class Query:
     def agent_relationship_role(self, info: Info, id: ID) -> t.AgentRelationshipRole | None:
         return m.ref(info, "agent_relationship_role", id, t.AgentRelationshipRole)
 
-    @strawberry.field(description="Retrieve all possible kinds of associations that agents may have with one another")
+    @strawberry.field(description="Retrieve all possible kinds of associations that agents may have with one another",
+                      metadata=only(LEGACY))
     def agent_relationship_roles(self, info: Info, start: ID | None = None, limit: int | None = None
                                  ) -> list[t.AgentRelationshipRole] | None:
         return [t.AgentRelationshipRole(r=x) for x in info.context.reading.page("agent_relationship_role", start,
@@ -114,7 +120,7 @@ class Query:
     def resource_specification(self, info: Info, id: ID) -> t.ResourceSpecification | None:
         return m.ref(info, "resource_specification", id, t.ResourceSpecification)
 
-    @strawberry.field
+    @strawberry.field(metadata=only(LEGACY))
     def resource_specifications(self, info: Info, start: ID | None = None, limit: int | None = None
                                 ) -> list[t.ResourceSpecification] | None:
         return [t.ResourceSpecification(r=x) for x in info.context.reading.page("resource_specification", start,
@@ -124,7 +130,7 @@ class Query:
     def process_specification(self, info: Info, id: ID) -> t.ProcessSpecification | None:
         return m.ref(info, "process_specification", id, t.ProcessSpecification)
 
-    @strawberry.field
+    @strawberry.field(metadata=only(LEGACY))
     def process_specifications(self, info: Info, start: ID | None = None, limit: int | None = None
                                ) -> list[t.ProcessSpecification] | None:
         return [t.ProcessSpecification(r=x) for x in info.context.reading.page("process_specification", start,
@@ -134,7 +140,7 @@ class Query:
     def unit(self, info: Info, id: ID) -> m.Unit | None:
         return m.ref(info, "unit", id, m.Unit)
 
-    @strawberry.field
+    @strawberry.field(metadata=only(LEGACY))
     def units(self, info: Info, start: ID | None = None, limit: int | None = None) -> list[m.Unit] | None:
         return [m.Unit(r=x) for x in info.context.reading.page("unit", start, limit)]
 
@@ -143,7 +149,8 @@ class Query:
     def economic_event(self, info: Info, id: ID) -> t.EconomicEvent | None:
         return m.ref(info, "economic_event", id, t.EconomicEvent)
 
-    @strawberry.field(description="Events in ledger order, the corrected view, starting after the event `start`.")
+    @strawberry.field(description="Events in ledger order, the corrected view, starting after the event `start`.",
+                      metadata=only(LEGACY))
     def economic_events(self, info: Info, start: ID | None = None, limit: int | None = None
                         ) -> list[t.EconomicEvent] | None:
         return [t.EconomicEvent(r=e) for e in info.context.reading.event_page(start, limit)]
@@ -192,7 +199,7 @@ class Query:
     def economic_resource(self, info: Info, id: ID) -> t.EconomicResource | None:
         return m.ref(info, "economic_resource", id, t.EconomicResource)
 
-    @strawberry.field
+    @strawberry.field(metadata=only(LEGACY))
     def economic_resources(self, info: Info, start: ID | None = None, limit: int | None = None
                            ) -> list[t.EconomicResource] | None:
         return [t.EconomicResource(r=x) for x in info.context.reading.page("economic_resource", start, limit)]
@@ -201,7 +208,7 @@ class Query:
     def product_batch(self, info: Info, id: ID) -> t.ProductBatch | None:
         return m.ref(info, "product_batch", id, t.ProductBatch)
 
-    @strawberry.field
+    @strawberry.field(metadata=only(LEGACY))
     def product_batches(self, info: Info, start: ID | None = None, limit: int | None = None
                         ) -> list[t.ProductBatch] | None:
         return [t.ProductBatch(r=x) for x in info.context.reading.page("product_batch", start, limit)]
@@ -210,6 +217,6 @@ class Query:
     def process(self, info: Info, id: ID) -> t.Process | None:
         return m.ref(info, "process", id, t.Process)
 
-    @strawberry.field
+    @strawberry.field(metadata=only(LEGACY))
     def processes(self, info: Info, start: ID | None = None, limit: int | None = None) -> list[t.Process] | None:
         return [t.Process(r=x) for x in info.context.reading.page("process", start, limit)]

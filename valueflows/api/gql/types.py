@@ -13,6 +13,7 @@ from strawberry import ID, Private
 from valueflows.api.gql.context import Info
 from valueflows.api.gql.measures import Action, Measure, Unit, action, measure, ref
 from valueflows.api.gql.scalars import URI, Decimal
+from valueflows.api.gql.versions import MAIN, REVISION_ID, only
 from valueflows.domain import model, traces
 from valueflows.store.ports import EventFilter
 
@@ -24,6 +25,10 @@ class ResourceSpecification:
     @strawberry.field
     def id(self) -> ID:
         return ID(self.r.id)
+
+    @strawberry.field(metadata=only(MAIN), description=REVISION_ID)
+    def revision_id(self, info: Info) -> ID:
+        return ID(info.context.reading.revision("resource_specification", self.r.id))
 
     @strawberry.field
     def name(self) -> str:
@@ -61,6 +66,10 @@ class ProcessSpecification:
     @strawberry.field
     def id(self) -> ID:
         return ID(self.r.id)
+
+    @strawberry.field(metadata=only(MAIN), description=REVISION_ID)
+    def revision_id(self, info: Info) -> ID:
+        return ID(info.context.reading.revision("process_specification", self.r.id))
 
     @strawberry.field
     def name(self) -> str:
@@ -106,6 +115,10 @@ class Agent:
     @strawberry.field
     def id(self) -> ID:
         return ID(self.r.id)
+
+    @strawberry.field(metadata=only(MAIN), description=REVISION_ID)
+    def revision_id(self, info: Info) -> ID:
+        return ID(info.context.reading.revision("agent", self.r.id))
 
     @strawberry.field
     def name(self) -> str:
@@ -229,6 +242,10 @@ class AgentRelationshipRole:
     def id(self) -> ID:
         return ID(self.r.id)
 
+    @strawberry.field(metadata=only(MAIN), description=REVISION_ID)
+    def revision_id(self, info: Info) -> ID:
+        return ID(info.context.reading.revision("agent_relationship_role", self.r.id))
+
     @strawberry.field
     def role_label(self) -> str:
         return self.r.role_label
@@ -249,6 +266,11 @@ class AgentRelationship:
     @strawberry.field
     def id(self) -> ID:
         return ID(self.r.id)
+
+    @strawberry.field(metadata=only(MAIN), description=REVISION_ID)
+    def revision_id(self, info: Info) -> ID:
+        kind = "membership" if self.r.relationship == model.MEMBER_ROLE.id else "agent_relationship"
+        return ID(info.context.reading.revision(kind, self.r.id))
 
     @strawberry.field
     def subject(self, info: Info) -> Agent:
@@ -306,6 +328,10 @@ class ProductBatch:
     def id(self) -> ID:
         return ID(self.r.id)
 
+    @strawberry.field(metadata=only(MAIN), description=REVISION_ID)
+    def revision_id(self, info: Info) -> ID:
+        return ID(info.context.reading.revision("product_batch", self.r.id))
+
     @strawberry.field
     def batch_number(self) -> str:
         return self.r.batch_number
@@ -326,6 +352,10 @@ class EconomicResource:
     @strawberry.field
     def id(self) -> ID:
         return ID(self.r.id)
+
+    @strawberry.field(metadata=only(MAIN), description=REVISION_ID)
+    def revision_id(self, info: Info) -> ID:
+        return ID(info.context.reading.revision("economic_resource", self.r.id))
 
     @strawberry.field
     def name(self) -> str | None:
@@ -419,6 +449,10 @@ class Process:
     def id(self) -> ID:
         return ID(self.r.id)
 
+    @strawberry.field(metadata=only(MAIN), description=REVISION_ID)
+    def revision_id(self, info: Info) -> ID:
+        return ID(info.context.reading.revision("process", self.r.id))
+
     @strawberry.field
     def name(self) -> str:
         return self.r.name
@@ -511,6 +545,10 @@ class EconomicEvent:
     @strawberry.field
     def id(self) -> ID:
         return ID(self.r.id)
+
+    @strawberry.field(metadata=only(MAIN), description=REVISION_ID)
+    def revision_id(self, info: Info) -> ID:
+        return ID(info.context.reading.revision("economic_event", self.r.id))
 
     @strawberry.field
     def action(self) -> Action:

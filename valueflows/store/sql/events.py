@@ -36,16 +36,23 @@ class SqlEvents(SqlRecords[EconomicEvent]):
     def __init__(self, conn: Connection) -> None:
         super().__init__(conn, "economic_event")
 
-    def filtered(self, where: EventFilter, limit: int, after: int | None = None) -> list[EconomicEvent]:
+    def filtered(self, where: EventFilter, limit: int, after: int | None = None, before: int | None = None,
+                 backward: bool = False) -> list[EconomicEvent]:
         e = _E
-        query = select(e).order_by(e.c.seq).limit(limit)
+        query = select(e).order_by(e.c.seq.desc() if backward else e.c.seq).limit(limit)
         if after is not None:
             query = query.where(e.c.seq > after)
+        if before is not None:
+            query = query.where(e.c.seq < before)
         if where.agent:
             query = query.where(or_(e.c.provider == where.agent, e.c.receiver == where.agent))
         for column, value in (("action", where.action), ("provider", where.provider), ("receiver", where.receiver)):
             if value:
                 query = query.where(e.c[column] == value)
+        for column, values in (("action", where.actions), ("provider", where.providers),
+                               ("receiver", where.receivers)):
+            if values:
+                query = query.where(e.c[column].in_(values))
         if where.search:
             escaped = where.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             query = query.where(e.c.note.ilike(f"%{escaped}%", escape="\\"))
@@ -60,7 +67,8 @@ class SqlEvents(SqlRecords[EconomicEvent]):
             query = query.where(e.c.happened_at < where.end)
         if not where.include_corrected:
             query = query.where(e.c.id.not_in(_CORRECTED.scalar_subquery()))
-        return [event_from_row(row) for row in self.conn.execute(query)]
+        found = [event_from_row(row) for row in self.conn.execute(query)]
+        return found[::-1] if backward else found
 
     def corrections_of(self, ids: Iterable[str]) -> dict[str, EconomicEvent]:
         wanted = sorted(set(ids))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from sqlalchemy import Connection, and_, func, insert, select, update
@@ -23,6 +23,16 @@ class SqlChain:
 
     def count(self) -> int:
         return self.conn.scalar(select(func.count()).select_from(ledger)) or 0
+
+    def latest(self, kind: str, ids: Iterable[str]) -> dict[str, str]:
+        wanted = sorted(set(ids))
+        found: dict[str, str] = {}
+        for start in range(0, len(wanted), 500):
+            rows = self.conn.execute(select(ledger.c.record_id, ledger.c.hash)
+                                     .where(ledger.c.kind == kind, ledger.c.record_id.in_(wanted[start:start + 500]))
+                                     .order_by(ledger.c.seq))
+            found.update({record_id: digest for record_id, digest in rows})  # the newest wins
+        return found
 
     def received_hashes(self, receiver: str, start: datetime, end: datetime) -> Iterator[str]:
         """The chain hashes of the events `receiver` received in [start, end), in chain order."""

@@ -84,11 +84,18 @@ class SqlRecords(Generic[T]):
         values = fitting(self.kind, row_of(record))
         self.conn.execute(update(self.table).where(self.table.c.id == values.pop("id")).values(**values))
 
-    def page(self, limit: int, after: str | None = None) -> list[T]:
-        query = select(self.table).order_by(self.table.c.id).limit(limit)
+    def page(self, limit: int, after: str | None = None, before: str | None = None, backward: bool = False,
+             **equals: object) -> list[T]:
+        t = self.table
+        query = select(t).order_by(t.c.id.desc() if backward else t.c.id).limit(limit)
         if after:
-            query = query.where(self.table.c.id > after)
-        return [self.from_row(row) for row in self.conn.execute(query)]
+            query = query.where(t.c.id > after)
+        if before:
+            query = query.where(t.c.id < before)
+        for column, value in equals.items():
+            query = query.where(t.c[column] == value)
+        found = [self.from_row(row) for row in self.conn.execute(query)]
+        return found[::-1] if backward else found
 
     def where(self, limit: int, **equals: object) -> list[T]:
         query = select(self.table).order_by(self.table.c.id).limit(limit)
