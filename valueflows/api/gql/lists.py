@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import strawberry
 from strawberry import ID
@@ -59,6 +60,22 @@ def event_filter(f: EconomicEventFilterParams | None) -> tuple[EventFilter, filt
         end=f.end_date,
     )
     return where, filters.classified(f.resource_classified_as, "resource_classified_as")
+
+
+def records(name: str, kind: str, wrap: type[Any], description: str | None = None) -> Any:
+    """A connection field over one kind of record in id order, with no filter: one line per list."""
+
+    def resolve(
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Any:
+        return connection(info.context.reading.window(kind, sliced(first, after, last, before)), lambda x: wrap(r=x))
+
+    resolve.__annotations__["return"] = Connection[wrap]  # type: ignore[valid-type]
+    return strawberry.field(resolver=resolve, name=name, description=description, metadata=MAIN_ONLY)
 
 
 @strawberry.type
@@ -140,35 +157,6 @@ class Lists:
         return connection(window, lambda x: t.AgentRelationship(r=x))
 
     @strawberry.field(
-        name="agentRelationshipRoles",
-        description="Retrieve all possible kinds of associations that agents may have with one another",
-        metadata=MAIN_ONLY,
-    )
-    def agent_relationship_roles_window(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[t.AgentRelationshipRole]:
-        window = info.context.reading.window("agent_relationship_role", sliced(first, after, last, before))
-        return connection(window, lambda x: t.AgentRelationshipRole(r=x))
-
-    @strawberry.field(name="units", metadata=MAIN_ONLY)
-    def units_window(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[m.Unit]:
-        return connection(
-            info.context.reading.window("unit", sliced(first, after, last, before)), lambda x: m.Unit(r=x)
-        )
-
-    @strawberry.field(
         name="economicEvents", description="Events in ledger order, the corrected view.", metadata=MAIN_ONLY
     )
     def economic_events_window(
@@ -183,18 +171,6 @@ class Lists:
         where, keep = event_filter(filter)
         window = info.context.reading.event_window(where, sliced(first, after, last, before), keep)
         return connection(window, lambda e: t.EconomicEvent(r=e))
-
-    @strawberry.field(name="economicResources", metadata=MAIN_ONLY)
-    def economic_resources_window(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[t.EconomicResource]:
-        window = info.context.reading.window("economic_resource", sliced(first, after, last, before))
-        return connection(window, lambda x: t.EconomicResource(r=x))
 
     @strawberry.field(name="processes", metadata=MAIN_ONLY)
     def processes_window(
@@ -211,38 +187,20 @@ class Lists:
         window = info.context.reading.window("process", sliced(first, after, last, before), keep)
         return connection(window, lambda x: t.Process(r=x))
 
-    @strawberry.field(name="processSpecifications", metadata=MAIN_ONLY)
-    def process_specifications_window(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[t.ProcessSpecification]:
-        window = info.context.reading.window("process_specification", sliced(first, after, last, before))
-        return connection(window, lambda x: t.ProcessSpecification(r=x))
-
-    @strawberry.field(name="productBatches", metadata=MAIN_ONLY)
-    def product_batches_window(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[t.ProductBatch]:
-        window = info.context.reading.window("product_batch", sliced(first, after, last, before))
-        return connection(window, lambda x: t.ProductBatch(r=x))
-
-    @strawberry.field(name="resourceSpecifications", metadata=MAIN_ONLY)
-    def resource_specifications_window(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[t.ResourceSpecification]:
-        window = info.context.reading.window("resource_specification", sliced(first, after, last, before))
-        return connection(window, lambda x: t.ResourceSpecification(r=x))
+    agent_relationship_roles_window: Connection[t.AgentRelationshipRole] = records(
+        "agentRelationshipRoles",
+        "agent_relationship_role",
+        t.AgentRelationshipRole,
+        "Retrieve all possible kinds of associations that agents may have with one another",
+    )
+    units_window: Connection[m.Unit] = records("units", "unit", m.Unit)
+    economic_resources_window: Connection[t.EconomicResource] = records(
+        "economicResources", "economic_resource", t.EconomicResource
+    )
+    process_specifications_window: Connection[t.ProcessSpecification] = records(
+        "processSpecifications", "process_specification", t.ProcessSpecification
+    )
+    product_batches_window: Connection[t.ProductBatch] = records("productBatches", "product_batch", t.ProductBatch)
+    resource_specifications_window: Connection[t.ResourceSpecification] = records(
+        "resourceSpecifications", "resource_specification", t.ResourceSpecification
+    )
