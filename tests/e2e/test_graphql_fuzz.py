@@ -49,9 +49,11 @@ MUTATION = ("mutation($e: EconomicEventCreateParams!) { createEconomicEvent(even
 QUERIES = st.one_of(
     st.text(max_size=200),
     st.builds(lambda n: "{ " + " ".join(f"a{i}: actions {{ id }}" for i in range(n)) + " }", st.integers(0, 80)),
-    st.builds(lambda n: "{ economicEvents { " + "triggeredBy { " * n + "id" + " }" * n + " } }", st.integers(0, 40)),
+    st.builds(lambda n: "{ economicEvents { edges { node { " + "triggeredBy { " * n + "id" + " }" * n + " } } } }",
+              st.integers(0, 40)),
     st.sampled_from([
-        "{ economicEvents(limit: -1) { id } }", "{ agent(id: null) { id } }", "query { __schema { types { name } } }",
+        "{ economicEvents(first: -1) { edges { cursor } } }", "{ agent(id: null) { id } }",
+        "query { __schema { types { name } } }",
         'mutation { deleteEconomicEvent(id: "x") }', '{ economicEvent(id: "\\u0000") { id } }', "subscription { x }",
         '{ contributionReport(start: "x", end: "y") { totalHours } }']),
 )

@@ -110,4 +110,6 @@ def test_an_event_reads_the_same_over_rest_and_graphql(served: tuple[str, dict[s
     assert effort == {"hasNumericalValue": graphql["effortQuantity"]["hasNumericalValue"],
                       "hasDecimalValue": graphql["effortQuantity"]["hasDecimalValue"],
                       "hasUnit": graphql["effortQuantity"]["hasUnit"]["id"]}
-    assert isinstance(effort["hasNumericalValue"], float) and isinstance(effort["hasDecimalValue"], str)
+    assert effort["hasNumericalValue"] == effort["hasDecimalValue"] and isinstance(effort["hasDecimalValue"], str)
+    legacy = httpx.post(server + "/graphql/0.8", json={"query": query}, headers=member).json()["data"]
+    assert legacy["economicEvent"]["effortQuantity"]["hasNumericalValue"] == float(effort["hasDecimalValue"])

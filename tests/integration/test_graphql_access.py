@@ -1,14 +1,17 @@
-"""Who may do what: every mutation, for anonymous, another member, self and admin; a refusal writes nothing."""
+"""Who may do what: every mutation, for anonymous, another member, self and admin, in both APIs (the main API
+names what an update changes by its revision); a refusal writes nothing."""
 
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable
 
 import pytest
 
 from valueflows.api.gql.context import Context
-from valueflows.api.gql.schema import schema
+from valueflows.api.gql.schema import schema, schemas
+from valueflows.api.gql.versions import APIS, LEGACY, MAIN
 from valueflows.domain.access import ANONYMOUS, Principal, Scope
 from valueflows.service.queries import ledger_size
 from valueflows.store.uow import UnitOfWork
@@ -102,8 +105,8 @@ EQUATION: list[str] = []  # the id of the equation the fixture defines
 RUNS: list[str] = []  # committed runs the fixture leaves for reversal attempts
 
 
-def run(uow: UnitOfWork, principal: Principal, document: str) -> str:
-    result = schema.execute_sync(document, context_value=Context(uow, principal))
+def run(uow: UnitOfWork, principal: Principal, document: str, api: str = MAIN) -> str:
+    result = schemas[api].execute_sync(document, context_value=Context(uow, principal))
     if result.errors:
         return str(result.errors[0].extensions["code"])  # type: ignore[index]
     return OK
@@ -153,15 +156,42 @@ def ledger_with_people(uow: UnitOfWork) -> UnitOfWork:
     return uow
 
 
+# What an update changes, by the kind of record (the main API names it by the revision it was read at).
+UPDATE_KINDS = {
+    "updatePerson": "agent", "updateOrganization": "agent", "updateAgentRelationshipRole": "agent_relationship_role",
+    "updateAgentRelationship": "agent_relationship", "updateResourceSpecification": "resource_specification",
+    "updateProcessSpecification": "process_specification", "updateUnit": "unit",
+    "updateEconomicResource": "economic_resource", "updateProductBatch": "product_batch", "updateProcess": "process",
+}
+DELETES_BY_REVISION = {"Person", "Organization", "AgentRelationship", "AgentRelationshipRole", "ResourceSpecification",
+                       "ProcessSpecification", "Unit"}
+
+
+def in_api(uow: UnitOfWork, api: str, name: str, document: str) -> str:
+    """The legacy document as the main API asks it: `revisionId` (the record's newest) where 0.9 has it."""
+    if api == LEGACY:
+        return document
+    if name in UPDATE_KINDS:
+        named = re.search(r'\{id: "([^"]+)"', document)
+        assert named is not None, document
+        with uow.read() as tx:
+            revision = tx.chain.latest(UPDATE_KINDS[name], [named.group(1)])[named.group(1)]
+        return document.replace(named.group(0), f'{{revisionId: "{revision}"', 1)
+    if name == "updateEconomicEvent" or name.removeprefix("delete") in DELETES_BY_REVISION:
+        return document.replace("{id: ", "{revisionId: ").replace("(id: ", "(revisionId: ")
+    return document
+
+
+@pytest.mark.parametrize("api", APIS)
 @pytest.mark.parametrize(("name", "owner", "document", "expected"), CASES, ids=[c[0] for c in CASES])
 def test_access_matrix(ledger_with_people: UnitOfWork, name: str, owner: str, document: Callable[[int], str],
-                       expected: tuple[str, str, str, str]) -> None:
+                       expected: tuple[str, str, str, str], api: str) -> None:
     uow = ledger_with_people
     other = "bo"
     principals = (ANONYMOUS, Principal(other, Scope.WRITE), Principal(owner, Scope.WRITE), ADMIN)
     for principal, want in zip(principals, expected, strict=True):
         before = chain_length(uow)
-        got = run(uow, principal, "mutation { " + document(next(counter)) + " }")
+        got = run(uow, principal, "mutation { " + in_api(uow, api, name, document(next(counter))) + " }", api)
         assert got == want, f"{name} as {principal}: {got}, expected {want}"
         assert (chain_length(uow) > before) == (want == OK), f"{name} as {principal} wrote {want!r}"
 

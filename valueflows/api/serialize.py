@@ -1,5 +1,5 @@
 """Records as JSON objects in the GraphQL door's representation: ValueFlows field names (camelCase), a measure as
-`hasNumericalValue` (a number, as vf-graphql's Float) with its exact `hasDecimalValue` (decimal text) and `hasUnit`,
+`hasNumericalValue` (decimal text, as vf-graphql 0.9's Decimal) with the same `hasDecimalValue` and `hasUnit`,
 the ledger's sequence number as `sequence`, times in UTC with a `Z`."""
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ def camel(name: str) -> str:
 
 def _value(value: Any) -> Any:
     if isinstance(value, Measure):
-        return {"hasNumericalValue": float(value.has_numerical_value),
-                "hasDecimalValue": amount_text(value.has_numerical_value, value.has_unit), "hasUnit": value.has_unit}
+        text = amount_text(value.has_numerical_value, value.has_unit)
+        return {"hasNumericalValue": text, "hasDecimalValue": text, "hasUnit": value.has_unit}
     return plain(value)
 
 

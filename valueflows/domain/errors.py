@@ -39,6 +39,12 @@ class IdempotencyConflict(LedgerError):
     code = "CONFLICT"
 
 
+class StaleRevision(LedgerError):
+    """An update named a revision of the record that is no longer its newest (optimistic concurrency)."""
+
+    code = "CONFLICT"
+
+
 def violation(field: str, code: str, message: str) -> RuleViolation:
     return RuleViolation([Problem(field, code, message)])
 

@@ -30,6 +30,7 @@ from valueflows.domain.inputs import (
 from valueflows.domain.model import MEMBER_ROLE, Agent, AgentRelationship, AgentType, Unit
 from valueflows.domain.units import STANDARD_UNITS
 from valueflows.service.ledger import Recorded, create_record, new_id, remember_key, replayed_key
+from valueflows.service.revisions import expect_newest
 from valueflows.store.ports import UnitOfWork, WriteTx
 
 
@@ -38,8 +39,9 @@ def _taken(tx: WriteTx, kind: str, record_id: str | None) -> set[str]:
 
 
 def _revise(uow: UnitOfWork, kind: str, record_id: str, request: Any, key: str | None,
-            build: Callable[[WriteTx, Any], Any]) -> Recorded[Any]:
-    """Write a new version of an existing record; `build(tx, current)` returns it (or raises)."""
+            build: Callable[[WriteTx, Any], Any], revision_id: str | None = None) -> Recorded[Any]:
+    """Write a new version of an existing record; `build(tx, current)` returns it (or raises). With `revision_id`,
+    only if that is still the record's newest revision."""
     with uow.write() as tx:
         first = replayed_key(tx, key, kind, (record_id, request))
         if first is not None:
@@ -47,6 +49,7 @@ def _revise(uow: UnitOfWork, kind: str, record_id: str, request: Any, key: str |
         current = tx.records(kind).get(record_id)
         if current is None:
             raise NotFound(f"no {kind.replace('_', ' ')} with id {record_id!r}")
+        expect_newest(tx, kind, record_id, revision_id)
         record = build(tx, current)
         tx.records(kind).replace(record)
         uow.cache.forget(kind, record_id)
@@ -75,18 +78,19 @@ def create_agent(uow: UnitOfWork, request: AgentInput, key: str | None = None) -
     return create_record(uow, "agent", request, key, build)
 
 
-def update_agent(uow: UnitOfWork, agent_id: str, request: AgentInput, key: str | None = None) -> Recorded[Any]:
+def update_agent(uow: UnitOfWork, agent_id: str, request: AgentInput,
+                 key: str | None = None, revision_id: str | None = None) -> Recorded[Any]:
     """New facts about an agent (headcount, revenue, …): the whole set of facts, as of now. Who sees its members'
     contributions stays as it is (`set_contribution_visibility` changes it)."""
     access.may_revise_agent(uow.principal, agent_id)
 
     def build(tx: WriteTx, current: Agent) -> Agent:
         return _agent_facts(tx, current, request)
-    return _revise(uow, "agent", agent_id, request, key, build)
+    return _revise(uow, "agent", agent_id, request, key, build, revision_id=revision_id)
 
 
 def revise_agent(uow: UnitOfWork, agent_id: str, patch: dict[str, Any], key: str | None = None,
-                 kind: AgentType | None = None) -> Recorded[Any]:
+                 kind: AgentType | None = None, revision_id: str | None = None) -> Recorded[Any]:
     """Change some facts of an agent, keeping the others; with `kind`, the agent must be of that kind."""
     access.may_revise_agent(uow.principal, agent_id)
 
@@ -94,7 +98,7 @@ def revise_agent(uow: UnitOfWork, agent_id: str, patch: dict[str, Any], key: str
         if kind is not None and current.type is not kind:
             raise NotFound(f"no {kind.value.lower()} with id {agent_id!r}")
         return _agent_facts(tx, current, merged(AgentInput, current, patch))
-    return _revise(uow, "agent", agent_id, patch, key, build)
+    return _revise(uow, "agent", agent_id, patch, key, build, revision_id=revision_id)
 
 
 def _agent_facts(tx: WriteTx, current: Agent, request: AgentInput) -> Agent:
@@ -127,11 +131,12 @@ def create_membership(uow: UnitOfWork, request: MembershipInput, key: str | None
     return create_record(uow, "membership", request, key, build)
 
 
-def end_membership(uow: UnitOfWork, membership_id: str, until: date, key: str | None = None) -> Recorded[Any]:
+def end_membership(uow: UnitOfWork, membership_id: str, until: date,
+                   key: str | None = None, revision_id: str | None = None) -> Recorded[Any]:
     access.require_admin(uow.principal, "changing a membership")
     def build(tx: WriteTx, current: Any) -> Any:
         return rules.end_membership(current, until, _memberships(tx, current.member, current.organization))
-    return _revise(uow, "membership", membership_id, until, key, build)
+    return _revise(uow, "membership", membership_id, until, key, build, revision_id=revision_id)
 
 
 def _memberships(tx: WriteTx, member: str, organization: str) -> list[Any]:
@@ -145,13 +150,14 @@ def create_role(uow: UnitOfWork, request: RoleInput, key: str | None = None) -> 
     return create_record(uow, "agent_relationship_role", request, key, build)
 
 
-def update_role(uow: UnitOfWork, role_id: str, patch: dict[str, Any], key: str | None = None) -> Recorded[Any]:
+def update_role(uow: UnitOfWork, role_id: str, patch: dict[str, Any],
+                key: str | None = None, revision_id: str | None = None) -> Recorded[Any]:
     access.require_admin(uow.principal, "changing a role")
     def build(tx: WriteTx, current: Any) -> Any:
         if role_id == MEMBER_ROLE.id:
             raise rules.RuleViolation([rules.Problem("id", "standard_role", "the member role is fixed")])
         return rules.check_role(merged(RoleInput, current, patch), role_id)
-    return _revise(uow, "agent_relationship_role", role_id, patch, key, build)
+    return _revise(uow, "agent_relationship_role", role_id, patch, key, build, revision_id=revision_id)
 
 
 def _relationship(tx: WriteTx, request: RelationshipInput, record_id: str, taken: set[str]) -> Any:
@@ -171,15 +177,15 @@ def relate(uow: UnitOfWork, request: RelationshipInput, since: date | None = Non
 
 
 def revise_relationship(uow: UnitOfWork, relationship_id: str, patch: dict[str, Any],
-                        until: date | None = None) -> Recorded[AgentRelationship]:
+                        until: date | None = None, revision_id: str | None = None) -> Recorded[AgentRelationship]:
     """Change a relationship; a membership changes only by ending (`until`)."""
     access.require_admin(uow.principal, "changing a relationship")
     with uow.read() as tx:
         is_membership = tx.memberships.exists(relationship_id)
     if is_membership:
-        ended = end_membership(uow, relationship_id, rules.membership_end(until))
+        ended = end_membership(uow, relationship_id, rules.membership_end(until), revision_id=revision_id)
         return Recorded(rules.membership_relationship(ended.record), ended.replayed)
-    return update_relationship(uow, relationship_id, patch)
+    return update_relationship(uow, relationship_id, patch, revision_id=revision_id)
 
 
 def create_relationship(uow: UnitOfWork, request: RelationshipInput, key: str | None = None) -> Recorded[Any]:
@@ -190,12 +196,12 @@ def create_relationship(uow: UnitOfWork, request: RelationshipInput, key: str | 
 
 
 def update_relationship(uow: UnitOfWork, relationship_id: str, patch: dict[str, Any],
-                        key: str | None = None) -> Recorded[Any]:
+                        key: str | None = None, revision_id: str | None = None) -> Recorded[Any]:
     access.require_admin(uow.principal, "changing a relationship")
     def build(tx: WriteTx, current: Any) -> Any:
         return _relationship(tx, merged(RelationshipInput, current, patch | {"id": relationship_id}),
                              relationship_id, set())
-    return _revise(uow, "agent_relationship", relationship_id, patch, key, build)
+    return _revise(uow, "agent_relationship", relationship_id, patch, key, build, revision_id=revision_id)
 
 
 # -- specifications, processes, batches, units ----------------------------------------------------------------
@@ -210,13 +216,13 @@ def create_specification(uow: UnitOfWork, request: SpecificationInput, key: str 
 
 
 def update_specification(uow: UnitOfWork, spec_id: str, patch: dict[str, Any],
-                         key: str | None = None) -> Recorded[Any]:
+                         key: str | None = None, revision_id: str | None = None) -> Recorded[Any]:
     access.require_admin(uow.principal, "changing a specification")
     def build(tx: WriteTx, current: Any) -> Any:
         request = merged(SpecificationInput, current, patch | {"id": spec_id})
         unit_ids = [request.default_unit_of_resource, request.default_unit_of_effort]
         return rules.check_specification(request, spec_id, tx.records("unit").get_many(unit_ids))
-    return _revise(uow, "resource_specification", spec_id, patch, key, build)
+    return _revise(uow, "resource_specification", spec_id, patch, key, build, revision_id=revision_id)
 
 
 def create_process_specification(uow: UnitOfWork, request: ProcessSpecificationInput,
@@ -228,11 +234,11 @@ def create_process_specification(uow: UnitOfWork, request: ProcessSpecificationI
 
 
 def update_process_specification(uow: UnitOfWork, spec_id: str, patch: dict[str, Any],
-                                 key: str | None = None) -> Recorded[Any]:
+                                 key: str | None = None, revision_id: str | None = None) -> Recorded[Any]:
     access.require_admin(uow.principal, "changing a specification")
     def build(tx: WriteTx, current: Any) -> Any:
         return rules.check_process_specification(merged(ProcessSpecificationInput, current, patch), spec_id)
-    return _revise(uow, "process_specification", spec_id, patch, key, build)
+    return _revise(uow, "process_specification", spec_id, patch, key, build, revision_id=revision_id)
 
 
 def _known_for_process(tx: WriteTx, request: ProcessInput) -> set[str]:
@@ -249,12 +255,13 @@ def create_process(uow: UnitOfWork, request: ProcessInput, key: str | None = Non
     return create_record(uow, "process", request, key, build)
 
 
-def update_process(uow: UnitOfWork, process_id: str, patch: dict[str, Any], key: str | None = None) -> Recorded[Any]:
+def update_process(uow: UnitOfWork, process_id: str, patch: dict[str, Any],
+                   key: str | None = None, revision_id: str | None = None) -> Recorded[Any]:
     access.require_writer(uow.principal, "changing a process")
     def build(tx: WriteTx, current: Any) -> Any:
         request = merged(ProcessInput, current, patch | {"id": process_id})
         return rules.check_process(request, process_id, (), _known_for_process(tx, request))
-    return _revise(uow, "process", process_id, patch, key, build)
+    return _revise(uow, "process", process_id, patch, key, build, revision_id=revision_id)
 
 
 def create_batch(uow: UnitOfWork, request: BatchInput, key: str | None = None) -> Recorded[Any]:
@@ -264,11 +271,12 @@ def create_batch(uow: UnitOfWork, request: BatchInput, key: str | None = None) -
     return create_record(uow, "product_batch", request, key, build)
 
 
-def update_batch(uow: UnitOfWork, batch_id: str, patch: dict[str, Any], key: str | None = None) -> Recorded[Any]:
+def update_batch(uow: UnitOfWork, batch_id: str, patch: dict[str, Any],
+                 key: str | None = None, revision_id: str | None = None) -> Recorded[Any]:
     access.require_admin(uow.principal, "changing a product batch")
     def build(tx: WriteTx, current: Any) -> Any:
         return rules.check_batch(merged(BatchInput, current, patch), batch_id)
-    return _revise(uow, "product_batch", batch_id, patch, key, build)
+    return _revise(uow, "product_batch", batch_id, patch, key, build, revision_id=revision_id)
 
 
 def create_unit(uow: UnitOfWork, unit: Unit, key: str | None = None) -> Recorded[Any]:
@@ -279,16 +287,16 @@ def create_unit(uow: UnitOfWork, unit: Unit, key: str | None = None) -> Recorded
 
 
 def update_unit(uow: UnitOfWork, unit_id: str, label: str | None, symbol: str | None,
-                key: str | None = None) -> Recorded[Any]:
+                key: str | None = None, revision_id: str | None = None) -> Recorded[Any]:
     """A unit's label and symbol may change; what it measures (dimension, om2) may not."""
     access.require_admin(uow.principal, "changing a unit")
     def build(tx: WriteTx, current: Any) -> Any:
         return rules.check_unit(replace(current, label=label or current.label, symbol=symbol or current.symbol))
-    return _revise(uow, "unit", unit_id, (label, symbol), key, build)
+    return _revise(uow, "unit", unit_id, (label, symbol), key, build, revision_id=revision_id)
 
 
 def revise_resource(uow: UnitOfWork, resource_id: str, revision: ResourceRevision,
-                    key: str | None = None) -> Recorded[Any]:
+                    key: str | None = None, revision_id: str | None = None) -> Recorded[Any]:
     """Change what may change about a resource; its quantities change only through events. A write token changes
     only the resources its agent is accountable for or has in custody (checked in the same transaction)."""
     access.require_writer(uow.principal, "changing a resource")
@@ -305,7 +313,7 @@ def revise_resource(uow: UnitOfWork, resource_id: str, revision: ResourceRevisio
             step = found.contained_in
         unit_ids = tx.units.get_many([revision.unit_of_effort])
         return rules.revise_resource(current, revision, unit_ids, containers)
-    return _revise(uow, "economic_resource", resource_id, revision, key, build)
+    return _revise(uow, "economic_resource", resource_id, revision, key, build, revision_id=revision_id)
 
 
 # -- what every ledger starts with ----------------------------------------------------------------------------

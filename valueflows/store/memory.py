@@ -389,6 +389,9 @@ class MemoryDays(_OnBox):
 
 
 class MemoryChain(_OnBox):
+    def by_hash(self, digest: str) -> ChainRecord | None:
+        return next((r for r in self.state.chain if r.hash == digest), None)
+
     def latest(self, kind: str, ids: Iterable[str]) -> dict[str, str]:
         wanted = set(ids)
         return {r.record_id: r.hash for r in self.state.chain if r.kind == kind and r.record_id in wanted}

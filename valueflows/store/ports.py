@@ -197,6 +197,10 @@ class Chain(Protocol):
         """The hash of the newest chain record of each of these records (its revision id)."""
         ...
 
+    def by_hash(self, digest: str) -> ChainRecord | None:
+        """The chain record with this hash (a revision of some record), if any."""
+        ...
+
     def received_hashes(self, receiver: str, start: datetime, end: datetime) -> Iterator[str]: ...
 
 

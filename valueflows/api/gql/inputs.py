@@ -6,12 +6,14 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 from decimal import Decimal as PyDecimal
+from typing import Any
 
 import strawberry
-from strawberry import ID
+from strawberry import ID, UNSET
 
 from valueflows.api.gql.measures import TimeUnit
 from valueflows.api.gql.scalars import URI, Decimal
+from valueflows.api.gql.versions import LEGACY, MAIN, only
 from valueflows.domain import inputs as domain
 from valueflows.domain.errors import Problem, RuleViolation
 from valueflows.domain.quantities import canonical
@@ -19,11 +21,25 @@ from valueflows.domain.quantities import canonical
 # A float carries at most 15 significant decimal digits exactly.
 FLOAT_DIGITS = 15
 
+# Which record an update changes: the legacy API names it by `id`, the main API by the revision it was read at
+# (`revisionId`, refused with CONFLICT if the record changed since). Each is required in its own API.
+def legacy_id_field() -> Any:
+    return strawberry.field(default=UNSET, graphql_type=ID, metadata=only(LEGACY))
+
+
+def revision_id_field() -> Any:
+    return strawberry.field(default=UNSET, graphql_type=ID, metadata=only(MAIN),
+                            description="The revision of the record this update changes: its `revisionId` when it "
+                                        "was read.")
+
 
 @strawberry.input(name="IMeasure")
 class IMeasure:
     has_numerical_value: float | None = strawberry.field(
-        default=None, description="The value as a float (at most 15 significant digits); or send hasDecimalValue.")
+        default=None, metadata=only(LEGACY),
+        description="The value as a float (at most 15 significant digits); or send hasDecimalValue.")
+    has_numerical_value_exact: Decimal | None = strawberry.field(
+        default=None, name="hasNumericalValue", metadata=only(MAIN), description="The value, as decimal text.")
     has_unit: ID | None = None
     has_decimal_value: Decimal | None = strawberry.field(default=None, description="The exact value, as decimal text.")
 
@@ -33,6 +49,13 @@ class IMeasure:
         return domain.MeasureInput(self._value(field), str(self.has_unit))
 
     def _value(self, field: str) -> object:
+        # Both APIs' fields are named hasNumericalValue, and strawberry fills both with what the client sent: our
+        # Decimal scalar's value in the main API, a float in the legacy one. The type says which API asked.
+        exact = self.has_numerical_value_exact
+        if isinstance(exact, PyDecimal):
+            if self.has_decimal_value is not None and PyDecimal(self.has_decimal_value) != exact:
+                raise RuleViolation([Problem(field, "conflict", "hasNumericalValue and hasDecimalValue differ")])
+            return str(exact)
         if self.has_decimal_value is not None:
             exact = PyDecimal(self.has_decimal_value)
             if self.has_numerical_value is not None and _from_float(self.has_numerical_value, field) != exact:
@@ -58,7 +81,9 @@ def _from_float(value: float, field: str) -> PyDecimal:
 
 @strawberry.input(name="IDuration")
 class IDuration:
-    numeric_duration: float
+    numeric_duration: float | None = strawberry.field(default=UNSET, graphql_type=float, metadata=only(LEGACY))
+    numeric_duration_exact: Decimal | None = strawberry.field(default=UNSET, graphql_type=Decimal,
+                                                              name="numericDuration", metadata=only(MAIN))
     unit_type: TimeUnit
 
 
@@ -82,7 +107,8 @@ class AgentCreateParams:
 
 @strawberry.input(name="AgentUpdateParams")
 class AgentUpdateParams:
-    id: ID
+    id: ID | None = legacy_id_field()
+    revision_id: ID | None = revision_id_field()
     name: str | None = None
     image: URI | None = None
     note: str | None = None
@@ -116,7 +142,8 @@ class OrganizationCreateParams:
 
 @strawberry.input(name="OrganizationUpdateParams")
 class OrganizationUpdateParams:
-    id: ID
+    id: ID | None = legacy_id_field()
+    revision_id: ID | None = revision_id_field()
     name: str | None = None
     image: URI | None = None
     classified_as: list[URI] | None = None
@@ -154,7 +181,8 @@ class AgentRelationshipCreateParams:
 
 @strawberry.input(name="AgentRelationshipUpdateParams")
 class AgentRelationshipUpdateParams:
-    id: ID
+    id: ID | None = legacy_id_field()
+    revision_id: ID | None = revision_id_field()
     subject: ID | None = None
     object: ID | None = None
     relationship: ID | None = None
@@ -173,7 +201,8 @@ class AgentRelationshipRoleCreateParams:
 
 @strawberry.input(name="AgentRelationshipRoleUpdateParams")
 class AgentRelationshipRoleUpdateParams:
-    id: ID
+    id: ID | None = legacy_id_field()
+    revision_id: ID | None = revision_id_field()
     role_label: str | None = None
     inverse_role_label: str | None = None
     note: str | None = None
@@ -200,7 +229,8 @@ class ResourceSpecificationCreateParams:
 
 @strawberry.input(name="ResourceSpecificationUpdateParams")
 class ResourceSpecificationUpdateParams:
-    id: ID
+    id: ID | None = legacy_id_field()
+    revision_id: ID | None = revision_id_field()
     name: str | None = None
     image: URI | None = None
     resource_classified_as: list[URI] | None = None
@@ -218,7 +248,8 @@ class ProcessSpecificationCreateParams:
 
 @strawberry.input(name="ProcessSpecificationUpdateParams")
 class ProcessSpecificationUpdateParams:
-    id: ID
+    id: ID | None = legacy_id_field()
+    revision_id: ID | None = revision_id_field()
     name: str | None = None
     note: str | None = None
 
@@ -235,7 +266,8 @@ class UnitCreateParams:
 
 @strawberry.input(name="UnitUpdateParams")
 class UnitUpdateParams:
-    id: ID
+    id: ID | None = legacy_id_field()
+    revision_id: ID | None = revision_id_field()
     label: str | None = None
     symbol: str | None = None
 
@@ -289,7 +321,8 @@ class EconomicEventCreateParams:
 
 @strawberry.input(name="EconomicEventUpdateParams")
 class EconomicEventUpdateParams:
-    id: ID
+    id: ID | None = legacy_id_field()
+    revision_id: ID | None = revision_id_field()
     note: str | None = None
     agreed_in: URI | None = None
     realization_of: ID | None = None
@@ -319,7 +352,8 @@ class EconomicResourceCreateParams:
 
 @strawberry.input(name="EconomicResourceUpdateParams")
 class EconomicResourceUpdateParams:
-    id: ID
+    id: ID | None = legacy_id_field()
+    revision_id: ID | None = revision_id_field()
     classified_as: list[URI] | None = None
     image: URI | None = None
     contained_in: ID | None = None
@@ -345,7 +379,8 @@ class ProductBatchCreateParams:
 
 @strawberry.input(name="ProductBatchUpdateParams")
 class ProductBatchUpdateParams:
-    id: ID
+    id: ID | None = legacy_id_field()
+    revision_id: ID | None = revision_id_field()
     batch_number: str | None = None
     expiry_date: datetime | None = None
     production_date: datetime | None = None
@@ -374,7 +409,8 @@ class ProcessCreateParams:
 
 @strawberry.input(name="ProcessUpdateParams")
 class ProcessUpdateParams:
-    id: ID
+    id: ID | None = legacy_id_field()
+    revision_id: ID | None = revision_id_field()
     name: str | None = None
     has_beginning: datetime | None = None
     has_end: datetime | None = None

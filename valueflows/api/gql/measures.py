@@ -11,7 +11,7 @@ from strawberry import ID, Private
 
 from valueflows.api.gql.context import Info
 from valueflows.api.gql.scalars import URI, Decimal, money
-from valueflows.api.gql.versions import MAIN, REVISION_ID, only
+from valueflows.api.gql.versions import LEGACY, MAIN, REVISION_ID, only
 from valueflows.domain import model
 from valueflows.domain.actions import ACTIONS
 from valueflows.domain.actions import Action as ActionRecord
@@ -93,9 +93,15 @@ class Unit:
 class Measure:
     r: Private[MeasureRecord]
 
-    @strawberry.field(description="The value as a float, for compatibility; `hasDecimalValue` is exact.")
+    @strawberry.field(description="The value as a float, for compatibility; `hasDecimalValue` is exact.",
+                      metadata=only(LEGACY))
     def has_numerical_value(self) -> float:
         return float(self.r.has_numerical_value)
+
+    @strawberry.field(name="hasNumericalValue", metadata=only(MAIN),
+                      description="The exact value, as decimal text (the same as `hasDecimalValue`).")
+    def has_numerical_value_exact(self) -> Decimal:
+        return self.has_decimal_value()
 
     @strawberry.field(description="The exact value, as decimal text; money with its currency's decimals "
                                   "(\"14700.00\" EUR).")
@@ -124,5 +130,6 @@ class TimeUnit(Enum):
 
 @strawberry.type(name="Duration")
 class Duration:
-    numeric_duration: float
+    numeric_duration: float = strawberry.field(metadata=only(LEGACY))
+    numeric_duration_exact: Decimal = strawberry.field(name="numericDuration", metadata=only(MAIN))
     unit_type: TimeUnit

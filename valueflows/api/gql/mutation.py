@@ -7,27 +7,47 @@ compatibility and answer with an error that says what to do instead.
 
 from __future__ import annotations
 
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import strawberry
-from strawberry import ID
+from strawberry import ID, UNSET
 
 from valueflows.api.gql import inputs as i
 from valueflows.api.gql import measures as m
 from valueflows.api.gql import types as t
 from valueflows.api.gql.context import Info
+from valueflows.api.gql.versions import LEGACY, MAIN, only
 from valueflows.domain import inputs as domain
 from valueflows.domain.errors import ImmutableRecord
 from valueflows.domain.model import AgentType
 from valueflows.domain.model import Unit as UnitRecord
-from valueflows.service import ledger, records
+from valueflows.service import ledger, records, revisions
 
 Key = Annotated[str | None, strawberry.argument(
     description="Retrying with the same key returns the first result and writes nothing.")]
 
 
+def _target(info: Info, params: Any, *kinds: str) -> tuple[str, str | None]:
+    """The record an update changes, with the revision it names: by `revisionId` in the main API (the use case
+    refuses it with CONFLICT if the record changed since), by `id` in the legacy API."""
+    if params.revision_id is not UNSET:  # UNSET outside the main API; GraphQL requires it inside
+        return revisions.record_of(info.context.uow, str(params.revision_id), kinds)[1], str(params.revision_id)
+    return str(params.id), None
+
+
 def _append_only(kind: str) -> NoReturn:
     raise ImmutableRecord(f"the ledger is append-only: a {kind} is never deleted")
+
+
+def _delete_by_revision(name: str, kind: str) -> Any:
+    """The main API's `deleteX(revisionId)`: the ledger is append-only, so it answers IMMUTABLE (without looking
+    the revision up, so it tells nothing about records the asker may not see)."""
+
+    def resolve(revision_id: ID) -> bool:
+        _append_only(kind)
+
+    return strawberry.mutation(resolver=resolve, name=name, metadata=only(MAIN),
+                               description="Not done: the ledger is append-only.")
 
 
 @strawberry.type(name="PersonResponse")
@@ -101,10 +121,12 @@ class Mutation:
     @strawberry.mutation
     def update_person(self, info: Info, person: i.AgentUpdateParams) -> PersonResponse:
         patch = {"name": person.name, "note": person.note, "image": person.image}
-        revised = records.revise_agent(info.context.uow, person.id, patch, kind=AgentType.PERSON).record
+        record_id, revision = _target(info, person, "agent")
+        revised = records.revise_agent(info.context.uow, record_id, patch, kind=AgentType.PERSON,
+                                       revision_id=revision).record
         return PersonResponse(agent=t.Person(r=revised))
 
-    @strawberry.mutation(description="Not done: the ledger is append-only.")
+    @strawberry.mutation(description="Not done: the ledger is append-only.", metadata=only(LEGACY))
     def delete_person(self, id: ID) -> bool:
         _append_only("person")
 
@@ -116,11 +138,12 @@ class Mutation:
 
     @strawberry.mutation
     def update_organization(self, info: Info, organization: i.OrganizationUpdateParams) -> OrganizationResponse:
-        revised = records.revise_agent(info.context.uow, organization.id, organization.patch(),
-                                       kind=AgentType.ORGANIZATION).record
+        record_id, revision = _target(info, organization, "agent")
+        revised = records.revise_agent(info.context.uow, record_id, organization.patch(),
+                                       kind=AgentType.ORGANIZATION, revision_id=revision).record
         return OrganizationResponse(agent=t.Organization(r=revised))
 
-    @strawberry.mutation(description="Not done: the ledger is append-only.")
+    @strawberry.mutation(description="Not done: the ledger is append-only.", metadata=only(LEGACY))
     def delete_organization(self, id: ID) -> bool:
         _append_only("organization")
 
@@ -148,10 +171,12 @@ class Mutation:
         r = relationship
         patch = {"subject": r.subject, "object": r.object, "relationship": r.relationship, "note": r.note,
                  "in_scope_of": tuple(r.in_scope_of) if r.in_scope_of is not None else None}
-        revised = records.revise_relationship(info.context.uow, r.id, patch, r.until).record
+        record_id, revision = _target(info, r, "agent_relationship", "membership")
+        revised = records.revise_relationship(info.context.uow, record_id, patch, r.until, revision).record
         return AgentRelationshipResponse(agent_relationship=t.AgentRelationship(r=revised))
 
-    @strawberry.mutation(description="Not done: the ledger is append-only; end a membership with `until`.")
+    @strawberry.mutation(description="Not done: the ledger is append-only; end a membership with `until`.",
+                         metadata=only(LEGACY))
     def delete_agent_relationship(self, id: ID) -> bool:
         _append_only("relationship")
 
@@ -168,10 +193,11 @@ class Mutation:
                                        ) -> AgentRelationshipRoleResponse:
         r = agent_relationship_role
         patch = {"role_label": r.role_label, "inverse_role_label": r.inverse_role_label, "note": r.note}
-        revised = records.update_role(info.context.uow, r.id, patch).record
+        record_id, revision = _target(info, r, "agent_relationship_role")
+        revised = records.update_role(info.context.uow, record_id, patch, revision_id=revision).record
         return AgentRelationshipRoleResponse(agent_relationship_role=t.AgentRelationshipRole(r=revised))
 
-    @strawberry.mutation(description="Not done: the ledger is append-only.")
+    @strawberry.mutation(description="Not done: the ledger is append-only.", metadata=only(LEGACY))
     def delete_agent_relationship_role(self, id: ID) -> bool:
         _append_only("relationship role")
 
@@ -192,10 +218,11 @@ class Mutation:
                  "default_unit_of_effort": r.default_unit_of_effort,
                  "resource_classified_as": tuple(r.resource_classified_as)
                  if r.resource_classified_as is not None else None}
-        revised = records.update_specification(info.context.uow, r.id, patch).record
+        record_id, revision = _target(info, r, "resource_specification")
+        revised = records.update_specification(info.context.uow, record_id, patch, revision_id=revision).record
         return ResourceSpecificationResponse(resource_specification=t.ResourceSpecification(r=revised))
 
-    @strawberry.mutation(description="Not done: the ledger is append-only.")
+    @strawberry.mutation(description="Not done: the ledger is append-only.", metadata=only(LEGACY))
     def delete_resource_specification(self, id: ID) -> bool:
         _append_only("resource specification")
 
@@ -211,10 +238,12 @@ class Mutation:
     def update_process_specification(self, info: Info, process_specification: i.ProcessSpecificationUpdateParams
                                      ) -> ProcessSpecificationResponse:
         r = process_specification
-        revised = records.update_process_specification(info.context.uow, r.id, {"name": r.name, "note": r.note}).record
+        record_id, revision = _target(info, r, "process_specification")
+        revised = records.update_process_specification(info.context.uow, record_id, {"name": r.name, "note": r.note},
+                                                       revision_id=revision).record
         return ProcessSpecificationResponse(process_specification=t.ProcessSpecification(r=revised))
 
-    @strawberry.mutation(description="Not done: the ledger is append-only.")
+    @strawberry.mutation(description="Not done: the ledger is append-only.", metadata=only(LEGACY))
     def delete_process_specification(self, id: ID) -> bool:
         _append_only("process specification")
 
@@ -225,10 +254,11 @@ class Mutation:
 
     @strawberry.mutation(description="A unit's label and symbol may change; what it measures may not.")
     def update_unit(self, info: Info, unit: i.UnitUpdateParams) -> UnitResponse:
-        return UnitResponse(unit=m.Unit(r=records.update_unit(info.context.uow, unit.id, unit.label,
-                                                              unit.symbol).record))
+        record_id, revision = _target(info, unit, "unit")
+        return UnitResponse(unit=m.Unit(r=records.update_unit(info.context.uow, record_id, unit.label, unit.symbol,
+                                                              revision_id=revision).record))
 
-    @strawberry.mutation(description="Not done: the ledger is append-only.")
+    @strawberry.mutation(description="Not done: the ledger is append-only.", metadata=only(LEGACY))
     def delete_unit(self, id: ID) -> bool:
         _append_only("unit")
 
@@ -257,7 +287,9 @@ class Mutation:
     @strawberry.mutation(description="Quantities change only through events; the other facts may be revised.")
     def update_economic_resource(self, info: Info, resource: i.EconomicResourceUpdateParams
                                  ) -> EconomicResourceResponse:
-        revised = records.revise_resource(info.context.uow, resource.id, resource.to_domain()).record
+        record_id, revision = _target(info, resource, "economic_resource")
+        revised = records.revise_resource(info.context.uow, record_id, resource.to_domain(),
+                                          revision_id=revision).record
         return EconomicResourceResponse(economic_resource=t.EconomicResource(r=revised))
 
     @strawberry.mutation(description="Not done: resources are never deleted; lower their quantity with an event.")
@@ -276,8 +308,9 @@ class Mutation:
     def update_product_batch(self, info: Info, product_batch: i.ProductBatchUpdateParams) -> ProductBatchResponse:
         r = product_batch
         patch = {"batch_number": r.batch_number, "expiry_date": r.expiry_date, "production_date": r.production_date}
-        return ProductBatchResponse(product_batch=t.ProductBatch(r=records.update_batch(info.context.uow, r.id,
-                                                                                         patch).record))
+        record_id, revision = _target(info, r, "product_batch")
+        revised = records.update_batch(info.context.uow, record_id, patch, revision_id=revision).record
+        return ProductBatchResponse(product_batch=t.ProductBatch(r=revised))
 
     @strawberry.mutation(description="Not done: the ledger is append-only.")
     def delete_product_batch(self, id: ID) -> bool:
@@ -291,9 +324,21 @@ class Mutation:
 
     @strawberry.mutation
     def update_process(self, info: Info, process: i.ProcessUpdateParams) -> ProcessResponse:
-        revised = records.update_process(info.context.uow, process.id, process.patch()).record
+        record_id, revision = _target(info, process, "process")
+        revised = records.update_process(info.context.uow, record_id, process.patch(), revision_id=revision).record
         return ProcessResponse(process=t.Process(r=revised))
 
     @strawberry.mutation(description="Not done: the ledger is append-only.")
     def delete_process(self, id: ID) -> bool:
         _append_only("process")
+
+    # the main API names what it deletes by revision
+    delete_person_revision: bool = _delete_by_revision("deletePerson", "person")
+    delete_organization_revision: bool = _delete_by_revision("deleteOrganization", "organization")
+    delete_agent_relationship_revision: bool = _delete_by_revision("deleteAgentRelationship", "relationship")
+    delete_agent_relationship_role_revision: bool = _delete_by_revision("deleteAgentRelationshipRole", "role")
+    delete_resource_specification_revision: bool = _delete_by_revision("deleteResourceSpecification",
+                                                                       "specification")
+    delete_process_specification_revision: bool = _delete_by_revision("deleteProcessSpecification",
+                                                                      "process specification")
+    delete_unit_revision: bool = _delete_by_revision("deleteUnit", "unit")

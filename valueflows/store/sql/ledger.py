@@ -34,6 +34,10 @@ class SqlChain:
             found.update({record_id: digest for record_id, digest in rows})  # the newest wins
         return found
 
+    def by_hash(self, digest: str) -> ChainRecord | None:
+        row = self.conn.execute(select(ledger).where(ledger.c.hash == digest).limit(1)).first()
+        return ChainRecord(row.seq, row.kind, row.record_id, row.payload, row.prev_hash, row.hash) if row else None
+
     def received_hashes(self, receiver: str, start: datetime, end: datetime) -> Iterator[str]:
         """The chain hashes of the events `receiver` received in [start, end), in chain order."""
         e = economic_events
