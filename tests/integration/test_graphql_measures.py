@@ -30,7 +30,7 @@ def test_measures_are_decimal_text_in_the_main_api_and_floats_in_the_legacy_one(
     assert not done.errors, done.errors
     event = done.data["createEconomicEvent"]["economicEvent"]
     assert event["effortQuantity"] == {"hasNumericalValue": "0.1", "hasDecimalValue": "0.1", "hasUnit": {"id": "hour"}}
-    read = answer(uow, '{ economicEvent(id: "%s") { effortQuantity { hasNumericalValue } } }' % event["id"], legacy)
+    read = answer(uow, f'{{ economicEvent(id: "{event["id"]}") {{ effortQuantity {{ hasNumericalValue }} }} }}', legacy)
     assert read.data["economicEvent"]["effortQuantity"]["hasNumericalValue"] == 0.1
     legacy_write = answer(uow, RECORD, legacy, e=work({"hasNumericalValue": 2.5}))
     assert legacy_write.data["createEconomicEvent"]["economicEvent"]["effortQuantity"]["hasDecimalValue"] == "2.5"

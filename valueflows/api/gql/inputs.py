@@ -57,8 +57,8 @@ class IMeasure:
                 raise RuleViolation([Problem(field, "conflict", "hasNumericalValue and hasDecimalValue differ")])
             return str(exact)
         if self.has_decimal_value is not None:
-            exact = PyDecimal(self.has_decimal_value)
-            if self.has_numerical_value is not None and _from_float(self.has_numerical_value, field) != exact:
+            decimal = PyDecimal(self.has_decimal_value)
+            if self.has_numerical_value is not None and _from_float(self.has_numerical_value, field) != decimal:
                 raise RuleViolation([Problem(field, "conflict", "hasNumericalValue and hasDecimalValue differ")])
             return str(self.has_decimal_value)
         if self.has_numerical_value is None:
