@@ -79,7 +79,9 @@ def _type_of(change: BreakingChange) -> str:
 # slice of the work until it is every type of every module.
 MAIN_DONE = {
     "Query", "Mutation", "PageInfo", "Action", "AccountingScope", "Measure", "IMeasure", "Duration", "IDuration",
-    "TimeUnit", "Unit", "ProductBatch", "AgentRelationship", "ProductionFlowItem",
+    "TimeUnit", "Unit", "ProductBatch", "AgentRelationship", "ProductionFlowItem", "TrackTraceItem", "Agent",
+    "Person", "Organization", "AgentRelationshipRole", "EconomicEvent", "EconomicResource", "Process",
+    "ProcessSpecification",
     *(f"{t}{suffix}" for t in (
         "Agent", "Person", "Organization", "AgentRelationship", "AgentRelationshipRole", "Unit", "EconomicEvent",
         "EconomicResource", "Process", "ProcessSpecification", "ProductBatch", "ResourceSpecification")

@@ -165,7 +165,10 @@ def test_the_example_operations_run_against_the_demo(server: dict[str, Any]) -> 
     assert run("EventsOfAnAgent")["events"]["items"]
     report = run("ContributionReport")["contributionReport"]
     assert {c["agent"]["id"] for c in report["contributors"]} >= {"ana", "bruno", "chloe", "dario"}
-    assert run("Resource")["economicResource"]["accountingQuantity"]["hasDecimalValue"]
+    resource = run("Resource")["economicResource"]
+    assert resource["accountingQuantity"]["hasDecimalValue"] and resource["previous"]
+    traced = {x["id"] for x in resource["trace"] if x["__typename"] == "EconomicEvent"}
+    assert {e["id"] for e in resource["previous"]} <= traced  # one step back is where many steps back begin
     assert len(run("Members")["organization"]["members"]) == 4
     assert run("CreateMembership")["createAgentRelationship"]["agentRelationship"]["subject"]["name"] == (
         "Farm Hack Network")

@@ -244,6 +244,24 @@ def _documents(w: World, api: str = MAIN) -> dict[str, str]:
     event_fields = ("id note action { id } provider { id } effortQuantity { hasDecimalValue } agreedIn "
                     "triggeredBy { id } corrects { id } correctedBy { id } withheld "
                     "track { __typename ... on Process { id } } trace { __typename ... on EconomicResource { id } }")
+    if api == MAIN:  # the flows one step away, the items many steps away, the events this one triggered
+        event_fields += (" previous { __typename ... on Process { id } } next { __typename ... on EconomicResource "
+                         "{ id } } triggers { id note } track { ... on EconomicEvent { id note } } "
+                         "trace { ... on EconomicEvent { id note } }")
+
+    def related(field: str, fields: str, args: str = "") -> str:
+        """A relation of a record: a list in the legacy API, a connection in the main one."""
+        if api == LEGACY:
+            return f"{field}{args and f'({args})'} {{ {fields} }}"
+        return f"{field}(first: 1000{args and f', {args}'}) {{ edges {{ node {{ {fields} }} }} }}"
+
+    def many_steps(field: str) -> str:
+        """Track and trace: events in the legacy API, items of three kinds in the main one."""
+        if api == LEGACY:
+            return f"{field} {{ {event_fields} }}"
+        return (f"{field} {{ ... on EconomicEvent {{ {event_fields} }} ... on EconomicResource {{ id }} "
+                f"... on Process {{ id }} }}")
+
     claim_fields = "id provider { id } receiver { id } resourceQuantity { hasDecimalValue } note agreedIn"
     run_fields = (f"id withheld distributed allocations {{ agent {{ id }} dividend cash retained explanation {{ "
                   f"quantity }} }} excluded {{ agent {{ id }} quantity }} adjustments {{ agent {{ id }} quantity }} "
@@ -251,7 +269,14 @@ def _documents(w: World, api: str = MAIN) -> dict[str, str]:
     period = 'start: "2026-01-01T00:00:00Z", end: "2027-01-01T00:00:00Z"'
     use = ('use: {resource: "seed-drill-design", agent: "agrimachines", use: "sell", revenue: "100.00", '
            'currency: "EUR", day: "2026-11-23"}')
-    agent_fields = f"id name economicEvents {{ {event_fields} }} memberships {{ id }} relationships {{ id }}"
+    agent_fields = (f"id name {related('economicEvents', event_fields)} memberships {{ id }} "
+                    f"{related('relationships', 'id')}")
+    if api == MAIN:
+        agent_fields += (f" {related('economicEventsAsProvider', event_fields)} "
+                         f"{related('economicEventsAsReceiver', event_fields)} "
+                         f"{related('economicEventsInScope', event_fields)} {related('processes', 'id')} "
+                         f"{related('relationshipsAsSubject', 'id')} {related('relationshipsAsObject', 'id')} "
+                         f"{related('inventoriedEconomicResources', 'id')}")
     return {
         "myAgent": f"{{ myAgent {{ {agent_fields} }} }}",
         "agent": f'{{ agent(id: "ana") {{ {agent_fields} }} }}',
@@ -263,13 +288,19 @@ def _documents(w: World, api: str = MAIN) -> dict[str, str]:
         "people": listed("people", agent_fields),
         "agentRelationship": '{ agentRelationship(id: "m-ana") { id subject { id } } }',
         "agentRelationships": listed("agentRelationships", "id"),
-        "agentRelationshipRole": '{ agentRelationshipRole(id: "member") { id } }',
+        "agentRelationshipRole": ('{ agentRelationshipRole(id: "member") { id } }' if api == LEGACY else
+                                  f'{{ agentRelationshipRole(id: "member") {{ id '
+                                  f'{related("agentRelationships", "id")} }} }}'),
         "agentRelationshipRoles": listed("agentRelationshipRoles", "id"),
         "action": '{ action(id: "work") { id } }',
         "actions": "{ actions { id } }",
-        "resourceSpecification": '{ resourceSpecification(id: "design") { id conformingResources { id } } }',
+        "resourceSpecification": (f'{{ resourceSpecification(id: "design") {{ id '
+                                  f'{related("conformingResources", "id")} '
+                                  + (f'{related("economicEvents", event_fields)} }} }}' if api == MAIN else "} }")),
         "resourceSpecifications": listed("resourceSpecifications", "id"),
-        "processSpecification": '{ processSpecification(id: "x") { id } }',
+        "processSpecification": ('{ processSpecification(id: "x") { id } }' if api == LEGACY else
+                                 f'{{ processSpecification(id: "x") {{ id {related("conformingProcesses", "id")} '
+                                 f'{related("resourcesCurrentlyAtStage", "id")} }} }}'),
         "processSpecifications": listed("processSpecifications", "id"),
         "unit": '{ unit(id: "hour") { id } }',
         "units": listed("units", "id"),
@@ -283,15 +314,22 @@ def _documents(w: World, api: str = MAIN) -> dict[str, str]:
         "contributionReport": (f'{{ contributionReport({period}, receiver: "atelier") {{ totalHours contributors {{ '
                                f'agent {{ id }} hours share events other {{ quantity {{ hasDecimalValue }} }} }} }} '
                                f'all: contributionReport({period}) {{ contributors {{ agent {{ id }} hours }} }} }}'),
-        "economicResource": (f'{{ economicResource(id: "steel-stock") {{ id trace {{ {event_fields} }} '
-                             f'track {{ {event_fields} }} stage {{ id }} state {{ id }} }} }}'),
-        "economicResources": listed("economicResources", "id trace { id note } track { id note }"),
+        "economicResource": (f'{{ economicResource(id: "steel-stock") {{ id {many_steps("trace")} '
+                             f'{many_steps("track")} stage {{ id }} state {{ id }} '
+                             + (f'previous {{ {event_fields} }} next {{ {event_fields} }} imageList '
+                                f'{related("economicEventsInOutFrom", event_fields)} '
+                                f'{related("economicEventsTo", event_fields)} }} }}' if api == MAIN else "} }")),
+        "economicResources": listed("economicResources", f"id {many_steps('trace')} {many_steps('track')}"),
         "productBatch": '{ productBatch(id: "x") { id } }',
         "productBatches": listed("productBatches", "id"),
         "process": (f'{{ process(id: "p-build-drills") {{ id inputs {{ {event_fields} }} outputs {{ id }} '
-                    f'unplannedEconomicEvents {{ id note }} trace {{ id }} track {{ id }} workingAgents {{ id }} '
-                    f'nextProcesses {{ id }} previousProcesses {{ id }} }} }}'),
-        "processes": listed("processes", "id inputs { id } workingAgents { id }"),
+                    f'unplannedEconomicEvents {{ id note }} trace {{ id }} track {{ id }} '
+                    f'{related("workingAgents", "id")} nextProcesses {{ id }} previousProcesses {{ id }} '
+                    + (f'{related("involvedAgents", "id")} observedInputs {{ {event_fields} }} '
+                       f'observedOutputs {{ {event_fields} }} unplannedInputs {{ {event_fields} }} '
+                       f'unplannedOutputs {{ {event_fields} }} previous {{ {event_fields} }} '
+                       f'next {{ {event_fields} }} }} }}' if api == MAIN else "} }")),
+        "processes": listed("processes", f"id inputs {{ id }} {related('workingAgents', 'id')}"),
         "valueEquations": "{ valueEquations { id } }",
         "dividendPreview": ('{ dividendPreview(run: {start: "2026-01-01", end: "2026-12-31", surplus: "24000.00", '
                             f'currency: "EUR", reserveRate: "0.3", cashRate: "0.4"}}) {{ {run_fields} }} }}'),

@@ -254,6 +254,13 @@ class Reading:
 
         return show
 
+    def fulfilling(self, event_ids: Iterable[str]) -> set[str]:
+        """Those of these events that fulfil a commitment (as far as this reader may see the fulfilment)."""
+        with self.uow.read() as tx:
+            found = [f for i in dict.fromkeys(event_ids) for f in tx.records("fulfillment").where(MAX_RELATED,
+                                                                                               fulfilled_by=i)]
+        return {f.fulfilled_by for f in self.show_many("fulfillment", found)}
+
     def revision(self, kind: str, record_id: str) -> str:
         """A record's revision id (vf-graphql 0.9): the hash of the chain record of its newest version."""
         key = (kind, record_id)

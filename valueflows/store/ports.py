@@ -63,6 +63,8 @@ class EventFilter:
     actions: tuple[str, ...] = ()
     providers: tuple[str, ...] = ()
     receivers: tuple[str, ...] = ()
+    in_scope: str | None = None  # the agent or process among inScopeOf
+    conforms_to: str | None = None  # resourceConformsTo
 
 
 class FlowTotal(NamedTuple):

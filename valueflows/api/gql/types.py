@@ -10,12 +10,29 @@ from typing import Annotated, Any
 import strawberry
 from strawberry import ID, Private
 
+from valueflows.api.gql.connections import Connection, connection, sliced
 from valueflows.api.gql.context import Info
 from valueflows.api.gql.measures import Action, Measure, Unit, action, measure, ref
 from valueflows.api.gql.scalars import URI, Decimal
-from valueflows.api.gql.versions import MAIN, REVISION_ID, only
+from valueflows.api.gql.versions import LEGACY, MAIN, REVISION_ID, only
 from valueflows.domain import model, traces
+from valueflows.domain import records as rules
+from valueflows.service import filters, paging, tracing
 from valueflows.store.ports import EventFilter
+
+MAIN_ONLY, LEGACY_ONLY = only(MAIN), only(LEGACY)
+
+
+def by_id(items: list[Any], first: int | None, after: str | None, last: int | None, before: str | None
+          ) -> paging.Window:
+    """A window over a relation read whole (at most MAX_PAGE records), its cursors the records' ids."""
+    return paging.window_of(items, sliced(first, after, last, before), lambda x: str(x.id))
+
+
+def seq_window(items: list[Any], first: int | None, after: str | None, last: int | None, before: str | None
+               ) -> paging.Window:
+    """The same for events, in ledger order, their cursors their sequence numbers."""
+    return paging.window_of(items, sliced(first, after, last, before), lambda e: str(e.seq))
 
 
 @strawberry.type(name="ResourceSpecification")
@@ -54,9 +71,24 @@ class ResourceSpecification:
     def default_unit_of_effort(self, info: Info) -> Unit | None:
         return ref(info, "unit", self.r.default_unit_of_effort, Unit)
 
-    @strawberry.field
+    @strawberry.field(metadata=LEGACY_ONLY)
     def conforming_resources(self, info: Info) -> list[EconomicResource] | None:
         return [EconomicResource(r=x) for x in info.context.reading.where("economic_resource", conforms_to=self.r.id)]
+
+    @strawberry.field(name="conformingResources", metadata=MAIN_ONLY)
+    def conforming_resources_window(self, info: Info, first: int | None = None, after: str | None = None,
+                                    last: int | None = None, before: str | None = None
+                                    ) -> Connection[EconomicResource] | None:
+        window = info.context.reading.window("economic_resource", sliced(first, after, last, before),
+                                             conforms_to=self.r.id)
+        return connection(window, lambda x: EconomicResource(r=x))
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Events whose resourceConformsTo is this specification.")
+    def economic_events(self, info: Info, first: int | None = None, after: str | None = None,
+                        last: int | None = None, before: str | None = None) -> Connection[EconomicEvent] | None:
+        window = info.context.reading.event_window(EventFilter(conforms_to=self.r.id),
+                                                   sliced(first, after, last, before))
+        return connection(window, lambda e: EconomicEvent(r=e))
 
 
 @strawberry.type(name="ProcessSpecification")
@@ -78,6 +110,26 @@ class ProcessSpecification:
     @strawberry.field
     def note(self) -> str | None:
         return self.r.note
+
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Processes based on this specification.")
+    def conforming_processes(self, info: Info, first: int | None = None, after: str | None = None,
+                             last: int | None = None, before: str | None = None) -> Connection[Process] | None:
+        window = info.context.reading.window("process", sliced(first, after, last, before), based_on=self.r.id)
+        return connection(window, lambda x: Process(r=x))
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Resources whose stage is this specification: they last came "
+                                                      "out of a process based on it.")
+    def resources_currently_at_stage(self, info: Info, first: int | None = None, after: str | None = None,
+                                     last: int | None = None, before: str | None = None
+                                     ) -> Connection[EconomicResource] | None:
+        reading = info.context.reading
+        processes = {p.id for p in reading.where("process", based_on=self.r.id)}
+        outputs = {e.resource_inventoried_as for pid in sorted(processes)
+                   for e in reading.events(EventFilter(process=pid)) if e.output_of == pid}
+        at_stage = [r for r in reading.get_many("economic_resource", sorted(o for o in outputs if o))
+                    if traces.stage(reading.resource_events(r.id)) in processes]
+        return connection(by_id(at_stage, first, after, last, before), lambda x: EconomicResource(r=x))
 
 
 # -- agents ---------------------------------------------------------------------------------------------------
@@ -108,6 +160,36 @@ class AgentProcessSearchParams:
     finished: bool | None = None
 
 
+@strawberry.input(name="AgentRelationshipFilterParams")
+class AgentRelationshipFilterParams:
+    role_id: list[ID] | None = strawberry.field(default=None, description="Retrieve only relationships matching "
+                                                                          "these AgentRelationshipRole(s).")
+    in_scope_of: list[ID] | None = strawberry.field(default=None, description="Retrieve only relationships "
+                                                                              "relevant in the given accounting "
+                                                                              "scope(s).")
+
+
+@strawberry.input(name="AgentEventFilterParams")
+class AgentEventFilterParams:
+    search_string: str | None = None
+    action: ID | None = None
+    start_date: datetime | None = None
+    end_date: datetime | None = None
+
+
+@strawberry.input(name="AgentResourceFilterParams")
+class AgentResourceFilterParams:
+    search_string: str | None = None
+    resource_classification: URI | None = None
+    page: int | None = None
+
+
+@strawberry.input(name="AgentProcessFilterParams")
+class AgentProcessFilterParams:
+    search_string: str | None = None
+    finished: bool | None = None
+
+
 @strawberry.interface(name="Agent", description="A person or group or organization with economic agency.")
 class Agent:
     r: Private[model.Agent]
@@ -132,17 +214,44 @@ class Agent:
     def note(self) -> str | None:
         return self.r.note
 
-    @strawberry.field
+    @strawberry.field(metadata=LEGACY_ONLY)
     def relationships(self, info: Info, role_id: ID | None = None) -> list[AgentRelationship] | None:
         return [AgentRelationship(r=x) for x in info.context.reading.relationships(self.r.id, role_id)]
 
-    @strawberry.field
+    @strawberry.field(metadata=LEGACY_ONLY)
     def relationships_as_subject(self, info: Info, role_id: ID | None = None) -> list[AgentRelationship] | None:
         return [AgentRelationship(r=x) for x in info.context.reading.relationships(self.r.id, role_id, "subject")]
 
-    @strawberry.field
+    @strawberry.field(metadata=LEGACY_ONLY)
     def relationships_as_object(self, info: Info, role_id: ID | None = None) -> list[AgentRelationship] | None:
         return [AgentRelationship(r=x) for x in info.context.reading.relationships(self.r.id, role_id, "object")]
+
+    def _relationships(self, info: Info, side: str, f: AgentRelationshipFilterParams | None, window: Any) -> Any:
+        roles, scopes_ = set((f and f.role_id) or ()), set((f and f.in_scope_of) or ())
+        found = [x for x in info.context.reading.relationships(self.r.id, None, side)
+                 if (not roles or x.relationship in roles) and (not scopes_ or scopes_ & set(x.in_scope_of))]
+        return connection(window(found), lambda x: AgentRelationship(r=x))
+
+    @strawberry.field(name="relationships", metadata=MAIN_ONLY)
+    def relationships_window(self, info: Info, first: int | None = None, after: str | None = None,
+                             last: int | None = None, before: str | None = None,
+                             filter: AgentRelationshipFilterParams | None = None
+                             ) -> Connection[AgentRelationship] | None:
+        return self._relationships(info, "either", filter, lambda xs: by_id(xs, first, after, last, before))
+
+    @strawberry.field(name="relationshipsAsSubject", metadata=MAIN_ONLY)
+    def relationships_as_subject_window(self, info: Info, first: int | None = None, after: str | None = None,
+                                        last: int | None = None, before: str | None = None,
+                                        filter: AgentRelationshipFilterParams | None = None
+                                        ) -> Connection[AgentRelationship] | None:
+        return self._relationships(info, "subject", filter, lambda xs: by_id(xs, first, after, last, before))
+
+    @strawberry.field(name="relationshipsAsObject", metadata=MAIN_ONLY)
+    def relationships_as_object_window(self, info: Info, first: int | None = None, after: str | None = None,
+                                       last: int | None = None, before: str | None = None,
+                                       filter: AgentRelationshipFilterParams | None = None
+                                       ) -> Connection[AgentRelationship] | None:
+        return self._relationships(info, "object", filter, lambda xs: by_id(xs, first, after, last, before))
 
     @strawberry.field
     def roles(self, info: Info) -> list[AgentRelationshipRole] | None:
@@ -150,19 +259,69 @@ class Agent:
         return [AgentRelationshipRole(r=x) for x in info.context.reading.get_many("agent_relationship_role",
                                                                                   sorted(role_ids))]
 
-    @strawberry.field
+    @strawberry.field(metadata=LEGACY_ONLY)
     def economic_events(self, info: Info, filter: AgentEventSearchParams | None = None) -> list[EconomicEvent] | None:
         f = filter or AgentEventSearchParams()
         where = EventFilter(agent=self.r.id, action=f.action, start=f.start_date, end=f.end_date,
                             search=f.search_string)
         return [EconomicEvent(r=e) for e in info.context.reading.events(where)]
 
-    @strawberry.field
+    @strawberry.field(metadata=LEGACY_ONLY)
     def inventoried_economic_resources(self, info: Info, filter: AgentResourceSearchParams | None = None
                                        ) -> list[EconomicResource] | None:
         f = filter or AgentResourceSearchParams()
         found = info.context.reading.inventoried(self.r.id, f.search_string, f.resource_classification, f.page)
         return [EconomicResource(r=x) for x in found]
+
+    def _events(self, info: Info, where: EventFilter, s: paging.Slice) -> Connection[EconomicEvent]:
+        return connection(info.context.reading.event_window(where, s), lambda e: EconomicEvent(r=e))
+
+    @strawberry.field(name="economicEvents", metadata=MAIN_ONLY, description="Events it provided or received.")
+    def economic_events_window(self, info: Info, first: int | None = None, after: str | None = None,
+                               last: int | None = None, before: str | None = None,
+                               filter: AgentEventFilterParams | None = None) -> Connection[EconomicEvent] | None:
+        f = filter or AgentEventFilterParams()
+        where = EventFilter(agent=self.r.id, action=f.action, start=f.start_date, end=f.end_date,
+                            search=f.search_string)
+        return self._events(info, where, sliced(first, after, last, before))
+
+    @strawberry.field(metadata=MAIN_ONLY)
+    def economic_events_as_provider(self, info: Info, first: int | None = None, after: str | None = None,
+                                    last: int | None = None, before: str | None = None
+                                    ) -> Connection[EconomicEvent] | None:
+        return self._events(info, EventFilter(provider=self.r.id), sliced(first, after, last, before))
+
+    @strawberry.field(metadata=MAIN_ONLY)
+    def economic_events_as_receiver(self, info: Info, first: int | None = None, after: str | None = None,
+                                    last: int | None = None, before: str | None = None
+                                    ) -> Connection[EconomicEvent] | None:
+        return self._events(info, EventFilter(receiver=self.r.id), sliced(first, after, last, before))
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Events recorded in the scope of this agent.")
+    def economic_events_in_scope(self, info: Info, first: int | None = None, after: str | None = None,
+                                 last: int | None = None, before: str | None = None
+                                 ) -> Connection[EconomicEvent] | None:
+        return self._events(info, EventFilter(in_scope=self.r.id), sliced(first, after, last, before))
+
+    @strawberry.field(name="inventoriedEconomicResources", metadata=MAIN_ONLY)
+    def inventoried_economic_resources_window(self, info: Info, first: int | None = None, after: str | None = None,
+                                              last: int | None = None, before: str | None = None,
+                                              filter: AgentResourceFilterParams | None = None
+                                              ) -> Connection[EconomicResource] | None:
+        f = filter or AgentResourceFilterParams()
+        found = info.context.reading.inventoried(self.r.id, f.search_string, f.resource_classification, f.page)
+        return connection(by_id(found, first, after, last, before), lambda x: EconomicResource(r=x))
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Processes in which it provided or received a flow.")
+    def processes(self, info: Info, first: int | None = None, after: str | None = None,
+                  last: int | None = None, before: str | None = None,
+                  filter: AgentProcessFilterParams | None = None) -> Connection[Process] | None:
+        reading = info.context.reading
+        f = filter or AgentProcessFilterParams()
+        ids = {p for e in reading.events(EventFilter(agent=self.r.id)) for p in (e.input_of, e.output_of) if p}
+        keep = filters.processes(f.search_string, f.finished)
+        found = [p for p in reading.get_many("process", sorted(ids)) if keep is None or keep(p)]
+        return connection(by_id(found, first, after, last, before), lambda x: Process(r=x))
 
     # ours: the facts licences and dividends turn on
     @strawberry.field(description="Legal form: worker_coop, multi_stakeholder_coop, consumer_coop, nonprofit, "
@@ -257,6 +416,16 @@ class AgentRelationshipRole:
     @strawberry.field
     def note(self) -> str | None:
         return self.r.note
+
+    @strawberry.field(metadata=MAIN_ONLY, description="The relationships in this role (memberships in `member`).")
+    def agent_relationships(self, info: Info, first: int | None = None, after: str | None = None,
+                            last: int | None = None, before: str | None = None) -> Connection[AgentRelationship] | None:
+        reading = info.context.reading
+        found = reading.where("agent_relationship", relationship=self.r.id)
+        if self.r.id == model.MEMBER_ROLE.id:
+            found += [rules.membership_relationship(m) for m in reading.where("membership")]
+        return connection(by_id(sorted(found, key=lambda x: x.id), first, after, last, before),
+                          lambda x: AgentRelationship(r=x))
 
 
 @strawberry.type(name="AgentRelationship")
@@ -416,13 +585,54 @@ class EconomicResource:
         return [EconomicResource(r=x) for x in info.context.reading.where("economic_resource",
                                                                           contained_in=self.r.id)]
 
-    @strawberry.field(description="The events that brought this resource about or added to it.")
+    @strawberry.field(description="The events that brought this resource about or added to it.",
+                      metadata=LEGACY_ONLY)
     def trace(self, info: Info) -> list[EconomicEvent] | None:
+        return self.previous(info)
+
+    @strawberry.field(description="The events that took this resource further: used, consumed, passed on.",
+                      metadata=LEGACY_ONLY)
+    def track(self, info: Info) -> list[EconomicEvent] | None:
+        return self.next(info)
+
+    @strawberry.field(metadata=MAIN_ONLY, description="The events that brought this resource about or added to it.")
+    def previous(self, info: Info) -> list[EconomicEvent] | None:
         return [EconomicEvent(r=e) for e in traces.trace(info.context.reading.resource_events(self.r.id), self.r.id)]
 
-    @strawberry.field(description="The events that took this resource further: used, consumed, passed on.")
-    def track(self, info: Info) -> list[EconomicEvent] | None:
+    @strawberry.field(metadata=MAIN_ONLY, description="The events that took this resource further: used, consumed, "
+                                                      "passed on.")
+    def next(self, info: Info) -> list[EconomicEvent] | None:
         return [EconomicEvent(r=e) for e in traces.track(info.context.reading.resource_events(self.r.id), self.r.id)]
+
+    @strawberry.field(name="trace", metadata=MAIN_ONLY, description="Where it came from, step by step back through "
+                                                                    "events, resources and processes.")
+    def trace_all(self, info: Info) -> list[TrackTraceItem] | None:
+        return [item(x) for x in tracing.follow(info.context.reading, "economic_resource", self.r, forward=False)]
+
+    @strawberry.field(name="track", metadata=MAIN_ONLY, description="Where it went, step by step forward through "
+                                                                    "events, resources and processes.")
+    def track_all(self, info: Info) -> list[TrackTraceItem] | None:
+        return [item(x) for x in tracing.follow(info.context.reading, "economic_resource", self.r, forward=True)]
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Its image, as a list (the ledger keeps one image).")
+    def image_list(self) -> list[URI] | None:
+        return [URI(self.r.image)] if self.r.image else []
+
+    def _flows(self, info: Info, side: str, s: paging.Slice) -> Connection[EconomicEvent]:
+        window = info.context.reading.event_window(EventFilter(resource=self.r.id), s,
+                                                   lambda e: getattr(e, side) == self.r.id)
+        return connection(window, lambda e: EconomicEvent(r=e))
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Events with this resource as resourceInventoriedAs.")
+    def economic_events_in_out_from(self, info: Info, first: int | None = None, after: str | None = None,
+                                    last: int | None = None, before: str | None = None
+                                    ) -> Connection[EconomicEvent] | None:
+        return self._flows(info, "resource_inventoried_as", sliced(first, after, last, before))
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Events with this resource as toResourceInventoriedAs.")
+    def economic_events_to(self, info: Info, first: int | None = None, after: str | None = None,
+                           last: int | None = None, before: str | None = None) -> Connection[EconomicEvent] | None:
+        return self._flows(info, "to_resource_inventoried_as", sliced(first, after, last, before))
 
     @strawberry.field
     def primary_accountable(self, info: Info) -> Agent | None:
@@ -529,10 +739,51 @@ class Process:
     def deletable(self) -> bool | None:
         return False
 
-    @strawberry.field
+    @strawberry.field(metadata=LEGACY_ONLY)
     def working_agents(self, info: Info) -> list[Agent] | None:
         return [agent(a) for a in info.context.reading.get_many("agent", traces.working_agents(
             self._events(info, "work")))]
+
+    @strawberry.field(name="workingAgents", metadata=MAIN_ONLY, description="Who worked in it.")
+    def working_agents_window(self, info: Info, first: int | None = None, after: str | None = None,
+                              last: int | None = None, before: str | None = None) -> Connection[Agent] | None:
+        found = info.context.reading.get_many("agent", traces.working_agents(self._events(info, "work")))
+        return connection(by_id(found, first, after, last, before), agent)
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Who provided or received its flows.")
+    def involved_agents(self, info: Info, first: int | None = None, after: str | None = None,
+                        last: int | None = None, before: str | None = None) -> Connection[Agent] | None:
+        ids = dict.fromkeys(a for e in self._events(info, None) for a in (e.provider, e.receiver))
+        found = info.context.reading.get_many("agent", ids)
+        return connection(by_id(found, first, after, last, before), agent)
+
+    @strawberry.field(metadata=MAIN_ONLY)
+    def observed_inputs(self, info: Info) -> list[EconomicEvent] | None:
+        return self._inputs(info, None)
+
+    @strawberry.field(metadata=MAIN_ONLY)
+    def observed_outputs(self, info: Info) -> list[EconomicEvent] | None:
+        return self._outputs(info, None)
+
+    def _unplanned(self, info: Info, flows: list[EconomicEvent]) -> list[EconomicEvent]:
+        planned = info.context.reading.fulfilling([e.r.id for e in flows])
+        return [e for e in flows if e.r.id not in planned]
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Inputs that fulfil no commitment.")
+    def unplanned_inputs(self, info: Info) -> list[EconomicEvent] | None:
+        return self._unplanned(info, self._inputs(info, None))
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Outputs that fulfil no commitment.")
+    def unplanned_outputs(self, info: Info) -> list[EconomicEvent] | None:
+        return self._unplanned(info, self._outputs(info, None))
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Its inputs: the flows one step before it.")
+    def previous(self, info: Info) -> list[EconomicEvent] | None:
+        return self._inputs(info, None)
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Its outputs: the flows one step after it.")
+    def next(self, info: Info) -> list[EconomicEvent] | None:
+        return self._outputs(info, None)
 
 
 ProductionFlowItem = Annotated[Process | EconomicResource, strawberry.union("ProductionFlowItem")]
@@ -614,13 +865,37 @@ class EconomicEvent:
     def triggered_by(self, info: Info) -> EconomicEvent | None:
         return ref(info, "economic_event", self.r.triggered_by, EconomicEvent)
 
-    @strawberry.field(description="Where the flow goes next: the process it is input to, or the resource it made.")
+    @strawberry.field(description="Where the flow goes next: the process it is input to, or the resource it made.",
+                      metadata=LEGACY_ONLY)
     def track(self, info: Info) -> list[ProductionFlowItem] | None:
         return self._flow(info, forward=True)
 
-    @strawberry.field(description="Where the flow came from: the process that put it out, or the resource it used.")
+    @strawberry.field(description="Where the flow came from: the process that put it out, or the resource it used.",
+                      metadata=LEGACY_ONLY)
     def trace(self, info: Info) -> list[ProductionFlowItem] | None:
         return self._flow(info, forward=False)
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Where the flow goes next: the process it is input to, or "
+                                                      "the resource it made.")
+    def next(self, info: Info) -> list[ProductionFlowItem] | None:
+        return self._flow(info, forward=True)
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Where the flow came from: the process that put it out, or "
+                                                      "the resource it used.")
+    def previous(self, info: Info) -> list[ProductionFlowItem] | None:
+        return self._flow(info, forward=False)
+
+    @strawberry.field(name="track", metadata=MAIN_ONLY, description="Where the flow went, step by step forward.")
+    def track_all(self, info: Info) -> list[TrackTraceItem] | None:
+        return [item(x) for x in tracing.follow(info.context.reading, "economic_event", self.r, forward=True)]
+
+    @strawberry.field(name="trace", metadata=MAIN_ONLY, description="Where the flow came from, step by step back.")
+    def trace_all(self, info: Info) -> list[TrackTraceItem] | None:
+        return [item(x) for x in tracing.follow(info.context.reading, "economic_event", self.r, forward=False)]
+
+    @strawberry.field(metadata=MAIN_ONLY, description="The events this one triggered.")
+    def triggers(self, info: Info) -> list[EconomicEvent] | None:
+        return [EconomicEvent(r=e) for e in info.context.reading.where("economic_event", triggered_by=self.r.id)]
 
     def _flow(self, info: Info, forward: bool) -> list[Any]:
         process_id, resource_id = traces.event_flow(self.r, forward)
@@ -666,3 +941,13 @@ class EconomicEvent:
                                   "(the event itself is dated in an open period).")
     def prior_period(self) -> date | None:
         return self.r.prior_period
+
+
+TrackTraceItem = Annotated[EconomicResource | EconomicEvent | Process, strawberry.union("TrackTraceItem")]
+KINDS_OF_ITEMS: dict[str, Any] = {"economic_event": EconomicEvent, "economic_resource": EconomicResource,
+                                  "process": Process}
+
+
+def item(found: tuple[str, Any]) -> Any:
+    """The GraphQL face of an item met in track and trace."""
+    return KINDS_OF_ITEMS[found[0]](r=found[1])

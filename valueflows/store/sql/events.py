@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, or_, select
+from sqlalchemy import Connection, Text, and_, case, cast, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -49,10 +50,14 @@ class SqlEvents(SqlRecords[EconomicEvent]):
         for column, value in (("action", where.action), ("provider", where.provider), ("receiver", where.receiver)):
             if value:
                 query = query.where(e.c[column] == value)
+        if where.conforms_to:
+            query = query.where(e.c.resource_conforms_to == where.conforms_to)
         for column, values in (("action", where.actions), ("provider", where.providers),
                                ("receiver", where.receivers)):
             if values:
                 query = query.where(e.c[column].in_(values))
+        if where.in_scope:  # the JSON list holds the id as a quoted string
+            query = query.where(cast(e.c.in_scope_of, Text).contains(json.dumps(where.in_scope), autoescape=True))
         if where.search:
             escaped = where.search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             query = query.where(e.c.note.ilike(f"%{escaped}%", escape="\\"))
