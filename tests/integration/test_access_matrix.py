@@ -36,8 +36,9 @@ from graphql import (
 from valueflows.api.app import KINDS, create_app
 from valueflows.api.gql.schema import schemas
 from valueflows.api.gql.versions import APIS, LEGACY, MAIN
-from valueflows.domain.inputs import AgentInput
-from valueflows.service import dividends, queries, records, tokens
+from valueflows.domain.inputs import AgentInput, MeasureInput
+from valueflows.domain.planning import FlowInput, LinkInput
+from valueflows.service import dividends, planning, queries, records, tokens
 from valueflows.service.bootstrap import open_ledger
 from valueflows.service.demo import seed_demo
 from valueflows.store.tables import claims, economic_events
@@ -49,7 +50,7 @@ RUN = dividends.RunRequest(date(2026, 1, 1), date(2026, 12, 31), Decimal("24000.
 # GraphQL types whose values are private figures (or lists of them)
 PRIVATE_TYPES = {"EconomicEvent", "EconomicEventPage", "Claim", "DividendRun", "DividendAllocation",
                  "ExcludedContribution", "MemberStatement", "StatementDividend", "Obligation", "ContributionReport",
-                 "Contribution", "LicenceDecision"}
+                 "Contribution", "LicenceDecision", "Commitment", "Fulfillment", "Satisfaction", "EventOrCommitment"}
 
 
 @dataclass
@@ -89,6 +90,18 @@ def _seed(url: str) -> tuple[Any, dict[str, str], dict[str, Secret], dict[str, l
         paid = [r.id for r in conn.execute(economic_events.select().where(
             economic_events.c.agreed_in.is_not(None), economic_events.c.action == "transfer"))]
     cites = [o.triggered_by for o in owed]
+    # Ana promised the co-op her work, and her work fulfilled it: private as her work is
+    promise = planning.create_commitment(uow, FlowInput(
+        "work", "ana", "atelier", effort_quantity=MeasureInput("40", "hour"), id="c-ana-promise")).record
+    fulfilled = planning.fulfil(uow, LinkInput("c-ana-promise", work[0], id="f-ana-work")).record
+    offer = planning.create_intent(uow, FlowInput("transfer", "atelier", resource_conforms_to="seed-drill",
+                                                  resource_quantity=MeasureInput("1", "one"), id="i-offer")).record
+    sale = planning.create_commitment(uow, FlowInput("transfer", "atelier", "agrimachines",
+                                                     resource_conforms_to="seed-drill",
+                                                     resource_quantity=MeasureInput("1", "one"), id="c-sale")).record
+    planning.satisfy(uow, LinkInput(offer.id, sale.id, id="s-sale"))
+    planning.create_plan(uow, planning.PlanInput("Drills", id="plan-drills"))
+    planning.create_agreement(uow, planning.AgreementInput("Drills for the Val", id="deal"))
     mine = {a.agent: a for a in committed.allocations}
     claims_of = {who: [c.id for c in committed.claims if c.receiver == who] for who in ("ana", "bruno")}
 
@@ -118,6 +131,9 @@ def _seed(url: str) -> tuple[Any, dict[str, str], dict[str, Secret], dict[str, l
         "an overdue obligation": Secret({"of 440 EUR to Atelier Commun"}, {"agrimachines", "atelier", "admin"}, [
             ("graphql", '{ checkUse(use: {resource: "seed-drill-design", agent: "agrimachines", use: "sell", '
                         'revenue: "100.00", currency: "EUR", day: "2026-11-23"}) { summary } }')]),
+        "a promise of a member's work": Secret({promise.id, fulfilled.id}, {"ana", "bruno", "atelier", "admin"}, [
+            ("graphql", '{ commitment(id: "c-ana-promise") { id } }'),
+            ("graphql", '{ fulfillment(id: "f-ana-work") { id } }')]),
         "tokens and idempotency keys": Secret(set(secrets_of_tokens.values()) | {"demo:use:q3", "agm-2026"}, set()),
     }
     samples: dict[str, list[str]] = {}
@@ -269,6 +285,30 @@ def _documents(w: World, api: str = MAIN) -> dict[str, str]:
     period = 'start: "2026-01-01T00:00:00Z", end: "2027-01-01T00:00:00Z"'
     use = ('use: {resource: "seed-drill-design", agent: "agrimachines", use: "sell", revenue: "100.00", '
            'currency: "EUR", day: "2026-11-23"}')
+    commitment_fields = (f"id note action {{ id }} provider {{ id }} effortQuantity {{ hasDecimalValue }} "
+                         f"progress {{ done }} fulfilledBy {{ id fulfilledBy {{ {event_fields} }} }} "
+                         f"satisfies {{ id }}")
+    satisfaction_fields = (f"id satisfies {{ id }} satisfiedBy {{ ... on Commitment {{ {commitment_fields} }} "
+                           f"... on EconomicEvent {{ {event_fields} }} }}")
+    planning_documents = {
+        "intent": f'{{ intent(id: "i-offer") {{ id name satisfiedBy {{ {satisfaction_fields} }} }} }}',
+        "intents": listed("intents", f"id satisfiedBy {{ {satisfaction_fields} }}"),
+        "commitment": f'{{ commitment(id: "c-ana-promise") {{ {commitment_fields} }} }}',
+        "commitments": listed("commitments", commitment_fields),
+        "fulfillment": (f'{{ fulfillment(id: "f-ana-work") {{ id effortQuantity {{ hasDecimalValue }} '
+                        f'fulfills {{ {commitment_fields} }} fulfilledBy {{ {event_fields} }} }} }}'),
+        "fulfillments": listed("fulfillments", f"id fulfills {{ id note }} fulfilledBy {{ {event_fields} }}"),
+        "satisfaction": f'{{ satisfaction(id: "s-sale") {{ {satisfaction_fields} }} }}',
+        "satisfactions": listed("satisfactions", satisfaction_fields),
+        "plan": (f'{{ plan(id: "plan-drills") {{ id independentDemands {{ {commitment_fields} }} '
+                 f'nonProcessCommitments {{ {commitment_fields} }} processes {{ id }} '
+                 f'{related("involvedAgents", "id")} }} }}'),
+        "plans": listed("plans", "id name"),
+        "agreement": (f'{{ agreement(id: "deal") {{ id commitments {{ {commitment_fields} }} '
+                      f'economicEvents {{ {event_fields} }} unplannedEconomicEvents {{ {event_fields} }} '
+                      f'{related("involvedAgents", "id")} }} }}'),
+        "agreements": listed("agreements", "id name"),
+    }
     agent_fields = (f"id name {related('economicEvents', event_fields)} memberships {{ id }} "
                     f"{related('relationships', 'id')}")
     if api == MAIN:
@@ -330,6 +370,7 @@ def _documents(w: World, api: str = MAIN) -> dict[str, str]:
                        f'unplannedOutputs {{ {event_fields} }} previous {{ {event_fields} }} '
                        f'next {{ {event_fields} }} }} }}' if api == MAIN else "} }")),
         "processes": listed("processes", f"id inputs {{ id }} {related('workingAgents', 'id')}"),
+        **(planning_documents if api == MAIN else {}),
         "valueEquations": "{ valueEquations { id } }",
         "dividendPreview": ('{ dividendPreview(run: {start: "2026-01-01", end: "2026-12-31", surplus: "24000.00", '
                             f'currency: "EUR", reserveRate: "0.3", cashRate: "0.4"}}) {{ {run_fields} }} }}'),

@@ -284,8 +284,17 @@ def private_to_members(reader: Reader, what: str) -> None:
         raise Unauthenticated(f"{what} are private: send a token")
 
 
+# Kinds judged record by record (some are public, some private): a list of them holds what the reader may see.
+JUDGED_EACH = frozenset({"economic_event", "commitment", "fulfillment", "satisfaction"})
+
+
 def public_kind(kind: str) -> bool:
     return kind in PUBLIC_KINDS
+
+
+def listable(kind: str) -> bool:
+    """Whether anyone may list the kind (its records then shown as each may be seen)."""
+    return kind in PUBLIC_KINDS or kind in JUDGED_EACH
 
 
 def require_visible(view: View, what: str) -> None:

@@ -169,7 +169,7 @@ class Reading:
         return self.must(kind, record_id)
 
     def require_kind(self, kind: str) -> None:
-        if not access.public_kind(kind) and kind != "economic_event":
+        if not access.listable(kind):
             access.private_to_members(self.reader, f"{kind.replace('_', ' ')}s")
 
     def must(self, kind: str, record_id: str) -> Any:

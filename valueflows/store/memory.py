@@ -207,6 +207,7 @@ class MemoryEvents(MemoryRecords[EconomicEvent]):
                 not where.actions or e.action in where.actions,
                 not where.in_scope or where.in_scope in e.in_scope_of,
                 not where.conforms_to or e.resource_conforms_to == where.conforms_to,
+                not where.realization_of or e.realization_of == where.realization_of,
                 not where.providers or e.provider in where.providers,
                 not where.receivers or e.receiver in where.receivers,
                 not where.search or where.search.lower() in (e.note or "").lower(),

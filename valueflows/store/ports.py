@@ -65,6 +65,7 @@ class EventFilter:
     receivers: tuple[str, ...] = ()
     in_scope: str | None = None  # the agent or process among inScopeOf
     conforms_to: str | None = None  # resourceConformsTo
+    realization_of: str | None = None  # the agreement the event realizes
 
 
 class FlowTotal(NamedTuple):

@@ -23,6 +23,7 @@ from valueflows.api.gql.inputs import IDuration
 from valueflows.api.gql.licences import LicenceMutations, LicenceQueries
 from valueflows.api.gql.lists import Lists
 from valueflows.api.gql.mutation import Mutation
+from valueflows.api.gql.planning import PlanningMutations, PlanningQueries
 from valueflows.api.gql.query import Query
 from valueflows.api.gql.scalars import SCALARS
 from valueflows.api.gql.versions import APIS, LEGACY, MAIN, serves
@@ -49,9 +50,12 @@ class LedgerSchema(strawberry.Schema):
 def _build(api: str) -> LedgerSchema:
     return LedgerSchema(
         api,
-        query=merge_types("Query", (Query, Lists, EquationQueries, DividendQueries, LicenceQueries, BookQueries)),
+        query=merge_types(
+            "Query", (Query, Lists, PlanningQueries, EquationQueries, DividendQueries, LicenceQueries, BookQueries)
+        ),
         mutation=merge_types(
-            "Mutation", (Mutation, EquationMutations, DividendMutations, LicenceMutations, BookMutations)
+            "Mutation",
+            (Mutation, PlanningMutations, EquationMutations, DividendMutations, LicenceMutations, BookMutations),
         ),
         # Reference types no field reaches still belong to the schema.
         types=[m.Duration, IDuration, t.AgentProcessSearchParams],

@@ -52,6 +52,8 @@ class SqlEvents(SqlRecords[EconomicEvent]):
                 query = query.where(e.c[column] == value)
         if where.conforms_to:
             query = query.where(e.c.resource_conforms_to == where.conforms_to)
+        if where.realization_of:
+            query = query.where(e.c.realization_of == where.realization_of)
         for column, values in (("action", where.actions), ("provider", where.providers),
                                ("receiver", where.receivers)):
             if values:

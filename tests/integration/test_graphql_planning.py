@@ -1,0 +1,165 @@
+"""The planning half of ValueFlows in the main API: offers and requests, agreements with their clauses, plans with
+their demands, events that fulfil commitments and satisfy intents, and how far each is; who may write and see
+which. On SQLite, PostgreSQL and the memory store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from valueflows.api.gql.context import Context
+from valueflows.api.gql.schema import legacy, schema
+from valueflows.domain.access import ANONYMOUS, Principal, Scope
+from valueflows.store.ports import UnitOfWork
+
+ADMIN = Principal(agent=None, scope=Scope.ADMIN)
+ANA = Principal("ana", Scope.WRITE)
+FARM = Principal("farm", Scope.WRITE)
+DUE = '"2027-03-01T00:00:00Z"'
+
+
+def answer(uow: UnitOfWork, query: str, principal: Principal = ADMIN, **variables: Any) -> Any:
+    return schema.execute_sync(query, variable_values=variables, context_value=Context(uow, principal))
+
+
+def run(uow: UnitOfWork, query: str, principal: Principal = ADMIN, **variables: Any) -> Any:
+    result = answer(uow, query, principal, **variables)
+    assert not result.errors, [e.formatted for e in result.errors]
+    return result.data
+
+
+def refused(uow: UnitOfWork, query: str, principal: Principal = ADMIN) -> dict[str, Any]:
+    result = answer(uow, query, principal)
+    assert result.errors, result.data
+    return dict(result.errors[0].formatted)
+
+
+@pytest.fixture
+def network(uow: UnitOfWork) -> UnitOfWork:
+    for document in [
+        'createPerson(person: {name: "Ana", id: "ana"}) { agent { id } }',
+        'createOrganization(organization: {name: "Atelier", id: "atelier", legalForm: "worker_coop"}) '
+        '{ agent { id } }',
+        'createOrganization(organization: {name: "Ferme du Val", id: "farm"}) { agent { id } }',
+        'createAgentRelationship(relationship: {subject: "ana", object: "atelier", relationship: "member", '
+        'since: "2026-01-01"}) { agentRelationship { id } }',
+        'createResourceSpecification(resourceSpecification: {name: "Seed drill", id: "seed-drill", '
+        'defaultUnitOfResource: "one"}) { resourceSpecification { id } }',
+        'createProcess(process: {name: "Build 3 seed drills", id: "build"}) { process { id } }',
+    ]:
+        result = legacy.execute_sync("mutation { " + document + " }", context_value=Context(uow, ADMIN))
+        assert not result.errors, result.errors
+    return uow
+
+
+def test_an_offer_a_request_and_the_agreement_that_meets_them(network: UnitOfWork) -> None:
+    uow = network
+    request = run(uow, f'''mutation {{ createIntent(intent: {{action: "transfer", receiver: "farm",
+        name: "3 seed drills",
+        resourceConformsTo: "seed-drill", resourceQuantity: {{hasNumericalValue: "3", hasUnit: "one"}}, due: {DUE}}},
+        idempotencyKey: "farm-request") {{ intent {{ id name receiver {{ id }} provider {{ id }} revisionId }} }} }}''',
+                  FARM)["createIntent"]["intent"]
+    assert (request["receiver"], request["provider"]) == ({"id": "farm"}, None) and len(request["revisionId"]) == 64
+    again = run(uow, f'''mutation {{ createIntent(intent: {{action: "transfer", receiver: "farm",
+        name: "3 seed drills",
+        resourceConformsTo: "seed-drill", resourceQuantity: {{hasNumericalValue: "3", hasUnit: "one"}}, due: {DUE}}},
+        idempotencyKey: "farm-request") {{ intent {{ id }} }} }}''', FARM)["createIntent"]["intent"]
+    assert again["id"] == request["id"]  # a retry writes nothing new
+    offer = run(uow, '''mutation { createIntent(intent: {action: "transfer", provider: "atelier", name: "Seed drills",
+        availableQuantity: {hasNumericalValue: "5", hasUnit: "one"}, resourceConformsTo: "seed-drill",
+        resourceQuantity: {hasNumericalValue: "1", hasUnit: "one"}}) { intent { id availableQuantity
+        { hasNumericalValue } } } }''')["createIntent"]["intent"]
+    assert offer["availableQuantity"] == {"hasNumericalValue": "5"}
+
+    intents = run(uow, "{ intents(first: 1) { edges { node { id } } pageInfo { hasNextPage endCursor } } }")
+    cursor = intents["intents"]["pageInfo"]["endCursor"]
+    rest = run(uow, f'{{ intents(after: "{cursor}") {{ edges {{ node {{ id }} }} }} }}')
+    seen = [e["node"]["id"] for e in intents["intents"]["edges"] + rest["intents"]["edges"]]
+    assert sorted(seen) == sorted([request["id"], offer["id"]]) and intents["intents"]["pageInfo"]["hasNextPage"]
+    # offers and requests are public
+    assert run(uow, f'{{ intent(id: "{request["id"]}") {{ name }} }}', ANONYMOUS)["intent"]["name"] == "3 seed drills"
+
+    agreement = run(uow, 'mutation { createAgreement(agreement: {name: "Seed drills for the Val", id: "deal"}) '
+                         '{ agreement { id name created } } }')["createAgreement"]["agreement"]
+    assert agreement["id"] == "deal" and agreement["created"]
+    clause = run(uow, f'''mutation {{ createCommitment(commitment: {{action: "transfer", provider: "atelier",
+        receiver: "farm", clauseOf: "deal", resourceConformsTo: "seed-drill",
+        resourceQuantity: {{hasNumericalValue: "3", hasUnit: "one"}}, due: {DUE}}}) {{ commitment {{ id
+        clauseOf {{ id }} provider {{ id }} receiver {{ id }} involvedAgents {{ id }} }} }} }}''')
+    commitment = clause["createCommitment"]["commitment"]
+    assert commitment["clauseOf"] == {"id": "deal"}
+    assert {a["id"] for a in commitment["involvedAgents"]} == {"atelier", "farm"}
+    satisfied = run(uow, f'''mutation {{ createSatisfaction(satisfaction: {{satisfies: "{request["id"]}",
+        satisfiedBy: "{commitment["id"]}"}}) {{ satisfaction {{ id satisfiedBy {{ __typename ... on Commitment
+        {{ id }} }} resourceQuantity {{ hasNumericalValue }} }} }} }}''')["createSatisfaction"]["satisfaction"]
+    assert satisfied["satisfiedBy"] == {"__typename": "Commitment", "id": commitment["id"]}
+    assert satisfied["resourceQuantity"] == {"hasNumericalValue": "3"}  # the whole commitment, by default
+    deal = run(uow, '{ agreement(id: "deal") { commitments { id } involvedAgents { edges { node { id } } } } }')
+    assert deal["agreement"]["commitments"] == [{"id": commitment["id"]}]
+    progress = run(uow, f'{{ intent(id: "{request["id"]}") {{ satisfiedBy {{ id }} progress {{ planned done '
+                        'remaining complete unit { id } } } }')["intent"]
+    assert progress["satisfiedBy"] == [{"id": satisfied["id"]}]
+    assert progress["progress"] == {"planned": "3", "done": "3", "remaining": "0", "complete": True,
+                                    "unit": {"id": "one"}}
+
+
+def test_a_plan_its_commitments_and_the_events_that_fulfil_them(network: UnitOfWork) -> None:
+    uow = network
+    plan = run(uow, f'mutation {{ createPlan(plan: {{name: "Seed drills for the Val", due: {DUE}, id: "p1"}}) '
+                    '{ plan { id name due } } }')["createPlan"]["plan"]
+    assert plan == {"id": "p1", "name": "Seed drills for the Val", "due": "2027-03-01T00:00:00Z"}
+    demand = run(uow, f'''mutation {{ createCommitment(commitment: {{action: "produce", provider: "atelier",
+        receiver: "atelier", outputOf: "build", independentDemandOf: "p1", plannedWithin: "p1",
+        resourceConformsTo: "seed-drill", resourceQuantity: {{hasNumericalValue: "3", hasUnit: "one"}}, due: {DUE}}})
+        {{ commitment {{ id }} }} }}''')["createCommitment"]["commitment"]["id"]
+    work = run(uow, '''mutation { createCommitment(commitment: {action: "work", provider: "ana", receiver: "atelier",
+        inputOf: "build", plannedWithin: "p1", effortQuantity: {hasNumericalValue: "40", hasUnit: "hour"},
+        note: "weld the frames"}) { commitment { id } } }''', ANA)["createCommitment"]["commitment"]["id"]
+    p1 = run(uow, '{ plan(id: "p1") { independentDemands { id } nonProcessCommitments { id } processes { id } '
+                  'involvedAgents { edges { node { id } } } } }')["plan"]
+    assert p1["independentDemands"] == [{"id": demand}] and p1["nonProcessCommitments"] == []
+    assert p1["processes"] == [{"id": "build"}]
+    assert {e["node"]["id"] for e in p1["involvedAgents"]["edges"]} == {"ana", "atelier"}
+
+    worked = legacy.execute_sync('''mutation { createEconomicEvent(event: {action: "work", provider: "ana",
+        receiver: "atelier", inputOf: "build", hasPointInTime: "2026-11-20T17:00:00Z",
+        effortQuantity: {hasDecimalValue: "46", hasUnit: "hour"}}) { economicEvent { id } } }''',
+                                 context_value=Context(uow, ANA)).data["createEconomicEvent"]["economicEvent"]["id"]
+    fulfilled = run(uow, f'''mutation {{ createFulfillment(fulfillment: {{fulfills: "{work}", fulfilledBy: "{worked}"}})
+        {{ fulfillment {{ id fulfills {{ id }} fulfilledBy {{ id }} effortQuantity {{ hasNumericalValue }} }} }} }}''',
+                    ANA)["createFulfillment"]["fulfillment"]
+    assert fulfilled["fulfilledBy"] == {"id": worked} and fulfilled["effortQuantity"] == {"hasNumericalValue": "46"}
+    promise = run(uow, f'{{ commitment(id: "{work}") {{ fulfilledBy {{ id }} progress {{ planned done remaining over '
+                       'complete } } }', ANA)["commitment"]
+    assert promise["fulfilledBy"] == [{"id": fulfilled["id"]}]
+    assert promise["progress"] == {"planned": "40", "done": "46", "remaining": "0", "over": "6", "complete": True}
+    # Ana's promise of work to the co-op is private, as her work is: members see it, outsiders do not
+    assert run(uow, f'{{ commitment(id: "{work}") {{ id }} }}', ANONYMOUS)["commitment"] is None
+    assert run(uow, f'{{ fulfillment(id: "{fulfilled["id"]}") {{ id }} }}', FARM)["fulfillment"] is None
+    outsiders = run(uow, "{ commitments { edges { node { id } } } }", ANONYMOUS)["commitments"]["edges"]
+    assert [e["node"]["id"] for e in outsiders] == [demand]
+    assert run(uow, f'{{ commitment(id: "{work}") {{ id }} }}', Principal("atelier", Scope.READ))["commitment"]
+
+
+def test_bad_planning_input_is_refused_whole_and_writes_nothing(network: UnitOfWork) -> None:
+    uow = network
+    with uow.read() as tx:
+        before = tx.chain.count()
+    nobody = refused(uow, 'mutation { createIntent(intent: {action: "transfer", name: "x"}) { intent { id } } }')
+    assert nobody["extensions"]["code"] == "BAD_USER_INPUT" and "provider" in nobody["message"]
+    many = refused(uow, '''mutation { createCommitment(commitment: {action: "fly", provider: "ghost", receiver: "farm",
+        clauseOf: "no-deal", resourceQuantity: {hasNumericalValue: "-1", hasUnit: "one"}}) { commitment { id } } }''')
+    codes = {p["code"] for p in many["extensions"]["problems"]}
+    assert {"unknown_action", "unknown_agent"} <= codes and len(codes) >= 3
+    mismatch = refused(uow, '''mutation { createFulfillment(fulfillment: {fulfills: "nothing", fulfilledBy: "none"})
+        { fulfillment { id } } }''')
+    assert mismatch["extensions"]["code"] == "BAD_USER_INPUT"
+    others = refused(uow, '''mutation { createIntent(intent: {action: "transfer", provider: "atelier", name: "x"})
+        { intent { id } } }''', FARM)  # the farm may not make offers for the atelier
+    assert others["extensions"]["code"] == "FORBIDDEN"
+    assert refused(uow, 'mutation { createPlan(plan: {name: "x"}) { plan { id } } }',
+                   ANONYMOUS)["extensions"]["code"] == "UNAUTHENTICATED"
+    with uow.read() as tx:
+        assert tx.chain.count() == before
+    assert legacy.execute_sync("{ intents { edges { cursor } } }", context_value=Context(uow, ADMIN)).errors
