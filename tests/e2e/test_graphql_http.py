@@ -178,3 +178,15 @@ def test_the_example_operations_run_against_the_demo(server: dict[str, Any]) -> 
     assert run("AdjustPriorPeriod")["createEconomicEvent"]["economicEvent"]["priorPeriod"] == "2026-01-20"
     assert [p["end"] for p in run("ClosedPeriods")["closedPeriods"]] == ["2026-01-31"]
     assert {x["agent"]["id"] for x in report["exchanges"]} == {"agrimachines"}
+    # plan and trade
+    request = run("RequestSeedDrills")["createIntent"]["intent"]
+    assert request["receiver"]["name"] == "Farm Hack Network" and len(request["revisionId"]) == 64
+    assert run("RequestSeedDrills")["createIntent"]["intent"] == request  # the key makes a retry harmless
+    assert run("OfferSeedDrills")["createIntent"]["intent"]["availableQuantity"] == {"hasNumericalValue": "5"}
+    listed = run("OffersAndRequests")["intents"]
+    assert {e["node"]["id"] for e in listed["edges"]} == {"request-val-drills", "offer-drills"}
+    assert run("AgreeOnSeedDrills")["createAgreement"]["agreement"]["id"] == "deal-val-drills"
+    assert run("PromiseSeedDrills")["createCommitment"]["commitment"]["clauseOf"]["name"] == "3 seed drills for the Val"
+    assert run("SatisfyRequest")["createSatisfaction"]["satisfaction"]["satisfiedBy"]["id"] == "promise-val-drills"
+    progress = run("RequestProgress")["intent"]["progress"]
+    assert progress == {"planned": "3", "done": "3", "remaining": "0", "complete": True, "unit": {"id": "one"}}
