@@ -112,9 +112,10 @@ def test_the_main_api_serves_what_is_done_of_the_0_9_reference(reference_09: str
     assert [c.description for c in changes if _type_of(c) in MAIN_DONE] == []
 
 
-# The planning records' own types, against the reference with the planning modules (what they bring to other
-# types, Agent.intents or Process.committedInputs, is not built yet).
-PLANNING_DONE = {"EventOrCommitment", *(f"{t}{suffix}" for t in (
+# Against the reference with the planning modules: the planning records' own types, and what those modules bring
+# to the others (Agent.intents, Process.committedInputs, EconomicEvent.fulfills, …).
+PLANNING_DONE = {"EventOrCommitment", "Query", "Agent", "Person", "Organization", "Process", "EconomicEvent",
+                 "EconomicResource", "ProcessSpecification", *(f"{t}{suffix}" for t in (
     "Intent", "Commitment", "Fulfillment", "Satisfaction", "Plan", "Agreement")
     for suffix in ("", "Connection", "Edge", "Response", "CreateParams"))}
 

@@ -51,6 +51,7 @@ RUN = dividends.RunRequest(date(2026, 1, 1), date(2026, 12, 31), Decimal("24000.
 PRIVATE_TYPES = {"EconomicEvent", "EconomicEventPage", "Claim", "DividendRun", "DividendAllocation",
                  "ExcludedContribution", "MemberStatement", "StatementDividend", "Obligation", "ContributionReport",
                  "Contribution", "LicenceDecision", "Commitment", "Fulfillment", "Satisfaction", "EventOrCommitment"}
+PRIVATE_TYPES |= {f"{t}Connection" for t in PRIVATE_TYPES}  # lists of them, a window at a time
 
 
 @dataclass
@@ -263,7 +264,8 @@ def _documents(w: World, api: str = MAIN) -> dict[str, str]:
     if api == MAIN:  # the flows one step away, the items many steps away, the events this one triggered
         event_fields += (" previous { __typename ... on Process { id } } next { __typename ... on EconomicResource "
                          "{ id } } triggers { id note } track { ... on EconomicEvent { id note } } "
-                         "trace { ... on EconomicEvent { id note } }")
+                         "trace { ... on EconomicEvent { id note } } fulfills { id fulfills { id note } } "
+                         "satisfies { id satisfiedBy { ... on Commitment { id note } } }")
 
     def related(field: str, fields: str, args: str = "") -> str:
         """A relation of a record: a list in the legacy API, a connection in the main one."""
@@ -316,7 +318,10 @@ def _documents(w: World, api: str = MAIN) -> dict[str, str]:
                          f"{related('economicEventsAsReceiver', event_fields)} "
                          f"{related('economicEventsInScope', event_fields)} {related('processes', 'id')} "
                          f"{related('relationshipsAsSubject', 'id')} {related('relationshipsAsObject', 'id')} "
-                         f"{related('inventoriedEconomicResources', 'id')}")
+                         f"{related('inventoriedEconomicResources', 'id')} "
+                         + " ".join(related(f, "id note") for f in (
+                             "commitments", "commitmentsAsProvider", "commitmentsAsReceiver", "commitmentsInScope",
+                             "intents", "intentsAsProvider", "intentsAsReceiver", "intentsInScope", "plans")))
     return {
         "myAgent": f"{{ myAgent {{ {agent_fields} }} }}",
         "agent": f'{{ agent(id: "ana") {{ {agent_fields} }} }}',
@@ -336,11 +341,13 @@ def _documents(w: World, api: str = MAIN) -> dict[str, str]:
         "actions": "{ actions { id } }",
         "resourceSpecification": (f'{{ resourceSpecification(id: "design") {{ id '
                                   f'{related("conformingResources", "id")} '
-                                  + (f'{related("economicEvents", event_fields)} }} }}' if api == MAIN else "} }")),
+                                  + (f'{related("economicEvents", event_fields)} {related("commitments", "id note")} '
+                                     f'{related("intents", "id")} }} }}' if api == MAIN else "} }")),
         "resourceSpecifications": listed("resourceSpecifications", "id"),
         "processSpecification": ('{ processSpecification(id: "x") { id } }' if api == LEGACY else
                                  f'{{ processSpecification(id: "x") {{ id {related("conformingProcesses", "id")} '
-                                 f'{related("resourcesCurrentlyAtStage", "id")} }} }}'),
+                                 f'{related("resourcesCurrentlyAtStage", "id")} '
+                                 f'{related("commitmentsRequiringStage", "id note")} }} }}'),
         "processSpecifications": listed("processSpecifications", "id"),
         "unit": '{ unit(id: "hour") { id } }',
         "units": listed("units", "id"),
@@ -358,7 +365,8 @@ def _documents(w: World, api: str = MAIN) -> dict[str, str]:
                              f'{many_steps("track")} stage {{ id }} state {{ id }} '
                              + (f'previous {{ {event_fields} }} next {{ {event_fields} }} imageList '
                                 f'{related("economicEventsInOutFrom", event_fields)} '
-                                f'{related("economicEventsTo", event_fields)} }} }}' if api == MAIN else "} }")),
+                                f'{related("economicEventsTo", event_fields)} {related("commitments", "id note")} '
+                                f'{related("intents", "id")} }} }}' if api == MAIN else "} }")),
         "economicResources": listed("economicResources", f"id {many_steps('trace')} {many_steps('track')}"),
         "productBatch": '{ productBatch(id: "x") { id } }',
         "productBatches": listed("productBatches", "id"),
@@ -368,7 +376,9 @@ def _documents(w: World, api: str = MAIN) -> dict[str, str]:
                     + (f'{related("involvedAgents", "id")} observedInputs {{ {event_fields} }} '
                        f'observedOutputs {{ {event_fields} }} unplannedInputs {{ {event_fields} }} '
                        f'unplannedOutputs {{ {event_fields} }} previous {{ {event_fields} }} '
-                       f'next {{ {event_fields} }} }} }}' if api == MAIN else "} }")),
+                       f'next {{ {event_fields} }} committedInputs {{ id note }} committedOutputs {{ id note }} '
+                       f'intendedInputs {{ id }} intendedOutputs {{ id }} plannedWithin {{ id }} }} }}'
+                       if api == MAIN else "} }")),
         "processes": listed("processes", f"id inputs {{ id }} {related('workingAgents', 'id')}"),
         **(planning_documents if api == MAIN else {}),
         "valueEquations": "{ valueEquations { id } }",

@@ -163,3 +163,64 @@ def test_bad_planning_input_is_refused_whole_and_writes_nothing(network: UnitOfW
     with uow.read() as tx:
         assert tx.chain.count() == before
     assert legacy.execute_sync("{ intents { edges { cursor } } }", context_value=Context(uow, ADMIN)).errors
+
+
+def test_what_planning_adds_to_agents_processes_events_and_specifications(network: UnitOfWork) -> None:
+    uow = network
+    run(uow, 'mutation { createPlan(plan: {name: "Drills", id: "p1"}) { plan { id } } }')
+    run(uow, 'mutation { createAgreement(agreement: {name: "Deal", id: "deal"}) { agreement { id } } }')
+    steel = run(uow, '''mutation { createIntent(intent: {action: "consume", receiver: "atelier", inputOf: "build",
+        name: "steel wanted", resourceQuantity: {hasNumericalValue: "40", hasUnit: "kilogram"}}) { intent { id } } }''')
+    request = run(uow, '''mutation { createIntent(intent: {action: "transfer", receiver: "farm",
+        resourceConformsTo: "seed-drill", resourceQuantity: {hasNumericalValue: "3", hasUnit: "one"},
+        inScopeOf: ["farm"]})
+        { intent { id } } }''', FARM)["createIntent"]["intent"]["id"]
+    work = run(uow, '''mutation { createCommitment(commitment: {action: "work", provider: "ana", receiver: "atelier",
+        inputOf: "build", plannedWithin: "p1", clauseOf: "deal",
+        effortQuantity: {hasNumericalValue: "8", hasUnit: "hour"}})
+        { commitment { id } } }''', ANA)["createCommitment"]["commitment"]["id"]
+    made = run(uow, '''mutation { createCommitment(commitment: {action: "produce", provider: "atelier",
+        receiver: "atelier", outputOf: "build", plannedWithin: "p1", resourceConformsTo: "seed-drill",
+        resourceQuantity: {hasNumericalValue: "3", hasUnit: "one"}}) { commitment { id } } }''')
+    produce = made["createCommitment"]["commitment"]["id"]
+    worked = legacy.execute_sync('''mutation { createEconomicEvent(event: {action: "work", provider: "ana",
+        receiver: "atelier", inputOf: "build", hasPointInTime: "2026-11-20T17:00:00Z", realizationOf: "deal",
+        effortQuantity: {hasDecimalValue: "8", hasUnit: "hour"}}) { economicEvent { id } } }''',
+                                 context_value=Context(uow, ANA)).data["createEconomicEvent"]["economicEvent"]["id"]
+    run(uow, f'mutation {{ createFulfillment(fulfillment: {{fulfills: "{work}", fulfilledBy: "{worked}"}}) '
+             '{ fulfillment { id } } }', ANA)
+
+    def ids(connection: dict[str, Any]) -> list[str]:
+        return [e["node"]["id"] for e in connection["edges"]]
+
+    farm = run(uow, '{ agent(id: "farm") { intents { edges { node { id } } } '
+                    'intentsAsReceiver { edges { node { id } } } '
+                    'intentsAsProvider { edges { node { id } } } intentsInScope { edges { node { id } } } } }')["agent"]
+    assert ids(farm["intents"]) == ids(farm["intentsAsReceiver"]) == ids(farm["intentsInScope"]) == [request]
+    assert ids(farm["intentsAsProvider"]) == []
+    ana = run(uow, '{ agent(id: "ana") { commitments { edges { node { id } } } commitmentsAsProvider { edges { node '
+                   '{ id } } } commitmentsAsReceiver { edges { node { id } } } plans { edges { node { id } } } } }',
+              ANA)["agent"]
+    assert ids(ana["commitments"]) == ids(ana["commitmentsAsProvider"]) == [work]
+    assert ids(ana["commitmentsAsReceiver"]) == [] and ids(ana["plans"]) == ["p1"]
+    build = run(uow, '{ process(id: "build") { committedInputs { id } committedOutputs { id } intendedInputs { id } '
+                     'intendedOutputs { id } plannedWithin { id } committedWork: committedInputs(action: "work") '
+                     '{ id } } }', ANA)["process"]
+    assert build["committedInputs"] == build["committedWork"] == [{"id": work}]
+    assert build["committedOutputs"] == [{"id": produce}]
+    assert build["intendedInputs"] == [{"id": steel["createIntent"]["intent"]["id"]}]
+    assert build["intendedOutputs"] == [] and build["plannedWithin"] == {"id": "p1"}
+    event = run(uow, f'{{ economicEvent(id: "{worked}") {{ fulfills {{ fulfills {{ id }} }} satisfies {{ id }} '
+                     'realizationOf { id name } } }', ANA)["economicEvent"]
+    assert event == {"fulfills": [{"fulfills": {"id": work}}], "satisfies": [], "realizationOf": {"id": "deal",
+                                                                                              "name": "Deal"}}
+    drill = run(uow, '{ resourceSpecification(id: "seed-drill") { intents { edges { node { id } } } '
+                     'commitments { edges { node { id } } } } }')["resourceSpecification"]
+    assert ids(drill["intents"]) == [request] and ids(drill["commitments"]) == [produce]
+    # the legacy API keeps realizationOf as the agreement's id
+    legacy_event = legacy.execute_sync(f'{{ economicEvent(id: "{worked}") {{ realizationOf }} }}',
+                                       context_value=Context(uow, ADMIN)).data["economicEvent"]
+    assert legacy_event == {"realizationOf": "deal"}
+    # an outsider does not see Ana's promise through the process either
+    outsider = run(uow, '{ process(id: "build") { committedInputs { id } } }', FARM)["process"]
+    assert outsider["committedInputs"] == []

@@ -434,4 +434,4 @@ class ProcessUpdateParams:
 def _no_plans(planned_within: ID | None) -> None:
     if planned_within is not None:
         raise RuleViolation([Problem("plannedWithin", "not_supported",
-                                     "this ledger records what happened; it keeps no plans")])
+                                     "a process is in a plan through its commitments: give them plannedWithin")])

@@ -10,6 +10,14 @@ from typing import Annotated, Any
 import strawberry
 from strawberry import ID, Private
 
+from valueflows.api.gql.bridges import (
+    AgentPlanning,
+    EventPlanning,
+    ProcessPlanning,
+    ResourcePlanning,
+    SpecificationPlanning,
+    StagePlanning,
+)
 from valueflows.api.gql.connections import Connection, connection, sliced
 from valueflows.api.gql.context import Info
 from valueflows.api.gql.measures import Action, Measure, Unit, action, measure, ref
@@ -36,7 +44,7 @@ def seq_window(items: list[Any], first: int | None, after: str | None, last: int
 
 
 @strawberry.type(name="ResourceSpecification")
-class ResourceSpecification:
+class ResourceSpecification(SpecificationPlanning):
     r: Private[model.ResourceSpecification]
 
     @strawberry.field
@@ -92,7 +100,7 @@ class ResourceSpecification:
 
 
 @strawberry.type(name="ProcessSpecification")
-class ProcessSpecification:
+class ProcessSpecification(StagePlanning):
     r: Private[model.ProcessSpecification]
 
     @strawberry.field
@@ -191,7 +199,7 @@ class AgentProcessFilterParams:
 
 
 @strawberry.interface(name="Agent", description="A person or group or organization with economic agency.")
-class Agent:
+class Agent(AgentPlanning):
     r: Private[model.Agent]
 
     @strawberry.field
@@ -515,7 +523,7 @@ class ProductBatch:
 
 
 @strawberry.type(name="EconomicResource")
-class EconomicResource:
+class EconomicResource(ResourcePlanning):
     r: Private[model.EconomicResource]
 
     @strawberry.field
@@ -649,7 +657,7 @@ class EconomicResource:
 
 
 @strawberry.type(name="Process")
-class Process:
+class Process(ProcessPlanning):
     r: Private[model.Process]
 
     def _events(self, info: Info, action_id: str | None) -> list[model.EconomicEvent]:
@@ -790,7 +798,7 @@ ProductionFlowItem = Annotated[Process | EconomicResource, strawberry.union("Pro
 
 
 @strawberry.type(name="EconomicEvent")
-class EconomicEvent:
+class EconomicEvent(EventPlanning):
     r: Private[model.EconomicEvent]
 
     @strawberry.field
@@ -933,7 +941,7 @@ class EconomicEvent:
     def withheld(self, info: Info) -> list[str]:
         return sorted(info.context.reading.event_views([self.r])[self.r.id].withheld)
 
-    @strawberry.field
+    @strawberry.field(metadata=LEGACY_ONLY)
     def realization_of(self) -> ID | None:
         return ID(self.r.realization_of) if self.r.realization_of else None
 

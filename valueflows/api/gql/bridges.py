@@ -1,0 +1,215 @@
+"""What the planning modules add to the observation types (vf-graphql's "bridging" schemas), in the main API:
+an agent's intents, commitments and plans; a process's committed and intended inputs and outputs and the plan it
+is planned within; what an event fulfils, satisfies and realizes; the commitments and intents about a resource,
+a specification or a stage.
+
+Each is a mixin the observation type inherits (`class Agent(AgentPlanning)`), so `types.py` stays the observation
+half. The planning types are named lazily and imported when a field is resolved: `planning.py` imports `types.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry import ID, Private
+
+from valueflows.api.gql.connections import Connection, connection, sliced
+from valueflows.api.gql.context import Info
+from valueflows.api.gql.versions import MAIN, only
+from valueflows.service import paging
+
+if TYPE_CHECKING:
+    from valueflows.api.gql.planning import Agreement, Commitment, Fulfillment, Intent, Plan, Satisfaction
+
+MAIN_ONLY = only(MAIN)
+PLANNING = "valueflows.api.gql.planning"
+LazyIntent = Annotated["Intent", strawberry.lazy(PLANNING)]
+LazyCommitment = Annotated["Commitment", strawberry.lazy(PLANNING)]
+LazyPlan = Annotated["Plan", strawberry.lazy(PLANNING)]
+LazyFulfillment = Annotated["Fulfillment", strawberry.lazy(PLANNING)]
+LazySatisfaction = Annotated["Satisfaction", strawberry.lazy(PLANNING)]
+LazyAgreement = Annotated["Agreement", strawberry.lazy(PLANNING)]
+Keep = Callable[[Any], bool] | None
+
+
+def _planning() -> Any:
+    from valueflows.api.gql import planning  # deferred: planning imports the observation types
+
+    return planning
+
+
+def _window(info: Info, kind: str, s: paging.Slice, keep: Keep = None, **equals: object) -> Any:
+    wrap = _planning().Intent if kind == "intent" else _planning().Commitment
+    return connection(info.context.reading.window(kind, s, keep, **equals), lambda x: wrap(r=x))
+
+
+def _either(agent: str) -> Keep:
+    return lambda f: agent in (f.provider, f.receiver)
+
+
+def _in_scope(agent: str) -> Keep:
+    return lambda f: agent in f.in_scope_of
+
+
+@strawberry.input(name="AgentPlanFilterParams")
+class AgentPlanFilterParams:
+    search_string: str | None = None
+    finished: bool | None = None
+
+
+@strawberry.type(name="PlanningOfAgent")
+class AgentPlanning:
+    r: Private[Any]
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Intents it provides or receives.")
+    def intents(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None,
+                before: str | None = None) -> Connection[LazyIntent] | None:
+        return _window(info, "intent", sliced(first, after, last, before), _either(self.r.id))
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Its offers.")
+    def intents_as_provider(self, info: Info, first: int | None = None, after: str | None = None,
+                            last: int | None = None, before: str | None = None) -> Connection[LazyIntent] | None:
+        return _window(info, "intent", sliced(first, after, last, before), provider=self.r.id)
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Its requests.")
+    def intents_as_receiver(self, info: Info, first: int | None = None, after: str | None = None,
+                            last: int | None = None, before: str | None = None) -> Connection[LazyIntent] | None:
+        return _window(info, "intent", sliced(first, after, last, before), receiver=self.r.id)
+
+    @strawberry.field(metadata=MAIN_ONLY)
+    def intents_in_scope(self, info: Info, first: int | None = None, after: str | None = None,
+                         last: int | None = None, before: str | None = None) -> Connection[LazyIntent] | None:
+        return _window(info, "intent", sliced(first, after, last, before), _in_scope(self.r.id))
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Commitments it made or that were made to it.")
+    def commitments(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None,
+                    before: str | None = None) -> Connection[LazyCommitment] | None:
+        return _window(info, "commitment", sliced(first, after, last, before), _either(self.r.id))
+
+    @strawberry.field(metadata=MAIN_ONLY)
+    def commitments_as_provider(self, info: Info, first: int | None = None, after: str | None = None,
+                                last: int | None = None, before: str | None = None
+                                ) -> Connection[LazyCommitment] | None:
+        return _window(info, "commitment", sliced(first, after, last, before), provider=self.r.id)
+
+    @strawberry.field(metadata=MAIN_ONLY)
+    def commitments_as_receiver(self, info: Info, first: int | None = None, after: str | None = None,
+                                last: int | None = None, before: str | None = None
+                                ) -> Connection[LazyCommitment] | None:
+        return _window(info, "commitment", sliced(first, after, last, before), receiver=self.r.id)
+
+    @strawberry.field(metadata=MAIN_ONLY)
+    def commitments_in_scope(self, info: Info, first: int | None = None, after: str | None = None,
+                             last: int | None = None, before: str | None = None) -> Connection[LazyCommitment] | None:
+        return _window(info, "commitment", sliced(first, after, last, before), _in_scope(self.r.id))
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Plans in which it made or received a commitment.")
+    def plans(self, info: Info, filter: AgentPlanFilterParams | None = None, first: int | None = None,
+              after: str | None = None, last: int | None = None, before: str | None = None
+              ) -> Connection[LazyPlan] | None:
+        reading, f = info.context.reading, filter or AgentPlanFilterParams()
+        promised = [c for c in reading.where("commitment", provider=self.r.id)
+                    + reading.where("commitment", receiver=self.r.id)]
+        ids = sorted({i for c in promised for i in (c.planned_within, c.independent_demand_of) if i})
+        found = [plan for plan in reading.get_many("plan", ids)
+                 if f.search_string is None or f.search_string.casefold() in
+                 f"{plan.name} {plan.note or ''}".casefold()]
+        window = paging.window_of(found, sliced(first, after, last, before), lambda x: str(x.id))
+        return connection(window, lambda x: _planning().Plan(r=x))
+
+
+@strawberry.type(name="PlanningOfProcess")
+class ProcessPlanning:
+    r: Private[Any]
+
+    def _flows(self, info: Info, kind: str, side: str, action: ID | None) -> list[Any]:
+        found = info.context.reading.where(kind, **{side: self.r.id})
+        return [f for f in found if action is None or f.action == action]
+
+    @strawberry.field(metadata=MAIN_ONLY)
+    def committed_inputs(self, info: Info, action: ID | None = None) -> list[LazyCommitment] | None:
+        return [_planning().Commitment(r=c) for c in self._flows(info, "commitment", "input_of", action)]
+
+    @strawberry.field(metadata=MAIN_ONLY)
+    def committed_outputs(self, info: Info, action: ID | None = None) -> list[LazyCommitment] | None:
+        return [_planning().Commitment(r=c) for c in self._flows(info, "commitment", "output_of", action)]
+
+    @strawberry.field(metadata=MAIN_ONLY)
+    def intended_inputs(self, info: Info, action: ID | None = None) -> list[LazyIntent] | None:
+        return [_planning().Intent(r=i) for i in self._flows(info, "intent", "input_of", action)]
+
+    @strawberry.field(metadata=MAIN_ONLY)
+    def intended_outputs(self, info: Info, action: ID | None = None) -> list[LazyIntent] | None:
+        return [_planning().Intent(r=i) for i in self._flows(info, "intent", "output_of", action)]
+
+    @strawberry.field(metadata=MAIN_ONLY, description="The plan its commitments are planned within (the first "
+                                                      "one, if they name several).")
+    def planned_within(self, info: Info) -> LazyPlan | None:
+        flows = self._flows(info, "commitment", "input_of", None) + self._flows(info, "commitment", "output_of", None)
+        plans = sorted({c.planned_within for c in flows if c.planned_within})
+        found = info.context.reading.get("plan", plans[0]) if plans else None
+        return _planning().Plan(r=found) if found is not None else None
+
+
+@strawberry.type(name="PlanningOfEvent")
+class EventPlanning:
+    r: Private[Any]
+
+    @strawberry.field(metadata=MAIN_ONLY, description="The commitments it fulfils, and by how much.")
+    def fulfills(self, info: Info) -> list[LazyFulfillment] | None:
+        return [_planning().Fulfillment(r=f) for f in info.context.reading.where("fulfillment",
+                                                                                  fulfilled_by=self.r.id)]
+
+    @strawberry.field(metadata=MAIN_ONLY, description="The intents it satisfies, and by how much.")
+    def satisfies(self, info: Info) -> list[LazySatisfaction] | None:
+        return [_planning().Satisfaction(r=s) for s in info.context.reading.where("satisfaction",
+                                                                                   satisfied_by=self.r.id)]
+
+    @strawberry.field(name="realizationOf", metadata=MAIN_ONLY, description="The agreement it realizes.")
+    def realization_of_agreement(self, info: Info) -> LazyAgreement | None:
+        found = info.context.reading.get("agreement", self.r.realization_of)
+        return _planning().Agreement(r=found) if found is not None else None
+
+
+@strawberry.type(name="PlanningOfResource")
+class ResourcePlanning:
+    r: Private[Any]
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Commitments about this resource.")
+    def commitments(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None,
+                    before: str | None = None) -> Connection[LazyCommitment] | None:
+        return _window(info, "commitment", sliced(first, after, last, before), resource_inventoried_as=self.r.id)
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Intents about this resource.")
+    def intents(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None,
+                before: str | None = None) -> Connection[LazyIntent] | None:
+        return _window(info, "intent", sliced(first, after, last, before), resource_inventoried_as=self.r.id)
+
+
+@strawberry.type(name="PlanningOfSpecification")
+class SpecificationPlanning:
+    r: Private[Any]
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Commitments of resources of this kind.")
+    def commitments(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None,
+                    before: str | None = None) -> Connection[LazyCommitment] | None:
+        return _window(info, "commitment", sliced(first, after, last, before), resource_conforms_to=self.r.id)
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Offers and requests of resources of this kind.")
+    def intents(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None,
+                before: str | None = None) -> Connection[LazyIntent] | None:
+        return _window(info, "intent", sliced(first, after, last, before), resource_conforms_to=self.r.id)
+
+
+@strawberry.type(name="PlanningOfStage")
+class StagePlanning:
+    r: Private[Any]
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Commitments whose resource must be at this stage.")
+    def commitments_requiring_stage(self, info: Info, first: int | None = None, after: str | None = None,
+                                    last: int | None = None, before: str | None = None
+                                    ) -> Connection[LazyCommitment] | None:
+        return _window(info, "commitment", sliced(first, after, last, before), stage=self.r.id)
+
