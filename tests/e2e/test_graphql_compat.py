@@ -114,10 +114,10 @@ def test_the_main_api_serves_what_is_done_of_the_0_9_reference(reference_09: str
 
 # Against the reference with the planning modules: the planning records' own types, and what those modules bring
 # to the others (Agent.intents, Process.committedInputs, EconomicEvent.fulfills, …).
-PLANNING_DONE = {"EventOrCommitment", "Query", "Agent", "Person", "Organization", "Process", "EconomicEvent",
-                 "EconomicResource", "ProcessSpecification", *(f"{t}{suffix}" for t in (
+PLANNING_DONE = {"EventOrCommitment", "Query", "Mutation", "Agent", "Person", "Organization", "Process",
+                 "EconomicEvent", "EconomicResource", "ProcessSpecification", *(f"{t}{suffix}" for t in (
     "Intent", "Commitment", "Fulfillment", "Satisfaction", "Plan", "Agreement")
-    for suffix in ("", "Connection", "Edge", "Response", "CreateParams"))}
+    for suffix in ("", "Connection", "Edge", "Response", "CreateParams", "UpdateParams"))}
 
 
 def test_the_main_api_serves_what_is_done_of_the_0_9_planning_modules(reference_09_planning: str) -> None:

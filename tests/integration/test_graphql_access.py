@@ -100,6 +100,30 @@ CASES: list[tuple[str, str, Callable[[int], str], tuple[str, str, str, str]]] = 
      (IMM, IMM, IMM, IMM)),
 ]
 
+# The main API's planning mutations (not in the legacy API).
+MAIN_CASES: list[tuple[str, str, Callable[[int], str], tuple[str, str, str, str]]] = [
+    ("createIntent", "ana", lambda n: f'createIntent(intent: {{action: "work", provider: "ana", name: "i{n}"}}) '
+                                      '{ intent { id } }', (U, F, OK, OK)),
+    ("updateIntent", "ana", lambda n: f'updateIntent(intent: {{id: "offer-ana", note: "n{n}"}}) {{ intent {{ id }} }}',
+     (U, F, OK, OK)),
+    ("createCommitment", "ana",
+     lambda n: f'createCommitment(commitment: {{action: "work", provider: "ana", receiver: "coop", note: "c{n}", '
+               'effortQuantity: {hasNumericalValue: "1", hasUnit: "hour"}}) { commitment { id } }', (U, F, OK, OK)),
+    ("updateCommitment", "ana",
+     lambda n: f'updateCommitment(commitment: {{id: "c-ana", note: "n{n}"}}) {{ commitment {{ id }} }}',
+     (U, F, OK, OK)),
+    ("createPlan", "ana", lambda n: f'createPlan(plan: {{name: "p{n}"}}) {{ plan {{ id }} }}', (U, OK, OK, OK)),
+    ("updatePlan", "ana", lambda n: f'updatePlan(plan: {{id: "plan0", note: "n{n}"}}) {{ plan {{ id }} }}',
+     (U, F, OK, OK)),
+    ("createAgreement", "ana", lambda n: f'createAgreement(agreement: {{name: "a{n}"}}) {{ agreement {{ id }} }}',
+     (U, OK, OK, OK)),
+    ("updateAgreement", "ana",
+     lambda n: f'updateAgreement(agreement: {{id: "deal0", note: "n{n}"}}) {{ agreement {{ id }} }}', (U, F, OK, OK)),
+] + [
+    (f"delete{noun}", "ana", lambda n, noun=noun: f'delete{noun}(revisionId: "x{n}")', (IMM, IMM, IMM, IMM))
+    for noun in ("Intent", "Commitment", "Plan", "Agreement", "Fulfillment", "Satisfaction")
+]
+
 ADMIN = Principal("admin", Scope.ADMIN)
 EQUATION: list[str] = []  # the id of the equation the fixture defines
 RUNS: list[str] = []  # committed runs the fixture leaves for reversal attempts
@@ -139,6 +163,16 @@ def ledger_with_people(uow: UnitOfWork) -> UnitOfWork:
     ]
     for document in setup:
         assert run(uow, ADMIN, "mutation { " + document + " }") == OK, document
+    planning = [
+        'createIntent(intent: {action: "work", provider: "ana", name: "offer", id: "offer-ana"}) { intent { id } }',
+        'createPlan(plan: {name: "Plan", id: "plan0"}) { plan { id } }',
+        'createAgreement(agreement: {name: "Deal", id: "deal0"}) { agreement { id } }',
+        'createCommitment(commitment: {action: "work", provider: "ana", receiver: "coop", plannedWithin: "plan0", '
+        'clauseOf: "deal0", id: "c-ana", effortQuantity: {hasNumericalValue: "8", hasUnit: "hour"}}) '
+        '{ commitment { id } }',
+    ]
+    for document in planning:
+        assert run(uow, ADMIN, "mutation { " + document + " }") == OK, document
     membership = ('createAgentRelationship(relationship: {subject: "ana", object: "coop", relationship: "member", '
                   'since: "2026-01-01"}) { agentRelationship { id } }')
     assert run(uow, ADMIN, "mutation { " + membership + " }") == OK
@@ -162,6 +196,7 @@ UPDATE_KINDS = {
     "updateAgentRelationship": "agent_relationship", "updateResourceSpecification": "resource_specification",
     "updateProcessSpecification": "process_specification", "updateUnit": "unit",
     "updateEconomicResource": "economic_resource", "updateProductBatch": "product_batch", "updateProcess": "process",
+    "updateIntent": "intent", "updateCommitment": "commitment", "updatePlan": "plan", "updateAgreement": "agreement",
 }
 DELETES_BY_REVISION = {"Person", "Organization", "AgentRelationship", "AgentRelationshipRole", "ResourceSpecification",
                        "ProcessSpecification", "Unit"}
@@ -194,6 +229,12 @@ def test_access_matrix(ledger_with_people: UnitOfWork, name: str, owner: str, do
         got = run(uow, principal, "mutation { " + in_api(uow, api, name, document(next(counter))) + " }", api)
         assert got == want, f"{name} as {principal}: {got}, expected {want}"
         assert (chain_length(uow) > before) == (want == OK), f"{name} as {principal} wrote {want!r}"
+
+
+@pytest.mark.parametrize(("name", "owner", "document", "expected"), MAIN_CASES, ids=[c[0] for c in MAIN_CASES])
+def test_access_matrix_of_planning(ledger_with_people: UnitOfWork, name: str, owner: str,
+                                   document: Callable[[int], str], expected: tuple[str, str, str, str]) -> None:
+    test_access_matrix(ledger_with_people, name, owner, document, expected, MAIN)
 
 
 PRIVATE_READS = [

@@ -224,3 +224,86 @@ def test_what_planning_adds_to_agents_processes_events_and_specifications(networ
     # an outsider does not see Ana's promise through the process either
     outsider = run(uow, '{ process(id: "build") { committedInputs { id } } }', FARM)["process"]
     assert outsider["committedInputs"] == []
+
+
+def test_updates_name_the_revision_they_change_and_nothing_is_deleted(network: UnitOfWork) -> None:
+    uow = network
+    offer = run(uow, '''mutation { createIntent(intent: {action: "transfer", provider: "atelier", name: "Seed drills",
+        resourceConformsTo: "seed-drill", resourceQuantity: {hasNumericalValue: "1", hasUnit: "one"}})
+        { intent { id revisionId } } }''')["createIntent"]["intent"]
+    changed = run(uow, f'''mutation {{ updateIntent(intent: {{revisionId: "{offer["revisionId"]}",
+        name: "Seed drills, 2027 batch", availableQuantity: {{hasNumericalValue: "4", hasUnit: "one"}}}})
+        {{ intent {{ id name revisionId availableQuantity {{ hasNumericalValue }} provider {{ id }}
+        resourceQuantity {{ hasNumericalValue }} }} }} }}''')["updateIntent"]["intent"]
+    assert changed["id"] == offer["id"] and changed["name"] == "Seed drills, 2027 batch"
+    assert changed["availableQuantity"] == {"hasNumericalValue": "4"} and changed["provider"] == {"id": "atelier"}
+    assert changed["resourceQuantity"] == {"hasNumericalValue": "1"}  # what the update does not name stays
+    assert changed["revisionId"] != offer["revisionId"]
+    with uow.read() as tx:
+        before = tx.chain.count()
+    stale = refused(uow, f'''mutation {{ updateIntent(intent: {{revisionId: "{offer["revisionId"]}", finished: true}})
+        {{ intent {{ id }} }} }}''')
+    assert stale["extensions"]["code"] == "CONFLICT"
+    others = refused(uow, f'''mutation {{ updateIntent(intent: {{revisionId: "{changed["revisionId"]}",
+        finished: true}}) {{ intent {{ id }} }} }}''', FARM)
+    assert others["extensions"]["code"] == "FORBIDDEN"
+    bad = refused(uow, f'''mutation {{ updateIntent(intent: {{revisionId: "{changed["revisionId"]}",
+        action: "fly"}}) {{ intent {{ id }} }} }}''')
+    assert bad["extensions"]["code"] == "BAD_USER_INPUT"
+    gone = refused(uow, f'mutation {{ deleteIntent(revisionId: "{changed["revisionId"]}") }}')
+    assert gone["extensions"]["code"] == "IMMUTABLE" and "finished: true" in gone["message"]
+    with uow.read() as tx:
+        assert tx.chain.count() == before
+    withdrawn = run(uow, f'''mutation {{ updateIntent(intent: {{revisionId: "{changed["revisionId"]}",
+        finished: true}}) {{ intent {{ finished }} }} }}''')["updateIntent"]["intent"]
+    assert withdrawn == {"finished": True}
+
+    promise = run(uow, '''mutation { createCommitment(commitment: {action: "work", provider: "ana", receiver: "atelier",
+        effortQuantity: {hasNumericalValue: "8", hasUnit: "hour"}}) { commitment { id revisionId created } } }''',
+                  ANA)["createCommitment"]["commitment"]
+    kept = run(uow, f'''mutation {{ updateCommitment(commitment: {{revisionId: "{promise["revisionId"]}",
+        effortQuantity: {{hasNumericalValue: "10", hasUnit: "hour"}}, note: "two more hours"}})
+        {{ commitment {{ created note effortQuantity {{ hasNumericalValue }} }} }} }}''', ANA)
+    assert kept["updateCommitment"]["commitment"] == {"created": promise["created"], "note": "two more hours",
+                                                      "effortQuantity": {"hasNumericalValue": "10"}}
+    plan = run(uow, 'mutation { createPlan(plan: {name: "Drills"}) { plan { revisionId } } }')["createPlan"]["plan"]
+    renamed = run(uow, f'mutation {{ updatePlan(plan: {{revisionId: "{plan["revisionId"]}", name: "Drills 2027", '
+                       f'due: {DUE}}}) {{ plan {{ name due }} }} }}')["updatePlan"]["plan"]
+    assert renamed == {"name": "Drills 2027", "due": "2027-03-01T00:00:00Z"}
+    deal = run(uow, 'mutation { createAgreement(agreement: {name: "Deal"}) { agreement { revisionId } } }')
+    noted = run(uow, f'mutation {{ updateAgreement(agreement: {{revisionId: '
+                     f'"{deal["createAgreement"]["agreement"]["revisionId"]}", note: "signed"}}) '
+                     '{ agreement { name note } } }')["updateAgreement"]["agreement"]
+    assert noted == {"name": "Deal", "note": "signed"}
+
+
+def test_a_fulfilment_and_a_satisfaction_revised(network: UnitOfWork) -> None:
+    uow = network
+    promise = run(uow, '''mutation { createCommitment(commitment: {action: "work", provider: "ana", receiver: "atelier",
+        effortQuantity: {hasNumericalValue: "8", hasUnit: "hour"}}) { commitment { id } } }''',
+                  ANA)["createCommitment"]["commitment"]["id"]
+    worked = legacy.execute_sync('''mutation { createEconomicEvent(event: {action: "work", provider: "ana",
+        receiver: "atelier", hasPointInTime: "2026-11-20T17:00:00Z",
+        effortQuantity: {hasDecimalValue: "10", hasUnit: "hour"}}) { economicEvent { id } } }''',
+                                 context_value=Context(uow, ANA)).data["createEconomicEvent"]["economicEvent"]["id"]
+    link = run(uow, f'''mutation {{ createFulfillment(fulfillment: {{fulfills: "{promise}", fulfilledBy: "{worked}"}})
+        {{ fulfillment {{ revisionId }} }} }}''', ANA)["createFulfillment"]["fulfillment"]
+    part = run(uow, f'''mutation {{ updateFulfillment(fulfillment: {{revisionId: "{link["revisionId"]}",
+        effortQuantity: {{hasNumericalValue: "6", hasUnit: "hour"}}, note: "6 of the 10 hours"}})
+        {{ fulfillment {{ note effortQuantity {{ hasNumericalValue }} fulfills {{ progress {{ done remaining }} }} }}
+        }} }}''', ANA)["updateFulfillment"]["fulfillment"]
+    assert part == {"note": "6 of the 10 hours", "effortQuantity": {"hasNumericalValue": "6"},
+                    "fulfills": {"progress": {"done": "6", "remaining": "2"}}}
+    stale = refused(uow, f'''mutation {{ updateFulfillment(fulfillment: {{revisionId: "{link["revisionId"]}",
+        note: "x"}}) {{ fulfillment {{ id }} }} }}''', ANA)
+    assert stale["extensions"]["code"] == "CONFLICT"  # the revision read before the change is stale
+    wanted = run(uow, '''mutation { createIntent(intent: {action: "work", receiver: "atelier", name: "welding",
+        effortQuantity: {hasNumericalValue: "20", hasUnit: "hour"}}) { intent { id } } }''')["createIntent"]
+    met = run(uow, f'''mutation {{ createSatisfaction(satisfaction: {{satisfies: "{wanted["intent"]["id"]}",
+        satisfiedBy: "{promise}"}}) {{ satisfaction {{ revisionId }} }} }}''', ANA)["createSatisfaction"]
+    more = run(uow, f'''mutation {{ updateSatisfaction(satisfaction: {{revisionId:
+        "{met["satisfaction"]["revisionId"]}", satisfiedBy: "{worked}"}}) {{ satisfaction {{ satisfiedBy
+        {{ __typename }} effortQuantity {{ hasNumericalValue }} }} }} }}''', ANA)["updateSatisfaction"]
+    # relinked to the event: its quantity stays what the satisfaction carried (8 hours, the commitment's)
+    assert more["satisfaction"] == {"satisfiedBy": {"__typename": "EconomicEvent"},
+                                    "effortQuantity": {"hasNumericalValue": "8"}}

@@ -9,9 +9,10 @@ fulfilment is a record of its own pointing at an event.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from valueflows.domain.actions import ACTIONS, Action, InputOutput, Need
 from valueflows.domain.errors import Problem, RuleViolation
@@ -316,6 +317,22 @@ def check_commitment(request: FlowInput, ctx: PlanningContext, new_id: str, now:
         resource_conforms_to=r.resource_conforms_to, input_of=r.input_of, output_of=r.output_of,
         clause_of=r.clause_of, independent_demand_of=r.independent_demand_of, planned_within=r.planned_within,
         stage=r.stage, created=now)
+
+
+def _measure_input(value: Measure | None) -> MeasureInput | None:
+    return MeasureInput(value.has_numerical_value, value.has_unit) if value is not None else None
+
+
+def revised_request(current: Flow, patch: Mapping[str, Any]) -> FlowInput:
+    """The request a revision of an intent or a commitment makes: its facts as they are, those `patch` gives
+    replaced (None leaves a fact as it is), checked again whole by `check_intent` or `check_commitment`."""
+    values: dict[str, Any] = {f.name: getattr(current, f.name) for f in fields(FlowInput)
+                              if f.name != "id" and hasattr(current, f.name)}
+    for name in ("resource_quantity", "effort_quantity", "available_quantity"):
+        if name in values:
+            values[name] = _measure_input(values[name])
+    values.update({k: v for k, v in patch.items() if v is not None})
+    return FlowInput(**values)
 
 
 # -- what happened, against what was promised or wanted --------------------------------------------------------------

@@ -4,11 +4,13 @@ or satisfies them, with their progress. Each is one transaction, asks the access
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from valueflows.domain import access
 from valueflows.domain.errors import Problem, RuleViolation
+from valueflows.domain.inputs import MeasureInput
 from valueflows.domain.limits import MAX_NAME, MAX_NOTE, MAX_PAGE
 from valueflows.domain.planning import (
     Agreement,
@@ -26,10 +28,13 @@ from valueflows.domain.planning import (
     check_intent,
     check_satisfaction,
     progress,
+    revised_request,
 )
 from valueflows.domain.rules import check_id, check_text, check_time
+from valueflows.service import revisions
 from valueflows.service.ledger import Recorded, create_record, new_id
 from valueflows.service.reading import Reading
+from valueflows.service.records import revise_record
 from valueflows.store.ports import Tx, UnitOfWork, WriteTx
 
 
@@ -187,3 +192,123 @@ def intent(uow: UnitOfWork, intent_id: str) -> IntentProgress:
     with uow.read() as tx:
         links = tx.records("satisfaction").where(MAX_PAGE, satisfies=intent_id)
     return IntentProgress(found, tuple(reading.show_many("satisfaction", links)), progress(found, links))
+
+
+# -- revising (vf-graphql 0.9's updates: each names the revision it changes) ----------------------------------------
+
+def _target(uow: UnitOfWork, kind: str, revision_id: str) -> str:
+    return revisions.record_of(uow, revision_id, (kind,))[1]
+
+
+def revise_intent(uow: UnitOfWork, revision_id: str, patch: dict[str, Any]) -> Recorded[Intent]:
+    """A new revision of an offer or a request, checked again whole; by a party to it (before and after) or an
+    admin, and only if `revision_id` is still its newest revision."""
+    access.require_writer(uow.principal, "changing an intent")
+    record_id = _target(uow, "intent", revision_id)
+
+    def build(tx: WriteTx, current: Intent) -> Intent:
+        request = revised_request(current, patch)
+        access.may_plan_flow(uow.principal, "changing an intent", _parties(current, request))
+        return check_intent(request, _context(tx, "intent", request), current.id)
+    return revise_record(uow, "intent", record_id, (revision_id, patch), None, build, revision_id)
+
+
+def revise_commitment(uow: UnitOfWork, revision_id: str, patch: dict[str, Any]) -> Recorded[Commitment]:
+    """A new revision of a commitment, checked again whole (when it was made stays as it was)."""
+    access.require_writer(uow.principal, "changing a commitment")
+    record_id = _target(uow, "commitment", revision_id)
+
+    def build(tx: WriteTx, current: Commitment) -> Commitment:
+        request = revised_request(current, patch)
+        access.may_plan_flow(uow.principal, "changing a commitment", _parties(current, request))
+        revised = check_commitment(request, _context(tx, "commitment", request), current.id, tx.now)
+        return replace(revised, created=current.created)
+    return revise_record(uow, "commitment", record_id, (revision_id, patch), None, build, revision_id)
+
+
+def _party_to_plan(tx: Tx, principal: Any, field_name: str, record_id: str, what: str) -> None:
+    """Plans and agreements are changed by an admin or a party to one of their commitments."""
+    parties = [a for c in tx.records("commitment").where(MAX_PAGE, **{field_name: record_id})
+               for a in (c.provider, c.receiver)]
+    access.may_plan_flow(principal, what, parties)
+
+
+def revise_plan(uow: UnitOfWork, revision_id: str, name: str | None = None, note: str | None = None,
+                due: datetime | None = None) -> Recorded[Plan]:
+    access.require_writer(uow.principal, "changing a plan")
+    record_id = _target(uow, "plan", revision_id)
+
+    def build(tx: WriteTx, current: Plan) -> Plan:
+        _party_to_plan(tx, uow.principal, "planned_within", current.id, "changing a plan")
+        problems: list[Problem] = []
+        if name is not None and not name.strip():
+            problems.append(Problem("name", "required", "a plan needs a name"))
+        check_text(name, "name", MAX_NAME, problems)
+        check_text(note, "note", MAX_NOTE, problems)
+        check_time(due, "due", problems)
+        if problems:
+            raise RuleViolation(problems)
+        return replace(current, name=name or current.name, note=note if note is not None else current.note,
+                       due=due or current.due)
+    return revise_record(uow, "plan", record_id, (revision_id, name, note, due), None, build, revision_id)
+
+
+def revise_agreement(uow: UnitOfWork, revision_id: str, name: str | None = None,
+                     note: str | None = None) -> Recorded[Agreement]:
+    access.require_writer(uow.principal, "changing an agreement")
+    record_id = _target(uow, "agreement", revision_id)
+
+    def build(tx: WriteTx, current: Agreement) -> Agreement:
+        _party_to_plan(tx, uow.principal, "clause_of", current.id, "changing an agreement")
+        problems: list[Problem] = []
+        check_text(name, "name", MAX_NAME, problems)
+        check_text(note, "note", MAX_NOTE, problems)
+        if problems:
+            raise RuleViolation(problems)
+        return replace(current, name=name if name is not None else current.name,
+                       note=note if note is not None else current.note)
+    return revise_record(uow, "agreement", record_id, (revision_id, name, note), None, build, revision_id)
+
+
+def _relinked(current: Fulfillment | Satisfaction, of: str, by: str, patch: dict[str, Any]) -> LinkInput:
+    """The request a revision of a fulfilment or a satisfaction makes (None in `patch` leaves a fact as it is)."""
+    def measure(value: Any) -> MeasureInput | None:
+        return MeasureInput(value.has_numerical_value, value.has_unit) if value is not None else None
+
+    return LinkInput(of=patch.get("of") or of, by=patch.get("by") or by,
+                     resource_quantity=patch.get("resource_quantity") or measure(current.resource_quantity),
+                     effort_quantity=patch.get("effort_quantity") or measure(current.effort_quantity),
+                     note=patch["note"] if patch.get("note") is not None else current.note)
+
+
+def revise_fulfillment(uow: UnitOfWork, revision_id: str, patch: dict[str, Any]) -> Recorded[Fulfillment]:
+    """A new revision of a fulfilment (which event, which commitment, how much), checked again whole."""
+    access.require_writer(uow.principal, "changing a fulfillment")
+    record_id = _target(uow, "fulfillment", revision_id)
+
+    def build(tx: WriteTx, current: Fulfillment) -> Fulfillment:
+        request = _relinked(current, current.fulfills, current.fulfilled_by, patch)
+        commitment: Commitment | None = tx.records("commitment").get(request.of)
+        event = tx.events.get(request.by)
+        before = (tx.records("commitment").get(current.fulfills), tx.events.get(current.fulfilled_by))
+        access.may_plan_flow(uow.principal, "changing a fulfillment", _parties(commitment, event, *before))
+        units = tx.records("unit").get_many(_units(request))
+        return check_fulfillment(request, commitment, event, frozenset(units), current.id)
+    return revise_record(uow, "fulfillment", record_id, (revision_id, patch), None, build, revision_id)
+
+
+def revise_satisfaction(uow: UnitOfWork, revision_id: str, patch: dict[str, Any]) -> Recorded[Satisfaction]:
+    """A new revision of a satisfaction (which intent, by what, how much), checked again whole."""
+    access.require_writer(uow.principal, "changing a satisfaction")
+    record_id = _target(uow, "satisfaction", revision_id)
+
+    def build(tx: WriteTx, current: Satisfaction) -> Satisfaction:
+        request = _relinked(current, current.satisfies, current.satisfied_by, patch)
+        intent: Intent | None = tx.records("intent").get(request.of)
+        by = tx.events.get(request.by) or tx.records("commitment").get(request.by)
+        before = (tx.records("intent").get(current.satisfies),
+                  tx.events.get(current.satisfied_by) or tx.records("commitment").get(current.satisfied_by))
+        access.may_plan_flow(uow.principal, "changing a satisfaction", _parties(intent, by, *before))
+        units = tx.records("unit").get_many(_units(request))
+        return check_satisfaction(request, intent, by, frozenset(units), current.id)
+    return revise_record(uow, "satisfaction", record_id, (revision_id, patch), None, build, revision_id)

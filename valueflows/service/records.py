@@ -38,8 +38,8 @@ def _taken(tx: WriteTx, kind: str, record_id: str | None) -> set[str]:
     return {record_id} if record_id and tx.records(kind).exists(record_id) else set()
 
 
-def _revise(uow: UnitOfWork, kind: str, record_id: str, request: Any, key: str | None,
-            build: Callable[[WriteTx, Any], Any], revision_id: str | None = None) -> Recorded[Any]:
+def revise_record(uow: UnitOfWork, kind: str, record_id: str, request: Any, key: str | None,
+                  build: Callable[[WriteTx, Any], Any], revision_id: str | None = None) -> Recorded[Any]:
     """Write a new version of an existing record; `build(tx, current)` returns it (or raises). With `revision_id`,
     only if that is still the record's newest revision."""
     with uow.write() as tx:
@@ -86,7 +86,7 @@ def update_agent(uow: UnitOfWork, agent_id: str, request: AgentInput,
 
     def build(tx: WriteTx, current: Agent) -> Agent:
         return _agent_facts(tx, current, request)
-    return _revise(uow, "agent", agent_id, request, key, build, revision_id=revision_id)
+    return revise_record(uow, "agent", agent_id, request, key, build, revision_id=revision_id)
 
 
 def revise_agent(uow: UnitOfWork, agent_id: str, patch: dict[str, Any], key: str | None = None,
@@ -98,7 +98,7 @@ def revise_agent(uow: UnitOfWork, agent_id: str, patch: dict[str, Any], key: str
         if kind is not None and current.type is not kind:
             raise NotFound(f"no {kind.value.lower()} with id {agent_id!r}")
         return _agent_facts(tx, current, merged(AgentInput, current, patch))
-    return _revise(uow, "agent", agent_id, patch, key, build, revision_id=revision_id)
+    return revise_record(uow, "agent", agent_id, patch, key, build, revision_id=revision_id)
 
 
 def _agent_facts(tx: WriteTx, current: Agent, request: AgentInput) -> Agent:
@@ -117,7 +117,7 @@ def set_contribution_visibility(uow: UnitOfWork, organization: str, visibility: 
         request = replace(merged(AgentInput, current, {}), id=organization, contributions=visibility)
         return rules.check_agent(request, organization, tx.records("agent").get_many([current.group]),
                                  tx.records("unit").get_many([current.revenue_currency]))
-    return _revise(uow, "agent", organization, ("contributions", visibility), key, build)
+    return revise_record(uow, "agent", organization, ("contributions", visibility), key, build)
 
 
 # -- memberships and other relationships --------------------------------------------------------------------
@@ -136,7 +136,7 @@ def end_membership(uow: UnitOfWork, membership_id: str, until: date,
     access.require_admin(uow.principal, "changing a membership")
     def build(tx: WriteTx, current: Any) -> Any:
         return rules.end_membership(current, until, _memberships(tx, current.member, current.organization))
-    return _revise(uow, "membership", membership_id, until, key, build, revision_id=revision_id)
+    return revise_record(uow, "membership", membership_id, until, key, build, revision_id=revision_id)
 
 
 def _memberships(tx: WriteTx, member: str, organization: str) -> list[Any]:
@@ -157,7 +157,7 @@ def update_role(uow: UnitOfWork, role_id: str, patch: dict[str, Any],
         if role_id == MEMBER_ROLE.id:
             raise rules.RuleViolation([rules.Problem("id", "standard_role", "the member role is fixed")])
         return rules.check_role(merged(RoleInput, current, patch), role_id)
-    return _revise(uow, "agent_relationship_role", role_id, patch, key, build, revision_id=revision_id)
+    return revise_record(uow, "agent_relationship_role", role_id, patch, key, build, revision_id=revision_id)
 
 
 def _relationship(tx: WriteTx, request: RelationshipInput, record_id: str, taken: set[str]) -> Any:
@@ -201,7 +201,7 @@ def update_relationship(uow: UnitOfWork, relationship_id: str, patch: dict[str, 
     def build(tx: WriteTx, current: Any) -> Any:
         return _relationship(tx, merged(RelationshipInput, current, patch | {"id": relationship_id}),
                              relationship_id, set())
-    return _revise(uow, "agent_relationship", relationship_id, patch, key, build, revision_id=revision_id)
+    return revise_record(uow, "agent_relationship", relationship_id, patch, key, build, revision_id=revision_id)
 
 
 # -- specifications, processes, batches, units ----------------------------------------------------------------
@@ -222,7 +222,7 @@ def update_specification(uow: UnitOfWork, spec_id: str, patch: dict[str, Any],
         request = merged(SpecificationInput, current, patch | {"id": spec_id})
         unit_ids = [request.default_unit_of_resource, request.default_unit_of_effort]
         return rules.check_specification(request, spec_id, tx.records("unit").get_many(unit_ids))
-    return _revise(uow, "resource_specification", spec_id, patch, key, build, revision_id=revision_id)
+    return revise_record(uow, "resource_specification", spec_id, patch, key, build, revision_id=revision_id)
 
 
 def create_process_specification(uow: UnitOfWork, request: ProcessSpecificationInput,
@@ -238,7 +238,7 @@ def update_process_specification(uow: UnitOfWork, spec_id: str, patch: dict[str,
     access.require_admin(uow.principal, "changing a specification")
     def build(tx: WriteTx, current: Any) -> Any:
         return rules.check_process_specification(merged(ProcessSpecificationInput, current, patch), spec_id)
-    return _revise(uow, "process_specification", spec_id, patch, key, build, revision_id=revision_id)
+    return revise_record(uow, "process_specification", spec_id, patch, key, build, revision_id=revision_id)
 
 
 def _known_for_process(tx: WriteTx, request: ProcessInput) -> set[str]:
@@ -261,7 +261,7 @@ def update_process(uow: UnitOfWork, process_id: str, patch: dict[str, Any],
     def build(tx: WriteTx, current: Any) -> Any:
         request = merged(ProcessInput, current, patch | {"id": process_id})
         return rules.check_process(request, process_id, (), _known_for_process(tx, request))
-    return _revise(uow, "process", process_id, patch, key, build, revision_id=revision_id)
+    return revise_record(uow, "process", process_id, patch, key, build, revision_id=revision_id)
 
 
 def create_batch(uow: UnitOfWork, request: BatchInput, key: str | None = None) -> Recorded[Any]:
@@ -276,7 +276,7 @@ def update_batch(uow: UnitOfWork, batch_id: str, patch: dict[str, Any],
     access.require_admin(uow.principal, "changing a product batch")
     def build(tx: WriteTx, current: Any) -> Any:
         return rules.check_batch(merged(BatchInput, current, patch), batch_id)
-    return _revise(uow, "product_batch", batch_id, patch, key, build, revision_id=revision_id)
+    return revise_record(uow, "product_batch", batch_id, patch, key, build, revision_id=revision_id)
 
 
 def create_unit(uow: UnitOfWork, unit: Unit, key: str | None = None) -> Recorded[Any]:
@@ -292,7 +292,7 @@ def update_unit(uow: UnitOfWork, unit_id: str, label: str | None, symbol: str | 
     access.require_admin(uow.principal, "changing a unit")
     def build(tx: WriteTx, current: Any) -> Any:
         return rules.check_unit(replace(current, label=label or current.label, symbol=symbol or current.symbol))
-    return _revise(uow, "unit", unit_id, (label, symbol), key, build, revision_id=revision_id)
+    return revise_record(uow, "unit", unit_id, (label, symbol), key, build, revision_id=revision_id)
 
 
 def revise_resource(uow: UnitOfWork, resource_id: str, revision: ResourceRevision,
@@ -313,7 +313,7 @@ def revise_resource(uow: UnitOfWork, resource_id: str, revision: ResourceRevisio
             step = found.contained_in
         unit_ids = tx.units.get_many([revision.unit_of_effort])
         return rules.revise_resource(current, revision, unit_ids, containers)
-    return _revise(uow, "economic_resource", resource_id, revision, key, build, revision_id=revision_id)
+    return revise_record(uow, "economic_resource", resource_id, revision, key, build, revision_id=revision_id)
 
 
 # -- what every ledger starts with ----------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from valueflows.api.gql.measures import Action, Measure, Unit, action, measure, 
 from valueflows.api.gql.scalars import URI, Decimal
 from valueflows.api.gql.versions import MAIN, REVISION_ID, only
 from valueflows.domain import planning as core
+from valueflows.domain.errors import ImmutableRecord, violation
 from valueflows.service import planning
 from valueflows.store.ports import EventFilter
 
@@ -559,6 +560,131 @@ class AgreementCreateParams:
     id: ID | None = strawberry.field(default=None, description="A client-chosen id (ours).")
 
 
+@strawberry.input(name="IntentUpdateParams")
+class IntentUpdateParams:
+    revision_id: ID = strawberry.field(description="The revision this update changes: its `revisionId` when read.")
+    name: str | None = None
+    action: ID | None = None
+    resource_classified_as: list[URI] | None = None
+    resource_quantity: IMeasure | None = None
+    effort_quantity: IMeasure | None = None
+    available_quantity: IMeasure | None = None
+    has_beginning: datetime | None = None
+    has_end: datetime | None = None
+    has_point_in_time: datetime | None = None
+    due: datetime | None = None
+    image: URI | None = None
+    image_list: list[URI] | None = strawberry.field(default=None, description="At most one image: the ledger "
+                                                                              "keeps one.")
+    finished: bool | None = None
+    note: str | None = None
+    agreed_in: URI | None = None
+    provider: ID | None = None
+    receiver: ID | None = None
+    in_scope_of: list[ID] | None = None
+    resource_inventoried_as: ID | None = None
+    resource_conforms_to: ID | None = None
+    input_of: ID | None = None
+    output_of: ID | None = None
+
+    def patch(self) -> dict[str, Any]:
+        images = [str(u) for u in self.image_list or ()]
+        return {**_flow_patch(self), "action": _id(self.action), "name": self.name,
+                "available_quantity": _measure(self.available_quantity, "availableQuantity"),
+                "image": self.image or (images[0] if images else None)}
+
+
+@strawberry.input(name="CommitmentUpdateParams")
+class CommitmentUpdateParams:
+    revision_id: ID = strawberry.field(description="The revision this update changes: its `revisionId` when read.")
+    resource_classified_as: list[URI] | None = None
+    resource_quantity: IMeasure | None = None
+    effort_quantity: IMeasure | None = None
+    has_beginning: datetime | None = None
+    has_end: datetime | None = None
+    has_point_in_time: datetime | None = None
+    due: datetime | None = None
+    finished: bool | None = None
+    note: str | None = None
+    agreed_in: URI | None = None
+    provider: ID | None = None
+    receiver: ID | None = None
+    in_scope_of: list[ID] | None = None
+    clause_of: ID | None = None
+    resource_inventoried_as: ID | None = None
+    independent_demand_of: ID | None = None
+    planned_within: ID | None = None
+    resource_conforms_to: ID | None = None
+    input_of: ID | None = None
+    output_of: ID | None = None
+
+    def patch(self) -> dict[str, Any]:
+        return {**_flow_patch(self), "clause_of": _id(self.clause_of),
+                "independent_demand_of": _id(self.independent_demand_of),
+                "planned_within": _id(self.planned_within)}
+
+
+def _flow_patch(p: IntentUpdateParams | CommitmentUpdateParams) -> dict[str, Any]:
+    """What an update of an intent or a commitment changes (None: left as it is)."""
+    return {
+        "resource_classified_as": tuple(str(u) for u in p.resource_classified_as)
+        if p.resource_classified_as is not None else None,
+        "resource_quantity": _measure(p.resource_quantity, "resourceQuantity"),
+        "effort_quantity": _measure(p.effort_quantity, "effortQuantity"),
+        "has_beginning": p.has_beginning, "has_end": p.has_end, "has_point_in_time": p.has_point_in_time,
+        "due": p.due, "finished": p.finished, "note": p.note, "agreed_in": p.agreed_in,
+        "provider": _id(p.provider), "receiver": _id(p.receiver),
+        "in_scope_of": tuple(str(i) for i in p.in_scope_of) if p.in_scope_of is not None else None,
+        "resource_inventoried_as": _id(p.resource_inventoried_as),
+        "resource_conforms_to": _id(p.resource_conforms_to), "input_of": _id(p.input_of),
+        "output_of": _id(p.output_of),
+    }
+
+
+@strawberry.input(name="FulfillmentUpdateParams")
+class FulfillmentUpdateParams:
+    revision_id: ID = strawberry.field(description="The revision this update changes: its `revisionId` when read.")
+    fulfilled_by: ID | None = None
+    fulfills: ID | None = None
+    resource_quantity: IMeasure | None = None
+    effort_quantity: IMeasure | None = None
+    note: str | None = None
+
+
+@strawberry.input(name="SatisfactionUpdateParams")
+class SatisfactionUpdateParams:
+    revision_id: ID = strawberry.field(description="The revision this update changes: its `revisionId` when read.")
+    satisfies: ID | None = None
+    satisfied_by: ID | None = None
+    resource_quantity: IMeasure | None = None
+    effort_quantity: IMeasure | None = None
+    note: str | None = None
+
+
+def _link_patch(p: FulfillmentUpdateParams | SatisfactionUpdateParams, of: ID | None, by: ID | None
+                ) -> dict[str, Any]:
+    return {"of": _id(of), "by": _id(by), "note": p.note,
+            "resource_quantity": _measure(p.resource_quantity, "resourceQuantity"),
+            "effort_quantity": _measure(p.effort_quantity, "effortQuantity")}
+
+
+@strawberry.input(name="PlanUpdateParams")
+class PlanUpdateParams:
+    revision_id: ID = strawberry.field(description="The revision this update changes: its `revisionId` when read.")
+    name: str | None = None
+    created: datetime | None = strawberry.field(default=None, description="Ignored: the ledger records when.")
+    due: datetime | None = None
+    note: str | None = None
+
+
+@strawberry.input(name="AgreementUpdateParams")
+class AgreementUpdateParams:
+    revision_id: ID = strawberry.field(description="The revision this update changes: its `revisionId` when read.")
+    name: str | None = None
+    created: datetime | None = strawberry.field(default=None, description="Ignored: the ledger records when.")
+    note: str | None = None
+
+
 @strawberry.type(name="IntentResponse")
 class IntentResponse:
     intent: Intent
@@ -659,6 +785,45 @@ class PlanningMutations:
         return SatisfactionResponse(satisfaction=Satisfaction(r=planning.satisfy(info.context.uow, link,
                                                                                  idempotency_key).record))
 
+    @strawberry.mutation(metadata=MAIN_ONLY, description="A new revision of an offer or a request; refused with "
+                                                         "CONFLICT if it changed since `revisionId`.")
+    def update_intent(self, info: Info, intent: IntentUpdateParams) -> IntentResponse:
+        done = planning.revise_intent(info.context.uow, str(intent.revision_id), intent.patch())
+        return IntentResponse(intent=Intent(r=done.record))
+
+    @strawberry.mutation(metadata=MAIN_ONLY, description="A new revision of a commitment (e.g. `finished: true`); "
+                                                         "refused with CONFLICT if it changed since `revisionId`.")
+    def update_commitment(self, info: Info, commitment: CommitmentUpdateParams) -> CommitmentResponse:
+        done = planning.revise_commitment(info.context.uow, str(commitment.revision_id), commitment.patch())
+        return CommitmentResponse(commitment=Commitment(r=done.record))
+
+    @strawberry.mutation(metadata=MAIN_ONLY)
+    def update_fulfillment(self, info: Info, fulfillment: FulfillmentUpdateParams) -> FulfillmentResponse:
+        f = fulfillment
+        done = planning.revise_fulfillment(info.context.uow, str(f.revision_id),
+                                           _link_patch(f, f.fulfills, f.fulfilled_by))
+        return FulfillmentResponse(fulfillment=Fulfillment(r=done.record))
+
+    @strawberry.mutation(metadata=MAIN_ONLY)
+    def update_satisfaction(self, info: Info, satisfaction: SatisfactionUpdateParams) -> SatisfactionResponse:
+        s = satisfaction
+        done = planning.revise_satisfaction(info.context.uow, str(s.revision_id),
+                                            _link_patch(s, s.satisfies, s.satisfied_by))
+        return SatisfactionResponse(satisfaction=Satisfaction(r=done.record))
+
+    @strawberry.mutation(metadata=MAIN_ONLY)
+    def update_plan(self, info: Info, plan: PlanUpdateParams) -> PlanResponse:
+        done = planning.revise_plan(info.context.uow, str(plan.revision_id), plan.name, plan.note, plan.due)
+        return PlanResponse(plan=Plan(r=done.record))
+
+    @strawberry.mutation(metadata=MAIN_ONLY)
+    def update_agreement(self, info: Info, agreement: AgreementUpdateParams | None = None) -> AgreementResponse:
+        if agreement is None:
+            raise violation("agreement", "required", "agreement names the revision to change (revisionId)")
+        done = planning.revise_agreement(info.context.uow, str(agreement.revision_id), agreement.name,
+                                         agreement.note)
+        return AgreementResponse(agreement=Agreement(r=done.record))
+
     @strawberry.mutation(metadata=MAIN_ONLY)
     def create_plan(self, info: Info, plan: PlanCreateParams, idempotency_key: Key = None) -> PlanResponse:
         request = planning.PlanInput(plan.name, plan.note, plan.due, _id(plan.id))
@@ -671,3 +836,29 @@ class PlanningMutations:
         done = planning.create_agreement(info.context.uow, planning.AgreementInput(a.name, a.note, _id(a.id)),
                                          idempotency_key)
         return AgreementResponse(agreement=Agreement(r=done.record))
+
+    # Nothing is deleted from the ledger: an offer, a request or a promise ends as finished (its history stays).
+    @strawberry.mutation(metadata=MAIN_ONLY, description="Not done: the ledger is append-only; mark it finished.")
+    def delete_intent(self, revision_id: ID) -> bool:
+        raise ImmutableRecord("the ledger is append-only: to withdraw an offer or a request, update it with "
+                              "finished: true")
+
+    @strawberry.mutation(metadata=MAIN_ONLY, description="Not done: the ledger is append-only; mark it finished.")
+    def delete_commitment(self, revision_id: ID) -> bool:
+        raise ImmutableRecord("the ledger is append-only: to cancel a commitment, update it with finished: true")
+
+    @strawberry.mutation(metadata=MAIN_ONLY, description="Not done: the ledger is append-only.")
+    def delete_plan(self, revision_id: ID) -> bool:
+        raise ImmutableRecord("the ledger is append-only: a plan is never deleted; finish its commitments")
+
+    @strawberry.mutation(metadata=MAIN_ONLY, description="Not done: the ledger is append-only.")
+    def delete_agreement(self, revision_id: ID) -> bool:
+        raise ImmutableRecord("the ledger is append-only: an agreement is never deleted; finish its clauses")
+
+    @strawberry.mutation(metadata=MAIN_ONLY, description="Not done: the ledger is append-only.")
+    def delete_fulfillment(self, revision_id: ID) -> bool:
+        raise ImmutableRecord("the ledger is append-only: a fulfilment is never deleted")
+
+    @strawberry.mutation(metadata=MAIN_ONLY, description="Not done: the ledger is append-only.")
+    def delete_satisfaction(self, revision_id: ID) -> bool:
+        raise ImmutableRecord("the ledger is append-only: a satisfaction is never deleted")
