@@ -138,6 +138,15 @@ def raw_status(t: dict[str, Any], request: bytes) -> int:
     return int(head.split()[1]) if head else 0
 
 
+def refused_early(call: Any) -> bool:
+    """A body refused before it was read: 413, or (when the server answered and closed the connection while the
+    client was still sending, which the timing of a loaded machine decides) a connection closed by the server."""
+    try:
+        return bool(call().status_code == 413)
+    except (httpx.WriteError, httpx.ReadError, httpx.RemoteProtocolError):
+        return True
+
+
 # -- sizes ---------------------------------------------------------------------------------------------------------
 
 def test_oversized_bodies_are_refused_before_they_are_read(target: dict[str, Any]) -> None:
@@ -145,12 +154,12 @@ def test_oversized_bodies_are_refused_before_they_are_read(target: dict[str, Any
     c: httpx.Client = t["client"]
     big = json.dumps({"query": "{ actions { id } }", "variables": {"x": "a" * (MAX_BODY + 10)}}).encode()
     headers = {"content-type": "application/json"}
-    assert c.post("/graphql", content=big, headers=headers).status_code == 413
-    assert c.post("/graphql", content=iter([big[i:i + 8192] for i in range(0, len(big), 8192)]),
-                  headers=headers).status_code == 413  # chunked: no declared length
+    assert refused_early(lambda: c.post("/graphql", content=big, headers=headers))
+    assert refused_early(lambda: c.post("/graphql", content=iter([big[i:i + 8192] for i in range(0, len(big), 8192)]),
+                                        headers=headers))  # chunked: no declared length
     chunk = b"<a> <b> <c> .\n" * 100_000
-    assert c.post("/import", content=iter([chunk] * 40), headers={"content-type": "application/n-triples"}
-                  ).status_code == 413  # 56 MB, streamed
+    assert refused_early(lambda: c.post("/import", content=iter([chunk] * 40),
+                                        headers={"content-type": "application/n-triples"}))  # 56 MB, streamed
     assert raw_status(t, b"POST /import HTTP/1.1\r\nHost: x\r\nContent-Type: application/n-triples\r\n"
                          b"Authorization: " + c.headers["authorization"].encode() +
                       b"\r\nContent-Length: 60000000\r\n\r\n<a> <b> <c> .\n") == 413  # a declared size is enough
