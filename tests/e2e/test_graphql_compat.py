@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from graphql import BreakingChange, build_schema, find_breaking_changes
+from graphql import build_schema, find_breaking_changes
 from valueflows.api.gql.schema import sdl
 from valueflows.api.gql.versions import LEGACY, MAIN
 
 MODULES = ["agent", "observation", "knowledge", "measurement"]
-# The 0.9 modules the main API serves (the types of them that are done: MAIN_DONE); the rest of 0.9 is being
-# built (see the README).
+# The 0.9 modules the main API serves whole; the rest of 0.9 (proposal, claim, recipe, scenario, appreciation,
+# geolocation, history, filtering and ordering) is being built (see the README).
 MAIN_MODULES = ["agent", "action", "measurement", "observation", "process", "resource_specification",
                 "process_specification", "product_batch"]
 PLANNING_MODULES = ["plan", "intent", "commitment", "fulfillment", "satisfaction", "agreement"]
@@ -75,53 +75,14 @@ def test_every_reference_operation_is_served(reference_sdl: str) -> None:
         assert theirs <= set(getattr(ours, root).fields)
 
 
-def _type_of(change: BreakingChange) -> str:
-    """The type a breaking change is about ("Field Query.agents …", "Argument Agent.x(y:) …", "PageInfo was …")."""
-    words = change.description.split()
-    subject = words[1] if words[0] in ("Field", "Argument") else (words[3] if words[:2] == ["A", "required"]
-                                                                   else words[0])
-    return subject.split(".")[0].rstrip(".")
-
-
-# Types of the 0.9 reference the main API already serves without a breaking change; this set grows with each
-# slice of the work until it is every type of every module.
-MAIN_DONE = {
-    "Query", "Mutation", "PageInfo", "Action", "AccountingScope", "Measure", "IMeasure", "Duration", "IDuration",
-    "TimeUnit", "Unit", "ProductBatch", "AgentRelationship", "ProductionFlowItem", "TrackTraceItem", "Agent",
-    "Person", "Organization", "AgentRelationshipRole", "EconomicEvent", "EconomicResource", "Process",
-    "ProcessSpecification",
-    *(f"{t}{suffix}" for t in (
-        "Agent", "Person", "Organization", "AgentRelationship", "AgentRelationshipRole", "Unit", "EconomicEvent",
-        "EconomicResource", "Process", "ProcessSpecification", "ProductBatch", "ResourceSpecification")
-      for suffix in ("Connection", "Edge")),
-    *(f"{t}{suffix}" for t in (
-        "Agent", "Organization", "AgentRelationship", "AgentRelationshipRole", "Unit", "EconomicEvent", "Process",
-        "ProcessSpecification", "ProductBatch") for suffix in ("CreateParams", "UpdateParams")),
-    *(f"{t}Response" for t in (
-        "Person", "Organization", "AgentRelationship", "AgentRelationshipRole", "Unit", "EconomicEvent",
-        "EconomicResource", "Process", "ProcessSpecification", "ProductBatch", "ResourceSpecification")),
-}
-
-
-def test_the_main_api_serves_what_is_done_of_the_0_9_reference(reference_09: str) -> None:
-    reference = build_schema(reference_09)
-    assert {"PageInfo", "AgentConnection", "EconomicEventEdge"} <= set(reference.type_map)
-    changes = find_breaking_changes(reference, build_schema(sdl(MAIN)))
-    assert set(reference.type_map) >= MAIN_DONE
-    assert {_type_of(c) for c in changes} <= set(reference.type_map)  # every change is read as about a type
-    assert [c.description for c in changes if _type_of(c) in MAIN_DONE] == []
-
-
-# Against the reference with the planning modules: the planning records' own types, and what those modules bring
-# to the others (Agent.intents, Process.committedInputs, EconomicEvent.fulfills, …).
-PLANNING_DONE = {"EventOrCommitment", "Query", "Mutation", "Agent", "Person", "Organization", "Process",
-                 "EconomicEvent", "EconomicResource", "ProcessSpecification", *(f"{t}{suffix}" for t in (
-    "Intent", "Commitment", "Fulfillment", "Satisfaction", "Plan", "Agreement")
-    for suffix in ("", "Connection", "Edge", "Response", "CreateParams", "UpdateParams"))}
-
-
-def test_the_main_api_serves_what_is_done_of_the_0_9_planning_modules(reference_09_planning: str) -> None:
-    reference = build_schema(reference_09_planning)
-    changes = find_breaking_changes(reference, build_schema(sdl(MAIN)))
-    assert set(reference.type_map) >= PLANNING_DONE
-    assert [c.description for c in changes if _type_of(c) in PLANNING_DONE] == []
+def test_the_main_api_is_a_superset_of_the_0_9_modules_built(reference_09: str,
+                                                              reference_09_planning: str) -> None:
+    """0.9's agent, observation, knowledge and measurement modules, and with them the planning modules (plan,
+    intent, commitment, fulfillment, satisfaction, agreement) and what they bring to the others: every reference
+    type, field, argument, input field and enum value is in the main API with a compatible type."""
+    for reference_sdl_09 in (reference_09, reference_09_planning):
+        reference = build_schema(reference_sdl_09)
+        assert {"PageInfo", "AgentConnection", "EconomicEventEdge"} <= set(reference.type_map)
+        changes = find_breaking_changes(reference, build_schema(sdl(MAIN)))
+        assert [c.description for c in changes] == []
+    assert "IntentConnection" in build_schema(reference_09_planning).type_map

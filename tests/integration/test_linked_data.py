@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from datetime import UTC, datetime
+from typing import Any
 
 import rdflib
 from pyld import jsonld
@@ -89,3 +90,45 @@ def test_the_export_conforms_to_the_shapes_and_the_shapes_catch_faults(uow: Unit
     g.add((event, rdflib.URIRef(VF + "action"), rdflib.URIRef(VF + "steal")))
     conforms, _, text = validate(g, shacl_graph=shapes)
     assert not conforms and "provider" in text and "action" in text
+
+
+def test_image_lists_and_substitutability_are_said_and_read_back(uow: UnitOfWork) -> None:
+    """vf-graphql 0.9's imageList (on specifications and resources) and substitutable, in every door."""
+    from valueflows.api.gql.context import Context
+    from valueflows.api.gql.schema import schema
+    from valueflows.domain.access import Principal, Scope
+    from valueflows.service.bootstrap import open_any
+
+    admin = Principal(None, Scope.ADMIN)
+
+    def run(target: UnitOfWork, query: str) -> Any:
+        result = schema.execute_sync(query, context_value=Context(target, admin))
+        assert not result.errors, result.errors
+        return result.data
+
+    seed_demo(uow)
+    run(uow, '''mutation { createResourceSpecification(resourceSpecification: {name: "Seed drill frame", id: "frame",
+        imageList: ["https://img.example/frame-front.jpg", "https://img.example/frame-side.jpg"],
+        substitutable: false}) { resourceSpecification { id } } }''')
+    run(uow, '''mutation { createEconomicEvent(event: {action: "raise", provider: "atelier", receiver: "atelier",
+        hasPointInTime: "2026-11-02T10:00:00Z", resourceQuantity: {hasNumericalValue: "1", hasUnit: "one"}},
+        newInventoriedResource: {name: "Frame 7", conformsTo: "frame", id: "frame-7",
+        imageList: ["https://img.example/frame-7.jpg"]}) { economicEvent { id } } }''')
+    g = graph("".join(linked.export(uow, "nt", BASE)), "nt")
+    frame = rdflib.URIRef(BASE + "/specifications/frame")
+    assert {str(o) for o in g.objects(frame, rdflib.URIRef(VFL + "imageList"))} == {
+        "https://img.example/frame-front.jpg", "https://img.example/frame-side.jpg"}
+    assert g.value(frame, rdflib.URIRef(VF + "isSubstitutable")).toPython() is False
+    target = open_any("memory://")
+    linked.import_data(target, "".join(linked.export(uow, "nt", BASE)), "nt")
+    again = run(target, '{ resourceSpecification(id: "frame") { imageList substitutable } '
+                        'economicResource(id: "frame-7") { imageList } }')
+    assert sorted(again["resourceSpecification"]["imageList"]) == ["https://img.example/frame-front.jpg",
+                                                                  "https://img.example/frame-side.jpg"]
+    assert again["resourceSpecification"]["substitutable"] is False
+    assert again["economicResource"]["imageList"] == ["https://img.example/frame-7.jpg"]
+    images = ", ".join(f'"https://i.example/{n}.jpg"' for n in range(21))
+    too_many = schema.execute_sync(f'mutation {{ createResourceSpecification(resourceSpecification: {{name: "x", '
+                                   f'imageList: [{images}]}}) {{ resourceSpecification {{ id }} }} }}',
+                                   context_value=Context(uow, admin))
+    assert too_many.errors and too_many.errors[0].extensions["problems"][0]["code"] == "too_many"

@@ -27,6 +27,7 @@ class NewResourceInput:
     id: str | None = None
     lot: str | None = None
     contained_in: str | None = None
+    image_list: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,8 @@ class SpecificationInput:
     resource_classified_as: tuple[str, ...] = ()
     image: str | None = None
     id: str | None = None
+    image_list: tuple[str, ...] = ()
+    substitutable: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,3 +154,4 @@ class ResourceRevision:
     unit_of_effort: str | None = None
     note: str | None = None
     tracking_identifier: str | None = None
+    image_list: tuple[str, ...] | None = None

@@ -118,6 +118,8 @@ class ResourceSpecification:
     default_unit_of_effort: str | None = None
     resource_classified_as: tuple[str, ...] = ()
     image: str | None = None
+    image_list: tuple[str, ...] = ()
+    substitutable: bool | None = None  # any resource of the kind may stand for any other
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +170,7 @@ class EconomicResource:
     note: str | None = None
     image: str | None = None
     lot: str | None = None  # a ProductBatch id
+    image_list: tuple[str, ...] = ()
 
     @property
     def accounting(self) -> Measure:

@@ -39,7 +39,7 @@ from valueflows.domain.model import (
     Unit,
 )
 from valueflows.domain.quantities import parse_decimal
-from valueflows.domain.rules import check_id, check_text, check_time
+from valueflows.domain.rules import check_id, check_images, check_text, check_time
 
 # A design (what the open shop offers) is a licensed resource conforming to a specification classified as this.
 DESIGN = "https://w3id.org/valueflows-ledger/ns#Design"
@@ -216,6 +216,7 @@ def _overlap(a: Membership, b: Membership) -> bool:
 def check_specification(request: SpecificationInput, new_id: str, units: Mapping[str, Unit],
                         taken: Collection[str] = ()) -> ResourceSpecification:
     problems = _common(request.id, request.name, request.note, taken)
+    check_images(request.image_list, "imageList", problems)
     for field_name, unit_id in (("defaultUnitOfResource", request.default_unit_of_resource),
                                 ("defaultUnitOfEffort", request.default_unit_of_effort)):
         if unit_id is not None and unit_id not in units:
@@ -227,6 +228,7 @@ def check_specification(request: SpecificationInput, new_id: str, units: Mapping
         default_unit_of_resource=request.default_unit_of_resource,
         default_unit_of_effort=request.default_unit_of_effort,
         resource_classified_as=tuple(request.resource_classified_as), image=request.image,
+        image_list=tuple(request.image_list), substitutable=request.substitutable,
     )
 
 
@@ -340,6 +342,7 @@ def revise_resource(resource: EconomicResource, revision: ResourceRevision, unit
         problems.append(Problem("name", "required", "a resource's name cannot be emptied"))
     check_text(revision.name, "name", MAX_NAME, problems)
     check_text(revision.note, "note", MAX_NOTE, problems)
+    check_images(revision.image_list or (), "imageList", problems)
     if revision.unit_of_effort is not None and revision.unit_of_effort not in units:
         problems.append(Problem("unitOfEffort", "unknown_unit", f"no unit with id {revision.unit_of_effort!r}"))
     container = revision.contained_in
@@ -359,6 +362,7 @@ def revise_resource(resource: EconomicResource, revision: ResourceRevision, unit
         ("name", revision.name), ("classified_as", revision.classified_as), ("image", revision.image),
         ("contained_in", revision.contained_in), ("unit_of_effort", revision.unit_of_effort),
         ("note", revision.note), ("tracking_identifier", revision.tracking_identifier),
+        ("image_list", tuple(revision.image_list) if revision.image_list is not None else None),
     ) if value is not None}
     return replace(resource, **changes)
 

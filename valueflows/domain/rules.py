@@ -8,7 +8,7 @@ whose quantities change) or a `RuleViolation` listing every problem found, each 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -17,7 +17,7 @@ from valueflows.domain.actions import ACTIONS, Action, Effect, InputOutput, Need
 from valueflows.domain.effects import QuantityChange, combine, event_effects, negate
 from valueflows.domain.errors import Problem, RuleViolation
 from valueflows.domain.inputs import EventInput, MeasureInput
-from valueflows.domain.limits import MAX_ID, MAX_NAME, MAX_NOTE
+from valueflows.domain.limits import MAX_ID, MAX_IMAGES, MAX_IRI, MAX_NAME, MAX_NOTE
 from valueflows.domain.model import (
     Agent,
     EconomicEvent,
@@ -77,6 +77,16 @@ class EventPlan:
 def check_id(value: str | None, field_name: str, problems: list[Problem]) -> None:
     if value is not None and not ID_PATTERN.match(value):
         problems.append(Problem(field_name, "bad_id", f"{value!r} is not a valid id (letters, digits, . _ : ~ -)"))
+
+
+def check_images(values: Collection[str], field_name: str, problems: list[Problem]) -> None:
+    """A list of image addresses: at most MAX_IMAGES, each an IRI of at most MAX_IRI characters."""
+    if len(values) > MAX_IMAGES:
+        problems.append(Problem(field_name, "too_many", f"at most {MAX_IMAGES} images"))
+    for value in values:
+        if not value.strip() or len(value) > MAX_IRI or any(c.isspace() for c in value):
+            problems.append(Problem(field_name, "bad_iri", f"{value[:80]!r} is not an image address"))
+            break
 
 
 def text_fault(value: str) -> str | None:
@@ -365,6 +375,7 @@ class _Checker:
         new = r.new_resource
         if new is None:
             return None
+        check_images(new.image_list, "newInventoriedResource.imageList", self.problems)
         if spec_id is None:
             self.fail("newInventoriedResource.conformsTo", "required", "a new resource needs a resource specification")
             return None
@@ -391,6 +402,7 @@ class _Checker:
             custodian=r.receiver, unit_of_effort=new.unit_of_effort or spec.default_unit_of_effort,
             licence=new.licence, tracking_identifier=new.tracking_identifier,
             classified_as=tuple(new.classified_as), note=new.note, image=new.image, lot=new.lot,
+            image_list=tuple(new.image_list),
             contained_in=new.contained_in,
         )
 

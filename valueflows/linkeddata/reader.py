@@ -255,7 +255,8 @@ def _request(reader: Reader, kind: str, subject: Node, v: dict[str, Any]) -> Any
         "membership": lambda: MembershipInput(v["member"], v["organization"], v["since"], v.get("until"), v["id"]),
         "resource_specification": lambda: SpecificationInput(
             v["name"], v.get("note"), v.get("default_unit_of_resource"), v.get("default_unit_of_effort"),
-            v.get("resource_classified_as", ()), v.get("image"), v["id"]),
+            v.get("resource_classified_as", ()), v.get("image"), v["id"], tuple(v.get("image_list", ())),
+            v.get("substitutable")),
         "process_specification": lambda: ProcessSpecificationInput(v["name"], v.get("note"), v["id"]),
         "product_batch": lambda: BatchInput(v["batch_number"], v.get("expiry_date"), v.get("production_date"),
                                             v["id"]),
@@ -340,7 +341,7 @@ def _events(reader: Reader, found: list[tuple[Node, dict[str, Any]]],
 def new_resource_input(r: dict[str, Any]) -> NewResourceInput:
     return NewResourceInput(r.get("name"), r.get("conforms_to"), r.get("tracking_identifier"), r.get("licence"),
                             r.get("unit_of_effort"), r.get("classified_as", ()), r.get("note"), r.get("image"),
-                            r["id"], r.get("lot"), r.get("contained_in"))
+                            r["id"], r.get("lot"), r.get("contained_in"), tuple(r.get("image_list", ())))
 
 
 def _event(v: dict[str, Any], new_resource: NewResourceInput | None) -> EventInput:

@@ -80,6 +80,7 @@ def spec_from_row(row: Row[Any]) -> ResourceSpecification:
         id=row.id, name=row.name, note=row.note, default_unit_of_resource=row.default_unit_of_resource,
         default_unit_of_effort=row.default_unit_of_effort,
         resource_classified_as=_tuple(row.resource_classified_as), image=row.image,
+        image_list=_tuple(row.image_list), substitutable=row.substitutable,
     )
 
 
@@ -97,7 +98,7 @@ def resource_from_row(row: Row[Any]) -> EconomicResource:
         accounting_quantity=row.accounting_quantity, onhand_quantity=row.onhand_quantity,
         primary_accountable=row.primary_accountable, custodian=row.custodian, unit_of_effort=row.unit_of_effort,
         licence=row.licence, tracking_identifier=row.tracking_identifier, classified_as=_tuple(row.classified_as),
-        contained_in=row.contained_in, note=row.note, image=row.image, lot=row.lot,
+        contained_in=row.contained_in, note=row.note, image=row.image, lot=row.lot, image_list=_tuple(row.image_list),
     )
 
 

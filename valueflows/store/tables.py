@@ -111,6 +111,8 @@ resource_specifications = Table(
     Column("default_unit_of_effort", ID, ForeignKey("units.id")),
     Column("resource_classified_as", JSON, nullable=False),
     Column("image", String(MAX_IRI)),
+    Column("image_list", JSON, nullable=False, server_default="[]"),
+    Column("substitutable", Boolean),
 )
 
 processes = Table(
@@ -144,6 +146,7 @@ economic_resources = Table(
     Column("note", Text),
     Column("image", String(MAX_IRI)),
     Column("lot", ID, ForeignKey("product_batches.id")),
+    Column("image_list", JSON, nullable=False, server_default="[]"),
 )
 
 economic_events = Table(

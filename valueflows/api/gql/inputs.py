@@ -219,12 +219,16 @@ class ResourceSpecificationCreateParams:
     default_unit_of_resource: ID | None = None
     default_unit_of_effort: ID | None = None
     id: ID | None = None
+    image_list: list[URI] | None = strawberry.field(default=None, description="Addresses of images of it.")
+    substitutable: bool | None = strawberry.field(default=None, description="Whether any resource of this kind "
+                                                                            "may stand for any other.")
 
     def to_domain(self) -> domain.SpecificationInput:
         return domain.SpecificationInput(
             name=self.name, note=self.note, default_unit_of_resource=_id(self.default_unit_of_resource),
             default_unit_of_effort=_id(self.default_unit_of_effort),
-            resource_classified_as=_ids(self.resource_classified_as), image=self.image, id=_id(self.id))
+            resource_classified_as=_ids(self.resource_classified_as), image=self.image, id=_id(self.id),
+            image_list=_ids(self.image_list), substitutable=self.substitutable)
 
 
 @strawberry.input(name="ResourceSpecificationUpdateParams")
@@ -237,6 +241,9 @@ class ResourceSpecificationUpdateParams:
     note: str | None = None
     default_unit_of_resource: ID | None = None
     default_unit_of_effort: ID | None = None
+    image_list: list[URI] | None = strawberry.field(default=None, description="Addresses of images of it.")
+    substitutable: bool | None = strawberry.field(default=None, description="Whether any resource of this kind "
+                                                                            "may stand for any other.")
 
 
 @strawberry.input(name="ProcessSpecificationCreateParams")
@@ -342,12 +349,14 @@ class EconomicResourceCreateParams:
     licence: str | None = strawberry.field(default=None, description="An SPDX licence id or LicenseRef-….")
     classified_as: list[URI] | None = None
     unit_of_effort: ID | None = None
+    image_list: list[URI] | None = strawberry.field(default=None, description="Addresses of images of it.")
 
     def to_domain(self) -> domain.NewResourceInput:
         return domain.NewResourceInput(
             name=self.name, conforms_to=_id(self.conforms_to), tracking_identifier=self.tracking_identifier,
             licence=self.licence, unit_of_effort=_id(self.unit_of_effort), classified_as=_ids(self.classified_as),
-            note=self.note, image=self.image, id=_id(self.id), lot=_id(self.lot), contained_in=_id(self.contained_in))
+            note=self.note, image=self.image, id=_id(self.id), lot=_id(self.lot), contained_in=_id(self.contained_in),
+            image_list=_ids(self.image_list))
 
 
 @strawberry.input(name="EconomicResourceUpdateParams")
@@ -361,12 +370,14 @@ class EconomicResourceUpdateParams:
     note: str | None = None
     name: str | None = None
     tracking_identifier: str | None = None
+    image_list: list[URI] | None = strawberry.field(default=None, description="Addresses of images of it.")
 
     def to_domain(self) -> domain.ResourceRevision:
         return domain.ResourceRevision(
             name=self.name, classified_as=_ids(self.classified_as) if self.classified_as is not None else None,
             image=self.image, contained_in=_id(self.contained_in), unit_of_effort=_id(self.unit_of_effort),
-            note=self.note, tracking_identifier=self.tracking_identifier)
+            note=self.note, tracking_identifier=self.tracking_identifier,
+            image_list=_ids(self.image_list) if self.image_list is not None else None)
 
 
 @strawberry.input(name="ProductBatchCreateParams")

@@ -217,7 +217,9 @@ class Mutation:
                  "default_unit_of_resource": r.default_unit_of_resource,
                  "default_unit_of_effort": r.default_unit_of_effort,
                  "resource_classified_as": tuple(r.resource_classified_as)
-                 if r.resource_classified_as is not None else None}
+                 if r.resource_classified_as is not None else None,
+                 "image_list": tuple(r.image_list) if r.image_list is not None else None,
+                 "substitutable": r.substitutable}
         record_id, revision = _target(info, r, "resource_specification")
         revised = records.update_specification(info.context.uow, record_id, patch, revision_id=revision).record
         return ResourceSpecificationResponse(resource_specification=t.ResourceSpecification(r=revised))

@@ -79,6 +79,15 @@ class ResourceSpecification(SpecificationPlanning):
     def default_unit_of_effort(self, info: Info) -> Unit | None:
         return ref(info, "unit", self.r.default_unit_of_effort, Unit)
 
+    @strawberry.field(description="Addresses of images of it (beside `image`).")
+    def image_list(self) -> list[URI] | None:
+        return [URI(u) for u in self.r.image_list]
+
+    @strawberry.field(description="Whether any resource of this kind may stand for any other when used, consumed, "
+                                  "traded.")
+    def substitutable(self) -> bool | None:
+        return self.r.substitutable
+
     @strawberry.field(metadata=LEGACY_ONLY)
     def conforming_resources(self, info: Info) -> list[EconomicResource] | None:
         return [EconomicResource(r=x) for x in info.context.reading.where("economic_resource", conforms_to=self.r.id)]
@@ -622,9 +631,9 @@ class EconomicResource(ResourcePlanning):
     def track_all(self, info: Info) -> list[TrackTraceItem] | None:
         return [item(x) for x in tracing.follow(info.context.reading, "economic_resource", self.r, forward=True)]
 
-    @strawberry.field(metadata=MAIN_ONLY, description="Its image, as a list (the ledger keeps one image).")
+    @strawberry.field(description="Addresses of images of it (beside `image`).")
     def image_list(self) -> list[URI] | None:
-        return [URI(self.r.image)] if self.r.image else []
+        return [URI(u) for u in self.r.image_list]
 
     def _flows(self, info: Info, side: str, s: paging.Slice) -> Connection[EconomicEvent]:
         window = info.context.reading.event_window(EventFilter(resource=self.r.id), s,
