@@ -76,6 +76,13 @@ def _linked(r: Any) -> list[Row]:
     return rows
 
 
+def _planning(r: Any) -> list[Row]:
+    return [(f"intents connection page p99 ({db}, {v['intents']:,} intents, p50 {v['page_p50_ms']} ms)",
+             f"{v['page_p99_ms']} ms", f"{v['floor_p99_ms']} ms bare select",
+             f"{v['ours_over_floor']}x the floor; aim < 50 ms: {'ok' if v['page_p99_ms'] < 50 else 'over'}")
+            for db, v in r.items()]
+
+
 def _growth(r: Any) -> list[Row]:
     """Per operation, time and memory at the largest size, beside the smallest as the floor; growth per 10x."""
     rows: list[Row] = []
@@ -97,6 +104,7 @@ BENCHES: list[tuple[str, list[str], Callable[[Any], list[Row]]]] = [
     ("bench_dividends", ["--no-caps"], _dividends),
     ("bench_licences", [], _licences),
     ("bench_linked", [], _linked),
+    ("bench_planning", [], _planning),
     ("growth", [], _growth),
 ]
 

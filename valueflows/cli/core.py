@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 from typing import Annotated
@@ -53,7 +54,12 @@ def serve(
         typer.echo(f"demo co-op ready ({written} new records)")
     if graphiql_assets is not None and not graphiql_assets.is_dir():
         raise fail(f"no directory {graphiql_assets}")
-    uvicorn.run(create_app(uow, graphiql_assets), host=host, port=port, log_level="info")
+    app = create_app(uow, graphiql_assets)
+    # What the server holds from start to stop (modules, both GraphQL schemas) is moved out of the collector's
+    # reach: a full collection then scans only what requests make (one took ~70 ms at a page of 100 intents).
+    gc.collect()
+    gc.freeze()
+    uvicorn.run(app, host=host, port=port, log_level="info")
 
 
 @app.command("graphiql-assets")

@@ -219,7 +219,7 @@ class Reading:
                 return tx.records(kind).page(n, after=s.after if backward else cursor,
                                              before=cursor if backward else s.before, backward=backward, **equals)
 
-        return paging.read_window(s, fetch, self._shower(kind, keep), lambda r: str(r.id), FILTER_BATCH)
+        return paging.read_window(s, fetch, self._shower(kind, keep), lambda r: str(r.id), self._batch(kind, keep))
 
     def event_window(self, where: queries.EventFilter, s: paging.Slice,
                      keep: Callable[[Any], bool] | None = None) -> paging.Window:
@@ -232,7 +232,7 @@ class Reading:
                                           backward=backward)
 
         return paging.read_window(s, fetch, self._shower("economic_event", keep), lambda e: str(e.seq),
-                                  FILTER_BATCH, _seq)
+                                  self._batch("economic_event", keep), _seq)
 
     def relationship_window(self, s: paging.Slice) -> paging.Window:
         """Memberships (as relationships with the role 'member') and other relationships together, in id order."""
@@ -245,6 +245,11 @@ class Reading:
                              has_previous=members.has_previous or others.has_previous or (more and s.backward),
                              has_next=members.has_next or others.has_next or (more and not s.backward),
                              limit=members.limit)
+
+    def _batch(self, kind: str, keep: Callable[[Any], bool] | None) -> int:
+        """Records read at a time for a window: a page and one more when nothing is filtered out, else a batch."""
+        filtered = keep is not None or (kind in PRIVATE_KINDS and not self.principal.admin)
+        return FILTER_BATCH if filtered else 1
 
     def _shower(self, kind: str, keep: Callable[[Any], bool] | None) -> Callable[[list[Any]], list[Any]]:
         def show(found: list[Any]) -> list[Any]:
