@@ -438,24 +438,20 @@ def _id(value: ID | None) -> str | None:
     return str(value) if value is not None else None
 
 
-@strawberry.input(name="IntentCreateParams")
-class IntentCreateParams:
-    action: ID
-    name: str | None = None
+@strawberry.input(name="PlannedFlowFields")
+class _FlowFields:
+    """The fields an intent's and a commitment's create and update parameters share (a base, not in the schema)."""
+
     resource_classified_as: list[URI] | None = None
     resource_quantity: IMeasure | None = None
     effort_quantity: IMeasure | None = None
-    available_quantity: IMeasure | None = None
     has_beginning: datetime | None = None
     has_end: datetime | None = None
     has_point_in_time: datetime | None = None
     due: datetime | None = None
-    image: URI | None = None
-    image_list: list[URI] | None = strawberry.field(default=None, description="At most one image: the ledger "
-                                                                              "keeps one.")
+    finished: bool | None = None
     note: str | None = None
     agreed_in: URI | None = None
-    finished: bool | None = None
     provider: ID | None = None
     receiver: ID | None = None
     in_scope_of: list[ID] | None = None
@@ -463,64 +459,74 @@ class IntentCreateParams:
     resource_conforms_to: ID | None = None
     input_of: ID | None = None
     output_of: ID | None = None
+
+    def flow_values(self) -> dict[str, Any]:
+        """These fields as `FlowInput` has them; None where not given (an update leaves those as they are)."""
+        return {
+            "resource_classified_as": tuple(str(u) for u in self.resource_classified_as)
+            if self.resource_classified_as is not None else None,
+            "resource_quantity": _measure(self.resource_quantity, "resourceQuantity"),
+            "effort_quantity": _measure(self.effort_quantity, "effortQuantity"),
+            "has_beginning": self.has_beginning, "has_end": self.has_end, "has_point_in_time": self.has_point_in_time,
+            "due": self.due, "finished": self.finished, "note": self.note, "agreed_in": self.agreed_in,
+            "provider": _id(self.provider), "receiver": _id(self.receiver),
+            "in_scope_of": tuple(str(i) for i in self.in_scope_of) if self.in_scope_of is not None else None,
+            "resource_inventoried_as": _id(self.resource_inventoried_as),
+            "resource_conforms_to": _id(self.resource_conforms_to), "input_of": _id(self.input_of),
+            "output_of": _id(self.output_of),
+        }
+
+    def created(self, **more: Any) -> core.FlowInput:
+        """A create request: what is not given takes the record's default."""
+        given = {k: v for k, v in {**self.flow_values(), **more}.items() if v is not None}
+        return core.FlowInput(**given)
+
+
+@strawberry.input(name="IntentFields")
+class _IntentFields(_FlowFields):
+    name: str | None = None
+    available_quantity: IMeasure | None = None
+    image: URI | None = None
+    image_list: list[URI] | None = strawberry.field(default=None, description="At most one image: the ledger "
+                                                                              "keeps one.")
+
+    def intent_values(self) -> dict[str, Any]:
+        images = [str(u) for u in self.image_list or ()]
+        return {"name": self.name, "image": self.image or (images[0] if images else None),
+                "available_quantity": _measure(self.available_quantity, "availableQuantity")}
+
+
+@strawberry.input(name="IntentCreateParams")
+class IntentCreateParams(_IntentFields):
+    action: ID
     id: ID | None = strawberry.field(default=None, description="A client-chosen id (ours).")
 
     def to_domain(self) -> core.FlowInput:
-        images = [str(u) for u in self.image_list or ()]
-        return core.FlowInput(
-            action=str(self.action), name=self.name, image=self.image or (images[0] if images else None),
-            provider=_id(self.provider), receiver=_id(self.receiver),
-            resource_classified_as=tuple(str(u) for u in self.resource_classified_as or ()),
-            resource_quantity=_measure(self.resource_quantity, "resourceQuantity"),
-            effort_quantity=_measure(self.effort_quantity, "effortQuantity"),
-            available_quantity=_measure(self.available_quantity, "availableQuantity"),
-            has_beginning=self.has_beginning, has_end=self.has_end, has_point_in_time=self.has_point_in_time,
-            due=self.due, finished=bool(self.finished), note=self.note, agreed_in=self.agreed_in,
-            in_scope_of=tuple(str(i) for i in self.in_scope_of or ()),
-            resource_inventoried_as=_id(self.resource_inventoried_as),
-            resource_conforms_to=_id(self.resource_conforms_to), input_of=_id(self.input_of),
-            output_of=_id(self.output_of), id=_id(self.id))
+        return self.created(action=str(self.action), id=_id(self.id), **self.intent_values())
+
+
+@strawberry.input(name="CommitmentFields")
+class _CommitmentFields(_FlowFields):
+    clause_of: ID | None = None
+    independent_demand_of: ID | None = None
+    planned_within: ID | None = None
+
+    def commitment_values(self) -> dict[str, Any]:
+        return {"clause_of": _id(self.clause_of), "independent_demand_of": _id(self.independent_demand_of),
+                "planned_within": _id(self.planned_within)}
 
 
 @strawberry.input(name="CommitmentCreateParams")
-class CommitmentCreateParams:
+class CommitmentCreateParams(_CommitmentFields):
     action: ID
     provider: ID
     receiver: ID
-    resource_classified_as: list[URI] | None = None
-    resource_quantity: IMeasure | None = None
-    effort_quantity: IMeasure | None = None
-    has_beginning: datetime | None = None
-    has_end: datetime | None = None
-    has_point_in_time: datetime | None = None
-    due: datetime | None = None
-    finished: bool | None = None
-    note: str | None = None
-    agreed_in: URI | None = None
-    in_scope_of: list[ID] | None = None
-    clause_of: ID | None = None
-    resource_inventoried_as: ID | None = None
-    independent_demand_of: ID | None = None
-    planned_within: ID | None = None
-    resource_conforms_to: ID | None = None
-    input_of: ID | None = None
-    output_of: ID | None = None
     stage: ID | None = strawberry.field(default=None, description="A process specification (ours).")
     id: ID | None = strawberry.field(default=None, description="A client-chosen id (ours).")
 
     def to_domain(self) -> core.FlowInput:
-        return core.FlowInput(
-            action=str(self.action), provider=str(self.provider), receiver=str(self.receiver),
-            resource_classified_as=tuple(str(u) for u in self.resource_classified_as or ()),
-            resource_quantity=_measure(self.resource_quantity, "resourceQuantity"),
-            effort_quantity=_measure(self.effort_quantity, "effortQuantity"),
-            has_beginning=self.has_beginning, has_end=self.has_end, has_point_in_time=self.has_point_in_time,
-            due=self.due, finished=bool(self.finished), note=self.note, agreed_in=self.agreed_in,
-            in_scope_of=tuple(str(i) for i in self.in_scope_of or ()), clause_of=_id(self.clause_of),
-            resource_inventoried_as=_id(self.resource_inventoried_as),
-            independent_demand_of=_id(self.independent_demand_of), planned_within=_id(self.planned_within),
-            resource_conforms_to=_id(self.resource_conforms_to), input_of=_id(self.input_of),
-            output_of=_id(self.output_of), stage=_id(self.stage), id=_id(self.id))
+        return self.created(action=str(self.action), stage=_id(self.stage), id=_id(self.id),
+                            **self.commitment_values())
 
 
 @strawberry.input(name="FulfillmentCreateParams")
@@ -561,84 +567,20 @@ class AgreementCreateParams:
 
 
 @strawberry.input(name="IntentUpdateParams")
-class IntentUpdateParams:
+class IntentUpdateParams(_IntentFields):
     revision_id: ID = strawberry.field(description="The revision this update changes: its `revisionId` when read.")
-    name: str | None = None
     action: ID | None = None
-    resource_classified_as: list[URI] | None = None
-    resource_quantity: IMeasure | None = None
-    effort_quantity: IMeasure | None = None
-    available_quantity: IMeasure | None = None
-    has_beginning: datetime | None = None
-    has_end: datetime | None = None
-    has_point_in_time: datetime | None = None
-    due: datetime | None = None
-    image: URI | None = None
-    image_list: list[URI] | None = strawberry.field(default=None, description="At most one image: the ledger "
-                                                                              "keeps one.")
-    finished: bool | None = None
-    note: str | None = None
-    agreed_in: URI | None = None
-    provider: ID | None = None
-    receiver: ID | None = None
-    in_scope_of: list[ID] | None = None
-    resource_inventoried_as: ID | None = None
-    resource_conforms_to: ID | None = None
-    input_of: ID | None = None
-    output_of: ID | None = None
 
     def patch(self) -> dict[str, Any]:
-        images = [str(u) for u in self.image_list or ()]
-        return {**_flow_patch(self), "action": _id(self.action), "name": self.name,
-                "available_quantity": _measure(self.available_quantity, "availableQuantity"),
-                "image": self.image or (images[0] if images else None)}
+        return {**self.flow_values(), "action": _id(self.action), **self.intent_values()}
 
 
 @strawberry.input(name="CommitmentUpdateParams")
-class CommitmentUpdateParams:
+class CommitmentUpdateParams(_CommitmentFields):
     revision_id: ID = strawberry.field(description="The revision this update changes: its `revisionId` when read.")
-    resource_classified_as: list[URI] | None = None
-    resource_quantity: IMeasure | None = None
-    effort_quantity: IMeasure | None = None
-    has_beginning: datetime | None = None
-    has_end: datetime | None = None
-    has_point_in_time: datetime | None = None
-    due: datetime | None = None
-    finished: bool | None = None
-    note: str | None = None
-    agreed_in: URI | None = None
-    provider: ID | None = None
-    receiver: ID | None = None
-    in_scope_of: list[ID] | None = None
-    clause_of: ID | None = None
-    resource_inventoried_as: ID | None = None
-    independent_demand_of: ID | None = None
-    planned_within: ID | None = None
-    resource_conforms_to: ID | None = None
-    input_of: ID | None = None
-    output_of: ID | None = None
 
     def patch(self) -> dict[str, Any]:
-        return {**_flow_patch(self), "clause_of": _id(self.clause_of),
-                "independent_demand_of": _id(self.independent_demand_of),
-                "planned_within": _id(self.planned_within)}
-
-
-def _flow_patch(p: IntentUpdateParams | CommitmentUpdateParams) -> dict[str, Any]:
-    """What an update of an intent or a commitment changes (None: left as it is)."""
-    return {
-        "resource_classified_as": tuple(str(u) for u in p.resource_classified_as)
-        if p.resource_classified_as is not None else None,
-        "resource_quantity": _measure(p.resource_quantity, "resourceQuantity"),
-        "effort_quantity": _measure(p.effort_quantity, "effortQuantity"),
-        "has_beginning": p.has_beginning, "has_end": p.has_end, "has_point_in_time": p.has_point_in_time,
-        "due": p.due, "finished": p.finished, "note": p.note, "agreed_in": p.agreed_in,
-        "provider": _id(p.provider), "receiver": _id(p.receiver),
-        "in_scope_of": tuple(str(i) for i in p.in_scope_of) if p.in_scope_of is not None else None,
-        "resource_inventoried_as": _id(p.resource_inventoried_as),
-        "resource_conforms_to": _id(p.resource_conforms_to), "input_of": _id(p.input_of),
-        "output_of": _id(p.output_of),
-    }
+        return {**self.flow_values(), **self.commitment_values()}
 
 
 @strawberry.input(name="FulfillmentUpdateParams")
@@ -758,6 +700,16 @@ def _link(params: FulfillmentCreateParams | SatisfactionCreateParams, of: str, b
                           id=_id(params.id))
 
 
+def _never_deleted(name: str, instead: str) -> Any:
+    """`deleteX(revisionId)`: refused, IMMUTABLE, with what to do instead (before looking anything up)."""
+
+    def resolve(revision_id: ID) -> bool:
+        raise ImmutableRecord(f"the ledger is append-only: {instead}")
+
+    return strawberry.mutation(resolver=resolve, name=name, metadata=MAIN_ONLY,
+                               description="Not done: the ledger is append-only.")
+
+
 @strawberry.type
 class PlanningMutations:
     @strawberry.mutation(metadata=MAIN_ONLY, description="An offer (with a provider) or a request (with a receiver).")
@@ -838,27 +790,11 @@ class PlanningMutations:
         return AgreementResponse(agreement=Agreement(r=done.record))
 
     # Nothing is deleted from the ledger: an offer, a request or a promise ends as finished (its history stays).
-    @strawberry.mutation(metadata=MAIN_ONLY, description="Not done: the ledger is append-only; mark it finished.")
-    def delete_intent(self, revision_id: ID) -> bool:
-        raise ImmutableRecord("the ledger is append-only: to withdraw an offer or a request, update it with "
-                              "finished: true")
-
-    @strawberry.mutation(metadata=MAIN_ONLY, description="Not done: the ledger is append-only; mark it finished.")
-    def delete_commitment(self, revision_id: ID) -> bool:
-        raise ImmutableRecord("the ledger is append-only: to cancel a commitment, update it with finished: true")
-
-    @strawberry.mutation(metadata=MAIN_ONLY, description="Not done: the ledger is append-only.")
-    def delete_plan(self, revision_id: ID) -> bool:
-        raise ImmutableRecord("the ledger is append-only: a plan is never deleted; finish its commitments")
-
-    @strawberry.mutation(metadata=MAIN_ONLY, description="Not done: the ledger is append-only.")
-    def delete_agreement(self, revision_id: ID) -> bool:
-        raise ImmutableRecord("the ledger is append-only: an agreement is never deleted; finish its clauses")
-
-    @strawberry.mutation(metadata=MAIN_ONLY, description="Not done: the ledger is append-only.")
-    def delete_fulfillment(self, revision_id: ID) -> bool:
-        raise ImmutableRecord("the ledger is append-only: a fulfilment is never deleted")
-
-    @strawberry.mutation(metadata=MAIN_ONLY, description="Not done: the ledger is append-only.")
-    def delete_satisfaction(self, revision_id: ID) -> bool:
-        raise ImmutableRecord("the ledger is append-only: a satisfaction is never deleted")
+    delete_intent: bool = _never_deleted("deleteIntent", "to withdraw an offer or a request, update it with "
+                                                         "finished: true")
+    delete_commitment: bool = _never_deleted("deleteCommitment", "to cancel a commitment, update it with "
+                                                                 "finished: true")
+    delete_plan: bool = _never_deleted("deletePlan", "a plan is never deleted; finish its commitments")
+    delete_agreement: bool = _never_deleted("deleteAgreement", "an agreement is never deleted; finish its clauses")
+    delete_fulfillment: bool = _never_deleted("deleteFulfillment", "a fulfilment is never deleted")
+    delete_satisfaction: bool = _never_deleted("deleteSatisfaction", "a satisfaction is never deleted")
