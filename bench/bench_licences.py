@@ -36,7 +36,7 @@ from valueflows.reciprocity.decide import decide
 from valueflows.reciprocity.facts import USES, Facts
 from valueflows.service import ledger, licences, obligations, records
 from valueflows.service.bootstrap import open_ledger
-from valueflows.store.mapping import claim_row, event_row
+from valueflows.store.mapping import event_row, row_of
 from valueflows.store.tables import claims, economic_events
 
 LEGAL = ["worker_coop", "consumer_coop", "nonprofit", "company", "individual", None]
@@ -119,7 +119,7 @@ def build_obligations(url: str, agents: int) -> Any:
                 about_resource="design-1", period_start=start, period_end=start + timedelta(days=89),
                 basis={"useDay": start.isoformat(), "workRate": "50.00", "revenue": "1000"},
                 agreed_in=licences.agreement("LicenseRef-CopyFair-1.0"))
-            claim_rows.append(claim_row(claim))
+            claim_rows.append(row_of(claim))
         if rng.random() < 0.6:
             seq += 1
             paid_work = rng.random() < 0.5
