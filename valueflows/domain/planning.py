@@ -319,7 +319,7 @@ def check_commitment(request: FlowInput, ctx: PlanningContext, new_id: str, now:
         stage=r.stage, created=now)
 
 
-def _measure_input(value: Measure | None) -> MeasureInput | None:
+def measure_input(value: Measure | None) -> MeasureInput | None:
     return MeasureInput(value.has_numerical_value, value.has_unit) if value is not None else None
 
 
@@ -330,7 +330,7 @@ def revised_request(current: Flow, patch: Mapping[str, Any]) -> FlowInput:
                               if f.name != "id" and hasattr(current, f.name)}
     for name in ("resource_quantity", "effort_quantity", "available_quantity"):
         if name in values:
-            values[name] = _measure_input(values[name])
+            values[name] = measure_input(values[name])
     values.update({k: v for k, v in patch.items() if v is not None})
     return FlowInput(**values)
 

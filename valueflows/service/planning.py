@@ -10,7 +10,6 @@ from typing import Any
 
 from valueflows.domain import access
 from valueflows.domain.errors import Problem, RuleViolation
-from valueflows.domain.inputs import MeasureInput
 from valueflows.domain.limits import MAX_NAME, MAX_NOTE, MAX_PAGE
 from valueflows.domain.planning import (
     Agreement,
@@ -27,6 +26,7 @@ from valueflows.domain.planning import (
     check_fulfillment,
     check_intent,
     check_satisfaction,
+    measure_input,
     progress,
     revised_request,
 )
@@ -272,12 +272,9 @@ def revise_agreement(uow: UnitOfWork, revision_id: str, name: str | None = None,
 
 def _relinked(current: Fulfillment | Satisfaction, of: str, by: str, patch: dict[str, Any]) -> LinkInput:
     """The request a revision of a fulfilment or a satisfaction makes (None in `patch` leaves a fact as it is)."""
-    def measure(value: Any) -> MeasureInput | None:
-        return MeasureInput(value.has_numerical_value, value.has_unit) if value is not None else None
-
     return LinkInput(of=patch.get("of") or of, by=patch.get("by") or by,
-                     resource_quantity=patch.get("resource_quantity") or measure(current.resource_quantity),
-                     effort_quantity=patch.get("effort_quantity") or measure(current.effort_quantity),
+                     resource_quantity=patch.get("resource_quantity") or measure_input(current.resource_quantity),
+                     effort_quantity=patch.get("effort_quantity") or measure_input(current.effort_quantity),
                      note=patch["note"] if patch.get("note") is not None else current.note)
 
 

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry import ID, Private
 
-from valueflows.api.gql.connections import Connection, connection, sliced
+from valueflows.api.gql.connections import Connection, by_id, connection, sliced
 from valueflows.api.gql.context import Info
 from valueflows.api.gql.versions import MAIN, only
-from valueflows.service import paging
+from valueflows.service import paging, relations
 
 if TYPE_CHECKING:
     from valueflows.api.gql.planning import Agreement, Commitment, Fulfillment, Intent, Plan, Satisfaction
@@ -109,15 +109,9 @@ class AgentPlanning:
     def plans(self, info: Info, filter: AgentPlanFilterParams | None = None, first: int | None = None,
               after: str | None = None, last: int | None = None, before: str | None = None
               ) -> Connection[LazyPlan] | None:
-        reading, f = info.context.reading, filter or AgentPlanFilterParams()
-        promised = [c for c in reading.where("commitment", provider=self.r.id)
-                    + reading.where("commitment", receiver=self.r.id)]
-        ids = sorted({i for c in promised for i in (c.planned_within, c.independent_demand_of) if i})
-        found = [plan for plan in reading.get_many("plan", ids)
-                 if f.search_string is None or f.search_string.casefold() in
-                 f"{plan.name} {plan.note or ''}".casefold()]
-        window = paging.window_of(found, sliced(first, after, last, before), lambda x: str(x.id))
-        return connection(window, lambda x: _planning().Plan(r=x))
+        f = filter or AgentPlanFilterParams()
+        found = relations.plans_of(info.context.reading, self.r.id, f.search_string)
+        return connection(by_id(found, first, after, last, before), lambda x: _planning().Plan(r=x))
 
 
 @strawberry.type(name="PlanningOfProcess")
@@ -147,9 +141,7 @@ class ProcessPlanning:
     @strawberry.field(metadata=MAIN_ONLY, description="The plan its commitments are planned within (the first "
                                                       "one, if they name several).")
     def planned_within(self, info: Info) -> LazyPlan | None:
-        flows = self._flows(info, "commitment", "input_of", None) + self._flows(info, "commitment", "output_of", None)
-        plans = sorted({c.planned_within for c in flows if c.planned_within})
-        found = info.context.reading.get("plan", plans[0]) if plans else None
+        found = relations.plan_of_process(info.context.reading, self.r.id)
         return _planning().Plan(r=found) if found is not None else None
 
 

@@ -11,7 +11,7 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 
-from valueflows.service.paging import Slice, Window
+from valueflows.service.paging import Slice, Window, window_of
 
 T = TypeVar("T")
 
@@ -47,6 +47,12 @@ def connection(window: Window, wrap: Callable[[Any], T]) -> Connection[T]:
         page_info=PageInfo(start_cursor=window.start_cursor, end_cursor=window.end_cursor,
                            has_previous_page=window.has_previous, has_next_page=window.has_next, total_count=None,
                            page_limit=window.limit))
+
+
+def by_id(items: list[Any], first: int | None, after: str | None, last: int | None, before: str | None
+          ) -> Window:
+    """A window over a relation read whole (at most MAX_PAGE records), its cursors the records' ids."""
+    return window_of(items, sliced(first, after, last, before), lambda x: str(x.id))
 
 
 def sliced(first: int | None, after: str | None, last: int | None, before: str | None) -> Slice:

@@ -12,7 +12,7 @@ import strawberry
 from strawberry import ID, Private
 
 from valueflows.api.gql import types as t
-from valueflows.api.gql.connections import Connection, connection, sliced
+from valueflows.api.gql.connections import Connection, by_id, connection, sliced
 from valueflows.api.gql.context import Info
 from valueflows.api.gql.inputs import IMeasure
 from valueflows.api.gql.measures import Action, Measure, Unit, action, measure, ref
@@ -20,7 +20,7 @@ from valueflows.api.gql.scalars import URI, Decimal
 from valueflows.api.gql.versions import MAIN, REVISION_ID, only
 from valueflows.domain import planning as core
 from valueflows.domain.errors import ImmutableRecord, violation
-from valueflows.service import planning
+from valueflows.service import planning, relations
 from valueflows.store.ports import EventFilter
 
 MAIN_ONLY = only(MAIN)
@@ -354,9 +354,7 @@ class Agreement:
 
     @strawberry.field(description="Events that realize it and fulfil none of its clauses.")
     def unplanned_economic_events(self, info: Info) -> list[t.EconomicEvent] | None:
-        events = self._events(info)
-        planned = info.context.reading.fulfilling([e.id for e in events])
-        return [t.EconomicEvent(r=e) for e in events if e.id not in planned]
+        return [t.EconomicEvent(r=e) for e in relations.unplanned(info.context.reading, self._events(info))]
 
     @strawberry.field(description="The parties to its clauses and events.")
     def involved_agents(self, info: Info, first: int | None = None, after: str | None = None,
@@ -364,7 +362,7 @@ class Agreement:
         flows = [*self._commitments(info), *self._events(info)]
         ids = dict.fromkeys(a for f in flows for a in (f.provider, f.receiver) if a)
         found = info.context.reading.get_many("agent", ids)
-        return connection(t.by_id(found, first, after, last, before), t.agent)
+        return connection(by_id(found, first, after, last, before), t.agent)
 
 
 @strawberry.type(name="Plan", description="A logical collection of processes that constitute a body of planned "
@@ -425,7 +423,7 @@ class Plan:
                         last: int | None = None, before: str | None = None) -> Connection[t.Agent] | None:
         ids = dict.fromkeys(a for c in self._within(info) for a in (c.provider, c.receiver) if a)
         found = info.context.reading.get_many("agent", ids)
-        return connection(t.by_id(found, first, after, last, before), t.agent)
+        return connection(by_id(found, first, after, last, before), t.agent)
 
 
 # -- inputs -------------------------------------------------------------------------------------------------------

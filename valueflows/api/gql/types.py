@@ -18,23 +18,17 @@ from valueflows.api.gql.bridges import (
     SpecificationPlanning,
     StagePlanning,
 )
-from valueflows.api.gql.connections import Connection, connection, sliced
+from valueflows.api.gql.connections import Connection, by_id, connection, sliced
 from valueflows.api.gql.context import Info
 from valueflows.api.gql.measures import Action, Measure, Unit, action, measure, ref
 from valueflows.api.gql.scalars import URI, Decimal
 from valueflows.api.gql.versions import LEGACY, MAIN, REVISION_ID, only
 from valueflows.domain import model, traces
 from valueflows.domain import records as rules
-from valueflows.service import filters, paging, tracing
+from valueflows.service import paging, relations, tracing
 from valueflows.store.ports import EventFilter
 
 MAIN_ONLY, LEGACY_ONLY = only(MAIN), only(LEGACY)
-
-
-def by_id(items: list[Any], first: int | None, after: str | None, last: int | None, before: str | None
-          ) -> paging.Window:
-    """A window over a relation read whole (at most MAX_PAGE records), its cursors the records' ids."""
-    return paging.window_of(items, sliced(first, after, last, before), lambda x: str(x.id))
 
 
 def seq_window(items: list[Any], first: int | None, after: str | None, last: int | None, before: str | None
@@ -140,12 +134,7 @@ class ProcessSpecification(StagePlanning):
     def resources_currently_at_stage(self, info: Info, first: int | None = None, after: str | None = None,
                                      last: int | None = None, before: str | None = None
                                      ) -> Connection[EconomicResource] | None:
-        reading = info.context.reading
-        processes = {p.id for p in reading.where("process", based_on=self.r.id)}
-        outputs = {e.resource_inventoried_as for pid in sorted(processes)
-                   for e in reading.events(EventFilter(process=pid)) if e.output_of == pid}
-        at_stage = [r for r in reading.get_many("economic_resource", sorted(o for o in outputs if o))
-                    if traces.stage(reading.resource_events(r.id)) in processes]
+        at_stage = relations.resources_at_stage(info.context.reading, self.r.id)
         return connection(by_id(at_stage, first, after, last, before), lambda x: EconomicResource(r=x))
 
 
@@ -333,11 +322,8 @@ class Agent(AgentPlanning):
     def processes(self, info: Info, first: int | None = None, after: str | None = None,
                   last: int | None = None, before: str | None = None,
                   filter: AgentProcessFilterParams | None = None) -> Connection[Process] | None:
-        reading = info.context.reading
         f = filter or AgentProcessFilterParams()
-        ids = {p for e in reading.events(EventFilter(agent=self.r.id)) for p in (e.input_of, e.output_of) if p}
-        keep = filters.processes(f.search_string, f.finished)
-        found = [p for p in reading.get_many("process", sorted(ids)) if keep is None or keep(p)]
+        found = relations.processes_of(info.context.reading, self.r.id, f.search_string, f.finished)
         return connection(by_id(found, first, after, last, before), lambda x: Process(r=x))
 
     # ours: the facts licences and dividends turn on
@@ -783,8 +769,7 @@ class Process(ProcessPlanning):
         return self._outputs(info, None)
 
     def _unplanned(self, info: Info, flows: list[EconomicEvent]) -> list[EconomicEvent]:
-        planned = info.context.reading.fulfilling([e.r.id for e in flows])
-        return [e for e in flows if e.r.id not in planned]
+        return [EconomicEvent(r=e) for e in relations.unplanned(info.context.reading, [f.r for f in flows])]
 
     @strawberry.field(metadata=MAIN_ONLY, description="Inputs that fulfil no commitment.")
     def unplanned_inputs(self, info: Info) -> list[EconomicEvent] | None:
