@@ -183,10 +183,23 @@ def test_the_example_operations_run_against_the_demo(server: dict[str, Any]) -> 
     assert request["receiver"]["name"] == "Farm Hack Network" and len(request["revisionId"]) == 64
     assert run("RequestSeedDrills")["createIntent"]["intent"] == request  # the key makes a retry harmless
     assert run("OfferSeedDrills")["createIntent"]["intent"]["availableQuantity"] == {"hasNumericalValue": "5"}
+    assert run("WorkshopPlace")["createSpatialThing"]["spatialThing"]["lat"] == "45.1885"
+    proposal = run("ProposeSeedDrills")["createProposal"]["proposal"]
+    assert proposal["eligibleLocation"] == {"name": "Atelier Commun workshop"}
+    assert run("PublishOffer")["proposeIntent"]["proposedIntent"]["reciprocal"] is False
+    run("AskPriceInReturn")
+    assert run("PublishPrice")["proposeIntent"]["proposedIntent"]["reciprocal"] is True
+    offers = [e["node"] for e in run("Offers")["offers"]["edges"]]
+    assert [(o["id"], [i["id"] for i in o["primaryIntents"]]) for o in offers] == [("proposal-drills",
+                                                                                    ["offer-drills"])]
+    assert offers[0]["reciprocalIntents"][0]["resourceQuantity"] == {"hasNumericalValue": "2400.00",
+                                                                     "hasUnit": {"id": "EUR"}}
     listed = run("OffersAndRequests")["intents"]
-    assert {e["node"]["id"] for e in listed["edges"]} == {"request-val-drills", "offer-drills"}
+    assert {e["node"]["id"] for e in listed["edges"]} == {"request-val-drills", "offer-drills", "price-drill"}
     assert run("AgreeOnSeedDrills")["createAgreement"]["agreement"]["id"] == "deal-val-drills"
     assert run("PromiseSeedDrills")["createCommitment"]["commitment"]["clauseOf"]["name"] == "3 seed drills for the Val"
     assert run("SatisfyRequest")["createSatisfaction"]["satisfaction"]["satisfiedBy"]["id"] == "promise-val-drills"
     progress = run("RequestProgress")["intent"]["progress"]
     assert progress == {"planned": "3", "done": "3", "remaining": "0", "complete": True, "unit": {"id": "one"}}
+    assert run("WithdrawProposal", revision=proposal["revisionId"])["deleteProposal"] is True
+    assert run("Offers")["offers"]["edges"] == []

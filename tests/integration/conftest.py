@@ -5,6 +5,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from valueflows.api.gql.context import Context
+from valueflows.api.gql.schema import legacy
+from valueflows.domain.access import Principal, Scope
 from valueflows.domain.inputs import AgentInput, EventInput, MeasureInput, NewResourceInput, SpecificationInput
 from valueflows.service import ledger, records
 from valueflows.service.bootstrap import open_any
@@ -59,4 +62,24 @@ def commons(uow: UnitOfWork) -> UnitOfWork:
         ledger.record_event(uow, EventInput("raise", who, who, resource_quantity=MeasureInput("100000", "EUR"),
                                             has_point_in_time=at("2026-01-05"), new_resource=NewResourceInput(
                                                 "Account", conforms_to="eur", id=f"{who}-eur")))
+    return uow
+
+
+@pytest.fixture
+def network(uow: UnitOfWork) -> UnitOfWork:
+    """A person, her co-op, a farm, a seed drill and a process, made through the 0.8 API (as older clients do)."""
+    for document in [
+        'createPerson(person: {name: "Ana", id: "ana"}) { agent { id } }',
+        'createOrganization(organization: {name: "Atelier", id: "atelier", legalForm: "worker_coop"}) '
+        '{ agent { id } }',
+        'createOrganization(organization: {name: "Ferme du Val", id: "farm"}) { agent { id } }',
+        'createAgentRelationship(relationship: {subject: "ana", object: "atelier", relationship: "member", '
+        'since: "2026-01-01"}) { agentRelationship { id } }',
+        'createResourceSpecification(resourceSpecification: {name: "Seed drill", id: "seed-drill", '
+        'defaultUnitOfResource: "one"}) { resourceSpecification { id } }',
+        'createProcess(process: {name: "Build 3 seed drills", id: "build"}) { process { id } }',
+    ]:
+        result = legacy.execute_sync("mutation { " + document + " }",
+                                     context_value=Context(uow, Principal(None, Scope.ADMIN)))
+        assert not result.errors, result.errors
     return uow

@@ -38,7 +38,8 @@ from valueflows.api.gql.schema import schemas
 from valueflows.api.gql.versions import APIS, LEGACY, MAIN
 from valueflows.domain.inputs import AgentInput, MeasureInput
 from valueflows.domain.planning import FlowInput, LinkInput
-from valueflows.service import dividends, planning, queries, records, tokens
+from valueflows.domain.proposals import ProposalInput, SpatialThingInput
+from valueflows.service import dividends, planning, proposals, queries, records, tokens
 from valueflows.service.bootstrap import open_ledger
 from valueflows.service.demo import seed_demo
 from valueflows.store.tables import claims, economic_events
@@ -101,6 +102,10 @@ def _seed(url: str) -> tuple[Any, dict[str, str], dict[str, Secret], dict[str, l
                                                      resource_conforms_to="seed-drill",
                                                      resource_quantity=MeasureInput("1", "one"), id="c-sale")).record
     planning.satisfy(uow, LinkInput(offer.id, sale.id, id="s-sale"))
+    place = proposals.create_spatial_thing(uow, SpatialThingInput("Atelier", lat="45.19", long="5.72", id="here"))
+    proposals.create_proposal(uow, ProposalInput("Seed drills", eligible_location=place.record.id, id="prop"))
+    proposals.propose_intent(uow, "prop", offer.id)
+    proposals.propose_to(uow, "prop", "agrimachines")
     planning.create_plan(uow, planning.PlanInput("Drills", id="plan-drills"))
     planning.create_agreement(uow, planning.AgreementInput("Drills for the Val", id="deal"))
     mine = {a.agent: a for a in committed.allocations}
@@ -310,6 +315,14 @@ def _documents(w: World, api: str = MAIN) -> dict[str, str]:
                       f'economicEvents {{ {event_fields} }} unplannedEconomicEvents {{ {event_fields} }} '
                       f'{related("involvedAgents", "id")} }} }}'),
         "agreements": listed("agreements", "id name"),
+        "proposal": (f'{{ proposal(id: "prop") {{ id primaryIntents {{ id satisfiedBy {{ {satisfaction_fields} }} }} '
+                     f'publishes {{ publishes {{ id satisfiedBy {{ {satisfaction_fields} }} }} }} '
+                     f'publishedTo {{ proposedTo {{ id }} }} eligibleLocation {{ id }} }} }}'),
+        "proposals": listed("proposals", f"id primaryIntents {{ id satisfiedBy {{ {satisfaction_fields} }} }}"),
+        "offers": listed("offers", f"id primaryIntents {{ id satisfiedBy {{ {satisfaction_fields} }} }}"),
+        "requests": listed("requests", "id reciprocalIntents { id }"),
+        "spatialThing": '{ spatialThing(id: "here") { id name lat long } }',
+        "spatialThings": listed("spatialThings", "id name"),
     }
     agent_fields = (f"id name {related('economicEvents', event_fields)} memberships {{ id }} "
                     f"{related('relationships', 'id')}")
@@ -321,7 +334,9 @@ def _documents(w: World, api: str = MAIN) -> dict[str, str]:
                          f"{related('inventoriedEconomicResources', 'id')} "
                          + " ".join(related(f, "id note") for f in (
                              "commitments", "commitmentsAsProvider", "commitmentsAsReceiver", "commitmentsInScope",
-                             "intents", "intentsAsProvider", "intentsAsReceiver", "intentsInScope", "plans")))
+                             "intents", "intentsAsProvider", "intentsAsReceiver", "intentsInScope", "plans"))
+                         + " " + " ".join(related(f, "id primaryIntents { id }") for f in (
+                             "proposals", "proposalsInScope", "proposalsTo")))
     return {
         "myAgent": f"{{ myAgent {{ {agent_fields} }} }}",
         "agent": f'{{ agent(id: "ana") {{ {agent_fields} }} }}',

@@ -119,9 +119,18 @@ MAIN_CASES: list[tuple[str, str, Callable[[int], str], tuple[str, str, str, str]
      (U, OK, OK, OK)),
     ("updateAgreement", "ana",
      lambda n: f'updateAgreement(agreement: {{id: "deal0", note: "n{n}"}}) {{ agreement {{ id }} }}', (U, F, OK, OK)),
+    ("createProposal", "ana", lambda n: f'createProposal(proposal: {{name: "p{n}"}}) {{ proposal {{ id }} }}',
+     (U, OK, OK, OK)),
+    ("updateProposal", "ana",
+     lambda n: f'updateProposal(proposal: {{id: "prop-ana", note: "n{n}"}}) {{ proposal {{ id }} }}', (U, F, OK, OK)),
+    ("createSpatialThing", "ana",
+     lambda n: f'createSpatialThing(spatialThing: {{name: "s{n}"}}) {{ spatialThing {{ id }} }}', (U, OK, OK, OK)),
+    ("updateSpatialThing", "ana",
+     lambda n: f'updateSpatialThing(spatialThing: {{id: "place0", note: "n{n}"}}) {{ spatialThing {{ id }} }}',
+     (U, F, F, OK)),
 ] + [
     (f"delete{noun}", "ana", lambda n, noun=noun: f'delete{noun}(revisionId: "x{n}")', (IMM, IMM, IMM, IMM))
-    for noun in ("Intent", "Commitment", "Plan", "Agreement", "Fulfillment", "Satisfaction")
+    for noun in ("Intent", "Commitment", "Plan", "Agreement", "Fulfillment", "Satisfaction", "SpatialThing")
 ]
 
 ADMIN = Principal("admin", Scope.ADMIN)
@@ -173,6 +182,10 @@ def ledger_with_people(uow: UnitOfWork) -> UnitOfWork:
     ]
     for document in planning:
         assert run(uow, ADMIN, "mutation { " + document + " }") == OK, document
+    published = 'createProposal(proposal: {name: "Offer", id: "prop-ana"}) { proposal { id } }'
+    assert run(uow, Principal("ana", Scope.WRITE), "mutation { " + published + " }") == OK
+    place = 'createSpatialThing(spatialThing: {name: "Workshop", id: "place0"}) { spatialThing { id } }'
+    assert run(uow, ADMIN, "mutation { " + place + " }") == OK
     membership = ('createAgentRelationship(relationship: {subject: "ana", object: "coop", relationship: "member", '
                   'since: "2026-01-01"}) { agentRelationship { id } }')
     assert run(uow, ADMIN, "mutation { " + membership + " }") == OK
@@ -197,6 +210,7 @@ UPDATE_KINDS = {
     "updateProcessSpecification": "process_specification", "updateUnit": "unit",
     "updateEconomicResource": "economic_resource", "updateProductBatch": "product_batch", "updateProcess": "process",
     "updateIntent": "intent", "updateCommitment": "commitment", "updatePlan": "plan", "updateAgreement": "agreement",
+    "updateProposal": "proposal", "updateSpatialThing": "spatial_thing",
 }
 DELETES_BY_REVISION = {"Person", "Organization", "AgentRelationship", "AgentRelationshipRole", "ResourceSpecification",
                        "ProcessSpecification", "Unit"}

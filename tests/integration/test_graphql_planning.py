@@ -6,51 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
+from gql_support import ADMIN, ANA, DUE, FARM, refused, run
 
 from valueflows.api.gql.context import Context
-from valueflows.api.gql.schema import legacy, schema
+from valueflows.api.gql.schema import legacy
 from valueflows.domain.access import ANONYMOUS, Principal, Scope
 from valueflows.store.ports import UnitOfWork
-
-ADMIN = Principal(agent=None, scope=Scope.ADMIN)
-ANA = Principal("ana", Scope.WRITE)
-FARM = Principal("farm", Scope.WRITE)
-DUE = '"2027-03-01T00:00:00Z"'
-
-
-def answer(uow: UnitOfWork, query: str, principal: Principal = ADMIN, **variables: Any) -> Any:
-    return schema.execute_sync(query, variable_values=variables, context_value=Context(uow, principal))
-
-
-def run(uow: UnitOfWork, query: str, principal: Principal = ADMIN, **variables: Any) -> Any:
-    result = answer(uow, query, principal, **variables)
-    assert not result.errors, [e.formatted for e in result.errors]
-    return result.data
-
-
-def refused(uow: UnitOfWork, query: str, principal: Principal = ADMIN) -> dict[str, Any]:
-    result = answer(uow, query, principal)
-    assert result.errors, result.data
-    return dict(result.errors[0].formatted)
-
-
-@pytest.fixture
-def network(uow: UnitOfWork) -> UnitOfWork:
-    for document in [
-        'createPerson(person: {name: "Ana", id: "ana"}) { agent { id } }',
-        'createOrganization(organization: {name: "Atelier", id: "atelier", legalForm: "worker_coop"}) '
-        '{ agent { id } }',
-        'createOrganization(organization: {name: "Ferme du Val", id: "farm"}) { agent { id } }',
-        'createAgentRelationship(relationship: {subject: "ana", object: "atelier", relationship: "member", '
-        'since: "2026-01-01"}) { agentRelationship { id } }',
-        'createResourceSpecification(resourceSpecification: {name: "Seed drill", id: "seed-drill", '
-        'defaultUnitOfResource: "one"}) { resourceSpecification { id } }',
-        'createProcess(process: {name: "Build 3 seed drills", id: "build"}) { process { id } }',
-    ]:
-        result = legacy.execute_sync("mutation { " + document + " }", context_value=Context(uow, ADMIN))
-        assert not result.errors, result.errors
-    return uow
 
 
 def test_an_offer_a_request_and_the_agreement_that_meets_them(network: UnitOfWork) -> None:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import text
 
 from valueflows.store.engine import make_engine
 from valueflows.store.migrate import current_revision, head_revision, upgrade
+from valueflows.store.tables import metadata
 
 pytestmark = pytest.mark.sql_store  # the schema's migrations
 
@@ -42,3 +45,13 @@ def test_upgrade_from_the_first_revision_keeps_every_row(db_url: str) -> None:
         with engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     engine.dispose()
+
+
+def test_the_migrations_build_the_schema_the_code_declares(db_url: str) -> None:
+    """Every table, column, index and constraint of `store/tables.py` is what the migrations create: a column added
+    to the code without a migration (or the other way round) fails here."""
+    engine = make_engine(db_url)
+    upgrade(engine)
+    with engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert differences == []

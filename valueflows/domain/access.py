@@ -154,6 +154,8 @@ PUBLIC_KINDS = frozenset({
     "process_specification", "process", "economic_resource", "product_batch", "value_equation", "books_closed",
     # the planning layer: agreements and plans are public as processes are; offers and requests are published
     "agreement", "plan", "intent",
+    # proposals publish (to whom they are addressed included); places are where things are
+    "spatial_thing", "proposal", "proposed_intent", "proposed_to",
 })
 PRIVATE_EVENT_FIELDS = ("note",)
 LICENCE_EVENT_FIELDS = ("agreedIn", "note", "triggeredBy")
@@ -340,6 +342,13 @@ def may_plan_flow(p: Principal, what: str, parties: Iterable[str | None]) -> Non
     if p.scope is not Scope.ADMIN and p.agent not in set(parties):
         raise Forbidden(f"a write token writes only {what.removeprefix('recording ')} in which its agent ({p.agent}) "
                         "takes part")
+
+
+def may_change_proposal(p: Principal, what: str, proposed_by: str | None) -> None:
+    """A proposal, what it publishes and to whom, are changed by the agent that published it or an admin."""
+    _writer(p, what)
+    if p.scope is not Scope.ADMIN and (proposed_by is None or p.agent != proposed_by):
+        raise Forbidden(f"a write token changes only proposals its agent ({p.agent}) published")
 
 
 def commitment_view(reader: Reader, commitment: PlannedFlow, persons: Collection[str]) -> View:

@@ -58,6 +58,10 @@ def facts(record: Any) -> dict[str, Any]:
     return out
 
 
+# The chain payload of a withdrawal: the record leaves the current state; its earlier revisions stay in the chain.
+TOMBSTONE: dict[str, Any] = {"withdrawn": True}
+
+
 def canonical_json(payload: dict[str, Any]) -> str:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 

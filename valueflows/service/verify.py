@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from valueflows.accounting.contributions import fold_day_totals
-from valueflows.domain.chain import ChainFault, canonical_json, facts, verify_links
+from valueflows.domain.chain import TOMBSTONE, ChainFault, canonical_json, facts, verify_links
 from valueflows.domain.effects import fold_quantities
 from valueflows.store.ports import RECORD_KINDS, Tx, UnitOfWork
 
 Latest = dict[tuple[str, str], tuple[int, bytes]]
+WITHDRAWN = hashlib.sha256(canonical_json(TOMBSTONE).encode()).digest()
 
 
 @dataclass
@@ -61,10 +62,12 @@ def _records_match_chain(tx: Tx, latest: Latest) -> Iterator[ChainFault]:
             entry = latest.get((kind, record.id))
             if entry is None:
                 yield ChainFault(0, kind, record.id, "is in the tables but was never recorded in the chain")
+            elif entry[1] == WITHDRAWN:
+                yield ChainFault(entry[0], kind, record.id, "was withdrawn in the chain but is still in the tables")
             elif entry[1] != _digest(canonical_json(facts(record))):
                 yield ChainFault(entry[0], kind, record.id, "the stored record differs from what the chain recorded")
-        for (k, record_id), (seq, _) in latest.items():
-            if k == kind and record_id not in seen:
+        for (k, record_id), (seq, digest) in latest.items():
+            if k == kind and record_id not in seen and digest != WITHDRAWN:
                 yield ChainFault(seq, kind, record_id, "is in the chain but missing from the tables")
 
 

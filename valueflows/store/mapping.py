@@ -29,6 +29,7 @@ from valueflows.domain.model import (
     Unit,
 )
 from valueflows.domain.planning import Agreement, Commitment, Flow, Fulfillment, Intent, Plan, Satisfaction
+from valueflows.domain.proposals import Proposal, ProposedIntent, ProposedTo, SpatialThing
 from valueflows.domain.quantities import Measure
 
 
@@ -243,4 +244,8 @@ FROM_ROW: dict[str, Callable[[Row[Any]], Any]] = {
     "commitment": measured_from_row(Commitment),
     "fulfillment": measured_from_row(Fulfillment),
     "satisfaction": measured_from_row(Satisfaction),
+    "spatial_thing": measured_from_row(SpatialThing),
+    "proposal": measured_from_row(Proposal),
+    "proposed_intent": measured_from_row(ProposedIntent),
+    "proposed_to": measured_from_row(ProposedTo),
 }

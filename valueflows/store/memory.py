@@ -100,6 +100,9 @@ class MemoryRecords(_OnBox, Generic[T]):
         fitting(self.kind, row_of(record))
         self.found[record.id] = record  # type: ignore[attr-defined]
 
+    def remove(self, record_id: str) -> None:
+        self.found.pop(record_id, None)
+
     def _ordered(self) -> list[T]:
         return [self.found[i] for i in sorted(self.found)]
 

@@ -42,7 +42,8 @@ T = TypeVar("T")
 RECORD_KINDS = ("unit", "agent", "agent_relationship_role", "agent_relationship", "membership",
                 "resource_specification", "process_specification", "product_batch", "process", "economic_resource",
                 "economic_event", "value_equation", "dividend_run", "dividend_allocation", "claim", "books_closed",
-                "agreement", "plan", "intent", "commitment", "fulfillment", "satisfaction")
+                "agreement", "plan", "intent", "commitment", "fulfillment", "satisfaction", "spatial_thing", "proposal",
+                "proposed_intent", "proposed_to")
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,9 @@ class Records(Protocol[T]):
     def exists(self, record_id: str) -> bool: ...
     def add(self, record: T) -> None: ...
     def replace(self, record: T) -> None: ...
+    def remove(self, record_id: str) -> None:
+        """Out of the current state (a withdrawn proposal); the chain keeps its revisions and a tombstone."""
+        ...
     def page(self, limit: int, after: str | None = None, before: str | None = None, backward: bool = False,
              **equals: object) -> list[T]:
         """Up to `limit` records in id order with `after` < id < `before` and the given fields equal; `backward`:

@@ -378,6 +378,49 @@ claims = Table(
     Index("ix_claims_receiver_provider", "receiver", "provider"),
 )
 
+# Proposals and places (`domain/proposals.py`): a withdrawn proposal leaves these tables (the chain keeps it).
+spatial_things = Table(
+    "spatial_things", metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(MAX_NAME), nullable=False),
+    Column("mappable_address", String(MAX_NAME)),
+    Column("lat", ExactDecimal()),
+    Column("long", ExactDecimal()),
+    Column("alt", ExactDecimal()),
+    Column("note", Text),
+)
+
+proposals = Table(
+    "proposals", metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(MAX_NAME)),
+    Column("note", Text),
+    Column("has_beginning", UTCDateTime()),
+    Column("has_end", UTCDateTime()),
+    Column("unit_based", Boolean, nullable=False),
+    Column("in_scope_of", JSON, nullable=False),
+    Column("eligible_location", ID, ForeignKey("spatial_things.id")),
+    Column("created", UTCDateTime()),
+    Column("proposed_by", ID, ForeignKey("agents.id"), index=True),
+)
+
+proposed_intents = Table(
+    "proposed_intents", metadata,
+    Column("id", ID, primary_key=True),
+    Column("published_in", ID, ForeignKey("proposals.id"), nullable=False, index=True),
+    Column("publishes", ID, ForeignKey("intents.id"), nullable=False, index=True),
+    Column("reciprocal", Boolean, nullable=False),
+    UniqueConstraint("published_in", "publishes", name="uq_proposed_intents_published_in_publishes"),
+)
+
+proposed_to = Table(
+    "proposed_to", metadata,
+    Column("id", ID, primary_key=True),
+    Column("proposed", ID, ForeignKey("proposals.id"), nullable=False, index=True),
+    Column("proposed_to", ID, ForeignKey("agents.id"), nullable=False, index=True),
+    UniqueConstraint("proposed", "proposed_to", name="uq_proposed_to_proposed_proposed_to"),
+)
+
 # Tables holding chain-committed records, by the `kind` the ledger uses for them.
 RECORD_TABLES: dict[str, Table] = {
     "unit": units,
@@ -402,6 +445,10 @@ RECORD_TABLES: dict[str, Table] = {
     "commitment": commitments,
     "fulfillment": fulfillments,
     "satisfaction": satisfactions,
+    "spatial_thing": spatial_things,
+    "proposal": proposals,
+    "proposed_intent": proposed_intents,
+    "proposed_to": proposed_to,
 }
 
 # API tokens: not ledger records (they are not in the chain, and only their hashes are kept).

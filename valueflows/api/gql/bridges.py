@@ -10,6 +10,7 @@ half. The planning types are named lazily and imported when a field is resolved:
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -18,10 +19,11 @@ from strawberry import ID, Private
 from valueflows.api.gql.connections import Connection, by_id, connection, sliced
 from valueflows.api.gql.context import Info
 from valueflows.api.gql.versions import MAIN, only
-from valueflows.service import paging, relations
+from valueflows.service import paging, proposals, relations
 
 if TYPE_CHECKING:
     from valueflows.api.gql.planning import Agreement, Commitment, Fulfillment, Intent, Plan, Satisfaction
+    from valueflows.api.gql.proposals import Proposal
 
 MAIN_ONLY = only(MAIN)
 PLANNING = "valueflows.api.gql.planning"
@@ -31,6 +33,7 @@ LazyPlan = Annotated["Plan", strawberry.lazy(PLANNING)]
 LazyFulfillment = Annotated["Fulfillment", strawberry.lazy(PLANNING)]
 LazySatisfaction = Annotated["Satisfaction", strawberry.lazy(PLANNING)]
 LazyAgreement = Annotated["Agreement", strawberry.lazy(PLANNING)]
+LazyProposal = Annotated["Proposal", strawberry.lazy("valueflows.api.gql.proposals")]
 Keep = Callable[[Any], bool] | None
 
 
@@ -112,6 +115,44 @@ class AgentPlanning:
         f = filter or AgentPlanFilterParams()
         found = relations.plans_of(info.context.reading, self.r.id, f.search_string)
         return connection(by_id(found, first, after, last, before), lambda x: _planning().Plan(r=x))
+
+
+@strawberry.input(name="agentProposalSearchParams")
+class AgentProposalSearchParams:
+    search_string: str | None = strawberry.field(default=None, description="In the proposal's name or note.")
+
+
+def _proposal_window(info: Info, keep: Keep, first: int | None, after: str | None, last: int | None,
+                     before: str | None, **equals: object) -> Any:
+    from valueflows.api.gql import proposals  # deferred: proposals imports the planning types
+
+    window = info.context.reading.window("proposal", sliced(first, after, last, before), keep, **equals)
+    return connection(window, lambda x: proposals.Proposal(r=x))
+
+
+@strawberry.type(name="ProposalsOfAgent")
+class AgentProposals:
+    r: Private[Any]
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Proposals it published, or whose primary intents it "
+                                                      "provides or receives.")
+    def proposals(self, info: Info, filter: AgentProposalSearchParams | None = None, first: int | None = None,
+                  after: str | None = None, last: int | None = None, before: str | None = None
+                  ) -> Connection[LazyProposal] | None:
+        text = ((filter.search_string if filter else None) or "").casefold()
+        keep = proposals.of_agent(proposals.Proposals(info.context.reading, datetime.now(UTC)), self.r.id, text)
+        return _proposal_window(info, keep, first, after, last, before)
+
+    @strawberry.field(metadata=MAIN_ONLY)
+    def proposals_in_scope(self, info: Info, first: int | None = None, after: str | None = None,
+                           last: int | None = None, before: str | None = None) -> Connection[LazyProposal] | None:
+        return _proposal_window(info, _in_scope(self.r.id), first, after, last, before)
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Proposals addressed to it.")
+    def proposals_to(self, info: Info, first: int | None = None, after: str | None = None,
+                     last: int | None = None, before: str | None = None) -> Connection[LazyProposal] | None:
+        addressed = {p.proposed for p in info.context.reading.where("proposed_to", proposed_to=self.r.id)}
+        return _proposal_window(info, lambda p: p.id in addressed, first, after, last, before)
 
 
 @strawberry.type(name="PlanningOfProcess")

@@ -6,7 +6,7 @@ planning layer (`domain/planning.py`); reads go through the access policy, write
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
 from strawberry import ID, Private
@@ -23,7 +23,11 @@ from valueflows.domain.errors import ImmutableRecord, violation
 from valueflows.service import planning, relations
 from valueflows.store.ports import EventFilter
 
+if TYPE_CHECKING:
+    from valueflows.api.gql.proposals import ProposedIntent
+
 MAIN_ONLY = only(MAIN)
+LazyProposedIntent = Annotated["ProposedIntent", strawberry.lazy("valueflows.api.gql.proposals")]
 Key = Annotated[str | None, strawberry.argument(
     description="Retrying with the same key returns the first result and writes nothing.")]
 
@@ -188,6 +192,12 @@ class Intent(_Flow):
     @strawberry.field
     def satisfied_by(self, info: Info) -> list[Satisfaction] | None:
         return [Satisfaction(r=s) for s in planning.intent(info.context.uow, self.r.id).satisfactions]
+
+    @strawberry.field(metadata=MAIN_ONLY, description="The proposals that publish it.")
+    def published_in(self, info: Info) -> list[LazyProposedIntent] | None:
+        from valueflows.api.gql.proposals import ProposedIntent  # deferred: proposals imports this module
+
+        return [ProposedIntent(r=p) for p in info.context.reading.where("proposed_intent", publishes=self.r.id)]
 
 
 @strawberry.type(name="Commitment", description="A planned economic flow that has been promised by an agent to "

@@ -24,6 +24,7 @@ from valueflows.api.gql.licences import LicenceMutations, LicenceQueries
 from valueflows.api.gql.lists import Lists
 from valueflows.api.gql.mutation import Mutation
 from valueflows.api.gql.planning import PlanningMutations, PlanningQueries
+from valueflows.api.gql.proposals import ProposalMutations, ProposalQueries
 from valueflows.api.gql.query import Query
 from valueflows.api.gql.scalars import SCALARS
 from valueflows.api.gql.versions import APIS, LEGACY, MAIN, serves
@@ -51,11 +52,13 @@ def _build(api: str) -> LedgerSchema:
     return LedgerSchema(
         api,
         query=merge_types(
-            "Query", (Query, Lists, PlanningQueries, EquationQueries, DividendQueries, LicenceQueries, BookQueries)
+            "Query", (Query, Lists, PlanningQueries, ProposalQueries, EquationQueries, DividendQueries,
+                      LicenceQueries, BookQueries)
         ),
         mutation=merge_types(
             "Mutation",
-            (Mutation, PlanningMutations, EquationMutations, DividendMutations, LicenceMutations, BookMutations),
+            (Mutation, PlanningMutations, ProposalMutations, EquationMutations, DividendMutations,
+             LicenceMutations, BookMutations),
         ),
         # Reference types no field reaches still belong to the schema.
         types=[m.Duration, IDuration, t.AgentProcessSearchParams],

@@ -12,6 +12,7 @@ from strawberry import ID, Private
 
 from valueflows.api.gql.bridges import (
     AgentPlanning,
+    AgentProposals,
     EventPlanning,
     ProcessPlanning,
     ResourcePlanning,
@@ -197,7 +198,7 @@ class AgentProcessFilterParams:
 
 
 @strawberry.interface(name="Agent", description="A person or group or organization with economic agency.")
-class Agent(AgentPlanning):
+class Agent(AgentPlanning, AgentProposals):
     r: Private[model.Agent]
 
     @strawberry.field

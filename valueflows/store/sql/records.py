@@ -6,7 +6,7 @@ from collections.abc import Collection, Iterable, Iterator
 from datetime import date
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Connection, String, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import Connection, String, and_, bindparam, delete, func, insert, or_, select, update
 
 from valueflows.accounting.dividends import DividendAllocation, DividendRun
 from valueflows.accounting.equations import ValueEquation
@@ -83,6 +83,9 @@ class SqlRecords(Generic[T]):
     def replace(self, record: T) -> None:
         values = fitting(self.kind, row_of(record))
         self.conn.execute(update(self.table).where(self.table.c.id == values.pop("id")).values(**values))
+
+    def remove(self, record_id: str) -> None:
+        self.conn.execute(delete(self.table).where(self.table.c.id == record_id))
 
     def page(self, limit: int, after: str | None = None, before: str | None = None, backward: bool = False,
              **equals: object) -> list[T]:
