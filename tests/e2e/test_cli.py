@@ -64,3 +64,26 @@ def test_an_organization_publishes_its_members_contributions_from_the_command_li
     back = run("visibility", "atelier", "members", cwd=tmp_path)
     assert back.returncode == 0 and "members" in back.stdout
     assert run("verify", cwd=tmp_path).returncode == 0
+
+
+def test_a_plan_from_the_seed_drills_recipe(tmp_path: Path) -> None:
+    assert run("demo", "--json", cwd=tmp_path).returncode == 0
+    args = ("plan-from-recipe", "--output", "seed-drill", "--quantity", "3", "--due", "2027-03-01",
+            "--provider", "atelier", "--receiver", "farmhack", "--key", "val-drills", "--json")
+    made = json.loads(run(*args, cwd=tmp_path).stdout)
+    assert [p["name"] for p in made["processes"]] == ["Assemble the seed drill", "Weld the frame"]
+    assert made["processes"][0]["hasEnd"] == "2027-03-01T00:00:00Z"
+    steel = sorted(c["quantity"]["hasNumericalValue"] for c in made["commitments"]
+                   if c["resourceConformsTo"] == "steel")
+    assert steel == ["36", "84"]  # 12 kg a drill in assembly, 28 kg a frame
+    cited = [c["quantity"] for c in made["commitments"] if c["action"] == "cite"]
+    assert cited == [{"hasNumericalValue": "1", "hasUnit": "one"}]  # the design is cited once
+    demand = [c for c in made["commitments"] if c["independentDemandOf"]]
+    assert demand == [{**demand[0], "action": "transfer", "resourceConformsTo": "seed-drill"}]
+    again = json.loads(run(*args, cwd=tmp_path).stdout)
+    assert again == {"plan": made["plan"], "replayed": True}
+    bad = run("plan-from-recipe", "--output", "plough", "--quantity", "x", "--due", "2027-03-01", "--provider",
+              "atelier", "--receiver", "nobody", cwd=tmp_path)
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
+    assert "--receiver: no agent" in bad.stderr and "--quantity:" in bad.stderr and "--output:" in bad.stderr
+    assert run("verify", cwd=tmp_path).returncode == 0

@@ -39,7 +39,8 @@ from valueflows.api.gql.versions import APIS, LEGACY, MAIN
 from valueflows.domain.inputs import AgentInput, MeasureInput
 from valueflows.domain.planning import FlowInput, LinkInput
 from valueflows.domain.proposals import ProposalInput, SpatialThingInput
-from valueflows.service import dividends, planning, proposals, queries, records, tokens
+from valueflows.domain.recipes import RecipeFlowInput, RecipeProcessInput
+from valueflows.service import dividends, planning, proposals, queries, recipes, records, tokens
 from valueflows.service.bootstrap import open_ledger
 from valueflows.service.demo import seed_demo
 from valueflows.store.tables import claims, economic_events
@@ -106,6 +107,10 @@ def _seed(url: str) -> tuple[Any, dict[str, str], dict[str, Secret], dict[str, l
     proposals.create_proposal(uow, ProposalInput("Seed drills", eligible_location=place.record.id, id="prop"))
     proposals.propose_intent(uow, "prop", offer.id)
     proposals.propose_to(uow, "prop", "agrimachines")
+    recipes.create_recipe_process(uow, RecipeProcessInput("Weld a frame", id="weld"))
+    recipes.create_recipe_exchange(uow, "Sale", record_id="sale")
+    recipes.create_recipe_flow(uow, RecipeFlowInput("produce", "seed-drill", MeasureInput("1", "one"),
+                                                    recipe_output_of="weld", id="weld-frame"))
     planning.create_plan(uow, planning.PlanInput("Drills", id="plan-drills"))
     planning.create_agreement(uow, planning.AgreementInput("Drills for the Val", id="deal"))
     mine = {a.agent: a for a in committed.allocations}
@@ -323,6 +328,12 @@ def _documents(w: World, api: str = MAIN) -> dict[str, str]:
         "requests": listed("requests", "id reciprocalIntents { id }"),
         "spatialThing": '{ spatialThing(id: "here") { id name lat long } }',
         "spatialThings": listed("spatialThings", "id name"),
+        "recipeProcess": '{ recipeProcess(id: "weld") { id name recipeInputs { id } recipeOutputs { id } } }',
+        "recipeProcesses": listed("recipeProcesses", "id name"),
+        "recipeFlow": '{ recipeFlow(id: "weld-frame") { id recipeOutputOf { id } resourceConformsTo { id } } }',
+        "recipeFlows": listed("recipeFlows", "id note"),
+        "recipeExchange": '{ recipeExchange(id: "sale") { id recipeClauses { id } } }',
+        "recipeExchanges": listed("recipeExchanges", "id name"),
     }
     agent_fields = (f"id name {related('economicEvents', event_fields)} memberships {{ id }} "
                     f"{related('relationships', 'id')}")

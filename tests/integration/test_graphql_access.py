@@ -128,9 +128,26 @@ MAIN_CASES: list[tuple[str, str, Callable[[int], str], tuple[str, str, str, str]
     ("updateSpatialThing", "ana",
      lambda n: f'updateSpatialThing(spatialThing: {{id: "place0", note: "n{n}"}}) {{ spatialThing {{ id }} }}',
      (U, F, F, OK)),
+    ("createRecipeProcess", "ana",
+     lambda n: f'createRecipeProcess(recipeProcess: {{name: "r{n}"}}) {{ recipeProcess {{ id }} }}', (U, OK, OK, OK)),
+    ("updateRecipeProcess", "ana",
+     lambda n: f'updateRecipeProcess(recipeProcess: {{id: "step0", note: "n{n}"}}) {{ recipeProcess {{ id }} }}',
+     (U, F, F, OK)),
+    ("createRecipeFlow", "ana",
+     lambda n: f'createRecipeFlow(recipeFlow: {{action: "work", resourceConformsTo: "steel", note: "f{n}", '
+               'recipeInputOf: "step0", effortQuantity: {hasNumericalValue: "1", hasUnit: "hour"}}) '
+               '{ recipeFlow { id } }', (U, OK, OK, OK)),
+    ("createRecipeExchange", "ana",
+     lambda n: f'createRecipeExchange(recipeExchange: {{name: "x{n}"}}) {{ recipeExchange {{ id }} }}',
+     (U, OK, OK, OK)),
+    # the maker (here Ana) or an admin commits the steps
+    ("createPlanFromRecipe", "ana",
+     lambda n: f'createPlanFromRecipe(plan: {{output: "steel", quantity: "{n}", due: "2027-01-01T00:00:00Z", '
+               'provider: "ana", receiver: "coop"}) { plan { id } }', (U, F, OK, OK)),
 ] + [
     (f"delete{noun}", "ana", lambda n, noun=noun: f'delete{noun}(revisionId: "x{n}")', (IMM, IMM, IMM, IMM))
-    for noun in ("Intent", "Commitment", "Plan", "Agreement", "Fulfillment", "Satisfaction", "SpatialThing")
+    for noun in ("Intent", "Commitment", "Plan", "Agreement", "Fulfillment", "Satisfaction", "SpatialThing",
+                 "RecipeProcess", "RecipeFlow", "RecipeExchange")
 ]
 
 ADMIN = Principal("admin", Scope.ADMIN)
@@ -186,6 +203,11 @@ def ledger_with_people(uow: UnitOfWork) -> UnitOfWork:
     assert run(uow, Principal("ana", Scope.WRITE), "mutation { " + published + " }") == OK
     place = 'createSpatialThing(spatialThing: {name: "Workshop", id: "place0"}) { spatialThing { id } }'
     assert run(uow, ADMIN, "mutation { " + place + " }") == OK
+    recipe = ['createRecipeProcess(recipeProcess: {name: "Cast", id: "step0"}) { recipeProcess { id } }',
+              'createRecipeFlow(recipeFlow: {action: "produce", resourceConformsTo: "steel", recipeOutputOf: "step0", '
+              'resourceQuantity: {hasNumericalValue: "1", hasUnit: "kilogram"}}) { recipeFlow { id } }']
+    for document in recipe:
+        assert run(uow, ADMIN, "mutation { " + document + " }") == OK, document
     membership = ('createAgentRelationship(relationship: {subject: "ana", object: "coop", relationship: "member", '
                   'since: "2026-01-01"}) { agentRelationship { id } }')
     assert run(uow, ADMIN, "mutation { " + membership + " }") == OK
@@ -210,7 +232,7 @@ UPDATE_KINDS = {
     "updateProcessSpecification": "process_specification", "updateUnit": "unit",
     "updateEconomicResource": "economic_resource", "updateProductBatch": "product_batch", "updateProcess": "process",
     "updateIntent": "intent", "updateCommitment": "commitment", "updatePlan": "plan", "updateAgreement": "agreement",
-    "updateProposal": "proposal", "updateSpatialThing": "spatial_thing",
+    "updateProposal": "proposal", "updateSpatialThing": "spatial_thing", "updateRecipeProcess": "recipe_process",
 }
 DELETES_BY_REVISION = {"Person", "Organization", "AgentRelationship", "AgentRelationshipRole", "ResourceSpecification",
                        "ProcessSpecification", "Unit"}

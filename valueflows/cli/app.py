@@ -81,10 +81,12 @@ _OPTIONS = {"from": "--from", "to": "--to", "end": "--to", "surplus": "--surplus
             "idempotencyKey": "--key", "receiver": "--org", "process": "--process", "resource": "--resource"}
 
 
-def refused(exc: LedgerError, prefix: str = "") -> typer.Exit:
-    """A refusal as one line; every problem is named by the option (or the file's field) at fault."""
+def refused(exc: LedgerError, prefix: str = "", options: dict[str, str] | None = None) -> typer.Exit:
+    """A refusal as one line; every problem is named by the option (or the file's field) at fault (`options`: the
+    command's own names of fields, where they differ from the usual ones)."""
     if isinstance(exc, RuleViolation):
-        text = "; ".join(f"{_OPTIONS.get(p.field, p.field)}: {p.message}" for p in exc.problems)
+        named = _OPTIONS | (options or {})
+        text = "; ".join(f"{named.get(p.field, p.field)}: {p.message}" for p in exc.problems)
     else:
         text = str(exc)
     return fail(prefix + " ".join(text.split()))

@@ -156,6 +156,8 @@ PUBLIC_KINDS = frozenset({
     "agreement", "plan", "intent",
     # proposals publish (to whom they are addressed included); places are where things are
     "spatial_thing", "proposal", "proposed_intent", "proposed_to",
+    # recipes are knowledge, as specifications are
+    "recipe_process", "recipe_exchange", "recipe_flow",
 })
 PRIVATE_EVENT_FIELDS = ("note",)
 LICENCE_EVENT_FIELDS = ("agreedIn", "note", "triggeredBy")

@@ -23,8 +23,9 @@ from valueflows.domain.inputs import (
     ProcessInput,
     SpecificationInput,
 )
+from valueflows.domain.recipes import RecipeFlowInput, RecipeProcessInput
 from valueflows.domain.records import DESIGN
-from valueflows.service import ledger, licences, obligations, records
+from valueflows.service import ledger, licences, obligations, recipes, records
 from valueflows.service.obligations import UseRequest
 from valueflows.store.ports import UnitOfWork
 
@@ -75,6 +76,7 @@ def _setup() -> Iterator[Step]:
         SpecificationInput("Seed drill", id="seed-drill", default_unit_of_resource="one"),
         SpecificationInput("Welding station", id="welder", default_unit_of_resource="one",
                            default_unit_of_effort="hour"),
+        SpecificationInput("Seed drill frame", id="drill-frame", default_unit_of_resource="one"),
     ]
     for s in specs:
         yield f"demo:spec:{s.id}", records.create_specification, s
@@ -84,6 +86,39 @@ def _setup() -> Iterator[Step]:
     ]
     for p in processes:
         yield f"demo:process:{p.id}", records.create_process, p
+    yield from _recipe()
+
+
+def _recipe() -> Iterator[Step]:
+    """The seed drill's recipe, as the design carries it: weld a frame (a day), then assemble the drill (two days),
+    40 kg of steel and 16 hours of fabrication work a drill; `plan-from-recipe` scales and schedules it."""
+    steps = [
+        RecipeProcessInput("Weld the frame", "1", "day", id="rp-weld-frame"),
+        RecipeProcessInput("Assemble the seed drill", "2", "day", id="rp-assemble-drill"),
+    ]
+    for s in steps:
+        yield f"demo:recipe:{s.id}", recipes.create_recipe_process, s
+
+    def flow(action: str, spec: str, qty: str, unit: str, step: str, output: bool = False) -> RecipeFlowInput:
+        measure = MeasureInput(qty, unit)
+        effort = unit == "hour"
+        return RecipeFlowInput(action, spec, None if effort else measure, measure if effort else None,
+                               recipe_output_of=step if output else None, recipe_input_of=None if output else step,
+                               id=f"rf-{step.removeprefix('rp-')}-{action}-{spec}")
+
+    flows = [
+        flow("consume", "steel", "28", "kilogram", "rp-weld-frame"),
+        flow("work", "fabrication-work", "6", "hour", "rp-weld-frame"),
+        flow("use", "welder", "4", "hour", "rp-weld-frame"),
+        flow("produce", "drill-frame", "1", "one", "rp-weld-frame", output=True),
+        flow("cite", "design", "1", "one", "rp-assemble-drill"),
+        flow("consume", "drill-frame", "1", "one", "rp-assemble-drill"),
+        flow("consume", "steel", "12", "kilogram", "rp-assemble-drill"),
+        flow("work", "fabrication-work", "10", "hour", "rp-assemble-drill"),
+        flow("produce", "seed-drill", "1", "one", "rp-assemble-drill", output=True),
+    ]
+    for f in flows:
+        yield f"demo:recipe:{f.id}", recipes.create_recipe_flow, f
 
 
 def _raise(provider: str, qty: str, unit: str, name: str, spec: str, rid: str, when: datetime,

@@ -31,6 +31,7 @@ from valueflows.domain.model import (
 from valueflows.domain.planning import Agreement, Commitment, Flow, Fulfillment, Intent, Plan, Satisfaction
 from valueflows.domain.proposals import Proposal, ProposedIntent, ProposedTo, SpatialThing
 from valueflows.domain.quantities import Measure
+from valueflows.domain.recipes import RecipeExchange, RecipeFlow, RecipeProcess
 
 
 def _tuple(value: Any) -> tuple[str, ...]:
@@ -207,7 +208,7 @@ def measured_row(record: Any) -> dict[str, Any]:
     return values
 
 
-MEASURED = (EconomicClaim, Flow, Fulfillment, Satisfaction)
+MEASURED = (EconomicClaim, Flow, Fulfillment, Satisfaction, RecipeFlow)
 
 
 def row_of(record: Any) -> dict[str, Any]:
@@ -248,4 +249,7 @@ FROM_ROW: dict[str, Callable[[Row[Any]], Any]] = {
     "proposal": measured_from_row(Proposal),
     "proposed_intent": measured_from_row(ProposedIntent),
     "proposed_to": measured_from_row(ProposedTo),
+    "recipe_process": measured_from_row(RecipeProcess),
+    "recipe_exchange": measured_from_row(RecipeExchange),
+    "recipe_flow": measured_from_row(RecipeFlow),
 }

@@ -421,6 +421,40 @@ proposed_to = Table(
     UniqueConstraint("proposed", "proposed_to", name="uq_proposed_to_proposed_proposed_to"),
 )
 
+# Recipes (`domain/recipes.py`): how a resource specification is made, step by step.
+recipe_processes = Table(
+    "recipe_processes", metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(MAX_NAME), nullable=False),
+    Column("duration_value", ExactDecimal()),
+    Column("duration_unit", String(10)),
+    Column("process_classified_as", JSON, nullable=False),
+    Column("note", Text),
+    Column("process_conforms_to", ID, ForeignKey("process_specifications.id")),
+)
+
+recipe_exchanges = Table(
+    "recipe_exchanges", metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(MAX_NAME), nullable=False),
+    Column("note", Text),
+)
+
+recipe_flows = Table(
+    "recipe_flows", metadata,
+    Column("id", ID, primary_key=True),
+    Column("action", String(40), nullable=False),
+    Column("resource_conforms_to", ID, ForeignKey("resource_specifications.id"), nullable=False, index=True),
+    *_measure_columns("resource_quantity"),
+    *_measure_columns("effort_quantity"),
+    Column("recipe_input_of", ID, ForeignKey("recipe_processes.id"), index=True),
+    Column("recipe_output_of", ID, ForeignKey("recipe_processes.id"), index=True),
+    Column("recipe_clause_of", ID, ForeignKey("recipe_exchanges.id"), index=True),
+    Column("stage", ID, ForeignKey("process_specifications.id")),
+    Column("state", String(MAX_NAME)),
+    Column("note", Text),
+)
+
 # Tables holding chain-committed records, by the `kind` the ledger uses for them.
 RECORD_TABLES: dict[str, Table] = {
     "unit": units,
@@ -449,6 +483,9 @@ RECORD_TABLES: dict[str, Table] = {
     "proposal": proposals,
     "proposed_intent": proposed_intents,
     "proposed_to": proposed_to,
+    "recipe_process": recipe_processes,
+    "recipe_exchange": recipe_exchanges,
+    "recipe_flow": recipe_flows,
 }
 
 # API tokens: not ledger records (they are not in the chain, and only their hashes are kept).

@@ -24,6 +24,7 @@ from valueflows.service import paging, proposals, relations
 if TYPE_CHECKING:
     from valueflows.api.gql.planning import Agreement, Commitment, Fulfillment, Intent, Plan, Satisfaction
     from valueflows.api.gql.proposals import Proposal
+    from valueflows.api.gql.recipes import RecipeFlow, RecipeProcess
 
 MAIN_ONLY = only(MAIN)
 PLANNING = "valueflows.api.gql.planning"
@@ -34,6 +35,8 @@ LazyFulfillment = Annotated["Fulfillment", strawberry.lazy(PLANNING)]
 LazySatisfaction = Annotated["Satisfaction", strawberry.lazy(PLANNING)]
 LazyAgreement = Annotated["Agreement", strawberry.lazy(PLANNING)]
 LazyProposal = Annotated["Proposal", strawberry.lazy("valueflows.api.gql.proposals")]
+LazyRecipeProcess = Annotated["RecipeProcess", strawberry.lazy("valueflows.api.gql.recipes")]
+LazyRecipeFlow = Annotated["RecipeFlow", strawberry.lazy("valueflows.api.gql.recipes")]
 Keep = Callable[[Any], bool] | None
 
 
@@ -245,4 +248,23 @@ class StagePlanning:
                                     last: int | None = None, before: str | None = None
                                     ) -> Connection[LazyCommitment] | None:
         return _window(info, "commitment", sliced(first, after, last, before), stage=self.r.id)
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Recipe steps that are of this kind of process.")
+    def conforming_recipe_processes(self, info: Info, first: int | None = None, after: str | None = None,
+                                    last: int | None = None, before: str | None = None
+                                    ) -> Connection[LazyRecipeProcess] | None:
+        from valueflows.api.gql import recipes  # deferred: recipes imports the observation types
+
+        window = info.context.reading.window("recipe_process", sliced(first, after, last, before),
+                                             process_conforms_to=self.r.id)
+        return connection(window, lambda x: recipes.RecipeProcess(r=x))
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Recipe flows whose resource must be at this stage.")
+    def recipe_flows_requiring_stage(self, info: Info, first: int | None = None, after: str | None = None,
+                                     last: int | None = None, before: str | None = None
+                                     ) -> Connection[LazyRecipeFlow] | None:
+        from valueflows.api.gql import recipes
+
+        window = info.context.reading.window("recipe_flow", sliced(first, after, last, before), stage=self.r.id)
+        return connection(window, lambda x: recipes.RecipeFlow(r=x))
 

@@ -26,6 +26,7 @@ from valueflows.api.gql.mutation import Mutation
 from valueflows.api.gql.planning import PlanningMutations, PlanningQueries
 from valueflows.api.gql.proposals import ProposalMutations, ProposalQueries
 from valueflows.api.gql.query import Query
+from valueflows.api.gql.recipes import RecipeMutations, RecipeQueries
 from valueflows.api.gql.scalars import SCALARS
 from valueflows.api.gql.versions import APIS, LEGACY, MAIN, serves
 
@@ -52,12 +53,12 @@ def _build(api: str) -> LedgerSchema:
     return LedgerSchema(
         api,
         query=merge_types(
-            "Query", (Query, Lists, PlanningQueries, ProposalQueries, EquationQueries, DividendQueries,
+            "Query", (Query, Lists, PlanningQueries, ProposalQueries, RecipeQueries, EquationQueries, DividendQueries,
                       LicenceQueries, BookQueries)
         ),
         mutation=merge_types(
             "Mutation",
-            (Mutation, PlanningMutations, ProposalMutations, EquationMutations, DividendMutations,
+            (Mutation, PlanningMutations, ProposalMutations, RecipeMutations, EquationMutations, DividendMutations,
              LicenceMutations, BookMutations),
         ),
         # Reference types no field reaches still belong to the schema.
