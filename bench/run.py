@@ -83,6 +83,12 @@ def _planning(r: Any) -> list[Row]:
             for db, v in r.items()]
 
 
+def _recipes(r: Any) -> list[Row]:
+    return [(f"plan from a {v['steps']}-step recipe, 100 units ({db}, {v['rows']} rows)", f"{v['plan_ms']} ms",
+             f"{v['floor_ms']} ms bare Core insert", f"{v['vs_floor']:.1%} of the floor's speed")
+            for db, v in r.items()]
+
+
 def _growth(r: Any) -> list[Row]:
     """Per operation, time and memory at the largest size, beside the smallest as the floor; growth per 10x."""
     rows: list[Row] = []
@@ -105,6 +111,7 @@ BENCHES: list[tuple[str, list[str], Callable[[Any], list[Row]]]] = [
     ("bench_licences", [], _licences),
     ("bench_linked", [], _linked),
     ("bench_planning", [], _planning),
+    ("bench_recipes", [], _recipes),
     ("growth", [], _growth),
 ]
 

@@ -152,12 +152,10 @@ def plan(uow: UnitOfWork, request: PlanRequest, key: str | None = None) -> PlanM
                                 _present(tx, "agent", request.provider, request.receiver), tx.now, new_id,
                                 _present(tx, "plan", request.id))
         tx.records("plan").add(made.plan)
-        tx.append("plan", made.plan.id, facts(made.plan))
-        for process in made.processes:
-            tx.records("process").add(process)
-            tx.append("process", process.id, facts(process))
-        for commitment in made.commitments:
-            tx.records("commitment").add(commitment)
-            tx.append("commitment", commitment.id, facts(commitment))
+        tx.records("process").add_all(made.processes)
+        tx.records("commitment").add_all(made.commitments)
+        tx.append_all([("plan", made.plan.id, facts(made.plan)),
+                       *(("process", p.id, facts(p)) for p in made.processes),
+                       *(("commitment", c.id, facts(c)) for c in made.commitments)])
         remember_key(tx, key, "plan", request, made.plan.id)
         return PlanMade(made, made.plan.id)

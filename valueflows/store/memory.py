@@ -103,6 +103,10 @@ class MemoryRecords(_OnBox, Generic[T]):
     def remove(self, record_id: str) -> None:
         self.found.pop(record_id, None)
 
+    def add_all(self, records: Iterable[T]) -> None:
+        for record in records:
+            self.add(record)
+
     def _ordered(self) -> list[T]:
         return [self.found[i] for i in sorted(self.found)]
 
@@ -492,6 +496,9 @@ class MemoryWriteTx(MemoryTx):
         self.state.chain.append(record)
         self.seq, self.hash = record.seq, digest
         return record
+
+    def append_all(self, entries: Iterable[tuple[str, str, dict[str, object]]]) -> list[ChainRecord]:
+        return [self.append(kind, record_id, payload) for kind, record_id, payload in entries]
 
 
 class MemoryUnitOfWork:

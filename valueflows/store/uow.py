@@ -3,7 +3,7 @@ the typed repositories a use case works through (`store/sql/`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cached_property
@@ -159,6 +159,20 @@ class Writer(SqlTx):
         })
         self.seq, self.hash = record.seq, digest
         return record
+
+    def append_all(self, entries: Iterable[tuple[str, str, dict[str, object]]]) -> list[ChainRecord]:
+        """Several chain records in one statement (each linked to the one before, as `append` links them)."""
+        done: list[ChainRecord] = []
+        for kind, record_id, payload in entries:
+            text = canonical_json(payload)
+            digest = link_hash(self.hash, kind, record_id, text)
+            done.append(ChainRecord(self.seq + 1, kind, record_id, text, self.hash, digest))
+            self.seq, self.hash = self.seq + 1, digest
+        if done:
+            self.conn.execute(_APPEND, [{"seq": r.seq, "kind": r.kind, "record_id": r.record_id, "payload": r.payload,
+                                         "prev_hash": r.prev_hash, "hash": r.hash, "recorded_at": self.now}
+                                        for r in done])
+        return done
 
 
 class UnitOfWork:

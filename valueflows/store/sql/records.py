@@ -84,6 +84,11 @@ class SqlRecords(Generic[T]):
         values = fitting(self.kind, row_of(record))
         self.conn.execute(update(self.table).where(self.table.c.id == values.pop("id")).values(**values))
 
+    def add_all(self, records: Iterable[T]) -> None:
+        rows = [fitting(self.kind, row_of(r)) for r in records]
+        if rows:
+            self.conn.execute(_INSERT[self.kind], rows)
+
     def remove(self, record_id: str) -> None:
         self.conn.execute(delete(self.table).where(self.table.c.id == record_id))
 
