@@ -152,6 +152,10 @@ def _seed(url: str) -> tuple[Any, dict[str, str], dict[str, Secret], dict[str, l
         samples[name] = [r.id for r in queries.list_records(uow, kind, 3).items]
     samples["events"] += work[:2] + cites[:1] + paid
     samples["claims"] += [o.id for o in owed[:1]] + claims_of["ana"][:1]
+    with uow.read() as tx:  # each private record's newest revision, for `revision(revisionId)`
+        for kind, ids in (("economic_event", samples["events"]), ("commitment", ["c-ana-promise", "c-sale"]),
+                          ("fulfillment", ["f-ana-work"]), ("satisfaction", ["s-sale"])):
+            samples[f"revision:{kind}"] = [tx.chain.latest(kind, [i])[i] for i in ids]
     return uow, headers, secrets, samples, committed.run.id
 
 
@@ -283,6 +287,12 @@ def _documents(w: World, api: str = MAIN) -> dict[str, str]:
             return f"{field}{args and f'({args})'} {{ {fields} }}"
         return f"{field}(first: 1000{args and f', {args}'}) {{ edges {{ node {{ {fields} }} }} }}"
 
+    def revision(kind: str, index: int, fields: str = "id note") -> str:
+        """The record as its newest revision recorded it (main API only): as private as the record."""
+        if api == LEGACY:
+            return ""
+        return f'revision(revisionId: "{w.samples[f"revision:{kind}"][index]}") {{ {fields} }}'
+
     def many_steps(field: str) -> str:
         """Track and trace: events in the legacy API, items of three kinds in the main one."""
         if api == LEGACY:
@@ -305,12 +315,15 @@ def _documents(w: World, api: str = MAIN) -> dict[str, str]:
     planning_documents = {
         "intent": f'{{ intent(id: "i-offer") {{ id name satisfiedBy {{ {satisfaction_fields} }} }} }}',
         "intents": listed("intents", f"id satisfiedBy {{ {satisfaction_fields} }}"),
-        "commitment": f'{{ commitment(id: "c-ana-promise") {{ {commitment_fields} }} }}',
+        "commitment": (f'{{ commitment(id: "c-ana-promise") {{ {commitment_fields} '
+                       f'{revision("commitment", 0, commitment_fields)} }} }}'),
         "commitments": listed("commitments", commitment_fields),
         "fulfillment": (f'{{ fulfillment(id: "f-ana-work") {{ id effortQuantity {{ hasDecimalValue }} '
-                        f'fulfills {{ {commitment_fields} }} fulfilledBy {{ {event_fields} }} }} }}'),
+                        f'fulfills {{ {commitment_fields} }} fulfilledBy {{ {event_fields} }} '
+                        f'{revision("fulfillment", 0, "id note effortQuantity { hasDecimalValue }")} }} }}'),
         "fulfillments": listed("fulfillments", f"id fulfills {{ id note }} fulfilledBy {{ {event_fields} }}"),
-        "satisfaction": f'{{ satisfaction(id: "s-sale") {{ {satisfaction_fields} }} }}',
+        "satisfaction": (f'{{ satisfaction(id: "s-sale") {{ {satisfaction_fields} '
+                         f'{revision("satisfaction", 0, satisfaction_fields)} }} }}'),
         "satisfactions": listed("satisfactions", satisfaction_fields),
         "plan": (f'{{ plan(id: "plan-drills") {{ id independentDemands {{ {commitment_fields} }} '
                  f'nonProcessCommitments {{ {commitment_fields} }} processes {{ id }} '
@@ -377,7 +390,7 @@ def _documents(w: World, api: str = MAIN) -> dict[str, str]:
         "processSpecifications": listed("processSpecifications", "id"),
         "unit": '{ unit(id: "hour") { id } }',
         "units": listed("units", "id"),
-        "economicEvent": "".join(f'e{i}: economicEvent(id: "{e}") {{ {event_fields} }} '
+        "economicEvent": "".join(f'e{i}: economicEvent(id: "{e}") {{ {event_fields} {revision("economic_event", i)} }} '
                                  for i, e in enumerate(w.samples["events"])).join(("{ ", "}")),
         "economicEvents": (listed("economicEvents", event_fields, size=1000) if api == MAIN
                            else f"{{ economicEvents(limit: 1000) {{ {event_fields} }} }}"),

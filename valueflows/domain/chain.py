@@ -11,6 +11,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import types
+import typing
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -58,6 +60,47 @@ def facts(record: Any) -> dict[str, Any]:
     return out
 
 
+def restored(current: Any, payload: str) -> Any:
+    """A record as one of its revisions recorded it: `current` (a record of the same kind, its newest version) with
+    every fact replaced by the revision's; derived state (quantities, sequence numbers) is as now. The inverse of
+    `facts`: a fact absent from the revision takes the field's default."""
+    recorded = json.loads(payload)
+    hints = typing.get_type_hints(type(current))
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(current):
+        if f.name in DERIVED_FIELDS:
+            continue
+        if f.name in recorded:
+            values[f.name] = _typed(recorded[f.name], hints[f.name])
+        elif f.default is not dataclasses.MISSING:
+            values[f.name] = f.default
+    return dataclasses.replace(current, **values)
+
+
+def _typed(value: Any, hint: Any) -> Any:
+    """A JSON value of a fact as the field's type holds it (`plain` turned it into JSON)."""
+    if value is None:
+        return None
+    options = [a for a in typing.get_args(hint) if a is not type(None)] if isinstance(hint, types.UnionType) or (
+        typing.get_origin(hint) is typing.Union) else [hint]
+    target = options[0]
+    origin = typing.get_origin(target)
+    if origin is tuple:
+        inner = typing.get_args(target)[0]
+        return tuple(_typed(v, inner) for v in value)
+    if target is Measure:
+        return Measure(Decimal(value["hasNumericalValue"]), value["hasUnit"])
+    if target is Decimal:
+        return Decimal(value)
+    if target is datetime:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if target is date:
+        return date.fromisoformat(value)
+    if isinstance(target, type) and issubclass(target, Enum):
+        return target(value)
+    return value
+
+
 # The chain payload of a withdrawal: the record leaves the current state; its earlier revisions stay in the chain.
 TOMBSTONE: dict[str, Any] = {"withdrawn": True}
 
@@ -72,6 +115,16 @@ def link_hash(prev_hash: str, kind: str, record_id: str, payload_json: str) -> s
         h.update(part.encode("utf-8"))
         h.update(b"\x1f")
     return h.hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class ChainRevision:
+    """A chain record of one record's revision, with when it was recorded (vf-graphql's history)."""
+
+    seq: int
+    hash: str  # the revision's id
+    payload: str
+    recorded_at: datetime
 
 
 @dataclass(frozen=True, slots=True)

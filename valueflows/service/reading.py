@@ -13,6 +13,7 @@ from typing import Any
 from valueflows.domain import access
 from valueflows.domain import records as rules
 from valueflows.domain.access import Reader, View
+from valueflows.domain.chain import ChainRevision, restored
 from valueflows.domain.errors import NotFound, violation
 from valueflows.domain.limits import MAX_PAGE
 from valueflows.domain.model import MEMBER_ROLE, AgentRelationship, EconomicClaim, EconomicEvent, EconomicResource
@@ -55,6 +56,7 @@ class Reading:
         self._views: dict[str, View] = {}
         self._persons: dict[str, bool] = {}
         self._revisions: dict[tuple[str, str], str] = {}
+        self._histories: dict[tuple[str, str], list[ChainRevision]] = {}
 
     @property
     def reader(self) -> Reader:
@@ -275,6 +277,24 @@ class Reading:
         if key not in self._revisions:
             raise NotFound(f"no {kind.replace('_', ' ')} with id {record_id!r} in the chain")
         return self._revisions[key]
+
+    def history(self, kind: str, record_id: str) -> list[ChainRevision]:
+        """Every revision of a record the reader sees, oldest first (empty for one it may not see)."""
+        key = (kind, record_id)
+        if key not in self._histories:
+            if self.get(kind, record_id) is None:
+                return []
+            with self.uow.read() as tx:
+                self._histories[key] = tx.chain.history(kind, record_id)
+        return self._histories[key]
+
+    def at_revision(self, kind: str, current: Any, revision_id: str) -> Any | None:
+        """`current` (a record the reader sees, its newest version) as its revision `revision_id` recorded it, shown
+        as the reader may see it; None if that is no revision of this record."""
+        found = next((r for r in self.history(kind, current.id) if r.hash == revision_id), None)
+        if found is None:
+            return None
+        return self.show(kind, restored(current, found.payload))
 
     def where(self, kind: str, **equals: str) -> list[Any]:
         """Records whose fields equal the given values (at most MAX_RELATED, in id order)."""

@@ -20,7 +20,7 @@ from valueflows.accounting.contributions import DayKey, is_contribution, is_exch
 from valueflows.accounting.dividends import DividendAllocation, DividendRun
 from valueflows.accounting.equations import ValueEquation
 from valueflows.domain.access import OPERATOR, Principal
-from valueflows.domain.chain import GENESIS, ChainRecord, canonical_json, link_hash
+from valueflows.domain.chain import GENESIS, ChainRecord, ChainRevision, canonical_json, link_hash
 from valueflows.domain.limits import MAX_CHAIN
 from valueflows.domain.model import (
     Agent,
@@ -45,14 +45,15 @@ class State:
 
     records: dict[str, dict[str, Any]] = field(default_factory=lambda: {kind: {} for kind in RECORD_KINDS})
     chain: list[ChainRecord] = field(default_factory=list)
+    recorded_at: dict[int, datetime] = field(default_factory=dict)  # when each chain record was written, by seq
     keys: dict[str, KeyUse] = field(default_factory=dict)
     tokens: dict[str, TokenRow] = field(default_factory=dict)
     days: dict[DayKey, tuple[Decimal, int]] = field(default_factory=dict)
 
     def copy(self) -> State:
         """A copy to work on: records are frozen values, so copying the maps is enough."""
-        return State({kind: dict(found) for kind, found in self.records.items()}, list(self.chain), dict(self.keys),
-                     dict(self.tokens), dict(self.days))
+        return State({kind: dict(found) for kind, found in self.records.items()}, list(self.chain),
+                     dict(self.recorded_at), dict(self.keys), dict(self.tokens), dict(self.days))
 
 
 class Box:
@@ -407,6 +408,10 @@ class MemoryChain(_OnBox):
         return {r.record_id: r.hash for r in self.state.chain if r.kind == kind and r.record_id in wanted}
 
 
+    def history(self, kind: str, record_id: str) -> list[ChainRevision]:
+        return [ChainRevision(r.seq, r.hash, r.payload, self.state.recorded_at[r.seq]) for r in self.state.chain
+                if r.kind == kind and r.record_id == record_id]
+
     def stream(self) -> Iterator[ChainRecord]:
         return iter(list(self.state.chain))
 
@@ -494,6 +499,7 @@ class MemoryWriteTx(MemoryTx):
         digest = link_hash(self.hash, kind, record_id, text)
         record = ChainRecord(self.seq + 1, kind, record_id, text, self.hash, digest)
         self.state.chain.append(record)
+        self.state.recorded_at[record.seq] = self.now
         self.seq, self.hash = record.seq, digest
         return record
 

@@ -19,7 +19,7 @@ from valueflows.accounting.contributions import DayKey
 from valueflows.accounting.dividends import DividendAllocation, DividendRun
 from valueflows.accounting.equations import ValueEquation
 from valueflows.domain.access import Principal
-from valueflows.domain.chain import ChainRecord
+from valueflows.domain.chain import ChainRecord, ChainRevision
 from valueflows.domain.model import (
     Agent,
     AgentRelationship,
@@ -210,6 +210,10 @@ class Chain(Protocol):
 
     def by_hash(self, digest: str) -> ChainRecord | None:
         """The chain record with this hash (a revision of some record), if any."""
+        ...
+
+    def history(self, kind: str, record_id: str) -> list[ChainRevision]:
+        """Every chain record of one record, oldest first."""
         ...
 
     def received_hashes(self, receiver: str, start: datetime, end: datetime) -> Iterator[str]: ...

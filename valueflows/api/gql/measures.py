@@ -4,12 +4,13 @@ durations; and `ref`, how a record's reference becomes the GraphQL face of the r
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
+from typing import Any, ClassVar
 
 import strawberry
 from strawberry import ID, Private
 
 from valueflows.api.gql.context import Info
+from valueflows.api.gql.history import REVISION, Historied, revised
 from valueflows.api.gql.scalars import URI, Decimal, money
 from valueflows.api.gql.versions import LEGACY, MAIN, REVISION_ID, only
 from valueflows.domain import model
@@ -61,8 +62,13 @@ def action(action_id: str) -> Action:
 
 
 @strawberry.type(name="Unit", description="Defines a unit of measurement, along with its display symbol. From OM2.")
-class Unit:
+class Unit(Historied):
     r: Private[model.Unit]
+    KIND: ClassVar[str] = "unit"
+
+    @strawberry.field(metadata=only(MAIN), description=REVISION)
+    def revision(self, info: Info, revision_id: ID) -> Unit | None:
+        return revised(info, self, revision_id)  # type: ignore[no-any-return]
 
     @strawberry.field
     def id(self) -> ID:

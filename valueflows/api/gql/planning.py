@@ -14,6 +14,7 @@ from strawberry import ID, Private
 from valueflows.api.gql import types as t
 from valueflows.api.gql.connections import Connection, by_id, connection, sliced
 from valueflows.api.gql.context import Info
+from valueflows.api.gql.history import REVISION, Historied, revised
 from valueflows.api.gql.inputs import IMeasure
 from valueflows.api.gql.measures import Action, Measure, Unit, action, measure, ref
 from valueflows.api.gql.scalars import URI, Decimal
@@ -37,7 +38,7 @@ def _uris(values: tuple[str, ...]) -> list[URI]:
 
 
 @strawberry.type(name="PlannedFlow")
-class _Flow:
+class _Flow(Historied):
     """What an intent and a commitment show alike (a base of both; not in the schema by itself)."""
 
     r: Private[core.Flow]
@@ -161,6 +162,10 @@ class Progress:
                                             "(it has a provider) or a request (it has a receiver).")
 class Intent(_Flow):
     r: Private[core.Intent]
+
+    @strawberry.field(metadata=only(MAIN), description=REVISION)
+    def revision(self, info: Info, revision_id: ID) -> Intent | None:
+        return revised(info, self, revision_id)  # type: ignore[no-any-return]
     KIND: ClassVar[str] = "intent"
 
     @strawberry.field
@@ -204,6 +209,10 @@ class Intent(_Flow):
                                                 "another agent.")
 class Commitment(_Flow):
     r: Private[core.Commitment]
+
+    @strawberry.field(metadata=only(MAIN), description=REVISION)
+    def revision(self, info: Info, revision_id: ID) -> Commitment | None:
+        return revised(info, self, revision_id)  # type: ignore[no-any-return]
     KIND: ClassVar[str] = "commitment"
 
     @strawberry.field
@@ -253,8 +262,13 @@ EventOrCommitment = Annotated[t.EconomicEvent | Commitment, strawberry.union("Ev
 
 @strawberry.type(name="Fulfillment", description="Represents many-to-many relationships between commitments and "
                                                  "economic events that fully or partially satisfy them.")
-class Fulfillment:
+class Fulfillment(Historied):
     r: Private[core.Fulfillment]
+    KIND: ClassVar[str] = "fulfillment"
+
+    @strawberry.field(metadata=only(MAIN), description=REVISION)
+    def revision(self, info: Info, revision_id: ID) -> Fulfillment | None:
+        return revised(info, self, revision_id)  # type: ignore[no-any-return]
 
     @strawberry.field
     def id(self) -> ID:
@@ -288,8 +302,13 @@ class Fulfillment:
 @strawberry.type(name="Satisfaction", description="Represents many-to-many relationships between intents and "
                                                   "commitments or events that partially or full satisfy one or more "
                                                   "intents.")
-class Satisfaction:
+class Satisfaction(Historied):
     r: Private[core.Satisfaction]
+    KIND: ClassVar[str] = "satisfaction"
+
+    @strawberry.field(metadata=only(MAIN), description=REVISION)
+    def revision(self, info: Info, revision_id: ID) -> Satisfaction | None:
+        return revised(info, self, revision_id)  # type: ignore[no-any-return]
 
     @strawberry.field
     def id(self) -> ID:
@@ -325,8 +344,13 @@ class Satisfaction:
 
 
 @strawberry.type(name="Agreement", description="Any type of agreement among economic agents.")
-class Agreement:
+class Agreement(Historied):
     r: Private[core.Agreement]
+    KIND: ClassVar[str] = "agreement"
+
+    @strawberry.field(metadata=only(MAIN), description=REVISION)
+    def revision(self, info: Info, revision_id: ID) -> Agreement | None:
+        return revised(info, self, revision_id)  # type: ignore[no-any-return]
 
     @strawberry.field
     def id(self) -> ID:
@@ -377,8 +401,13 @@ class Agreement:
 
 @strawberry.type(name="Plan", description="A logical collection of processes that constitute a body of planned "
                                           "work with defined deliverable(s).")
-class Plan:
+class Plan(Historied):
     r: Private[core.Plan]
+    KIND: ClassVar[str] = "plan"
+
+    @strawberry.field(metadata=only(MAIN), description=REVISION)
+    def revision(self, info: Info, revision_id: ID) -> Plan | None:
+        return revised(info, self, revision_id)  # type: ignore[no-any-return]
 
     @strawberry.field
     def id(self) -> ID:

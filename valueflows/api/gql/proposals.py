@@ -6,7 +6,7 @@ the access policy, writes through `service/proposals.py`; a deleted proposal is 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import strawberry
 from strawberry import ID, Private
@@ -14,6 +14,7 @@ from strawberry import ID, Private
 from valueflows.api.gql import types as t
 from valueflows.api.gql.connections import Connection, connection, sliced
 from valueflows.api.gql.context import Info
+from valueflows.api.gql.history import REVISION, Historied, revised
 from valueflows.api.gql.measures import ref
 from valueflows.api.gql.planning import Intent, Key
 from valueflows.api.gql.scalars import Decimal
@@ -23,7 +24,7 @@ from valueflows.domain.errors import ImmutableRecord
 from valueflows.service import proposals
 
 MAIN_ONLY = only(MAIN)
-REVISION = "The revision this update changes: its `revisionId` when read."
+UPDATES = "The revision this update changes: its `revisionId` when read."
 
 
 def _id(value: ID | None) -> str | None:
@@ -35,8 +36,13 @@ def _ids(values: list[ID] | None) -> tuple[str, ...] | None:
 
 
 @strawberry.type(name="SpatialThing", description="A physical mappable location.")
-class SpatialThing:
+class SpatialThing(Historied):
     r: Private[core.SpatialThing]
+    KIND: ClassVar[str] = "spatial_thing"
+
+    @strawberry.field(metadata=only(MAIN), description=REVISION)
+    def revision(self, info: Info, revision_id: ID) -> SpatialThing | None:
+        return revised(info, self, revision_id)  # type: ignore[no-any-return]
 
     @strawberry.field
     def id(self) -> ID:
@@ -77,8 +83,13 @@ def _proposals(info: Info) -> proposals.Proposals:
 
 @strawberry.type(name="Proposal", description="Published requests or offers, sometimes with what is expected in "
                                               "return.")
-class Proposal:
+class Proposal(Historied):
     r: Private[core.Proposal]
+    KIND: ClassVar[str] = "proposal"
+
+    @strawberry.field(metadata=only(MAIN), description=REVISION)
+    def revision(self, info: Info, revision_id: ID) -> Proposal | None:
+        return revised(info, self, revision_id)  # type: ignore[no-any-return]
 
     @strawberry.field
     def id(self) -> ID:
@@ -147,8 +158,13 @@ def _proposal(info: Info, proposal_id: str) -> Proposal:
 
 
 @strawberry.type(name="ProposedIntent", description="An intent a proposal publishes.")
-class ProposedIntent:
+class ProposedIntent(Historied):
     r: Private[core.ProposedIntent]
+    KIND: ClassVar[str] = "proposed_intent"
+
+    @strawberry.field(metadata=only(MAIN), description=REVISION)
+    def revision(self, info: Info, revision_id: ID) -> ProposedIntent | None:
+        return revised(info, self, revision_id)  # type: ignore[no-any-return]
 
     @strawberry.field
     def id(self) -> ID:
@@ -172,8 +188,13 @@ class ProposedIntent:
 
 
 @strawberry.type(name="ProposedTo", description="An agent a proposal is published to.")
-class ProposedTo:
+class ProposedTo(Historied):
     r: Private[core.ProposedTo]
+    KIND: ClassVar[str] = "proposed_to"
+
+    @strawberry.field(metadata=only(MAIN), description=REVISION)
+    def revision(self, info: Info, revision_id: ID) -> ProposedTo | None:
+        return revised(info, self, revision_id)  # type: ignore[no-any-return]
 
     @strawberry.field
     def id(self) -> ID:
@@ -211,7 +232,7 @@ class SpatialThingCreateParams:
 
 @strawberry.input(name="SpatialThingUpdateParams")
 class SpatialThingUpdateParams:
-    revision_id: ID = strawberry.field(description=REVISION)
+    revision_id: ID = strawberry.field(description=UPDATES)
     name: str | None = None
     mappable_address: str | None = None
     lat: Decimal | None = None
@@ -252,7 +273,7 @@ class ProposalCreateParams(_ProposalFields):
 
 @strawberry.input(name="ProposalUpdateParams")
 class ProposalUpdateParams(_ProposalFields):
-    revision_id: ID = strawberry.field(description=REVISION)
+    revision_id: ID = strawberry.field(description=UPDATES)
 
 
 @strawberry.input(name="ProposalFilterParams")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal as PyDecimal
-from typing import Any
+from typing import Any, ClassVar
 
 import strawberry
 from strawberry import ID, Private
@@ -14,6 +14,7 @@ from strawberry import ID, Private
 from valueflows.api.gql import types as t
 from valueflows.api.gql.connections import Connection, connection, sliced
 from valueflows.api.gql.context import Info
+from valueflows.api.gql.history import REVISION, Historied, revised
 from valueflows.api.gql.inputs import IDuration, IMeasure
 from valueflows.api.gql.measures import Action, Duration, Measure, TimeUnit, action, measure, ref
 from valueflows.api.gql.planning import Key, Plan, PlanResponse
@@ -24,7 +25,7 @@ from valueflows.domain.errors import ImmutableRecord, NotFound
 from valueflows.service import recipes
 
 MAIN_ONLY = only(MAIN)
-REVISION = "The revision this update changes: its `revisionId` when read."
+UPDATES = "The revision this update changes: its `revisionId` when read."
 
 
 def _id(value: ID | None) -> str | None:
@@ -33,8 +34,13 @@ def _id(value: ID | None) -> str | None:
 
 @strawberry.type(name="RecipeProcess", description="Specifies a process in a recipe for use in planning from "
                                                    "recipe.")
-class RecipeProcess:
+class RecipeProcess(Historied):
     r: Private[core.RecipeProcess]
+    KIND: ClassVar[str] = "recipe_process"
+
+    @strawberry.field(metadata=only(MAIN), description=REVISION)
+    def revision(self, info: Info, revision_id: ID) -> RecipeProcess | None:
+        return revised(info, self, revision_id)  # type: ignore[no-any-return]
 
     @strawberry.field
     def id(self) -> ID:
@@ -78,8 +84,13 @@ class RecipeProcess:
 
 
 @strawberry.type(name="RecipeExchange", description="Specifies an exchange agreement as part of a recipe.")
-class RecipeExchange:
+class RecipeExchange(Historied):
     r: Private[core.RecipeExchange]
+    KIND: ClassVar[str] = "recipe_exchange"
+
+    @strawberry.field(metadata=only(MAIN), description=REVISION)
+    def revision(self, info: Info, revision_id: ID) -> RecipeExchange | None:
+        return revised(info, self, revision_id)  # type: ignore[no-any-return]
 
     @strawberry.field
     def id(self) -> ID:
@@ -104,8 +115,13 @@ class RecipeExchange:
 
 @strawberry.type(name="RecipeFlow", description="The specification of a resource inflow to, or outflow from, a "
                                                 "recipe process.")
-class RecipeFlow:
+class RecipeFlow(Historied):
     r: Private[core.RecipeFlow]
+    KIND: ClassVar[str] = "recipe_flow"
+
+    @strawberry.field(metadata=only(MAIN), description=REVISION)
+    def revision(self, info: Info, revision_id: ID) -> RecipeFlow | None:
+        return revised(info, self, revision_id)  # type: ignore[no-any-return]
 
     @strawberry.field
     def id(self) -> ID:
@@ -196,7 +212,7 @@ class RecipeProcessCreateParams(_ProcessFields):
 
 @strawberry.input(name="RecipeProcessUpdateParams")
 class RecipeProcessUpdateParams(_ProcessFields):
-    revision_id: ID = strawberry.field(description=REVISION)
+    revision_id: ID = strawberry.field(description=UPDATES)
 
 
 @strawberry.input(name="RecipeFlowFields")
@@ -235,7 +251,7 @@ class RecipeFlowCreateParams(_FlowFields):
 
 @strawberry.input(name="RecipeFlowUpdateParams")
 class RecipeFlowUpdateParams(_FlowFields):
-    revision_id: ID = strawberry.field(description=REVISION)
+    revision_id: ID = strawberry.field(description=UPDATES)
     action: ID | None = None
     resource_conforms_to: ID | None = None
 
@@ -252,7 +268,7 @@ class RecipeExchangeCreateParams:
 
 @strawberry.input(name="RecipeExchangeUpdateParams")
 class RecipeExchangeUpdateParams:
-    revision_id: ID = strawberry.field(description=REVISION)
+    revision_id: ID = strawberry.field(description=UPDATES)
     name: str | None = None
     note: str | None = None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 import strawberry
 from strawberry import ID, Private
@@ -21,6 +21,7 @@ from valueflows.api.gql.bridges import (
 )
 from valueflows.api.gql.connections import Connection, by_id, connection, sliced
 from valueflows.api.gql.context import Info
+from valueflows.api.gql.history import REVISION, Historied, revised
 from valueflows.api.gql.measures import Action, Measure, Unit, action, measure, ref
 from valueflows.api.gql.scalars import URI, Decimal
 from valueflows.api.gql.versions import LEGACY, MAIN, REVISION_ID, only
@@ -39,8 +40,13 @@ def seq_window(items: list[Any], first: int | None, after: str | None, last: int
 
 
 @strawberry.type(name="ResourceSpecification")
-class ResourceSpecification(SpecificationPlanning):
+class ResourceSpecification(SpecificationPlanning, Historied):
     r: Private[model.ResourceSpecification]
+    KIND: ClassVar[str] = "resource_specification"
+
+    @strawberry.field(metadata=only(MAIN), description=REVISION)
+    def revision(self, info: Info, revision_id: ID) -> ResourceSpecification | None:
+        return revised(info, self, revision_id)  # type: ignore[no-any-return]
 
     @strawberry.field
     def id(self) -> ID:
@@ -104,8 +110,13 @@ class ResourceSpecification(SpecificationPlanning):
 
 
 @strawberry.type(name="ProcessSpecification")
-class ProcessSpecification(StagePlanning):
+class ProcessSpecification(StagePlanning, Historied):
     r: Private[model.ProcessSpecification]
+    KIND: ClassVar[str] = "process_specification"
+
+    @strawberry.field(metadata=only(MAIN), description=REVISION)
+    def revision(self, info: Info, revision_id: ID) -> ProcessSpecification | None:
+        return revised(info, self, revision_id)  # type: ignore[no-any-return]
 
     @strawberry.field
     def id(self) -> ID:
@@ -198,8 +209,13 @@ class AgentProcessFilterParams:
 
 
 @strawberry.interface(name="Agent", description="A person or group or organization with economic agency.")
-class Agent(AgentPlanning, AgentProposals):
+class Agent(AgentPlanning, AgentProposals, Historied):
     r: Private[model.Agent]
+    KIND: ClassVar[str] = "agent"
+
+    @strawberry.field(metadata=only(MAIN), description=REVISION)
+    def revision(self, info: Info, revision_id: ID) -> Agent | None:
+        return revised(info, self, revision_id)  # type: ignore[no-any-return]
 
     @strawberry.field
     def id(self) -> ID:
@@ -364,7 +380,9 @@ class Agent(AgentPlanning, AgentProposals):
 
 @strawberry.type(name="Person")
 class Person(Agent):
-    pass
+    @strawberry.field(metadata=only(MAIN), description=REVISION)
+    def revision(self, info: Info, revision_id: ID) -> Person | None:
+        return revised(info, self, revision_id)  # type: ignore[no-any-return]
 
 
 @strawberry.enum(name="ContributionVisibility", description="Who sees what an organization's members did for it "
@@ -376,6 +394,10 @@ class ContributionVisibility(Enum):
 
 @strawberry.type(name="Organization")
 class Organization(Agent):
+    @strawberry.field(metadata=only(MAIN), description=REVISION)
+    def revision(self, info: Info, revision_id: ID) -> Organization | None:
+        return revised(info, self, revision_id)  # type: ignore[no-any-return]
+
     @strawberry.field
     def classified_as(self) -> list[URI] | None:
         return [URI(u) for u in self.r.classified_as]
@@ -398,8 +420,13 @@ def scopes(info: Info, ids: tuple[str, ...]) -> list[AccountingScope] | None:
 
 
 @strawberry.type(name="AgentRelationshipRole")
-class AgentRelationshipRole:
+class AgentRelationshipRole(Historied):
     r: Private[model.AgentRelationshipRole]
+    KIND: ClassVar[str] = "agent_relationship_role"
+
+    @strawberry.field(metadata=only(MAIN), description=REVISION)
+    def revision(self, info: Info, revision_id: ID) -> AgentRelationshipRole | None:
+        return revised(info, self, revision_id)  # type: ignore[no-any-return]
 
     @strawberry.field
     def id(self) -> ID:
@@ -433,8 +460,24 @@ class AgentRelationshipRole:
 
 
 @strawberry.type(name="AgentRelationship")
-class AgentRelationship:
+class AgentRelationship(Historied):
     r: Private[model.AgentRelationship]
+    KIND: ClassVar[str] = "agent_relationship"
+
+    def history_kind(self) -> str:
+        return "membership" if self.r.relationship == model.MEMBER_ROLE.id else "agent_relationship"
+
+    def restore(self, info: Info, revision_id: str) -> Any | None:
+        """A membership is served as a relationship: its revision is a membership's, shown as one."""
+        if self.history_kind() == "agent_relationship":
+            return super().restore(info, revision_id)
+        membership = info.context.reading.get("membership", self.r.id)
+        found = info.context.reading.at_revision("membership", membership, revision_id) if membership else None
+        return rules.membership_relationship(found) if found is not None else None
+
+    @strawberry.field(metadata=only(MAIN), description=REVISION)
+    def revision(self, info: Info, revision_id: ID) -> AgentRelationship | None:
+        return revised(info, self, revision_id)  # type: ignore[no-any-return]
 
     @strawberry.field
     def id(self) -> ID:
@@ -442,8 +485,7 @@ class AgentRelationship:
 
     @strawberry.field(metadata=only(MAIN), description=REVISION_ID)
     def revision_id(self, info: Info) -> ID:
-        kind = "membership" if self.r.relationship == model.MEMBER_ROLE.id else "agent_relationship"
-        return ID(info.context.reading.revision(kind, self.r.id))
+        return ID(info.context.reading.revision(self.history_kind(), self.r.id))
 
     @strawberry.field
     def subject(self, info: Info) -> Agent:
@@ -494,8 +536,13 @@ class Membership:
 # -- observation ----------------------------------------------------------------------------------------------
 
 @strawberry.type(name="ProductBatch")
-class ProductBatch:
+class ProductBatch(Historied):
     r: Private[model.ProductBatch]
+    KIND: ClassVar[str] = "product_batch"
+
+    @strawberry.field(metadata=only(MAIN), description=REVISION)
+    def revision(self, info: Info, revision_id: ID) -> ProductBatch | None:
+        return revised(info, self, revision_id)  # type: ignore[no-any-return]
 
     @strawberry.field
     def id(self) -> ID:
@@ -519,8 +566,13 @@ class ProductBatch:
 
 
 @strawberry.type(name="EconomicResource")
-class EconomicResource(ResourcePlanning):
+class EconomicResource(ResourcePlanning, Historied):
     r: Private[model.EconomicResource]
+    KIND: ClassVar[str] = "economic_resource"
+
+    @strawberry.field(metadata=only(MAIN), description=REVISION)
+    def revision(self, info: Info, revision_id: ID) -> EconomicResource | None:
+        return revised(info, self, revision_id)  # type: ignore[no-any-return]
 
     @strawberry.field
     def id(self) -> ID:
@@ -653,8 +705,13 @@ class EconomicResource(ResourcePlanning):
 
 
 @strawberry.type(name="Process")
-class Process(ProcessPlanning):
+class Process(ProcessPlanning, Historied):
     r: Private[model.Process]
+    KIND: ClassVar[str] = "process"
+
+    @strawberry.field(metadata=only(MAIN), description=REVISION)
+    def revision(self, info: Info, revision_id: ID) -> Process | None:
+        return revised(info, self, revision_id)  # type: ignore[no-any-return]
 
     def _events(self, info: Info, action_id: str | None) -> list[model.EconomicEvent]:
         return info.context.reading.events(EventFilter(process=self.r.id, action=action_id))
@@ -793,8 +850,13 @@ ProductionFlowItem = Annotated[Process | EconomicResource, strawberry.union("Pro
 
 
 @strawberry.type(name="EconomicEvent")
-class EconomicEvent(EventPlanning):
+class EconomicEvent(EventPlanning, Historied):
     r: Private[model.EconomicEvent]
+    KIND: ClassVar[str] = "economic_event"
+
+    @strawberry.field(metadata=only(MAIN), description=REVISION)
+    def revision(self, info: Info, revision_id: ID) -> EconomicEvent | None:
+        return revised(info, self, revision_id)  # type: ignore[no-any-return]
 
     @strawberry.field
     def id(self) -> ID:

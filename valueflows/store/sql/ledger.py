@@ -7,7 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import Connection, and_, func, insert, select, update
 
-from valueflows.domain.chain import ChainRecord
+from valueflows.domain.chain import ChainRecord, ChainRevision
+from valueflows.domain.limits import MAX_PAGE
 from valueflows.store.ports import KeyUse, TokenRow
 from valueflows.store.tables import api_tokens, economic_events, idempotency_keys, ledger
 
@@ -37,6 +38,12 @@ class SqlChain:
     def by_hash(self, digest: str) -> ChainRecord | None:
         row = self.conn.execute(select(ledger).where(ledger.c.hash == digest).limit(1)).first()
         return ChainRecord(row.seq, row.kind, row.record_id, row.payload, row.prev_hash, row.hash) if row else None
+
+    def history(self, kind: str, record_id: str) -> list[ChainRevision]:
+        rows = self.conn.execute(select(ledger.c.seq, ledger.c.hash, ledger.c.payload, ledger.c.recorded_at)
+                                 .where(ledger.c.kind == kind, ledger.c.record_id == record_id)
+                                 .order_by(ledger.c.seq).limit(MAX_PAGE))
+        return [ChainRevision(seq, digest, payload, at) for seq, digest, payload, at in rows]
 
     def received_hashes(self, receiver: str, start: datetime, end: datetime) -> Iterator[str]:
         """The chain hashes of the events `receiver` received in [start, end), in chain order."""
