@@ -93,9 +93,11 @@ def _seed(url: str) -> tuple[Any, dict[str, str], dict[str, Secret], dict[str, l
         paid = [r.id for r in conn.execute(economic_events.select().where(
             economic_events.c.agreed_in.is_not(None), economic_events.c.action == "transfer"))]
     cites = [o.triggered_by for o in owed]
-    # Ana promised the co-op her work, and her work fulfilled it: private as her work is
+    # Ana promised the co-op her work (at the workshop), and her work fulfilled it: private as her work is
+    place = proposals.create_spatial_thing(uow, SpatialThingInput("Atelier", lat="45.19", long="5.72", id="here"))
     promise = planning.create_commitment(uow, FlowInput(
-        "work", "ana", "atelier", effort_quantity=MeasureInput("40", "hour"), id="c-ana-promise")).record
+        "work", "ana", "atelier", effort_quantity=MeasureInput("40", "hour"), id="c-ana-promise",
+        at_location="here")).record
     fulfilled = planning.fulfil(uow, LinkInput("c-ana-promise", work[0], id="f-ana-work")).record
     offer = planning.create_intent(uow, FlowInput("transfer", "atelier", resource_conforms_to="seed-drill",
                                                   resource_quantity=MeasureInput("1", "one"), id="i-offer")).record
@@ -103,7 +105,6 @@ def _seed(url: str) -> tuple[Any, dict[str, str], dict[str, Secret], dict[str, l
                                                      resource_conforms_to="seed-drill",
                                                      resource_quantity=MeasureInput("1", "one"), id="c-sale")).record
     planning.satisfy(uow, LinkInput(offer.id, sale.id, id="s-sale"))
-    place = proposals.create_spatial_thing(uow, SpatialThingInput("Atelier", lat="45.19", long="5.72", id="here"))
     proposals.create_proposal(uow, ProposalInput("Seed drills", eligible_location=place.record.id, id="prop"))
     proposals.propose_intent(uow, "prop", offer.id)
     proposals.propose_to(uow, "prop", "agrimachines")
@@ -339,7 +340,9 @@ def _documents(w: World, api: str = MAIN) -> dict[str, str]:
         "proposals": listed("proposals", f"id primaryIntents {{ id satisfiedBy {{ {satisfaction_fields} }} }}"),
         "offers": listed("offers", f"id primaryIntents {{ id satisfiedBy {{ {satisfaction_fields} }} }}"),
         "requests": listed("requests", "id reciprocalIntents { id }"),
-        "spatialThing": '{ spatialThing(id: "here") { id name lat long } }',
+        "spatialThing": (f'{{ spatialThing(id: "here") {{ id name lat long agents {{ id }} intents {{ id }} '
+                         f'commitments {{ {commitment_fields} }} {related("economicEvents", event_fields)} '
+                         f'{related("economicResources", "id")} }} }}'),
         "spatialThings": listed("spatialThings", "id name"),
         "recipeProcess": '{ recipeProcess(id: "weld") { id name recipeInputs { id } recipeOutputs { id } } }',
         "recipeProcesses": listed("recipeProcesses", "id name"),

@@ -28,6 +28,7 @@ class NewResourceInput:
     lot: str | None = None
     contained_in: str | None = None
     image_list: tuple[str, ...] = ()
+    current_location: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,8 @@ class EventInput:
     new_resource: NewResourceInput | None = None
     id: str | None = None  # client-chosen id (imports); otherwise the ledger assigns one
     prior_period: date | None = None  # a prior-period adjustment: the closed day it belongs to
+    at_location: str | None = None
+    to_location: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +76,7 @@ class AgentInput:
     id: str | None = None
     classified_as: tuple[str, ...] = ()
     contributions: str | None = None  # organizations: "members" (the default) or "public"
+    primary_location: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

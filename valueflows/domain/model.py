@@ -65,6 +65,7 @@ class Agent:
     classified_as: tuple[str, ...] = ()
     # organizations: who sees their members' contributions; None is the default, `members`
     contributions: ContributionVisibility | None = None
+    primary_location: str | None = None  # a SpatialThing
 
     @property
     def publishes_contributions(self) -> bool:
@@ -171,6 +172,7 @@ class EconomicResource:
     image: str | None = None
     lot: str | None = None  # a ProductBatch id
     image_list: tuple[str, ...] = ()
+    current_location: str | None = None  # a SpatialThing
 
     @property
     def accounting(self) -> Measure:
@@ -211,6 +213,8 @@ class EconomicEvent:
     in_scope_of: tuple[str, ...] = ()
     # A prior-period adjustment: the day (in a closed period) the flow belongs to; the event is dated in the open one.
     prior_period: date | None = None
+    at_location: str | None = None  # a SpatialThing: where it happened
+    to_location: str | None = None  # where a moved resource went
     # Set by the ledger when the event is accepted: its position in the hash chain.
     seq: int | None = field(default=None, compare=False)
 

@@ -20,7 +20,7 @@ from valueflows.domain.inputs import MeasureInput
 from valueflows.domain.limits import MAX_NAME, MAX_NOTE
 from valueflows.domain.model import EconomicEvent, EconomicResource
 from valueflows.domain.quantities import Measure, parse_decimal
-from valueflows.domain.rules import check_id, check_text, check_time
+from valueflows.domain.rules import check_id, check_place, check_text, check_time
 
 # -- the records --------------------------------------------------------------------------------------------------
 
@@ -48,6 +48,7 @@ class Flow:
     resource_conforms_to: str | None = None
     input_of: str | None = None
     output_of: str | None = None
+    at_location: str | None = None  # a SpatialThing
 
     @property
     def quantity(self) -> Measure | None:
@@ -148,6 +149,7 @@ class FlowInput:
     independent_demand_of: str | None = None  # commitments only
     planned_within: str | None = None  # commitments only
     stage: str | None = None  # commitments only
+    at_location: str | None = None
     id: str | None = None
 
 
@@ -164,6 +166,7 @@ class PlanningContext:
     agreements: Collection[str] = ()
     resources: Mapping[str, EconomicResource] = field(default_factory=dict)
     taken: Collection[str] = ()  # ids already used by records of the kind being created
+    places: Collection[str] = ()
 
 
 _COMMITMENT_ONLY = ("clause_of", "clauseOf"), ("independent_demand_of", "independentDemandOf"), (
@@ -217,6 +220,7 @@ class _Flow(_Checks):
         self.ref(r.resource_inventoried_as, ctx.resources, "resourceInventoriedAs", "resource")
         self.ref(r.input_of, ctx.processes, "inputOf", "process")
         self.ref(r.output_of, ctx.processes, "outputOf", "process")
+        check_place(r.at_location, "atLocation", ctx.places, self.problems)
         for i, scope in enumerate(r.in_scope_of):
             if scope not in ctx.agents and scope not in ctx.processes:
                 self.fail(f"inScopeOf[{i}]", "unknown_scope", f"no agent or process with id {scope!r}")
@@ -286,7 +290,7 @@ def check_intent(request: FlowInput, ctx: PlanningContext, new_id: str) -> Inten
         has_point_in_time=r.has_point_in_time, due=r.due, finished=r.finished, note=r.note, agreed_in=r.agreed_in,
         in_scope_of=tuple(r.in_scope_of), resource_inventoried_as=r.resource_inventoried_as,
         resource_conforms_to=r.resource_conforms_to, input_of=r.input_of, output_of=r.output_of, name=r.name,
-        available_quantity=available, image=r.image)
+        available_quantity=available, image=r.image, at_location=r.at_location)
 
 
 def check_commitment(request: FlowInput, ctx: PlanningContext, new_id: str, now: datetime) -> Commitment:
@@ -316,7 +320,7 @@ def check_commitment(request: FlowInput, ctx: PlanningContext, new_id: str, now:
         in_scope_of=tuple(r.in_scope_of), resource_inventoried_as=r.resource_inventoried_as,
         resource_conforms_to=r.resource_conforms_to, input_of=r.input_of, output_of=r.output_of,
         clause_of=r.clause_of, independent_demand_of=r.independent_demand_of, planned_within=r.planned_within,
-        stage=r.stage, created=now)
+        stage=r.stage, created=now, at_location=r.at_location)
 
 
 def measure_input(value: Measure | None) -> MeasureInput | None:

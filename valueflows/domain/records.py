@@ -39,7 +39,7 @@ from valueflows.domain.model import (
     Unit,
 )
 from valueflows.domain.quantities import parse_decimal
-from valueflows.domain.rules import check_id, check_images, check_text, check_time
+from valueflows.domain.rules import check_id, check_images, check_place, check_text, check_time
 
 # A design (what the open shop offers) is a licensed resource conforming to a specification classified as this.
 DESIGN = "https://w3id.org/valueflows-ledger/ns#Design"
@@ -66,8 +66,9 @@ def _common(record_id: str | None, name: str, note: str | None, taken: Collectio
 
 
 def check_agent(request: AgentInput, new_id: str, agents: Mapping[str, Agent], units: Mapping[str, Unit],
-                taken: Collection[str] = ()) -> Agent:
-    """`agents` holds the group the request names (if any); `units` its revenue currency."""
+                taken: Collection[str] = (), places: Collection[str] = ()) -> Agent:
+    """`agents` holds the group the request names (if any); `units` its revenue currency; `places` its primary
+    location if it exists."""
     problems = _common(request.id, request.name, request.note, taken)
     try:
         kind = AgentType(request.type)
@@ -121,6 +122,7 @@ def check_agent(request: AgentInput, new_id: str, agents: Mapping[str, Agent], u
             problems.append(Problem("group", "not_organization", f"{request.group!r} is not an Organization"))
         elif request.group == (request.id or new_id):
             problems.append(Problem("group", "self", "an agent is not its own group"))
+    check_place(request.primary_location, "primaryLocation", places, problems)
     if problems:
         raise RuleViolation(problems)
     assert kind is not None
@@ -129,7 +131,7 @@ def check_agent(request: AgentInput, new_id: str, agents: Mapping[str, Agent], u
         worker_owned=request.worker_owned, surplus_to_worker_owners=request.surplus_to_worker_owners,
         headcount=request.headcount, annual_revenue=revenue, revenue_currency=request.revenue_currency,
         group=request.group, note=request.note, image=request.image, classified_as=tuple(request.classified_as),
-        contributions=contributions,
+        contributions=contributions, primary_location=request.primary_location,
     )
 
 

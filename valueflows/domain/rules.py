@@ -65,6 +65,8 @@ class EventContext:
     batches: frozenset[str] = frozenset()
     # The closed periods of the organizations the event is by or for (provider, receiver, scopes).
     closed: Mapping[str, tuple[ClosedPeriod, ...]] = field(default_factory=dict)
+    # Places (SpatialThings) the request names that exist.
+    places: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,12 @@ def check_text(value: str | None, field_name: str, limit: int, problems: list[Pr
     fault = text_fault(value) if value is not None else None
     if fault is not None:
         problems.append(Problem(field_name, "bad_text", fault))
+
+
+def check_place(place: str | None, where: str, places: Collection[str], problems: list[Problem]) -> None:
+    """A location a record names is a place (a SpatialThing) the ledger holds."""
+    if place is not None and place not in places:
+        problems.append(Problem(where, "unknown_spatial_thing", f"no spatial thing (place) with id {place!r}"))
 
 
 def check_time(value: datetime | None, field_name: str, problems: list[Problem]) -> None:
@@ -172,6 +180,10 @@ class _Checker:
         for i, scope in enumerate(r.in_scope_of):
             if scope not in ctx.agents and scope not in ctx.processes:
                 self.fail(f"inScopeOf[{i}]", "unknown_scope", f"no agent or process with id {scope!r}")
+        for place, where in ((r.at_location, "atLocation"), (r.to_location, "toLocation"),
+                             (r.new_resource.current_location if r.new_resource else None,
+                              "newInventoriedResource.currentLocation")):
+            check_place(place, where, ctx.places, self.problems)
         resource_quantity = self.measure(r.resource_quantity, "resourceQuantity")
         effort_quantity = self.measure(r.effort_quantity, "effortQuantity")
         self.times()
@@ -215,7 +227,8 @@ class _Checker:
             effort_quantity=effort_quantity, has_point_in_time=r.has_point_in_time, has_beginning=r.has_beginning,
             has_end=r.has_end, input_of=r.input_of, output_of=r.output_of, note=r.note, corrects=r.corrects,
             triggered_by=r.triggered_by, agreed_in=r.agreed_in, realization_of=r.realization_of,
-            in_scope_of=tuple(r.in_scope_of), prior_period=r.prior_period,
+            in_scope_of=tuple(r.in_scope_of), prior_period=r.prior_period, at_location=r.at_location,
+            to_location=r.to_location,
         )
         changes = event_effects(event)
         if correcting is not None:
@@ -403,7 +416,7 @@ class _Checker:
             licence=new.licence, tracking_identifier=new.tracking_identifier,
             classified_as=tuple(new.classified_as), note=new.note, image=new.image, lot=new.lot,
             image_list=tuple(new.image_list),
-            contained_in=new.contained_in,
+            contained_in=new.contained_in, current_location=new.current_location or r.at_location,
         )
 
     def create_to_resource(self, action: Action, source: EconomicResource) -> EconomicResource:
@@ -416,6 +429,7 @@ class _Checker:
             accounting_quantity=Decimal(0), onhand_quantity=Decimal(0),
             primary_accountable=r.receiver if rights_move else source.primary_accountable,
             custodian=r.receiver if custody_moves else source.custodian, contained_in=None,
+            current_location=r.to_location or source.current_location,
         )
 
     def apply(self, changes: list[QuantityChange], fresh: dict[str, EconomicResource]) -> dict[str, EconomicResource]:

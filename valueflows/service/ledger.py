@@ -153,6 +153,9 @@ def event_context(tx: Tx, uow: UnitOfWork, request: EventInput) -> EventContext:
         taken_ids=frozenset(taken),
         batches=frozenset(tx.batches.get_many([request.new_resource.lot] if request.new_resource else [])),
         closed=closed_books(tx, [a.id for a in agents.values() if a.type is AgentType.ORGANIZATION]),
+        places=frozenset(tx.records("spatial_thing").get_many(
+            [request.at_location, request.to_location,
+             request.new_resource.current_location if request.new_resource else None])),
     )
 
 

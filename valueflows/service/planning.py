@@ -107,6 +107,7 @@ def _context(tx: Tx, kind: str, request: FlowInput) -> PlanningContext:
         agreements=present("agreement", request.clause_of),
         resources=tx.resources.get_many([request.resource_inventoried_as]),
         taken=present(kind, request.id),
+        places=present("spatial_thing", request.at_location),
     )
 
 

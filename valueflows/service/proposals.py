@@ -11,7 +11,7 @@ from typing import Any
 
 from valueflows.domain import access
 from valueflows.domain.chain import TOMBSTONE
-from valueflows.domain.errors import NotFound
+from valueflows.domain.errors import NotFound, Problem, RuleViolation
 from valueflows.domain.limits import MAX_PAGE
 from valueflows.domain.planning import Intent
 from valueflows.domain.proposals import (
@@ -33,7 +33,8 @@ from valueflows.domain.proposals import (
     revised_place,
     revised_proposal,
 )
-from valueflows.service import revisions
+from valueflows.domain.quantities import parse_decimal
+from valueflows.service import filters, revisions
 from valueflows.service.ledger import Recorded, create_record, new_id
 from valueflows.service.reading import Reading
 from valueflows.service.records import revise_record
@@ -57,6 +58,18 @@ def revise_spatial_thing(uow: UnitOfWork, revision_id: str, patch: dict[str, Any
     return revise_record(uow, "spatial_thing", record_id, (revision_id, patch), None,
                          lambda tx, current: check_spatial_thing(revised_place(current, patch), current.id),
                          revision_id)
+
+
+def places_near(uow: UnitOfWork, lat: object, long: object, radius_km: object) -> frozenset[str]:
+    """The places (public) within `radius_km` of a point; bad coordinates are refused with what is wrong."""
+    point = check_spatial_thing(SpatialThingInput("point", lat=lat, long=long), "point")
+    radius, problem = parse_decimal(radius_km, "near.radiusKm")
+    if problem is not None or radius is None:
+        raise RuleViolation([problem or Problem("near.radiusKm", "required", "give a radius in km")])
+    if point.lat is None or point.long is None:
+        raise RuleViolation([Problem("near", "required", "a point has a latitude and a longitude")])
+    with uow.read() as tx:
+        return filters.near(tx.records("spatial_thing").stream(), point.lat, point.long, radius)
 
 
 # -- proposals ----------------------------------------------------------------------------------------------------
@@ -174,6 +187,7 @@ class ProposalFilter:
     is_offer: bool | None = None
     is_request: bool | None = None
     by_agent: str | None = None  # published by, or offering or requesting as provider or receiver (ours)
+    places: frozenset[str] | None = None  # eligible in one of these places (ours: near a point)
 
 
 class Proposals:
@@ -204,6 +218,7 @@ class Proposals:
                     and (not f.in_scope_of or bool(set(f.in_scope_of) & set(p.in_scope_of)))
                     and (f.is_offer is None or is_offer(primary or ()) == f.is_offer)
                     and (f.is_request is None or is_request(primary or ()) == f.is_request)
+                    and (f.places is None or p.eligible_location in f.places)
                     and (f.by_agent is None or p.proposed_by == f.by_agent
                          or any(f.by_agent in (i.provider, i.receiver) for i in primary or ())))
         return keep

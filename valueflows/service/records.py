@@ -31,11 +31,16 @@ from valueflows.domain.model import MEMBER_ROLE, Agent, AgentRelationship, Agent
 from valueflows.domain.units import STANDARD_UNITS
 from valueflows.service.ledger import Recorded, create_record, new_id, remember_key, replayed_key
 from valueflows.service.revisions import expect_newest
-from valueflows.store.ports import UnitOfWork, WriteTx
+from valueflows.store.ports import Tx, UnitOfWork, WriteTx
 
 
 def _taken(tx: WriteTx, kind: str, record_id: str | None) -> set[str]:
     return {record_id} if record_id and tx.records(kind).exists(record_id) else set()
+
+
+def places(tx: Tx, *ids: str | None) -> frozenset[str]:
+    """Which of these places (SpatialThings) exist."""
+    return frozenset(tx.records("spatial_thing").get_many(ids))
 
 
 def revise_record(uow: UnitOfWork, kind: str, record_id: str, request: Any, key: str | None,
@@ -74,6 +79,7 @@ def create_agent(uow: UnitOfWork, request: AgentInput, key: str | None = None) -
         return rules.check_agent(
             request, new_id(), tx.records("agent").get_many([request.group]),
             tx.records("unit").get_many([request.revenue_currency]), _taken(tx, "agent", request.id),
+            places(tx, request.primary_location),
         )
     return create_record(uow, "agent", request, key, build)
 
@@ -104,7 +110,8 @@ def revise_agent(uow: UnitOfWork, agent_id: str, patch: dict[str, Any], key: str
 def _agent_facts(tx: WriteTx, current: Agent, request: AgentInput) -> Agent:
     kept = current.contributions.value if current.contributions else None
     return rules.check_agent(replace(request, id=current.id, contributions=kept), current.id,
-                             tx.agents.get_many([request.group]), tx.units.get_many([request.revenue_currency]))
+                             tx.agents.get_many([request.group]), tx.units.get_many([request.revenue_currency]),
+                             places=places(tx, request.primary_location))
 
 
 def set_contribution_visibility(uow: UnitOfWork, organization: str, visibility: str,
@@ -116,7 +123,8 @@ def set_contribution_visibility(uow: UnitOfWork, organization: str, visibility: 
     def build(tx: WriteTx, current: Any) -> Any:
         request = replace(merged(AgentInput, current, {}), id=organization, contributions=visibility)
         return rules.check_agent(request, organization, tx.records("agent").get_many([current.group]),
-                                 tx.records("unit").get_many([current.revenue_currency]))
+                                 tx.records("unit").get_many([current.revenue_currency]),
+                                 places=places(tx, current.primary_location))
     return revise_record(uow, "agent", organization, ("contributions", visibility), key, build)
 
 

@@ -54,6 +54,7 @@ def agent_from_row(row: Row[Any]) -> Agent:
         headcount=row.headcount, annual_revenue=row.annual_revenue, revenue_currency=row.revenue_currency,
         group=row.group, note=row.note, image=row.image, classified_as=_tuple(row.classified_as),
         contributions=ContributionVisibility(row.contributions) if row.contributions else None,
+        primary_location=row.primary_location,
     )
 
 
@@ -101,6 +102,7 @@ def resource_from_row(row: Row[Any]) -> EconomicResource:
         primary_accountable=row.primary_accountable, custodian=row.custodian, unit_of_effort=row.unit_of_effort,
         licence=row.licence, tracking_identifier=row.tracking_identifier, classified_as=_tuple(row.classified_as),
         contained_in=row.contained_in, note=row.note, image=row.image, lot=row.lot, image_list=_tuple(row.image_list),
+        current_location=row.current_location,
     )
 
 
@@ -118,6 +120,7 @@ def event_from_row(row: Row[Any]) -> EconomicEvent:
         input_of=row.input_of, output_of=row.output_of, note=row.note, corrects=row.corrects,
         triggered_by=row.triggered_by, agreed_in=row.agreed_in, realization_of=row.realization_of,
         in_scope_of=_tuple(row.in_scope_of), prior_period=row.prior_period, seq=row.seq,
+        at_location=row.at_location, to_location=row.to_location,
     )
 
 

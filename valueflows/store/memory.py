@@ -216,6 +216,7 @@ class MemoryEvents(MemoryRecords[EconomicEvent]):
                 not where.in_scope or where.in_scope in e.in_scope_of,
                 not where.conforms_to or e.resource_conforms_to == where.conforms_to,
                 not where.realization_of or e.realization_of == where.realization_of,
+                not where.at_location or where.at_location in (e.at_location, e.to_location),
                 not where.providers or e.provider in where.providers,
                 not where.receivers or e.receiver in where.receivers,
                 not where.search or where.search.lower() in (e.note or "").lower(),

@@ -67,6 +67,7 @@ class EventFilter:
     in_scope: str | None = None  # the agent or process among inScopeOf
     conforms_to: str | None = None  # resourceConformsTo
     realization_of: str | None = None  # the agreement the event realizes
+    at_location: str | None = None  # the place it happened at, or moved a resource to
 
 
 class FlowTotal(NamedTuple):

@@ -58,6 +58,7 @@ agents = Table(
     Column("image", String(MAX_IRI)),
     Column("classified_as", JSON, nullable=False, server_default="[]"),
     Column("contributions", String(10)),
+    Column("primary_location", ID),  # a SpatialThing (no foreign key: added by a later migration)
 )
 
 agent_relationship_roles = Table(
@@ -147,6 +148,7 @@ economic_resources = Table(
     Column("image", String(MAX_IRI)),
     Column("lot", ID, ForeignKey("product_batches.id")),
     Column("image_list", JSON, nullable=False, server_default="[]"),
+    Column("current_location", ID),
 )
 
 economic_events = Table(
@@ -179,6 +181,8 @@ economic_events = Table(
     Column("realization_of", ID),
     Column("in_scope_of", JSON, nullable=False),
     Column("prior_period", Date),
+    Column("at_location", ID, index=True),
+    Column("to_location", ID, index=True),
 )
 
 # An organization's books closed through a day.
@@ -221,6 +225,7 @@ def _flow_columns() -> list[Column[object]]:
         Column("resource_conforms_to", ID, ForeignKey("resource_specifications.id")),
         Column("input_of", ID, ForeignKey("processes.id"), index=True),
         Column("output_of", ID, ForeignKey("processes.id"), index=True),
+        Column("at_location", ID, index=True),
     ]
 
 

@@ -18,6 +18,7 @@ from strawberry import ID, Private
 
 from valueflows.api.gql.connections import Connection, by_id, connection, sliced
 from valueflows.api.gql.context import Info
+from valueflows.api.gql.filtering import ProcessCommitmentFilterParams, ProcessIntentFilterParams, kept
 from valueflows.api.gql.versions import MAIN, only
 from valueflows.service import paging, proposals, relations
 
@@ -162,25 +163,31 @@ class AgentProposals:
 class ProcessPlanning:
     r: Private[Any]
 
-    def _flows(self, info: Info, kind: str, side: str, action: ID | None) -> list[Any]:
+    def _flows(self, info: Info, kind: str, side: str, action: ID | None,
+               filter: ProcessCommitmentFilterParams | ProcessIntentFilterParams | None) -> list[Any]:
         found = info.context.reading.where(kind, **{side: self.r.id})
-        return [f for f in found if action is None or f.action == action]
+        found = [f for f in found if action is None or f.action == action]
+        return kept(found, filter.keep(info) if filter is not None else None)
 
     @strawberry.field(metadata=MAIN_ONLY)
-    def committed_inputs(self, info: Info, action: ID | None = None) -> list[LazyCommitment] | None:
-        return [_planning().Commitment(r=c) for c in self._flows(info, "commitment", "input_of", action)]
+    def committed_inputs(self, info: Info, action: ID | None = None,
+                         filter: ProcessCommitmentFilterParams | None = None) -> list[LazyCommitment] | None:
+        return [_planning().Commitment(r=c) for c in self._flows(info, "commitment", "input_of", action, filter)]
 
     @strawberry.field(metadata=MAIN_ONLY)
-    def committed_outputs(self, info: Info, action: ID | None = None) -> list[LazyCommitment] | None:
-        return [_planning().Commitment(r=c) for c in self._flows(info, "commitment", "output_of", action)]
+    def committed_outputs(self, info: Info, action: ID | None = None,
+                          filter: ProcessCommitmentFilterParams | None = None) -> list[LazyCommitment] | None:
+        return [_planning().Commitment(r=c) for c in self._flows(info, "commitment", "output_of", action, filter)]
 
     @strawberry.field(metadata=MAIN_ONLY)
-    def intended_inputs(self, info: Info, action: ID | None = None) -> list[LazyIntent] | None:
-        return [_planning().Intent(r=i) for i in self._flows(info, "intent", "input_of", action)]
+    def intended_inputs(self, info: Info, action: ID | None = None,
+                        filter: ProcessIntentFilterParams | None = None) -> list[LazyIntent] | None:
+        return [_planning().Intent(r=i) for i in self._flows(info, "intent", "input_of", action, filter)]
 
     @strawberry.field(metadata=MAIN_ONLY)
-    def intended_outputs(self, info: Info, action: ID | None = None) -> list[LazyIntent] | None:
-        return [_planning().Intent(r=i) for i in self._flows(info, "intent", "output_of", action)]
+    def intended_outputs(self, info: Info, action: ID | None = None,
+                         filter: ProcessIntentFilterParams | None = None) -> list[LazyIntent] | None:
+        return [_planning().Intent(r=i) for i in self._flows(info, "intent", "output_of", action, filter)]
 
     @strawberry.field(metadata=MAIN_ONLY, description="The plan its commitments are planned within (the first "
                                                       "one, if they name several).")

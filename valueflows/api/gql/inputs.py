@@ -87,6 +87,11 @@ class IDuration:
     unit_type: TimeUnit
 
 
+def location(description: str) -> Any:
+    """An input naming a place (a SpatialThing), in the main API (0.9's geolocation module)."""
+    return strawberry.field(default=None, metadata=only(MAIN), description=f"(`SpatialThing`) {description}")
+
+
 def _id(value: ID | None) -> str | None:
     return str(value) if value is not None else None
 
@@ -103,6 +108,7 @@ class AgentCreateParams:
     image: URI | None = None
     note: str | None = None
     id: ID | None = strawberry.field(default=None, description="A client-chosen id (otherwise the ledger picks one).")
+    primary_location: ID | None = location("Where the agent mainly is.")
 
 
 @strawberry.input(name="AgentUpdateParams")
@@ -112,6 +118,7 @@ class AgentUpdateParams:
     name: str | None = None
     image: URI | None = None
     note: str | None = None
+    primary_location: ID | None = location("Where the agent mainly is.")
 
 
 @strawberry.input(name="OrganizationCreateParams")
@@ -129,6 +136,7 @@ class OrganizationCreateParams:
     annual_revenue: Decimal | None = None
     revenue_currency: ID | None = None
     group: ID | None = None
+    primary_location: ID | None = location("Where the agent mainly is.")
 
     def to_domain(self) -> domain.AgentInput:
         return domain.AgentInput(
@@ -137,6 +145,7 @@ class OrganizationCreateParams:
             annual_revenue=str(self.annual_revenue) if self.annual_revenue is not None else None,
             revenue_currency=_id(self.revenue_currency), group=_id(self.group), note=self.note,
             image=self.image, id=_id(self.id), classified_as=_ids(self.classified_as),
+            primary_location=_id(self.primary_location),
         )
 
 
@@ -155,6 +164,7 @@ class OrganizationUpdateParams:
     annual_revenue: Decimal | None = None
     revenue_currency: ID | None = None
     group: ID | None = None
+    primary_location: ID | None = location("Where the agent mainly is.")
 
     def patch(self) -> dict[str, object]:
         return {
@@ -164,6 +174,7 @@ class OrganizationUpdateParams:
             "headcount": self.headcount,
             "annual_revenue": str(self.annual_revenue) if self.annual_revenue is not None else None,
             "revenue_currency": _id(self.revenue_currency), "group": _id(self.group),
+            "primary_location": _id(self.primary_location),
         }
 
 
@@ -308,6 +319,8 @@ class EconomicEventCreateParams:
         default=None, description="Record a prior-period adjustment: the day of a closed period this event is about. "
                                   "The event itself is dated in an open period and counted there.")
     id: ID | None = None
+    at_location: ID | None = location("Where it happened.")
+    to_location: ID | None = location("Where a resource it moved went.")
 
     def to_domain(self, new_resource: EconomicResourceCreateParams | None) -> domain.EventInput:
         return domain.EventInput(
@@ -322,7 +335,8 @@ class EconomicEventCreateParams:
             input_of=_id(self.input_of), output_of=_id(self.output_of), note=self.note, corrects=_id(self.corrects),
             triggered_by=_id(self.triggered_by), agreed_in=self.agreed_in, realization_of=_id(self.realization_of),
             in_scope_of=_ids(self.in_scope_of), id=_id(self.id), prior_period=self.prior_period,
-            new_resource=new_resource.to_domain() if new_resource else None,
+            new_resource=new_resource.to_domain() if new_resource else None, at_location=_id(self.at_location),
+            to_location=_id(self.to_location),
         )
 
 
@@ -350,13 +364,14 @@ class EconomicResourceCreateParams:
     classified_as: list[URI] | None = None
     unit_of_effort: ID | None = None
     image_list: list[URI] | None = strawberry.field(default=None, description="Addresses of images of it.")
+    current_location: ID | None = location("Where it is (by default where the event that creates it happened).")
 
     def to_domain(self) -> domain.NewResourceInput:
         return domain.NewResourceInput(
             name=self.name, conforms_to=_id(self.conforms_to), tracking_identifier=self.tracking_identifier,
             licence=self.licence, unit_of_effort=_id(self.unit_of_effort), classified_as=_ids(self.classified_as),
             note=self.note, image=self.image, id=_id(self.id), lot=_id(self.lot), contained_in=_id(self.contained_in),
-            image_list=_ids(self.image_list))
+            image_list=_ids(self.image_list), current_location=_id(self.current_location))
 
 
 @strawberry.input(name="EconomicResourceUpdateParams")

@@ -114,13 +114,15 @@ class Mutation:
     def create_person(self, info: Info, person: i.AgentCreateParams,
                       idempotency_key: Key = None) -> PersonResponse:
         request = domain.AgentInput(person.name, "Person", note=person.note, image=person.image,
-                                    id=str(person.id) if person.id else None)
+                                    id=str(person.id) if person.id else None,
+                                    primary_location=str(person.primary_location) if person.primary_location else None)
         return PersonResponse(agent=t.Person(r=records.create_agent(info.context.uow, request,
                                                                     idempotency_key).record))
 
     @strawberry.mutation
     def update_person(self, info: Info, person: i.AgentUpdateParams) -> PersonResponse:
-        patch = {"name": person.name, "note": person.note, "image": person.image}
+        patch = {"name": person.name, "note": person.note, "image": person.image,
+                 "primary_location": str(person.primary_location) if person.primary_location else None}
         record_id, revision = _target(info, person, "agent")
         revised = records.revise_agent(info.context.uow, record_id, patch, kind=AgentType.PERSON,
                                        revision_id=revision).record

@@ -14,6 +14,7 @@ from strawberry import ID, Private
 from valueflows.api.gql import types as t
 from valueflows.api.gql.connections import Connection, by_id, connection, sliced
 from valueflows.api.gql.context import Info
+from valueflows.api.gql.filtering import CommitmentFilterParams, IntentFilterParams, PlanProcessFilterParams, kept
 from valueflows.api.gql.history import REVISION, Historied, revised
 from valueflows.api.gql.inputs import IMeasure
 from valueflows.api.gql.measures import Action, Measure, Unit, action, measure, ref
@@ -107,6 +108,10 @@ class _Flow(Historied):
     @strawberry.field
     def resource_inventoried_as(self, info: Info) -> t.EconomicResource | None:
         return ref(info, "economic_resource", self.r.resource_inventoried_as, t.EconomicResource)
+
+    @strawberry.field(description="Where it is to happen.")
+    def at_location(self, info: Info) -> t.LazySpatialThing | None:
+        return t.place(info, self.r.at_location)
 
     @strawberry.field
     def resource_conforms_to(self, info: Info) -> t.ResourceSpecification | None:
@@ -453,9 +458,10 @@ class Plan(Historied):
         return [Commitment(r=c) for c in self._within(info) if not (c.input_of or c.output_of)]
 
     @strawberry.field(description="The processes its commitments are inputs or outputs of.")
-    def processes(self, info: Info) -> list[t.Process] | None:
+    def processes(self, info: Info, filter: PlanProcessFilterParams | None = None) -> list[t.Process] | None:
         ids = dict.fromkeys(p for c in self._within(info) for p in (c.input_of, c.output_of) if p)
-        return [t.Process(r=p) for p in info.context.reading.get_many("process", ids)]
+        found = info.context.reading.get_many("process", ids)
+        return [t.Process(r=p) for p in kept(found, filter.keep() if filter is not None else None)]
 
     @strawberry.field(description="The parties to its commitments.")
     def involved_agents(self, info: Info, first: int | None = None, after: str | None = None,
@@ -496,6 +502,7 @@ class _FlowFields:
     resource_conforms_to: ID | None = None
     input_of: ID | None = None
     output_of: ID | None = None
+    at_location: ID | None = strawberry.field(default=None, description="(`SpatialThing`) Where it is to happen.")
 
     def flow_values(self) -> dict[str, Any]:
         """These fields as `FlowInput` has them; None where not given (an update leaves those as they are)."""
@@ -510,7 +517,7 @@ class _FlowFields:
             "in_scope_of": tuple(str(i) for i in self.in_scope_of) if self.in_scope_of is not None else None,
             "resource_inventoried_as": _id(self.resource_inventoried_as),
             "resource_conforms_to": _id(self.resource_conforms_to), "input_of": _id(self.input_of),
-            "output_of": _id(self.output_of),
+            "output_of": _id(self.output_of), "at_location": _id(self.at_location),
         }
 
     def created(self, **more: Any) -> core.FlowInput:
@@ -718,9 +725,22 @@ def _one(kind: str, wrap: type[Any]) -> Any:
 @strawberry.type
 class PlanningQueries:
     intent: Intent | None = _one("intent", Intent)
-    intents: Connection[Intent] = _listing("intents", "intent", Intent)
+    @strawberry.field(metadata=MAIN_ONLY)
+    def intents(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None,
+                before: str | None = None, filter: IntentFilterParams | None = None) -> Connection[Intent]:
+        keep = filter.keep(info) if filter is not None else None
+        window = info.context.reading.window("intent", sliced(first, after, last, before), keep)
+        return connection(window, lambda x: Intent(r=x))
+
     commitment: Commitment | None = _one("commitment", Commitment)
-    commitments: Connection[Commitment] = _listing("commitments", "commitment", Commitment)
+    @strawberry.field(metadata=MAIN_ONLY)
+    def commitments(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None,
+                    before: str | None = None, filter: CommitmentFilterParams | None = None
+                    ) -> Connection[Commitment]:
+        keep = filter.keep(info) if filter is not None else None
+        window = info.context.reading.window("commitment", sliced(first, after, last, before), keep)
+        return connection(window, lambda x: Commitment(r=x))
+
     fulfillment: Fulfillment | None = _one("fulfillment", Fulfillment)
     fulfillments: Connection[Fulfillment] = _listing("fulfillments", "fulfillment", Fulfillment)
     satisfaction: Satisfaction | None = _one("satisfaction", Satisfaction)

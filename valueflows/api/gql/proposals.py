@@ -14,14 +14,16 @@ from strawberry import ID, Private
 from valueflows.api.gql import types as t
 from valueflows.api.gql.connections import Connection, connection, sliced
 from valueflows.api.gql.context import Info
+from valueflows.api.gql.filtering import NearParams
 from valueflows.api.gql.history import REVISION, Historied, revised
 from valueflows.api.gql.measures import ref
-from valueflows.api.gql.planning import Intent, Key
+from valueflows.api.gql.planning import Commitment, Intent, Key
 from valueflows.api.gql.scalars import Decimal
 from valueflows.api.gql.versions import MAIN, REVISION_ID, only
 from valueflows.domain import proposals as core
 from valueflows.domain.errors import ImmutableRecord
 from valueflows.service import proposals
+from valueflows.store.ports import EventFilter
 
 MAIN_ONLY = only(MAIN)
 UPDATES = "The revision this update changes: its `revisionId` when read."
@@ -75,6 +77,33 @@ class SpatialThing(Historied):
     @strawberry.field
     def note(self) -> str | None:
         return self.r.note
+
+    @strawberry.field(description="Agents whose primary location it is.")
+    def agents(self, info: Info) -> list[t.Agent] | None:
+        return [t.agent(a) for a in info.context.reading.where("agent", primary_location=self.r.id)]
+
+    @strawberry.field(description="Commitments to be done here.")
+    def commitments(self, info: Info) -> list[Commitment] | None:
+        return [Commitment(r=c) for c in info.context.reading.where("commitment", at_location=self.r.id)]
+
+    @strawberry.field(description="Offers and requests here.")
+    def intents(self, info: Info) -> list[Intent] | None:
+        return [Intent(r=i) for i in info.context.reading.where("intent", at_location=self.r.id)]
+
+    @strawberry.field(description="Resources here now.")
+    def economic_resources(self, info: Info, first: int | None = None, after: str | None = None,
+                           last: int | None = None, before: str | None = None
+                           ) -> Connection[t.EconomicResource] | None:
+        window = info.context.reading.window("economic_resource", sliced(first, after, last, before),
+                                             current_location=self.r.id)
+        return connection(window, lambda x: t.EconomicResource(r=x))
+
+    @strawberry.field(description="Events that happened here, or moved a resource here.")
+    def economic_events(self, info: Info, first: int | None = None, after: str | None = None,
+                        last: int | None = None, before: str | None = None) -> Connection[t.EconomicEvent] | None:
+        window = info.context.reading.event_window(EventFilter(at_location=self.r.id),
+                                                   sliced(first, after, last, before))
+        return connection(window, lambda e: t.EconomicEvent(r=e))
 
 
 def _proposals(info: Info) -> proposals.Proposals:
@@ -286,10 +315,12 @@ class ProposalFilterParams:
                                                                          "provider.")
     agent: ID | None = strawberry.field(default=None, description="Published by this agent, or offering or "
                                                                   "requesting as its provider or receiver (ours).")
+    near: NearParams | None = strawberry.field(default=None, description="Eligible in a place within a radius of a "
+                                                                         "point (ours).")
 
-    def to_service(self) -> proposals.ProposalFilter:
+    def to_service(self, info: Info) -> proposals.ProposalFilter:
         return proposals.ProposalFilter(self.active, _ids(self.in_scope_of) or (), self.is_offer, self.is_request,
-                                        _id(self.agent))
+                                        _id(self.agent), self.near.places(info) if self.near is not None else None)
 
 
 @strawberry.type(name="SpatialThingResponse")
@@ -341,7 +372,7 @@ class ProposalQueries:
     @strawberry.field(metadata=MAIN_ONLY)
     def proposals(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None,
                   before: str | None = None, filter: ProposalFilterParams | None = None) -> Connection[Proposal]:
-        f = filter.to_service() if filter is not None else proposals.ProposalFilter()
+        f = filter.to_service(info) if filter is not None else proposals.ProposalFilter()
         return proposal_window(info, f, first, after, last, before)
 
     @strawberry.field(metadata=MAIN_ONLY, description="Proposals that offer (a primary intent with a provider "

@@ -52,7 +52,10 @@ def money(text: str) -> Decimal:
     return cast(Decimal, text)
 
 
+VfFilteringDummy = NewType("VfFilteringDummy", str)  # vf-graphql 0.9's filtering module declares it; nothing uses it
+
 SCALARS: dict[object, Any] = {
+    VfFilteringDummy: strawberry.scalar(name="_vf_filtering_dummy", serialize=str, parse_value=str),
     datetime: strawberry.scalar(
         name="DateTime", serialize=_serialize_datetime, parse_value=_parse_datetime,
         description="Date with time (ISO 8601); the ledger answers in UTC with a `Z`."),

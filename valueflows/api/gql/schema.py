@@ -19,6 +19,7 @@ from valueflows.api.gql.books import BookMutations, BookQueries
 from valueflows.api.gql.dividends import DividendMutations, DividendQueries
 from valueflows.api.gql.equations import EquationMutations, EquationQueries
 from valueflows.api.gql.errors import CodedErrors, OneMutationPerRequest
+from valueflows.api.gql.filtering import Sort
 from valueflows.api.gql.inputs import IDuration
 from valueflows.api.gql.licences import LicenceMutations, LicenceQueries
 from valueflows.api.gql.lists import Lists
@@ -27,7 +28,7 @@ from valueflows.api.gql.planning import PlanningMutations, PlanningQueries
 from valueflows.api.gql.proposals import ProposalMutations, ProposalQueries
 from valueflows.api.gql.query import Query
 from valueflows.api.gql.recipes import RecipeMutations, RecipeQueries
-from valueflows.api.gql.scalars import SCALARS
+from valueflows.api.gql.scalars import SCALARS, VfFilteringDummy
 from valueflows.api.gql.versions import APIS, LEGACY, MAIN, serves
 
 MAX_DEPTH = 12
@@ -62,7 +63,7 @@ def _build(api: str) -> LedgerSchema:
              LicenceMutations, BookMutations),
         ),
         # Reference types no field reaches still belong to the schema.
-        types=[m.Duration, IDuration, t.AgentProcessSearchParams],
+        types=[m.Duration, IDuration, t.AgentProcessSearchParams, *([Sort, VfFilteringDummy] if api == MAIN else [])],
         config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALARS),
         # Factories, not instances: each operation (run in its own worker thread) gets its own.
         extensions=[

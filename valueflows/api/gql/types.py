@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
-from typing import Annotated, Any, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 import strawberry
 from strawberry import ID, Private
@@ -21,6 +21,7 @@ from valueflows.api.gql.bridges import (
 )
 from valueflows.api.gql.connections import Connection, by_id, connection, sliced
 from valueflows.api.gql.context import Info
+from valueflows.api.gql.filtering import ProcessEventFilterParams
 from valueflows.api.gql.history import REVISION, Historied, revised
 from valueflows.api.gql.measures import Action, Measure, Unit, action, measure, ref
 from valueflows.api.gql.scalars import URI, Decimal
@@ -29,6 +30,11 @@ from valueflows.domain import model, traces
 from valueflows.domain import records as rules
 from valueflows.service import paging, relations, tracing
 from valueflows.store.ports import EventFilter
+
+if TYPE_CHECKING:
+    from valueflows.api.gql.proposals import SpatialThing
+
+LazySpatialThing = Annotated["SpatialThing", strawberry.lazy("valueflows.api.gql.proposals")]
 
 MAIN_ONLY, LEGACY_ONLY = only(MAIN), only(LEGACY)
 
@@ -233,6 +239,10 @@ class Agent(AgentPlanning, AgentProposals, Historied):
     def image(self) -> URI | None:
         return URI(self.r.image) if self.r.image else None
 
+    @strawberry.field(metadata=only(MAIN), description="Where the agent mainly is.")
+    def primary_location(self, info: Info) -> LazySpatialThing | None:
+        return place(info, self.r.primary_location)
+
     @strawberry.field
     def note(self) -> str | None:
         return self.r.note
@@ -413,6 +423,14 @@ class Organization(Agent):
 
 
 AccountingScope = Annotated[Person | Organization, strawberry.union("AccountingScope")]
+
+
+def place(info: Info, place_id: str | None) -> Any:
+    """The place (SpatialThing) a record names, or None."""
+    from valueflows.api.gql.proposals import SpatialThing  # deferred: proposals imports this module
+
+    found = info.context.reading.get("spatial_thing", place_id)
+    return SpatialThing(r=found) if found is not None else None
 
 
 def scopes(info: Info, ids: tuple[str, ...]) -> list[AccountingScope] | None:
@@ -613,6 +631,10 @@ class EconomicResource(ResourcePlanning, Historied):
     @strawberry.field
     def onhand_quantity(self) -> Measure | None:
         return Measure(r=self.r.onhand)
+
+    @strawberry.field(metadata=only(MAIN), description="Where it is.")
+    def current_location(self, info: Info) -> LazySpatialThing | None:
+        return place(info, self.r.current_location)
 
     @strawberry.field
     def note(self) -> str | None:
@@ -818,24 +840,34 @@ class Process(ProcessPlanning, Historied):
         found = info.context.reading.get_many("agent", ids)
         return connection(by_id(found, first, after, last, before), agent)
 
-    @strawberry.field(metadata=MAIN_ONLY)
-    def observed_inputs(self, info: Info) -> list[EconomicEvent] | None:
-        return self._inputs(info, None)
+    @staticmethod
+    def _filtered(info: Info, flows: list[EconomicEvent], filter: ProcessEventFilterParams | None
+                  ) -> list[EconomicEvent]:
+        keep = filter.keep(info) if filter is not None else None
+        return flows if keep is None else [f for f in flows if keep(f.r)]
 
     @strawberry.field(metadata=MAIN_ONLY)
-    def observed_outputs(self, info: Info) -> list[EconomicEvent] | None:
-        return self._outputs(info, None)
+    def observed_inputs(self, info: Info, filter: ProcessEventFilterParams | None = None
+                        ) -> list[EconomicEvent] | None:
+        return self._filtered(info, self._inputs(info, None), filter)
+
+    @strawberry.field(metadata=MAIN_ONLY)
+    def observed_outputs(self, info: Info, filter: ProcessEventFilterParams | None = None
+                         ) -> list[EconomicEvent] | None:
+        return self._filtered(info, self._outputs(info, None), filter)
 
     def _unplanned(self, info: Info, flows: list[EconomicEvent]) -> list[EconomicEvent]:
         return [EconomicEvent(r=e) for e in relations.unplanned(info.context.reading, [f.r for f in flows])]
 
     @strawberry.field(metadata=MAIN_ONLY, description="Inputs that fulfil no commitment.")
-    def unplanned_inputs(self, info: Info) -> list[EconomicEvent] | None:
-        return self._unplanned(info, self._inputs(info, None))
+    def unplanned_inputs(self, info: Info, filter: ProcessEventFilterParams | None = None
+                         ) -> list[EconomicEvent] | None:
+        return self._filtered(info, self._unplanned(info, self._inputs(info, None)), filter)
 
     @strawberry.field(metadata=MAIN_ONLY, description="Outputs that fulfil no commitment.")
-    def unplanned_outputs(self, info: Info) -> list[EconomicEvent] | None:
-        return self._unplanned(info, self._outputs(info, None))
+    def unplanned_outputs(self, info: Info, filter: ProcessEventFilterParams | None = None
+                          ) -> list[EconomicEvent] | None:
+        return self._filtered(info, self._unplanned(info, self._outputs(info, None)), filter)
 
     @strawberry.field(metadata=MAIN_ONLY, description="Its inputs: the flows one step before it.")
     def previous(self, info: Info) -> list[EconomicEvent] | None:
@@ -913,6 +945,14 @@ class EconomicEvent(EventPlanning, Historied):
     @strawberry.field
     def has_point_in_time(self) -> datetime | None:
         return self.r.has_point_in_time
+
+    @strawberry.field(metadata=only(MAIN), description="Where it happened.")
+    def at_location(self, info: Info) -> LazySpatialThing | None:
+        return place(info, self.r.at_location)
+
+    @strawberry.field(metadata=only(MAIN), description="Where a resource it moved went.")
+    def to_location(self, info: Info) -> LazySpatialThing | None:
+        return place(info, self.r.to_location)
 
     @strawberry.field
     def note(self) -> str | None:

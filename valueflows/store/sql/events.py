@@ -54,6 +54,8 @@ class SqlEvents(SqlRecords[EconomicEvent]):
             query = query.where(e.c.resource_conforms_to == where.conforms_to)
         if where.realization_of:
             query = query.where(e.c.realization_of == where.realization_of)
+        if where.at_location:
+            query = query.where(or_(e.c.at_location == where.at_location, e.c.to_location == where.at_location))
         for column, values in (("action", where.actions), ("provider", where.providers),
                                ("receiver", where.receivers)):
             if values:
