@@ -19,12 +19,11 @@ from valueflows.api.gql.schema import sdl
 from valueflows.api.gql.versions import LEGACY, MAIN
 
 MODULES = ["agent", "observation", "knowledge", "measurement"]
-# The 0.9 modules the main API serves whole; the rest of 0.9 (claim, scenario, appreciation) is being built (see the
-# README).
+# The 0.9 modules the main API serves whole; the rest of 0.9 (claim, with settlements) is being built (see the README).
 MAIN_MODULES = ["agent", "action", "measurement", "observation", "process", "resource_specification",
                 "process_specification", "product_batch"]
 PLANNING_MODULES = ["plan", "intent", "commitment", "fulfillment", "satisfaction", "agreement", "proposal", "recipe",
-                    "history", "geolocation", "filtering", "ordering"]
+                    "history", "geolocation", "filtering", "ordering", "scenario", "appreciation"]
 
 
 def _reference(where: Path, version: str, modules: list[str]) -> str:

@@ -40,7 +40,8 @@ from valueflows.domain.inputs import AgentInput, MeasureInput
 from valueflows.domain.planning import FlowInput, LinkInput
 from valueflows.domain.proposals import ProposalInput, SpatialThingInput
 from valueflows.domain.recipes import RecipeFlowInput, RecipeProcessInput
-from valueflows.service import dividends, planning, proposals, queries, recipes, records, tokens
+from valueflows.domain.scenarios import DefinitionInput, ScenarioInput
+from valueflows.service import dividends, planning, proposals, queries, recipes, records, scenarios, tokens
 from valueflows.service.bootstrap import open_ledger
 from valueflows.service.demo import seed_demo
 from valueflows.store.tables import claims, economic_events
@@ -108,6 +109,10 @@ def _seed(url: str) -> tuple[Any, dict[str, str], dict[str, Secret], dict[str, l
     proposals.create_proposal(uow, ProposalInput("Seed drills", eligible_location=place.record.id, id="prop"))
     proposals.propose_intent(uow, "prop", offer.id)
     proposals.propose_to(uow, "prop", "agrimachines")
+    # the co-op thanks Ana's work with a payment, as an appreciation: as private as her work
+    scenarios.appreciate(uow, work[0], paid[0], "thanks", record_id="thanks")
+    scenarios.create_definition(uow, DefinitionInput("Yearly budget", id="yearly"))
+    scenarios.create_scenario(uow, ScenarioInput("Budget 2027", defined_as="yearly", id="b2027"))
     recipes.create_recipe_process(uow, RecipeProcessInput("Weld a frame", id="weld"))
     recipes.create_recipe_exchange(uow, "Sale", record_id="sale")
     recipes.create_recipe_flow(uow, RecipeFlowInput("produce", "seed-drill", MeasureInput("1", "one"),
@@ -288,6 +293,8 @@ def _documents(w: World, api: str = MAIN) -> dict[str, str]:
             return f"{field}{args and f'({args})'} {{ {fields} }}"
         return f"{field}(first: 1000{args and f', {args}'}) {{ edges {{ node {{ {fields} }} }} }}"
 
+    appreciated = "appreciationOf { id note } appreciationWith { id note }" if api == MAIN else ""
+
     def revision(kind: str, index: int, fields: str = "id note") -> str:
         """The record as its newest revision recorded it (main API only): as private as the record."""
         if api == LEGACY:
@@ -350,6 +357,14 @@ def _documents(w: World, api: str = MAIN) -> dict[str, str]:
         "recipeFlows": listed("recipeFlows", "id note"),
         "recipeExchange": '{ recipeExchange(id: "sale") { id recipeClauses { id } } }',
         "recipeExchanges": listed("recipeExchanges", "id name"),
+        "scenario": ('{ scenario(id: "b2027") { id name plans { id } refinements { id } definedAs { id } '
+                     f'{related("processes", "id")} }} }}'),
+        "scenarios": listed("scenarios", "id name"),
+        "scenarioDefinition": f'{{ scenarioDefinition(id: "yearly") {{ id {related("scenarios", "id")} }} }}',
+        "scenarioDefinitions": listed("scenarioDefinitions", "id name"),
+        "appreciation": (f'{{ appreciation(id: "thanks") {{ id note appreciationOf {{ {event_fields} }} '
+                         f'appreciationWith {{ {event_fields} }} }} }}'),
+        "appreciations": listed("appreciations", f"id note appreciationOf {{ {event_fields} }}"),
     }
     agent_fields = (f"id name {related('economicEvents', event_fields)} memberships {{ id }} "
                     f"{related('relationships', 'id')}")
@@ -393,7 +408,8 @@ def _documents(w: World, api: str = MAIN) -> dict[str, str]:
         "processSpecifications": listed("processSpecifications", "id"),
         "unit": '{ unit(id: "hour") { id } }',
         "units": listed("units", "id"),
-        "economicEvent": "".join(f'e{i}: economicEvent(id: "{e}") {{ {event_fields} {revision("economic_event", i)} }} '
+        "economicEvent": "".join(f'e{i}: economicEvent(id: "{e}") {{ {event_fields} {revision("economic_event", i)} '
+                                 f'{appreciated} }} '
                                  for i, e in enumerate(w.samples["events"])).join(("{ ", "}")),
         "economicEvents": (listed("economicEvents", event_fields, size=1000) if api == MAIN
                            else f"{{ economicEvents(limit: 1000) {{ {event_fields} }} }}"),

@@ -140,6 +140,14 @@ MAIN_CASES: list[tuple[str, str, Callable[[int], str], tuple[str, str, str, str]
     ("createRecipeExchange", "ana",
      lambda n: f'createRecipeExchange(recipeExchange: {{name: "x{n}"}}) {{ recipeExchange {{ id }} }}',
      (U, OK, OK, OK)),
+    ("createScenario", "ana", lambda n: f'createScenario(plan: {{name: "s{n}"}}) {{ scenario {{ id }} }}',
+     (U, OK, OK, OK)),
+    # a scenario is changed by an agent in its scope (here the co-op) or an admin
+    ("updateScenario", "coop",
+     lambda n: f'updateScenario(plan: {{id: "budget0", note: "n{n}"}}) {{ scenario {{ id }} }}', (U, F, OK, OK)),
+    ("createScenarioDefinition", "ana",
+     lambda n: f'createScenarioDefinition(plan: {{name: "d{n}"}}) {{ scenarioDefinition {{ id }} }}',
+     (U, OK, OK, OK)),
     # the maker (here Ana) or an admin commits the steps
     ("createPlanFromRecipe", "ana",
      lambda n: f'createPlanFromRecipe(plan: {{output: "steel", quantity: "{n}", due: "2027-01-01T00:00:00Z", '
@@ -147,7 +155,7 @@ MAIN_CASES: list[tuple[str, str, Callable[[int], str], tuple[str, str, str, str]
 ] + [
     (f"delete{noun}", "ana", lambda n, noun=noun: f'delete{noun}(revisionId: "x{n}")', (IMM, IMM, IMM, IMM))
     for noun in ("Intent", "Commitment", "Plan", "Agreement", "Fulfillment", "Satisfaction", "SpatialThing",
-                 "RecipeProcess", "RecipeFlow", "RecipeExchange")
+                 "RecipeProcess", "RecipeFlow", "RecipeExchange", "Scenario", "ScenarioDefinition", "Appreciation")
 ]
 
 ADMIN = Principal("admin", Scope.ADMIN)
@@ -208,6 +216,8 @@ def ledger_with_people(uow: UnitOfWork) -> UnitOfWork:
               'resourceQuantity: {hasNumericalValue: "1", hasUnit: "kilogram"}}) { recipeFlow { id } }']
     for document in recipe:
         assert run(uow, ADMIN, "mutation { " + document + " }") == OK, document
+    budget = 'createScenario(plan: {name: "Budget", id: "budget0", inScopeOf: ["coop"]}) { scenario { id } }'
+    assert run(uow, ADMIN, "mutation { " + budget + " }") == OK
     membership = ('createAgentRelationship(relationship: {subject: "ana", object: "coop", relationship: "member", '
                   'since: "2026-01-01"}) { agentRelationship { id } }')
     assert run(uow, ADMIN, "mutation { " + membership + " }") == OK
@@ -233,6 +243,7 @@ UPDATE_KINDS = {
     "updateEconomicResource": "economic_resource", "updateProductBatch": "product_batch", "updateProcess": "process",
     "updateIntent": "intent", "updateCommitment": "commitment", "updatePlan": "plan", "updateAgreement": "agreement",
     "updateProposal": "proposal", "updateSpatialThing": "spatial_thing", "updateRecipeProcess": "recipe_process",
+    "updateScenario": "scenario",
 }
 DELETES_BY_REVISION = {"Person", "Organization", "AgentRelationship", "AgentRelationshipRole", "ResourceSpecification",
                        "ProcessSpecification", "Unit"}

@@ -156,8 +156,8 @@ PUBLIC_KINDS = frozenset({
     "agreement", "plan", "intent",
     # proposals publish (to whom they are addressed included); places are where things are
     "spatial_thing", "proposal", "proposed_intent", "proposed_to",
-    # recipes are knowledge, as specifications are
-    "recipe_process", "recipe_exchange", "recipe_flow",
+    # recipes are knowledge, as specifications are; scenarios are public as plans are
+    "recipe_process", "recipe_exchange", "recipe_flow", "scenario", "scenario_definition",
 })
 PRIVATE_EVENT_FIELDS = ("note",)
 LICENCE_EVENT_FIELDS = ("agreedIn", "note", "triggeredBy")
@@ -289,7 +289,7 @@ def private_to_members(reader: Reader, what: str) -> None:
 
 
 # Kinds judged record by record (some are public, some private): a list of them holds what the reader may see.
-JUDGED_EACH = frozenset({"economic_event", "commitment", "fulfillment", "satisfaction"})
+JUDGED_EACH = frozenset({"economic_event", "commitment", "fulfillment", "satisfaction", "appreciation"})
 
 
 def public_kind(kind: str) -> bool:

@@ -112,6 +112,7 @@ class ProcessInput:
     based_on: str | None = None
     in_scope_of: tuple[str, ...] = ()
     id: str | None = None
+    nested_in: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

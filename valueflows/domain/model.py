@@ -149,6 +149,7 @@ class Process:
     classified_as: tuple[str, ...] = ()
     based_on: str | None = None  # a ProcessSpecification id
     in_scope_of: tuple[str, ...] = ()
+    nested_in: str | None = None  # a Scenario
 
 
 @dataclass(frozen=True, slots=True)

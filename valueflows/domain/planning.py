@@ -117,6 +117,7 @@ class Plan:
     note: str | None = None
     due: datetime | None = None
     created: datetime | None = None
+    refinement_of: str | None = None  # a Scenario
 
 
 # -- the requests -------------------------------------------------------------------------------------------------

@@ -235,8 +235,9 @@ def check_specification(request: SpecificationInput, new_id: str, units: Mapping
 
 
 def check_process(request: ProcessInput, new_id: str, taken: Collection[str] = (),
-                  known: Collection[str] = ()) -> Process:
-    """`known`: the ids among `based_on` and `in_scope_of` that exist (process specifications, agents, processes)."""
+                  known: Collection[str] = (), scenarios: Collection[str] = ()) -> Process:
+    """`known`: the ids among `based_on` and `in_scope_of` that exist (process specifications, agents, processes);
+    `scenarios`: whether the scenario it is nested in exists."""
     problems = _common(request.id, request.name, request.note, taken)
     if request.based_on is not None and request.based_on not in known:
         problems.append(Problem("basedOn", "unknown_process_specification",
@@ -244,6 +245,8 @@ def check_process(request: ProcessInput, new_id: str, taken: Collection[str] = (
     for i, scope in enumerate(request.in_scope_of):
         if scope not in known:
             problems.append(Problem(f"inScopeOf[{i}]", "unknown_scope", f"no agent or process with id {scope!r}"))
+    if request.nested_in is not None and request.nested_in not in scenarios:
+        problems.append(Problem("nestedIn", "unknown_scenario", f"no scenario with id {request.nested_in!r}"))
     check_time(request.has_beginning, "hasBeginning", problems)
     check_time(request.has_end, "hasEnd", problems)
     if (request.has_beginning and request.has_end and request.has_beginning.utcoffset() is not None
@@ -254,7 +257,7 @@ def check_process(request: ProcessInput, new_id: str, taken: Collection[str] = (
     return Process(
         id=request.id or new_id, name=request.name.strip(), note=request.note, has_beginning=request.has_beginning,
         has_end=request.has_end, finished=request.finished, classified_as=tuple(request.classified_as),
-        based_on=request.based_on, in_scope_of=tuple(request.in_scope_of),
+        based_on=request.based_on, in_scope_of=tuple(request.in_scope_of), nested_in=request.nested_in,
     )
 
 

@@ -44,6 +44,7 @@ class PlanInput:
     note: str | None = None
     due: datetime | None = None
     id: str | None = None
+    refinement_of: str | None = None  # a Scenario
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,10 +73,16 @@ def create_plan(uow: UnitOfWork, request: PlanInput, key: str | None = None) -> 
     def build(tx: WriteTx) -> Plan:
         problems = _named("plan", request.id, request.name, request.note, tx, required=True)
         check_time(request.due, "due", problems)
+        _scenario(tx, request.refinement_of, problems)
         if problems:
             raise RuleViolation(problems)
-        return Plan(request.id or new_id(), request.name, request.note, request.due, tx.now)
+        return Plan(request.id or new_id(), request.name, request.note, request.due, tx.now, request.refinement_of)
     return create_record(uow, "plan", request, key, build)
+
+
+def _scenario(tx: Tx, scenario: str | None, problems: list[Problem]) -> None:
+    if scenario is not None and not tx.records("scenario").exists(scenario):
+        problems.append(Problem("refinementOf", "unknown_scenario", f"no scenario with id {scenario!r}"))
 
 
 def create_agreement(uow: UnitOfWork, request: AgreementInput, key: str | None = None) -> Recorded[Agreement]:
@@ -235,7 +242,7 @@ def _party_to_plan(tx: Tx, principal: Any, field_name: str, record_id: str, what
 
 
 def revise_plan(uow: UnitOfWork, revision_id: str, name: str | None = None, note: str | None = None,
-                due: datetime | None = None) -> Recorded[Plan]:
+                due: datetime | None = None, refinement_of: str | None = None) -> Recorded[Plan]:
     access.require_writer(uow.principal, "changing a plan")
     record_id = _target(uow, "plan", revision_id)
 
@@ -247,11 +254,13 @@ def revise_plan(uow: UnitOfWork, revision_id: str, name: str | None = None, note
         check_text(name, "name", MAX_NAME, problems)
         check_text(note, "note", MAX_NOTE, problems)
         check_time(due, "due", problems)
+        _scenario(tx, refinement_of, problems)
         if problems:
             raise RuleViolation(problems)
         return replace(current, name=name or current.name, note=note if note is not None else current.note,
-                       due=due or current.due)
-    return revise_record(uow, "plan", record_id, (revision_id, name, note, due), None, build, revision_id)
+                       due=due or current.due, refinement_of=refinement_of or current.refinement_of)
+    return revise_record(uow, "plan", record_id, (revision_id, name, note, due, refinement_of), None, build,
+                         revision_id)
 
 
 def revise_agreement(uow: UnitOfWork, revision_id: str, name: str | None = None,

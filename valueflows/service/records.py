@@ -259,7 +259,8 @@ def create_process(uow: UnitOfWork, request: ProcessInput, key: str | None = Non
     access.require_writer(uow.principal, "creating a process")
     def build(tx: WriteTx) -> Any:
         taken = _taken(tx, "process", request.id)
-        return rules.check_process(request, new_id(), taken, _known_for_process(tx, request))
+        return rules.check_process(request, new_id(), taken, _known_for_process(tx, request),
+                                   frozenset(tx.records("scenario").get_many([request.nested_in])))
     return create_record(uow, "process", request, key, build)
 
 
@@ -268,7 +269,8 @@ def update_process(uow: UnitOfWork, process_id: str, patch: dict[str, Any],
     access.require_writer(uow.principal, "changing a process")
     def build(tx: WriteTx, current: Any) -> Any:
         request = merged(ProcessInput, current, patch | {"id": process_id})
-        return rules.check_process(request, process_id, (), _known_for_process(tx, request))
+        return rules.check_process(request, process_id, (), _known_for_process(tx, request),
+                                   frozenset(tx.records("scenario").get_many([request.nested_in])))
     return revise_record(uow, "process", process_id, patch, key, build, revision_id=revision_id)
 
 

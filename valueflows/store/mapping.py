@@ -32,6 +32,7 @@ from valueflows.domain.planning import Agreement, Commitment, Flow, Fulfillment,
 from valueflows.domain.proposals import Proposal, ProposedIntent, ProposedTo, SpatialThing
 from valueflows.domain.quantities import Measure
 from valueflows.domain.recipes import RecipeExchange, RecipeFlow, RecipeProcess
+from valueflows.domain.scenarios import Appreciation, Scenario, ScenarioDefinition
 
 
 def _tuple(value: Any) -> tuple[str, ...]:
@@ -91,7 +92,7 @@ def process_from_row(row: Row[Any]) -> Process:
     return Process(
         id=row.id, name=row.name, note=row.note, has_beginning=row.has_beginning, has_end=row.has_end,
         finished=row.finished, classified_as=_tuple(row.classified_as), based_on=row.based_on,
-        in_scope_of=_tuple(row.in_scope_of),
+        in_scope_of=_tuple(row.in_scope_of), nested_in=row.nested_in,
     )
 
 
@@ -243,7 +244,10 @@ FROM_ROW: dict[str, Callable[[Row[Any]], Any]] = {
     "claim": claim_from_row,
     "books_closed": lambda row: BooksClosed(row.id, row.organization, row.through, row.note),
     "agreement": lambda row: Agreement(row.id, row.name, row.note, row.created),
-    "plan": lambda row: Plan(row.id, row.name, row.note, row.due, row.created),
+    "plan": lambda row: Plan(row.id, row.name, row.note, row.due, row.created, row.refinement_of),
+    "scenario": measured_from_row(Scenario),
+    "scenario_definition": measured_from_row(ScenarioDefinition),
+    "appreciation": measured_from_row(Appreciation),
     "intent": measured_from_row(Intent),
     "commitment": measured_from_row(Commitment),
     "fulfillment": measured_from_row(Fulfillment),

@@ -127,6 +127,7 @@ processes = Table(
     Column("classified_as", JSON, nullable=False),
     Column("based_on", ID, ForeignKey("process_specifications.id")),
     Column("in_scope_of", JSON, nullable=False, server_default="[]"),
+    Column("nested_in", ID, index=True),  # a Scenario (no foreign key: added by a later migration)
 )
 
 economic_resources = Table(
@@ -244,6 +245,7 @@ plans = Table(
     Column("note", Text),
     Column("due", UTCDateTime()),
     Column("created", UTCDateTime()),
+    Column("refinement_of", ID, index=True),  # a Scenario (no foreign key: added by a later migration)
 )
 
 intents = Table(
@@ -460,6 +462,37 @@ recipe_flows = Table(
     Column("note", Text),
 )
 
+# Scenarios and appreciations (`domain/scenarios.py`).
+scenario_definitions = Table(
+    "scenario_definitions", metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(MAX_NAME), nullable=False),
+    Column("duration_value", ExactDecimal()),
+    Column("duration_unit", String(10)),
+    Column("note", Text),
+    Column("in_scope_of", JSON, nullable=False),
+)
+
+scenarios = Table(
+    "scenarios", metadata,
+    Column("id", ID, primary_key=True),
+    Column("name", String(MAX_NAME), nullable=False),
+    Column("has_beginning", UTCDateTime()),
+    Column("has_end", UTCDateTime()),
+    Column("defined_as", ID, ForeignKey("scenario_definitions.id"), index=True),
+    Column("refinement_of", ID, ForeignKey("scenarios.id"), index=True),
+    Column("note", Text),
+    Column("in_scope_of", JSON, nullable=False),
+)
+
+appreciations = Table(
+    "appreciations", metadata,
+    Column("id", ID, primary_key=True),
+    Column("appreciation_of", ID, ForeignKey("economic_events.id"), nullable=False, index=True),
+    Column("appreciation_with", ID, ForeignKey("economic_events.id"), nullable=False, index=True),
+    Column("note", Text),
+)
+
 # Tables holding chain-committed records, by the `kind` the ledger uses for them.
 RECORD_TABLES: dict[str, Table] = {
     "unit": units,
@@ -491,6 +524,9 @@ RECORD_TABLES: dict[str, Table] = {
     "recipe_process": recipe_processes,
     "recipe_exchange": recipe_exchanges,
     "recipe_flow": recipe_flows,
+    "scenario_definition": scenario_definitions,
+    "scenario": scenarios,
+    "appreciation": appreciations,
 }
 
 # API tokens: not ledger records (they are not in the chain, and only their hashes are kept).

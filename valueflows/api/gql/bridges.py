@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from valueflows.api.gql.planning import Agreement, Commitment, Fulfillment, Intent, Plan, Satisfaction
     from valueflows.api.gql.proposals import Proposal
     from valueflows.api.gql.recipes import RecipeFlow, RecipeProcess
+    from valueflows.api.gql.scenarios import Appreciation, Scenario
 
 MAIN_ONLY = only(MAIN)
 PLANNING = "valueflows.api.gql.planning"
@@ -38,6 +39,8 @@ LazyAgreement = Annotated["Agreement", strawberry.lazy(PLANNING)]
 LazyProposal = Annotated["Proposal", strawberry.lazy("valueflows.api.gql.proposals")]
 LazyRecipeProcess = Annotated["RecipeProcess", strawberry.lazy("valueflows.api.gql.recipes")]
 LazyRecipeFlow = Annotated["RecipeFlow", strawberry.lazy("valueflows.api.gql.recipes")]
+LazyScenario = Annotated["Scenario", strawberry.lazy("valueflows.api.gql.scenarios")]
+LazyAppreciation = Annotated["Appreciation", strawberry.lazy("valueflows.api.gql.scenarios")]
 Keep = Callable[[Any], bool] | None
 
 
@@ -69,6 +72,13 @@ class AgentPlanFilterParams:
 @strawberry.type(name="PlanningOfAgent")
 class AgentPlanning:
     r: Private[Any]
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Scenarios in its scope.")
+    def scenarios_in_scope(self, info: Info, first: int | None = None, after: str | None = None,
+                           last: int | None = None, before: str | None = None) -> Connection[LazyScenario] | None:
+        from valueflows.api.gql import scenarios  # deferred: scenarios imports the observation types
+
+        return scenarios.scenarios_in_scope(info, self.r.id, first, after, last, before)
 
     @strawberry.field(metadata=MAIN_ONLY, description="Intents it provides or receives.")
     def intents(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None,
@@ -163,6 +173,13 @@ class AgentProposals:
 class ProcessPlanning:
     r: Private[Any]
 
+    @strawberry.field(metadata=MAIN_ONLY, description="The scenario it is nested in.")
+    def nested_in(self, info: Info) -> LazyScenario | None:
+        from valueflows.api.gql import scenarios  # deferred: scenarios imports the observation types
+
+        found = info.context.reading.get("scenario", self.r.nested_in)
+        return scenarios.Scenario(r=found) if found is not None else None
+
     def _flows(self, info: Info, kind: str, side: str, action: ID | None,
                filter: ProcessCommitmentFilterParams | ProcessIntentFilterParams | None) -> list[Any]:
         found = info.context.reading.where(kind, **{side: self.r.id})
@@ -199,6 +216,19 @@ class ProcessPlanning:
 @strawberry.type(name="PlanningOfEvent")
 class EventPlanning:
     r: Private[Any]
+
+    def _appreciations(self, info: Info, side: str) -> list[Any]:
+        from valueflows.api.gql import scenarios  # deferred: scenarios imports the observation types
+
+        return [scenarios.Appreciation(r=a) for a in info.context.reading.where("appreciation", **{side: self.r.id})]
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Appreciations of it (the events given in return).")
+    def appreciation_of(self, info: Info) -> list[LazyAppreciation] | None:
+        return self._appreciations(info, "appreciation_of")
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Appreciations it gives (the events it returns).")
+    def appreciation_with(self, info: Info) -> list[LazyAppreciation] | None:
+        return self._appreciations(info, "appreciation_with")
 
     @strawberry.field(metadata=MAIN_ONLY, description="The commitments it fulfils, and by how much.")
     def fulfills(self, info: Info) -> list[LazyFulfillment] | None:

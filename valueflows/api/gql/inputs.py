@@ -424,13 +424,15 @@ class ProcessCreateParams:
     based_on: ID | None = None
     classified_as: list[URI] | None = None
     id: ID | None = None
+    nested_in: ID | None = strawberry.field(default=None, metadata=only(MAIN),
+                                            description="(`Scenario`) The scenario it is nested in (ours).")
 
     def to_domain(self) -> domain.ProcessInput:
         _no_plans(self.planned_within)
         return domain.ProcessInput(
             name=self.name, note=self.note, has_beginning=self.has_beginning, has_end=self.has_end,
             finished=bool(self.finished), classified_as=_ids(self.classified_as), based_on=_id(self.based_on),
-            in_scope_of=_ids(self.in_scope_of), id=_id(self.id))
+            in_scope_of=_ids(self.in_scope_of), id=_id(self.id), nested_in=_id(self.nested_in))
 
 
 @strawberry.input(name="ProcessUpdateParams")
@@ -446,12 +448,15 @@ class ProcessUpdateParams:
     planned_within: ID | None = None
     based_on: ID | None = None
     classified_as: list[URI] | None = None
+    nested_in: ID | None = strawberry.field(default=None, metadata=only(MAIN),
+                                            description="(`Scenario`) The scenario it is nested in (ours).")
 
     def patch(self) -> dict[str, object]:
         _no_plans(self.planned_within)
         return {
             "name": self.name, "has_beginning": self.has_beginning, "has_end": self.has_end,
             "finished": self.finished, "note": self.note, "based_on": _id(self.based_on),
+            "nested_in": _id(self.nested_in),
             "in_scope_of": _ids(self.in_scope_of) if self.in_scope_of is not None else None,
             "classified_as": _ids(self.classified_as) if self.classified_as is not None else None,
         }

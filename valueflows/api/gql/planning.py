@@ -27,9 +27,11 @@ from valueflows.store.ports import EventFilter
 
 if TYPE_CHECKING:
     from valueflows.api.gql.proposals import ProposedIntent
+    from valueflows.api.gql.scenarios import Scenario
 
 MAIN_ONLY = only(MAIN)
 LazyProposedIntent = Annotated["ProposedIntent", strawberry.lazy("valueflows.api.gql.proposals")]
+LazyScenario = Annotated["Scenario", strawberry.lazy("valueflows.api.gql.scenarios")]
 Key = Annotated[str | None, strawberry.argument(
     description="Retrying with the same key returns the first result and writes nothing.")]
 
@@ -438,6 +440,12 @@ class Plan(Historied):
     def note(self) -> str | None:
         return self.r.note
 
+    @strawberry.field(description="The scenario it refines.")
+    def refinement_of(self, info: Info) -> LazyScenario | None:
+        from valueflows.api.gql.scenarios import Scenario  # deferred: scenarios imports this module
+
+        return ref(info, "scenario", self.r.refinement_of, Scenario)
+
     @strawberry.field(description="Always false: the ledger is append-only.")
     def deletable(self) -> bool | None:
         return False
@@ -600,6 +608,7 @@ class PlanCreateParams:
     due: datetime | None = None
     note: str | None = None
     id: ID | None = strawberry.field(default=None, description="A client-chosen id (ours).")
+    refinement_of: ID | None = strawberry.field(default=None, description="(`Scenario`) The scenario it refines.")
 
 
 @strawberry.input(name="AgreementCreateParams")
@@ -661,6 +670,7 @@ class PlanUpdateParams:
     created: datetime | None = strawberry.field(default=None, description="Ignored: the ledger records when.")
     due: datetime | None = None
     note: str | None = None
+    refinement_of: ID | None = strawberry.field(default=None, description="(`Scenario`) The scenario it refines.")
 
 
 @strawberry.input(name="AgreementUpdateParams")
@@ -822,7 +832,8 @@ class PlanningMutations:
 
     @strawberry.mutation(metadata=MAIN_ONLY)
     def update_plan(self, info: Info, plan: PlanUpdateParams) -> PlanResponse:
-        done = planning.revise_plan(info.context.uow, str(plan.revision_id), plan.name, plan.note, plan.due)
+        done = planning.revise_plan(info.context.uow, str(plan.revision_id), plan.name, plan.note, plan.due,
+                                    _id(plan.refinement_of))
         return PlanResponse(plan=Plan(r=done.record))
 
     @strawberry.mutation(metadata=MAIN_ONLY)
@@ -835,7 +846,7 @@ class PlanningMutations:
 
     @strawberry.mutation(metadata=MAIN_ONLY)
     def create_plan(self, info: Info, plan: PlanCreateParams, idempotency_key: Key = None) -> PlanResponse:
-        request = planning.PlanInput(plan.name, plan.note, plan.due, _id(plan.id))
+        request = planning.PlanInput(plan.name, plan.note, plan.due, _id(plan.id), _id(plan.refinement_of))
         return PlanResponse(plan=Plan(r=planning.create_plan(info.context.uow, request, idempotency_key).record))
 
     @strawberry.mutation(metadata=MAIN_ONLY)

@@ -29,6 +29,7 @@ from valueflows.api.gql.proposals import ProposalMutations, ProposalQueries
 from valueflows.api.gql.query import Query
 from valueflows.api.gql.recipes import RecipeMutations, RecipeQueries
 from valueflows.api.gql.scalars import SCALARS, VfFilteringDummy
+from valueflows.api.gql.scenarios import ScenarioMutations, ScenarioQueries
 from valueflows.api.gql.versions import APIS, LEGACY, MAIN, serves
 
 MAX_DEPTH = 12
@@ -54,12 +55,14 @@ def _build(api: str) -> LedgerSchema:
     return LedgerSchema(
         api,
         query=merge_types(
-            "Query", (Query, Lists, PlanningQueries, ProposalQueries, RecipeQueries, EquationQueries, DividendQueries,
+            "Query", (Query, Lists, PlanningQueries, ProposalQueries, RecipeQueries, ScenarioQueries, EquationQueries,
+                      DividendQueries,
                       LicenceQueries, BookQueries)
         ),
         mutation=merge_types(
             "Mutation",
-            (Mutation, PlanningMutations, ProposalMutations, RecipeMutations, EquationMutations, DividendMutations,
+            (Mutation, PlanningMutations, ProposalMutations, RecipeMutations, ScenarioMutations, EquationMutations,
+             DividendMutations,
              LicenceMutations, BookMutations),
         ),
         # Reference types no field reaches still belong to the schema.
