@@ -36,11 +36,13 @@ from graphql import (
 from valueflows.api.app import KINDS, create_app
 from valueflows.api.gql.schema import schemas
 from valueflows.api.gql.versions import APIS, LEGACY, MAIN
+from valueflows.domain.claims import ClaimInput
 from valueflows.domain.inputs import AgentInput, MeasureInput
 from valueflows.domain.planning import FlowInput, LinkInput
 from valueflows.domain.proposals import ProposalInput, SpatialThingInput
 from valueflows.domain.recipes import RecipeFlowInput, RecipeProcessInput
 from valueflows.domain.scenarios import DefinitionInput, ScenarioInput
+from valueflows.service import claims as claim_use
 from valueflows.service import dividends, planning, proposals, queries, recipes, records, scenarios, tokens
 from valueflows.service.bootstrap import open_ledger
 from valueflows.service.demo import seed_demo
@@ -53,7 +55,8 @@ RUN = dividends.RunRequest(date(2026, 1, 1), date(2026, 12, 31), Decimal("24000.
 # GraphQL types whose values are private figures (or lists of them)
 PRIVATE_TYPES = {"EconomicEvent", "EconomicEventPage", "Claim", "DividendRun", "DividendAllocation",
                  "ExcludedContribution", "MemberStatement", "StatementDividend", "Obligation", "ContributionReport",
-                 "Contribution", "LicenceDecision", "Commitment", "Fulfillment", "Satisfaction", "EventOrCommitment"}
+                 "Contribution", "LicenceDecision", "Commitment", "Fulfillment", "Satisfaction", "EventOrCommitment",
+                 "Settlement", "Appreciation"}
 PRIVATE_TYPES |= {f"{t}Connection" for t in PRIVATE_TYPES}  # lists of them, a window at a time
 
 
@@ -109,6 +112,11 @@ def _seed(url: str) -> tuple[Any, dict[str, str], dict[str, Secret], dict[str, l
     proposals.create_proposal(uow, ProposalInput("Seed drills", eligible_location=place.record.id, id="prop"))
     proposals.propose_intent(uow, "prop", offer.id)
     proposals.propose_to(uow, "prop", "agrimachines")
+    # the co-op owes Ana for her work (a claim she and the co-op see), settled in part by a payment
+    owed_ana = claim_use.create_claim(uow, ClaimInput("transfer", work[0], id="claim-ana",
+                                                      resource_quantity=MeasureInput("100.00", "EUR"))).record
+    claim_use.settle(uow, LinkInput(owed_ana.id, paid[0], resource_quantity=MeasureInput("10.00", "EUR"),
+                                 id="settle-ana"))
     # the co-op thanks Ana's work with a payment, as an appreciation: as private as her work
     scenarios.appreciate(uow, work[0], paid[0], "thanks", record_id="thanks")
     scenarios.create_definition(uow, DefinitionInput("Yearly budget", id="yearly"))
@@ -148,6 +156,8 @@ def _seed(url: str) -> tuple[Any, dict[str, str], dict[str, Secret], dict[str, l
         "an overdue obligation": Secret({"of 440 EUR to Atelier Commun"}, {"agrimachines", "atelier", "admin"}, [
             ("graphql", '{ checkUse(use: {resource: "seed-drill-design", agent: "agrimachines", use: "sell", '
                         'revenue: "100.00", currency: "EUR", day: "2026-11-23"}) { summary } }')]),
+        "a claim between Ana and the co-op": Secret({"claim-ana", "settle-ana"}, {"ana", "atelier", "admin"}, [
+            ("graphql", '{ claim(id: "claim-ana") { id } }'), ("graphql", '{ settlement(id: "settle-ana") { id } }')]),
         "a promise of a member's work": Secret({promise.id, fulfilled.id}, {"ana", "bruno", "atelier", "admin"}, [
             ("graphql", '{ commitment(id: "c-ana-promise") { id } }'),
             ("graphql", '{ fulfillment(id: "f-ana-work") { id } }')]),
@@ -160,7 +170,8 @@ def _seed(url: str) -> tuple[Any, dict[str, str], dict[str, Secret], dict[str, l
     samples["claims"] += [o.id for o in owed[:1]] + claims_of["ana"][:1]
     with uow.read() as tx:  # each private record's newest revision, for `revision(revisionId)`
         for kind, ids in (("economic_event", samples["events"]), ("commitment", ["c-ana-promise", "c-sale"]),
-                          ("fulfillment", ["f-ana-work"]), ("satisfaction", ["s-sale"])):
+                          ("fulfillment", ["f-ana-work"]), ("satisfaction", ["s-sale"]), ("claim", ["claim-ana"]),
+                          ("settlement", ["settle-ana"]), ("appreciation", ["thanks"])):
             samples[f"revision:{kind}"] = [tx.chain.latest(kind, [i])[i] for i in ids]
     return uow, headers, secrets, samples, committed.run.id
 
@@ -293,7 +304,8 @@ def _documents(w: World, api: str = MAIN) -> dict[str, str]:
             return f"{field}{args and f'({args})'} {{ {fields} }}"
         return f"{field}(first: 1000{args and f', {args}'}) {{ edges {{ node {{ {fields} }} }} }}"
 
-    appreciated = "appreciationOf { id note } appreciationWith { id note }" if api == MAIN else ""
+    appreciated = ("appreciationOf { id note } appreciationWith { id note } settles { id settles { id } }"
+                   if api == MAIN else "")
 
     def revision(kind: str, index: int, fields: str = "id note") -> str:
         """The record as its newest revision recorded it (main API only): as private as the record."""
@@ -363,8 +375,15 @@ def _documents(w: World, api: str = MAIN) -> dict[str, str]:
         "scenarioDefinition": f'{{ scenarioDefinition(id: "yearly") {{ id {related("scenarios", "id")} }} }}',
         "scenarioDefinitions": listed("scenarioDefinitions", "id name"),
         "appreciation": (f'{{ appreciation(id: "thanks") {{ id note appreciationOf {{ {event_fields} }} '
-                         f'appreciationWith {{ {event_fields} }} }} }}'),
+                         f'appreciationWith {{ {event_fields} }} {revision("appreciation", 0)} }} }}'),
         "appreciations": listed("appreciations", f"id note appreciationOf {{ {event_fields} }}"),
+        "claim": (f'{{ claim(id: "claim-ana") {{ id note triggeredBy {{ {event_fields} }} '
+                  f'{related("settledBy", "id settledBy { id note } resourceQuantity { hasDecimalValue }")} '
+                  f'revision(revisionId: "{w.samples["revision:claim"][0]}") {{ id note }} }} }}'),
+        "claims": listed("claims", "id note resourceQuantity { hasDecimalValue }"),
+        "settlement": ('{ settlement(id: "settle-ana") { id note settles { id note } settledBy { id note } '
+                       f'{revision("settlement", 0)} }} }}'),
+        "settlements": listed("settlements", "id settles { id } settledBy { id note }"),
     }
     agent_fields = (f"id name {related('economicEvents', event_fields)} memberships {{ id }} "
                     f"{related('relationships', 'id')}")
@@ -399,7 +418,8 @@ def _documents(w: World, api: str = MAIN) -> dict[str, str]:
         "resourceSpecification": (f'{{ resourceSpecification(id: "design") {{ id '
                                   f'{related("conformingResources", "id")} '
                                   + (f'{related("economicEvents", event_fields)} {related("commitments", "id note")} '
-                                     f'{related("intents", "id")} }} }}' if api == MAIN else "} }")),
+                                     f'{related("intents", "id")} {related("claims", "id note")} }} }}'
+                                     if api == MAIN else "} }")),
         "resourceSpecifications": listed("resourceSpecifications", "id"),
         "processSpecification": ('{ processSpecification(id: "x") { id } }' if api == LEGACY else
                                  f'{{ processSpecification(id: "x") {{ id {related("conformingProcesses", "id")} '

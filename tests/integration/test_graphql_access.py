@@ -16,7 +16,7 @@ from valueflows.domain.access import ANONYMOUS, Principal, Scope
 from valueflows.service.queries import ledger_size
 from valueflows.store.uow import UnitOfWork
 
-OK, U, F, IMM, N = "ok", "UNAUTHENTICATED", "FORBIDDEN", "IMMUTABLE", "NOT_FOUND"
+OK, U, F, IMM, N, B = "ok", "UNAUTHENTICATED", "FORBIDDEN", "IMMUTABLE", "NOT_FOUND", "BAD_USER_INPUT"
 counter = itertools.count()
 T = '"2026-05-05T17:00:00Z"'
 
@@ -148,6 +148,16 @@ MAIN_CASES: list[tuple[str, str, Callable[[int], str], tuple[str, str, str, str]
     ("createScenarioDefinition", "ana",
      lambda n: f'createScenarioDefinition(plan: {{name: "d{n}"}}) {{ scenarioDefinition {{ id }} }}',
      (U, OK, OK, OK)),
+    # a claim is written by a party to the event it is in reciprocity for (here Ana's work), or an admin; to anyone
+    # else that event is as if it did not exist
+    ("createClaim", "ana",
+     lambda n: f'createClaim(claim: {{action: "work", triggeredBy: "ev-ana", note: "c{n}", '
+               'effortQuantity: {hasNumericalValue: "1", hasUnit: "hour"}}) { claim { id } }', (U, B, OK, OK)),
+    ("updateClaim", "ana",
+     lambda n: f'updateClaim(claim: {{id: "claim0", note: "n{n}"}}) {{ claim {{ id }} }}', (U, F, OK, OK)),
+    ("createSettlement", "ana",
+     lambda n: f'createSettlement(settlement: {{settles: "claim0", settledBy: "ev-ana", note: "s{n}"}}) '
+               '{ settlement { id } }', (U, F, OK, OK)),
     # the maker (here Ana) or an admin commits the steps
     ("createPlanFromRecipe", "ana",
      lambda n: f'createPlanFromRecipe(plan: {{output: "steel", quantity: "{n}", due: "2027-01-01T00:00:00Z", '
@@ -155,7 +165,8 @@ MAIN_CASES: list[tuple[str, str, Callable[[int], str], tuple[str, str, str, str]
 ] + [
     (f"delete{noun}", "ana", lambda n, noun=noun: f'delete{noun}(revisionId: "x{n}")', (IMM, IMM, IMM, IMM))
     for noun in ("Intent", "Commitment", "Plan", "Agreement", "Fulfillment", "Satisfaction", "SpatialThing",
-                 "RecipeProcess", "RecipeFlow", "RecipeExchange", "Scenario", "ScenarioDefinition", "Appreciation")
+                 "RecipeProcess", "RecipeFlow", "RecipeExchange", "Scenario", "ScenarioDefinition", "Appreciation",
+                 "Claim", "Settlement")
 ]
 
 ADMIN = Principal("admin", Scope.ADMIN)
@@ -218,6 +229,12 @@ def ledger_with_people(uow: UnitOfWork) -> UnitOfWork:
         assert run(uow, ADMIN, "mutation { " + document + " }") == OK, document
     budget = 'createScenario(plan: {name: "Budget", id: "budget0", inScopeOf: ["coop"]}) { scenario { id } }'
     assert run(uow, ADMIN, "mutation { " + budget + " }") == OK
+    owed = [f'createEconomicEvent(event: {{action: "work", provider: "ana", receiver: "coop", hasPointInTime: {T}, '
+            'id: "ev-ana", effortQuantity: {hasDecimalValue: "8", hasUnit: "hour"}}) { economicEvent { id } }',
+            'createClaim(claim: {action: "work", triggeredBy: "ev-ana", id: "claim0", '
+            'effortQuantity: {hasNumericalValue: "8", hasUnit: "hour"}}) { claim { id } }']
+    for document in owed:
+        assert run(uow, ADMIN, "mutation { " + document + " }") == OK, document
     membership = ('createAgentRelationship(relationship: {subject: "ana", object: "coop", relationship: "member", '
                   'since: "2026-01-01"}) { agentRelationship { id } }')
     assert run(uow, ADMIN, "mutation { " + membership + " }") == OK
@@ -243,7 +260,7 @@ UPDATE_KINDS = {
     "updateEconomicResource": "economic_resource", "updateProductBatch": "product_batch", "updateProcess": "process",
     "updateIntent": "intent", "updateCommitment": "commitment", "updatePlan": "plan", "updateAgreement": "agreement",
     "updateProposal": "proposal", "updateSpatialThing": "spatial_thing", "updateRecipeProcess": "recipe_process",
-    "updateScenario": "scenario",
+    "updateScenario": "scenario", "updateClaim": "claim",
 }
 DELETES_BY_REVISION = {"Person", "Organization", "AgentRelationship", "AgentRelationshipRole", "ResourceSpecification",
                        "ProcessSpecification", "Unit"}

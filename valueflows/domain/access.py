@@ -289,7 +289,8 @@ def private_to_members(reader: Reader, what: str) -> None:
 
 
 # Kinds judged record by record (some are public, some private): a list of them holds what the reader may see.
-JUDGED_EACH = frozenset({"economic_event", "commitment", "fulfillment", "satisfaction", "appreciation"})
+JUDGED_EACH = frozenset({"economic_event", "commitment", "fulfillment", "satisfaction", "appreciation",
+                         "settlement"})
 
 
 def public_kind(kind: str) -> bool:

@@ -265,3 +265,15 @@ class EconomicClaim:
     period_start: date | None = None
     period_end: date | None = None
     basis: Mapping[str, str] | None = None
+    effort_quantity: Measure | None = None
+    finished: bool = False
+
+    @property
+    def quantity(self) -> Measure | None:
+        """What settlement is counted in: the effort for effort-based claims, else the resource quantity."""
+        return self.effort_quantity or self.resource_quantity
+
+    @property
+    def ledger_owned(self) -> bool:
+        """Made by the ledger (a dividend to pay or credit, a licence obligation): changed only by the ledger."""
+        return self.dividend_run is not None or self.licence is not None

@@ -18,7 +18,7 @@ from valueflows.domain.actions import ACTIONS, Action, InputOutput, Need
 from valueflows.domain.errors import Problem, RuleViolation
 from valueflows.domain.inputs import MeasureInput
 from valueflows.domain.limits import MAX_NAME, MAX_NOTE
-from valueflows.domain.model import EconomicEvent, EconomicResource
+from valueflows.domain.model import EconomicClaim, EconomicEvent, EconomicResource
 from valueflows.domain.quantities import Measure, parse_decimal
 from valueflows.domain.rules import check_id, check_place, check_text, check_time
 
@@ -95,6 +95,18 @@ class Satisfaction:
     id: str
     satisfies: str  # the intent
     satisfied_by: str  # an event or a commitment
+    resource_quantity: Measure | None = None
+    effort_quantity: Measure | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Settlement:
+    """An event settles (part of) a claim, by the quantity given (by default the event's)."""
+
+    id: str
+    settles: str  # the claim
+    settled_by: str  # the event
     resource_quantity: Measure | None = None
     effort_quantity: Measure | None = None
     note: str | None = None
@@ -367,9 +379,11 @@ class _LinkKind:
 
 FULFILLMENT = _LinkKind("fulfillment", "fulfills", "fulfilledBy", "commitment", "event")
 SATISFACTION = _LinkKind("satisfaction", "satisfies", "satisfiedBy", "intent", "event or commitment")
+SETTLEMENT = _LinkKind("settlement", "settles", "settledBy", "claim", "event")
 
 
-def _link(request: LinkInput, target: Flow | None, source: EconomicEvent | Flow | None, kind: _LinkKind,
+def _link(request: LinkInput, target: Flow | EconomicClaim | None, source: EconomicEvent | Flow | None,
+          kind: _LinkKind,
           units: Collection[str], taken: Collection[str]) -> tuple[Measure | None, Measure | None]:
     """The checks a fulfilment and a satisfaction share; the quantities they carry (resource, effort)."""
     checks = _Checks(PlanningContext(units=units, taken=taken))
@@ -406,6 +420,18 @@ def check_fulfillment(request: LinkInput, commitment: Commitment | None, event: 
     """An event fulfils a commitment of the same action, by a quantity in the commitment's unit."""
     resource, effort = _link(request, commitment, event, FULFILLMENT, units, taken)
     return Fulfillment(request.id or new_id, request.by, request.of, resource, effort, request.note)
+
+
+def check_settlement(request: LinkInput, claim: EconomicClaim | None, event: EconomicEvent | None,
+                     units: Collection[str], new_id: str, taken: Collection[str] = ()) -> Settlement:
+    """An event settles a claim of the same action, by a quantity in the claim's unit. A claim the ledger made
+    (a dividend, a licence obligation) is settled as the ledger works it out, not by a settlement record."""
+    if claim is not None and claim.licence is not None:
+        raise RuleViolation([Problem("settles", "settled_by_payments",
+                                     "a licence obligation is settled by payments made under the licence (agreedIn "
+                                     "it), by date: record the payment")])
+    resource, effort = _link(request, claim, event, SETTLEMENT, units, taken)
+    return Settlement(request.id or new_id, request.of, request.by, resource, effort, request.note)
 
 
 def check_satisfaction(request: LinkInput, intent: Intent | None, by: EconomicEvent | Commitment | None,

@@ -22,7 +22,8 @@ from valueflows.store.ports import UnitOfWork
 
 # Most records a relation answers with at once (a page for lists that can grow without bound).
 MAX_RELATED = MAX_PAGE
-PRIVATE_KINDS = frozenset({"economic_event", "claim", "commitment", "fulfillment", "satisfaction", "appreciation"})
+PRIVATE_KINDS = frozenset({"economic_event", "claim", "commitment", "fulfillment", "satisfaction", "appreciation",
+                           "settlement"})
 # Records read at a time when a list is filtered (a page of visible records may need several reads).
 FILTER_BATCH = 500
 
@@ -125,6 +126,9 @@ class Reading:
         if kind == "fulfillment":  # as strict as the stricter of the commitment and the event
             return access.strictest([self._flow_view("commitment", record.fulfills),
                                      self._flow_view("economic_event", record.fulfilled_by)])
+        if kind == "settlement":  # as strict as the stricter of the claim and the event
+            return access.strictest([self._flow_view("claim", record.settles),
+                                     self._flow_view("economic_event", record.settled_by)])
         if kind == "appreciation":  # as strict as the stricter of its two events
             return access.strictest([self._flow_view("economic_event", record.appreciation_of),
                                      self._flow_view("economic_event", record.appreciation_with)])

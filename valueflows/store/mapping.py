@@ -28,7 +28,16 @@ from valueflows.domain.model import (
     ResourceSpecification,
     Unit,
 )
-from valueflows.domain.planning import Agreement, Commitment, Flow, Fulfillment, Intent, Plan, Satisfaction
+from valueflows.domain.planning import (
+    Agreement,
+    Commitment,
+    Flow,
+    Fulfillment,
+    Intent,
+    Plan,
+    Satisfaction,
+    Settlement,
+)
 from valueflows.domain.proposals import Proposal, ProposedIntent, ProposedTo, SpatialThing
 from valueflows.domain.quantities import Measure
 from valueflows.domain.recipes import RecipeExchange, RecipeFlow, RecipeProcess
@@ -156,6 +165,8 @@ def claim_from_row(row: Row[Any]) -> EconomicClaim:
         agreed_in=row.agreed_in, note=row.note, in_scope_of=_tuple(row.in_scope_of), dividend_run=row.dividend_run,
         licence=row.licence, about_resource=row.about_resource, period_start=row.period_start,
         period_end=row.period_end, basis=row.basis or None,
+        effort_quantity=Measure(row.effort_quantity_value, row.effort_quantity_unit)
+        if row.effort_quantity_value is not None else None, finished=bool(row.finished),
     )
 
 
@@ -212,7 +223,7 @@ def measured_row(record: Any) -> dict[str, Any]:
     return values
 
 
-MEASURED = (EconomicClaim, Flow, Fulfillment, Satisfaction, RecipeFlow)
+MEASURED = (EconomicClaim, Flow, Fulfillment, Satisfaction, RecipeFlow, Settlement)
 
 
 def row_of(record: Any) -> dict[str, Any]:
@@ -248,6 +259,7 @@ FROM_ROW: dict[str, Callable[[Row[Any]], Any]] = {
     "scenario": measured_from_row(Scenario),
     "scenario_definition": measured_from_row(ScenarioDefinition),
     "appreciation": measured_from_row(Appreciation),
+    "settlement": measured_from_row(Settlement),
     "intent": measured_from_row(Intent),
     "commitment": measured_from_row(Commitment),
     "fulfillment": measured_from_row(Fulfillment),

@@ -44,7 +44,7 @@ RECORD_KINDS = ("unit", "agent", "agent_relationship_role", "agent_relationship"
                 "economic_event", "value_equation", "dividend_run", "dividend_allocation", "claim", "books_closed",
                 "agreement", "plan", "intent", "commitment", "fulfillment", "satisfaction", "spatial_thing", "proposal",
                 "proposed_intent", "proposed_to", "recipe_process", "recipe_exchange", "recipe_flow",
-                "scenario_definition", "scenario", "appreciation")
+                "scenario_definition", "scenario", "appreciation", "settlement")
 
 
 @dataclass(frozen=True)

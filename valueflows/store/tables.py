@@ -17,6 +17,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 from valueflows.domain.limits import MAX_ID, MAX_IRI, MAX_KEY, MAX_LABEL, MAX_NAME
@@ -382,6 +383,8 @@ claims = Table(
     Column("period_start", Date),
     Column("period_end", Date),
     Column("basis", JSON),
+    *_measure_columns("effort_quantity"),
+    Column("finished", Boolean, nullable=False, server_default=false()),
     Index("ix_claims_receiver_provider", "receiver", "provider"),
 )
 
@@ -493,6 +496,18 @@ appreciations = Table(
     Column("note", Text),
 )
 
+# Settlements (`domain/claims.py`): an event settles (part of) a claim. Licence obligations are settled by the
+# payments made under the licence, worked out by date (`reciprocity/obligations.py`), not by these rows.
+settlements = Table(
+    "settlements", metadata,
+    Column("id", ID, primary_key=True),
+    Column("settles", ID, ForeignKey("claims.id"), nullable=False, index=True),
+    Column("settled_by", ID, ForeignKey("economic_events.id"), nullable=False, index=True),
+    *_measure_columns("resource_quantity"),
+    *_measure_columns("effort_quantity"),
+    Column("note", Text),
+)
+
 # Tables holding chain-committed records, by the `kind` the ledger uses for them.
 RECORD_TABLES: dict[str, Table] = {
     "unit": units,
@@ -527,6 +542,7 @@ RECORD_TABLES: dict[str, Table] = {
     "scenario_definition": scenario_definitions,
     "scenario": scenarios,
     "appreciation": appreciations,
+    "settlement": settlements,
 }
 
 # API tokens: not ledger records (they are not in the chain, and only their hashes are kept).

@@ -23,6 +23,7 @@ from valueflows.api.gql.versions import MAIN, only
 from valueflows.service import paging, proposals, relations
 
 if TYPE_CHECKING:
+    from valueflows.api.gql.claims import Claim, Settlement
     from valueflows.api.gql.planning import Agreement, Commitment, Fulfillment, Intent, Plan, Satisfaction
     from valueflows.api.gql.proposals import Proposal
     from valueflows.api.gql.recipes import RecipeFlow, RecipeProcess
@@ -41,6 +42,8 @@ LazyRecipeProcess = Annotated["RecipeProcess", strawberry.lazy("valueflows.api.g
 LazyRecipeFlow = Annotated["RecipeFlow", strawberry.lazy("valueflows.api.gql.recipes")]
 LazyScenario = Annotated["Scenario", strawberry.lazy("valueflows.api.gql.scenarios")]
 LazyAppreciation = Annotated["Appreciation", strawberry.lazy("valueflows.api.gql.scenarios")]
+LazySettlement = Annotated["Settlement", strawberry.lazy("valueflows.api.gql.claims")]
+LazyClaim = Annotated["Claim", strawberry.lazy("valueflows.api.gql.claims")]
 Keep = Callable[[Any], bool] | None
 
 
@@ -53,6 +56,12 @@ def _planning() -> Any:
 def _window(info: Info, kind: str, s: paging.Slice, keep: Keep = None, **equals: object) -> Any:
     wrap = _planning().Intent if kind == "intent" else _planning().Commitment
     return connection(info.context.reading.window(kind, s, keep, **equals), lambda x: wrap(r=x))
+
+
+def _not_served(field: str) -> Any:
+    from valueflows.api.gql import claims  # deferred: claims imports the observation types
+
+    claims.not_served(field)
 
 
 def _either(agent: str) -> Keep:
@@ -72,6 +81,26 @@ class AgentPlanFilterParams:
 @strawberry.type(name="PlanningOfAgent")
 class AgentPlanning:
     r: Private[Any]
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Not served: see `claims(filter: {providerId, receiverId})`.")
+    def claims(self, first: int | None = None, after: str | None = None, last: int | None = None,
+               before: str | None = None) -> Connection[LazyIntent] | None:
+        return _not_served("claims")
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Not served: see `claims(filter: {providerId})`.")
+    def claims_as_provider(self, first: int | None = None, after: str | None = None, last: int | None = None,
+                           before: str | None = None) -> Connection[LazyIntent] | None:
+        return _not_served("claimsAsProvider")
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Not served: see `claims(filter: {receiverId})`.")
+    def claims_as_receiver(self, first: int | None = None, after: str | None = None, last: int | None = None,
+                           before: str | None = None) -> Connection[LazyIntent] | None:
+        return _not_served("claimsAsReceiver")
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Not served: see `claims(filter: {inScopeOf})`.")
+    def claims_in_scope(self, first: int | None = None, after: str | None = None, last: int | None = None,
+                        before: str | None = None) -> Connection[LazyIntent] | None:
+        return _not_served("claimsInScope")
 
     @strawberry.field(metadata=MAIN_ONLY, description="Scenarios in its scope.")
     def scenarios_in_scope(self, info: Info, first: int | None = None, after: str | None = None,
@@ -222,6 +251,12 @@ class EventPlanning:
 
         return [scenarios.Appreciation(r=a) for a in info.context.reading.where("appreciation", **{side: self.r.id})]
 
+    @strawberry.field(metadata=MAIN_ONLY, description="The claims it settles, and by how much.")
+    def settles(self, info: Info) -> list[LazySettlement] | None:
+        from valueflows.api.gql import claims  # deferred: claims imports the observation types
+
+        return [claims.Settlement(r=s) for s in info.context.reading.where("settlement", settled_by=self.r.id)]
+
     @strawberry.field(metadata=MAIN_ONLY, description="Appreciations of it (the events given in return).")
     def appreciation_of(self, info: Info) -> list[LazyAppreciation] | None:
         return self._appreciations(info, "appreciation_of")
@@ -264,6 +299,15 @@ class ResourcePlanning:
 @strawberry.type(name="PlanningOfSpecification")
 class SpecificationPlanning:
     r: Private[Any]
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Claims of resources of this kind the reader may see.")
+    def claims(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None,
+               before: str | None = None) -> Connection[LazyClaim] | None:
+        from valueflows.api.gql import claims  # deferred: claims imports the observation types
+
+        window = info.context.reading.window("claim", sliced(first, after, last, before),
+                                             resource_conforms_to=self.r.id)
+        return connection(window, lambda x: claims.Claim(r=x))
 
     @strawberry.field(metadata=MAIN_ONLY, description="Commitments of resources of this kind.")
     def commitments(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None,

@@ -14,14 +14,12 @@ from typing import Annotated, Any
 import strawberry
 from strawberry import ID, Private
 
-from valueflows.api.gql import measures as m
 from valueflows.api.gql import types as t
+from valueflows.api.gql.claims import Claim
 from valueflows.api.gql.context import Info
 from valueflows.api.gql.equations import ValueEquation
-from valueflows.api.gql.scalars import URI, Decimal, money
-from valueflows.domain.chain import plain
+from valueflows.api.gql.scalars import Decimal, money
 from valueflows.domain.model import EconomicClaim
-from valueflows.domain.quantities import Measure as MeasureRecord
 from valueflows.service import dividends as service
 from valueflows.service.dividend_views import preview_json, run_json, statement_json
 
@@ -97,53 +95,6 @@ class UndistributedAmount:
     bucket: str
     reason: str
     amount: Decimal
-
-
-@strawberry.type(name="Claim", description="A ValueFlows Claim: a flow one agent owes another in return for "
-                                           "something that happened (here: a dividend to pay or credit).")
-class Claim:
-    r: Private[EconomicClaim]
-
-    @strawberry.field
-    def id(self) -> ID:
-        return ID(self.r.id)
-
-    @strawberry.field
-    def action(self) -> m.Action:
-        return m.action(self.r.action)
-
-    @strawberry.field
-    def provider(self, info: Info) -> t.Agent:
-        return t.agent(info.context.reading.must("agent", self.r.provider))
-
-    @strawberry.field
-    def receiver(self, info: Info) -> t.Agent:
-        return t.agent(info.context.reading.must("agent", self.r.receiver))
-
-    @strawberry.field
-    def resource_quantity(self) -> m.Measure | None:
-        q = self.r.resource_quantity
-        return m.Measure(r=MeasureRecord(q.has_numerical_value, q.has_unit)) if q else None
-
-    @strawberry.field
-    def resource_classified_as(self) -> list[URI] | None:
-        return [URI(c) for c in self.r.resource_classified_as]
-
-    @strawberry.field
-    def created(self) -> str:
-        return str(plain(self.r.created))
-
-    @strawberry.field
-    def due(self) -> str | None:
-        return self.r.due.isoformat() if self.r.due else None
-
-    @strawberry.field
-    def agreed_in(self) -> URI | None:
-        return URI(self.r.agreed_in) if self.r.agreed_in else None
-
-    @strawberry.field
-    def note(self) -> str | None:
-        return self.r.note
 
 
 @strawberry.type(name="DividendRun", description="A dividend run: a preview (not committed, no id) or a committed, "

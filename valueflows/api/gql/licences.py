@@ -16,8 +16,8 @@ from strawberry import ID, Private
 
 from valueflows.api.gql import measures as m
 from valueflows.api.gql import types as t
+from valueflows.api.gql.claims import Claim
 from valueflows.api.gql.context import Info
-from valueflows.api.gql.dividends import Claim
 from valueflows.api.gql.scalars import Decimal, money
 from valueflows.domain.currencies import amount_text
 from valueflows.domain.errors import violation

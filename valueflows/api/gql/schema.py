@@ -16,6 +16,7 @@ from graphql import GraphQLError
 from valueflows.api.gql import measures as m
 from valueflows.api.gql import types as t
 from valueflows.api.gql.books import BookMutations, BookQueries
+from valueflows.api.gql.claims import ClaimMutations, ClaimQueries
 from valueflows.api.gql.dividends import DividendMutations, DividendQueries
 from valueflows.api.gql.equations import EquationMutations, EquationQueries
 from valueflows.api.gql.errors import CodedErrors, OneMutationPerRequest
@@ -55,14 +56,14 @@ def _build(api: str) -> LedgerSchema:
     return LedgerSchema(
         api,
         query=merge_types(
-            "Query", (Query, Lists, PlanningQueries, ProposalQueries, RecipeQueries, ScenarioQueries, EquationQueries,
-                      DividendQueries,
+            "Query", (Query, Lists, PlanningQueries, ProposalQueries, RecipeQueries, ScenarioQueries, ClaimQueries,
+                      EquationQueries, DividendQueries,
                       LicenceQueries, BookQueries)
         ),
         mutation=merge_types(
             "Mutation",
-            (Mutation, PlanningMutations, ProposalMutations, RecipeMutations, ScenarioMutations, EquationMutations,
-             DividendMutations,
+            (Mutation, PlanningMutations, ProposalMutations, RecipeMutations, ScenarioMutations, ClaimMutations,
+             EquationMutations, DividendMutations,
              LicenceMutations, BookMutations),
         ),
         # Reference types no field reaches still belong to the schema.
