@@ -201,5 +201,20 @@ def test_the_example_operations_run_against_the_demo(server: dict[str, Any]) -> 
     assert run("SatisfyRequest")["createSatisfaction"]["satisfaction"]["satisfiedBy"]["id"] == "promise-val-drills"
     progress = run("RequestProgress")["intent"]["progress"]
     assert progress == {"planned": "3", "done": "3", "remaining": "0", "complete": True, "unit": {"id": "one"}}
+    # the build, planned from the recipe, worked on, and the drills delivered at the farm
+    assert run("FarmPlace")["createSpatialThing"]["spatialThing"]["name"] == "Ferme du Val"
+    planned = run("PlanSeedDrills")["createPlanFromRecipe"]["plan"]
+    assembly = next(p for p in planned["processes"] if p["name"] == "Assemble the seed drill")
+    assert assembly["hasEnd"] == "2027-03-01T00:00:00Z"
+    work = next(c for c in assembly["committedInputs"] if c["action"]["id"] == "work")
+    assert work["effortQuantity"] == {"hasNumericalValue": "30"}
+    day = run("AssemblyWork", process=assembly["id"])["createEconomicEvent"]["economicEvent"]["id"]
+    assert run("FulfilWork", commitment=work["id"], event=day)["createFulfillment"]["fulfillment"]["fulfills"][
+        "progress"] == {"planned": "30", "done": "8", "remaining": "22"}
+    delivered = run("DeliverDrills")["createEconomicEvent"]["economicEvent"]
+    assert delivered["toLocation"] == {"name": "Ferme du Val"}
+    assert delivered["toResourceInventoriedAs"]["currentLocation"] == {"name": "Ferme du Val"}
+    assert run("FulfilPromise")["createFulfillment"]["fulfillment"]["fulfills"]["progress"] == {
+        "planned": "3", "done": "3", "remaining": "0", "complete": True}
     assert run("WithdrawProposal", revision=proposal["revisionId"])["deleteProposal"] is True
     assert run("Offers")["offers"]["edges"] == []
