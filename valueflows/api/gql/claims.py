@@ -16,12 +16,12 @@ from valueflows.api.gql.connections import Connection, by_id, connection, sliced
 from valueflows.api.gql.context import Info
 from valueflows.api.gql.history import REVISION, Historied, revised
 from valueflows.api.gql.inputs import IMeasure
-from valueflows.api.gql.planning import Key
+from valueflows.api.gql.planning import Key, never_deleted
 from valueflows.api.gql.scalars import URI
 from valueflows.api.gql.versions import LEGACY, MAIN, REVISION_ID, only
 from valueflows.domain.chain import plain
 from valueflows.domain.claims import ClaimInput
-from valueflows.domain.errors import ImmutableRecord, NotFound, violation
+from valueflows.domain.errors import NotFound, violation
 from valueflows.domain.model import EconomicClaim
 from valueflows.domain.planning import LinkInput
 from valueflows.domain.planning import Settlement as SettlementRecord
@@ -314,14 +314,6 @@ def _link(params: SettlementCreateParams) -> LinkInput:
                      if params.effort_quantity is not None else None, note=params.note, id=_id(params.id))
 
 
-def _never_deleted(name: str, what: str) -> Any:
-    def resolve(revision_id: ID) -> bool:
-        raise ImmutableRecord(f"the ledger is append-only: {what}")
-
-    return strawberry.mutation(resolver=resolve, name=name, metadata=MAIN_ONLY,
-                               description="Not done: the ledger is append-only.")
-
-
 @strawberry.type
 class ClaimMutations:
     @strawberry.mutation(metadata=MAIN_ONLY, description="A claim in reciprocity for an event (by a party to it).")
@@ -353,8 +345,8 @@ class ClaimMutations:
         done = claims.revise_settlement(info.context.uow, str(s.revision_id), patch)
         return SettlementResponse(settlement=Settlement(r=done.record))
 
-    delete_claim: bool = _never_deleted("deleteClaim", "a claim is never deleted; mark it finished")
-    delete_settlement: bool = _never_deleted("deleteSettlement", "a settlement is never deleted")
+    delete_claim: bool = never_deleted("deleteClaim", "a claim is never deleted; mark it finished")
+    delete_settlement: bool = never_deleted("deleteSettlement", "a settlement is never deleted")
 
 
 def not_served(field: str) -> None:

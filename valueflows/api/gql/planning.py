@@ -713,7 +713,7 @@ class AgreementResponse:
 
 # -- queries and mutations ----------------------------------------------------------------------------------------
 
-def _listing(name: str, kind: str, wrap: type[Any]) -> Any:
+def listing(name: str, kind: str, wrap: type[Any]) -> Any:
     """A connection field over one kind of planning record, in id order."""
 
     def resolve(info: Info, first: int | None = None, after: str | None = None, last: int | None = None,
@@ -724,7 +724,7 @@ def _listing(name: str, kind: str, wrap: type[Any]) -> Any:
     return strawberry.field(resolver=resolve, name=name, metadata=MAIN_ONLY)
 
 
-def _one(kind: str, wrap: type[Any]) -> Any:
+def one(kind: str, wrap: type[Any]) -> Any:
     def resolve(info: Info, id: ID) -> Any:
         return ref(info, kind, str(id), wrap)
 
@@ -734,7 +734,7 @@ def _one(kind: str, wrap: type[Any]) -> Any:
 
 @strawberry.type
 class PlanningQueries:
-    intent: Intent | None = _one("intent", Intent)
+    intent: Intent | None = one("intent", Intent)
     @strawberry.field(metadata=MAIN_ONLY)
     def intents(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None,
                 before: str | None = None, filter: IntentFilterParams | None = None) -> Connection[Intent]:
@@ -742,7 +742,7 @@ class PlanningQueries:
         window = info.context.reading.window("intent", sliced(first, after, last, before), keep)
         return connection(window, lambda x: Intent(r=x))
 
-    commitment: Commitment | None = _one("commitment", Commitment)
+    commitment: Commitment | None = one("commitment", Commitment)
     @strawberry.field(metadata=MAIN_ONLY)
     def commitments(self, info: Info, first: int | None = None, after: str | None = None, last: int | None = None,
                     before: str | None = None, filter: CommitmentFilterParams | None = None
@@ -751,14 +751,14 @@ class PlanningQueries:
         window = info.context.reading.window("commitment", sliced(first, after, last, before), keep)
         return connection(window, lambda x: Commitment(r=x))
 
-    fulfillment: Fulfillment | None = _one("fulfillment", Fulfillment)
-    fulfillments: Connection[Fulfillment] = _listing("fulfillments", "fulfillment", Fulfillment)
-    satisfaction: Satisfaction | None = _one("satisfaction", Satisfaction)
-    satisfactions: Connection[Satisfaction] = _listing("satisfactions", "satisfaction", Satisfaction)
-    plan: Plan | None = _one("plan", Plan)
-    plans: Connection[Plan] = _listing("plans", "plan", Plan)
-    agreement: Agreement | None = _one("agreement", Agreement)
-    agreements: Connection[Agreement] = _listing("agreements", "agreement", Agreement)
+    fulfillment: Fulfillment | None = one("fulfillment", Fulfillment)
+    fulfillments: Connection[Fulfillment] = listing("fulfillments", "fulfillment", Fulfillment)
+    satisfaction: Satisfaction | None = one("satisfaction", Satisfaction)
+    satisfactions: Connection[Satisfaction] = listing("satisfactions", "satisfaction", Satisfaction)
+    plan: Plan | None = one("plan", Plan)
+    plans: Connection[Plan] = listing("plans", "plan", Plan)
+    agreement: Agreement | None = one("agreement", Agreement)
+    agreements: Connection[Agreement] = listing("agreements", "agreement", Agreement)
 
 
 def _link(params: FulfillmentCreateParams | SatisfactionCreateParams, of: str, by: str) -> core.LinkInput:
@@ -767,7 +767,7 @@ def _link(params: FulfillmentCreateParams | SatisfactionCreateParams, of: str, b
                           id=_id(params.id))
 
 
-def _never_deleted(name: str, instead: str) -> Any:
+def never_deleted(name: str, instead: str) -> Any:
     """`deleteX(revisionId)`: refused, IMMUTABLE, with what to do instead (before looking anything up)."""
 
     def resolve(revision_id: ID) -> bool:
@@ -858,11 +858,11 @@ class PlanningMutations:
         return AgreementResponse(agreement=Agreement(r=done.record))
 
     # Nothing is deleted from the ledger: an offer, a request or a promise ends as finished (its history stays).
-    delete_intent: bool = _never_deleted("deleteIntent", "to withdraw an offer or a request, update it with "
+    delete_intent: bool = never_deleted("deleteIntent", "to withdraw an offer or a request, update it with "
                                                          "finished: true")
-    delete_commitment: bool = _never_deleted("deleteCommitment", "to cancel a commitment, update it with "
+    delete_commitment: bool = never_deleted("deleteCommitment", "to cancel a commitment, update it with "
                                                                  "finished: true")
-    delete_plan: bool = _never_deleted("deletePlan", "a plan is never deleted; finish its commitments")
-    delete_agreement: bool = _never_deleted("deleteAgreement", "an agreement is never deleted; finish its clauses")
-    delete_fulfillment: bool = _never_deleted("deleteFulfillment", "a fulfilment is never deleted")
-    delete_satisfaction: bool = _never_deleted("deleteSatisfaction", "a satisfaction is never deleted")
+    delete_plan: bool = never_deleted("deletePlan", "a plan is never deleted; finish its commitments")
+    delete_agreement: bool = never_deleted("deleteAgreement", "an agreement is never deleted; finish its clauses")
+    delete_fulfillment: bool = never_deleted("deleteFulfillment", "a fulfilment is never deleted")
+    delete_satisfaction: bool = never_deleted("deleteSatisfaction", "a satisfaction is never deleted")

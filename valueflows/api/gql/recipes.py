@@ -12,19 +12,20 @@ import strawberry
 from strawberry import ID, Private
 
 from valueflows.api.gql import types as t
-from valueflows.api.gql.connections import Connection, connection, sliced
+from valueflows.api.gql.connections import Connection
 from valueflows.api.gql.context import Info
 from valueflows.api.gql.history import REVISION, Historied, revised
 from valueflows.api.gql.inputs import IDuration, IMeasure
 from valueflows.api.gql.measures import Action, Duration, Measure, TimeUnit, action, measure, ref
-from valueflows.api.gql.planning import Key, Plan, PlanResponse
+from valueflows.api.gql.planning import Key, Plan, PlanResponse, listing, never_deleted, one
 from valueflows.api.gql.scalars import URI, Decimal
 from valueflows.api.gql.versions import MAIN, REVISION_ID, only
 from valueflows.domain import recipes as core
-from valueflows.domain.errors import ImmutableRecord, NotFound
+from valueflows.domain.errors import NotFound
 from valueflows.service import recipes
 
 MAIN_ONLY = only(MAIN)
+RECIPES_STAY = "a recipe is never deleted: plans were made from it; change it with an update"
 UPDATES = "The revision this update changes: its `revisionId` when read."
 
 
@@ -307,39 +308,14 @@ class RecipeExchangeResponse:
 
 # -- queries and mutations ----------------------------------------------------------------------------------------
 
-def _listing(kind: str, wrap: type[Any], name: str) -> Any:
-    def resolve(info: Info, first: int | None = None, after: str | None = None, last: int | None = None,
-                before: str | None = None) -> Any:
-        return connection(info.context.reading.window(kind, sliced(first, after, last, before)), lambda x: wrap(r=x))
-
-    resolve.__annotations__["return"] = Connection[wrap]  # type: ignore[valid-type]
-    return strawberry.field(resolver=resolve, name=name, metadata=MAIN_ONLY)
-
-
-def _one(kind: str, wrap: type[Any]) -> Any:
-    def resolve(info: Info, id: ID) -> Any:
-        return ref(info, kind, str(id), wrap)
-
-    resolve.__annotations__["return"] = wrap | None
-    return strawberry.field(resolver=resolve, metadata=MAIN_ONLY)
-
-
 @strawberry.type
 class RecipeQueries:
-    recipe_process: RecipeProcess | None = _one("recipe_process", RecipeProcess)
-    recipe_processes: Connection[RecipeProcess] = _listing("recipe_process", RecipeProcess, "recipeProcesses")
-    recipe_flow: RecipeFlow | None = _one("recipe_flow", RecipeFlow)
-    recipe_flows: Connection[RecipeFlow] = _listing("recipe_flow", RecipeFlow, "recipeFlows")
-    recipe_exchange: RecipeExchange | None = _one("recipe_exchange", RecipeExchange)
-    recipe_exchanges: Connection[RecipeExchange] = _listing("recipe_exchange", RecipeExchange, "recipeExchanges")
-
-
-def _never_deleted(name: str) -> Any:
-    def resolve(revision_id: ID) -> bool:
-        raise ImmutableRecord("a recipe is never deleted: plans were made from it; change it with an update")
-
-    return strawberry.mutation(resolver=resolve, name=name, metadata=MAIN_ONLY,
-                               description="Not done: plans were made from recipes.")
+    recipe_process: RecipeProcess | None = one("recipe_process", RecipeProcess)
+    recipe_processes: Connection[RecipeProcess] = listing("recipeProcesses", "recipe_process", RecipeProcess)
+    recipe_flow: RecipeFlow | None = one("recipe_flow", RecipeFlow)
+    recipe_flows: Connection[RecipeFlow] = listing("recipeFlows", "recipe_flow", RecipeFlow)
+    recipe_exchange: RecipeExchange | None = one("recipe_exchange", RecipeExchange)
+    recipe_exchanges: Connection[RecipeExchange] = listing("recipeExchanges", "recipe_exchange", RecipeExchange)
 
 
 @strawberry.type
@@ -379,9 +355,9 @@ class RecipeMutations:
         done = recipes.revise_recipe(info.context.uow, str(e.revision_id), {"name": e.name, "note": e.note})
         return RecipeExchangeResponse(recipe_exchange=RecipeExchange(r=done.record))
 
-    delete_recipe_process: bool = _never_deleted("deleteRecipeProcess")
-    delete_recipe_flow: bool = _never_deleted("deleteRecipeFlow")
-    delete_recipe_exchange: bool = _never_deleted("deleteRecipeExchange")
+    delete_recipe_process: bool = never_deleted("deleteRecipeProcess", RECIPES_STAY)
+    delete_recipe_flow: bool = never_deleted("deleteRecipeFlow", RECIPES_STAY)
+    delete_recipe_exchange: bool = never_deleted("deleteRecipeExchange", RECIPES_STAY)
 
     @strawberry.mutation(metadata=MAIN_ONLY, description="A plan from a recipe (ours): a process per step and a "
                                                          "commitment per flow, scaled to the quantity and scheduled "

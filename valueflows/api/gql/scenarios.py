@@ -17,11 +17,11 @@ from valueflows.api.gql.context import Info
 from valueflows.api.gql.history import REVISION, Historied, revised
 from valueflows.api.gql.inputs import IDuration
 from valueflows.api.gql.measures import Duration, TimeUnit, ref
-from valueflows.api.gql.planning import Key, Plan
+from valueflows.api.gql.planning import Key, Plan, never_deleted
 from valueflows.api.gql.scalars import Decimal
 from valueflows.api.gql.versions import MAIN, REVISION_ID, only
 from valueflows.domain import scenarios as core
-from valueflows.domain.errors import ImmutableRecord, NotFound
+from valueflows.domain.errors import NotFound
 from valueflows.service import scenarios
 
 MAIN_ONLY = only(MAIN)
@@ -308,14 +308,6 @@ class ScenarioQueries:
                           lambda x: Appreciation(r=x))
 
 
-def _never_deleted(name: str, what: str) -> Any:
-    def resolve(revision_id: ID) -> bool:
-        raise ImmutableRecord(f"the ledger is append-only: {what}")
-
-    return strawberry.mutation(resolver=resolve, name=name, metadata=MAIN_ONLY,
-                               description="Not done: the ledger is append-only.")
-
-
 @strawberry.type
 class ScenarioMutations:
     @strawberry.mutation(metadata=MAIN_ONLY, description="(The argument is named `plan`, as vf-graphql 0.9 names it.)")
@@ -356,10 +348,10 @@ class ScenarioMutations:
             "appreciation_of": _id(a.appreciation_of), "appreciation_with": _id(a.appreciation_with), "note": a.note})
         return AppreciationResponse(appreciation=Appreciation(r=done.record))
 
-    delete_scenario: bool = _never_deleted("deleteScenario", "a scenario is never deleted; plans refine it")
-    delete_scenario_definition: bool = _never_deleted("deleteScenarioDefinition",
+    delete_scenario: bool = never_deleted("deleteScenario", "a scenario is never deleted; plans refine it")
+    delete_scenario_definition: bool = never_deleted("deleteScenarioDefinition",
                                                       "a scenario definition is never deleted")
-    delete_appreciation: bool = _never_deleted("deleteAppreciation", "an appreciation is never deleted")
+    delete_appreciation: bool = never_deleted("deleteAppreciation", "an appreciation is never deleted")
 
 
 def scenarios_in_scope(info: Info, agent: str, first: int | None, after: str | None, last: int | None,
