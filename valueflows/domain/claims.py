@@ -18,8 +18,7 @@ from valueflows.domain.errors import Problem, RuleViolation
 from valueflows.domain.inputs import MeasureInput
 from valueflows.domain.limits import MAX_IRI, MAX_NOTE
 from valueflows.domain.model import EconomicClaim, EconomicEvent
-from valueflows.domain.quantities import Measure, parse_decimal
-from valueflows.domain.rules import check_id, check_text, check_time
+from valueflows.domain.rules import check_id, check_text, check_time, checked_measure
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,17 +46,6 @@ class ClaimContext:
     units: Collection[str] = ()
     specifications: Collection[str] = ()
     taken: Collection[str] = ()
-
-
-def _measure(raw: MeasureInput | None, where: str, units: Collection[str], problems: list[Problem]) -> Measure | None:
-    if raw is None:
-        return None
-    number, problem = parse_decimal(raw.has_numerical_value, where + ".hasNumericalValue")
-    if problem is not None:
-        problems.append(problem)
-    if raw.has_unit not in units:
-        problems.append(Problem(where + ".hasUnit", "unknown_unit", f"no unit with id {raw.has_unit!r}"))
-    return Measure(number, raw.has_unit) if number is not None and raw.has_unit in units else None
 
 
 def parties(request: ClaimInput, event: EconomicEvent | None) -> tuple[str | None, str | None]:
@@ -95,8 +83,8 @@ def check_claim(request: ClaimInput, ctx: ClaimContext, new_id: str, now: dateti
     if r.resource_conforms_to is not None and r.resource_conforms_to not in ctx.specifications:
         problems.append(Problem("resourceConformsTo", "unknown_resource_specification",
                                 f"no resource specification with id {r.resource_conforms_to!r}"))
-    resource = _measure(r.resource_quantity, "resourceQuantity", ctx.units, problems)
-    effort = _measure(r.effort_quantity, "effortQuantity", ctx.units, problems)
+    resource = checked_measure(r.resource_quantity, "resourceQuantity", ctx.units, problems)
+    effort = checked_measure(r.effort_quantity, "effortQuantity", ctx.units, problems)
     if r.resource_quantity is None and r.effort_quantity is None:
         problems.append(Problem("resourceQuantity", "required", "a claim says how much is owed: give resourceQuantity "
                                                                 "or effortQuantity"))

@@ -19,8 +19,8 @@ from valueflows.domain.errors import Problem, RuleViolation
 from valueflows.domain.inputs import MeasureInput
 from valueflows.domain.limits import MAX_NAME, MAX_NOTE
 from valueflows.domain.model import EconomicClaim, EconomicEvent, EconomicResource
-from valueflows.domain.quantities import Measure, parse_decimal
-from valueflows.domain.rules import check_id, check_place, check_text, check_time
+from valueflows.domain.quantities import Measure
+from valueflows.domain.rules import check_id, check_place, check_text, check_time, checked_measure
 
 # -- the records --------------------------------------------------------------------------------------------------
 
@@ -202,13 +202,7 @@ class _Checks:
             self.fail(where, "unknown_" + what.replace(" ", "_"), f"no {what} with id {value!r}")
 
     def measure(self, raw: MeasureInput | None, where: str) -> Measure | None:
-        if raw is None:
-            return None
-        number, problem = parse_decimal(raw.has_numerical_value, where + ".hasNumericalValue")
-        if problem is not None:
-            self.problems.append(problem)
-        self.ref(raw.has_unit, self.ctx.units, where + ".hasUnit", "unit")
-        return Measure(number, raw.has_unit) if number is not None and raw.has_unit in self.ctx.units else None
+        return checked_measure(raw, where, self.ctx.units, self.problems)
 
 
 class _Flow(_Checks):

@@ -30,7 +30,7 @@ from valueflows.domain.limits import MAX_NAME, MAX_NOTE
 from valueflows.domain.model import Process
 from valueflows.domain.planning import Commitment, Plan
 from valueflows.domain.quantities import Measure, parse_decimal
-from valueflows.domain.rules import check_id, check_text, check_time
+from valueflows.domain.rules import check_id, check_text, check_time, checked_measure
 
 TIME_UNITS = ("year", "month", "week", "day", "hour", "minute", "second")
 MAX_STEPS = 1000  # processes one plan from a recipe may hold (a recipe that loops is refused before)
@@ -124,21 +124,28 @@ def _name(name: str | None, what: str, problems: list[Problem]) -> None:
     check_text(name, "name", MAX_NAME, problems)
 
 
+def check_duration(value: object, unit: str | None, problems: list[Problem], whole_months: bool) -> Decimal | None:
+    """A duration (`hasDuration`: a number of a time unit), or None; with `whole_months`, years and months are whole
+    (a plan schedules by calendar months)."""
+    if value is None and unit is None:
+        return None
+    duration, problem = parse_decimal(value, "hasDuration.numericDuration")
+    if problem is not None:
+        problems.append(problem)
+    if unit not in TIME_UNITS:
+        problems.append(Problem("hasDuration.unitType", "unknown_time_unit",
+                                f"{unit!r} is not one of {', '.join(TIME_UNITS)}"))
+    elif whole_months and duration is not None and unit in ("year", "month") and duration != duration.to_integral():
+        problems.append(Problem("hasDuration.numericDuration", "not_whole",
+                                f"a duration in {unit}s is a whole number (or give it in days)"))
+    return duration
+
+
 def check_recipe_process(request: RecipeProcessInput, ctx: RecipeContext, new_id: str) -> RecipeProcess:
     r = request
     problems = _start(r.id, ctx.taken, r.note)
     _name(r.name, "recipe process", problems)
-    duration: Decimal | None = None
-    if r.duration_value is not None or r.duration_unit is not None:
-        duration, problem = parse_decimal(r.duration_value, "hasDuration.numericDuration")
-        if problem is not None:
-            problems.append(problem)
-        if r.duration_unit not in TIME_UNITS:
-            problems.append(Problem("hasDuration.unitType", "unknown_time_unit",
-                                    f"{r.duration_unit!r} is not one of {', '.join(TIME_UNITS)}"))
-        elif duration is not None and r.duration_unit in ("year", "month") and duration != duration.to_integral():
-            problems.append(Problem("hasDuration.numericDuration", "not_whole",
-                                    f"a duration in {r.duration_unit}s is a whole number (or give it in days)"))
+    duration = check_duration(r.duration_value, r.duration_unit, problems, whole_months=True)
     if r.process_conforms_to is not None and r.process_conforms_to not in ctx.process_specifications:
         problems.append(Problem("processConformsTo", "unknown_process_specification",
                                 f"no process specification with id {r.process_conforms_to!r}"))
@@ -146,17 +153,6 @@ def check_recipe_process(request: RecipeProcessInput, ctx: RecipeContext, new_id
         raise RuleViolation(problems)
     return RecipeProcess(r.id or new_id, (r.name or "").strip(), duration, r.duration_unit if duration is not None
                          else None, tuple(r.process_classified_as), r.note, r.process_conforms_to)
-
-
-def _measure(raw: MeasureInput | None, where: str, units: Collection[str], problems: list[Problem]) -> Measure | None:
-    if raw is None:
-        return None
-    number, problem = parse_decimal(raw.has_numerical_value, where + ".hasNumericalValue")
-    if problem is not None:
-        problems.append(problem)
-    if raw.has_unit not in units:
-        problems.append(Problem(where + ".hasUnit", "unknown_unit", f"no unit with id {raw.has_unit!r}"))
-    return Measure(number, raw.has_unit) if number is not None and raw.has_unit in units else None
 
 
 def check_recipe_flow(request: RecipeFlowInput, ctx: RecipeContext, new_id: str) -> RecipeFlow:
@@ -190,8 +186,8 @@ def check_recipe_flow(request: RecipeFlowInput, ctx: RecipeContext, new_id: str)
             problems.append(Problem("recipeInputOf", "forbidden", f"'{action.id}' is not a process input"))
         if action.effort_quantity is Need.FORBIDDEN and r.effort_quantity is not None:
             problems.append(Problem("effortQuantity", "forbidden", f"'{action.id}' flows do not take effortQuantity"))
-    resource_quantity = _measure(r.resource_quantity, "resourceQuantity", ctx.units, problems)
-    effort_quantity = _measure(r.effort_quantity, "effortQuantity", ctx.units, problems)
+    resource_quantity = checked_measure(r.resource_quantity, "resourceQuantity", ctx.units, problems)
+    effort_quantity = checked_measure(r.effort_quantity, "effortQuantity", ctx.units, problems)
     if r.resource_quantity is None and r.effort_quantity is None:
         problems.append(Problem("resourceQuantity", "required", "a recipe flow says how much: give resourceQuantity "
                                                                 "or effortQuantity"))

@@ -111,6 +111,19 @@ def check_text(value: str | None, field_name: str, limit: int, problems: list[Pr
         problems.append(Problem(field_name, "bad_text", fault))
 
 
+def checked_measure(raw: MeasureInput | None, where: str, units: Collection[str],
+                    problems: list[Problem]) -> Measure | None:
+    """A measure a request gives (decimal text and a unit the ledger holds), or None with its problems added."""
+    if raw is None:
+        return None
+    number, problem = parse_decimal(raw.has_numerical_value, where + ".hasNumericalValue")
+    if problem is not None:
+        problems.append(problem)
+    if raw.has_unit not in units:
+        problems.append(Problem(where + ".hasUnit", "unknown_unit", f"no unit with id {raw.has_unit!r}"))
+    return Measure(number, raw.has_unit) if number is not None and raw.has_unit in units else None
+
+
 def check_place(place: str | None, where: str, places: Collection[str], problems: list[Problem]) -> None:
     """A location a record names is a place (a SpatialThing) the ledger holds."""
     if place is not None and place not in places:

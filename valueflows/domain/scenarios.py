@@ -18,8 +18,7 @@ from typing import Any
 
 from valueflows.domain.errors import Problem, RuleViolation
 from valueflows.domain.limits import MAX_NAME, MAX_NOTE
-from valueflows.domain.quantities import parse_decimal
-from valueflows.domain.recipes import TIME_UNITS
+from valueflows.domain.recipes import check_duration
 from valueflows.domain.rules import check_id, check_text, check_time
 
 
@@ -106,14 +105,7 @@ def _start(record_id: str | None, name: str | None, note: str | None, what: str,
 def check_definition(request: DefinitionInput, ctx: ScenarioContext, new_id: str) -> ScenarioDefinition:
     r = request
     problems = _start(r.id, r.name, r.note, "scenario definition", ctx, r.in_scope_of)
-    duration: Decimal | None = None
-    if r.duration_value is not None or r.duration_unit is not None:
-        duration, problem = parse_decimal(r.duration_value, "hasDuration.numericDuration")
-        if problem is not None:
-            problems.append(problem)
-        if r.duration_unit not in TIME_UNITS:
-            problems.append(Problem("hasDuration.unitType", "unknown_time_unit",
-                                    f"{r.duration_unit!r} is not one of {', '.join(TIME_UNITS)}"))
+    duration = check_duration(r.duration_value, r.duration_unit, problems, whole_months=False)
     if problems:
         raise RuleViolation(problems)
     return ScenarioDefinition(r.id or new_id, (r.name or "").strip(), duration,

@@ -16,7 +16,7 @@ from valueflows.domain.planning import LinkInput, Settlement, check_settlement, 
 from valueflows.service import revisions
 from valueflows.service.ledger import Recorded, create_record, new_id
 from valueflows.service.reading import Reading
-from valueflows.service.records import revise_record
+from valueflows.service.records import present, revise_record
 from valueflows.store.ports import Tx, UnitOfWork, WriteTx
 
 
@@ -26,11 +26,10 @@ def _context(tx: Tx, uow: UnitOfWork, request: ClaimInput, taken_id: str | None)
         event = None  # an event the writer may not see is as if it did not exist
     provider, receiver = parties(request, event)
     units = [m.has_unit for m in (request.resource_quantity, request.effort_quantity) if m is not None]
-    return ClaimContext(
-        event=event, agents=frozenset(tx.records("agent").get_many([provider, receiver, *request.in_scope_of])),
-        units=frozenset(tx.records("unit").get_many(units)),
-        specifications=frozenset(tx.records("resource_specification").get_many([request.resource_conforms_to])),
-        taken=frozenset(tx.records("claim").get_many([taken_id])))
+    return ClaimContext(event=event, agents=present(tx, "agent", provider, receiver, *request.in_scope_of),
+                        units=present(tx, "unit", *units),
+                        specifications=present(tx, "resource_specification", request.resource_conforms_to),
+                        taken=present(tx, "claim", taken_id))
 
 
 def _may_claim(uow: UnitOfWork, tx: Tx, what: str, claims: list[EconomicClaim | None],

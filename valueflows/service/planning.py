@@ -34,7 +34,7 @@ from valueflows.domain.rules import check_id, check_text, check_time
 from valueflows.service import revisions
 from valueflows.service.ledger import Recorded, create_record, new_id
 from valueflows.service.reading import Reading
-from valueflows.service.records import revise_record
+from valueflows.service.records import present, revise_record
 from valueflows.store.ports import Tx, UnitOfWork, WriteTx
 
 
@@ -98,23 +98,20 @@ def create_agreement(uow: UnitOfWork, request: AgreementInput, key: str | None =
 
 def _context(tx: Tx, kind: str, request: FlowInput) -> PlanningContext:
     """The records the request names (and only those), for the core to judge it without I/O."""
-    def present(kind_of: str, *ids: str | None) -> frozenset[str]:
-        return frozenset(tx.records(kind_of).get_many(ids))
-
     units = [m.has_unit for m in (request.resource_quantity, request.effort_quantity, request.available_quantity)
              if m is not None]
     scopes = request.in_scope_of
     return PlanningContext(
-        agents=present("agent", request.provider, request.receiver, *scopes),
-        units=present("unit", *units),
-        specifications=present("resource_specification", request.resource_conforms_to),
-        process_specifications=present("process_specification", request.stage),
-        processes=present("process", request.input_of, request.output_of, *scopes),
-        plans=present("plan", request.independent_demand_of, request.planned_within),
-        agreements=present("agreement", request.clause_of),
+        agents=present(tx, "agent", request.provider, request.receiver, *scopes),
+        units=present(tx, "unit", *units),
+        specifications=present(tx, "resource_specification", request.resource_conforms_to),
+        process_specifications=present(tx, "process_specification", request.stage),
+        processes=present(tx, "process", request.input_of, request.output_of, *scopes),
+        plans=present(tx, "plan", request.independent_demand_of, request.planned_within),
+        agreements=present(tx, "agreement", request.clause_of),
         resources=tx.resources.get_many([request.resource_inventoried_as]),
-        taken=present(kind, request.id),
-        places=present("spatial_thing", request.at_location),
+        taken=present(tx, kind, request.id),
+        places=present(tx, "spatial_thing", request.at_location),
     )
 
 

@@ -37,7 +37,7 @@ from valueflows.domain.quantities import parse_decimal
 from valueflows.service import filters, revisions
 from valueflows.service.ledger import Recorded, create_record, new_id
 from valueflows.service.reading import Reading
-from valueflows.service.records import revise_record
+from valueflows.service.records import present, revise_record
 from valueflows.store.ports import Tx, UnitOfWork, WriteTx
 
 # -- places -------------------------------------------------------------------------------------------------------
@@ -75,13 +75,10 @@ def places_near(uow: UnitOfWork, lat: object, long: object, radius_km: object) -
 # -- proposals ----------------------------------------------------------------------------------------------------
 
 def _context(tx: Tx, request: ProposalInput, record_id: str | None) -> ProposalContext:
-    def present(kind: str, *ids: str | None) -> frozenset[str]:
-        return frozenset(tx.records(kind).get_many(ids))
-
-    return ProposalContext(agents=present("agent", *request.in_scope_of),
-                           processes=present("process", *request.in_scope_of),
-                           places=present("spatial_thing", request.eligible_location),
-                           taken=present("proposal", record_id))
+    return ProposalContext(agents=present(tx, "agent", *request.in_scope_of),
+                           processes=present(tx, "process", *request.in_scope_of),
+                           places=present(tx, "spatial_thing", request.eligible_location),
+                           taken=present(tx, "proposal", record_id))
 
 
 def create_proposal(uow: UnitOfWork, request: ProposalInput, key: str | None = None) -> Recorded[Proposal]:

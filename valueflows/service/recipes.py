@@ -30,28 +30,24 @@ from valueflows.domain.recipes import (
 )
 from valueflows.service import revisions
 from valueflows.service.ledger import Recorded, create_record, new_id, remember_key, replayed_key
-from valueflows.service.records import revise_record
+from valueflows.service.records import present, revise_record
 from valueflows.store.ports import Tx, UnitOfWork, WriteTx
 
 
-def _present(tx: Tx, kind: str, *ids: str | None) -> frozenset[str]:
-    return frozenset(tx.records(kind).get_many(ids))
-
-
 def _process_context(tx: Tx, request: RecipeProcessInput, record_id: str | None) -> RecipeContext:
-    return RecipeContext(process_specifications=_present(tx, "process_specification", request.process_conforms_to),
-                         taken=_present(tx, "recipe_process", record_id))
+    return RecipeContext(process_specifications=present(tx, "process_specification", request.process_conforms_to),
+                         taken=present(tx, "recipe_process", record_id))
 
 
 def _flow_context(tx: Tx, request: RecipeFlowInput, record_id: str | None) -> RecipeContext:
     units = [m.has_unit for m in (request.resource_quantity, request.effort_quantity) if m is not None]
     return RecipeContext(
-        units=_present(tx, "unit", *units),
-        specifications=_present(tx, "resource_specification", request.resource_conforms_to),
-        process_specifications=_present(tx, "process_specification", request.stage),
-        recipe_processes=_present(tx, "recipe_process", request.recipe_input_of, request.recipe_output_of),
-        recipe_exchanges=_present(tx, "recipe_exchange", request.recipe_clause_of),
-        taken=_present(tx, "recipe_flow", record_id))
+        units=present(tx, "unit", *units),
+        specifications=present(tx, "resource_specification", request.resource_conforms_to),
+        process_specifications=present(tx, "process_specification", request.stage),
+        recipe_processes=present(tx, "recipe_process", request.recipe_input_of, request.recipe_output_of),
+        recipe_exchanges=present(tx, "recipe_exchange", request.recipe_clause_of),
+        taken=present(tx, "recipe_flow", record_id))
 
 
 def create_recipe_process(uow: UnitOfWork, request: RecipeProcessInput,
@@ -71,7 +67,7 @@ def create_recipe_exchange(uow: UnitOfWork, name: str | None, note: str | None =
                            key: str | None = None) -> Recorded[RecipeExchange]:
     access.require_writer(uow.principal, "creating a recipe")
     return create_record(uow, "recipe_exchange", (name, note, record_id), key, lambda tx: check_recipe_exchange(
-        name, note, record_id, _present(tx, "recipe_exchange", record_id), new_id()))
+        name, note, record_id, present(tx, "recipe_exchange", record_id), new_id()))
 
 
 def _merged(current: Any, names: tuple[str, ...], patch: dict[str, Any]) -> dict[str, Any]:
@@ -149,8 +145,8 @@ def plan(uow: UnitOfWork, request: PlanRequest, key: str | None = None) -> PlanM
         if first is not None:
             return PlanMade(None, first, replayed=True)
         made = plan_from_recipe(request, recipe_book(tx, request.output),
-                                _present(tx, "agent", request.provider, request.receiver), tx.now, new_id,
-                                _present(tx, "plan", request.id))
+                                present(tx, "agent", request.provider, request.receiver), tx.now, new_id,
+                                present(tx, "plan", request.id))
         tx.records("plan").add(made.plan)
         tx.records("process").add_all(made.processes)
         tx.records("commitment").add_all(made.commitments)

@@ -38,9 +38,14 @@ def _taken(tx: WriteTx, kind: str, record_id: str | None) -> set[str]:
     return {record_id} if record_id and tx.records(kind).exists(record_id) else set()
 
 
+def present(tx: Tx, kind: str, *ids: str | None) -> frozenset[str]:
+    """Which of these ids name records of `kind` (None ids are skipped, without a query when all are None)."""
+    return frozenset(tx.records(kind).get_many(ids))
+
+
 def places(tx: Tx, *ids: str | None) -> frozenset[str]:
     """Which of these places (SpatialThings) exist."""
-    return frozenset(tx.records("spatial_thing").get_many(ids))
+    return present(tx, "spatial_thing", *ids)
 
 
 def revise_record(uow: UnitOfWork, kind: str, record_id: str, request: Any, key: str | None,

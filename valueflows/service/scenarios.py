@@ -23,12 +23,8 @@ from valueflows.domain.scenarios import (
 )
 from valueflows.service import revisions
 from valueflows.service.ledger import Recorded, create_record, new_id
-from valueflows.service.records import revise_record
+from valueflows.service.records import present, revise_record
 from valueflows.store.ports import Tx, UnitOfWork, WriteTx
-
-
-def _present(tx: Tx, kind: str, *ids: str | None) -> frozenset[str]:
-    return frozenset(tx.records(kind).get_many(ids))
 
 
 def _refined(tx: Tx, first: str | None) -> dict[str, Scenario]:
@@ -47,9 +43,9 @@ def _refined(tx: Tx, first: str | None) -> dict[str, Scenario]:
 
 
 def _scenario_context(tx: Tx, request: ScenarioInput, taken_id: str | None) -> ScenarioContext:
-    return ScenarioContext(agents=_present(tx, "agent", *request.in_scope_of),
-                           definitions=_present(tx, "scenario_definition", request.defined_as),
-                           scenarios=_refined(tx, request.refinement_of), taken=_present(tx, "scenario", taken_id))
+    return ScenarioContext(agents=present(tx, "agent", *request.in_scope_of),
+                           definitions=present(tx, "scenario_definition", request.defined_as),
+                           scenarios=_refined(tx, request.refinement_of), taken=present(tx, "scenario", taken_id))
 
 
 def create_scenario(uow: UnitOfWork, request: ScenarioInput, key: str | None = None) -> Recorded[Scenario]:
@@ -62,8 +58,8 @@ def create_definition(uow: UnitOfWork, request: DefinitionInput,
                       key: str | None = None) -> Recorded[ScenarioDefinition]:
     access.require_writer(uow.principal, "creating a scenario definition")
     return create_record(uow, "scenario_definition", request, key, lambda tx: check_definition(
-        request, ScenarioContext(agents=_present(tx, "agent", *request.in_scope_of),
-                                 taken=_present(tx, "scenario_definition", request.id)), new_id()))
+        request, ScenarioContext(agents=present(tx, "agent", *request.in_scope_of),
+                                 taken=present(tx, "scenario_definition", request.id)), new_id()))
 
 
 SCENARIO_FIELDS = ("name", "has_beginning", "has_end", "defined_as", "refinement_of", "note", "in_scope_of")
@@ -81,7 +77,7 @@ def revise_scenario(uow: UnitOfWork, revision_id: str, patch: dict[str, Any]) ->
             request = ScenarioInput(**revised_values(current, SCENARIO_FIELDS, patch))
             return check_scenario(request, _scenario_context(tx, request, None), current.id)
         definition = DefinitionInput(**revised_values(current, DEFINITION_FIELDS, patch))
-        return check_definition(definition, ScenarioContext(agents=_present(tx, "agent", *definition.in_scope_of)),
+        return check_definition(definition, ScenarioContext(agents=present(tx, "agent", *definition.in_scope_of)),
                                 current.id)
     return revise_record(uow, kind, record_id, (revision_id, patch), None, build, revision_id)
 
@@ -98,7 +94,7 @@ def appreciate(uow: UnitOfWork, of: str, with_: str, note: str | None = None, re
     def build(tx: WriteTx) -> Appreciation:
         access.may_plan_flow(uow.principal, "recording an appreciation", _parties(tx, of, with_))
         return check_appreciation(of, with_, note, frozenset(tx.events.get_many([of, with_])), new_id(), record_id,
-                                  _present(tx, "appreciation", record_id))
+                                  present(tx, "appreciation", record_id))
     return create_record(uow, "appreciation", (of, with_, note, record_id), key, build)
 
 

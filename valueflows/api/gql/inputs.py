@@ -87,6 +87,16 @@ class IDuration:
     unit_type: TimeUnit
 
 
+def duration_values(value: IDuration | None) -> dict[str, Any]:
+    """A duration input as the core's requests hold it (`duration_value`, `duration_unit`); the main API's exact
+    number (recipes and scenarios are in the main API only)."""
+    if value is None:
+        return {}
+    number = value.numeric_duration_exact
+    return {"duration_value": number if isinstance(number, PyDecimal) else None,
+            "duration_unit": value.unit_type.value}
+
+
 def location(description: str) -> Any:
     """An input naming a place (a SpatialThing), in the main API (0.9's geolocation module)."""
     return strawberry.field(default=None, metadata=only(MAIN), description=f"(`SpatialThing`) {description}")

@@ -3,6 +3,7 @@ durations; and `ref`, how a record's reference becomes the GraphQL face of the r
 
 from __future__ import annotations
 
+from decimal import Decimal as PyDecimal
 from enum import Enum
 from typing import Any, ClassVar
 
@@ -132,6 +133,13 @@ class TimeUnit(Enum):
     hour = "hour"
     minute = "minute"
     second = "second"
+
+
+def duration(value: PyDecimal | None, unit: str | None) -> Duration | None:
+    """A stored duration (a number of a time unit) as both APIs show it."""
+    if value is None or unit is None:
+        return None
+    return Duration(numeric_duration=float(value), numeric_duration_exact=Decimal(value), unit_type=TimeUnit(unit))
 
 
 @strawberry.type(name="Duration")

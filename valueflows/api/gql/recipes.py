@@ -5,7 +5,6 @@ Reads go through the access policy (recipes are public, as specifications are), 
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal as PyDecimal
 from typing import Any, ClassVar
 
 import strawberry
@@ -15,8 +14,8 @@ from valueflows.api.gql import types as t
 from valueflows.api.gql.connections import Connection
 from valueflows.api.gql.context import Info
 from valueflows.api.gql.history import REVISION, Historied, revised
-from valueflows.api.gql.inputs import IDuration, IMeasure
-from valueflows.api.gql.measures import Action, Duration, Measure, TimeUnit, action, measure, ref
+from valueflows.api.gql.inputs import IDuration, IMeasure, duration_values
+from valueflows.api.gql.measures import Action, Duration, Measure, action, duration, measure, ref
 from valueflows.api.gql.planning import Key, Plan, PlanResponse, listing, never_deleted, one
 from valueflows.api.gql.scalars import URI, Decimal
 from valueflows.api.gql.versions import MAIN, REVISION_ID, only
@@ -57,11 +56,7 @@ class RecipeProcess(Historied):
 
     @strawberry.field(description="How long a run of the step takes; a plan schedules its steps backwards by it.")
     def has_duration(self) -> Duration | None:
-        if self.r.duration_value is None or self.r.duration_unit is None:
-            return None
-        value = self.r.duration_value
-        return Duration(numeric_duration=float(value), numeric_duration_exact=Decimal(value),
-                        unit_type=TimeUnit(self.r.duration_unit))
+        return duration(self.r.duration_value, self.r.duration_unit)
 
     @strawberry.field
     def process_classified_as(self) -> list[URI] | None:
@@ -178,15 +173,6 @@ class RecipeFlow(Historied):
 
 # -- inputs -------------------------------------------------------------------------------------------------------
 
-def _duration(value: IDuration | None) -> dict[str, Any]:
-    if value is None:
-        return {}
-    number: object = value.numeric_duration_exact
-    if not isinstance(number, PyDecimal):  # the legacy API never reaches here: recipes are in the main API only
-        number = None
-    return {"duration_value": number, "duration_unit": value.unit_type.value}
-
-
 @strawberry.input(name="RecipeProcessFields")
 class _ProcessFields:
     name: str | None = None
@@ -196,7 +182,7 @@ class _ProcessFields:
     process_conforms_to: ID | None = None
 
     def values(self) -> dict[str, Any]:
-        return {"name": self.name, **_duration(self.has_duration), "note": self.note,
+        return {"name": self.name, **duration_values(self.has_duration), "note": self.note,
                 "process_classified_as": tuple(str(u) for u in self.process_classified_as)
                 if self.process_classified_as is not None else None,
                 "process_conforms_to": _id(self.process_conforms_to)}

@@ -5,7 +5,6 @@ the access policy (scenarios are public; an appreciation is seen as its events a
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal as PyDecimal
 from typing import Any, ClassVar
 
 import strawberry
@@ -15,10 +14,9 @@ from valueflows.api.gql import types as t
 from valueflows.api.gql.connections import Connection, connection, sliced
 from valueflows.api.gql.context import Info
 from valueflows.api.gql.history import REVISION, Historied, revised
-from valueflows.api.gql.inputs import IDuration
-from valueflows.api.gql.measures import Duration, TimeUnit, ref
+from valueflows.api.gql.inputs import IDuration, duration_values
+from valueflows.api.gql.measures import Duration, duration, ref
 from valueflows.api.gql.planning import Key, Plan, never_deleted
-from valueflows.api.gql.scalars import Decimal
 from valueflows.api.gql.versions import MAIN, REVISION_ID, only
 from valueflows.domain import scenarios as core
 from valueflows.domain.errors import NotFound
@@ -60,10 +58,7 @@ class ScenarioDefinition(Historied):
 
     @strawberry.field
     def has_duration(self) -> Duration | None:
-        if self.r.duration_value is None or self.r.duration_unit is None:
-            return None
-        return Duration(numeric_duration=float(self.r.duration_value),
-                        numeric_duration_exact=Decimal(self.r.duration_value), unit_type=TimeUnit(self.r.duration_unit))
+        return duration(self.r.duration_value, self.r.duration_unit)
 
     @strawberry.field
     def note(self) -> str | None:
@@ -174,14 +169,6 @@ class Appreciation(Historied):
 
 # -- inputs -------------------------------------------------------------------------------------------------------
 
-def _duration(value: IDuration | None) -> dict[str, Any]:
-    if value is None:
-        return {}
-    number = value.numeric_duration_exact
-    return {"duration_value": number if isinstance(number, PyDecimal) else None,
-            "duration_unit": value.unit_type.value}
-
-
 @strawberry.input(name="ScenarioFields")
 class _ScenarioFields:
     name: str | None = None
@@ -220,7 +207,7 @@ class _DefinitionFields:
     in_scope_of: list[ID] | None = strawberry.field(default=None, description="(ours) The agents whose these are.")
 
     def values(self) -> dict[str, Any]:
-        return {"name": self.name, **_duration(self.has_duration), "note": self.note,
+        return {"name": self.name, **duration_values(self.has_duration), "note": self.note,
                 "in_scope_of": _ids(self.in_scope_of)}
 
 
