@@ -38,7 +38,7 @@ from valueflows.api.gql.schema import schemas
 from valueflows.api.gql.versions import APIS, LEGACY, MAIN
 from valueflows.domain.claims import ClaimInput
 from valueflows.domain.inputs import AgentInput, MeasureInput
-from valueflows.domain.planning import FlowInput, LinkInput
+from valueflows.domain.planning import AgreementInput, FlowInput, LinkInput, PlanInput
 from valueflows.domain.proposals import ProposalInput, SpatialThingInput
 from valueflows.domain.recipes import RecipeFlowInput, RecipeProcessInput
 from valueflows.domain.scenarios import DefinitionInput, ScenarioInput
@@ -125,8 +125,8 @@ def _seed(url: str) -> tuple[Any, dict[str, str], dict[str, Secret], dict[str, l
     recipes.create_recipe_exchange(uow, "Sale", record_id="sale")
     recipes.create_recipe_flow(uow, RecipeFlowInput("produce", "seed-drill", MeasureInput("1", "one"),
                                                     recipe_output_of="weld", id="weld-frame"))
-    planning.create_plan(uow, planning.PlanInput("Drills", id="plan-drills"))
-    planning.create_agreement(uow, planning.AgreementInput("Drills for the Val", id="deal"))
+    planning.create_plan(uow, PlanInput("Drills", id="plan-drills"))
+    planning.create_agreement(uow, AgreementInput("Drills for the Val", id="deal"))
     mine = {a.agent: a for a in committed.allocations}
     claims_of = {who: [c.id for c in committed.claims if c.receiver == who] for who in ("ana", "bruno")}
 

@@ -1,6 +1,6 @@
 """Linked data in, on SQLite and PostgreSQL: export -> import into an empty store -> export gives the same graph,
-whatever the JSON-LD form; a second import writes nothing; a file with any problem writes nothing and the error
-names the record, the property and why."""
+whatever the JSON-LD form, the planning layer included (when and by whom a record was made kept); a second import
+writes nothing; a file with any problem writes nothing and the error names the record, the property and why."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import rdflib
 from malformed_linked import MALFORMED, VALID
+from planning_seed import SEEDED, seed_planning
 from pyld import jsonld
 from rdflib.compare import isomorphic
 
@@ -17,7 +18,6 @@ from valueflows.domain.errors import RuleViolation
 from valueflows.linkeddata.contexts import document_loader
 from valueflows.service import linked
 from valueflows.service.bootstrap import MEMORY, open_any
-from valueflows.service.demo import seed_demo
 from valueflows.service.queries import ledger_size
 from valueflows.service.verify import verify
 from valueflows.store.uow import UnitOfWork
@@ -32,7 +32,7 @@ def nt_graph(uow: UnitOfWork) -> rdflib.Graph:
 
 @pytest.fixture
 def source(uow: UnitOfWork) -> UnitOfWork:
-    seed_demo(uow)
+    seed_planning(uow)
     return uow
 
 
@@ -52,7 +52,8 @@ def test_round_trip(source: UnitOfWork, db_url: str, form: str, tmp_path: Any) -
     target = open_any(_fresh(db_url, tmp_path))
     try:
         done = linked.import_data(target, data, fmt)
-        assert done.written["economic_event"] == 173 and done.written["claim"] == 2
+        assert done.written["economic_event"] == 177 and done.written["claim"] == 4
+        assert all(done.written.get(kind, 0) >= len(ids) for kind, ids in SEEDED.items()), done.written
         assert isomorphic(nt_graph(source), nt_graph(target))
         assert verify(target).ok
         again = linked.import_data(target, data, fmt)
@@ -86,7 +87,8 @@ def chain_length(uow: UnitOfWork) -> int:
 
 def test_the_valid_document_imports(uow: UnitOfWork) -> None:
     done = linked.import_data(uow, json.dumps(VALID), "jsonld")
-    assert done.written == {"agent": 2, "resource_specification": 1, "economic_event": 2}
+    assert done.written == {"agent": 2, "resource_specification": 1, "economic_event": 2, "spatial_thing": 1,
+                            "commitment": 1, "fulfillment": 1, "recipe_process": 1}
 
 
 @pytest.mark.parametrize(("case", "data", "fmt", "words"), MALFORMED, ids=[m[0] for m in MALFORMED])
@@ -110,7 +112,7 @@ def test_streaming_import_round_trips_and_refuses_whole(source: UnitOfWork, db_u
         assert "not N-Triples" in str(refused.value)
         assert chain_length(target) == before  # the whole file, or nothing
         done = linked.import_stream(target, text.splitlines(keepends=True))
-        assert done.written["economic_event"] == 173 and chain_length(target) > before
+        assert done.written["economic_event"] == 177 and chain_length(target) > before
         again = "".join(linked.export(target, "nt", BASE))
         assert sorted(again.splitlines()) == sorted(text.splitlines())  # line for line, blank nodes included
         assert linked.import_stream(target, text.splitlines(keepends=True)).written == {}

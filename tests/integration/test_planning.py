@@ -13,10 +13,9 @@ from sqlalchemy import update
 from valueflows.domain.access import Forbidden, Principal, Scope, Unauthenticated
 from valueflows.domain.errors import IdempotencyConflict, NotFound, RuleViolation
 from valueflows.domain.inputs import AgentInput, EventInput, MeasureInput, NewResourceInput, SpecificationInput
-from valueflows.domain.planning import FlowInput, LinkInput
+from valueflows.domain.planning import AgreementInput, FlowInput, LinkInput, PlanInput
 from valueflows.domain.quantities import Measure
 from valueflows.service import ledger, planning, records
-from valueflows.service.planning import AgreementInput, PlanInput
 from valueflows.service.queries import ledger_size
 from valueflows.service.verify import verify
 from valueflows.store.ports import UnitOfWork
@@ -143,3 +142,27 @@ def test_verify_notices_a_promise_changed_behind_the_chains_back(world: UnitOfWo
         conn.execute(update(commitments).where(commitments.c.id == made.id).values(resource_quantity_value=D(30)))
     report = verify(world)
     assert not report.ok and f"commitment {made.id}" in str(report.first)
+
+
+def test_when_and_by_whom_a_record_was_made_is_kept_by_an_import_only(world: UnitOfWork) -> None:
+    """An import restores another ledger's records as they were made (an admin's door); a member's token cannot
+    back-date a promise or publish a proposal in another agent's name."""
+    from valueflows.domain.proposals import ProposalInput
+    from valueflows.service import proposals
+
+    uow = world
+    made = datetime(2025, 6, 1, 9, tzinfo=UTC)
+    promise = FlowInput("work", "ana", "atelier", effort_quantity=MeasureInput("4", "hour"), created=made)
+    with pytest.raises(Forbidden, match="importing a ledger"):
+        planning.create_commitment(uow.acting_as(Principal("ana", Scope.WRITE)), promise)
+    with pytest.raises(Forbidden, match="importing a ledger"):
+        proposals.create_proposal(uow.acting_as(ATELIER), ProposalInput("Drills", proposed_by="ana"))
+    with pytest.raises(Forbidden):
+        planning.create_plan(uow.acting_as(ATELIER), PlanInput("Spring", created=made))
+    assert planning.create_commitment(uow, promise).record.created == made
+    kept = proposals.create_proposal(uow, ProposalInput("Drills", created=made, proposed_by="atelier")).record
+    assert (kept.created, kept.proposed_by) == (made, "atelier")
+    with pytest.raises(RuleViolation, match="no agent with id 'nobody'"):
+        proposals.create_proposal(uow, ProposalInput("Drills", proposed_by="nobody"))
+    with pytest.raises(RuleViolation, match="created"):
+        planning.create_agreement(uow, AgreementInput("Deal", created=datetime(2025, 6, 1)))  # no time zone

@@ -75,7 +75,7 @@ def test_what_moves_a_resource_is_public_with_its_note_withheld() -> None:
     gift = event("transfer", note="my offcuts", to_resource_inventoried_as="coop-stock")
     assert view(reader(), gift) == redacted("note")
     assert view(reader("bruno", member_of={"coop"}), gift) == WHOLE
-    assert access.shown_event(gift, redacted("note")).note is None
+    assert access.shown(gift, redacted("note")).note is None
 
 
 def test_flows_between_organizations_are_public() -> None:
@@ -100,7 +100,7 @@ def test_flows_under_a_licence_are_for_the_user_the_steward_and_admins() -> None
     payment = event("transfer", provider="bigco", receiver="coop", agreed_in=LICENCE, note="towards Q3")
     views = access.event_views(reader(), {payment.id: payment}, PERSONS, ())
     assert views[payment.id] == redacted("agreedIn", "note", "triggeredBy")
-    shown = access.shown_event(payment, views[payment.id])
+    shown = access.shown(payment, views[payment.id])
     assert (shown.agreed_in, shown.note, shown.resource_quantity) == (None, None, payment.resource_quantity)
 
 

@@ -31,16 +31,15 @@ from valueflows.domain.actions import get_action
 from valueflows.domain.errors import LedgerError, NotFound, Problem, RuleViolation
 from valueflows.domain.instants import parse_instant
 from valueflows.linkeddata import documents, rdf
+from valueflows.linkeddata.vocabulary import COLLECTIONS
 from valueflows.service import licences, linked, queries
 from valueflows.service.reading import Reading
 from valueflows.service.verify import report_json, verify
 from valueflows.store.engine import is_transient
 from valueflows.store.ports import UnitOfWork
 
-KINDS = {"agents": "agent", "resources": "economic_resource", "processes": "process",
-         "specifications": "resource_specification", "units": "unit", "memberships": "membership",
-         "roles": "agent_relationship_role", "relationships": "agent_relationship",
-         "process-specifications": "process_specification", "batches": "product_batch", "claims": "claim"}
+# Every collection of records at `/{collection}` (events have their own route with filters).
+KINDS = {name: kind for kind, name in COLLECTIONS.items() if kind != "economic_event"}
 
 MAX_IMPORT = 50_000_000  # bytes over HTTP
 Handler = Callable[[Request], Awaitable[Response]]
@@ -67,10 +66,11 @@ class Negotiated:
                         headers=self.headers)
 
 
-def _page_of(request: Request, kind: str, page: Any, fmt: str) -> Negotiated:
-    """A page of records as linked data; the next page is in a `Link: <…>; rel="next"` header."""
+def _page_of(request: Request, kind: str, page: Any, said: list[Any], fmt: str) -> Negotiated:
+    """A page of records (`said`: as linked data says them) as linked data; the next page is in a
+    `Link: <…>; rel="next"` header."""
     base = str(request.base_url).rstrip("/")
-    records = [(kind, r) for r in page.items]
+    records = [(kind, r) for r in said]
     answer = Negotiated(200, fmt, "".join(documents.render_many(records, fmt, base)))
     if page.next_cursor is not None:
         answer.headers["link"] = f'<{request.url.include_query_params(after=page.next_cursor)}>; rel="next"'
@@ -167,7 +167,8 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
         page = await run_in_threadpool(reader.list_page, kind, limit, request.query_params.get("after"))
         if fmt in (None, "json", "html"):
             return {"items": [_json(reader, kind, r) for r in page.items], "next": page.next_cursor}
-        return _page_of(request, kind, page, fmt)
+        said = await run_in_threadpool(linked.said, reader.uow, kind, list(page.items))
+        return _page_of(request, kind, page, said, fmt)
 
     async def item(request: Request) -> Any:
         """A record at its IRI, in the format the client asks for (plain JSON when it asks for nothing else)."""
@@ -185,6 +186,7 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
         if fmt == "json":
             return _json(reader, kind, found)
         base = str(request.base_url).rstrip("/")
+        found = (await run_in_threadpool(linked.said, reader.uow, kind, [found]))[0]
         if fmt == "html":
             return Negotiated(200, "html", record_page(kind, found, base))
         return Negotiated(200, fmt, documents.render(kind, found, fmt, base))
@@ -254,7 +256,7 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
         fmt = choose(request.headers.get("accept"))
         if fmt in (None, "json", "html"):
             return {"items": [_json(reader, "economic_event", e) for e in page.items], "next": page.next_cursor}
-        return _page_of(request, "economic_event", page, fmt)
+        return _page_of(request, "economic_event", page, list(page.items), fmt)
 
     async def verify_chain(_: Request) -> dict[str, Any]:
         return report_json(await run_in_threadpool(verify, uow))

@@ -235,12 +235,12 @@ def event_views(reader: Reader, events: Mapping[str, EconomicEvent], persons: Co
 _EVENT_FIELDS = {"note": "note", "agreedIn": "agreed_in", "triggeredBy": "triggered_by", "corrects": "corrects"}
 
 
-def shown_event(event: EconomicEvent, view: View) -> EconomicEvent:
-    """The event as the view shows it: withheld fields left out."""
+def shown(record: Any, view: View) -> Any:
+    """A record (an event, a commitment, what links to one) as the view shows it: withheld fields left out."""
     if not view.withheld:
-        return event
-    left_out: dict[str, Any] = {_EVENT_FIELDS[f]: None for f in view.withheld}
-    return replace(event, **left_out)
+        return record
+    left_out: dict[str, Any] = {_EVENT_FIELDS[f]: None for f in view.withheld if hasattr(record, _EVENT_FIELDS[f])}
+    return replace(record, **left_out)
 
 
 def claim_view(reader: Reader, claim: EconomicClaim) -> View:
@@ -321,6 +321,13 @@ def require_admin(p: Principal, what: str) -> None:
     _writer(p, what)
     if p.scope is not Scope.ADMIN:
         raise Forbidden(f"{what} needs an admin token")
+
+
+def may_keep_origin(p: Principal, created: object, made_by: object = None) -> None:
+    """When and by whom a record was first made are the ledger's own facts; only an admin restoring another
+    ledger's export (an import) gives them."""
+    if created is not None or made_by is not None:
+        require_admin(p, "keeping when and by whom a record was first made (importing a ledger)")
 
 
 def require_writer(p: Principal, what: str) -> None:

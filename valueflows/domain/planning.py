@@ -164,6 +164,25 @@ class FlowInput:
     stage: str | None = None  # commitments only
     at_location: str | None = None
     id: str | None = None
+    created: datetime | None = None  # commitments, kept from another ledger's export (admins only)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanInput:
+    name: str | None
+    note: str | None = None
+    due: datetime | None = None
+    id: str | None = None
+    refinement_of: str | None = None  # a Scenario
+    created: datetime | None = None  # kept from another ledger's export (admins only)
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementInput:
+    name: str | None = None
+    note: str | None = None
+    id: str | None = None
+    created: datetime | None = None  # kept from another ledger's export (admins only)
 
 
 @dataclass(frozen=True)
@@ -314,6 +333,7 @@ def check_commitment(request: FlowInput, ctx: PlanningContext, new_id: str, now:
     checks.ref(r.independent_demand_of, ctx.plans, "independentDemandOf", "plan")
     checks.ref(r.planned_within, ctx.plans, "plannedWithin", "plan")
     checks.ref(r.stage, ctx.process_specifications, "stage", "process specification")
+    check_time(r.created, "created", checks.problems)
     if r.resource_quantity is None and r.effort_quantity is None:
         checks.fail("resourceQuantity", "required", "a commitment promises a quantity: give resourceQuantity or "
                                                     "effortQuantity")
@@ -327,7 +347,7 @@ def check_commitment(request: FlowInput, ctx: PlanningContext, new_id: str, now:
         in_scope_of=tuple(r.in_scope_of), resource_inventoried_as=r.resource_inventoried_as,
         resource_conforms_to=r.resource_conforms_to, input_of=r.input_of, output_of=r.output_of,
         clause_of=r.clause_of, independent_demand_of=r.independent_demand_of, planned_within=r.planned_within,
-        stage=r.stage, created=now, at_location=r.at_location)
+        stage=r.stage, created=r.created or now, at_location=r.at_location)
 
 
 def measure_input(value: Measure | None) -> MeasureInput | None:

@@ -98,6 +98,9 @@ class ProposalInput:
     in_scope_of: tuple[str, ...] = ()
     eligible_location: str | None = None
     id: str | None = None
+    # kept from another ledger's export (admins only): when it was made and by whom
+    created: datetime | None = None
+    proposed_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -169,6 +172,7 @@ def check_proposal(request: ProposalInput, ctx: ProposalContext, new_id: str, no
     check_text(r.note, "note", MAX_NOTE, problems)
     check_time(r.has_beginning, "hasBeginning", problems)
     check_time(r.has_end, "hasEnd", problems)
+    check_time(r.created, "created", problems)
     if r.has_beginning is not None and r.has_end is not None and r.has_beginning.utcoffset() is not None \
             and r.has_end.utcoffset() is not None and r.has_end < r.has_beginning:
         problems.append(Problem("hasEnd", "before_beginning", "hasEnd is before hasBeginning"))
@@ -178,10 +182,12 @@ def check_proposal(request: ProposalInput, ctx: ProposalContext, new_id: str, no
     if r.eligible_location is not None and r.eligible_location not in ctx.places:
         problems.append(Problem("eligibleLocation", "unknown_spatial_thing",
                                 f"no spatial thing with id {r.eligible_location!r}"))
+    if r.proposed_by is not None and r.proposed_by not in ctx.agents:
+        problems.append(Problem("proposedBy", "unknown_agent", f"no agent with id {r.proposed_by!r}"))
     if problems:
         raise RuleViolation(problems)
     return Proposal(r.id or new_id, r.name, r.note, r.has_beginning, r.has_end, r.unit_based, tuple(r.in_scope_of),
-                    r.eligible_location, now, proposed_by)
+                    r.eligible_location, r.created or now, r.proposed_by or proposed_by)
 
 
 def revised_proposal(current: Proposal, patch: Mapping[str, Any]) -> ProposalInput:
@@ -207,9 +213,11 @@ class Publication:
 
 
 def check_proposed_intent(proposal: Proposal | None, intent_id: str, intent_exists: bool, reciprocal: bool,
-                          publication: Publication, new_id: str) -> ProposedIntent:
-    """An intent published in a proposal, once."""
+                          publication: Publication, new_id: str, record_id: str | None = None,
+                          taken: Collection[str] = ()) -> ProposedIntent:
+    """An intent published in a proposal, once (`record_id`: an id the request gives, unless `taken`)."""
     problems: list[Problem] = []
+    _own_id(record_id, taken, problems)
     if proposal is None:
         problems.append(Problem("publishedIn", "unknown_proposal", "no such proposal"))
     if not intent_exists:
@@ -219,13 +227,14 @@ def check_proposed_intent(proposal: Proposal | None, intent_id: str, intent_exis
                                 f"intent {intent_id!r} is already published in this proposal"))
     if problems or proposal is None:
         raise RuleViolation(problems)
-    return ProposedIntent(new_id, proposal.id, intent_id, reciprocal)
+    return ProposedIntent(record_id or new_id, proposal.id, intent_id, reciprocal)
 
 
 def check_proposed_to(proposal: Proposal | None, agent_id: str, agent_exists: bool, publication: Publication,
-                      new_id: str) -> ProposedTo:
-    """A proposal addressed to an agent, once."""
+                      new_id: str, record_id: str | None = None, taken: Collection[str] = ()) -> ProposedTo:
+    """A proposal addressed to an agent, once (`record_id`: an id the request gives, unless `taken`)."""
     problems: list[Problem] = []
+    _own_id(record_id, taken, problems)
     if proposal is None:
         problems.append(Problem("proposed", "unknown_proposal", "no such proposal"))
     if not agent_exists:
@@ -234,7 +243,7 @@ def check_proposed_to(proposal: Proposal | None, agent_id: str, agent_exists: bo
         problems.append(Problem("proposedTo", "already_proposed", f"the proposal is already addressed to {agent_id!r}"))
     if problems or proposal is None:
         raise RuleViolation(problems)
-    return ProposedTo(new_id, proposal.id, agent_id)
+    return ProposedTo(record_id or new_id, proposal.id, agent_id)
 
 
 def is_offer(primary: Collection[Any]) -> bool:

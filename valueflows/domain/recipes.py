@@ -46,6 +46,12 @@ class RecipeProcess:
     note: str | None = None
     process_conforms_to: str | None = None  # a process specification
 
+    @property
+    def has_duration(self) -> tuple[Decimal, str] | None:
+        """(number, time unit), as linked data says it."""
+        return None if self.duration_value is None or self.duration_unit is None else (
+            self.duration_value, self.duration_unit)
+
 
 @dataclass(frozen=True, slots=True)
 class RecipeFlow:

@@ -31,6 +31,12 @@ class ScenarioDefinition:
     note: str | None = None
     in_scope_of: tuple[str, ...] = ()
 
+    @property
+    def duration(self) -> tuple[Decimal, str] | None:
+        """(number, time unit), as linked data says it."""
+        return None if self.duration_value is None or self.duration_unit is None else (
+            self.duration_value, self.duration_unit)
+
 
 @dataclass(frozen=True, slots=True)
 class Scenario:

@@ -5,16 +5,38 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import rdflib
 from pyld import jsonld
 
+from valueflows.domain.planning import Satisfaction
+from valueflows.domain.quantities import Measure
 from valueflows.linkeddata import rdf
 from valueflows.linkeddata.contexts import document_loader, local_context
 from valueflows.reciprocity.policy import POLICY_CONTEXT, Policy
 
 FORMATS = {"jsonld": "application/ld+json", "turtle": "text/turtle", "nt": "application/n-triples"}
+
+
+@dataclass(frozen=True, slots=True)
+class SaidSatisfaction:
+    """A satisfaction as linked data says it: what satisfies the intent is an event or a commitment, two kinds of
+    record with IRIs of their own, so each has its property."""
+
+    id: str
+    satisfies: str
+    by_event: str | None
+    by_commitment: str | None
+    resource_quantity: Measure | None
+    effort_quantity: Measure | None
+    note: str | None
+
+
+def said_satisfaction(s: Satisfaction, by_event: bool) -> SaidSatisfaction:
+    return SaidSatisfaction(s.id, s.satisfies, s.satisfied_by if by_event else None,
+                            None if by_event else s.satisfied_by, s.resource_quantity, s.effort_quantity, s.note)
 
 
 def render(kind: str, found: Any, fmt: str, base: str) -> str:

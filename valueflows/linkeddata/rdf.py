@@ -27,7 +27,9 @@ from valueflows.linkeddata.vocabulary import (
     CLASSES,
     COLLECTIONS,
     DATE,
+    DCTERMS,
     DECIMAL,
+    DURATION,
     FIELDS,
     INTEGER,
     IRI,
@@ -40,6 +42,8 @@ from valueflows.linkeddata.vocabulary import (
     RESOURCE_QUANTITIES,
     TEXT,
     TIME,
+    TIME_NS,
+    TIME_UNIT_IRIS,
     URI,
     VF,
     VFL,
@@ -48,7 +52,7 @@ from valueflows.linkeddata.vocabulary import (
 )
 
 Triple = tuple[Node, Node, Node]
-PREFIXES = {"vf": VF, "vfl": VFL, "om2": OM2, "xsd": XSD}
+PREFIXES = {"vf": VF, "vfl": VFL, "om2": OM2, "xsd": XSD, "time": TIME_NS, "dcterms": DCTERMS}
 RDF_JSON = "http://www.w3.org/1999/02/22-rdf-syntax-ns#JSON"
 DATATYPES = {DECIMAL: XSD + "decimal", INTEGER: XSD + "integer", BOOLEAN: XSD + "boolean", DATE: XSD + "date",
              TIME: XSD + "dateTimeStamp", URI: XSD + "anyURI", JSON: RDF_JSON}
@@ -96,6 +100,8 @@ def triples(kind: str, record: Any, base: str) -> Iterator[Triple]:
             predicate = URIRef(field.predicate)
             if field.kind == MEASURE:
                 yield from _measure(subject, predicate, value, base)
+            elif field.kind == DURATION:
+                yield from _measure_node(subject, predicate, value[0], URIRef(TIME_UNIT_IRIS[value[1]]))
             else:
                 yield subject, predicate, _object(field.kind, value, base)
     if isinstance(record, EconomicResource):
@@ -116,12 +122,16 @@ def _object(kind: str, value: Any, base: str) -> Node:
 
 
 def _measure(subject: Node, predicate: Node, m: Measure, base: str) -> Iterator[Triple]:
+    return _measure_node(subject, predicate, m.has_numerical_value, URIRef(iri(base, "unit", m.has_unit)))
+
+
+def _measure_node(subject: Node, predicate: Node, value: Any, unit: URIRef) -> Iterator[Triple]:
     # a blank node named after its record and property: the same record always writes the same text
     node = BNode("m" + hashlib.sha1(f"{subject} {predicate}".encode()).hexdigest()[:20])
     yield subject, predicate, node
     yield node, TYPE, MEASURE_CLASS
-    yield node, HAS_VALUE, Literal(canonical(m.has_numerical_value), datatype=URIRef(XSD + "decimal"))
-    yield node, HAS_UNIT, URIRef(iri(base, "unit", m.has_unit))
+    yield node, HAS_VALUE, Literal(canonical(value), datatype=URIRef(XSD + "decimal"))
+    yield node, HAS_UNIT, unit
 
 
 # -- N-Triples and Turtle ---------------------------------------------------------------------------------------
@@ -181,11 +191,11 @@ def _term_table() -> dict[str, tuple[str, dict[str, Any]]]:
     kinds: dict[str, tuple[str, bool]] = {}
     for fields in FIELDS.values():
         for f in fields:
-            local = f.predicate.rsplit("#", 1)[-1]
+            local = _local(f.predicate)
             seen.setdefault(local, set()).add(f.predicate)
             kinds[f.predicate] = (f.kind, f.many)
     for _, predicate in RESOURCE_QUANTITIES:
-        seen.setdefault(predicate.rsplit("#", 1)[-1], set()).add(predicate)
+        seen.setdefault(_local(predicate), set()).add(predicate)
         kinds[predicate] = (MEASURE, False)
     table: dict[str, tuple[str, dict[str, Any]]] = {}
     for local, predicates in sorted(seen.items()):
@@ -200,12 +210,16 @@ def _term_table() -> dict[str, tuple[str, dict[str, Any]]]:
             definition["@type"] = "@json"
         elif kind in DATATYPES:
             definition["@type"] = compact(DATATYPES[kind])
-        elif kind not in (TEXT, MEASURE):
+        elif kind not in (TEXT, MEASURE, DURATION):
             definition["@type"] = "@id"
         if many:
             definition["@container"] = "@set"
         table[predicate] = (local, definition)
     return table
+
+
+def _local(predicate: str) -> str:
+    return predicate.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
 def compact(value: str) -> str:
@@ -236,6 +250,8 @@ def _json_value(kind: str, value: Any, base: str, coerced: bool) -> Any:
     if kind == MEASURE:
         return {"type": "Measure", "hasNumericalValue": canonical(value.has_numerical_value),
                 "hasUnit": iri(base, "unit", value.has_unit)}
+    if kind == DURATION:
+        return {"type": "Measure", "hasNumericalValue": canonical(value[0]), "hasUnit": TIME_UNIT_IRIS[value[1]]}
     if kind == JSON:
         if coerced:
             return json.loads(lexical(JSON, value))

@@ -12,10 +12,11 @@ from __future__ import annotations
 import heapq
 import json
 from collections import defaultdict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import unquote
 
 import rdflib
@@ -39,8 +40,12 @@ from valueflows.domain.inputs import (
 )
 from valueflows.domain.limits import MAX_ID
 from valueflows.domain.model import EconomicClaim, Unit, moment
+from valueflows.domain.planning import AgreementInput, FlowInput, LinkInput, PlanInput
+from valueflows.domain.proposals import ProposalInput, ProposedIntent, ProposedTo, SpatialThingInput
 from valueflows.domain.quantities import DECIMAL_TEXT, Measure
+from valueflows.domain.recipes import RecipeExchange, RecipeFlowInput, RecipeProcessInput
 from valueflows.domain.rules import NO_TIME, receiving_side
+from valueflows.domain.scenarios import DefinitionInput, ScenarioInput
 from valueflows.linkeddata.vocabulary import (
     ACTION,
     BOOLEAN,
@@ -48,6 +53,8 @@ from valueflows.linkeddata.vocabulary import (
     COLLECTIONS,
     DATE,
     DECIMAL,
+    DURATION,
+    EXPORT_ORDER,
     FIELDS,
     INTEGER,
     JSON,
@@ -56,6 +63,7 @@ from valueflows.linkeddata.vocabulary import (
     PERSON,
     TEXT,
     TIME,
+    TIME_UNIT_IRIS,
     URI,
     VF,
     Field,
@@ -63,6 +71,9 @@ from valueflows.linkeddata.vocabulary import (
 
 KIND_OF_CLASS = {v: k for k, v in CLASSES.items()} | {PERSON: "agent", ORGANIZATION: "agent"}
 CREATING = {a for a, spec in ACTIONS.items() if spec.creates_resource}
+TIME_UNIT_OF_IRI = {v: k for k, v in TIME_UNIT_IRIS.items()}
+HAS_VALUE, HAS_UNIT = URIRef(VF + "hasNumericalValue"), URIRef(VF + "hasUnit")
+T = TypeVar("T")
 
 
 @dataclass
@@ -102,6 +113,8 @@ class Reader:
         name = f.predicate.rsplit("#", 1)[-1]
         if f.kind == MEASURE:
             return self.measure(subject, name, node)
+        if f.kind == DURATION:
+            return self.duration(subject, name, node)
         if f.kind == ACTION:
             text = str(node)
             action = text[len(VF):] if text.startswith(VF) else text
@@ -160,9 +173,8 @@ class Reader:
             self.fail(subject, name, f"{text!r} is not a valid {kind}")
             return None
 
-    def measure(self, subject: Node, name: str, node: Node) -> MeasureInput | None:
-        number = self.g.value(node, URIRef(VF + "hasNumericalValue"))
-        unit = self.g.value(node, URIRef(VF + "hasUnit"))
+    def _number_and_unit(self, subject: Node, name: str, node: Node) -> tuple[str, Node] | None:
+        number, unit = self.g.value(node, HAS_VALUE), self.g.value(node, HAS_UNIT)
         if number is None or unit is None or not isinstance(node, BNode | URIRef):
             self.fail(subject, name, "a measure needs vf:hasNumericalValue and vf:hasUnit")
             return None
@@ -170,7 +182,26 @@ class Reader:
             self.fail(subject, name, f"vf:hasNumericalValue {str(number)!r} is not decimal text (digits, one "
                                      "point, no exponent)")
             return None
-        return MeasureInput(str(number), record_id(unit, "unit") if isinstance(unit, URIRef) else str(unit))
+        return str(number), unit
+
+    def measure(self, subject: Node, name: str, node: Node) -> MeasureInput | None:
+        found = self._number_and_unit(subject, name, node)
+        if found is None:
+            return None
+        number, unit = found
+        return MeasureInput(number, record_id(unit, "unit") if isinstance(unit, URIRef) else str(unit))
+
+    def duration(self, subject: Node, name: str, node: Node) -> tuple[str, str] | None:
+        """(number, time unit) from a measure whose unit is an OWL-Time unit (time:unitDay, …)."""
+        found = self._number_and_unit(subject, name, node)
+        if found is None:
+            return None
+        unit = TIME_UNIT_OF_IRI.get(str(found[1]))
+        if unit is None:
+            self.fail(subject, name, f"the unit of a duration is one of {', '.join(TIME_UNIT_IRIS.values())}, not "
+                                     f"{found[1]}")
+            return None
+        return found[0], unit
 
     def fields(self, subject: Node, kind: str) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -216,17 +247,18 @@ def plan(graph: rdflib.Graph) -> Plan:
         for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
             reader.fail(URIRef(duplicate), "", f"two {kind.replace('_', ' ')} records have the id {duplicate!r}")
         found.sort(key=lambda sv: sv[1]["id"])
-    for kind in ("unit", "agent", "agent_relationship_role", "agent_relationship", "membership",
-                 "resource_specification", "process_specification", "product_batch", "process"):
-        for subject, v in by_kind.get(kind, []):
+    resources = {v["id"]: (s, v) for s, v in by_kind.get("economic_resource", [])}
+    for kind in EXPORT_ORDER:  # what a record refers to first
+        if kind == "economic_event":
+            out.steps += _events(reader, by_kind.get(kind, []), resources)
+            continue
+        found = by_kind.get(kind, [])
+        if kind == "scenario":
+            found = refined_first(found, lambda sv: sv[1].get("refinement_of"), lambda sv: sv[1]["id"])
+        for subject, v in found if kind != "economic_resource" else ():  # resources come with their events
             request = _request(reader, kind, subject, v)
             if request is not None:
                 out.steps.append((kind, str(subject), request))
-    resources = {v["id"]: (s, v) for s, v in by_kind.get("economic_resource", [])}
-    out.steps += _events(reader, by_kind.get("economic_event", []), resources)
-    for subject, v in by_kind.get("claim", []):
-        if _require(reader, subject, v, "action", "provider", "receiver", "created"):
-            out.steps.append(("claim", str(subject), _claim(v)))
     out.problems = reader.problems
     if not out.steps and not out.problems:
         out.problems.append(Problem("file", "empty", "no ValueFlows record in it (nothing typed vf:EconomicEvent, "
@@ -234,20 +266,47 @@ def plan(graph: rdflib.Graph) -> Plan:
     return out
 
 
+def refined_first(found: list[T], parent: Callable[[T], Hashable | None], ident: Callable[[T], Hashable]) -> list[T]:
+    """Records after the one each refines when it is among them (scenarios), else in the order given."""
+    by_id = {ident(r): r for r in found}
+
+    def depth(record: T) -> int:
+        seen: set[Hashable] = set()
+        up = parent(record)
+        while up is not None and up in by_id and up not in seen:
+            seen.add(up)
+            up = parent(by_id[up])
+        return len(seen)
+    return sorted(found, key=depth)
+
+
+# What a record of each kind must say for its request to be built (the use case checks the rest).
+REQUIRED = {
+    "unit": ("label", "symbol"), "agent": ("name",), "agent_relationship_role": ("role_label",),
+    "agent_relationship": ("subject", "object", "relationship"), "membership": ("member", "organization", "since"),
+    "resource_specification": ("name",), "process_specification": ("name",), "product_batch": ("batch_number",),
+    "process": ("name",), "claim": ("action", "provider", "receiver", "created"), "intent": ("action",),
+    "commitment": ("action",), "fulfillment": ("fulfills", "fulfilled_by"), "satisfaction": ("satisfies",),
+    "settlement": ("settles", "settled_by"), "appreciation": ("appreciation_of", "appreciation_with"),
+    "proposed_intent": ("published_in", "publishes"), "proposed_to": ("proposed", "proposed_to"),
+    "recipe_flow": ("action",),
+}
+
+
 def _request(reader: Reader, kind: str, subject: Node, v: dict[str, Any]) -> Any:
-    required = {"unit": ("label", "symbol"), "agent": ("name",), "agent_relationship_role": ("role_label",),
-                "agent_relationship": ("subject", "object", "relationship"), "membership": ("member", "organization",
-                                                                                            "since"),
-                "resource_specification": ("name",), "process_specification": ("name",),
-                "product_batch": ("batch_number",), "process": ("name",)}[kind]
-    if not _require(reader, subject, v, *required):
+    if not _require(reader, subject, v, *REQUIRED.get(kind, ())):
+        return None
+    if kind == "satisfaction" and not (v.get("by_event") or v.get("by_commitment")):
+        reader.fail(subject, "satisfiedByEvent", "a satisfaction is by an event or by a commitment "
+                                                 "(vfl:satisfiedByEvent or vfl:satisfiedByCommitment)")
         return None
     build = {
         "unit": lambda: Unit(v["id"], v["label"], v["symbol"], v.get("om2"), v.get("dimension", "other")),
         "agent": lambda: AgentInput(v["name"], v["type"], v.get("legal_form"), v.get("worker_owned"),
                                     v.get("surplus_to_worker_owners"), v.get("headcount"), v.get("annual_revenue"),
                                     v.get("revenue_currency"), v.get("group"), v.get("note"), v.get("image"),
-                                    v["id"], v.get("classified_as", ()), v.get("contributions")),
+                                    v["id"], v.get("classified_as", ()), v.get("contributions"),
+                                    v.get("primary_location")),
         "agent_relationship_role": lambda: RoleInput(v["role_label"], v.get("inverse_role_label"), v.get("note"),
                                                      v["id"]),
         "agent_relationship": lambda: RelationshipInput(v["subject"], v["object"], v["relationship"],
@@ -262,13 +321,70 @@ def _request(reader: Reader, kind: str, subject: Node, v: dict[str, Any]) -> Any
                                             v["id"]),
         "process": lambda: ProcessInput(v["name"], v.get("note"), v.get("has_beginning"), v.get("has_end"),
                                         v.get("finished", False), v.get("classified_as", ()), v.get("based_on"),
-                                        v.get("in_scope_of", ()), v["id"]),
+                                        v.get("in_scope_of", ()), v["id"], v.get("nested_in")),
+        "claim": lambda: _claim(v),
+        **_planning_requests(v),
     }[kind]
     try:
         return build()
     except TypeError as exc:  # a field of the wrong shape reached an input
         reader.fail(subject, "", str(exc))
         return None
+
+
+def _planning_requests(v: dict[str, Any]) -> dict[str, Callable[[], Any]]:
+    """How each record of the planning layer becomes the request its use case takes."""
+    duration: tuple[str | None, str | None] = v.get("has_duration") or v.get("duration") or (None, None)
+
+    def link(of: str, by: str | None) -> LinkInput:
+        return LinkInput(v[of], by or "", v.get("resource_quantity"), v.get("effort_quantity"), v.get("note"),
+                         v["id"])
+    return {
+        "spatial_thing": lambda: SpatialThingInput(v.get("name"), v.get("mappable_address"), v.get("lat"),
+                                                   v.get("long"), v.get("alt"), v.get("note"), v["id"]),
+        "agreement": lambda: AgreementInput(v.get("name"), v.get("note"), v["id"], v.get("created")),
+        "plan": lambda: PlanInput(v.get("name"), v.get("note"), v.get("due"), v["id"], v.get("refinement_of"),
+                                  v.get("created")),
+        "intent": lambda: _flow(v),
+        "commitment": lambda: _flow(v),
+        "fulfillment": lambda: link("fulfills", v["fulfilled_by"]),
+        "satisfaction": lambda: link("satisfies", v.get("by_event") or v.get("by_commitment")),
+        "settlement": lambda: link("settles", v["settled_by"]),
+        "appreciation": lambda: LinkInput(v["appreciation_of"], v["appreciation_with"], note=v.get("note"),
+                                          id=v["id"]),
+        "proposal": lambda: ProposalInput(v.get("name"), v.get("note"), v.get("has_beginning"), v.get("has_end"),
+                                          v.get("unit_based", False), v.get("in_scope_of", ()),
+                                          v.get("eligible_location"), v["id"], v.get("created"),
+                                          v.get("proposed_by")),
+        "proposed_intent": lambda: ProposedIntent(v["id"], v["published_in"], v["publishes"],
+                                                  v.get("reciprocal", False)),
+        "proposed_to": lambda: ProposedTo(v["id"], v["proposed"], v["proposed_to"]),
+        "recipe_process": lambda: RecipeProcessInput(v.get("name"), duration[0], duration[1],
+                                                     v.get("process_classified_as", ()), v.get("note"),
+                                                     v.get("process_conforms_to"), v["id"]),
+        "recipe_flow": lambda: RecipeFlowInput(
+            v["action"], v.get("resource_conforms_to"), v.get("resource_quantity"), v.get("effort_quantity"),
+            v.get("recipe_input_of"), v.get("recipe_output_of"), v.get("recipe_clause_of"), v.get("stage"),
+            v.get("state"), v.get("note"), v["id"]),
+        "recipe_exchange": lambda: RecipeExchange(v["id"], v.get("name", ""), v.get("note")),
+        "scenario_definition": lambda: DefinitionInput(v.get("name"), duration[0], duration[1], v.get("note"),
+                                                       v.get("in_scope_of", ()), v["id"]),
+        "scenario": lambda: ScenarioInput(v.get("name"), v.get("has_beginning"), v.get("has_end"),
+                                          v.get("defined_as"), v.get("refinement_of"), v.get("note"),
+                                          v.get("in_scope_of", ()), v["id"]),
+    }
+
+
+def _flow(v: dict[str, Any]) -> FlowInput:
+    """An intent's or a commitment's request (each rule refuses what is not its kind's)."""
+    return FlowInput(
+        v["action"], v.get("provider"), v.get("receiver"), v.get("resource_classified_as", ()),
+        v.get("resource_quantity"), v.get("effort_quantity"), v.get("available_quantity"), v.get("has_beginning"),
+        v.get("has_end"), v.get("has_point_in_time"), v.get("due"), v.get("finished", False), v.get("note"),
+        v.get("name"), v.get("image"), v.get("agreed_in"), v.get("in_scope_of", ()),
+        v.get("resource_inventoried_as"), v.get("resource_conforms_to"), v.get("input_of"), v.get("output_of"),
+        v.get("clause_of"), v.get("independent_demand_of"), v.get("planned_within"), v.get("stage"),
+        v.get("at_location"), v["id"], v.get("created"))
 
 
 def _events(reader: Reader, found: list[tuple[Node, dict[str, Any]]],
@@ -341,7 +457,8 @@ def _events(reader: Reader, found: list[tuple[Node, dict[str, Any]]],
 def new_resource_input(r: dict[str, Any]) -> NewResourceInput:
     return NewResourceInput(r.get("name"), r.get("conforms_to"), r.get("tracking_identifier"), r.get("licence"),
                             r.get("unit_of_effort"), r.get("classified_as", ()), r.get("note"), r.get("image"),
-                            r["id"], r.get("lot"), r.get("contained_in"), tuple(r.get("image_list", ())))
+                            r["id"], r.get("lot"), r.get("contained_in"), tuple(r.get("image_list", ())),
+                            current_location=r.get("current_location"))
 
 
 def _event(v: dict[str, Any], new_resource: NewResourceInput | None) -> EventInput:
@@ -355,7 +472,7 @@ def _event(v: dict[str, Any], new_resource: NewResourceInput | None) -> EventInp
         output_of=v.get("output_of"), note=v.get("note"), corrects=v.get("corrects"),
         triggered_by=v.get("triggered_by"), agreed_in=v.get("agreed_in"), realization_of=v.get("realization_of"),
         in_scope_of=v.get("in_scope_of", ()), new_resource=new_resource, id=v["id"],
-        prior_period=v.get("prior_period"))
+        prior_period=v.get("prior_period"), at_location=v.get("at_location"), to_location=v.get("to_location"))
 
 
 def record_step(reader: Reader, kind: str, subject: Node) -> Any:
@@ -374,18 +491,15 @@ def record_step(reader: Reader, kind: str, subject: Node) -> Any:
             reader.fail(subject, "hasPointInTime", NO_TIME)
             return None
         return _event(v, None)
-    if kind == "claim":
-        if not _require(reader, subject, v, "action", "provider", "receiver", "created"):
-            return None
-        return _claim(v)
     return _request(reader, kind, subject, v)
 
 
 def _claim(v: dict[str, Any]) -> EconomicClaim:
-    quantity = v.get("resource_quantity")
+    quantity, effort = v.get("resource_quantity"), v.get("effort_quantity")
     return EconomicClaim(
         v["id"], v["action"], v["provider"], v["receiver"], v["created"],
         Measure(Decimal(quantity.has_numerical_value), quantity.has_unit) if quantity else None,
         v.get("resource_conforms_to"), v.get("resource_classified_as", ()), v.get("due"), v.get("triggered_by"),
         v.get("agreed_in"), v.get("note"), v.get("in_scope_of", ()), None, v.get("licence"), v.get("about_resource"),
-        v.get("period_start"), v.get("period_end"), v.get("basis"))
+        v.get("period_start"), v.get("period_end"), v.get("basis"),
+        Measure(Decimal(effort.has_numerical_value), effort.has_unit) if effort else None, v.get("finished", False))

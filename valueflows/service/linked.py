@@ -16,12 +16,12 @@ from valueflows.domain import access
 from valueflows.domain.errors import LedgerError, Problem, RuleViolation
 from valueflows.domain.model import AgentRelationshipRole
 from valueflows.linkeddata.contexts import loader_for
-from valueflows.linkeddata.documents import FORMATS, render_many
+from valueflows.linkeddata.documents import FORMATS, render_many, said_satisfaction
 from valueflows.linkeddata.parsing import ImportError_, parse
-from valueflows.linkeddata.reader import plan
+from valueflows.linkeddata.reader import plan, refined_first
 from valueflows.linkeddata.stream import StreamReader
 from valueflows.linkeddata.vocabulary import EXPORT_ORDER
-from valueflows.service import ledger, records
+from valueflows.service import claims, ledger, planning, proposals, recipes, records, scenarios
 from valueflows.service.reading import Reading
 from valueflows.store.ports import UnitOfWork, WriteTx
 from valueflows.store.within import WithinTransaction
@@ -32,21 +32,48 @@ USE_CASES: dict[str, Callable[..., Any]] = {
     "agent_relationship": records.create_relationship, "membership": records.create_membership,
     "resource_specification": records.create_specification,
     "process_specification": records.create_process_specification, "product_batch": records.create_batch,
-    "process": records.create_process, "economic_event": ledger.record_event, "claim": records.import_claim}
+    "process": records.create_process, "economic_event": ledger.record_event, "claim": records.import_claim,
+    "spatial_thing": proposals.create_spatial_thing, "agreement": planning.create_agreement,
+    "plan": planning.create_plan, "intent": planning.create_intent, "commitment": planning.create_commitment,
+    "fulfillment": planning.fulfil, "satisfaction": planning.satisfy, "settlement": claims.settle,
+    "appreciation": lambda uow, r, key: scenarios.appreciate(uow, r.of, r.by, r.note, r.id, key),
+    "proposal": proposals.create_proposal,
+    "proposed_intent": lambda uow, r, key: proposals.propose_intent(uow, r.published_in, r.publishes, r.reciprocal,
+                                                                    key, r.id),
+    "proposed_to": lambda uow, r, key: proposals.propose_to(uow, r.proposed, r.proposed_to, key, r.id),
+    "recipe_process": recipes.create_recipe_process, "recipe_flow": recipes.create_recipe_flow,
+    "recipe_exchange": lambda uow, r, key: recipes.create_recipe_exchange(uow, r.name, r.note, r.id, key),
+    "scenario_definition": scenarios.create_definition, "scenario": scenarios.create_scenario}
 
 
 def records_of(uow: UnitOfWork, since: datetime | None = None) -> Iterator[tuple[str, Any]]:
     """Every record, referenced before referring, as whoever asks may see it; with `since`, only events (and their
     claims) from then on."""
-    return Reading(uow).records(_stored(uow, since))
+    return _said(uow, Reading(uow).records(_stored(uow, since)))
 
 
 def _stored(uow: UnitOfWork, since: datetime | None) -> Iterator[tuple[str, Any]]:
     with uow.read() as tx:
         for kind in EXPORT_ORDER:
-            found = tx.events.since(since) if kind == "economic_event" else tx.records(kind).stream()
+            found: Iterable[Any] = tx.events.since(since) if kind == "economic_event" else tx.records(kind).stream()
+            if kind == "scenario":  # few; a scenario after the one it refines
+                found = refined_first(list(found), lambda s: s.refinement_of, lambda s: s.id)
             for one in found:
                 yield kind, one
+
+
+def said(uow: UnitOfWork, kind: str, found: list[Any]) -> list[Any]:
+    """Records as linked data says them: a satisfaction names whether an event or a commitment satisfies."""
+    if kind != "satisfaction":
+        return found
+    with uow.read() as tx:
+        events = tx.events.get_many([s.satisfied_by for s in found])
+    return [said_satisfaction(s, s.satisfied_by in events) for s in found]
+
+
+def _said(uow: UnitOfWork, found: Iterator[tuple[str, Any]]) -> Iterator[tuple[str, Any]]:
+    for kind, one in found:
+        yield kind, said(uow, kind, [one])[0] if kind == "satisfaction" else one
 
 
 def export(uow: UnitOfWork, fmt: str, base: str, since: datetime | None = None) -> Iterator[str]:

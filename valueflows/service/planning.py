@@ -13,12 +13,14 @@ from valueflows.domain.errors import Problem, RuleViolation
 from valueflows.domain.limits import MAX_NAME, MAX_NOTE, MAX_PAGE
 from valueflows.domain.planning import (
     Agreement,
+    AgreementInput,
     Commitment,
     FlowInput,
     Fulfillment,
     Intent,
     LinkInput,
     Plan,
+    PlanInput,
     PlanningContext,
     Progress,
     Satisfaction,
@@ -38,22 +40,6 @@ from valueflows.service.records import present, revise_record
 from valueflows.store.ports import Tx, UnitOfWork, WriteTx
 
 
-@dataclass(frozen=True, slots=True)
-class PlanInput:
-    name: str
-    note: str | None = None
-    due: datetime | None = None
-    id: str | None = None
-    refinement_of: str | None = None  # a Scenario
-
-
-@dataclass(frozen=True, slots=True)
-class AgreementInput:
-    name: str | None = None
-    note: str | None = None
-    id: str | None = None
-
-
 def _named(kind: str, record_id: str | None, name: str | None, note: str | None, tx: Tx,
            required: bool) -> list[Problem]:
     problems: list[Problem] = []
@@ -69,14 +55,17 @@ def _named(kind: str, record_id: str | None, name: str | None, note: str | None,
 
 def create_plan(uow: UnitOfWork, request: PlanInput, key: str | None = None) -> Recorded[Plan]:
     access.require_writer(uow.principal, "creating a plan")
+    access.may_keep_origin(uow.principal, request.created)
 
     def build(tx: WriteTx) -> Plan:
         problems = _named("plan", request.id, request.name, request.note, tx, required=True)
         check_time(request.due, "due", problems)
+        check_time(request.created, "created", problems)
         _scenario(tx, request.refinement_of, problems)
         if problems:
             raise RuleViolation(problems)
-        return Plan(request.id or new_id(), request.name, request.note, request.due, tx.now, request.refinement_of)
+        return Plan(request.id or new_id(), request.name or "", request.note, request.due,
+                    request.created or tx.now, request.refinement_of)
     return create_record(uow, "plan", request, key, build)
 
 
@@ -87,12 +76,14 @@ def _scenario(tx: Tx, scenario: str | None, problems: list[Problem]) -> None:
 
 def create_agreement(uow: UnitOfWork, request: AgreementInput, key: str | None = None) -> Recorded[Agreement]:
     access.require_writer(uow.principal, "creating an agreement")
+    access.may_keep_origin(uow.principal, request.created)
 
     def build(tx: WriteTx) -> Agreement:
         problems = _named("agreement", request.id, request.name, request.note, tx, required=False)
+        check_time(request.created, "created", problems)
         if problems:
             raise RuleViolation(problems)
-        return Agreement(request.id or new_id(), request.name, request.note, tx.now)
+        return Agreement(request.id or new_id(), request.name, request.note, request.created or tx.now)
     return create_record(uow, "agreement", request, key, build)
 
 
@@ -125,6 +116,7 @@ def create_intent(uow: UnitOfWork, request: FlowInput, key: str | None = None) -
 def create_commitment(uow: UnitOfWork, request: FlowInput, key: str | None = None) -> Recorded[Commitment]:
     """A promise from its provider to its receiver, written by one of them or an admin."""
     access.may_plan_flow(uow.principal, "recording a commitment", (request.provider, request.receiver))
+    access.may_keep_origin(uow.principal, request.created)
     return create_record(uow, "commitment", request, key,
                          lambda tx: check_commitment(request, _context(tx, "commitment", request), new_id(), tx.now))
 

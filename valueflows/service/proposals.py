@@ -75,7 +75,7 @@ def places_near(uow: UnitOfWork, lat: object, long: object, radius_km: object) -
 # -- proposals ----------------------------------------------------------------------------------------------------
 
 def _context(tx: Tx, request: ProposalInput, record_id: str | None) -> ProposalContext:
-    return ProposalContext(agents=present(tx, "agent", *request.in_scope_of),
+    return ProposalContext(agents=present(tx, "agent", *request.in_scope_of, request.proposed_by),
                            processes=present(tx, "process", *request.in_scope_of),
                            places=present(tx, "spatial_thing", request.eligible_location),
                            taken=present(tx, "proposal", record_id))
@@ -84,6 +84,7 @@ def _context(tx: Tx, request: ProposalInput, record_id: str | None) -> ProposalC
 def create_proposal(uow: UnitOfWork, request: ProposalInput, key: str | None = None) -> Recorded[Proposal]:
     """A proposal published by the agent of the writer's token (who alone, with admins, may then change it)."""
     access.require_writer(uow.principal, "publishing a proposal")
+    access.may_keep_origin(uow.principal, request.created, request.proposed_by)
     return create_record(uow, "proposal", request, key, lambda tx: check_proposal(
         request, _context(tx, request, request.id), new_id(), tx.now, uow.principal.agent))
 
@@ -113,8 +114,13 @@ def _publication(tx: Tx, proposal_id: str) -> Publication:
     return Publication({p.publishes: p.reciprocal for p in published}, frozenset(a.proposed_to for a in addressed))
 
 
+def _given(record_id: str | None) -> tuple[str, ...]:
+    """An id the request gives, as part of what its idempotency key stands for (requests without one as before)."""
+    return () if record_id is None else (record_id,)
+
+
 def propose_intent(uow: UnitOfWork, proposal_id: str, intent_id: str, reciprocal: bool = False,
-                   key: str | None = None) -> Recorded[ProposedIntent]:
+                   key: str | None = None, record_id: str | None = None) -> Recorded[ProposedIntent]:
     """Publish an intent in a proposal: by the proposal's publisher; a primary intent also by a party to it (an
     agent publishes what it offers or requests, and asks anything in return)."""
     access.require_writer(uow.principal, "publishing an intent")
@@ -127,12 +133,13 @@ def propose_intent(uow: UnitOfWork, proposal_id: str, intent_id: str, reciprocal
         if intent is not None and not reciprocal:
             access.may_plan_flow(uow.principal, "publishing an intent", (intent.provider, intent.receiver))
         return check_proposed_intent(proposal, intent_id, intent is not None, reciprocal,
-                                     _publication(tx, proposal_id), new_id())
-    return create_record(uow, "proposed_intent", (proposal_id, intent_id, reciprocal), key, build)
+                                     _publication(tx, proposal_id), new_id(), record_id,
+                                     present(tx, "proposed_intent", record_id))
+    return create_record(uow, "proposed_intent", (proposal_id, intent_id, reciprocal, *_given(record_id)), key, build)
 
 
 def propose_to(uow: UnitOfWork, proposal_id: str, agent_id: str,
-               key: str | None = None) -> Recorded[ProposedTo]:
+               key: str | None = None, record_id: str | None = None) -> Recorded[ProposedTo]:
     """Address a proposal to an agent: by the proposal's publisher."""
     access.require_writer(uow.principal, "addressing a proposal")
 
@@ -141,8 +148,9 @@ def propose_to(uow: UnitOfWork, proposal_id: str, agent_id: str,
         if proposal is not None:
             access.may_change_proposal(uow.principal, "addressing a proposal", proposal.proposed_by)
         return check_proposed_to(proposal, agent_id, tx.records("agent").exists(agent_id),
-                                 _publication(tx, proposal_id), new_id())
-    return create_record(uow, "proposed_to", (proposal_id, agent_id), key, build)
+                                 _publication(tx, proposal_id), new_id(), record_id,
+                                 present(tx, "proposed_to", record_id))
+    return create_record(uow, "proposed_to", (proposal_id, agent_id, *_given(record_id)), key, build)
 
 
 def _withdraw(uow: UnitOfWork, tx: WriteTx, kind: str, record_id: str) -> None:

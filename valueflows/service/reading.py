@@ -144,8 +144,9 @@ class Reading:
         records = list(records)
         if kind == "economic_event":
             views = self.event_views(records, remember)
-            return [access.shown_event(e, views[e.id]) for e in records if views[e.id].visible]
-        return [r for r in records if self.view(kind, r).visible]
+            return [access.shown(e, views[e.id]) for e in records if views[e.id].visible]
+        judged = [(r, self.view(kind, r)) for r in records]
+        return [access.shown(r, v) for r, v in judged if v.visible]
 
     def show(self, kind: str, record: Any | None) -> Any | None:
         if record is None:
@@ -393,6 +394,7 @@ class Reading:
             if batch:
                 yield from (("economic_event", e) for e in self.show_many("economic_event", batch, remember=False))
                 batch = []
-            if self.view(kind, record).visible:
-                yield kind, record
+            view = self.view(kind, record)
+            if view.visible:
+                yield kind, access.shown(record, view)
         yield from (("economic_event", e) for e in self.show_many("economic_event", batch, remember=False))

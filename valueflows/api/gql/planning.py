@@ -846,14 +846,14 @@ class PlanningMutations:
 
     @strawberry.mutation(metadata=MAIN_ONLY)
     def create_plan(self, info: Info, plan: PlanCreateParams, idempotency_key: Key = None) -> PlanResponse:
-        request = planning.PlanInput(plan.name, plan.note, plan.due, _id(plan.id), _id(plan.refinement_of))
+        request = core.PlanInput(plan.name, plan.note, plan.due, _id(plan.id), _id(plan.refinement_of))
         return PlanResponse(plan=Plan(r=planning.create_plan(info.context.uow, request, idempotency_key).record))
 
     @strawberry.mutation(metadata=MAIN_ONLY)
     def create_agreement(self, info: Info, agreement: AgreementCreateParams | None = None,
                          idempotency_key: Key = None) -> AgreementResponse:
         a = agreement or AgreementCreateParams()
-        done = planning.create_agreement(info.context.uow, planning.AgreementInput(a.name, a.note, _id(a.id)),
+        done = planning.create_agreement(info.context.uow, core.AgreementInput(a.name, a.note, _id(a.id)),
                                          idempotency_key)
         return AgreementResponse(agreement=Agreement(r=done.record))
 
