@@ -108,3 +108,39 @@ def test_closing_the_books_from_the_command_line(tmp_path: Path) -> None:
     [period] = json.loads(run("closed", "--org", "atelier", "--json", cwd=tmp_path).stdout)
     assert (period["start"], period["end"]) == (None, "2026-06-30")
     assert run("verify", cwd=tmp_path).returncode == 0
+
+
+def test_a_coop_starts_its_own_node_and_adds_its_people(tmp_path: Path) -> None:
+    """From nothing to a co-op with an admin: `init --org --admin`, then people and memberships from the command
+    line; each refusal is one line naming the flag, and a refused start leaves no ledger behind."""
+    from valueflows.domain.access import Scope
+    from valueflows.service.tokens import authenticate
+
+    refused = one_error_line(run("init", "--org", "Atelier Commun", "--admin", "Ana Duval", "--legal-form", "coop",
+                                 cwd=tmp_path))
+    assert refused.startswith("error: --legal-form:") and list(tmp_path.iterdir()) == []
+    assert "--org and --admin" in one_error_line(run("init", "--org", "Atelier Commun", cwd=tmp_path))
+    started = run("init", "--org", "Atelier Commun", "--admin", "Ana Duval", "--since", "2026-01-01", "--json",
+                  cwd=tmp_path)
+    assert started.returncode == 0, started.stderr
+    answer = json.loads(started.stdout)
+    assert (answer["organization"], answer["admin"]) == ("atelier-commun", "ana-duval")
+    uow = open_ledger(f"sqlite:///{tmp_path / 'valueflows.db'}")
+    principal = authenticate(uow, f"Bearer {answer['token']}")
+    assert (principal.agent, principal.scope) == ("ana-duval", Scope.ADMIN)
+    again = one_error_line(run("init", "--org", "Other", "--admin", "Someone", cwd=tmp_path))
+    assert "already has 2 agents" in again and "valueflows agent add" in again
+    assert run("agent", "add", "Chloé Martin", cwd=tmp_path).stdout.startswith("added Chloé Martin (chloe-martin, ")
+    assert "--type" in one_error_line(run("agent", "add", "Farm", "--type", "farm", cwd=tmp_path))
+    added = run("member", "add", "chloe-martin", "--org", "atelier-commun", "--since", "2026-04-01", cwd=tmp_path)
+    assert added.stdout.startswith("chloe-martin is a member of atelier-commun since 2026-04-01"), added.stderr
+    assert "nobody" in one_error_line(run("member", "add", "nobody", "--org", "atelier-commun", cwd=tmp_path))
+    ended = run("member", "end", "chloe-martin", "--org", "atelier-commun", "--until", "2026-08-31", cwd=tmp_path)
+    assert ended.stdout.startswith("chloe-martin's membership of atelier-commun ends on 2026-08-31"), ended.stderr
+    assert "no membership" in one_error_line(run("member", "end", "chloe-martin", "--org", "atelier-commun",
+                                                 "--until", "2026-10-01", cwd=tmp_path))
+    with uow.read() as tx:
+        spans = [(m.member, m.since.isoformat(), m.until.isoformat() if m.until else None)
+                 for m in tx.records("membership").stream()]
+    assert sorted(spans) == [("ana-duval", "2026-01-01", None), ("chloe-martin", "2026-04-01", "2026-08-31")]
+    uow.engine.dispose()

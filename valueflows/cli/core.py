@@ -9,11 +9,21 @@ from typing import Annotated
 
 import typer
 
-from valueflows.cli.app import DbOption, JsonOption, app, fail, missing_sqlite_file, open_at, progress_bar
+from valueflows.cli.app import (
+    DbOption,
+    JsonOption,
+    app,
+    day_of,
+    fail,
+    missing_sqlite_file,
+    open_at,
+    progress_bar,
+    refused,
+)
 from valueflows.domain.chain import plain
 from valueflows.domain.errors import LedgerError
 from valueflows.domain.model import AgentType, ContributionVisibility
-from valueflows.service import queries, records
+from valueflows.service import clock, node, queries, records
 from valueflows.service.demo import demo_steps, seed_demo
 from valueflows.service.queries import ledger_size
 from valueflows.service.tokens import create_token, list_tokens, revoke_token
@@ -76,18 +86,61 @@ def graphiql_assets_command(directory: Annotated[Path, typer.Argument(help="Wher
 
 
 @app.command()
-def init(db: DbOption = DEFAULT_URL, as_json: JsonOption = False) -> None:
+def init(
+    db: DbOption = DEFAULT_URL,
+    org: Annotated[str | None, typer.Option(
+        "--org", metavar="NAME", help="Start a co-op's node: its organization's name (the ledger must be empty).",
+    )] = None,
+    legal_form: Annotated[str, typer.Option(
+        "--legal-form", help="worker_coop, multi_stakeholder_coop, consumer_coop, nonprofit, company or individual.",
+    )] = "worker_coop",
+    admin: Annotated[str | None, typer.Option(
+        "--admin", metavar="NAME", help="With --org: the first member's name; an admin token is printed once.")] = None,
+    org_id: Annotated[str | None, typer.Option("--org-id", help="The organization's id (by default from its name).")
+                      ] = None,
+    admin_id: Annotated[str | None, typer.Option("--admin-id", help="The first member's id (by default from the name).")
+                        ] = None,
+    since: Annotated[str | None, typer.Option(
+        "--since", metavar="DATE", help="With --org: the first member's first day (YYYY-MM-DD; today by default).")
+                     ] = None,
+    as_json: JsonOption = False,
+) -> None:
     """Start a ledger at --db (creating the SQLite file), with the standard units, actions and roles. Running it
-    on an existing ledger only brings its schema up to date."""
+    on an existing ledger only brings its schema up to date. With --org and --admin, an empty ledger becomes a
+    co-op's node: the organization, its first member and an admin token for them, all at once or nothing."""
+    if (org is None) != (admin is None):
+        raise fail("--org and --admin go together: the organization and its first member (an admin)")
+    first_day = day_of(since, "--since") if since is not None else clock.today()
     missing = missing_sqlite_file(db)
     uow = open_at(db, create=True)
+    started = None
+    if org is not None and admin is not None:
+        try:
+            started = node.start(uow, org, legal_form, admin, first_day, org_id, admin_id)
+        except LedgerError as exc:
+            if missing is not None:  # the file this command made for a node it then refused: nothing is left
+                engine = getattr(uow, "engine", None)  # a SQLite file: the SQL store
+                if engine is not None:
+                    engine.dispose()
+                for path in (missing, *(missing.with_name(missing.name + s) for s in ("-wal", "-shm"))):
+                    path.unlink(missing_ok=True)
+            raise refused(exc, options={"org": "--org", "legalForm": "--legal-form", "name": "--org",
+                                        "id": "--org-id"}) from None
     sizes = ledger_size(uow)
     if as_json:
-        typer.echo(json.dumps({"created": missing is not None, "records": sizes}))
+        typer.echo(json.dumps({"created": missing is not None, "records": sizes, **({
+            "organization": started.organization.id, "admin": started.admin.id,
+            "membership": started.membership.id, "token": started.secret} if started else {})}))
         return
     where = str(missing) if missing is not None else db
     typer.echo(f"{'new ledger' if missing is not None else 'ledger up to date'} at {where}: "
                f"{sum(sizes.values())} records")
+    if started is not None:
+        o, a = started.organization, started.admin
+        typer.echo(f"{o.name} ({o.id}, {o.legal_form.value if o.legal_form else legal_form}): first member "
+                   f"{a.name} ({a.id}) since {first_day.isoformat()}")
+        typer.echo(f"admin token for {a.id} (shown once, keep it safe):")
+        typer.echo(started.secret)
 
 
 @app.command()
