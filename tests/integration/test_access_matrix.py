@@ -199,6 +199,8 @@ def _route_requests(w: World, path: str, methods: set[str]) -> list[tuple[str, s
         "/graphql": lambda: [("GET", "/graphql", "text/html")],  # POST: the GraphQL part of the matrix
         "/graphql/0.8": lambda: [("GET", "/graphql/0.8", "text/html")],
         "/health": lambda: each_format("/health"),
+        "/healthz": lambda: each_format("/healthz"),
+        "/metrics": lambda: each_format("/metrics"),
         "/verify": lambda: each_format("/verify"),
         "/context.jsonld": lambda: each_format("/context.jsonld"),
         "/events": lambda: [r for q in ("", "?agent=ana", "?action=work", "?agent=agrimachines",

@@ -17,7 +17,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from valueflows.api import pages, shop
+from valueflows.api import metrics, pages, shop
 from valueflows.api.auth import principal_of
 from valueflows.api.gql.errors import TRY_AGAIN, TRY_AGAIN_MESSAGE
 from valueflows.api.gql.versions import LEGACY
@@ -33,6 +33,7 @@ from valueflows.domain.instants import parse_instant
 from valueflows.linkeddata import documents, rdf
 from valueflows.linkeddata.vocabulary import COLLECTIONS
 from valueflows.service import licences, linked, queries
+from valueflows.service.health import check as health_check
 from valueflows.service.reading import Reading
 from valueflows.service.verify import report_json, verify
 from valueflows.store.engine import is_transient
@@ -46,6 +47,7 @@ Handler = Callable[[Request], Awaitable[Response]]
 
 
 def _error(status: int, code: str, message: str, problems: list[dict[str, str]] | None = None) -> JSONResponse:
+    metrics.refused(code)
     body: dict[str, Any] = {"error": {"code": code, "message": message}}
     if problems:
         body["error"]["problems"] = problems
@@ -151,6 +153,13 @@ def _int(value: str | None, name: str, default: int) -> int:
 
 def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlette:
     """`graphiql_assets`: a local copy of GraphiQL's scripts (see `valueflows graphiql-assets`), else the CDN."""
+    measured = metrics.Metrics(uow)
+
+    async def healthz(_: Request) -> Response:
+        """Whether this node can serve (a load balancer's question): 200, or 503 with what is wrong."""
+        found = await run_in_threadpool(health_check, uow)
+        return JSONResponse(found.as_json(), status_code=200 if found.ok else 503)
+
     async def health(_: Request) -> dict[str, Any]:
         return {"status": "ok", "records": await run_in_threadpool(queries.ledger_size, uow)}
 
@@ -267,6 +276,8 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
               methods=["GET", "POST"]),
         *([Mount(LOCAL_PREFIX.rstrip("/"), StaticFiles(directory=graphiql_assets))] if graphiql_assets else []),
         Route("/health", _guard(health)),
+        Route("/healthz", healthz),
+        Route("/metrics", measured.endpoint),
         Route("/verify", _guard(verify_chain)),
         Route("/events", _guard(events)),
         Route("/licences/{licence}", _guard(licence)),
@@ -288,7 +299,7 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
         return _error(500, "INTERNAL", "the server could not answer; nothing was written")
 
     return Starlette(routes=routes, exception_handlers={404: not_found, 500: server_error},
-                     middleware=[Middleware(RefuseNul)])
+                     middleware=[Middleware(metrics.MeasuredRequests, measured), Middleware(RefuseNul)])
 
 
 class RefuseNul:

@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from valueflows.api import graphiql
+from valueflows.api import graphiql, metrics
 from valueflows.api.gql.context import Context
 from valueflows.api.gql.errors import TRY_AGAIN, TRY_AGAIN_MESSAGE, coded
 from valueflows.api.gql.limits import MAX_EXPANDED_FIELDS, expanded_fields, parsed, text_problem
@@ -34,6 +34,7 @@ class BodyTooLarge(Exception):
 
 
 def _error(status: int, code: str, message: str, retry: bool = False) -> JSONResponse:
+    metrics.refused(code)
     extensions: dict[str, Any] = {"code": code, **({"retryable": True} if retry else {})}
     return JSONResponse({"errors": [{"message": message, "extensions": extensions}]}, status_code=status,
                         headers={"retry-after": "1"} if retry else None)
@@ -116,6 +117,7 @@ def graphql_endpoint(uow: UnitOfWork, local_graphiql: bool = False, api: str = M
         if result.errors:
             # Errors raised before the extensions ran (a document that does not parse) get their code here.
             out["errors"] = [coded(e).formatted for e in result.errors]
+            metrics.refused(*(str(e.get("extensions", {}).get("code", "INTERNAL")) for e in out["errors"]))
         return JSONResponse(out)
 
     return endpoint

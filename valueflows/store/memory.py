@@ -419,6 +419,10 @@ class MemoryChain(_OnBox):
     def count(self) -> int:
         return len(self.state.chain)
 
+    def head(self) -> tuple[int, str] | None:
+        last = self.state.chain[-1] if self.state.chain else None
+        return (last.seq, last.hash) if last else None
+
     def received_hashes(self, receiver: str, start: datetime, end: datetime) -> Iterator[str]:
         events = self.state.records["economic_event"]
         return iter([r.hash for r in self.state.chain if r.kind == "economic_event" and r.record_id in events

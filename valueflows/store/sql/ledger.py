@@ -25,6 +25,10 @@ class SqlChain:
     def count(self) -> int:
         return self.conn.scalar(select(func.count()).select_from(ledger)) or 0
 
+    def head(self) -> tuple[int, str] | None:
+        row = self.conn.execute(select(ledger.c.seq, ledger.c.hash).order_by(ledger.c.seq.desc()).limit(1)).first()
+        return (row.seq, row.hash) if row else None
+
     def latest(self, kind: str, ids: Iterable[str]) -> dict[str, str]:
         wanted = sorted(set(ids))
         found: dict[str, str] = {}
