@@ -28,3 +28,10 @@ def browser() -> Iterator[object]:
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     yield driver
     driver.quit()
+
+
+@pytest.fixture(scope="session")
+def axe(tmp_path_factory: pytest.TempPathFactory) -> str:
+    from e2e_support import axe_script
+
+    return axe_script(tmp_path_factory.mktemp("axe"))

@@ -104,3 +104,29 @@ def report(section: str, **figures: object) -> None:
     known = json.loads(path.read_text()) if path.exists() else {}
     known.setdefault(section, {}).update(figures)
     path.write_text(json.dumps(known, indent=2, sort_keys=True))
+
+
+AXE_VERSION = "4.10.2"
+
+
+def axe_script(where: Path) -> str:
+    """axe-core's script, from npm (installed into `where` once per session)."""
+    npm = shutil.which("npm")
+    if npm is None:
+        needs("npm (for axe-core)")
+    script = where / "node_modules" / "axe-core" / "axe.min.js"
+    if not script.exists():
+        subprocess.run([str(npm), "install", "--prefix", str(where), "--no-audit", "--no-fund", "--loglevel=error",
+                        f"axe-core@{AXE_VERSION}"], check=True, timeout=600, capture_output=True)
+    return script.read_text(encoding="utf-8")
+
+
+def serious_violations(driver: object, axe: str) -> list[str]:
+    """What axe-core finds on the page in the browser that is serious or critical, one line each."""
+    driver.execute_script(axe)  # type: ignore[attr-defined]
+    found = driver.execute_async_script(  # type: ignore[attr-defined]
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations), e => done([String(e)]));")
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+            if isinstance(v, dict) else v for v in found
+            if not isinstance(v, dict) or v.get("impact") in ("serious", "critical")]

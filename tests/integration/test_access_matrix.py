@@ -213,7 +213,8 @@ def _route_requests(w: World, path: str, methods: set[str]) -> list[tuple[str, s
             *each_format(f"/dividends/{w.run}"), ("GET", f"/dividends/{w.run}.csv", None),
             ("GET", "/dividends/preview?from=2026-01-01&to=2026-12-31&surplus=24000.00&currency=EUR&reserve=0.3"
                     "&cash=0.4&org=atelier", "text/html")],
-        "/session": lambda: [("POST", "/session", None)],
+        "/session": lambda: [("POST", "/session", None)] if "POST" in methods else each_format("/session?next=/"),
+        "/": lambda: each_format("/"),
         "/session/end": lambda: [("POST", "/session/end", None)],
         "/shop": lambda: each_format("/shop"),
         "/shop/{resource}": lambda: each_format(

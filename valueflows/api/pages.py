@@ -17,16 +17,17 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from rdflib import BNode, URIRef
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from valueflows.api.auth import COOKIE, principal_of
+from valueflows.api.negotiation import choose
 from valueflows.domain.access import Forbidden, Principal, Unauthenticated
 from valueflows.domain.currencies import minor_units
 from valueflows.domain.errors import LedgerError, Problem, RuleViolation
 from valueflows.linkeddata import rdf
 from valueflows.reciprocity.policy import local
-from valueflows.service import dividends
+from valueflows.service import clock, dividends, node
 from valueflows.service.dividend_views import preview_json, run_csv, run_json
 from valueflows.service.tokens import authenticate
 from valueflows.store.ports import UnitOfWork
@@ -162,6 +163,26 @@ def routes(uow: UnitOfWork) -> list[Route]:
         response.set_cookie(COOKIE, token, httponly=True, samesite="strict", path="/")
         return response
 
+    async def sign_in_form(request: Request) -> Response:
+        target = request.query_params.get("next", "/")
+        if not target.startswith("/") or target.startswith("//"):
+            target = "/"
+        return render_page("signin.html", next=target, message="Sign in with your token to see what concerns you.")
+
+    async def home(request: Request) -> Response:
+        """What this node is and the ways in: a page, or the same as JSON for a machine that asks for it."""
+        found = await run_in_threadpool(node.overview, uow, clock.today())
+        if choose(request.headers.get("accept"), "html") in ("json", "jsonld"):
+            return JSONResponse({
+                "organizations": [{"id": o.agent.id, "name": o.agent.name, "members": o.members,
+                                   "designs": o.designs} for o in found.organizations],
+                "events": found.events, "agents": found.agents, "designs": found.designs,
+                "links": {"graphql": "/graphql", "graphqlLegacy": "/graphql/0.8", "shop": "/shop",
+                          "meetingReports": "/dividends", "export": "/export", "context": "/context.jsonld",
+                          "signIn": "/session", "health": "/healthz", "metrics": "/metrics"}})
+        names = [o.agent.name for o in found.organizations if o.members]
+        return render_page("home.html", overview=found, title=", ".join(names) or "A valueflows ledger")
+
     async def sign_out(_: Request) -> Response:
         response = RedirectResponse("/dividends", status_code=303)
         response.delete_cookie(COOKIE, path="/")
@@ -170,6 +191,8 @@ def routes(uow: UnitOfWork) -> list[Route]:
     return [
         Route("/dividends", run_list, methods=["GET"]),
         Route("/dividends/{run_id}", run_page, methods=["GET"]),
+        Route("/", home, methods=["GET"]),
+        Route("/session", sign_in_form, methods=["GET"]),
         Route("/session", sign_in, methods=["POST"]),
         Route("/session/end", sign_out, methods=["POST"]),
     ]

@@ -13,8 +13,8 @@ from valueflows.domain import access
 from valueflows.domain.errors import NotFound, Problem, RuleViolation
 from valueflows.domain.inputs import AgentInput, MembershipInput
 from valueflows.domain.limits import MAX_ID
-from valueflows.domain.model import Agent, Membership
-from valueflows.service import records, tokens
+from valueflows.domain.model import Agent, AgentType, Membership
+from valueflows.service import obligations, records, tokens
 from valueflows.service.tokens import TokenInfo
 from valueflows.store.ports import UnitOfWork
 from valueflows.store.within import WithinTransaction
@@ -80,3 +80,35 @@ def end_member(uow: UnitOfWork, member: str, organization: str, until: date) -> 
     if not open_now:
         raise NotFound(f"{member!r} has no membership in {organization!r} open on {until.isoformat()}")
     return records.end_membership(uow, open_now[0].id, until).record
+
+
+@dataclass(frozen=True)
+class Organization:
+    agent: Agent
+    members: int  # members on `day`
+    designs: int  # licensed designs it stewards
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What a node is, for its home page: its co-ops (organizations with members; every organization when none
+    has any), and how much the ledger holds. All of it public (memberships and designs are)."""
+
+    organizations: list[Organization]
+    events: int
+    agents: int
+    designs: int
+
+
+def overview(uow: UnitOfWork, day: date) -> Overview:
+    designs = obligations.licensed_resources(uow)
+    with uow.read() as tx:
+        with_members = tx.memberships.organizations()
+        agents = list(tx.records("agent").stream())
+        counts = {kind: tx.records(kind).count() for kind in ("agent", "economic_event")}
+        members = {org: sum(1 for m in tx.memberships.of_organization(org) if m.since <= day and
+                            (m.until is None or m.until >= day)) for org in with_members}
+    shown = [a for a in agents if a.id in members] or [a for a in agents if a.type is AgentType.ORGANIZATION]
+    stewarded = {a.id: sum(1 for d in designs if d.resource.primary_accountable == a.id) for a in shown}
+    orgs = [Organization(a, members.get(a.id, 0), stewarded[a.id]) for a in sorted(shown, key=lambda a: a.name)]
+    return Overview(orgs, counts["economic_event"], counts["agent"], len(designs))

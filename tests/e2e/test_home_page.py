@@ -1,0 +1,37 @@
+"""A node's home page in headless Chromium against the real server: what the node is (its co-ops, their members
+and designs, what the ledger holds) and the ways in, each of which answers; no serious accessibility violation
+(axe-core) on it or on the sign-in page; the same as JSON for a machine."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import httpx
+from e2e_support import running_server, serious_violations
+from selenium.webdriver.common.by import By
+
+
+def test_the_home_page_says_what_the_node_is_and_the_ways_in(browser: object, axe: str, tmp_path: Path) -> None:
+    driver = browser
+    with running_server(tmp_path, "--demo") as base:
+        driver.get(base + "/")  # type: ignore[attr-defined]
+        assert driver.title == "Atelier Commun"  # type: ignore[attr-defined]
+        rows = [[c.text for c in r.find_elements(By.TAG_NAME, "td")]
+                for r in driver.find_elements(By.CSS_SELECTOR, "main table tbody tr")]  # type: ignore[attr-defined]
+        assert rows == [["Atelier Commun", "3", "2"]], rows  # Ana, Bruno and Chloé today; two of the designs
+        assert not serious_violations(driver, axe), serious_violations(driver, axe)
+        shots = Path(os.environ.get("VF_SCREENSHOTS", tmp_path))
+        shots.mkdir(parents=True, exist_ok=True)
+        driver.save_screenshot(str(shots / "home.png"))  # type: ignore[attr-defined]
+        links = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "nav a")]  # type: ignore[attr-defined]
+        assert len(links) >= 9
+        for link in links:
+            if link.startswith(base):
+                assert httpx.get(link, headers={"accept": "text/html"}).status_code in (200, 401), link
+        driver.find_element(By.LINK_TEXT, "Sign in").click()  # type: ignore[attr-defined]
+        assert driver.find_element(By.ID, "token")  # type: ignore[attr-defined]
+        assert not serious_violations(driver, axe), serious_violations(driver, axe)
+        machine = httpx.get(base + "/", headers={"accept": "application/json"}).json()
+        assert machine["organizations"] == [{"id": "atelier", "name": "Atelier Commun", "members": 3, "designs": 2}]
+        assert machine["links"]["graphql"] == "/graphql" and machine["events"] > 100
