@@ -12,11 +12,11 @@ from __future__ import annotations
 import heapq
 import json
 from collections import defaultdict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import unquote
 
 import rdflib
@@ -93,8 +93,16 @@ def record_id(node: Node, kind: str) -> str:
     return text
 
 
+class Triples(Protocol):
+    """What the reader asks of a graph: an rdflib Graph, or one record's block in a streaming import."""
+
+    def objects(self, subject: Node, predicate: Node) -> Iterator[Node]: ...
+    def value(self, subject: Node, predicate: Node) -> Node | None: ...
+    def __contains__(self, triple: tuple[Node, Node, Node]) -> bool: ...
+
+
 class Reader:
-    def __init__(self, graph: rdflib.Graph) -> None:
+    def __init__(self, graph: Triples) -> None:
         self.g = graph
         self.problems: list[Problem] = []
 

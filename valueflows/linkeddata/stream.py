@@ -8,11 +8,13 @@ brings them into being, which carries them (as through the API).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from rdflib import BNode, Graph
+from rdflib import BNode
 from rdflib.plugins.parsers.ntriples import W3CNTriplesParser
+from rdflib.term import Node
 
 from valueflows.domain.errors import Problem, RuleViolation
 from valueflows.domain.rules import receiving_side
@@ -23,13 +25,40 @@ from valueflows.linkeddata.reader import CREATING, KIND_OF_CLASS, Reader, new_re
 Step = tuple[str, str, Any]  # kind, the record's IRI, the request its use case takes
 
 
-class _Blocks:
-    """Collects triples into per-record graphs; `done` holds the finished blocks."""
+class Block:
+    """One record's triples (with its blank-node measures), looked up by subject and predicate: all the reader
+    asks of them, without an rdflib Graph for each of the many records of a large file."""
+
+    __slots__ = ("_by",)
 
     def __init__(self) -> None:
-        self.current: Graph | None = None
+        self._by: dict[tuple[Node, Node], list[Node]] = {}
+
+    def add(self, triple: tuple[Node, Node, Node]) -> None:
+        s, p, o = triple
+        found = self._by.setdefault((s, p), [])
+        if o not in found:  # a triple said twice is one triple, as in a graph
+            found.append(o)
+
+    def objects(self, subject: Node, predicate: Node) -> Iterator[Node]:
+        return iter(self._by.get((subject, predicate), ()))
+
+    def value(self, subject: Node, predicate: Node) -> Node | None:
+        found = self._by.get((subject, predicate))
+        return found[0] if found else None
+
+    def __contains__(self, triple: tuple[Node, Node, Node]) -> bool:
+        s, p, o = triple
+        return o in self._by.get((s, p), ())
+
+
+class _Blocks:
+    """Collects triples into per-record blocks; `done` holds the finished blocks."""
+
+    def __init__(self) -> None:
+        self.current: Block | None = None
         self.subject: Any = None
-        self.done: list[tuple[Any, Graph]] = []
+        self.done: list[tuple[Any, Block]] = []
 
     def triple(self, s: Any, p: Any, o: Any) -> None:
         try:
@@ -39,7 +68,7 @@ class _Blocks:
         if not isinstance(s, BNode) and s != self.subject:
             if self.current is not None:
                 self.done.append((self.subject, self.current))
-            self.current, self.subject = Graph(), s
+            self.current, self.subject = Block(), s
         if self.current is None:
             raise RuleViolation([Problem("file", "order", "a blank node before any record")])
         self.current.add((s, p, o))
@@ -73,7 +102,7 @@ class StreamReader:
         self._blocks.current = None
         return [step] if step is not None else []
 
-    def _step(self, subject: Any, graph: Graph) -> Step | None:
+    def _step(self, subject: Any, graph: Block) -> Step | None:
         kind = next((KIND_OF_CLASS.get(str(o)) for o in graph.objects(subject, rdf.TYPE) if str(o) in KIND_OF_CLASS),
                     None)
         if kind is None:
