@@ -67,18 +67,6 @@ def sqlite_url(tmp_path: Path) -> str:
 STORES = ("sqlite", "postgresql", "memory")
 
 
-# The longest tests, longest first (measured with --durations): started first, they run beside the many short
-# ones on the other worker instead of alone at the end (pytest-xdist hands tests out in collection order).
-LONGEST_FIRST = ("test_linked_large.py", "test_hostile_input.py::test_injection_in_every_string_field",
-                 "test_access_matrix.py", "test_crash_safety.py", "test_concurrent_writers.py")
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    def rank(item: pytest.Item) -> int:
-        return next((i for i, name in enumerate(LONGEST_FIRST) if name in item.nodeid), len(LONGEST_FIRST))
-    items.sort(key=rank)  # stable: otherwise the order pytest collected
-
-
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Every test of a ledger runs on SQLite and PostgreSQL; those of the use cases (tests/integration) also on the
     in-memory store, unless they read the database itself (marked `sql_store`). End-to-end tests start real
