@@ -150,7 +150,7 @@ def test_verify_notices_a_changed_allocation(coop: UnitOfWork) -> None:
 
 @pytest.mark.parametrize(("changes", "field"), [
     ({"surplus": D("-5.00")}, "surplus"), ({"surplus": D("1.001")}, "surplus"), ({"cash_rate": D(2)}, "cash"),
-    ({"currency": "JPY"}, "currency"), ({"equation": "nope"}, "equation"), ({"organization": "ana"}, "organization"),
+    ({"currency": "XYZ"}, "currency"), ({"equation": "nope"}, "equation"), ({"organization": "ana"}, "organization"),
     ({"end": date(2025, 1, 1)}, "to"),
 ])
 def test_refusals_write_nothing(coop: UnitOfWork, changes: dict[str, object], field: str) -> None:
@@ -173,3 +173,23 @@ def test_an_equation_naming_what_the_ledger_does_not_know_is_refused(coop: UnitO
     assert rows(coop) == before
     fine = (Bucket("work", D(100), "total", (Rule("work", "hour", D(2), resource_conforms_to="design"),)),)
     assert equations.create_equation(coop, "agm", fine).record.version == 1
+
+
+def test_a_run_in_any_iso_currency_writes_its_unit_with_it(coop: UnitOfWork) -> None:
+    """A co-op in Sweden or Kenya pays its dividend without setting anything up: the first run in a currency
+    writes that currency's unit record (CLDR's name, its minor unit from Babel), in the run's transaction."""
+    assert dividends.preview(coop, run_request(currency="SEK")).terms.currency == "SEK"  # no unit needed
+    with coop.read() as tx:
+        assert not tx.units.exists("SEK")
+    committed = dividends.commit(coop, run_request(currency="SEK"), key="agm-sek")
+    assert {c.resource_quantity.has_unit for c in committed.claims if c.resource_quantity} == {"SEK"}
+    with coop.read() as tx:
+        unit = tx.records("unit").get("SEK")
+    assert (unit.label, unit.symbol, unit.dimension) == ("swedish krona", "SEK", "currency")
+    yen = dividends.preview(coop, run_request(currency="JPY", surplus=D("1000001")))
+    assert sum(a.dividend for a in yen.allocations) + yen.reserve + yen.undistributed == D("1000001")
+    assert all(a.dividend == a.dividend.to_integral() for a in yen.allocations)  # no yen decimals
+    assert verify(coop).ok
+    with pytest.raises(RuleViolation) as refused:
+        dividends.preview(coop, run_request(currency="XYZ"))
+    assert "currency" in {p.field for p in refused.value.problems}

@@ -6,8 +6,9 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import cache
 
-from babel.numbers import get_currency_precision, list_currencies
+from babel.numbers import get_currency_name, get_currency_precision, list_currencies
 
+from valueflows.domain.model import Unit
 from valueflows.domain.quantities import canonical
 
 
@@ -23,6 +24,11 @@ def is_currency(code: str) -> bool:
 def minor_units(code: str) -> int:
     """Decimals of a currency's smallest unit; 2 for anything that is not a currency code."""
     return get_currency_precision(code) if is_currency(code) else 2
+
+
+def currency_unit(code: str) -> Unit:
+    """The unit record of an ISO 4217 currency (its English name from CLDR, its code as symbol)."""
+    return Unit(code, get_currency_name(code, locale="en").lower(), code, None, "currency")
 
 
 def money_text(value: str | Decimal, currency: str) -> str:

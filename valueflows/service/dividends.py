@@ -32,11 +32,12 @@ from valueflows.accounting.equations import Claim, hours_equation
 from valueflows.domain import access
 from valueflows.domain.access import OPERATOR, Reader
 from valueflows.domain.chain import facts
-from valueflows.domain.currencies import is_currency
+from valueflows.domain.currencies import currency_unit, is_currency
 from valueflows.domain.errors import IdempotencyConflict, ImmutableRecord, NotFound, Problem, RuleViolation, violation
 from valueflows.domain.model import AgentType, EconomicClaim, Membership
 from valueflows.domain.periods import run_problems
 from valueflows.domain.quantities import Measure, canonical
+from valueflows.domain.records import check_unit
 from valueflows.service import clock
 from valueflows.service.equations import create_equation, find_equation, list_equations, update_equation
 from valueflows.service.ledger import new_id, remember_key, replayed_key
@@ -132,12 +133,22 @@ def _compute(tx: Tx, request: RunRequest) -> DividendResult:
     except RuleViolation as e:
         found.extend(e.problems)
         equation = hours_equation()
-    if is_currency(request.currency) and not tx.units.exists(request.currency):
+    if not is_currency(request.currency) and not tx.units.exists(request.currency):
         found.append(Problem("currency", "unknown_unit", f"the ledger has no unit {request.currency!r}"))
     caps = any(r.cap is not None for b in equation.buckets for r in b.rules)
     # the core judges the terms and refuses every problem at once, those found here included
     result = compute_dividends(terms, equation, _member_claims(tx, terms, per_event=caps), found)
     return replace(result, adjustments=adjustments_in(tx, organization, terms.start, terms.end))
+
+
+def _currency_unit(w: WriteTx, code: str) -> None:
+    """Every ISO 4217 currency is a unit the ledger knows: the first run in one writes its unit record (with the
+    run, in its transaction), so a co-op in Sweden or Kenya needs no set-up to pay its dividend."""
+    if w.units.exists(code):
+        return
+    unit = check_unit(currency_unit(code))
+    w.records("unit").add(unit)
+    w.append("unit", unit.id, facts(unit))
 
 
 def preview(uow: UnitOfWork, request: RunRequest) -> DividendResult:
@@ -169,6 +180,7 @@ def commit(uow: UnitOfWork, request: RunRequest, key: str) -> CommittedRun:
             raise RuleViolation(ended)
         result = _compute(w, request)
         _refuse_overlap(w, result.terms)
+        _currency_unit(w, result.terms.currency)
         digest, read = _events_digest(w, result.terms)
         t = result.terms
         run = DividendRun(
