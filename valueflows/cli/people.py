@@ -9,6 +9,7 @@ import typer
 
 from valueflows.cli.app import DbOption, JsonOption, app, day_of, fail, open_at, refused
 from valueflows.domain.errors import LedgerError
+from valueflows.domain.model import Membership
 from valueflows.service import clock, node
 from valueflows.store.engine import DEFAULT_URL
 
@@ -46,10 +47,20 @@ def agent_add(
         typer.echo(f"added {agent.name} ({agent.id}, {kind.lower()})")
 
 
+PersonArgument = Annotated[str, typer.Argument(help="The person's id.")]
+OrganizationOption = Annotated[str, typer.Option("--org", metavar="ID", help="The organization's id.")]
+
+
+def _membership(m: Membership) -> dict[str, str | None]:
+    """A membership as `--json` says it, whichever command wrote it."""
+    return {"id": m.id, "member": m.member, "organization": m.organization, "since": m.since.isoformat(),
+            "until": m.until.isoformat() if m.until else None}
+
+
 @member_app.command("add")
 def member_add(
-    member: Annotated[str, typer.Argument(help="The person's id.")],
-    org: Annotated[str, typer.Option("--org", metavar="ID", help="The organization's id.")],
+    member: PersonArgument,
+    org: OrganizationOption,
     since: Annotated[str | None, typer.Option("--since", metavar="DATE", help="First day (today by default).")
                      ] = None,
     db: DbOption = DEFAULT_URL,
@@ -62,16 +73,15 @@ def member_add(
     except LedgerError as exc:
         raise refused(exc, options={"member": "MEMBER", "organization": "--org", "since": "--since"}) from None
     if as_json:
-        typer.echo(json.dumps({"id": m.id, "member": m.member, "organization": m.organization,
-                               "since": m.since.isoformat()}))
+        typer.echo(json.dumps(_membership(m)))
     else:
         typer.echo(f"{m.member} is a member of {m.organization} since {m.since.isoformat()} (membership {m.id})")
 
 
 @member_app.command("end")
 def member_end(
-    member: Annotated[str, typer.Argument(help="The person's id.")],
-    org: Annotated[str, typer.Option("--org", metavar="ID", help="The organization's id.")],
+    member: PersonArgument,
+    org: OrganizationOption,
     until: Annotated[str | None, typer.Option(
         "--until", metavar="DATE", help="The last day the membership counts (today by default).")] = None,
     db: DbOption = DEFAULT_URL,
@@ -84,7 +94,6 @@ def member_end(
     except LedgerError as exc:
         raise refused(exc, options={"until": "--until"}) from None
     if as_json:
-        typer.echo(json.dumps({"id": m.id, "member": m.member, "organization": m.organization,
-                               "until": m.until.isoformat() if m.until else None}))
+        typer.echo(json.dumps(_membership(m)))
     else:
         typer.echo(f"{m.member}'s membership of {m.organization} ends on {last.isoformat()}")
