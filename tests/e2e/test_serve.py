@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import httpx
 import pytest
@@ -113,3 +116,26 @@ def test_an_event_reads_the_same_over_rest_and_graphql(served: tuple[str, dict[s
     assert effort["hasNumericalValue"] == effort["hasDecimalValue"] and isinstance(effort["hasDecimalValue"], str)
     legacy = httpx.post(server + "/graphql/0.8", json={"query": query}, headers=member).json()["data"]
     assert legacy["economicEvent"]["effortQuantity"]["hasNumericalValue"] == float(effort["hasDecimalValue"])
+
+
+def test_several_server_processes_serve_one_postgresql_ledger(tmp_path: Path, pg_schema_url: str) -> None:
+    """`serve --workers 2`: two processes answer, and a write through one is read through any; SQLite refuses."""
+    refused = cli("serve", "--workers", "2", cwd=tmp_path)
+    assert refused.returncode == 2 and refused.stderr.startswith("error: --workers:"), refused.stderr
+    with running_server(tmp_path, "--db", pg_schema_url, "--workers", "2", "--demo") as base:
+        def health(_: int) -> int:
+            return httpx.get(base + "/healthz", timeout=30).status_code
+        with ThreadPoolExecutor(8) as pool:
+            assert set(pool.map(health, range(40))) == {200}
+        parent = subprocess.run(["pgrep", "-f", f"serve --port {base.rsplit(':', 1)[1]}"], capture_output=True,
+                                text=True).stdout.split()
+        children = subprocess.run(["pgrep", "-P", ",".join(parent)], capture_output=True, text=True).stdout.split()
+        assert len(children) >= 2, (parent, children)  # uvicorn's supervisor and its two workers
+        token = json.loads(cli("token", "create", "--agent", "atelier", "--scope", "admin", "--json", "--db",
+                               pg_schema_url, cwd=tmp_path).stdout)["token"]
+        made = httpx.post(base + "/graphql", headers={"authorization": f"Bearer {token}"}, timeout=30, json={
+            "query": 'mutation { createPerson(person: {name: "Eva Lind", id: "eva"}) { agent { id } } }'}).json()
+        assert made["data"]["createPerson"]["agent"]["id"] == "eva", made
+        with ThreadPoolExecutor(8) as pool:  # whichever process answers, the write is there
+            assert set(pool.map(lambda _: httpx.get(base + "/agents/eva", timeout=30).json()["name"],
+                                range(20))) == {"Eva Lind"}

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -24,6 +25,7 @@ from valueflows.domain.chain import plain
 from valueflows.domain.errors import LedgerError
 from valueflows.domain.model import AgentType, ContributionVisibility
 from valueflows.service import clock, node, queries, records
+from valueflows.service.bootstrap import open_any
 from valueflows.service.demo import demo_steps, seed_demo
 from valueflows.service.queries import ledger_size
 from valueflows.service.tokens import create_token, list_tokens, revoke_token
@@ -51,6 +53,8 @@ def serve(
         help="Serve GraphiQL's scripts from this local copy (see `valueflows graphiql-assets`), not the CDN.")] = None,
     write_wait: Annotated[float, typer.Option(
         min=0.1, help="Seconds a write waits for the writers' lock before the client is told to try again.")] = 30.0,
+    workers: Annotated[int, typer.Option(
+        min=1, max=64, help="Server processes (more than one needs PostgreSQL).")] = 1,
 ) -> None:
     """Start the HTTP service."""
     # deferred on purpose: the web stack (uvicorn, starlette, strawberry) takes half a second to load
@@ -58,18 +62,39 @@ def serve(
 
     from valueflows.api.app import create_app
 
+    if workers > 1 and not db.startswith("postgresql"):
+        raise fail("--workers: more than one server process needs PostgreSQL (a SQLite ledger has one writer at a "
+                   "time); use --workers 1, or --db postgresql+psycopg://…")
     uow = open_at(db, write_wait, create=True)
     if demo:
         written = _seed(uow, quiet=False)
         typer.echo(f"demo co-op ready ({written} new records)")
     if graphiql_assets is not None and not graphiql_assets.is_dir():
         raise fail(f"no directory {graphiql_assets}")
+    if workers > 1:  # each process opens the ledger itself (uvicorn starts them from the factory)
+        os.environ.update({SERVE_DB: db, SERVE_WAIT: str(write_wait),
+                           SERVE_ASSETS: str(graphiql_assets) if graphiql_assets else ""})
+        uvicorn.run("valueflows.cli.core:served_app", factory=True, host=host, port=port, workers=workers,
+                    log_level="info")
+        return
     app = create_app(uow, graphiql_assets)
     # What the server holds from start to stop (modules, both GraphQL schemas) is moved out of the collector's
     # reach: a full collection then scans only what requests make (one took ~70 ms at a page of 100 intents).
     gc.collect()
     gc.freeze()
     uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+SERVE_DB, SERVE_WAIT, SERVE_ASSETS = "VALUEFLOWS_SERVE_DB", "VALUEFLOWS_SERVE_WRITE_WAIT", "VALUEFLOWS_SERVE_ASSETS"
+
+
+def served_app() -> Any:
+    """The app of one of `serve --workers N`'s processes, from what `serve` put in the environment."""
+    from valueflows.api.app import create_app
+
+    assets = os.environ.get(SERVE_ASSETS) or None
+    uow = open_any(os.environ[SERVE_DB], float(os.environ[SERVE_WAIT]))
+    return create_app(uow, Path(assets) if assets else None)
 
 
 @app.command("graphiql-assets")
