@@ -1,6 +1,7 @@
 """A node's home page in headless Chromium against the real server: what the node is (its co-ops, their members
 and designs, what the ledger holds) and the ways in, each of which answers; no serious accessibility violation
-(axe-core) on it or on the sign-in page; the same as JSON for a machine."""
+(axe-core) on it or on the sign-in page, in English and in French (by the switch, remembered, or by the
+browser's Accept-Language); the same as JSON for a machine."""
 
 from __future__ import annotations
 
@@ -32,6 +33,20 @@ def test_the_home_page_says_what_the_node_is_and_the_ways_in(browser: object, ax
         driver.find_element(By.LINK_TEXT, "Sign in").click()  # type: ignore[attr-defined]
         assert driver.find_element(By.ID, "token")  # type: ignore[attr-defined]
         assert not serious_violations(driver, axe), serious_violations(driver, axe)
+        # in French: by the switch (remembered), then by the browser's own preference
+        driver.get(base + "/?lang=fr")  # type: ignore[attr-defined]
+        assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fr"  # type: ignore[attr-defined]
+        headings = [h.text for h in driver.find_elements(By.TAG_NAME, "h2")]  # type: ignore[attr-defined]
+        assert headings == ["Qui tient ce registre", "Par où entrer"], headings
+        assert not serious_violations(driver, axe), serious_violations(driver, axe)
+        driver.save_screenshot(str(shots / "home-fr.png"))  # type: ignore[attr-defined]
+        driver.get(base + "/session")  # type: ignore[attr-defined]
+        assert driver.find_element(By.TAG_NAME, "h1").text == "Se connecter"  # type: ignore[attr-defined]
+        driver.find_element(By.LINK_TEXT, "English").click()  # type: ignore[attr-defined]
+        assert driver.find_element(By.TAG_NAME, "h1").text == "Sign in"  # type: ignore[attr-defined]
+        french = httpx.get(base + "/", headers={"accept-language": "fr-CA, fr;q=0.9, en;q=0.5"})
+        assert french.headers["content-language"] == "fr" and "Qui tient ce registre" in french.text
+        assert httpx.get(base + "/", headers={"accept-language": "de, en;q=0.5"}).headers["content-language"] == "en"
         machine = httpx.get(base + "/", headers={"accept": "application/json"}).json()
         assert machine["organizations"] == [{"id": "atelier", "name": "Atelier Commun", "members": 3, "designs": 2}]
         assert machine["links"]["graphql"] == "/graphql" and machine["events"] > 100

@@ -17,7 +17,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from valueflows.api import metrics, pages, shop
+from valueflows.api import i18n, metrics, pages, shop
 from valueflows.api.auth import principal_of
 from valueflows.api.gql.errors import TRY_AGAIN, TRY_AGAIN_MESSAGE
 from valueflows.api.gql.versions import LEGACY
@@ -299,7 +299,8 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
         return _error(500, "INTERNAL", "the server could not answer; nothing was written")
 
     return Starlette(routes=routes, exception_handlers={404: not_found, 500: server_error},
-                     middleware=[Middleware(metrics.MeasuredRequests, measured), Middleware(RefuseNul)])
+                     middleware=[Middleware(metrics.MeasuredRequests, measured), Middleware(RefuseNul),
+                                 Middleware(i18n.Languages)])
 
 
 class RefuseNul:

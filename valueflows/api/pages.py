@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from valueflows.api import i18n
 from valueflows.api.auth import COOKIE, principal_of
 from valueflows.api.negotiation import choose
 from valueflows.domain.access import Forbidden, Principal, Unauthenticated
@@ -40,13 +41,13 @@ _templates = Environment(loader=FileSystemLoader(str(files("valueflows.api") / "
 
 
 def money(value: str | Decimal, currency: str) -> str:
-    """12345.6 EUR -> '12,345.60' (the currency's minor units, thousands separated)."""
-    places = minor_units(currency)
-    return f"{Decimal(value):,.{places}f}"
+    """12345.6 EUR -> '12,345.60' in English, '12 345,60' in French (the currency's minor units, grouped as the
+    page's language groups them)."""
+    return i18n.number(value, minor_units(currency))
 
 
 def percent(share: str | Decimal) -> str:
-    return f"{Decimal(share) * 100:.2f} %"
+    return f"{i18n.number(Decimal(share) * 100, 2)} %"
 
 
 def chart(view: dict[str, Any]) -> dict[str, Any]:
@@ -68,8 +69,10 @@ def chart(view: dict[str, Any]) -> dict[str, Any]:
 
 
 def render_page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    return HTMLResponse(_templates.get_template(name).render(money=money, percent=percent, **context),
-                        status_code=status)
+    page = _templates.get_template(name).render(money=money, percent=percent, _=i18n.gettext, lang=i18n.current(),
+                                                 languages=i18n.LANGUAGES, **context)
+    return HTMLResponse(page, status_code=status, headers={"content-language": i18n.current(),
+                                                            "vary": "Accept-Language, Cookie"})
 
 
 def _refused(request: Request, exc: LedgerError) -> HTMLResponse:
@@ -167,7 +170,8 @@ def routes(uow: UnitOfWork) -> list[Route]:
         target = request.query_params.get("next", "/")
         if not target.startswith("/") or target.startswith("//"):
             target = "/"
-        return render_page("signin.html", next=target, message="Sign in with your token to see what concerns you.")
+        return render_page("signin.html", next=target, message=i18n.gettext(
+            "Sign in with your token to see what concerns you."))
 
     async def home(request: Request) -> Response:
         """What this node is and the ways in: a page, or the same as JSON for a machine that asks for it."""
@@ -181,7 +185,7 @@ def routes(uow: UnitOfWork) -> list[Route]:
                           "meetingReports": "/dividends", "export": "/export", "context": "/context.jsonld",
                           "signIn": "/session", "health": "/healthz", "metrics": "/metrics"}})
         names = [o.agent.name for o in found.organizations if o.members]
-        return render_page("home.html", overview=found, title=", ".join(names) or "A valueflows ledger")
+        return render_page("home.html", overview=found, title=", ".join(names) or i18n.gettext("A valueflows ledger"))
 
     async def sign_out(_: Request) -> Response:
         response = RedirectResponse("/dividends", status_code=303)
