@@ -67,13 +67,6 @@ def sqlite_url(tmp_path: Path) -> str:
 STORES = ("sqlite", "postgresql", "memory")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The one test that runs for minutes (a 100,000-event ledger round trip) goes first, so that it runs beside
-    the others rather than alone at the end; everything else keeps the order pytest collected (modules whose
-    tests share a server or a seeded world stay together)."""
-    items.sort(key=lambda item: 0 if "test_linked_large.py" in item.nodeid else 1)
-
-
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Every test of a ledger runs on SQLite and PostgreSQL; those of the use cases (tests/integration) also on the
     in-memory store, unless they read the database itself (marked `sql_store`). End-to-end tests start real
