@@ -13,13 +13,14 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
 
 from valueflows.domain.errors import Problem, RuleViolation
 from valueflows.service.bootstrap import open_ledger
 from valueflows.service.verify import VerifyReport
 from valueflows.service.verify import verify as verify_chain
+from valueflows.store import migrate
 from valueflows.store.engine import make_engine
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -108,10 +109,13 @@ def backup(url: str, target: Path) -> Copied:
     if done.returncode != 0:
         target.unlink(missing_ok=True)
         raise _refuse("db", f"pg_dump failed: {(done.stderr.strip().splitlines() or ['no message'])[-1]}")
-    with make_engine(url).connect() as conn:  # what the dump holds, as the ledger saw it when pg_dump began
-        records = conn.scalar(text("SELECT count(*) FROM ledger")) or 0
-        head = conn.scalar(text("SELECT hash FROM ledger ORDER BY seq DESC LIMIT 1"))
-    return Copied(target, records, head)
+    uow = open_ledger(url)  # what the dump holds, as the ledger saw it when pg_dump began
+    try:
+        with uow.read() as tx:
+            records, head = tx.chain.count(), tx.chain.head()
+    finally:
+        uow.engine.dispose()
+    return Copied(target, records, head[1] if head else None)
 
 
 def restore(source: Path, url: str) -> Copied:
@@ -174,13 +178,13 @@ def _restore_postgresql(source: Path, url: str) -> Copied:
                             f"(…?options=-csearch_path%3D{schema})")
     engine = make_engine(url)
     try:
-        inspector = inspect(engine)
-        if "ledger" in inspector.get_table_names(schema=schema):
+        if migrate.has_ledger(engine, schema):
             raise _refuse("db", "that database already holds a ledger: restore into an empty one")
+        schemas = inspect(engine).get_schema_names()
         with tempfile.TemporaryDirectory() as scratch_dir:
             listing = Path(scratch_dir) / "contents"
             # a schema that is already there is not created again (its objects are restored into it)
-            kept = [line for line in contents if not (schema in inspector.get_schema_names()
+            kept = [line for line in contents if not (schema in schemas
                                                       and " SCHEMA " in line and line.split()[-2] == schema)]
             listing.write_text("\n".join(kept) + "\n", encoding="utf-8")
             report = _verified_in_scratch(source, url)
@@ -196,17 +200,15 @@ def _restore_postgresql(source: Path, url: str) -> Copied:
 def _verified_in_scratch(source: Path, url: str) -> Checked:
     """The backup restored into a database of its own and its chain verified there; the database is dropped."""
     scratch = f"vf_restore_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
+    admin = make_engine(url)
     scratch_url = make_url(url).set(database=scratch).render_as_string(hide_password=False)
     try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{scratch}"'))
+        migrate.create_database(admin, scratch)
         _pg(["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", f"--dbname={_libpq(scratch_url)[0]}",
              str(source)])
         return _verified(scratch_url)
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))
+        migrate.drop_database(admin, scratch)
         admin.dispose()
 
 

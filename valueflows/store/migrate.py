@@ -60,3 +60,20 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 def _raw(conn: Connection) -> Any:
     return conn.connection.dbapi_connection
+
+
+def has_ledger(engine: Engine, schema: str | None) -> bool:
+    """Whether the database (its `schema`) already holds a ledger's tables."""
+    from sqlalchemy import inspect
+
+    return "ledger" in inspect(engine).get_table_names(schema=schema)
+
+
+def create_database(engine: Engine, name: str) -> None:
+    with engine.execution_options(isolation_level="AUTOCOMMIT").connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+
+def drop_database(engine: Engine, name: str) -> None:
+    with engine.execution_options(isolation_level="AUTOCOMMIT").connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
