@@ -14,6 +14,7 @@ from typing import Any
 
 from valueflows.domain import access
 from valueflows.domain.errors import LedgerError, Problem, RuleViolation
+from valueflows.domain.inputs import EventInput
 from valueflows.domain.model import AgentRelationshipRole
 from valueflows.linkeddata.contexts import loader_for
 from valueflows.linkeddata.documents import FORMATS, render_many, said_satisfaction
@@ -22,6 +23,7 @@ from valueflows.linkeddata.reader import plan, refined_first
 from valueflows.linkeddata.stream import StreamReader
 from valueflows.linkeddata.vocabulary import EXPORT_ORDER
 from valueflows.service import claims, ledger, planning, proposals, recipes, records, scenarios
+from valueflows.service.batches import MAX_BATCH, KeyConflict, record_events
 from valueflows.service.reading import Reading
 from valueflows.store.ports import UnitOfWork, WriteTx
 from valueflows.store.within import WithinTransaction
@@ -87,9 +89,17 @@ def export(uow: UnitOfWork, fmt: str, base: str, since: datetime | None = None) 
 class Imported:
     written: dict[str, int] = field(default_factory=dict)
     unchanged: int = 0  # records already there, identical (or replayed: the same file imported again)
+    # Events read and not yet written: they go in batches (`batches.record_events`), in file order.
+    _events: list[tuple[str, EventInput]] = field(default_factory=list)
 
     def write(self, w: WriteTx, inner: WithinTransaction, kind: str, subject: str, request: Any) -> None:
-        """One imported record through its use case; a refusal names the record's IRI."""
+        """One imported record through its use case (events a batch at a time); a refusal names the record's IRI."""
+        if kind == "economic_event":
+            self._events.append((subject, request))
+            if len(self._events) == MAX_BATCH:
+                self.finish(inner)
+            return
+        self.finish(inner)
         try:
             if kind in ("unit", "agent_relationship_role") and _same_as_stored(w, kind, request):
                 self.unchanged += 1
@@ -100,10 +110,31 @@ class Imported:
                                  for p in exc.problems]) from None
         except LedgerError as exc:
             raise RuleViolation([Problem(f"<{subject}>", exc.code.lower(), str(exc))]) from None
-        if getattr(done, "replayed", False):
+        self.count(kind, getattr(done, "replayed", False))
+
+    def count(self, kind: str, replayed: bool) -> None:
+        if replayed:
             self.unchanged += 1
         else:
             self.written[kind] = self.written.get(kind, 0) + 1
+
+    def finish(self, inner: WithinTransaction) -> None:
+        """Write the events read so far."""
+        held, self._events = self._events, []
+        if not held:
+            return
+
+        def name(i: int, field_name: str | None) -> str:
+            return f"<{held[i][0]}> {field_name}" if field_name else f"<{held[i][0]}>"
+
+        try:
+            done = record_events(inner, [r for _, r in held], [f"import:economic_event:{r.id}" for _, r in held],
+                                 name)
+        except KeyConflict as exc:
+            raise RuleViolation([Problem(name(exc.index, None), exc.code.lower(), str(exc).split(": ", 1)[1])]
+                                ) from None
+        for one in done:
+            self.count("economic_event", one.replayed)
 
 
 def may_import(uow: UnitOfWork) -> None:
@@ -136,6 +167,7 @@ def import_data(uow: UnitOfWork, data: str, fmt: str, on_record: Callable[[int, 
             if on_record is not None:
                 on_record(i, len(steps.steps))
             result.write(w, inner, kind, subject, request)
+        result.finish(inner)
     return result
 
 
@@ -170,4 +202,5 @@ def import_stream(uow: UnitOfWork, lines: Iterable[str], on_record: Callable[[in
         for number, line in enumerate(lines, 1):
             write(reader.feed(number, line))
         write(reader.finish())
+        result.finish(inner)
     return result

@@ -437,8 +437,15 @@ class MemoryKeys(_OnBox):
     def find(self, key: str) -> KeyUse | None:
         return self.state.keys.get(key)
 
+    def find_many(self, keys: Iterable[str]) -> dict[str, KeyUse]:
+        return {k: self.state.keys[k] for k in keys if k in self.state.keys}
+
     def remember(self, key: str, use: KeyUse, at: datetime) -> None:
         self.state.keys[key] = use
+
+    def remember_all(self, uses: Iterable[tuple[str, KeyUse]], at: datetime) -> None:
+        for key, use in uses:
+            self.remember(key, use, at)
 
 
 class MemoryTokens(_OnBox):

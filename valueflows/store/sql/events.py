@@ -202,11 +202,16 @@ class SqlDays:
         self.conn = conn
 
     def add(self, deltas: Iterable[tuple[DayKey, Decimal, int]]) -> None:
-        statement = _DAY_UPSERT[self.conn.dialect.name]
-        for key, quantity, events in deltas:
-            self.conn.execute(statement, {"provider": key.provider, "receiver": key.receiver, "action": key.action,
-                                          "kind": key.kind, "unit": key.unit, "day": key.day, "quantity": quantity,
-                                          "events": events})
+        merged: dict[DayKey, list[Any]] = {}
+        for key, quantity, events in deltas:  # one row per day key: an upsert statement touches a row once
+            total = merged.setdefault(key, [Decimal(0), 0])
+            total[0] += quantity
+            total[1] += events
+        rows = [{"provider": key.provider, "receiver": key.receiver, "action": key.action, "kind": key.kind,
+                 "unit": key.unit, "day": key.day, "quantity": quantity, "events": events}
+                for key, (quantity, events) in merged.items()]
+        if rows:
+            self.conn.execute(_DAY_UPSERT[self.conn.dialect.name], rows)
 
     def totals(self, first: date, end: date, receiver: str | None = None) -> list[FlowTotal]:
         """The days [first, end), summed by provider, receiver, action, kind and unit."""

@@ -70,9 +70,25 @@ class SqlKeys:
         row = self.conn.execute(select(idempotency_keys).where(idempotency_keys.c.key == key)).first()
         return KeyUse(row.kind, row.fingerprint, str(row.record_id)) if row is not None else None
 
+    def find_many(self, keys: Iterable[str]) -> dict[str, KeyUse]:
+        wanted, found = sorted(set(keys)), {}
+        for start in range(0, len(wanted), 500):
+            rows = self.conn.execute(select(idempotency_keys)
+                                     .where(idempotency_keys.c.key.in_(wanted[start:start + 500])))
+            found.update({row.key: KeyUse(row.kind, row.fingerprint, str(row.record_id)) for row in rows})
+        return found
+
     def remember(self, key: str, use: KeyUse, at: datetime) -> None:
-        self.conn.execute(insert(idempotency_keys).values(key=key, fingerprint=use.fingerprint, kind=use.kind,
-                                                          record_id=use.record_id, created_at=at))
+        self.remember_all([(key, use)], at)
+
+    def remember_all(self, uses: Iterable[tuple[str, KeyUse]], at: datetime) -> None:
+        rows = [{"key": key, "fingerprint": use.fingerprint, "kind": use.kind, "record_id": use.record_id,
+                 "created_at": at} for key, use in uses]
+        if rows:
+            self.conn.execute(_REMEMBER, rows)
+
+
+_REMEMBER = insert(idempotency_keys)
 
 
 class SqlTokens:
