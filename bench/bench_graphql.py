@@ -2,6 +2,8 @@
 
 1. `createEconomicEvent` requests per second, beside a floor measured in the same run: a minimal strawberry
    mutation on the same stack that does one insert (bench/floor_server.py). Aim: at least 50%.
+   The same events sent 500 at a time with `createEconomicEvents`: events per second beside one request per event.
+   Aim: at least 5x.
 2. p50/p99 latency of `contributionReport` over a ledger of N events (100,000 with --full). Aim: p99 < 50 ms.
 
     python bench/bench_graphql.py [--full] [--db postgresql+psycopg://…]
@@ -30,6 +32,8 @@ from valueflows.service.tokens import create_token
 
 HERE = Path(__file__).resolve().parent
 MUTATION = """mutation($e: EconomicEventCreateParams!) { createEconomicEvent(event: $e) { economicEvent { id } } }"""
+BATCH = """mutation($es: [EconomicEventBatchItem!]!) { createEconomicEvents(events: $es) { economicEvents { id } } }"""
+BATCH_SIZE = 500
 FLOOR = """mutation($p: String!, $r: String!, $h: String!) { insertEvent(provider: $p, receiver: $r, hours: $h) }"""
 REPORT = """query($s: DateTime!, $e: DateTime!) { contributionReport(start: $s, end: $e, receiver: "coop") {
   totalHours contributors { agent { id } hours share } } }"""
@@ -76,8 +80,8 @@ def server(command: list[str], port: int) -> Iterator[httpx.Client]:
         proc.wait(timeout=20)
 
 
-def rate(client: httpx.Client, n: int, body: dict[str, object], headers: dict[str, str]) -> float:
-    for _ in range(20):  # warm up
+def rate(client: httpx.Client, n: int, body: dict[str, object], headers: dict[str, str], warm: int = 20) -> float:
+    for _ in range(warm):  # warm up
         client.post("/graphql", json=body, headers=headers)
     start = time.perf_counter()
     for _ in range(n):
@@ -106,11 +110,16 @@ def main() -> None:
     with server(ours_cmd, 8761) as client:
         ours = rate(client, requests, {"query": MUTATION, "variables": {"e": event}},
                     {"Authorization": f"Bearer {token}"})
+        batches = max(2, requests // BATCH_SIZE)
+        body = {"query": BATCH, "variables": {"es": [{"event": event}] * BATCH_SIZE}}
+        batched = BATCH_SIZE * rate(client, batches, body, {"Authorization": f"Bearer {token}"}, warm=2)
     seed(url("floor"))
     floor_cmd = [sys.executable, str(HERE / "floor_server.py"), "--db", url("floor"), "--port", "8762"]
     with server(floor_cmd, 8762) as client:
         floor = rate(client, requests, {"query": FLOOR, "variables": {"p": "m1", "r": "coop", "h": "1.5"}}, {})
     results["createEconomicEvent"] = {"requests": requests, "per_s": ours, "floor_per_s": floor, "ratio": ours / floor}
+    results["createEconomicEvents"] = {"events": batches * BATCH_SIZE, "batch": BATCH_SIZE, "events_per_s": batched,
+                                       "single_per_s": ours, "ratio": batched / ours}
 
     if not args.db:
         seed(url("report"))
@@ -137,6 +146,9 @@ def main() -> None:
     r = results["contributionReport"]
     print(f"createEconomicEvent over HTTP: {w['per_s']:.0f} req/s; floor (one-insert mutation) {w['floor_per_s']:.0f}"
           f" req/s; ratio {w['ratio']:.0%}  ({w['requests']} requests each)")
+    b = results["createEconomicEvents"]
+    print(f"createEconomicEvents over HTTP, {b['batch']} a request: {b['events_per_s']:.0f} events/s; one request an "
+          f"event {b['single_per_s']:.0f}/s; {b['ratio']:.1f}x (aim 5x)")
     print(f"contributionReport over {r['events']} events: p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms")
 
 

@@ -26,7 +26,7 @@ from valueflows.service.tokens import authenticate
 from valueflows.store.engine import is_transient
 from valueflows.store.ports import UnitOfWork
 
-MAX_BODY = 256 * 1024
+MAX_BODY = 1024 * 1024  # a batch of 1,000 events with every field fits
 
 
 class BodyTooLarge(Exception):

@@ -58,6 +58,8 @@ class Reading:
         self._persons: dict[str, bool] = {}
         self._revisions: dict[tuple[str, str], str] = {}
         self._histories: dict[tuple[str, str], list[ChainRevision]] = {}
+        # The items one flow away from a record, forward or back (`service.tracing`), worked out once a request.
+        self.flows: dict[tuple[str, str, bool], list[tuple[str, Any]]] = {}
 
     @property
     def reader(self) -> Reader:

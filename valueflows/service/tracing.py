@@ -39,8 +39,16 @@ def follow(reading: Reading, kind: str, record: Any, forward: bool, limit: int =
     return found
 
 
-def step(reading: Reading, kind: str, record: Any, forward: bool) -> Iterator[Item]:
-    """The items one flow away, in the order the core gives them."""
+def step(reading: Reading, kind: str, record: Any, forward: bool) -> list[Item]:
+    """The items one flow away, in the order the core gives them (worked out once a request: the walks from many
+    events of one process cross the same records)."""
+    key = (kind, record.id, forward)
+    if key not in reading.flows:
+        reading.flows[key] = list(_step(reading, kind, record, forward))
+    return reading.flows[key]
+
+
+def _step(reading: Reading, kind: str, record: Any, forward: bool) -> Iterator[Item]:
     if kind == "economic_event":
         process, resource = traces.event_flow(record, forward)
         for next_kind, next_id in (("process", process), ("economic_resource", resource)):

@@ -384,6 +384,12 @@ class EconomicResourceCreateParams:
             image_list=_ids(self.image_list), current_location=_id(self.current_location))
 
 
+@strawberry.input(name="EconomicEventBatchItem", description="One event of `createEconomicEvents`.")
+class EconomicEventBatchItem:
+    event: EconomicEventCreateParams
+    new_inventoried_resource: EconomicResourceCreateParams | None = None
+
+
 @strawberry.input(name="EconomicResourceUpdateParams")
 class EconomicResourceUpdateParams:
     id: ID | None = legacy_id_field()

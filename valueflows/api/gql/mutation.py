@@ -21,7 +21,8 @@ from valueflows.domain import inputs as domain
 from valueflows.domain.errors import ImmutableRecord
 from valueflows.domain.model import AgentType
 from valueflows.domain.model import Unit as UnitRecord
-from valueflows.service import ledger, records, revisions
+from valueflows.service import batches, ledger, records, revisions
+from valueflows.service.batches import MAX_BATCH
 
 Key = Annotated[str | None, strawberry.argument(
     description="Retrying with the same key returns the first result and writes nothing.")]
@@ -89,6 +90,12 @@ class UnitResponse:
 class EconomicEventResponse:
     economic_event: t.EconomicEvent
     economic_resource: t.EconomicResource | None
+    replayed: bool = strawberry.field(description="True when an idempotent retry returned the first result.")
+
+
+@strawberry.type(name="EconomicEventsResponse")
+class EconomicEventsResponse:
+    economic_events: list[t.EconomicEvent] = strawberry.field(description="In the order they were sent.")
     replayed: bool = strawberry.field(description="True when an idempotent retry returned the first result.")
 
 
@@ -278,6 +285,17 @@ class Mutation:
         return EconomicEventResponse(economic_event=t.EconomicEvent(r=done.event),
                                      economic_resource=t.EconomicResource(r=main) if main else None,
                                      replayed=done.replayed)
+
+    @strawberry.mutation(description=(
+        f"Records up to {MAX_BATCH} events in one transaction, in order, all or none: each is judged on the ledger "
+        "as the events before it leave it; a refusal names every problem by the event's index (`events[3].provider`)."
+        " One idempotency key covers the batch."))
+    def create_economic_events(self, info: Info, events: list[i.EconomicEventBatchItem],
+                               idempotency_key: Key = None) -> EconomicEventsResponse:
+        requests = [item.event.to_domain(item.new_inventoried_resource) for item in events]
+        done = batches.record_events(info.context.uow, requests, batches.batch_keys(idempotency_key, len(requests)))
+        return EconomicEventsResponse(economic_events=[t.EconomicEvent(r=d.event) for d in done],
+                                      replayed=bool(done) and all(d.replayed for d in done))
 
     @strawberry.mutation(description="Not done: events are immutable; record a correction (`corrects`) instead.")
     def update_economic_event(self, event: i.EconomicEventUpdateParams) -> EconomicEventResponse:
