@@ -216,6 +216,12 @@ def _route_requests(w: World, path: str, methods: set[str]) -> list[tuple[str, s
         "/session": lambda: [("POST", "/session", None)] if "POST" in methods else each_format("/session?next=/"),
         "/": lambda: each_format("/"),
         "/session/end": lambda: [("POST", "/session/end", None)],
+        "/session/link/{link}": lambda: each_format("/session/link/vf_000000000000_" + "a" * 43),
+        "/session/link": lambda: [("POST", "/session/link", None)],
+        "/me": lambda: [*each_format("/me"), *each_format("/me?year=2026")],
+        "/me/work": lambda: [("POST", "/me/work", None)] if "POST" in methods else each_format("/me/work"),
+        "/dividends/new": lambda: each_format("/dividends/new"),
+        "/dividends/commit": lambda: [("POST", "/dividends/commit", None)],
         "/shop": lambda: each_format("/shop"),
         "/shop/{resource}": lambda: each_format(
             "/shop/seed-drill-design?legal_form=company&headcount=240&use=sell&revenue=12000.00&currency=EUR"

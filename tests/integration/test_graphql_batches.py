@@ -15,7 +15,8 @@ from valueflows.store.ports import UnitOfWork
 
 BATCH = """mutation ($events: [EconomicEventBatchItem!]!, $key: String) {
   createEconomicEvents(events: $events, idempotencyKey: $key) {
-    economicEvents { id action { id } provider { id } resourceInventoriedAs { id onhandQuantity { hasNumericalValue } } }
+    economicEvents { id action { id } provider { id }
+                     resourceInventoriedAs { id onhandQuantity { hasNumericalValue } } }
     replayed } }"""
 
 

@@ -5,12 +5,14 @@ with Babel and compiled in memory), numbers and money formatted for the locale w
 from __future__ import annotations
 
 from contextvars import ContextVar
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from importlib.resources import files
 from io import BytesIO
 
 from babel import Locale
+from babel.dates import format_date, get_month_names
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -79,6 +81,21 @@ def number(value: str | Decimal, places: int) -> str:
     """A fixed number of decimals, grouped as the locale groups them (12,345.60; 12 345,60)."""
     pattern = "#,##0" + ("." + "0" * places if places else "")
     return format_decimal(Decimal(value), format=pattern, locale=current(), decimal_quantization=True)
+
+
+def quantity(value: str | Decimal) -> str:
+    """Hours and other quantities: as many decimals as they have, up to 2 (7.5, 7,5; 0.33 for a third)."""
+    return format_decimal(Decimal(value), format="#,##0.##", locale=current())
+
+
+def day(value: date) -> str:
+    """A day as the locale writes it (30 November 2026; 30 novembre 2026)."""
+    return format_date(value, format="long", locale=current())
+
+
+def month(number: int, width: str = "wide") -> str:
+    """A month's name (January; janvier), or its abbreviation with `width="abbreviated"` (Jan; janv.)."""
+    return str(get_month_names(width, locale=current())[number])
 
 
 class Languages:

@@ -8,6 +8,7 @@ committed run is for admins and the members of its organization; a preview is fo
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from importlib.resources import files
@@ -30,7 +31,7 @@ from valueflows.linkeddata import rdf
 from valueflows.reciprocity.policy import local
 from valueflows.service import clock, dividends, node
 from valueflows.service.dividend_views import preview_json, run_csv, run_json
-from valueflows.service.tokens import authenticate
+from valueflows.service.tokens import authenticate, end_session
 from valueflows.store.ports import UnitOfWork
 
 CHART_WIDTH = 640
@@ -92,6 +93,28 @@ def _bad(name: str, value: str | None) -> RuleViolation:
     return RuleViolation([Problem(name, "not_decimal", f"{value!r} is not a decimal number")])
 
 
+def run_request(q: Mapping[str, Any]) -> dividends.RunRequest:
+    """A dividend run's terms as a page's query or form gives them (`from`, `to`, `surplus`, `currency`,
+    `reserve`, `cash`, `equation`, `org`), or every problem named by its field."""
+    problems = []
+    values: dict[str, Any] = {}
+    for name in ("from", "to"):
+        try:
+            values[name] = date.fromisoformat(str(q.get(name, "")))
+        except ValueError:
+            problems.append(Problem(name, "bad_date", f"{q.get(name)!r} is not a date (YYYY-MM-DD)"))
+    for name in ("surplus", "reserve", "cash"):
+        try:
+            values[name] = Decimal(str(q.get(name, "")))
+        except InvalidOperation:
+            problems.extend(_bad(name, q.get(name)).problems)
+    if problems:
+        raise RuleViolation(problems)
+    return dividends.RunRequest(values["from"], values["to"], values["surplus"], str(q.get("currency") or "EUR"),
+                                values["reserve"], values["cash"], str(q.get("equation") or "") or None,
+                                str(q.get("org") or "") or None)
+
+
 def routes(uow: UnitOfWork) -> list[Route]:
     def view_run(principal: Principal, run_id: str) -> tuple[dict[str, Any], str]:
         found = dividends.read_run(uow.acting_as(principal), run_id)
@@ -103,23 +126,7 @@ def routes(uow: UnitOfWork) -> list[Route]:
         return view, names[found.run.organization]
 
     def view_preview(principal: Principal, q: Any) -> tuple[dict[str, Any], str]:
-        problems = []
-        values: dict[str, Any] = {}
-        for name in ("from", "to"):
-            try:
-                values[name] = date.fromisoformat(q.get(name, ""))
-            except ValueError:
-                problems.append(Problem(name, "bad_date", f"{q.get(name)!r} is not a date (YYYY-MM-DD)"))
-        for name in ("surplus", "reserve", "cash"):
-            try:
-                values[name] = Decimal(q.get(name, ""))
-            except InvalidOperation:
-                problems.extend(_bad(name, q.get(name)).problems)
-        if problems:
-            raise RuleViolation(problems)
-        result = dividends.preview(uow.acting_as(principal), dividends.RunRequest(
-            values["from"], values["to"], values["surplus"], q.get("currency", "EUR"), values["reserve"],
-            values["cash"], q.get("equation") or None, q.get("org") or None))
+        result = dividends.preview(uow.acting_as(principal), run_request(q))
         names = dividends.agent_names(uow, [a.agent for a in result.allocations] + [c.agent for c in result.excluded]
                                       + [result.terms.organization])
         view = preview_json(result, names)
@@ -187,7 +194,8 @@ def routes(uow: UnitOfWork) -> list[Route]:
         names = [o.agent.name for o in found.organizations if o.members]
         return render_page("home.html", overview=found, title=", ".join(names) or i18n.gettext("A valueflows ledger"))
 
-    async def sign_out(_: Request) -> Response:
+    async def sign_out(request: Request) -> Response:
+        await run_in_threadpool(end_session, uow, request.cookies.get(COOKIE, ""))
         response = RedirectResponse("/dividends", status_code=303)
         response.delete_cookie(COOKIE, path="/")
         return response

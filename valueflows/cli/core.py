@@ -28,7 +28,7 @@ from valueflows.service import clock, node, queries, records
 from valueflows.service.bootstrap import open_any
 from valueflows.service.demo import demo_steps, seed_demo
 from valueflows.service.queries import ledger_size
-from valueflows.service.tokens import create_token, list_tokens, revoke_token
+from valueflows.service.tokens import create_sign_in_link, create_token, list_tokens, revoke_token
 from valueflows.service.verify import report_json
 from valueflows.service.verify import verify as run_verify
 from valueflows.store.engine import DEFAULT_URL
@@ -206,6 +206,32 @@ def token_create(
     else:
         typer.echo(token)
         typer.echo(f"(token {info.id} for {info.agent}, scope {info.scope.value}: shown once, keep it safe)", err=True)
+
+
+@app.command("login-link")
+def login_link(
+    agent: Annotated[str, typer.Option("--agent", metavar="ID", help="Who the link signs in.")],
+    scope: Annotated[str, typer.Option("--scope", help="read, write or admin.")] = "write",
+    base_url: Annotated[str, typer.Option("--base-url", help="The node's address as members reach it.")] =
+        "http://127.0.0.1:8000",
+    db: DbOption = DEFAULT_URL,
+    as_json: JsonOption = False,
+) -> None:
+    """A one-time sign-in link for a member's browser: valid 15 minutes, good once (send it to them)."""
+    if not base_url.startswith(("http://", "https://")):
+        raise fail(f"--base-url: {base_url!r} is not an http:// or https:// address")
+    try:
+        info, link, expires = create_sign_in_link(open_at(db), agent, scope)
+    except LedgerError as exc:
+        raise fail(str(exc)) from None
+    url = f"{base_url.rstrip('/')}/session/link/{link}"
+    if as_json:
+        typer.echo(json.dumps({"id": info.id, "agent": info.agent, "scope": info.scope.value, "url": url,
+                               "expiresAt": plain(expires)}))
+    else:
+        typer.echo(url)
+        typer.echo(f"(sign-in link for {info.agent}, scope {info.scope.value}: good once, until "
+                   f"{expires:%H:%M} UTC)", err=True)
 
 
 @token_app.command("list")

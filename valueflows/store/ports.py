@@ -100,6 +100,8 @@ class TokenRow:
     created_at: datetime
     revoked_at: datetime | None = None
     note: str | None = None
+    kind: str = "api"  # api; link: a one-time sign-in link (using it revokes it); session: what a link opened
+    expires_at: datetime | None = None
 
 
 class Records(Protocol[T]):

@@ -555,6 +555,8 @@ api_tokens = Table(
     Column("created_at", UTCDateTime(), nullable=False),
     Column("revoked_at", UTCDateTime()),
     Column("note", Text),
+    Column("kind", String(10), nullable=False, server_default="api"),  # api, link (single use) or session
+    Column("expires_at", UTCDateTime()),
 )
 
 # Derived: each provider's flows to each receiver per UTC day, kept by `record_event` in the same transaction

@@ -98,7 +98,7 @@ class SqlTokens:
     def add(self, token: TokenRow) -> None:
         self.conn.execute(insert(api_tokens).values(id=token.id, agent=token.agent, scope=token.scope,
                                                     secret_hash=token.secret_hash, created_at=token.created_at,
-                                                    note=token.note))
+                                                    note=token.note, kind=token.kind, expires_at=token.expires_at))
 
     def get(self, token_id: str) -> TokenRow | None:
         row = self.conn.execute(select(api_tokens).where(api_tokens.c.id == token_id)).first()
@@ -115,4 +115,4 @@ class SqlTokens:
 
 def _token(row: object) -> TokenRow:
     return TokenRow(row.id, row.agent, row.scope, row.secret_hash, row.created_at,  # type: ignore[attr-defined]
-                    row.revoked_at, row.note)  # type: ignore[attr-defined]
+                    row.revoked_at, row.note, row.kind, row.expires_at)  # type: ignore[attr-defined]
