@@ -10,6 +10,7 @@ from decimal import Decimal
 from functools import cache
 from importlib.resources import files
 from io import BytesIO
+from typing import Literal
 
 from babel import Locale
 from babel.dates import format_date, get_month_names
@@ -93,7 +94,7 @@ def day(value: date) -> str:
     return format_date(value, format="long", locale=current())
 
 
-def month(number: int, width: str = "wide") -> str:
+def month(number: int, width: Literal["abbreviated", "narrow", "wide"] = "wide") -> str:
     """A month's name (January; janvier), or its abbreviation with `width="abbreviated"` (Jan; janv.)."""
     return str(get_month_names(width, locale=current())[number])
 
