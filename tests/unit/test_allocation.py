@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from valueflows.accounting.allocation import allocate, group_by_agent, unit_of
+from valueflows.domain.currencies import currencies, minor_units, money_text
 from valueflows.domain.errors import RuleViolation
 
 CENT = Decimal("0.01")
@@ -83,3 +84,25 @@ def test_the_order_of_the_inputs_does_not_matter(cents: int, weights: dict[str, 
     items = list(weights.items())
     seed.shuffle(items)  # type: ignore[attr-defined]
     assert allocate(CENT * cents, dict(items), CENT) == allocate(CENT * cents, weights, CENT)
+
+
+@given(currency=st.sampled_from(sorted(currencies())),
+       units=st.integers(min_value=0, max_value=10**12),
+       weights=st.dictionaries(st.sampled_from("abcdefgh"), st.integers(min_value=1, max_value=10**6),
+                               min_size=1, max_size=8))
+def test_every_iso_currency_is_allocated_to_its_smallest_unit_and_sums_exactly(
+        currency: str, units: int, weights: dict[str, int]) -> None:
+    """Over every currency of the data package (CLDR through Babel), each in its own smallest unit: what is
+    shared out adds up to the amount, unit for unit, and reads with the currency's decimals."""
+    unit = unit_of(currency)
+    amount = units * unit
+    shares = allocate(amount, {k: Decimal(v) for k, v in weights.items()}, unit)
+    assert sum(shares.values(), Decimal(0)) == amount
+    assert all(s % unit == 0 and s >= 0 for s in shares.values())
+    assert all(money_text(s, currency) == f"{s:.{minor_units(currency)}f}" for s in shares.values())
+
+
+def test_the_currency_data_says_what_a_treasurer_expects() -> None:
+    assert {c: minor_units(c) for c in ("EUR", "SEK", "KES", "JPY", "BHD", "CHF")} == {
+        "EUR": 2, "SEK": 2, "KES": 2, "JPY": 0, "BHD": 3, "CHF": 2}
+    assert len(currencies()) > 150
