@@ -12,6 +12,8 @@ import httpx
 import pytest
 from e2e_support import cli, running_server
 
+from valueflows.api.graphql_http import MAX_BODY
+
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
@@ -124,7 +126,7 @@ def test_corrections_over_http(server: dict[str, Any]) -> None:
 
 def test_http_level_refusals(server: dict[str, Any]) -> None:
     base = server["base"] + "/graphql"
-    too_big = httpx.post(base, content=b'{"query": "' + b"x" * 300_000 + b'"}',
+    too_big = httpx.post(base, content=b'{"query": "' + b"x" * (MAX_BODY + 1) + b'"}',
                          headers={"content-type": "application/json"})
     assert too_big.status_code == 413 and too_big.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
     broken = httpx.post(base, content=b'{"query": ', headers={"content-type": "application/json"})

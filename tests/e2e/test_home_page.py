@@ -50,3 +50,27 @@ def test_the_home_page_says_what_the_node_is_and_the_ways_in(browser: object, ax
         machine = httpx.get(base + "/", headers={"accept": "application/json"}).json()
         assert machine["organizations"] == [{"id": "atelier", "name": "Atelier Commun", "members": 3, "designs": 2}]
         assert machine["links"]["graphql"] == "/graphql" and machine["events"] > 100
+
+
+def test_an_organizations_page_shows_its_members_designs_and_activity(browser: object, axe: str,
+                                                                       tmp_path: Path) -> None:
+    driver = browser
+    shots = Path(os.environ.get("VF_SCREENSHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    with running_server(tmp_path, "--demo") as base:
+        for lang, heading in (("en", "Members today"), ("fr", "Membres aujourd\u2019hui")):
+            driver.get(base + f"/agents/atelier?lang={lang}")  # type: ignore[attr-defined]
+            assert driver.find_element(By.TAG_NAME, "h1").text == "Atelier Commun"  # type: ignore[attr-defined]
+            assert driver.find_element(By.TAG_NAME, "h2").text == heading  # type: ignore[attr-defined]
+            members = [li.text.split(" ")[0] for li in  # type: ignore[attr-defined]
+                       driver.find_elements(By.CSS_SELECTOR, "#members li")]  # type: ignore[attr-defined]
+            assert members == ["Ana", "Bruno", "Chloé"], members
+            designs = [r.find_elements(By.TAG_NAME, "td")[1].text  # type: ignore[attr-defined]
+                       for r in driver.find_elements(By.CSS_SELECTOR, "#designs tbody tr")]  # type: ignore[attr-defined]
+            assert len(designs) == 2 and all(designs), designs
+            assert not driver.find_elements(By.ID, "owed")  # type: ignore[attr-defined]  # not for a passer-by
+            assert not serious_violations(driver, axe), serious_violations(driver, axe)
+            driver.save_screenshot(str(shots / f"organization-{lang}.png"))  # type: ignore[attr-defined]
+        # the same IRI still gives the record as linked data to a machine
+        data = httpx.get(base + "/agents/atelier", headers={"accept": "application/ld+json"})
+        assert data.status_code == 200 and "Atelier Commun" in data.text

@@ -30,9 +30,10 @@ from valueflows.domain import access
 from valueflows.domain.actions import get_action
 from valueflows.domain.errors import LedgerError, NotFound, Problem, RuleViolation
 from valueflows.domain.instants import parse_instant
+from valueflows.domain.model import AgentType
 from valueflows.linkeddata import documents, rdf
 from valueflows.linkeddata.vocabulary import COLLECTIONS
-from valueflows.service import licences, linked, queries
+from valueflows.service import clock, licences, linked, node, queries
 from valueflows.service.health import check as health_check
 from valueflows.service.reading import Reading
 from valueflows.service.verify import report_json, verify
@@ -196,6 +197,11 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
             return _json(reader, kind, found)
         base = str(request.base_url).rstrip("/")
         found = (await run_in_threadpool(linked.said, reader.uow, kind, [found]))[0]
+        if fmt == "html" and kind == "agent" and found.type is AgentType.ORGANIZATION:
+            shown = await run_in_threadpool(node.organization_page, reader.uow, found.id, clock.today())
+            page = Negotiated(200, "html", pages.organization_html(shown, request.url.path))
+            page.headers.update({"content-language": i18n.current(), "vary": "Accept, Accept-Language, Cookie"})
+            return page
         if fmt == "html":
             return Negotiated(200, "html", record_page(kind, found, base))
         return Negotiated(200, fmt, documents.render(kind, found, fmt, base))

@@ -25,7 +25,7 @@ from valueflows.api import i18n
 from valueflows.api.auth import COOKIE, principal_of
 from valueflows.api.negotiation import choose
 from valueflows.domain.access import Forbidden, Principal, Unauthenticated
-from valueflows.domain.currencies import minor_units
+from valueflows.domain.currencies import is_currency, minor_units
 from valueflows.domain.errors import LedgerError, Problem, RuleViolation
 from valueflows.linkeddata import rdf
 from valueflows.reciprocity.policy import local
@@ -45,6 +45,11 @@ def money(value: str | Decimal, currency: str) -> str:
     """12345.6 EUR -> '12,345.60' in English, '12 345,60' in French (the currency's minor units, grouped as the
     page's language groups them)."""
     return i18n.number(value, minor_units(currency))
+
+
+def amount(value: str | Decimal, unit: str) -> str:
+    """A quantity in a unit: money with its currency's decimals, anything else as exact as it is."""
+    return money(value, unit) if is_currency(unit) else i18n.quantity(value)
 
 
 def percent(share: str | Decimal) -> str:
@@ -69,9 +74,20 @@ def chart(view: dict[str, Any]) -> dict[str, Any]:
             "legend_y": len(bars) * BAR_HEIGHT + 14}
 
 
+def page_text(name: str, **context: Any) -> str:
+    """A page in the request's language, with the helpers every template may use."""
+    return _templates.get_template(name).render(
+        money=money, percent=percent, amount=amount, _=i18n.gettext, lang=i18n.current(), languages=i18n.LANGUAGES,
+        day=i18n.day, quantity=i18n.quantity, **context)
+
+
+def organization_html(page: node.OrganizationPage, data_link: str) -> str:
+    legal = page.agent.legal_form.value.replace("_", " ") if page.agent.legal_form else ""
+    return page_text("organization.html", page=page, data_link=data_link, legal_form=legal)
+
+
 def render_page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    page = _templates.get_template(name).render(money=money, percent=percent, _=i18n.gettext, lang=i18n.current(),
-                                                 languages=i18n.LANGUAGES, **context)
+    page = page_text(name, **context)
     return HTMLResponse(page, status_code=status, headers={"content-language": i18n.current(),
                                                             "vary": "Accept-Language, Cookie"})
 

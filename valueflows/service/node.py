@@ -10,13 +10,16 @@ from typing import Any
 from slugify import slugify
 
 from valueflows.domain import access
-from valueflows.domain.errors import NotFound, Problem, RuleViolation
+from valueflows.domain.errors import LedgerError, NotFound, Problem, RuleViolation
 from valueflows.domain.inputs import AgentInput, MembershipInput
 from valueflows.domain.limits import MAX_ID
-from valueflows.domain.model import Agent, AgentType, Membership
+from valueflows.domain.model import Agent, AgentType, EconomicEvent, EconomicResource, Membership
 from valueflows.service import obligations, records, tokens
+from valueflows.service.obligations import ObligationView
+from valueflows.service.paging import Slice
+from valueflows.service.reading import Reading
 from valueflows.service.tokens import TokenInfo
-from valueflows.store.ports import UnitOfWork
+from valueflows.store.ports import EventFilter, UnitOfWork
 from valueflows.store.within import WithinTransaction
 
 
@@ -112,3 +115,43 @@ def overview(uow: UnitOfWork, day: date) -> Overview:
     stewarded = {a.id: sum(1 for d in designs if d.resource.primary_accountable == a.id) for a in shown}
     orgs = [Organization(a, members.get(a.id, 0), stewarded[a.id]) for a in sorted(shown, key=lambda a: a.name)]
     return Overview(orgs, counts["economic_event"], counts["agent"], len(designs))
+
+
+@dataclass(frozen=True)
+class OrganizationPage:
+    """An organization as its page shows it: members today, the designs it stewards with their licences, recent
+    activity and what users owe it, each as far as whoever asks may see (memberships and designs are public; the
+    events and obligations come through the access policy)."""
+
+    agent: Agent
+    members: list[tuple[Membership, str]]  # with the member's name
+    designs: list[EconomicResource]
+    activity: list[EconomicEvent]  # the newest the reader may see, the newest first
+    owed: list[ObligationView] | None  # None: not for this reader
+    names: dict[str, str]
+
+
+RECENT_EVENTS = 15
+
+
+def organization_page(uow: UnitOfWork, organization: str, day: date) -> OrganizationPage:
+    reading = Reading(uow)
+    agent = reading.record("agent", organization)
+    with uow.read() as tx:
+        spans = [m for m in tx.memberships.of_organization(organization)
+                 if m.since <= day and (m.until is None or m.until >= day)]
+        people = tx.agents.get_many(m.member for m in spans)
+    members = sorted(((m, people[m.member].name if m.member in people else m.member) for m in spans),
+                     key=lambda x: x[1])
+    designs = [d.resource for d in obligations.licensed_resources(uow)
+               if d.resource.primary_accountable == organization]
+    recent = list(reading.event_window(EventFilter(agent=organization), Slice(last=RECENT_EVENTS)).items)[::-1]
+    try:
+        owed: list[ObligationView] | None = obligations.obligations(uow, day, steward=organization, open_only=True)
+    except LedgerError:
+        owed = None
+    with uow.read() as tx:
+        ids = {a for e in recent for a in (e.provider, e.receiver)} | {
+            a for o in owed or () for a in (o.claim.provider, o.claim.receiver)}
+        names = {a.id: a.name for a in tx.agents.get_many(ids).values()}
+    return OrganizationPage(agent, members, designs, recent, owed, names)
