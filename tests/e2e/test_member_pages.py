@@ -11,11 +11,15 @@ import json
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from e2e_support import cli, running_server, serious_violations
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.select import Select
+from selenium.webdriver.support.ui import WebDriverWait
 
 WORDS = {
     "en": {"continue": "Continue", "log": "Log my work", "record": "Record", "recorded": "Your work was recorded.",
@@ -26,6 +30,11 @@ WORDS = {
            "statement": "Mon relevé", "sign in": "Se connecter",
            "error": "les heures, ou une heure de début et une heure de fin"},
 }
+
+
+def _find(driver: object, how: str, what: str) -> Any:
+    """An element of the page a click is loading (waiting for it, up to 10 s)."""
+    return WebDriverWait(driver, 10).until(expected_conditions.presence_of_element_located((how, what)))
 
 
 def _ok(driver: object, axe: str, where: str) -> None:
@@ -66,6 +75,7 @@ def test_a_member_journey_from_init_to_the_statement(browser: object, axe: str, 
         driver.get(url + f"?lang={lang}")  # type: ignore[attr-defined]
         _ok(driver, axe, "sign-in link")
         driver.find_element(By.XPATH, f"//button[text()='{words['continue']}']").click()  # type: ignore[attr-defined]
+        WebDriverWait(driver, 10).until(expected_conditions.url_contains("/me"))
         assert driver.current_url.startswith(base + "/me")  # type: ignore[attr-defined]
         assert driver.find_element(By.TAG_NAME, "h1").text == "Bruno Petit"  # type: ignore[attr-defined]
         assert httpx.post(base + "/session/link", data={"link": url.rsplit("/", 1)[1]}).status_code == 401
@@ -73,10 +83,10 @@ def test_a_member_journey_from_init_to_the_statement(browser: object, axe: str, 
 
         # log a day's work; a mistake first (no hours), shown beside its field, nothing written
         driver.find_element(By.LINK_TEXT, words["log"]).click()  # type: ignore[attr-defined]
-        day = driver.find_element(By.ID, "day")  # type: ignore[attr-defined]
+        day = _find(driver, By.ID, "day")  # type: ignore[attr-defined]
         driver.execute_script("arguments[0].value = '2026-12-10'", day)  # type: ignore[attr-defined]
         driver.find_element(By.ID, "record").click()  # type: ignore[attr-defined]
-        assert driver.find_element(By.ID, "hours-error").text == words["error"]  # type: ignore[attr-defined]
+        assert _find(driver, By.ID, "hours-error").text == words["error"]  # type: ignore[attr-defined]
         assert driver.find_element(By.ID, "hours").get_attribute("aria-invalid") == "true"  # type: ignore[attr-defined]
         _ok(driver, axe, "work form with an error")
         shot("work-error")
@@ -85,7 +95,7 @@ def test_a_member_journey_from_init_to_the_statement(browser: object, axe: str, 
         sent = {e.get_attribute("name"): e.get_attribute("value")  # type: ignore[attr-defined]
                 for e in driver.find_elements(By.CSS_SELECTOR, "form.work [name]")}  # type: ignore[attr-defined]
         driver.find_element(By.ID, "record").click()  # type: ignore[attr-defined]
-        assert driver.find_element(By.ID, "recorded").text.startswith(words["recorded"])  # type: ignore[attr-defined]
+        assert _find(driver, By.ID, "recorded").text.startswith(words["recorded"])  # type: ignore[attr-defined]
         first = driver.current_url  # type: ignore[attr-defined]
         assert "recorded=" in first
         # the same form sent again (a double click, a resend): the same event, nothing more written
@@ -101,15 +111,18 @@ def test_a_member_journey_from_init_to_the_statement(browser: object, axe: str, 
         driver.get(base + f"/session?next=/dividends/new&lang={lang}")  # type: ignore[attr-defined]
         driver.find_element(By.ID, "token").send_keys(admin_token)  # type: ignore[attr-defined]
         driver.find_element(By.CSS_SELECTOR, "form.signin button").click()  # type: ignore[attr-defined]
+        _find(driver, By.ID, "surplus")
         _ok(driver, axe, "new run")
-        driver.find_element(By.ID, "surplus").send_keys("12000")  # type: ignore[attr-defined]
+        _find(driver, By.ID, "surplus").send_keys("12000")  # type: ignore[attr-defined]
         driver.find_element(By.ID, "preview").click()  # type: ignore[attr-defined]
+        _find(driver, By.ID, "commit")
         _ok(driver, axe, "confirm run")
         shot("confirm")
         members = [r.find_elements(By.TAG_NAME, "td")[0].text  # type: ignore[attr-defined]
                    for r in driver.find_elements(By.CSS_SELECTOR, "main table tbody tr")]  # type: ignore[attr-defined]
         assert members == ["Bruno Petit"]  # the only one who worked in 2026
         driver.find_element(By.ID, "commit").click()  # type: ignore[attr-defined]
+        WebDriverWait(driver, 10).until(expected_conditions.url_matches(r"/dividends/[0-9a-f-]{36}$"))
         assert re.search(r"/dividends/[0-9a-f-]{36}$", driver.current_url)  # type: ignore[attr-defined]
         _ok(driver, axe, "committed run")
 
@@ -118,6 +131,7 @@ def test_a_member_journey_from_init_to_the_statement(browser: object, axe: str, 
         driver.delete_all_cookies()  # type: ignore[attr-defined]
         driver.get(link + f"?lang={lang}")  # type: ignore[attr-defined]
         driver.find_element(By.XPATH, f"//button[text()='{words['continue']}']").click()  # type: ignore[attr-defined]
+        WebDriverWait(driver, 10).until(expected_conditions.url_contains("/me"))
         second = {c["name"]: c["value"] for c in driver.get_cookies()}  # type: ignore[attr-defined]
         driver.get(base + "/me?year=2026")  # type: ignore[attr-defined]
         assert driver.find_element(By.ID, "statement").text == words["statement"]  # type: ignore[attr-defined]
@@ -131,4 +145,56 @@ def test_a_member_journey_from_init_to_the_statement(browser: object, axe: str, 
         driver.find_element(By.XPATH, "//form[@action='/session/end']/button").click()  # type: ignore[attr-defined]
         assert httpx.get(base + "/me", cookies=second).status_code == 401  # signing out ends the session
         assert httpx.get(base + "/me", cookies=session).status_code == 200  # the other browser's still holds
+        driver.delete_all_cookies()  # type: ignore[attr-defined]
+
+
+def test_an_admin_adds_and_ends_memberships_and_makes_and_revokes_tokens(browser: object, axe: str,
+                                                                          tmp_path: Path) -> None:
+    driver = browser
+    shots = Path(os.environ.get("VF_SCREENSHOTS", tmp_path))
+    started = cli("init", "--org", "Atelier Commun", "--admin", "Ana Duval", "--since", "2026-01-01", "--json",
+                  cwd=tmp_path)
+    admin_token = json.loads(started.stdout)["token"]
+    with running_server(tmp_path) as base:
+        driver.delete_all_cookies()  # type: ignore[attr-defined]
+        assert httpx.get(base + "/admin/members").status_code == 401
+        driver.get(base + "/session?next=/admin/members&lang=en")  # type: ignore[attr-defined]
+        driver.find_element(By.ID, "token").send_keys(admin_token)  # type: ignore[attr-defined]
+        driver.find_element(By.CSS_SELECTOR, "form.signin button").click()  # type: ignore[attr-defined]
+        _find(driver, By.ID, "add-member")
+        _ok(driver, axe, "members")
+        driver.find_element(By.ID, "name").send_keys("Chloé Martin")  # type: ignore[attr-defined]
+        driver.find_element(By.CSS_SELECTOR, "#add-member button").click()  # type: ignore[attr-defined]
+        assert _find(driver, By.ID, "done").text.startswith("Member added: chloe-martin")  # type: ignore[attr-defined]
+        names = [r.find_elements(By.TAG_NAME, "td")[0].text  # type: ignore[attr-defined]
+                 for r in driver.find_elements(By.CSS_SELECTOR, "main table tbody tr")]  # type: ignore[attr-defined]
+        assert names == ["Ana Duval", "Chloé Martin"], names
+        rows = driver.find_elements(By.CSS_SELECTOR, "main table tbody tr")  # type: ignore[attr-defined]
+        end = rows[-1].find_element(By.TAG_NAME, "form")
+        end.find_element(By.TAG_NAME, "button").click()
+        assert "Membership ended" in driver.find_element(By.ID, "done").text  # type: ignore[attr-defined]
+        shot = shots / "admin-members.png"
+        driver.save_screenshot(str(shot))  # type: ignore[attr-defined]
+
+        driver.get(base + "/admin/tokens")  # type: ignore[attr-defined]
+        _ok(driver, axe, "tokens")
+        Select(driver.find_element(By.ID, "agent")).select_by_visible_text("Chloé Martin")  # type: ignore[attr-defined]
+        driver.find_element(By.ID, "note").send_keys("Chloé's phone")  # type: ignore[attr-defined]
+        driver.find_element(By.CSS_SELECTOR, "#create-token button").click()  # type: ignore[attr-defined]
+        token = _find(driver, By.ID, "token-value").text  # type: ignore[attr-defined]
+        assert driver.find_element(By.ID, "new-token").text.startswith("A new token for chloe-martin (write)")  # type: ignore[attr-defined]
+        query, bearer = {"query": "{ myAgent { id } }"}, {"authorization": f"Bearer {token}"}
+        assert httpx.post(base + "/graphql", json=query, headers=bearer).status_code == 200
+        driver.save_screenshot(str(shots / "admin-tokens.png"))  # type: ignore[attr-defined]
+        token_id = token.split("_")[1]
+        driver.find_element(By.CSS_SELECTOR, f"button[aria-label='Revoke {token_id}']").click()  # type: ignore[attr-defined]
+        assert httpx.post(base + "/graphql", json=query, headers=bearer).status_code == 401
+        # a member who is not an admin is turned away
+        reader = cli("login-link", "--agent", "ana-duval", "--scope", "read", "--base-url", base, cwd=tmp_path)
+        driver.delete_all_cookies()  # type: ignore[attr-defined]
+        driver.get(reader.stdout.strip())  # type: ignore[attr-defined]
+        driver.find_element(By.XPATH, "//button[text()='Continue']").click()  # type: ignore[attr-defined]
+        WebDriverWait(driver, 10).until(expected_conditions.url_contains("/me"))
+        driver.get(base + "/admin/tokens")  # type: ignore[attr-defined]
+        assert _find(driver, By.TAG_NAME, "h1").text == "Refused"  # type: ignore[attr-defined]
         driver.delete_all_cookies()  # type: ignore[attr-defined]

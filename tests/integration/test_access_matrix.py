@@ -221,6 +221,10 @@ def _route_requests(w: World, path: str, methods: set[str]) -> list[tuple[str, s
         "/me": lambda: [*each_format("/me"), *each_format("/me?year=2026")],
         "/me/work": lambda: [("POST", "/me/work", None)] if "POST" in methods else each_format("/me/work"),
         "/dividends/new": lambda: each_format("/dividends/new"),
+        "/admin/members": lambda: [("POST", "/admin/members", None)] if "POST" in methods else each_format(
+            "/admin/members"),
+        "/admin/tokens": lambda: [("POST", "/admin/tokens", None)] if "POST" in methods else each_format(
+            "/admin/tokens"),
         "/dividends/commit": lambda: [("POST", "/dividends/commit", None)],
         "/shop": lambda: each_format("/shop"),
         "/shop/{resource}": lambda: each_format(

@@ -17,7 +17,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from valueflows.api import i18n, members, metrics, pages, shop
+from valueflows.api import admin, i18n, members, metrics, pages, shop
 from valueflows.api.auth import principal_of
 from valueflows.api.gql.errors import TRY_AGAIN, TRY_AGAIN_MESSAGE
 from valueflows.api.gql.versions import LEGACY
@@ -290,6 +290,7 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
         Route("/context.jsonld", context),
         Route("/export", export),
         Route("/import", _guard(import_file), methods=["POST"]),
+        *admin.routes(uow),
         *members.routes(uow),  # before the meeting reports: /dividends/new is not a run's id
         *pages.routes(uow),
         *shop.routes(uow),

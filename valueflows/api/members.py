@@ -47,7 +47,12 @@ def form_check(request: Request, key: str) -> str:
     return hmac.new(token.encode(), key.encode(), hashlib.sha256).hexdigest() if token else ""
 
 
-def _checked(request: Request, form: FormData) -> str:
+def new_key() -> str:
+    """A form's idempotency key."""
+    return uuid.uuid4().hex
+
+
+def checked(request: Request, form: FormData) -> str:
     """The form's idempotency key, once its check holds; refused otherwise."""
     key, check = str(form.get("key", "")), str(form.get("check", ""))
     if not key or not check or not hmac.compare_digest(form_check(request, key), check):
@@ -177,7 +182,7 @@ def routes(uow: UnitOfWork) -> list[Route]:
         except LedgerError as exc:
             return refused(request, exc)
         return render_page("me.html", page=page, chart=month_chart(page), recorded=request.query_params.get("recorded"),
-                           day=i18n.day, month=i18n.month, quantity=i18n.quantity)
+                           month=i18n.month)
 
     async def work_form(request: Request, problems: list[Problem] | None = None, values: dict[str, str] | None = None,
                         key: str | None = None) -> Response:
@@ -186,7 +191,7 @@ def routes(uow: UnitOfWork) -> list[Route]:
             offered = await run_in_threadpool(members.work_form, uow.acting_as(principal), clock.today())
         except LedgerError as exc:
             return refused(request, exc)
-        key = key or uuid.uuid4().hex
+        key = key or new_key()
         errors: dict[str, list[str]] = {}
         for p in problems or []:
             errors.setdefault(WORK_FIELDS.get(p.field, p.field if p.field in WORK_FIELDS.values() else "form"),
@@ -201,7 +206,7 @@ def routes(uow: UnitOfWork) -> list[Route]:
         values = {k: str(v) for k, v in form.items()}
         try:
             principal = await run_in_threadpool(signed_in, request)
-            key = _checked(request, form)
+            key = checked(request, form)
         except LedgerError as exc:
             return refused(request, exc)
         try:
@@ -221,7 +226,7 @@ def routes(uow: UnitOfWork) -> list[Route]:
             organizations = await run_in_threadpool(members.organizations, uow)
         except LedgerError as exc:
             return refused(request, exc)
-        year, key = clock.today().year - 1, uuid.uuid4().hex
+        year, key = clock.today().year - 1, new_key()
         return render_page("new_run.html", organizations=organizations, start=date(year, 1, 1),
                            end=date(year, 12, 31), key=key, check=form_check(request, key))
 
@@ -229,7 +234,7 @@ def routes(uow: UnitOfWork) -> list[Route]:
         form = await request.form()
         try:
             principal = await run_in_threadpool(signed_in, request)
-            key = _checked(request, form)
+            key = checked(request, form)
             terms = run_request(form)
             if str(form.get("confirmed", "")) != "yes":
                 preview = await run_in_threadpool(dividends.preview, uow.acting_as(principal), terms)
@@ -237,7 +242,7 @@ def routes(uow: UnitOfWork) -> list[Route]:
                     preview.terms.organization, *(a.agent for a in preview.allocations)])
                 return render_page("confirm_run.html", terms={k: str(v) for k, v in form.items()}, result=preview,
                                    organization=names[preview.terms.organization], names=names, key=key,
-                                   check=form_check(request, key), day=i18n.day)
+                                   check=form_check(request, key))
             done = await run_in_threadpool(dividends.commit, uow.acting_as(principal), terms, f"run-form:{key}")
         except LedgerError as exc:
             return refused(request, exc)

@@ -12,10 +12,12 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from valueflows.domain import access
 from valueflows.domain.access import Unauthenticated
 from valueflows.domain.errors import LedgerError
 from valueflows.domain.inputs import EventInput, MeasureInput
 from valueflows.domain.limits import MAX_PAGE
+from valueflows.domain.model import AgentType
 from valueflows.service import dividends, ledger, obligations, reports
 from valueflows.service.ledger import EventRecorded
 from valueflows.service.obligations import ObligationView
@@ -176,3 +178,25 @@ def log_work(uow: UnitOfWork, work: Work, key: str) -> EventRecorded:
 def _hours_text(hours: Decimal) -> str:
     """Hours as recorded: up to 6 places (a start-end span of 20 minutes is 0.333333)."""
     return format(hours.quantize(Decimal("0.000001")).normalize(), "f")
+
+
+@dataclass(frozen=True)
+class People:
+    """What the admin's members page lists: each co-op's memberships (open and ended), and every person."""
+
+    organizations: list[tuple[str, str, list[tuple[Any, str]]]]  # (id, name, [(membership, member's name)])
+    persons: list[tuple[str, str]]
+
+
+def people(uow: UnitOfWork) -> People:
+    access.require_admin(uow.principal, "listing memberships")
+    with uow.read() as tx:
+        orgs = tx.agents.get_many(tx.memberships.organizations())
+        spans = {o: tx.memberships.of_organization(o) for o in orgs}
+        agents = list(tx.records("agent").stream())
+    names = {a.id: a.name for a in agents}
+    listed = [(o.id, o.name, sorted(((m, names.get(m.member, m.member)) for m in spans[o.id]),
+                                    key=lambda x: (x[0].until is not None, x[1])))
+              for o in sorted(orgs.values(), key=lambda a: a.name)]
+    persons = sorted(((a.id, a.name) for a in agents if a.type is AgentType.PERSON), key=lambda x: x[1])
+    return People(listed, persons)
