@@ -24,11 +24,13 @@ from selenium.webdriver.support.ui import WebDriverWait
 WORDS = {
     "en": {"continue": "Continue", "log": "Log my work", "record": "Record", "recorded": "Your work was recorded.",
            "preview": "Preview", "commit": "Commit the run", "statement": "My statement", "sign in": "Sign in",
-           "error": "the hours, or a start and an end time"},
+           "error": "the hours, or a start and an end time", "report": "Dividends of Atelier Commun",
+           "runs": "Dividend runs", "shop": "Open shop"},
     "fr": {"continue": "Continuer", "log": "Déclarer mon travail", "record": "Enregistrer",
            "recorded": "Votre travail est enregistré.", "preview": "Aperçu", "commit": "Arrêter la répartition",
            "statement": "Mon relevé", "sign in": "Se connecter",
-           "error": "les heures, ou une heure de début et une heure de fin"},
+           "error": "les heures, ou une heure de début et une heure de fin", "report": "Ristournes de Atelier Commun",
+           "runs": "Ristournes", "shop": "Boutique ouverte"},
 }
 
 
@@ -125,6 +127,13 @@ def test_a_member_journey_from_init_to_the_statement(browser: object, axe: str, 
         WebDriverWait(driver, 10).until(expected_conditions.url_matches(r"/dividends/[0-9a-f-]{36}$"))
         assert re.search(r"/dividends/[0-9a-f-]{36}$", driver.current_url)  # type: ignore[attr-defined]
         _ok(driver, axe, "committed run")
+        assert driver.find_element(By.TAG_NAME, "h1").text == words["report"]  # type: ignore[attr-defined]
+        shot("report")
+        for page, heading in (("/dividends", words["runs"]), ("/shop", words["shop"]),
+                              ("/agents/bruno", "Bruno Petit")):
+            driver.get(base + page)  # type: ignore[attr-defined]
+            assert driver.find_element(By.TAG_NAME, "h1").text == heading  # type: ignore[attr-defined]
+            _ok(driver, axe, page)
 
         # the member sees the dividend in their statement: 12,000 less 30% reserve, 40% of it in cash
         link = cli("login-link", "--agent", "bruno", "--base-url", base, cwd=tmp_path).stdout.strip()

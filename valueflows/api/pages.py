@@ -249,7 +249,7 @@ def record_page(kind: str, record: Any, base: str) -> str:
         else:
             rows.append((name, str(o), None))
     title = getattr(record, "name", None) or getattr(record, "label", None) or f"{kind.replace('_', ' ')} {record.id}"
-    return _templates.get_template("record.html").render(title=title, subject=str(subject), rows=rows)
+    return page_text("record.html", title=title, subject=str(subject), rows=rows)
 
 
 def licence_page(policy: Any) -> str:
@@ -257,4 +257,4 @@ def licence_page(policy: Any) -> str:
     rows = [(f"{r.kind} ({', '.join(sorted(local(a) for a in r.actions))})", f"{r.clause}: {r.text}", None)
             for r in policy.rules]
     rows += [("parameter", f"{k}: {v}", None) for k, v in policy.parameters.items()]
-    return _templates.get_template("record.html").render(title=policy.title, subject=policy.source, rows=rows)
+    return page_text("record.html", title=policy.title, subject=policy.source, rows=rows)
