@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import httpx
-from e2e_support import running_server
+from e2e_support import running_server, serious_violations
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -75,3 +75,26 @@ def test_a_seller_checks_a_design(browser: object, tmp_path: Path) -> None:
         assert "the revenue you make with it this quarter" in problems
         assert httpx.get(base + "/shop/no-such-design").status_code == 404
         assert httpx.get(base + "/shop/drills-batch-1").status_code == 404
+
+
+def test_the_open_shop_answers_in_french_with_no_serious_accessibility_violation(browser: object, axe: str,
+                                                                                 tmp_path: Path) -> None:
+    driver = browser
+    shots = Path(os.environ.get("VF_SCREENSHOTS", tmp_path))
+    shots.mkdir(parents=True, exist_ok=True)
+    with running_server(tmp_path, "--demo") as base:
+        driver.get(base + "/shop?lang=fr")  # type: ignore[attr-defined]
+        assert driver.find_element(By.TAG_NAME, "h1").text == "Boutique ouverte"  # type: ignore[attr-defined]
+        assert not serious_violations(driver, axe), serious_violations(driver, axe)
+        driver.find_element(By.LINK_TEXT, "Seed drill v2 design").click()  # type: ignore[attr-defined]
+        WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "check"))
+        assert driver.find_element(By.ID, "check").text == "Vérifier"  # type: ignore[attr-defined]
+        _fill(driver, {"legal_form": "company", "headcount": "240", "use": "sell", "revenue": "12000.00",
+                       "currency": "EUR", "date": "2026-08-14"}, {"commercial": "yes"})
+        summary = driver.find_element(By.ID, "summary").text  # type: ignore[attr-defined]
+        assert summary.startswith("Oui, si vous contribuez en retour au commun."), summary
+        duties = driver.find_element(By.ID, "duties").text  # type: ignore[attr-defined]
+        assert "Verser" in duties and "€" not in duties and "EUR" in duties, duties
+        assert not serious_violations(driver, axe), serious_violations(driver, axe)
+        driver.save_screenshot(str(shots / "shop-fr.png"))  # type: ignore[attr-defined]
+        driver.get(base + "/shop?lang=en")  # type: ignore[attr-defined]  # leave the browser in English

@@ -9,30 +9,49 @@ from __future__ import annotations
 
 from typing import Any
 
+from babel.dates import format_date
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from valueflows.api.pages import render_page
+from valueflows.api import i18n
+from valueflows.api.pages import money, render_page
 from valueflows.domain.errors import LedgerError, RuleViolation
 from valueflows.domain.model import LegalForm
 from valueflows.reciprocity.decide import Decision
 from valueflows.reciprocity.facts import USES, facts_from_json
-from valueflows.reciprocity.words import duty_words, fact_words, headline
+from valueflows.reciprocity.words import Voice, duty_words, fact_words, headline
 from valueflows.service import licences, obligations
 from valueflows.store.ports import UnitOfWork
 
-LEGAL_FORMS = {
-    LegalForm.WORKER_COOP.value: "Worker co-operative",
-    LegalForm.MULTI_STAKEHOLDER_COOP.value: "Multi-stakeholder co-operative",
-    LegalForm.CONSUMER_COOP.value: "Consumer co-operative",
-    LegalForm.NONPROFIT.value: "Non-profit or association",
-    LegalForm.COMPANY.value: "Company",
-    LegalForm.INDIVIDUAL.value: "Individual",
-}
-USE_WORDS = {"use": "Use it", "copy": "Copy it", "modify": "Adapt it", "distribute": "Share or distribute it",
-             "sell": "Sell products made with it"}
+
+def legal_forms() -> dict[str, str]:
+    _ = i18n.gettext
+    return {
+        LegalForm.WORKER_COOP.value: _("Worker co-operative"),
+        LegalForm.MULTI_STAKEHOLDER_COOP.value: _("Multi-stakeholder co-operative"),
+        LegalForm.CONSUMER_COOP.value: _("Consumer co-operative"),
+        LegalForm.NONPROFIT.value: _("Non-profit or association"),
+        LegalForm.COMPANY.value: _("Company"),
+        LegalForm.INDIVIDUAL.value: _("Individual"),
+    }
+
+
+def use_words() -> dict[str, str]:
+    _ = i18n.gettext
+    return {"use": _("Use it"), "copy": _("Copy it"), "modify": _("Adapt it"),
+            "distribute": _("Share or distribute it"), "sell": _("Sell products made with it")}
+
+
+def voice() -> Voice:
+    """The licence engine's plain words in the page's language, with money and days written its way."""
+    language = i18n.current()
+    return Voice(_=i18n.gettext,
+                 money=lambda amount, currency: f"{money(amount, currency or '')} {currency or ''}".rstrip(),
+                 day=lambda d: format_date(d, "d MMMM y", locale=language),  # 30 October 2026, 30 octobre 2026
+                 short_day=lambda d: format_date(d, "dd MMM y", locale=language),  # 01 Jul 2026, 01 juil. 2026
+                 hours=i18n.quantity)
 YES_NO = {"yes": True, "no": False}
 FIELDS = {  # form field -> fact key (the same keys as a facts file)
     "legal_form": "legalForm", "headcount": "headcount", "group_headcount": "groupHeadcount",
@@ -69,24 +88,25 @@ def routes(uow: UnitOfWork) -> list[Route]:
         found = await run_in_threadpool(obligations.licensed_resources, uow)
         chosen = next((d for d in found if d.resource.id == resource_id), None)
         if chosen is None:
-            return render_page("message.html", 404, title="No such design",
-                               message=f"no licensed design {resource_id!r}")
+            return render_page("message.html", 404, title=i18n.gettext("No such design"),
+                               message=i18n.gettext("No licensed design here has the id") + f" {resource_id!r}")
         assert chosen.resource.licence is not None
         policy = licences.policy(chosen.resource.licence)
         form = request.query_params
         answer: Decision | None = None
         problems: list[str] = []
+        said = voice()
         if form.get("use"):
             try:
                 answer = licences.check(policy.id, facts_from_json(facts_from_form(form)))
             except RuleViolation as exc:
-                problems = [f"{fact_words(p.field)}: {p.message}" for p in exc.problems]
+                problems = [f"{fact_words(p.field, said)}: {p.message}" for p in exc.problems]
             except LedgerError as exc:
                 problems = [str(exc)]
         status = 400 if problems else 200
         return render_page("shop_design.html", status, design=chosen, policy=policy, form=form, answer=answer,
-                     problems=problems, summary=headline(answer) if answer else "", legal_forms=LEGAL_FORMS,
-                     uses=[(u, USE_WORDS[u]) for u in USES], duty_words=duty_words,
-                     missing_words=[fact_words(m) for m in answer.missing] if answer else [])
+                     problems=problems, summary=headline(answer, said) if answer else "", legal_forms=legal_forms(),
+                     uses=[(u, use_words()[u]) for u in USES], duty_words=lambda d: duty_words(d, said),
+                     missing_words=[fact_words(m, said) for m in answer.missing] if answer else [])
 
     return [Route("/shop", shop, methods=["GET"]), Route("/shop/{resource}", design, methods=["GET"])]

@@ -1,94 +1,138 @@
-"""A decision in plain words, for a seller reading the open-shop page or the CLI."""
+"""A decision in plain words, for a seller reading the open-shop page or the CLI.
+
+The words are English unless a `Voice` says otherwise: the pages pass one that translates each sentence (the
+catalogs of `valueflows/locale`) and writes money and days the reader's way. Every sentence below is a `_()` call
+so that `pybabel extract` finds it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from valueflows.reciprocity.decide import Decision, Owed
 
-FACT_WORDS = {
-    "headcount": "how many people work for your organisation",
-    "groupHeadcount": "how many people work for your whole group (every organisation under common control)",
-    "groupRevenue": "your whole group's revenue in the last tax year",
-    "legalForm": "your organisation's legal form",
-    "workerOwned": "whether your organisation is owned by its workers",
-    "surplusToWorkerOwners": "whether all surplus goes to the worker-owners",
-    "commercial": "whether the use is commercial",
-    "production": "whether this is production use",
-    "adapted": "whether you share an adapted version",
-    "revenue": "the revenue you make with it this quarter",
-    "date": "the date of the use",
-    "firstPublished": "when this version was first published",
-    "revenueCurrency": "the currency of your revenue",
-}
+
+def _same(text: str) -> str:
+    return text
 
 
-def money(amount: Decimal, currency: str | None) -> str:
+def _money(amount: Decimal, currency: str | None) -> str:
     return f"{amount:,.2f} {currency or ''}".rstrip()
 
 
-def fact_words(name: str) -> str:
-    base, _, unit = name.partition(" in ")
-    words = FACT_WORDS.get(base, base)
-    return f"{words} in {unit}" if unit else words
+@dataclass(frozen=True)
+class Voice:
+    """How the words are said: translated by `_`, money and days written by `money` and `day`."""
+
+    _: Callable[[str], str] = _same
+    money: Callable[[Decimal, str | None], str] = _money
+    day: Callable[[date], str] = lambda d: f"{d:%d %B %Y}"
+    short_day: Callable[[date], str] = lambda d: f"{d:%d %b %Y}"
+    hours: Callable[[Decimal], str] = lambda h: f"{h:g}"
 
 
-def duty_words(d: Owed) -> str:
+ENGLISH = Voice()
+
+
+def _fact_words(_: Callable[[str], str]) -> dict[str, str]:
+    return {
+        "headcount": _("how many people work for your organisation"),
+        "groupHeadcount": _("how many people work for your whole group (every organisation under common control)"),
+        "groupRevenue": _("your whole group's revenue in the last tax year"),
+        "legalForm": _("your organisation's legal form"),
+        "workerOwned": _("whether your organisation is owned by its workers"),
+        "surplusToWorkerOwners": _("whether all surplus goes to the worker-owners"),
+        "commercial": _("whether the use is commercial"),
+        "production": _("whether this is production use"),
+        "adapted": _("whether you share an adapted version"),
+        "revenue": _("the revenue you make with it this quarter"),
+        "date": _("the date of the use"),
+        "firstPublished": _("when this version was first published"),
+        "revenueCurrency": _("the currency of your revenue"),
+    }
+
+
+FACT_WORDS = _fact_words(_same)
+
+
+def money(amount: Decimal, currency: str | None) -> str:
+    return _money(amount, currency)
+
+
+def fact_words(name: str, voice: Voice = ENGLISH) -> str:
+    _ = voice._
+    base, _sep, unit = name.partition(" in ")
+    words = _fact_words(_).get(base, base)
+    return _("{words} in {unit}").format(words=words, unit=unit) if unit else words
+
+
+def duty_words(d: Owed, voice: Voice = ENGLISH) -> str:
+    _ = voice._
     if d.action != "compensate":
         return d.text
     if d.amount is None:
-        return f"{d.text} (the amount needs {', '.join(fact_words(m) for m in d.missing)})"
-    parts = [f"Contribute {money(d.amount, d.currency)} to the commons steward"]
+        return _("{duty} (the amount needs {facts})").format(
+            duty=d.text, facts=", ".join(fact_words(m, voice) for m in d.missing))
+    parts = [_("Contribute {amount} to the commons steward").format(amount=voice.money(d.amount, d.currency))]
     if d.minimum_applied:
-        parts.append("(the minimum for the quarter)")
+        parts.append(_("(the minimum for the quarter)"))
     if d.period:
-        parts.append(f"for {d.period[0]:%d %b %Y} to {d.period[1]:%d %b %Y}")
+        start, end = d.period
+        parts.append(_("for {start} to {end}").format(start=voice.short_day(start), end=voice.short_day(end)))
     if d.due:
-        parts.append(f"by {d.due:%d %B %Y}")
+        parts.append(_("by {day}").format(day=voice.day(d.due)))
     sentence = " ".join(parts)
     if d.hours is not None and d.work_rate is not None:
-        sentence += f", in money or as {d.hours:g} hours of work (valued at {money(d.work_rate, d.currency)} an hour)"
+        sentence += _(", in money or as {hours} hours of work (valued at {rate} an hour)").format(
+            hours=voice.hours(d.hours), rate=voice.money(d.work_rate, d.currency))
     return sentence + "."
 
 
-def headline(d: Decision) -> str:
+def headline(d: Decision, voice: Voice = ENGLISH) -> str:
     """The answer in one sentence (the duties follow it as a list on the page)."""
+    _ = voice._
     if d.permitted is True and not d.overdue:
         owes = any(x.action == "compensate" for x in d.duties if x.applies is not False)
-        return ("Yes, if you contribute back to the commons." if owes else "Yes, you may.") + _standing(d)
-    return summary(d)
+        return (_("Yes, if you contribute back to the commons.") if owes else _("Yes, you may.")) + _standing(d, voice)
+    return summary(d, voice)
 
 
-def _standing(d: Decision) -> str:
+def _standing(d: Decision, voice: Voice) -> str:
     if "overdue" not in d.withheld:
         return ""
-    return (" (An overdue obligation of this user to the steward would hold the permission back; obligations are "
-            "shown only to the user, the steward and admins.)")
+    return " " + voice._("(An overdue obligation of this user to the steward would hold the permission back; "
+                         "obligations are shown only to the user, the steward and admins.)")
 
 
-def summary(d: Decision) -> str:
+def summary(d: Decision, voice: Voice = ENGLISH) -> str:
     """One paragraph: the answer, why, and what comes with it."""
+    _ = voice._
     if d.overdue:
-        return (f"Not now: permitted once the overdue obligation {d.overdue[0]} is settled."
+        return (_("Not now: permitted once the overdue obligation {id} is settled.").format(id=d.overdue[0])
                 if len(d.overdue) == 1 else
-                f"Not now: permitted once the {len(d.overdue)} overdue obligations are settled.")
+                _("Not now: permitted once the {count} overdue obligations are settled.").format(count=len(d.overdue)))
     if d.permitted is None:
-        needs = ", ".join(fact_words(m) for m in d.missing)
-        return f"It depends: to answer, we need to know {needs}."
+        needs = ", ".join(fact_words(m, voice) for m in d.missing)
+        return _("It depends: to answer, we need to know {needs}.").format(needs=needs)
     if d.permitted is False:
         forbids = [r for r in d.reasons if r.outcome == "forbids"]
         if forbids:
-            return f"No: {d.licence} does not permit this use ({forbids[0].clause}: {forbids[0].text})"
+            return _("No: {licence} does not permit this use ({clause}: {text})").format(
+                licence=d.licence, clause=forbids[0].clause, text=forbids[0].text)
         unmet = [r for r in d.reasons if r.outcome == "does not apply"]
-        why = (f": its permission ({unmet[0].clause}) does not cover you: {'; '.join(unmet[0].facts)}"
-               if unmet else "")
-        return f"No: {d.licence} does not permit this use{why}."
-    duties = [duty_words(x) for x in d.duties if x.applies is True]
+        if unmet:
+            return _("No: {licence} does not permit this use: its permission ({clause}) does not cover you: "
+                     "{facts}.").format(licence=d.licence, clause=unmet[0].clause, facts="; ".join(unmet[0].facts))
+        return _("No: {licence} does not permit this use.").format(licence=d.licence)
+    duties = [duty_words(x, voice) for x in d.duties if x.applies is True]
     owes = any(x.action == "compensate" for x in d.duties if x.applies is not False)
-    text = "Yes, you may." if not owes else "Yes, if you contribute back to the commons."
+    text = _("Yes, you may.") if not owes else _("Yes, if you contribute back to the commons.")
     if duties:
-        text += " You must: " + " ".join(s if s.endswith(".") else s + "." for s in duties)
+        text += " " + _("You must:") + " " + " ".join(s if s.endswith(".") else s + "." for s in duties)
     maybe = [x for x in d.duties if x.applies is None]
     if maybe:
-        text += " Possibly also: " + " ".join(duty_words(x) for x in maybe)
-    return text + _standing(d)
+        text += " " + _("Possibly also:") + " " + " ".join(duty_words(x, voice) for x in maybe)
+    return text + _standing(d, voice)

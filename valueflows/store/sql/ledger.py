@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
-from sqlalchemy import Connection, and_, func, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
 
 from valueflows.domain.chain import ChainRecord, ChainRevision
 from valueflows.domain.limits import MAX_PAGE
@@ -67,7 +67,7 @@ class SqlKeys:
         return self.conn.scalar(select(func.count()).select_from(idempotency_keys)) or 0
 
     def find(self, key: str) -> KeyUse | None:
-        row = self.conn.execute(select(idempotency_keys).where(idempotency_keys.c.key == key)).first()
+        row = self.conn.execute(_FIND_KEY, {"key": key}).first()
         return KeyUse(row.kind, row.fingerprint, str(row.record_id)) if row is not None else None
 
     def find_many(self, keys: Iterable[str]) -> dict[str, KeyUse]:
@@ -89,6 +89,7 @@ class SqlKeys:
 
 
 _REMEMBER = insert(idempotency_keys)
+_FIND_KEY = select(idempotency_keys).where(idempotency_keys.c.key == bindparam("key"))
 
 
 class SqlTokens:

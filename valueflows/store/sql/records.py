@@ -36,6 +36,18 @@ T = TypeVar("T")
 # Built once: statements with bound parameters skip SQLAlchemy's per-call construction work.
 _BY_IDS = {kind: select(t).where(t.c.id.in_(bindparam("ids", expanding=True))) for kind, t in RECORD_TABLES.items()}
 _INSERT = {kind: insert(table) for kind, table in RECORD_TABLES.items()}
+# `where(limit, **equals)` statements, built once per kind and set of columns (the rules ask the same ones per write)
+_WHERE: dict[tuple[str, tuple[str, ...]], Any] = {}
+
+
+def _where(kind: str, columns: tuple[str, ...]) -> Any:
+    statement = _WHERE.get((kind, columns))
+    if statement is None:
+        t = RECORD_TABLES[kind]
+        statement = select(t).where(*(t.c[c] == bindparam(f"eq_{c}") for c in columns)).order_by(t.c.id).limit(
+            bindparam("limit"))
+        _WHERE[(kind, columns)] = statement
+    return statement
 # The longest text each column takes, from the table definitions: the rules check the limits they know of (names,
 # notes, ids); this catches every other one (an image IRI, an agreement reference) with the same kind of answer,
 # before the database would refuse the value (PostgreSQL) or keep it whole (SQLite).
@@ -106,10 +118,9 @@ class SqlRecords(Generic[T]):
         return found[::-1] if backward else found
 
     def where(self, limit: int, **equals: object) -> list[T]:
-        query = select(self.table).order_by(self.table.c.id).limit(limit)
-        for column, value in equals.items():
-            query = query.where(self.table.c[column] == value)
-        return [self.from_row(row) for row in self.conn.execute(query)]
+        columns = tuple(sorted(equals))
+        values = {f"eq_{c}": equals[c] for c in columns}
+        return [self.from_row(row) for row in self.conn.execute(_where(self.kind, columns), {**values, "limit": limit})]
 
     def count(self) -> int:
         return self.conn.scalar(select(func.count()).select_from(self.table)) or 0
@@ -257,14 +268,10 @@ class SqlRuns(SqlRecords[DividendRun]):
 
     def in_force(self, organizations: Iterable[str]) -> list[DividendRun]:
         """The runs of these organizations that are neither reversals nor reversed."""
-        r = dividend_runs
         wanted = sorted(set(organizations))
         if not wanted:
             return []
-        reversed_ids = select(r.c.reverses).where(r.c.reverses.is_not(None))
-        rows = self.conn.execute(select(r).where(r.c.organization.in_(wanted), r.c.reverses.is_(None),
-                                                 r.c.id.not_in(reversed_ids)).order_by(r.c.created_at, r.c.id))
-        return [run_from_row(row) for row in rows]
+        return [run_from_row(row) for row in self.conn.execute(_IN_FORCE, {"orgs": wanted})]
 
     def in_force_over(self, organization: str, start: date, end: date) -> DividendRun | None:
         r = dividend_runs
@@ -294,3 +301,10 @@ class SqlRuns(SqlRecords[DividendRun]):
         found = SqlRecords[DividendAllocation](self.conn, "dividend_allocation").get_many(
             [row.allocation_id for row in rows])
         return [(run_from_row(row), found[row.allocation_id]) for row in rows]
+
+
+_r = dividend_runs
+# Runs neither reversals nor reversed, of some organizations (asked on every event write: built once).
+_IN_FORCE = (select(_r).where(_r.c.organization.in_(bindparam("orgs", expanding=True)), _r.c.reverses.is_(None),
+                              _r.c.id.not_in(select(_r.c.reverses).where(_r.c.reverses.is_not(None))))
+             .order_by(_r.c.created_at, _r.c.id))
