@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 import subprocess
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -139,3 +142,65 @@ def test_several_server_processes_serve_one_postgresql_ledger(tmp_path: Path, pg
         with ThreadPoolExecutor(8) as pool:  # whichever process answers, the write is there
             assert set(pool.map(lambda _: httpx.get(base + "/agents/eva", timeout=30).json()["name"],
                                 range(20))) == {"Eva Lind"}
+
+
+class _Proxy:
+    """A TCP relay between the server and PostgreSQL: stopping it is the database going away for the server."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.open: list[socket.socket] = []
+        self.running = True
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while self.running:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            if not self.running:
+                client.close()
+                return
+            upstream = socket.create_connection(self.target)
+            self.open += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(a: socket.socket, b: socket.socket) -> None:
+        try:
+            while data := a.recv(65536):
+                b.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (a, b):
+                with contextlib.suppress(OSError):
+                    s.shutdown(socket.SHUT_RDWR)
+
+    def stop(self) -> None:
+        self.running = False
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the accept() blocked in its thread
+        self.listener.close()
+        for s in self.open:
+            with contextlib.suppress(OSError):
+                s.shutdown(socket.SHUT_RDWR)
+            s.close()
+
+
+def test_healthz_says_503_while_the_database_is_down(tmp_path: Path, pg_schema_url: str) -> None:
+    proxy = _Proxy(("127.0.0.1", 5432))
+    url = pg_schema_url.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}")
+    assert url != pg_schema_url
+    with running_server(tmp_path, "--db", url, "--demo") as base:
+        assert httpx.get(base + "/healthz", timeout=30).json()["status"] == "ok"
+        proxy.stop()
+        down = httpx.get(base + "/healthz", timeout=60)
+        assert down.status_code == 503, down.text
+        assert down.json()["status"] == "failing" and down.json()["database"] != "ok"
+        assert "Traceback" not in down.text
+        assert httpx.get(base + "/events", timeout=60).status_code == 503  # every door: try again, nothing half done
