@@ -17,6 +17,7 @@ import httpx
 import pytest
 from e2e_support import cli, running_server, serious_violations
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
@@ -96,7 +97,7 @@ def test_a_member_journey_from_init_to_the_statement(browser: object, axe: str, 
         driver.find_element(By.ID, "note").send_keys("welding the frame")  # type: ignore[attr-defined]
         sent = {e.get_attribute("name"): e.get_attribute("value")  # type: ignore[attr-defined]
                 for e in driver.find_elements(By.CSS_SELECTOR, "form.work [name]")}  # type: ignore[attr-defined]
-        driver.find_element(By.ID, "record").click()  # type: ignore[attr-defined]
+        driver.find_element(By.ID, "hours").send_keys(Keys.ENTER)  # type: ignore[attr-defined]  # by keyboard alone
         assert _find(driver, By.ID, "recorded").text.startswith(words["recorded"])  # type: ignore[attr-defined]
         first = driver.current_url  # type: ignore[attr-defined]
         assert "recorded=" in first
