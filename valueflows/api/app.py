@@ -199,7 +199,7 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
         found = (await run_in_threadpool(linked.said, reader.uow, kind, [found]))[0]
         if fmt == "html" and kind == "agent" and found.type is AgentType.ORGANIZATION:
             shown = await run_in_threadpool(node.organization_page, reader.uow, found.id, clock.today())
-            page = Negotiated(200, "html", pages.organization_html(shown, request.url.path))
+            page = Negotiated(200, "html", pages.organization_html(shown, found, base))
             page.headers.update({"content-language": i18n.current(), "vary": "Accept, Accept-Language, Cookie"})
             return page
         if fmt == "html":

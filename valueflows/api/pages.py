@@ -81,9 +81,11 @@ def page_text(name: str, **context: Any) -> str:
         day=i18n.day, quantity=i18n.quantity, **context)
 
 
-def organization_html(page: node.OrganizationPage, data_link: str) -> str:
+def organization_html(page: node.OrganizationPage, record: Any, base: str) -> str:
+    """An organization's page, with every property of its record below (what the plain record page shows)."""
     legal = page.agent.legal_form.value.replace("_", " ") if page.agent.legal_form else ""
-    return page_text("organization.html", page=page, data_link=data_link, legal_form=legal)
+    _, subject, rows = record_rows("agent", record, base)
+    return page_text("organization.html", page=page, data_link=subject, legal_form=legal, rows=rows)
 
 
 def render_page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -229,6 +231,12 @@ def routes(uow: UnitOfWork) -> list[Route]:
 
 def record_page(kind: str, record: Any, base: str) -> str:
     """A record for a person: its properties, references as links to their own pages."""
+    title, subject, rows = record_rows(kind, record, base)
+    return page_text("record.html", title=title, subject=subject, rows=rows)
+
+
+def record_rows(kind: str, record: Any, base: str) -> tuple[str, str, list[tuple[str, str, str | None]]]:
+    """A record's title, IRI and properties (name, value, link when the value is a record of this node)."""
     found = list(rdf.triples(kind, record, base))
     subject = found[0][0]
     measures: dict[Any, dict[str, str]] = {}
@@ -249,7 +257,7 @@ def record_page(kind: str, record: Any, base: str) -> str:
         else:
             rows.append((name, str(o), None))
     title = getattr(record, "name", None) or getattr(record, "label", None) or f"{kind.replace('_', ' ')} {record.id}"
-    return page_text("record.html", title=title, subject=str(subject), rows=rows)
+    return title, str(subject), rows
 
 
 def licence_page(policy: Any) -> str:
