@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal
+from functools import cache
 from typing import Any
 
 from valueflows.reciprocity.facts import Facts
@@ -75,17 +76,37 @@ def evaluate(constraint: Constraint | None, facts: Facts) -> Outcome:
     return _atomic(constraint, facts)
 
 
-def _atomic(c: Atomic, facts: Facts) -> Outcome:
+@dataclass(frozen=True)
+class _Read:
+    """What an atomic constraint says, read once per constraint (a policy is read once and decided many times)."""
+
+    name: str  # the left operand's local name
+    fact: str  # the fact it is about
+    unit: str | None  # the right operand's unit, by local name
+    values: str  # the right operand in words
+    unit_words: str  # " EUR", or nothing
+
+
+@cache
+def _read(c: Atomic) -> _Read:
     name = local(c.left)
-    fact = FACT_OF.get(name, name)
+    unit = local(c.unit) if c.unit else None
+    return _Read(name, FACT_OF.get(name, name), unit,
+                 ", ".join(str(v).lower() if isinstance(v, bool) else str(v) for v in c.right),
+                 f" {unit}" if unit else "")
+
+
+def _atomic(c: Atomic, facts: Facts) -> Outcome:
+    read = _read(c)
+    name, fact = read.name, read.fact
     have = facts.value(fact)
     if have is None:
         if fact == "yearsSincePublication":  # derived from two facts: name the one missing
             return Outcome(None, missing={"date" if facts.date is None else "firstPublished"})
         return Outcome(None, missing={fact})
-    if c.unit is not None and name in CURRENCY_OF:
+    if read.unit is not None and name in CURRENCY_OF:
         currency = facts.value(CURRENCY_OF[name])
-        unit = local(c.unit)
+        unit = read.unit
         if currency is None:
             return Outcome(None, missing={CURRENCY_OF[name]})
         if currency != unit:  # never convert with a rate we were not given
@@ -95,10 +116,9 @@ def _atomic(c: Atomic, facts: Facts) -> Outcome:
     except TypeError:
         return Outcome(None, missing={f"{fact} (a {type(c.right[0]).__name__})"})
     shown = have if not isinstance(have, bool) else str(have).lower()
-    values = ", ".join(str(v).lower() if isinstance(v, bool) else str(v) for v in c.right)
-    unit = f" {local(c.unit)}" if c.unit else ""
+    values, unit_words = read.values, read.unit_words
     phrase = (PHRASES if holds else NEGATIONS)[c.operator]
-    return Outcome(holds, [f"{fact} is {shown}{unit}" + (f", {phrase} {values}{unit}" if phrase else "")])
+    return Outcome(holds, [f"{fact} is {shown}{unit_words}" + (f", {phrase} {values}{unit_words}" if phrase else "")])
 
 
 @dataclass(frozen=True)

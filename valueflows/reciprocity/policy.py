@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Any
 
 from pyld import jsonld
@@ -83,7 +84,9 @@ class Policy:
     document: Mapping[str, Any] = field(default_factory=dict)  # the JSON-LD as published
 
 
+@cache
 def local(iri: str) -> str:
+    """An IRI's name in the vocabularies we read (`odrl:eq` -> `eq`); worked out once per IRI."""
     for base in (ODRL, CC, VFL, DCT):
         if iri.startswith(base):
             return iri[len(base):]
