@@ -46,7 +46,7 @@ class MyPage:
     kinds: dict[str, str]  # kind id -> its name
     statements: list[dividends.MemberStatement]
     owed_by_me: list[ObligationView]
-    owed_to_us: list[ObligationView]
+    owed_to_us: list[ObligationView] | None  # None: the policy shows this reader none of its co-ops' claims
     admin: bool = False
     names: dict[str, str] = field(default_factory=dict)
 
@@ -90,8 +90,9 @@ def my_page(uow: UnitOfWork, today: date, year: int | None = None) -> MyPage:
         except LedgerError:
             continue  # nothing to state for this co-op (the policy or the data says so)
     owed_by_me = obligations.obligations(uow, today, user=me)
-    owed_to_us = [o for org in organizations for o in _steward_view(uow, today, org)]
-    names = dividends.agent_names(uow, [*organizations, *kinds_names(owed_by_me + owed_to_us)])
+    views = [_steward_view(uow, today, org) for org in organizations]
+    owed_to_us = [o for v in views if v is not None for o in v] if any(v is not None for v in views) else None
+    names = dividends.agent_names(uow, [*organizations, *kinds_names(owed_by_me + (owed_to_us or []))])
     with uow.read() as tx:
         specs = tx.specifications.get_many(kinds)
     return MyPage(me, agent.name if agent else me, year, [(o, names.get(o, o)) for o in organizations], months,
@@ -103,12 +104,12 @@ def kinds_names(found: list[ObligationView]) -> list[str]:
     return [a for o in found for a in (o.claim.provider, o.claim.receiver)]
 
 
-def _steward_view(uow: UnitOfWork, today: date, organization: str) -> list[ObligationView]:
-    """What users owe `organization`, as far as the member asking may see it (a steward's members may)."""
+def _steward_view(uow: UnitOfWork, today: date, organization: str) -> list[ObligationView] | None:
+    """What users owe `organization`, if the policy lets the member asking see it (None when it does not)."""
     try:
         return obligations.obligations(uow, today, steward=organization)
     except LedgerError:
-        return []
+        return None
 
 
 def organizations(uow: UnitOfWork) -> list[tuple[str, str]]:
