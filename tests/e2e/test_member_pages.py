@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 from e2e_support import cli, running_server, serious_violations
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions
@@ -38,6 +39,24 @@ WORDS = {
 def _find(driver: object, how: str, what: str) -> Any:
     """An element of the page a click is loading (waiting for it, up to 10 s)."""
     return WebDriverWait(driver, 10).until(expected_conditions.presence_of_element_located((how, what)))
+
+
+def _submit(driver: object, how: str, what: str, keys: str | None = None, within: Any = None) -> None:
+    """Click the element (or type `keys` into it) and wait until the page it was on has gone: what is found next
+    is on the page the form or link loads. Chromium sometimes answers a click made as a page settles with "node
+    does not belong to the document": the element is found again and clicked again (a page that had gone would
+    have left nothing to click, so nothing is sent twice)."""
+    for attempt in range(3):
+        element = (within or driver).find_element(how, what)
+        try:
+            element.send_keys(keys) if keys else element.click()
+        except (StaleElementReferenceException, WebDriverException) as exc:
+            if attempt == 2 or ("does not belong to the document" not in str(exc) and not isinstance(
+                    exc, StaleElementReferenceException)):
+                raise
+            continue
+        WebDriverWait(driver, 10).until(expected_conditions.staleness_of(element))
+        return
 
 
 def _ok(driver: object, axe: str, where: str) -> None:
@@ -77,7 +96,7 @@ def test_a_member_journey_from_init_to_the_statement(browser: object, axe: str, 
         # the one-time link: a click opens the session; the same link again is refused
         driver.get(url + f"?lang={lang}")  # type: ignore[attr-defined]
         _ok(driver, axe, "sign-in link")
-        driver.find_element(By.XPATH, f"//button[text()='{words['continue']}']").click()  # type: ignore[attr-defined]
+        _submit(driver, By.XPATH, f"//button[text()='{words['continue']}']")
         WebDriverWait(driver, 10).until(expected_conditions.url_contains("/me"))
         assert driver.current_url.startswith(base + "/me")  # type: ignore[attr-defined]
         assert driver.find_element(By.TAG_NAME, "h1").text == "Bruno Petit"  # type: ignore[attr-defined]
@@ -85,10 +104,10 @@ def test_a_member_journey_from_init_to_the_statement(browser: object, axe: str, 
         _ok(driver, axe, "my page, empty")
 
         # log a day's work; a mistake first (no hours), shown beside its field, nothing written
-        driver.find_element(By.LINK_TEXT, words["log"]).click()  # type: ignore[attr-defined]
+        _submit(driver, By.LINK_TEXT, words["log"])
         day = _find(driver, By.ID, "day")  # type: ignore[attr-defined]
         driver.execute_script("arguments[0].value = '2026-12-10'", day)  # type: ignore[attr-defined]
-        driver.find_element(By.ID, "record").click()  # type: ignore[attr-defined]
+        _submit(driver, By.ID, "record")
         assert _find(driver, By.ID, "hours-error").text == words["error"]  # type: ignore[attr-defined]
         assert driver.find_element(By.ID, "hours").get_attribute("aria-invalid") == "true"  # type: ignore[attr-defined]
         _ok(driver, axe, "work form with an error")
@@ -97,7 +116,7 @@ def test_a_member_journey_from_init_to_the_statement(browser: object, axe: str, 
         driver.find_element(By.ID, "note").send_keys("welding the frame")  # type: ignore[attr-defined]
         sent = {e.get_attribute("name"): e.get_attribute("value")  # type: ignore[attr-defined]
                 for e in driver.find_elements(By.CSS_SELECTOR, "form.work [name]")}  # type: ignore[attr-defined]
-        driver.find_element(By.ID, "hours").send_keys(Keys.ENTER)  # type: ignore[attr-defined]  # by keyboard alone
+        _submit(driver, By.ID, "hours", Keys.ENTER)  # by keyboard alone
         assert _find(driver, By.ID, "recorded").text.startswith(words["recorded"])  # type: ignore[attr-defined]
         first = driver.current_url  # type: ignore[attr-defined]
         assert "recorded=" in first
@@ -113,18 +132,18 @@ def test_a_member_journey_from_init_to_the_statement(browser: object, axe: str, 
         driver.delete_all_cookies()  # type: ignore[attr-defined]
         driver.get(base + f"/session?next=/dividends/new&lang={lang}")  # type: ignore[attr-defined]
         driver.find_element(By.ID, "token").send_keys(admin_token)  # type: ignore[attr-defined]
-        driver.find_element(By.CSS_SELECTOR, "form.signin button").click()  # type: ignore[attr-defined]
+        _submit(driver, By.CSS_SELECTOR, "form.signin button")
         _find(driver, By.ID, "surplus")
         _ok(driver, axe, "new run")
         _find(driver, By.ID, "surplus").send_keys("12000")  # type: ignore[attr-defined]
-        driver.find_element(By.ID, "preview").click()  # type: ignore[attr-defined]
+        _submit(driver, By.ID, "preview")
         _find(driver, By.ID, "commit")
         _ok(driver, axe, "confirm run")
         shot("confirm")
         members = [r.find_elements(By.TAG_NAME, "td")[0].text  # type: ignore[attr-defined]
                    for r in driver.find_elements(By.CSS_SELECTOR, "main table tbody tr")]  # type: ignore[attr-defined]
         assert members == ["Bruno Petit"]  # the only one who worked in 2026
-        driver.find_element(By.ID, "commit").click()  # type: ignore[attr-defined]
+        _submit(driver, By.ID, "commit")
         WebDriverWait(driver, 10).until(expected_conditions.url_matches(r"/dividends/[0-9a-f-]{36}$"))
         assert re.search(r"/dividends/[0-9a-f-]{36}$", driver.current_url)  # type: ignore[attr-defined]
         _ok(driver, axe, "committed run")
@@ -140,7 +159,7 @@ def test_a_member_journey_from_init_to_the_statement(browser: object, axe: str, 
         link = cli("login-link", "--agent", "bruno", "--base-url", base, cwd=tmp_path).stdout.strip()
         driver.delete_all_cookies()  # type: ignore[attr-defined]
         driver.get(link + f"?lang={lang}")  # type: ignore[attr-defined]
-        driver.find_element(By.XPATH, f"//button[text()='{words['continue']}']").click()  # type: ignore[attr-defined]
+        _submit(driver, By.XPATH, f"//button[text()='{words['continue']}']")
         WebDriverWait(driver, 10).until(expected_conditions.url_contains("/me"))
         second = {c["name"]: c["value"] for c in driver.get_cookies()}  # type: ignore[attr-defined]
         driver.get(base + "/me?year=2026")  # type: ignore[attr-defined]
@@ -152,7 +171,7 @@ def test_a_member_journey_from_init_to_the_statement(browser: object, axe: str, 
             "5,040.00" if lang == "en" else "5 040,00")
         _ok(driver, axe, "statement")
         shot("statement")
-        driver.find_element(By.XPATH, "//form[@action='/session/end']/button").click()  # type: ignore[attr-defined]
+        _submit(driver, By.XPATH, "//form[@action='/session/end']/button")
         assert httpx.get(base + "/me", cookies=second).status_code == 401  # signing out ends the session
         assert httpx.get(base + "/me", cookies=session).status_code == 200  # the other browser's still holds
         driver.delete_all_cookies()  # type: ignore[attr-defined]
@@ -170,18 +189,18 @@ def test_an_admin_adds_and_ends_memberships_and_makes_and_revokes_tokens(browser
         assert httpx.get(base + "/admin/members").status_code == 401
         driver.get(base + "/session?next=/admin/members&lang=en")  # type: ignore[attr-defined]
         driver.find_element(By.ID, "token").send_keys(admin_token)  # type: ignore[attr-defined]
-        driver.find_element(By.CSS_SELECTOR, "form.signin button").click()  # type: ignore[attr-defined]
+        _submit(driver, By.CSS_SELECTOR, "form.signin button")
         _find(driver, By.ID, "add-member")
         _ok(driver, axe, "members")
         driver.find_element(By.ID, "name").send_keys("Chloé Martin")  # type: ignore[attr-defined]
-        driver.find_element(By.CSS_SELECTOR, "#add-member button").click()  # type: ignore[attr-defined]
+        _submit(driver, By.CSS_SELECTOR, "#add-member button")
         assert _find(driver, By.ID, "done").text.startswith("Member added: chloe-martin")  # type: ignore[attr-defined]
         names = [r.find_elements(By.TAG_NAME, "td")[0].text  # type: ignore[attr-defined]
                  for r in driver.find_elements(By.CSS_SELECTOR, "main table tbody tr")]  # type: ignore[attr-defined]
         assert names == ["Ana Duval", "Chloé Martin"], names
         rows = driver.find_elements(By.CSS_SELECTOR, "main table tbody tr")  # type: ignore[attr-defined]
         end = rows[-1].find_element(By.TAG_NAME, "form")
-        end.find_element(By.TAG_NAME, "button").click()
+        _submit(driver, By.TAG_NAME, "button", within=end)
         assert "Membership ended" in driver.find_element(By.ID, "done").text  # type: ignore[attr-defined]
         shot = shots / "admin-members.png"
         driver.save_screenshot(str(shot))  # type: ignore[attr-defined]
@@ -190,20 +209,20 @@ def test_an_admin_adds_and_ends_memberships_and_makes_and_revokes_tokens(browser
         _ok(driver, axe, "tokens")
         Select(driver.find_element(By.ID, "agent")).select_by_visible_text("Chloé Martin")  # type: ignore[attr-defined]
         driver.find_element(By.ID, "note").send_keys("Chloé's phone")  # type: ignore[attr-defined]
-        driver.find_element(By.CSS_SELECTOR, "#create-token button").click()  # type: ignore[attr-defined]
+        _submit(driver, By.CSS_SELECTOR, "#create-token button")
         token = _find(driver, By.ID, "token-value").text  # type: ignore[attr-defined]
         assert driver.find_element(By.ID, "new-token").text.startswith("A new token for chloe-martin (write)")  # type: ignore[attr-defined]
         query, bearer = {"query": "{ myAgent { id } }"}, {"authorization": f"Bearer {token}"}
         assert httpx.post(base + "/graphql", json=query, headers=bearer).status_code == 200
         driver.save_screenshot(str(shots / "admin-tokens.png"))  # type: ignore[attr-defined]
         token_id = token.split("_")[1]
-        driver.find_element(By.CSS_SELECTOR, f"button[aria-label='Revoke {token_id}']").click()  # type: ignore[attr-defined]
+        _submit(driver, By.CSS_SELECTOR, f"button[aria-label='Revoke {token_id}']")
         assert httpx.post(base + "/graphql", json=query, headers=bearer).status_code == 401
         # a member who is not an admin is turned away
         reader = cli("login-link", "--agent", "ana-duval", "--scope", "read", "--base-url", base, cwd=tmp_path)
         driver.delete_all_cookies()  # type: ignore[attr-defined]
         driver.get(reader.stdout.strip())  # type: ignore[attr-defined]
-        driver.find_element(By.XPATH, "//button[text()='Continue']").click()  # type: ignore[attr-defined]
+        _submit(driver, By.XPATH, "//button[text()='Continue']")
         WebDriverWait(driver, 10).until(expected_conditions.url_contains("/me"))
         driver.get(base + "/admin/tokens")  # type: ignore[attr-defined]
         assert _find(driver, By.TAG_NAME, "h1").text == "Refused"  # type: ignore[attr-defined]
