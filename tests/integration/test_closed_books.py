@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime
 from decimal import Decimal as D
+from typing import Any
 
 import pytest
 from sqlalchemy import update
@@ -182,3 +183,34 @@ def test_verify_notices_a_closing_moved_behind_the_chains_back(coop: UnitOfWork,
         conn.execute(update(books_closed).where(books_closed.c.id == done.record.id).values(through=date(2026, 3, 1)))
     report = verify(coop)
     assert not report.ok and f"books_closed {done.record.id}" in str(report.first)
+
+
+@pytest.mark.sql_store
+def test_a_period_closed_by_another_process_is_closed_for_this_one(coop: UnitOfWork,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A writer remembers the closed periods it read while no run and no closing is appended; a closing written by
+    another process (another engine, another record cache) is seen at once all the same."""
+    from valueflows.store.uow import UnitOfWork as SqlUnitOfWork
+
+    assert isinstance(coop, SqlUnitOfWork)
+    monkeypatch.setenv("VALUEFLOWS_TODAY", "2026-07-01")
+    work(coop, "ana", "1", "2026-05-04")  # this process has read (and remembers) coop's closed periods: none
+    work(coop, "ana", "1", "2026-05-05")
+    other = SqlUnitOfWork(create_engine_like(coop))
+    books.close_books(other, books.CloseRequest("coop", date(2026, 6, 30)), "close-elsewhere")
+    with pytest.raises(RuleViolation) as refused:
+        work(coop, "ana", "1", "2026-05-06")
+    assert problems(refused) == {"hasPointInTime": "closed_period"}
+    work(coop, "ana", "1", "2026-07-01")
+    monkeypatch.setenv("VALUEFLOWS_TODAY", "2026-07-03")
+    books.close_books(coop, books.CloseRequest("coop", date(2026, 7, 1)), "close-here")  # and by this one
+    with pytest.raises(RuleViolation):
+        work(coop, "ana", "1", "2026-07-01")
+    other.engine.dispose()
+
+
+def create_engine_like(uow: UnitOfWork) -> Any:
+    """A second engine on the same database: what another server process has."""
+    from valueflows.store.engine import make_engine
+
+    return make_engine(uow.engine.url.render_as_string(hide_password=False))  # type: ignore[attr-defined]

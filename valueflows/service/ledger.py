@@ -23,6 +23,7 @@ from valueflows.domain.limits import MAX_CHAIN, MAX_KEY, MAX_PAGE
 from valueflows.domain.model import AgentType, EconomicEvent, EconomicResource
 from valueflows.domain.periods import ClosedPeriod, closed_periods
 from valueflows.domain.rules import EventContext, check_event
+from valueflows.store.cache import RecordCache
 from valueflows.store.ports import KeyUse, Tx, UnitOfWork, WriteTx
 
 T = TypeVar("T")
@@ -152,17 +153,33 @@ def event_context(tx: Tx, uow: UnitOfWork, request: EventInput) -> EventContext:
         corrected_by=corrected_by,
         taken_ids=frozenset(taken),
         batches=frozenset(tx.batches.get_many([request.new_resource.lot] if request.new_resource else [])),
-        closed=closed_books(tx, [a.id for a in agents.values() if a.type is AgentType.ORGANIZATION]),
+        closed=closed_books(tx, [a.id for a in agents.values() if a.type is AgentType.ORGANIZATION], cache),
         places=frozenset(tx.records("spatial_thing").get_many(
             [request.at_location, request.to_location,
              request.new_resource.current_location if request.new_resource else None])),
     )
 
 
-def closed_books(tx: Tx, organizations: list[str]) -> dict[str, tuple[ClosedPeriod, ...]]:
-    """The closed periods of these organizations: their dividend runs in force, and the books they closed."""
+def closed_books(tx: Tx, organizations: list[str], cache: RecordCache | None = None
+                 ) -> dict[str, tuple[ClosedPeriod, ...]]:
+    """The closed periods of these organizations: their dividend runs in force, and the books they closed. A writer
+    (holding the writers' lock) passes its `cache`: the periods read at the head it began from are read once, until
+    a run or closed books is appended or another process writes."""
     if not organizations:
         return {}
+    began_at = getattr(tx, "began_at", None)
+    if cache is None or began_at is None or RecordCache.CLOSING & getattr(tx, "kinds", set()):
+        return _closed_books(tx, organizations)  # not a writer, or one that has itself closed a period
+    known, missing = cache.closed_periods(began_at, organizations)
+    if missing:
+        found = _closed_books(tx, missing)
+        fresh = {o: found.get(o, ()) for o in missing}
+        cache.remember_closed(began_at, fresh)
+        known.update(fresh)
+    return {o: periods for o, periods in known.items() if periods}
+
+
+def _closed_books(tx: Tx, organizations: list[str]) -> dict[str, tuple[ClosedPeriod, ...]]:
     runs = [(r.id, r.organization, r.period_start, r.period_end) for r in tx.runs.in_force(organizations)]
     closes = [c for org in organizations for c in tx.books.where(MAX_PAGE, organization=org)]
     return closed_periods(runs, closes)

@@ -148,11 +148,14 @@ class Writer(SqlTx):
         self.seq = head_seq
         self.hash = head_hash
         self.now = datetime.now(UTC)
+        self.began_at = head_seq  # the committed head this transaction started from (under the writers' lock)
+        self.kinds: set[str] = set()  # the kinds of record it appended
 
     def append(self, kind: str, record_id: str, payload: dict[str, object]) -> ChainRecord:
         text = canonical_json(payload)
         digest = link_hash(self.hash, kind, record_id, text)
         record = ChainRecord(self.seq + 1, kind, record_id, text, self.hash, digest)
+        self.kinds.add(kind)
         self.conn.execute(_APPEND, {
             "seq": record.seq, "kind": kind, "record_id": record_id, "payload": text,
             "prev_hash": record.prev_hash, "hash": digest, "recorded_at": self.now,
@@ -166,6 +169,7 @@ class Writer(SqlTx):
         for kind, record_id, payload in entries:
             text = canonical_json(payload)
             digest = link_hash(self.hash, kind, record_id, text)
+            self.kinds.add(kind)
             done.append(ChainRecord(self.seq + 1, kind, record_id, text, self.hash, digest))
             self.seq, self.hash = self.seq + 1, digest
         if done:
@@ -201,7 +205,7 @@ class UnitOfWork:
             conn = conn.execution_options(writer=True)
             with conn.begin():
                 head = conn.execute(_PG_LOCK_HEAD if conn.dialect.name == "postgresql" else _HEAD).first()
-                if head is None or head.seq is None:
-                    yield Writer(conn, 0, GENESIS)
-                else:
-                    yield Writer(conn, head.seq, head.hash)
+                writer = (Writer(conn, 0, GENESIS) if head is None or head.seq is None
+                          else Writer(conn, head.seq, head.hash))
+                yield writer
+            self.cache.committed(writer.began_at, writer.seq, writer.kinds)  # only once it has committed
