@@ -55,8 +55,22 @@ def _submit(driver: object, how: str, what: str, keys: str | None = None, within
                     exc, StaleElementReferenceException)):
                 raise
             continue
-        WebDriverWait(driver, 10).until(expected_conditions.staleness_of(element))
+        WebDriverWait(driver, 10).until(lambda _, clicked=element: _gone(clicked))
         return
+
+
+def _gone(element: Any) -> bool:
+    """Has the page holding `element` gone? (Chromium says so either as a stale element or as a node that does
+    not belong to the document.)"""
+    try:
+        element.is_enabled()
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as exc:
+        if "does not belong to the document" in str(exc):
+            return True
+        raise
+    return False
 
 
 def _ok(driver: object, axe: str, where: str) -> None:
