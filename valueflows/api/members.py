@@ -221,9 +221,7 @@ def routes(uow: UnitOfWork) -> list[Route]:
     async def new_run(request: Request) -> Response:
         try:
             principal = await run_in_threadpool(signed_in, request)
-            if not principal.admin:
-                raise Forbidden(i18n.gettext("Preparing a dividend run is for the treasurer (an admin token)."))
-            organizations = await run_in_threadpool(members.organizations, uow)
+            organizations = await run_in_threadpool(members.run_form, uow.acting_as(principal))
         except LedgerError as exc:
             return refused(request, exc)
         year, key = clock.today().year - 1, new_key()

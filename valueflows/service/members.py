@@ -119,6 +119,12 @@ def organizations(uow: UnitOfWork) -> list[tuple[str, str]]:
     return sorted(((a.id, a.name) for a in found.values()), key=lambda x: x[1])
 
 
+def run_form(uow: UnitOfWork) -> list[tuple[str, str]]:
+    """What the treasurer's form to prepare a dividend run offers: the organizations with members (admins)."""
+    access.require_admin(uow.principal, "preparing a dividend run")
+    return organizations(uow)
+
+
 @dataclass(frozen=True)
 class WorkForm:
     """What the work form offers: the co-ops to work for, kinds of work, processes under way."""
