@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal as D
 from fractions import Fraction
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from valueflows.accounting.allocation import allocate
 from valueflows.accounting.dividends import DividendTerms, MemberClaim, compute_dividends, round_to
 from valueflows.accounting.equations import (
     Bucket,
+    BucketResult,
     Claim,
+    Line,
     Rule,
+    Valuation,
     ValueEquation,
+    _floor,
+    _match,
     check_equation,
     equation_from_json,
     equation_to_json,
@@ -182,6 +192,112 @@ def test_every_cent_is_accounted_for(surplus: D, reserve: D, cash: D, eq: ValueE
     assert {a.agent for a in run.allocations} <= {c.claim.agent for c in cs if c.member}
     # what no reason explains is the final rounding down to the cent: under one cent
     assert 0 <= run.valuation.rounding < Fraction(CENT)
+
+
+# -- the fast valuation against the plain one --------------------------------------------------------------------
+
+def plain_value(equation: ValueEquation, amount: D, unit: D, claims: Iterable[Claim]) -> Valuation:
+    """The valuation written the plain way, claim by claim in fractions: the oracle `value` must equal."""
+    claims = list(claims)
+    remaining = amount
+    values: dict[str, Fraction] = defaultdict(Fraction)
+    points: dict[str, Fraction] = defaultdict(Fraction)
+    # per agent and line key: [quantity, events, points, value, capped], summed as claims are met
+    sums: dict[str, dict[tuple[str, str, str, str | None, str], list[Any]]] = defaultdict(dict)
+    results: list[BucketResult] = []
+    counted: set[int] = set()
+    for bucket in equation.buckets:
+        base = amount if bucket.of == "total" else remaining
+        pool = _floor(Fraction(base) * Fraction(bucket.percent) / 100, unit)
+        remaining -= pool
+        matched = []
+        for i, claim in enumerate(claims):
+            found = _match(bucket.rules, claim)
+            if found is not None:
+                rule, quantity = found
+                pts = quantity * Fraction(rule.rate)
+                if pts:
+                    matched.append((claim, rule, quantity, pts))
+                    counted.add(i)
+        total_points = sum((m[3] for m in matched), Fraction(0))
+        if not total_points:
+            results.append(BucketResult(bucket.name, bucket.percent, bucket.of, pool, total_points, Fraction(0),
+                                        no_contributions=pool))
+            continue
+        distributed, capped = Fraction(0), Fraction(0)
+        for claim, rule, _quantity, pts in matched:
+            earned, cut = _plain_capped(rule, claim, Fraction(pool) * pts / total_points)
+            values[claim.agent] += earned
+            points[claim.agent] += pts
+            distributed += earned
+            capped += cut
+            key = (bucket.name, rule.label(), claim.action, claim.kind, claim.unit)
+            line = sums[claim.agent].setdefault(key, [D(0), 0, Fraction(0), Fraction(0), Fraction(0)])
+            for at, add in enumerate((claim.quantity, claim.events, pts, earned, cut)):
+                line[at] += add
+        results.append(BucketResult(bucket.name, bucket.percent, bucket.of, pool, total_points, distributed,
+                                    capped=capped))
+    earned_total = sum(values.values(), Fraction(0))
+    distributed_total = _floor(earned_total, unit)
+    parts = allocate(distributed_total, values, unit) if distributed_total else {a: D(0) for a in values}
+    unpooled = amount - sum((r.pool for r in results), D(0))
+    uncounted = [c for i, c in enumerate(claims) if i not in counted]
+    lines = {agent: [Line(*key, *line) for key, line in found.items()] for agent, found in sums.items()}
+    return Valuation(amount, unit, results, parts, dict(points), lines, unpooled, uncounted)
+
+
+def _plain_capped(rule: Rule, claim: Claim, earned: Fraction) -> tuple[Fraction, Fraction]:
+    """What a claim earns under its rule's cap per claim, and what the cap cut off."""
+    if rule.cap is None:
+        return earned, Fraction(0)
+    if claim.events != 1:
+        raise ValueError("a cap per claim needs one claim per event, not sums of events")
+    if earned > rule.cap:
+        return Fraction(rule.cap), earned - Fraction(rule.cap)
+    return earned, Fraction(0)
+
+
+
+mixed_units = st.lists(st.builds(
+    lambda agent, action, kind, unit, q, n: Claim(agent, action, kind, unit if action == "work" else "EUR", q, n),
+    st.sampled_from(["a", "b", "c", "d"]), st.sampled_from(["work", "transfer"]), st.sampled_from([None, "design"]),
+    st.sampled_from(["hour", "minute", "day"]),
+    st.decimals(min_value=0, max_value=10**6, places=4, allow_nan=False), st.integers(1, 5)), max_size=25)
+uncapped = st.builds(
+    lambda p1, of2, p2, unit: ValueEquation("eq", "gen", 1, (
+        Bucket("one", p1, "total", (Rule("work", unit, D("2.5"), "design"), Rule("work", "hour", D(1)))),
+        Bucket("two", p2, of2, (Rule("transfer", "EUR", D("0.333")), Rule("work", "minute", D("0.01")))))),
+    st.decimals(min_value="0.01", max_value=60, places=2), st.sampled_from(["total", "remaining"]),
+    st.decimals(min_value="0.01", max_value=100, places=2), st.sampled_from(["hour", "day", "minute"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(amounts, uncapped, mixed_units)
+def test_value_equals_the_plain_valuation(amount: D, eq: ValueEquation, cs: list[Claim]) -> None:
+    assert value(eq, amount, CENT, cs) == plain_value(eq, amount, CENT, cs)
+
+
+@settings(max_examples=300, deadline=None)
+@given(amounts, equations, claims)
+def test_capped_claims_equal_the_plain_valuation(amount: D, eq: ValueEquation, cs: list[MemberClaim]) -> None:
+    assert value(eq, amount, CENT, [c.claim for c in cs]) == plain_value(eq, amount, CENT, [c.claim for c in cs])
+
+
+@settings(max_examples=300, deadline=None)
+@given(amounts, equations, claims)
+def test_equal_claims_judged_together_earn_what_they_earn_one_by_one(amount: D, eq: ValueEquation,
+                                                                     cs: list[MemberClaim]) -> None:
+    """Under a cap per claim, n claims of the same size may be one claim `each` x n: the same parts and lines."""
+    one_by_one = [replace(c.claim, event=None) for c in cs]
+    groups: dict[tuple[object, ...], list[Claim]] = {}
+    for c in one_by_one:
+        groups.setdefault((c.agent, c.action, c.kind, c.unit, c.quantity), []).append(c)
+    together = [replace(g[0], quantity=g[0].quantity * len(g), events=len(g), each=g[0].quantity)
+                for g in groups.values()]
+    a, b = value(eq, amount, CENT, one_by_one), value(eq, amount, CENT, together)
+    assert (a.parts, a.points, a.buckets, a.unpooled) == (b.parts, b.points, b.buckets, b.unpooled)
+    assert {agent: sorted(map(repr, lines)) for agent, lines in a.lines.items()} == \
+        {agent: sorted(map(repr, lines)) for agent, lines in b.lines.items()}
 
 
 # -- rollup ----------------------------------------------------------------------------------------------------

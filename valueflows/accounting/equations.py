@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, Inexact, Rounded
 from fractions import Fraction
 from typing import Any
 
@@ -36,6 +36,12 @@ from valueflows.domain.quantities import canonical, parse_decimal
 
 # Time units convert exactly to hours.
 HOURS: dict[str, Fraction] = {"hour": Fraction(1), "minute": Fraction(1, 60), "day": Fraction(24)}
+# Points are summed as whole-number multiples of 1/1440 of a point (a minute's share of a day), in decimals: a
+# quantity in minutes, hours or days times a rate in minutes, hours or days is such a multiple, exactly.
+SCALE = 1440
+_IN_SCALE = {"minute": 1, "hour": 60, "day": 1440}
+# Sums and products of decimals, never rounded (a result that would need rounding is an error, not a guess).
+_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[Inexact, Rounded])
 BASES = ("total", "remaining")
 MAX_BUCKETS = 50
 MAX_RULES = 200
@@ -97,6 +103,8 @@ class Claim:
     quantity: Decimal
     events: int = 1
     event: str | None = None  # the event's id when this claim is one event
+    # `events` events of `each` apiece (quantity = each x events): claims a cap per claim can judge together
+    each: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,64 +301,118 @@ def _floor(value: Fraction, unit: Decimal) -> Decimal:
     return unit * int(value / Fraction(unit))
 
 
+def _rule_for(rules: Sequence[Rule], action: str, kind: str | None, unit: str) -> tuple[Rule, Decimal] | None:
+    """The rule that counts contributions of this action, kind and unit (specific before general), and the points,
+    times SCALE, that one unit of them earns under it (exact: time units convert by whole numbers of minutes)."""
+    found = _match(rules, Claim("", action, kind, unit, Decimal(0)))
+    if found is None:
+        return None
+    rule = found[0]
+    factor = SCALE if rule.unit == unit else SCALE * _IN_SCALE[unit] // _IN_SCALE[rule.unit]
+    return rule, _EXACT.multiply(rule.rate, Decimal(factor))
+
+
+def _fraction(number: Decimal, scale: int = 1) -> Fraction:
+    numerator, denominator = number.as_integer_ratio()
+    return Fraction(numerator, denominator * scale)
+
+
 def value(equation: ValueEquation, amount: Decimal, unit: Decimal, claims: Iterable[Claim]) -> Valuation:
-    """Divide `amount` (a whole number of `unit`) among the agents behind `claims`, by `equation`."""
+    """Divide `amount` (a whole number of `unit`) among the agents behind `claims`, by `equation`.
+
+    Points are summed as exact decimals (in 1/SCALE of a point); a bucket's pool is then shared in fractions once
+    per agent and once per line, not once per claim: the same exact values as valuing claim by claim. A capped
+    rule values each claim (or each group of equal claims, `Claim.each`) on its own, as a cap per claim needs."""
     claims = list(claims)
     remaining = amount
-    values: dict[str, Fraction] = defaultdict(Fraction)
-    points: dict[str, Fraction] = defaultdict(Fraction)
-    # per agent and line key: [quantity, events, points, value, capped], summed as claims are met
-    sums: dict[str, dict[tuple[str, str, str, str | None, str], list[Any]]] = defaultdict(dict)
+    agents: dict[str, Fraction] = {}  # value earned, in the order agents are first met
+    scaled_points: dict[str, Decimal] = {}
+    # per agent and line key: [quantity, events, scaled points, value of capped claims, capped off, rule]
+    sums: dict[str, dict[tuple[str, str, str, str | None, str], list[Any]]] = {}
     results: list[BucketResult] = []
     counted: set[int] = set()
+    labels = {r: r.label() for b in equation.buckets for r in b.rules}
+    add, multiply = _EXACT.add, _EXACT.multiply
     for bucket in equation.buckets:
         base = amount if bucket.of == "total" else remaining
         pool = _floor(Fraction(base) * Fraction(bucket.percent) / 100, unit)
         remaining -= pool
-        matched = []
+        rules: dict[tuple[str, str | None, str], tuple[Rule, Decimal] | None] = {}
+        matched: list[tuple[Claim, Rule, Decimal]] = []
+        total = Decimal(0)
         for i, claim in enumerate(claims):
-            found = _match(bucket.rules, claim)
-            if found is not None:
-                rule, quantity = found
-                pts = quantity * Fraction(rule.rate)
-                if pts:
-                    matched.append((claim, rule, quantity, pts))
-                    counted.add(i)
-        total_points = sum((m[3] for m in matched), Fraction(0))
-        if not total_points:
-            results.append(BucketResult(bucket.name, bucket.percent, bucket.of, pool, total_points, Fraction(0),
-                                        no_contributions=pool))
+            what = (claim.action, claim.kind, claim.unit)
+            found = rules[what] if what in rules else rules.setdefault(what, _rule_for(bucket.rules, *what))
+            if found is None:
+                continue
+            points = multiply(claim.quantity, found[1])
+            if points:
+                matched.append((claim, found[0], points))
+                counted.add(i)
+                total = add(total, points)
+        if not total:
+            results.append(BucketResult(bucket.name, bucket.percent, bucket.of, pool, Fraction(total) / SCALE,
+                                        Fraction(0), no_contributions=pool))
             continue
+        per_point = _fraction(pool) / _fraction(total)  # the value of one scaled point in this bucket
+        uncapped: dict[str, Decimal] = {}
+        new_lines: list[list[Any]] = []
         distributed, capped = Fraction(0), Fraction(0)
-        for claim, rule, _quantity, pts in matched:
-            earned, cut = _capped(rule, claim, Fraction(pool) * pts / total_points)
-            values[claim.agent] += earned
-            points[claim.agent] += pts
+        for claim, rule, points in matched:
+            agent = claim.agent
+            if agent not in agents:
+                agents[agent] = Fraction(0)
+                scaled_points[agent] = Decimal(0)
+                sums[agent] = {}
+            scaled_points[agent] = add(scaled_points[agent], points)
+            key = (bucket.name, labels[rule], claim.action, claim.kind, claim.unit)
+            line = sums[agent].get(key)
+            if line is None:
+                line = sums[agent][key] = [Decimal(0), 0, Decimal(0), Fraction(0), Fraction(0), rule]
+                new_lines.append(line)
+            line[0] = add(line[0], claim.quantity)
+            line[1] += claim.events
+            line[2] = add(line[2], points)
+            if rule.cap is None:
+                uncapped[agent] = add(uncapped.get(agent, Decimal(0)), points)
+                continue
+            earned, cut = _capped(rule, claim, per_point * _fraction(points))
+            line[3] += earned
+            line[4] += cut
+            agents[agent] += earned
             distributed += earned
             capped += cut
-            key = (bucket.name, rule.label(), claim.action, claim.kind, claim.unit)
-            line = sums[claim.agent].setdefault(key, [Decimal(0), 0, Fraction(0), Fraction(0), Fraction(0)])
-            for at, add in enumerate((claim.quantity, claim.events, pts, earned, cut)):
-                line[at] += add
-        results.append(BucketResult(bucket.name, bucket.percent, bucket.of, pool, total_points, distributed,
-                                    capped=capped))
-    earned_total = sum(values.values(), Fraction(0))
+        for agent, points in uncapped.items():
+            earned = per_point * _fraction(points)
+            agents[agent] += earned
+            distributed += earned
+        for line in new_lines:  # a line belongs to one bucket (its key names it) and one rule
+            if line[5].cap is None:
+                line[3] = per_point * _fraction(line[2])
+        results.append(BucketResult(bucket.name, bucket.percent, bucket.of, pool, Fraction(total) / SCALE,
+                                    distributed, capped=capped))
+    earned_total = sum(agents.values(), Fraction(0))
     distributed_total = _floor(earned_total, unit)
-    parts = allocate(distributed_total, values, unit) if distributed_total else {a: Decimal(0) for a in values}
+    parts = allocate(distributed_total, agents, unit) if distributed_total else {a: Decimal(0) for a in agents}
     unpooled = amount - sum((r.pool for r in results), Decimal(0))
     uncounted = [c for i, c in enumerate(claims) if i not in counted]
-    lines = {agent: [Line(*key, *line) for key, line in found.items()] for agent, found in sums.items()}
-    return Valuation(amount, unit, results, parts, dict(points), lines, unpooled, uncounted)
+    lines = {agent: [Line(*key, q, n, _fraction(p, SCALE), v, cut) for key, (q, n, p, v, cut, _rule) in found.items()]
+             for agent, found in sums.items()}
+    agent_points = {agent: _fraction(p, SCALE) for agent, p in scaled_points.items()}
+    return Valuation(amount, unit, results, parts, agent_points, lines, unpooled, uncounted)
 
 
 def _capped(rule: Rule, claim: Claim, earned: Fraction) -> tuple[Fraction, Fraction]:
-    """What a claim earns under its rule's cap per claim, and what the cap cut off."""
+    """What a claim (or a group of equal claims) earns under its rule's cap per claim, and what the cap cut off."""
     if rule.cap is None:
         return earned, Fraction(0)
-    if claim.events != 1:
-        raise ValueError("a cap per claim needs one claim per event, not sums of events")
-    if earned > rule.cap:
-        return Fraction(rule.cap), earned - Fraction(rule.cap)
+    if claim.events != 1 and claim.each is None:
+        raise ValueError("a cap per claim needs one claim per event (or equal claims, each), not sums of events")
+    if claim.events == 0:
+        return Fraction(0), Fraction(0)
+    each = earned / claim.events
+    if each > rule.cap:
+        return Fraction(rule.cap) * claim.events, (each - Fraction(rule.cap)) * claim.events
     return earned, Fraction(0)
 
 
