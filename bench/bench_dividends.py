@@ -25,9 +25,9 @@ The ledger: an organization "coop", 200 members (most all year; some join or lea
 back) and 3 guests who are never members, made through the service (`records.create_agent`,
 `create_membership`, `create_specification`). The N work events (0.25 to 8 hours, three kinds of work, spread
 evenly from 2026-01-01 to 2027-01-08, so about 2% fall after the period) are inserted in bulk with SQLAlchemy
-Core, in batches of 20,000, and `contribution_days` is filled from them by the same rule as `day_key`:
-recording a million events through `record_event` (~1,000/s) would take too long. The hash chain (table
-`ledger`) is NOT filled for those rows, so `verify` is not meaningful on this database (benchmark only).
+Core, in batches of 20,000, and `contribution_days` (and `contribution_months`) filled from them by the same
+rule as `day_key`: recording a million events through `record_event` (~1,000/s) would take too long. The hash
+chain (table `ledger`) is NOT filled for those rows, so `verify` is not meaningful on this database (benchmark only).
 Their `seq` starts at 1,000,000,000 so that it never meets a chain seq.
 
 SQLite (default): the generated file is cached as /tmp/valueflows-bench-dividends-v<version>-<N>.db (with a .json
@@ -61,16 +61,17 @@ from typing import Any
 
 from sqlalchemy import Engine, bindparam, create_engine, insert, text
 
+from valueflows.accounting.contributions import DayKey, fold_months
 from valueflows.accounting.equations import Bucket, Rule
 from valueflows.domain.inputs import AgentInput, MembershipInput, SpecificationInput
 from valueflows.service import dividends, records
 from valueflows.service.bootstrap import open_ledger
 from valueflows.service.dividends import RunRequest
-from valueflows.store.tables import contribution_days, economic_events
+from valueflows.store.tables import contribution_days, contribution_months, economic_events
 from valueflows.store.types import UTCDateTime
 from valueflows.store.uow import UnitOfWork
 
-GEN_VERSION = 1
+GEN_VERSION = 2  # 2: the monthly totals too
 PG = os.environ.get("VALUEFLOWS_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PG_SCHEMA = "bench_dividends"
 SMALL, FULL = 20_000, 1_000_000
@@ -144,9 +145,13 @@ def fill(engine: Engine, providers: list[str], n: int) -> None:
             conn.execute(statement, rows)
     day_rows = [{"provider": p, "receiver": "coop", "action": "work", "kind": k, "unit": "hour", "day": d,
                  "quantity": q, "events": c} for (p, k, d), (q, c) in days.items()]
-    for first in range(0, len(day_rows), BATCH):
-        with engine.begin() as conn:
-            conn.execute(insert(contribution_days), day_rows[first:first + BATCH])
+    months = fold_months((DayKey(p, "coop", "work", k, "hour", d), q, c) for (p, k, d), (q, c) in days.items())
+    month_rows = [{"provider": key.provider, "receiver": key.receiver, "action": key.action, "kind": key.kind,
+                   "unit": key.unit, "month": key.day, "quantity": q, "events": c} for key, (q, c) in months.items()]
+    for table, rows in ((contribution_days, day_rows), (contribution_months, month_rows)):
+        for first in range(0, len(rows), BATCH):
+            with engine.begin() as conn:
+                conn.execute(insert(table), rows[first:first + BATCH])
     with engine.begin() as conn:
         conn.exec_driver_sql("ANALYZE")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -15,6 +15,7 @@ from valueflows.domain.inputs import (
     AgentInput,
     EventInput,
     MeasureInput,
+    MembershipInput,
     NewResourceInput,
     ProcessInput,
     SpecificationInput,
@@ -129,6 +130,50 @@ def test_days_and_edges_give_the_same_report_as_the_events(seeded: UnitOfWork) -
     assert verify(uow).ok
 
 
+def test_whole_months_edges_and_membership_changes_give_what_the_events_give(seeded: UnitOfWork) -> None:
+    """Whole months come from the monthly totals, the edges and the months in which a membership begins or ends
+    from the days: a report and a dividend's member marking must equal what the events themselves say."""
+    uow = seeded
+    records.create_agent(uow, AgentInput("Bo", "Person", id="bo"))
+    for who, since, until in (("ana", date(2026, 3, 10), date(2026, 4, 30)), ("ana", date(2026, 6, 5), None),
+                              ("bo", date(2025, 1, 1), date(2026, 2, 14))):
+        records.create_membership(uow, MembershipInput(who, "coop", since, until))
+    rng = random.Random(11)
+    recorded = []
+    for _ in range(150):
+        when = datetime(2026, 1, 20, tzinfo=UTC) + timedelta(hours=rng.randint(0, 24 * 160), minutes=rng.randint(0, 59))
+        recorded.append(work(uow, rng.choice(["ana", "bo"]), f"{rng.randint(1, 30)}.{rng.randint(0, 99):02d}", when,
+                             resource_conforms_to=rng.choice(["design", None])))
+    for wrong in recorded[::13]:
+        ledger.record_event(uow, EventInput("work", "bo", "coop", effort_quantity=MeasureInput("0.5", "hour"),
+                                            has_point_in_time=datetime(2026, 5, 1, 12, tzinfo=UTC), corrects=wrong))
+    with uow.read() as conn:
+        events = [e for e in corrected_view(repo_events(conn)) if e.effort_quantity and e.provider != e.receiver]
+        spans = list(conn.memberships.of_organization("coop"))
+    for first, last in ((date(2026, 1, 1), date(2026, 12, 31)), (date(2026, 2, 1), date(2026, 4, 30)),
+                        (date(2026, 2, 15), date(2026, 6, 4)), (date(2026, 3, 10), date(2026, 3, 31)),
+                        (date(2026, 4, 2), date(2026, 4, 3))):
+        start = datetime.combine(first, time(0), UTC)
+        end = datetime.combine(last + timedelta(days=1), time(0), UTC)
+        inside = [e for e in events if start <= e.when < end]
+        report = contributions(uow, ReportScope(start, end, receiver="coop"))
+        hours: dict[str, Decimal] = {}
+        for e in inside:
+            hours[e.provider] = hours.get(e.provider, Decimal(0)) + e.effort_quantity.has_numerical_value  # type: ignore[union-attr]
+        assert {c.agent: c.hours for c in report.contributors} == hours, (first, last)
+        with uow.read() as tx:
+            marked = tx.days.member_totals("coop", first, last)
+        expected: dict[tuple[str, str | None, bool], list[Decimal]] = {}
+        for e in inside:
+            day = e.when.astimezone(UTC).date()
+            member = any(s.member == e.provider and s.active_on(day) for s in spans)
+            total = expected.setdefault((e.provider, e.resource_conforms_to, member), [Decimal(0), Decimal(0)])
+            total[0] += e.effort_quantity.has_numerical_value  # type: ignore[union-attr]
+            total[1] += 1
+        assert {(t.provider, t.kind, member): [t.quantity, t.events] for t, member in marked} == expected, (first, last)
+    assert verify(uow).ok
+
+
 @pytest.mark.sql_store  # tampers with the database behind the ledger's back
 def test_verify_notices_a_daily_total_that_drifted(seeded: UnitOfWork) -> None:
     work(seeded, "ana", "3", datetime(2026, 3, 1, 9, tzinfo=UTC))
@@ -136,6 +181,12 @@ def test_verify_notices_a_daily_total_that_drifted(seeded: UnitOfWork) -> None:
         conn.execute(text("UPDATE contribution_days SET events = 2"))
     report = verify(seeded)
     assert [f.kind for f in report.quantity_faults] == ["contribution_day"]
+    with seeded.engine.begin() as conn:
+        conn.execute(text("UPDATE contribution_days SET events = 1"))
+        conn.execute(text("UPDATE contribution_months SET quantity = '4'"))
+    report = verify(seeded)
+    assert [(f.kind, f.reason) for f in report.quantity_faults] == [
+        ("contribution_month", "monthly total 4 (1 events) does not equal its events: 3 (1 events)")]
 
 
 @pytest.mark.sql_store  # the schema's migrations

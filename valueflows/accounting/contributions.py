@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
@@ -149,6 +149,17 @@ def day_deltas(event: EconomicEvent, corrected: EconomicEvent | None) -> list[tu
     if (new := day_key(event)) is not None:
         deltas.append((new[0], new[1], 1))
     return deltas
+
+
+def fold_months(days: Iterable[tuple[DayKey, Decimal, int]]) -> dict[DayKey, tuple[Decimal, int]]:
+    """Daily totals summed by calendar month (each key's `day` the month's first day): what the monthly totals
+    must hold."""
+    totals: dict[DayKey, list[Any]] = defaultdict(lambda: [Decimal(0), 0])
+    for key, quantity, events in days:
+        total = totals[replace(key, day=key.day.replace(day=1))]
+        total[0] += quantity
+        total[1] += events
+    return {k: (q, n) for k, (q, n) in totals.items()}
 
 
 def fold_day_totals(events: Iterable[EconomicEvent]) -> dict[DayKey, tuple[Decimal, int]]:

@@ -317,6 +317,12 @@ def _fraction(number: Decimal, scale: int = 1) -> Fraction:
     return Fraction(numerator, denominator * scale)
 
 
+def _worth(share: tuple[int, int], points: Decimal) -> Fraction:
+    """What `points` earn at `share` (numerator, denominator) a point, as one fraction."""
+    n, d = points.as_integer_ratio()
+    return Fraction(share[0] * n, share[1] * d)
+
+
 def value(equation: ValueEquation, amount: Decimal, unit: Decimal, claims: Iterable[Claim]) -> Valuation:
     """Divide `amount` (a whole number of `unit`) among the agents behind `claims`, by `equation`.
 
@@ -354,7 +360,8 @@ def value(equation: ValueEquation, amount: Decimal, unit: Decimal, claims: Itera
             results.append(BucketResult(bucket.name, bucket.percent, bucket.of, pool, Fraction(total) / SCALE,
                                         Fraction(0), no_contributions=pool))
             continue
-        per_point = _fraction(pool) / _fraction(total)  # the value of one scaled point in this bucket
+        (pool_n, pool_d), (total_n, total_d) = pool.as_integer_ratio(), total.as_integer_ratio()
+        share = (pool_n * total_d, pool_d * total_n)  # what one scaled point earns in this bucket: pool / total
         uncapped: dict[str, Decimal] = {}
         new_lines: list[list[Any]] = []
         distributed, capped = Fraction(0), Fraction(0)
@@ -376,19 +383,19 @@ def value(equation: ValueEquation, amount: Decimal, unit: Decimal, claims: Itera
             if rule.cap is None:
                 uncapped[agent] = add(uncapped.get(agent, Decimal(0)), points)
                 continue
-            earned, cut = _capped(rule, claim, per_point * _fraction(points))
+            earned, cut = _capped(rule, claim, _worth(share, points))
             line[3] += earned
             line[4] += cut
             agents[agent] += earned
             distributed += earned
             capped += cut
         for agent, points in uncapped.items():
-            earned = per_point * _fraction(points)
+            earned = _worth(share, points)
             agents[agent] += earned
             distributed += earned
         for line in new_lines:  # a line belongs to one bucket (its key names it) and one rule
             if line[5].cap is None:
-                line[3] = per_point * _fraction(line[2])
+                line[3] = _worth(share, line[2])
         results.append(BucketResult(bucket.name, bucket.percent, bucket.of, pool, Fraction(total) / SCALE,
                                     distributed, capped=capped))
     earned_total = sum(agents.values(), Fraction(0))

@@ -109,6 +109,14 @@ class Membership:
     def active_on(self, day: date) -> bool:
         return self.since <= day and (self.until is None or day <= self.until)
 
+    def active_throughout(self, first: date, last: date) -> bool:
+        """Active on every day of [first, last]."""
+        return self.since <= first and (self.until is None or last <= self.until)
+
+    def active_during(self, first: date, last: date) -> bool:
+        """Active on some day of [first, last]."""
+        return self.since <= last and (self.until is None or first <= self.until)
+
 
 @dataclass(frozen=True, slots=True)
 class ResourceSpecification:

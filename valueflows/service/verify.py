@@ -6,9 +6,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
-from valueflows.accounting.contributions import fold_day_totals
+from valueflows.accounting.contributions import DayKey, fold_day_totals, fold_months
 from valueflows.domain.chain import TOMBSTONE, ChainFault, canonical_json, facts, verify_links
 from valueflows.domain.effects import fold_quantities
 from valueflows.store.ports import RECORD_KINDS, Tx, UnitOfWork
@@ -73,12 +74,20 @@ def _records_match_chain(tx: Tx, latest: Latest) -> Iterator[ChainFault]:
 
 def _day_totals_match_events(tx: Tx) -> Iterator[ChainFault]:
     expected = fold_day_totals(tx.events.stream())
-    stored = {key: (quantity, events) for key, quantity, events in tx.days.stream()}
+    yield from _totals_match("contribution_day", "daily total", "its events", expected,
+                             {key: (quantity, events) for key, quantity, events in tx.days.stream()})
+    yield from _totals_match("contribution_month", "monthly total", "its events",
+                             fold_months((key, quantity, events) for key, (quantity, events) in expected.items()),
+                             {key: (quantity, events) for key, quantity, events in tx.days.stream_months()})
+
+
+def _totals_match(kind: str, what: str, source: str, expected: dict[DayKey, tuple[Decimal, int]],
+                  stored: dict[DayKey, tuple[Decimal, int]]) -> Iterator[ChainFault]:
     for key in sorted(set(expected) | set(stored)):
-        want, have = expected.get(key, (0, 0)), stored.get(key, (0, 0))
+        want, have = expected.get(key, (Decimal(0), 0)), stored.get(key, (Decimal(0), 0))
         if want[0] != have[0] or want[1] != have[1]:
-            yield ChainFault(0, "contribution_day", f"{key.provider}>{key.receiver} {key.action} {key.day}",
-                             f"daily total {have[0]} ({have[1]} events) does not equal its events: "
+            yield ChainFault(0, kind, f"{key.provider}>{key.receiver} {key.action} {key.day}",
+                             f"{what} {have[0]} ({have[1]} events) does not equal {source}: "
                              f"{want[0]} ({want[1]} events)")
 
 

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
-from valueflows.accounting.contributions import DayKey, is_contribution, is_exchange
+from valueflows.accounting.contributions import DayKey, fold_months, is_contribution, is_exchange
 from valueflows.accounting.dividends import DividendAllocation, DividendRun
 from valueflows.accounting.equations import ValueEquation
 from valueflows.domain.access import OPERATOR, Principal
@@ -398,6 +398,10 @@ class MemoryDays(_OnBox):
 
     def stream(self) -> Iterator[tuple[DayKey, Decimal, int]]:
         return iter([(k, q, n) for k, (q, n) in self.state.days.items()])
+
+    def stream_months(self) -> Iterator[tuple[DayKey, Decimal, int]]:
+        """Memory sums its days when asked: its months are its days, so they always agree."""
+        return iter([(k, q, n) for k, (q, n) in fold_months(self.stream()).items()])
 
 
 class MemoryChain(_OnBox):

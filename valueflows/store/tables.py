@@ -574,3 +574,20 @@ contribution_days = Table(
     PrimaryKeyConstraint("provider", "receiver", "action", "kind", "unit", "day"),
     Index("ix_contribution_days_day_receiver", "day", "receiver"),
 )
+
+# The same totals by calendar month (`month`: its first day), kept with the days in the same statement batch: a
+# report or a dividend over a year reads twelve rows a provider and kind, and the days only at the period's edges.
+contribution_months = Table(
+    "contribution_months", metadata,
+    Column("provider", ID, nullable=False),
+    Column("receiver", ID, nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("kind", ID, nullable=False),
+    Column("unit", ID, nullable=False),
+    Column("month", Date, nullable=False),
+    Column("quantity", ExactDecimal(), nullable=False),
+    Column("events", Integer, nullable=False),
+    # a receiver's rows together, in the order a report groups them (on SQLite the table is that index itself)
+    PrimaryKeyConstraint("receiver", "provider", "action", "kind", "unit", "month"),
+    sqlite_with_rowid=False,
+)

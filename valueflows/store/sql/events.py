@@ -4,23 +4,24 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Text, and_, case, cast, func, or_, select
+from sqlalchemy import Connection, Table, Text, and_, case, cast, func, or_, select, union_all
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from valueflows.accounting.contributions import DayKey
 from valueflows.domain.limits import MAX_CHAIN
-from valueflows.domain.model import EconomicEvent
+from valueflows.domain.model import EconomicEvent, Membership
 from valueflows.domain.quantities import canonical
 from valueflows.store.engine import exact_sum
 from valueflows.store.mapping import event_from_row
 from valueflows.store.ports import EventFilter, FlowTotal
 from valueflows.store.sql.records import STREAM_BATCH, SqlRecords
-from valueflows.store.tables import contribution_days, economic_events, memberships
+from valueflows.store.tables import contribution_days, contribution_months, economic_events, memberships
 
 _E = economic_events
 _CORRECTED = select(_E.c.corrects).where(_E.c.corrects.is_not(None))
@@ -181,66 +182,166 @@ class SqlEvents(SqlRecords[EconomicEvent]):
             e.c.input_of.in_(sorted(set(processes))), e.c.resource_inventoried_as.is_not(None)))]
 
 
-def _day_upsert(dialect: str) -> Any:
-    """One statement per change: insert the day's row, or add to it (exactly: NUMERIC on PostgreSQL, the
+def _upsert(table: Table, period: str, dialect: str) -> Any:
+    """One statement per change: insert the day's (month's) row, or add to it (exactly: NUMERIC on PostgreSQL, the
     `decimal_add` function this package registers on SQLite, whose own + would go through floats)."""
-    d = contribution_days
-    statement = (sqlite_insert if dialect == "sqlite" else pg_insert)(d)
-    add = (func.decimal_add(d.c.quantity, statement.excluded.quantity) if dialect == "sqlite"
-           else d.c.quantity + statement.excluded.quantity)
+    statement = (sqlite_insert if dialect == "sqlite" else pg_insert)(table)
+    add = (func.decimal_add(table.c.quantity, statement.excluded.quantity) if dialect == "sqlite"
+           else table.c.quantity + statement.excluded.quantity)
     return statement.on_conflict_do_update(
-        index_elements=[d.c.provider, d.c.receiver, d.c.action, d.c.kind, d.c.unit, d.c.day],
-        set_={"quantity": add, "events": d.c.events + statement.excluded.events},
+        index_elements=[table.c.provider, table.c.receiver, table.c.action, table.c.kind, table.c.unit,
+                        table.c[period]],
+        set_={"quantity": add, "events": table.c.events + statement.excluded.events},
     )
 
 
-_DAY_UPSERT = {dialect: _day_upsert(dialect) for dialect in ("sqlite", "postgresql")}
+_UPSERTS = {dialect: (_upsert(contribution_days, "day", dialect), _upsert(contribution_months, "month", dialect))
+            for dialect in ("sqlite", "postgresql")}
+_FLOW = ("provider", "receiver", "action", "kind", "unit")
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def _whole_months(first: date, end: date) -> tuple[date, date]:
+    """The whole calendar months within the days [first, end): [from, to) on first days of months (empty when
+    from >= to). The days before `from` and from `to` on are the period's edges."""
+    start = first if first.day == 1 else _next_month(first)
+    return start, max(start, end.replace(day=1))
+
+
+def _months(start: date, end: date) -> list[date]:
+    found = []
+    while start < end:
+        found.append(start)
+        start = _next_month(start)
+    return found
+
+
+def _merged(rows: Iterable[Any], width: int) -> dict[Any, list[Any]]:
+    """Rows of (key..., quantity, events) summed by key (the first `width` columns), exactly."""
+    sums: dict[tuple[Any, ...], list[Any]] = {}
+    for row in rows:
+        key = tuple(row[:width])
+        quantity, events = _exact(row[width]), int(row[width + 1])
+        if key in sums:
+            sums[key][0] += quantity
+            sums[key][1] += events
+        else:
+            sums[key] = [quantity, events]
+    return sums
 
 
 class SqlDays:
+    """The daily totals, and the monthly ones beside them: a period reads its whole months from the months and
+    only its edges (and, for members, the months in which a membership begins or ends) from the days."""
+
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
     def add(self, deltas: Iterable[tuple[DayKey, Decimal, int]]) -> None:
-        merged: dict[DayKey, list[Any]] = {}
-        for key, quantity, events in deltas:  # one row per day key: an upsert statement touches a row once
-            total = merged.setdefault(key, [Decimal(0), 0])
-            total[0] += quantity
-            total[1] += events
-        rows = [{"provider": key.provider, "receiver": key.receiver, "action": key.action, "kind": key.kind,
-                 "unit": key.unit, "day": key.day, "quantity": quantity, "events": events}
-                for key, (quantity, events) in merged.items()]
-        if rows:
-            self.conn.execute(_DAY_UPSERT[self.conn.dialect.name], rows)
+        days: dict[DayKey, list[Any]] = {}
+        months: dict[DayKey, list[Any]] = {}
+        for key, quantity, events in deltas:  # one row per key: an upsert statement touches a row once
+            for merged, at in ((days, key), (months, replace(key, day=key.day.replace(day=1)))):
+                total = merged.setdefault(at, [Decimal(0), 0])
+                total[0] += quantity
+                total[1] += events
+        if not days:
+            return
+        upsert_days, upsert_months = _UPSERTS[self.conn.dialect.name]
+        for statement, merged, period in ((upsert_days, days, "day"), (upsert_months, months, "month")):
+            self.conn.execute(statement, [
+                {"provider": k.provider, "receiver": k.receiver, "action": k.action, "kind": k.kind, "unit": k.unit,
+                 period: k.day, "quantity": quantity, "events": events} for k, (quantity, events) in merged.items()])
 
     def totals(self, first: date, end: date, receiver: str | None = None) -> list[FlowTotal]:
         """The days [first, end), summed by provider, receiver, action, kind and unit."""
-        d = contribution_days
-        query = (select(d.c.provider, d.c.receiver, d.c.action, d.c.kind, d.c.unit,
-                        exact_sum(self.conn.engine, d.c.quantity), func.sum(d.c.events))
-                 .where(d.c.day >= first, d.c.day < end)
-                 .group_by(d.c.provider, d.c.receiver, d.c.action, d.c.kind, d.c.unit))
+        d, mo = contribution_days, contribution_months
+        start, stop = _whole_months(first, end)
+        flow = [d.c[c] for c in _FLOW]
+        edges = or_(and_(d.c.day >= first, d.c.day < start), and_(d.c.day >= stop, d.c.day < end))
+        parts = [select(*flow, d.c.quantity, d.c.events).where(edges if start < stop else
+                                                              and_(d.c.day >= first, d.c.day < end))]
+        if start < stop:
+            parts.append(select(*(mo.c[c] for c in _FLOW), mo.c.quantity, mo.c.events)
+                         .where(mo.c.month >= start, mo.c.month < stop))
         if receiver:
-            query = query.where(d.c.receiver == receiver)
-        return [FlowTotal(p, r, a, k or None, u, _exact(q), int(n)) for p, r, a, k, u, q, n in self.conn.execute(query)
-                if n]
+            parts = [part.where(part.selected_columns.receiver == receiver) for part in parts]
+        both = union_all(*parts).subquery()
+        key = [both.c[c] for c in _FLOW]
+        query = select(*key, exact_sum(self.conn.engine, both.c.quantity), func.sum(both.c.events)).group_by(*key)
+        return [FlowTotal(p, r, a, k or None, u, q, n)
+                for (p, r, a, k, u), (q, n) in _merged(self.conn.execute(query), 5).items() if n]
 
     def member_totals(self, organization: str, first: date, last: date) -> list[tuple[FlowTotal, bool]]:
         """What `organization` received on the days [first, last], summed, each marked: made by a member on the day?
-        Memberships of one member never overlap (the ledger refuses it), so a range join marks each day's row
-        once: one pass over the days, no per-row subquery."""
-        d, m = contribution_days, memberships
+        The whole months are read from the monthly totals as a member's; then the months in which a provider was
+        no member at all are moved to the other side, and the months in which a membership begins or ends (and the
+        period's edges) are read day by day, each day marked."""
+        d, mo, m = contribution_days, contribution_months, memberships
+        end = last + timedelta(days=1)
+        start, stop = _whole_months(first, end)
+        sums: dict[tuple[Any, ...], list[Any]] = {}
+        days = [and_(d.c.day >= first, d.c.day < end)] if start >= stop else \
+            [and_(d.c.day >= first, d.c.day < start), and_(d.c.day >= stop, d.c.day < end)]
+        if start < stop:
+            flow = [mo.c.provider, mo.c.action, mo.c.kind, mo.c.unit]
+            in_months = and_(mo.c.receiver == organization, mo.c.month >= start, mo.c.month < stop)
+            sums = {(*key, True): total for key, total in _merged(self.conn.execute(
+                select(*flow, exact_sum(self.conn.engine, mo.c.quantity), func.sum(mo.c.events))
+                .where(in_months).group_by(*flow)), 4).items()}
+            spans: dict[str, list[Membership]] = {}
+            for row in self.conn.execute(select(m).where(m.c.organization == organization)):
+                spans.setdefault(row.member, []).append(Membership(row.id, row.member, organization, row.since,
+                                                                   row.until))
+            # per month, the providers who were not members throughout it: none at all (False) or some days (None)
+            apart: dict[date, dict[str, bool | None]] = {}
+            for provider in {key[0] for key in sums}:
+                held = spans.get(provider, [])
+                if any(s.active_throughout(start, stop - timedelta(days=1)) for s in held):
+                    continue
+                for month in _months(start, stop):
+                    month_last = _next_month(month) - timedelta(days=1)
+                    if not any(s.active_throughout(month, month_last) for s in held):
+                        apart.setdefault(month, {})[provider] = \
+                            None if any(s.active_during(month, month_last) for s in held) else False
+            if apart:
+                picked = or_(*(and_(mo.c.month == month, mo.c.provider.in_(sorted(who)))
+                               for month, who in sorted(apart.items())))
+                rows: Iterable[Any] = self.conn.execute(
+                    select(*flow, mo.c.month, mo.c.quantity, mo.c.events).where(in_months, picked))
+                for p, a, k, u, month, q, n in rows:
+                    member_total = sums[(p, a, k, u, True)]
+                    member_total[0] -= q
+                    member_total[1] -= n
+                    if apart[month][p] is False:  # no member on any day of the month
+                        other = sums.setdefault((p, a, k, u, False), [Decimal(0), 0])
+                        other[0] += q
+                        other[1] += n
+                days += [and_(d.c.day >= month, d.c.day < _next_month(month),
+                              d.c.provider.in_(sorted(p for p, standing in who.items() if standing is None)))
+                         for month, who in sorted(apart.items()) if None in who.values()]
         on_day = and_(m.c.member == d.c.provider, m.c.organization == d.c.receiver, m.c.since <= d.c.day,
                       or_(m.c.until.is_(None), m.c.until >= d.c.day))
         member = case((m.c.id.is_(None), 0), else_=1).label("member")
-        query = (select(d.c.provider, d.c.action, d.c.kind, d.c.unit, exact_sum(self.conn.engine, d.c.quantity),
-                        func.sum(d.c.events), member)
+        key = [d.c.provider, d.c.action, d.c.kind, d.c.unit]
+        query = (select(*key, member, exact_sum(self.conn.engine, d.c.quantity), func.sum(d.c.events))
                  .select_from(d.outerjoin(m, on_day))
-                 .where(d.c.receiver == organization, d.c.day >= first, d.c.day <= last)
-                 .group_by(d.c.provider, d.c.action, d.c.kind, d.c.unit, member))
-        return [(FlowTotal(p, organization, a, k or None, u, _exact(q), int(n)), bool(is_member))
-                for p, a, k, u, q, n, is_member in self.conn.execute(query) if n]
+                 .where(d.c.receiver == organization, or_(*days))
+                 .group_by(*key, member))
+        for (p, a, k, u, is_member), (q, n) in _merged(self.conn.execute(query), 5).items():
+            total = sums.setdefault((p, a, k, u, bool(is_member)), [Decimal(0), 0])
+            total[0] += q
+            total[1] += n
+        return [(FlowTotal(p, organization, a, k or None, u, q, n), is_member)
+                for (p, a, k, u, is_member), (q, n) in sorted(sums.items()) if n]
 
     def stream(self) -> Iterator[tuple[DayKey, Decimal, int]]:
         for r in self.conn.execute(select(contribution_days), execution_options={"yield_per": STREAM_BATCH}):
             yield DayKey(r.provider, r.receiver, r.action, r.kind, r.unit, r.day), r.quantity, r.events
+
+    def stream_months(self) -> Iterator[tuple[DayKey, Decimal, int]]:
+        for r in self.conn.execute(select(contribution_months), execution_options={"yield_per": STREAM_BATCH}):
+            yield DayKey(r.provider, r.receiver, r.action, r.kind, r.unit, r.month), r.quantity, r.events
