@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 
 from valueflows.domain.limits import MAX_ID, MAX_IRI, MAX_KEY, MAX_LABEL, MAX_NAME
@@ -186,6 +187,14 @@ economic_events = Table(
     Column("at_location", ID, index=True),
     Column("to_location", ID, index=True),
 )
+# The few events a report or a run reads apart from the many contributions: exchanges (a sale realized, a use agreed
+# under a licence) and prior-period adjustments, by time. Partial indexes: they hold only those events.
+EXCHANGES = "agreed_in IS NOT NULL OR realization_of IS NOT NULL"
+ADJUSTMENTS = "prior_period IS NOT NULL"
+Index("ix_economic_events_exchanges", economic_events.c.happened_at,
+      sqlite_where=text(EXCHANGES), postgresql_where=text(EXCHANGES))
+Index("ix_economic_events_adjustments", economic_events.c.happened_at,
+      sqlite_where=text(ADJUSTMENTS), postgresql_where=text(ADJUSTMENTS))
 
 # An organization's books closed through a day.
 books_closed = Table(

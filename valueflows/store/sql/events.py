@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Table, Text, and_, case, cast, func, or_, select, union_all
+from sqlalchemy import Connection, Table, Text, and_, case, cast, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -257,23 +257,25 @@ class SqlDays:
                  period: k.day, "quantity": quantity, "events": events} for k, (quantity, events) in merged.items()])
 
     def totals(self, first: date, end: date, receiver: str | None = None) -> list[FlowTotal]:
-        """The days [first, end), summed by provider, receiver, action, kind and unit."""
+        """The days [first, end), summed by provider, receiver, action, kind and unit: the whole months from the
+        monthly totals (a receiver's rows in key order: grouped without sorting), the edges from the days."""
         d, mo = contribution_days, contribution_months
         start, stop = _whole_months(first, end)
-        flow = [d.c[c] for c in _FLOW]
-        edges = or_(and_(d.c.day >= first, d.c.day < start), and_(d.c.day >= stop, d.c.day < end))
-        parts = [select(*flow, d.c.quantity, d.c.events).where(edges if start < stop else
-                                                              and_(d.c.day >= first, d.c.day < end))]
+        edges = [(first, end)] if start >= stop else [(a, b) for a, b in ((first, start), (stop, end)) if a < b]
+        queries = []
         if start < stop:
-            parts.append(select(*(mo.c[c] for c in _FLOW), mo.c.quantity, mo.c.events)
-                         .where(mo.c.month >= start, mo.c.month < stop))
+            queries.append(select(*(mo.c[c] for c in _FLOW), exact_sum(self.conn.engine, mo.c.quantity),
+                                  func.sum(mo.c.events))
+                           .where(mo.c.month >= start, mo.c.month < stop).group_by(*(mo.c[c] for c in _FLOW)))
+        if edges:
+            queries.append(select(*(d.c[c] for c in _FLOW), exact_sum(self.conn.engine, d.c.quantity),
+                                  func.sum(d.c.events))
+                           .where(or_(*(and_(d.c.day >= a, d.c.day < b) for a, b in edges)))
+                           .group_by(*(d.c[c] for c in _FLOW)))
         if receiver:
-            parts = [part.where(part.selected_columns.receiver == receiver) for part in parts]
-        both = union_all(*parts).subquery()
-        key = [both.c[c] for c in _FLOW]
-        query = select(*key, exact_sum(self.conn.engine, both.c.quantity), func.sum(both.c.events)).group_by(*key)
-        return [FlowTotal(p, r, a, k or None, u, q, n)
-                for (p, r, a, k, u), (q, n) in _merged(self.conn.execute(query), 5).items() if n]
+            queries = [query.where(query.selected_columns.receiver == receiver) for query in queries]
+        rows = [row for query in queries for row in self.conn.execute(query)]
+        return [FlowTotal(p, r, a, k or None, u, q, n) for (p, r, a, k, u), (q, n) in _merged(rows, 5).items() if n]
 
     def member_totals(self, organization: str, first: date, last: date) -> list[tuple[FlowTotal, bool]]:
         """What `organization` received on the days [first, last], summed, each marked: made by a member on the day?
