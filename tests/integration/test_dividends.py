@@ -9,7 +9,8 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import update
 
-from valueflows.accounting.equations import Bucket, Rule
+from valueflows.accounting.dividends import DividendTerms, MemberClaim, compute_dividends
+from valueflows.accounting.equations import Bucket, Claim, Rule, ValueEquation
 from valueflows.domain.errors import IdempotencyConflict, ImmutableRecord, RuleViolation
 from valueflows.domain.inputs import AgentInput, EventInput, MeasureInput, MembershipInput
 from valueflows.service import dividends, equations, ledger, records
@@ -46,6 +47,10 @@ def coop(seeded: UnitOfWork) -> UnitOfWork:
     work(uow, "guest", "30", datetime(2026, 5, 1, 9, tzinfo=UTC))
     work(uow, "ana", "500", datetime(2027, 1, 1, 0, 0, tzinfo=UTC))  # next year
     return uow
+
+
+def equation_of(buckets: tuple[Bucket, ...]) -> ValueEquation:
+    return ValueEquation("eq", "eq", 1, buckets)
 
 
 def run_request(**changes: object) -> RunRequest:
@@ -135,6 +140,33 @@ def test_equation_versions_and_caps(coop: UnitOfWork) -> None:
     assert v2.version == 2
     assert dividends.preview(uow, run_request(equation="agm")).allocations[0].dividend == D("4923.08")  # 160 of 260
     assert verify(uow).ok
+
+
+def test_caps_judge_every_event_even_when_events_of_one_size_are_read_together(coop: UnitOfWork) -> None:
+    """The store counts a provider's events by size (equal events earn the same under a cap per claim): the run
+    must be the one that judges every event on its own, as the plain valuation does, corrections applied."""
+    uow = coop
+    for _ in range(3):
+        work(uow, "ana", "10", datetime(2026, 3, 2, 9, tzinfo=UTC))
+    wrong = work(uow, "ana", "10", datetime(2026, 3, 3, 9, tzinfo=UTC))
+    ledger.record_event(uow, EventInput("work", "ana", "coop", effort_quantity=MeasureInput("5", "hour"),
+                                        has_point_in_time=datetime(2026, 3, 3, 9, tzinfo=UTC), corrects=wrong))
+    work(uow, "cleo", "10", datetime(2026, 3, 2, 9, tzinfo=UTC))  # not yet a member: the same size, the other side
+    capped = (Bucket("work", D(100), "total", (Rule("work", "hour", D(1), cap=D("300.00")),)),)
+    dividends.create_equation(uow, "capped", capped)
+    result = dividends.preview(uow, run_request(equation="capped"))
+    # one claim per event, as members on the day: ana 60, 40, 10, 10, 10, 5; ben 60; cleo 40
+    per_event = [MemberClaim(Claim(who, "work", kind, "hour", D(h), 1, f"e{i}"), True) for i, (who, h, kind) in
+                 enumerate((("ana", "60", "design"), ("ana", "40", None), ("ana", "10", None), ("ana", "10", None),
+                            ("ana", "10", None), ("ana", "5", None), ("ben", "60", None), ("cleo", "40", None)))]
+    terms = DividendTerms("coop", *YEAR, D("10000.00"), "EUR", D("0.2"), D("0.5"))
+    expected = compute_dividends(terms, equation_of(capped), per_event)
+    assert [(a.agent, a.dividend, a.cash) for a in result.allocations] == \
+        [(a.agent, a.dividend, a.cash) for a in expected.allocations]
+    assert result.valuation.buckets == expected.valuation.buckets
+    assert sum(line.events for line in result.valuation.lines["ana"]) == 6
+    assert {(c.agent, c.quantity, c.events) for c in result.excluded} == {
+        ("ben", D(20), 1), ("cleo", D(20), 2), ("guest", D(30), 1)}
 
 
 @pytest.mark.sql_store  # tampers with the database behind the ledger's back

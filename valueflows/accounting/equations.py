@@ -41,7 +41,7 @@ HOURS: dict[str, Fraction] = {"hour": Fraction(1), "minute": Fraction(1, 60), "d
 SCALE = 1440
 _IN_SCALE = {"minute": 1, "hour": 60, "day": 1440}
 # Sums and products of decimals, never rounded (a result that would need rounding is an error, not a guess).
-_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[Inexact, Rounded])
+EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN, traps=[Inexact, Rounded])
 BASES = ("total", "remaining")
 MAX_BUCKETS = 50
 MAX_RULES = 200
@@ -309,7 +309,7 @@ def _rule_for(rules: Sequence[Rule], action: str, kind: str | None, unit: str) -
         return None
     rule = found[0]
     factor = SCALE if rule.unit == unit else SCALE * _IN_SCALE[unit] // _IN_SCALE[rule.unit]
-    return rule, _EXACT.multiply(rule.rate, Decimal(factor))
+    return rule, EXACT.multiply(rule.rate, Decimal(factor))
 
 
 def _fraction(number: Decimal, scale: int = 1) -> Fraction:
@@ -338,7 +338,7 @@ def value(equation: ValueEquation, amount: Decimal, unit: Decimal, claims: Itera
     results: list[BucketResult] = []
     counted: set[int] = set()
     labels = {r: r.label() for b in equation.buckets for r in b.rules}
-    add, multiply = _EXACT.add, _EXACT.multiply
+    add, multiply = EXACT.add, EXACT.multiply
     for bucket in equation.buckets:
         base = amount if bucket.of == "total" else remaining
         pool = _floor(Fraction(base) * Fraction(bucket.percent) / 100, unit)

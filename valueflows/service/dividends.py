@@ -9,7 +9,6 @@ changed; a compensating run (`reverse_run`) cancels it.
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -28,7 +27,7 @@ from valueflows.accounting.dividends import (
     compute_dividends,
     six_places,
 )
-from valueflows.accounting.equations import Claim, hours_equation
+from valueflows.accounting.equations import EXACT, Claim, hours_equation
 from valueflows.domain import access
 from valueflows.domain.access import OPERATOR, Reader
 from valueflows.domain.chain import facts
@@ -82,20 +81,12 @@ def _member_claims(tx: Tx, terms: DividendTerms, per_event: bool) -> list[Member
 
 
 def _member_claims_per_event(tx: Tx, terms: DividendTerms) -> list[MemberClaim]:
-    """One claim per event: what caps per claim need."""
-    spans: dict[str, list[Membership]] = defaultdict(list)
-    for m in tx.memberships.of_organization(terms.organization):
-        spans[m.member].append(m)
+    """A claim per event, as caps per claim need; the events of one size judged together (the same value each)."""
     start, end = _bounds(terms.start, terms.end)
-    out = []
-    for e in tx.events.received(terms.organization, start, end):
-        measure = e.effort_quantity or e.resource_quantity
-        assert measure is not None, "received() gives events with a quantity"
-        day = e.when.astimezone(UTC).date()
-        member = any(s.active_on(day) for s in spans.get(e.provider, ()))
-        out.append(MemberClaim(Claim(e.provider, e.action, e.resource_conforms_to, measure.has_unit,
-                                     measure.has_numerical_value, 1, e.id), member))
-    return out
+    found = sorted(tx.events.received_by_size(terms.organization, start, end),
+                   key=lambda c: (c.provider, c.action, c.kind or "", c.unit, c.each, c.member))
+    return [MemberClaim(Claim(c.provider, c.action, c.kind, c.unit, EXACT.multiply(c.each, c.events), c.events,
+                              each=c.each), c.member) for c in found]
 
 
 def _events_digest(tx: Tx, terms: DividendTerms) -> tuple[str, int]:

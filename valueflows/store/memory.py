@@ -33,7 +33,7 @@ from valueflows.domain.model import (
 )
 from valueflows.store.cache import RecordCache
 from valueflows.store.mapping import row_of
-from valueflows.store.ports import RECORD_KINDS, EventFilter, FlowTotal, KeyUse, Records, TokenRow
+from valueflows.store.ports import RECORD_KINDS, EventFilter, FlowTotal, KeyUse, Records, SizedClaims, TokenRow
 from valueflows.store.sql.records import fitting
 
 T = TypeVar("T")
@@ -275,6 +275,18 @@ class MemoryEvents(MemoryRecords[EconomicEvent]):
     def received(self, receiver: str, start: datetime, end: datetime) -> Iterator[EconomicEvent]:
         return iter([e for e in self._counted() if e.receiver == receiver and start <= e.when < end
                      and _measured(e) is not None and is_contribution(e)])
+
+    def received_by_size(self, receiver: str, start: datetime, end: datetime) -> list[SizedClaims]:
+        spans = MemoryMemberships(self.box).of_organization(receiver)
+        counts: dict[SizedClaims, int] = {}
+        for e in self.received(receiver, start, end):
+            measured = _measured(e)
+            assert measured is not None, "received() gives events with a quantity"
+            day = e.when.astimezone(UTC).date()
+            member = any(m.member == e.provider and m.active_on(day) for m in spans)
+            key = SizedClaims(e.provider, e.action, e.resource_conforms_to, measured[1], measured[0], 0, member)
+            counts[key] = counts.get(key, 0) + 1
+        return [key._replace(events=n) for key, n in counts.items()]
 
     def adjustments(self, receiver: str, start: datetime, end: datetime) -> list[EconomicEvent]:
         return [e for e in self._counted() if e.receiver == receiver and start <= e.when < end

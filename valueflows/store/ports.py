@@ -83,6 +83,18 @@ class FlowTotal(NamedTuple):
     events: int
 
 
+class SizedClaims(NamedTuple):
+    """`events` events of one size (`each`) a provider gave, made as a member or not: what a cap per claim judges."""
+
+    provider: str
+    action: str
+    kind: str | None
+    unit: str
+    each: Decimal
+    events: int
+    member: bool
+
+
 class KeyUse(NamedTuple):
     """What an idempotency key was first used for."""
 
@@ -164,6 +176,10 @@ class Events(Records[EconomicEvent], Protocol):
                     resource: str | None = None, processes: Iterable[str] = (),
                     exchanges: bool = False) -> list[FlowTotal]: ...
     def received(self, receiver: str, start: datetime, end: datetime) -> Iterator[EconomicEvent]: ...
+    def received_by_size(self, receiver: str, start: datetime, end: datetime) -> list[SizedClaims]:
+        """What `received` gives, counted by provider, action, kind, unit and quantity of one event, each count
+        marked: made by a member of `receiver` on the event's (UTC) day?"""
+        ...
     def adjustments(self, receiver: str, start: datetime, end: datetime) -> list[EconomicEvent]: ...
     def payments(self, users: set[str], stewards: set[str], agreements: set[str],
                  actions: tuple[str, ...]) -> list[EconomicEvent]: ...

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Table, Text, and_, case, cast, func, or_, select
+from sqlalchemy import Connection, Date, Table, Text, and_, case, cast, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -19,7 +19,7 @@ from valueflows.domain.model import EconomicEvent, Membership
 from valueflows.domain.quantities import canonical
 from valueflows.store.engine import exact_sum
 from valueflows.store.mapping import event_from_row
-from valueflows.store.ports import EventFilter, FlowTotal
+from valueflows.store.ports import EventFilter, FlowTotal, SizedClaims
 from valueflows.store.sql.records import STREAM_BATCH, SqlRecords
 from valueflows.store.tables import contribution_days, contribution_months, economic_events, memberships
 
@@ -150,6 +150,23 @@ class SqlEvents(SqlRecords[EconomicEvent]):
                  .order_by(e.c.seq))
         for row in self.conn.execute(query, execution_options={"yield_per": STREAM_BATCH}):
             yield event_from_row(row)
+
+    def received_by_size(self, receiver: str, start: datetime, end: datetime) -> list[SizedClaims]:
+        e, m = _E, memberships
+        quantity = func.coalesce(e.c.effort_quantity_value, e.c.resource_quantity_value)
+        unit = func.coalesce(e.c.effort_quantity_unit, e.c.resource_quantity_unit)
+        day = (func.date(e.c.happened_at) if self.conn.dialect.name == "sqlite"  # stored in UTC, without offset
+               else cast(func.timezone("UTC", e.c.happened_at), Date))
+        on_day = and_(m.c.member == e.c.provider, m.c.organization == e.c.receiver, m.c.since <= day,
+                      or_(m.c.until.is_(None), m.c.until >= day))
+        member = case((m.c.id.is_(None), 0), else_=1)
+        by = [e.c.provider, e.c.action, e.c.resource_conforms_to, unit, quantity, member]
+        query = (select(*by, func.count()).select_from(e.outerjoin(m, on_day))
+                 .where(e.c.receiver == receiver, e.c.happened_at >= start, e.c.happened_at < end,
+                        e.c.id.not_in(_CORRECTED), quantity.is_not(None), e.c.provider != e.c.receiver, ~_EXCHANGE)
+                 .group_by(*by))
+        rows: Iterable[Any] = self.conn.execute(query)
+        return [SizedClaims(p, a, k, u, _exact(q), int(n), bool(is_member)) for p, a, k, u, q, is_member, n in rows]
 
     def adjustments(self, receiver: str, start: datetime, end: datetime) -> list[EconomicEvent]:
         """Prior-period adjustments `receiver` was given in [start, end), corrected view, in ledger order."""
