@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, create_engine, event, func
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
@@ -17,6 +19,15 @@ WRITE_WAIT = 30.0  # seconds a write waits for the writers' lock (or a pooled co
 # PostgreSQL SQLSTATEs that mean "this transaction lost a race; the same request may succeed if sent again":
 # serialization failure, deadlock detected, lock not available (lock_timeout), query canceled (statement_timeout).
 _TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03", "57014"})
+
+
+def json_loads(text: str | bytes) -> Any:
+    """The JSON columns as read: orjson (several times faster than the standard library on the many small
+    lists and objects a record holds); what it refuses (an integer beyond 64 bits) the standard library reads."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 def make_engine(url: str = DEFAULT_URL, write_wait: float = WRITE_WAIT, **kwargs: Any) -> Engine:
@@ -82,7 +93,7 @@ def refused_value(exc: BaseException) -> str | None:
 
 
 def _pg_engine(url: str, write_wait: float, **kwargs: Any) -> Engine:
-    engine = create_engine(url, pool_pre_ping=True, pool_timeout=write_wait, **kwargs)
+    engine = create_engine(url, pool_pre_ping=True, pool_timeout=write_wait, json_deserializer=json_loads, **kwargs)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -101,7 +112,7 @@ def _sqlite_engine(url: str, write_wait: float, **kwargs: Any) -> Engine:
     # a writer takes SQLite's write lock when it starts, so the chain head it reads is still the head when
     # it commits. Readers keep plain BEGIN and, in WAL mode, never block or get blocked.
     engine = create_engine(url, connect_args={"timeout": write_wait, "isolation_level": None},
-                           pool_timeout=write_wait, **kwargs)
+                           pool_timeout=write_wait, json_deserializer=json_loads, **kwargs)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Row
@@ -44,6 +45,16 @@ from valueflows.domain.recipes import RecipeExchange, RecipeFlow, RecipeProcess
 from valueflows.domain.scenarios import Appreciation, Scenario, ScenarioDefinition
 
 
+def _fields(row: Row[Any]) -> Any:
+    """A row's columns as plain attributes: reading many columns by name from a SQLAlchemy Row costs ~0.3 µs each,
+    from a namespace built once ~0.03 µs (records of 20 to 30 columns are read by the thousand in reports)."""
+    try:
+        names = row._parent._keys  # the result's column names, kept once per result (`Row._fields` rebuilds them)
+    except AttributeError:  # pragma: no cover - a SQLAlchemy without it
+        names = row._fields
+    return SimpleNamespace(**dict(zip(names, row, strict=True)))
+
+
 def _tuple(value: Any) -> tuple[str, ...]:
     return tuple(value or ())
 
@@ -56,7 +67,8 @@ def unit_from_row(row: Row[Any]) -> Unit:
     return Unit(row.id, row.label, row.symbol, row.om2, row.dimension)
 
 
-def agent_from_row(row: Row[Any]) -> Agent:
+def agent_from_row(raw: Row[Any]) -> Agent:
+    row = _fields(raw)
     return Agent(
         id=row.id, name=row.name, type=AgentType(row.type),
         legal_form=LegalForm(row.legal_form) if row.legal_form else None,
@@ -105,7 +117,8 @@ def process_from_row(row: Row[Any]) -> Process:
     )
 
 
-def resource_from_row(row: Row[Any]) -> EconomicResource:
+def resource_from_row(raw: Row[Any]) -> EconomicResource:
+    row = _fields(raw)
     return EconomicResource(
         id=row.id, name=row.name, conforms_to=row.conforms_to, unit=row.unit,
         accounting_quantity=row.accounting_quantity, onhand_quantity=row.onhand_quantity,
@@ -116,7 +129,8 @@ def resource_from_row(row: Row[Any]) -> EconomicResource:
     )
 
 
-def event_from_row(row: Row[Any]) -> EconomicEvent:
+def event_from_row(raw: Row[Any]) -> EconomicEvent:
+    row = _fields(raw)
     def measure(value: Any, unit: Any) -> Measure | None:
         return Measure(value, unit) if value is not None else None
 
@@ -155,7 +169,8 @@ def allocation_from_row(row: Row[Any]) -> DividendAllocation:
                               row.share, _dicts(row.explanation))
 
 
-def claim_from_row(row: Row[Any]) -> EconomicClaim:
+def claim_from_row(raw: Row[Any]) -> EconomicClaim:
+    row = _fields(raw)
     quantity = (Measure(row.resource_quantity_value, row.resource_quantity_unit)
                 if row.resource_quantity_value is not None else None)
     return EconomicClaim(
@@ -175,7 +190,8 @@ def measured_from_row(cls: type[Any]) -> Callable[[Row[Any]], Any]:
     `*_quantity`) and whose tuples are JSON lists."""
     fields = list(dataclasses.fields(cls))
 
-    def build(row: Row[Any]) -> Any:
+    def build(raw: Row[Any]) -> Any:
+        row = _fields(raw)
         values: dict[str, Any] = {}
         for f in fields:
             if f.name.endswith("_quantity"):

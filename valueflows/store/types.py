@@ -31,6 +31,8 @@ class ExactDecimal(TypeDecorator[Decimal]):
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
+        if isinstance(value, str):  # SQLite: the canonical text written above
+            return Decimal(value)
         return Decimal(canonical(Decimal(value)))
 
 
