@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import UTC
+from functools import cache
 from typing import Any
 from urllib.parse import quote
 
@@ -61,8 +62,12 @@ MEASURE_CLASS = URIRef(VF + "Measure")
 HAS_VALUE, HAS_UNIT = URIRef(VF + "hasNumericalValue"), URIRef(VF + "hasUnit")
 
 
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]+")  # what percent-encoding leaves as it is
+
+
 def iri(base: str, kind: str, record_id: str) -> str:
-    return f"{base.rstrip('/')}/{COLLECTIONS[kind]}/{quote(record_id, safe='')}"
+    path = record_id if _UNRESERVED.fullmatch(record_id) else quote(record_id, safe="")
+    return f"{base.rstrip('/')}/{COLLECTIONS[kind]}/{path}"
 
 
 def class_of(kind: str, record: Any) -> str:
@@ -256,32 +261,43 @@ def _json_value(kind: str, value: Any, base: str, coerced: bool) -> Any:
         if coerced:
             return json.loads(lexical(JSON, value))
         return {"@value": json.loads(lexical(JSON, value)), "@type": "@json"}
-    node = _object(kind, value, base)
-    if coerced:
-        if kind == ACTION:
-            return value
-        return str(node)
-    if isinstance(node, URIRef):
-        return {"@id": str(node)}
-    if isinstance(node, Literal) and node.datatype is not None:
-        return {"@value": str(node), "@type": compact(str(node.datatype))}
-    return str(node)
+    # the text `_object`'s term would give, written directly (no rdflib term a value)
+    if kind == ACTION:
+        return value if coerced else {"@id": VF + value}
+    if kind in DATATYPES:
+        text = lexical(kind, value)
+        return text if coerced else {"@value": text, "@type": compact(DATATYPES[kind])}
+    if kind == TEXT:
+        return lexical(kind, value)
+    text = value if kind == IRI else iri(base, kind, value)  # an IRI, or a reference to another record
+    return text if coerced else {"@id": text}
+
+
+def _key(predicate: str) -> tuple[str, bool]:
+    """A property's key in a compacted node, and whether the context coerces its values (a term of ours)."""
+    term = TERMS.get(predicate)
+    return (term[0], True) if term else (compact(predicate), False)
+
+
+@cache
+def _json_fields(kind: str) -> tuple[tuple[str, str, bool, str, bool], ...]:
+    """Each field of a kind of record as a compacted node writes it: name, kind, many, key, coerced (once a kind)."""
+    return tuple((f.name, f.kind, f.many, *_key(f.predicate)) for f in FIELDS[kind])
 
 
 def jsonld_node(kind: str, record: Any, base: str) -> dict[str, Any]:
     """The record as a node compacted with `ledger_context()` (no @context: the document carries it)."""
     node: dict[str, Any] = {"id": iri(base, kind, record.id), "type": CLASS_TERMS[class_of(kind, record)]}
-    fields: list[tuple[str, str, bool, list[Any]]] = [
-        (f.predicate, f.kind, f.many, _values(f, record)) for f in FIELDS[kind]]
-    if isinstance(record, EconomicResource):
-        fields += [(p, MEASURE, False, [Measure(getattr(record, n), record.unit)]) for n, p in RESOURCE_QUANTITIES]
-    for predicate, kind_, many, values in fields:
-        if not values:
+    for name, kind_, many, key, coerced in _json_fields(kind):
+        value = getattr(record, name)
+        if value is None or value == () or (many and not value):
             continue
-        term = TERMS.get(predicate)
-        key = term[0] if term else compact(predicate)
-        out = [_json_value(kind_, v, base, term is not None) for v in values]
-        node[key] = out if many else out[0]
+        node[key] = ([_json_value(kind_, v, base, coerced) for v in value] if many
+                     else _json_value(kind_, value, base, coerced))
+    if isinstance(record, EconomicResource):
+        for name, predicate in RESOURCE_QUANTITIES:
+            key, coerced = _key(predicate)
+            node[key] = _json_value(MEASURE, Measure(getattr(record, name), record.unit), base, coerced)
     return node
 
 
