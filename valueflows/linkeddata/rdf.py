@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import UTC
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -97,37 +97,54 @@ def _values(field: Field, record: Any) -> list[Any]:
     return list(value) if field.many else [value]
 
 
+@lru_cache(maxsize=4096)
+def _uri(text: str) -> URIRef:
+    """The terms a ledger repeats (classes, properties, actions, units, agents): built and checked once."""
+    return URIRef(text)
+
+
+@cache
+def _predicates(kind: str) -> tuple[tuple[Field, URIRef], ...]:
+    return tuple((field, URIRef(field.predicate)) for field in FIELDS[kind])
+
+
 def triples(kind: str, record: Any, base: str) -> Iterator[Triple]:
     subject = URIRef(iri(base, kind, record.id))
-    yield subject, TYPE, URIRef(class_of(kind, record))
-    for field in FIELDS[kind]:
+    yield subject, TYPE, _uri(class_of(kind, record))
+    for field, predicate in _predicates(kind):
         for value in _values(field, record):
-            predicate = URIRef(field.predicate)
             if field.kind == MEASURE:
                 yield from _measure(subject, predicate, value, base)
             elif field.kind == DURATION:
-                yield from _measure_node(subject, predicate, value[0], URIRef(TIME_UNIT_IRIS[value[1]]))
+                yield from _measure_node(subject, predicate, value[0], _uri(TIME_UNIT_IRIS[value[1]]))
             else:
                 yield subject, predicate, _object(field.kind, value, base)
     if isinstance(record, EconomicResource):
         for name, quantity in RESOURCE_QUANTITIES:
-            yield from _measure(subject, URIRef(quantity), Measure(getattr(record, name), record.unit), base)
+            yield from _measure(subject, _uri(quantity), Measure(getattr(record, name), record.unit), base)
+
+
+# references that name few records many times (agents, units, specifications): their terms are kept
+_REPEATED = frozenset({"agent", "unit", "resource_specification", "process_specification", "agreement",
+                       "spatial_thing"})
 
 
 def _object(kind: str, value: Any, base: str) -> Node:
     if kind == ACTION:
-        return URIRef(VF + value)
+        return _uri(VF + value)
     if kind == IRI:
         return URIRef(value)
     if kind in DATATYPES:
-        return Literal(lexical(kind, value), datatype=URIRef(DATATYPES[kind]))
+        return Literal(lexical(kind, value), datatype=_uri(DATATYPES[kind]))
     if kind == TEXT:
         return Literal(lexical(kind, value))
+    if kind in _REPEATED:
+        return _uri(iri(base, kind, value))
     return URIRef(iri(base, kind, value))  # a reference to another record
 
 
 def _measure(subject: Node, predicate: Node, m: Measure, base: str) -> Iterator[Triple]:
-    return _measure_node(subject, predicate, m.has_numerical_value, URIRef(iri(base, "unit", m.has_unit)))
+    return _measure_node(subject, predicate, m.has_numerical_value, _uri(iri(base, "unit", m.has_unit)))
 
 
 def _measure_node(subject: Node, predicate: Node, value: Any, unit: URIRef) -> Iterator[Triple]:
@@ -144,7 +161,20 @@ def _measure_node(subject: Node, predicate: Node, value: Any, unit: URIRef) -> I
 def ntriples(kind: str, record: Any, base: str) -> str:
     # rdflib's N-Triples row, not Node.n3(): n3() writes a literal with a line break as a Turtle long string
     # ("""…"""), which is not N-Triples.
-    return "".join(_nt_row(t) for t in triples(kind, record, base))
+    return "".join(_row(t) for t in triples(kind, record, base))
+
+
+@lru_cache(maxsize=4096)
+def _n3(node: URIRef) -> str:
+    return node.n3()
+
+
+def _row(triple: Triple) -> str:
+    """rdflib's N-Triples row (`_nt_row`), the text of repeated terms kept once."""
+    s, p, o = triple
+    if isinstance(o, Literal):
+        return _nt_row(triple)
+    return f"{_n3(s) if type(s) is URIRef else s.n3()} {_n3(p)} {_n3(o) if type(o) is URIRef else o.n3()} .\n"
 
 
 _LOCAL = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
