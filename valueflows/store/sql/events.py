@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Date, Table, Text, and_, case, cast, func, or_, select
+from sqlalchemy import Connection, Date, Table, Text, and_, bindparam, case, cast, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -214,6 +214,19 @@ def _upsert(table: Table, period: str, dialect: str) -> Any:
 
 _UPSERTS = {dialect: (_upsert(contribution_days, "day", dialect), _upsert(contribution_months, "month", dialect))
             for dialect in ("sqlite", "postgresql")}
+
+
+def _one_day_and_month() -> Any:
+    """PostgreSQL: a day's row and its month's in one statement (the day's upsert a CTE of the month's): one round
+    trip for the usual write of one event."""
+    names = ("provider", "receiver", "action", "kind", "unit", "quantity", "events")
+    day = _upsert(contribution_days, "day", "postgresql").values(
+        **{n: bindparam(n) for n in names}, day=bindparam("day")).cte("day_upsert")
+    return _upsert(contribution_months, "month", "postgresql").values(
+        **{n: bindparam(n) for n in names}, month=bindparam("month")).add_cte(day)
+
+
+_ONE_DAY_AND_MONTH = _one_day_and_month()
 _FLOW = ("provider", "receiver", "action", "kind", "unit")
 
 
@@ -266,6 +279,12 @@ class SqlDays:
                 total[0] += quantity
                 total[1] += events
         if not days:
+            return
+        if len(days) == 1 and self.conn.dialect.name == "postgresql":
+            ((key, (quantity, events)),), ((month, _),) = days.items(), months.items()
+            self.conn.execute(_ONE_DAY_AND_MONTH, {
+                "provider": key.provider, "receiver": key.receiver, "action": key.action, "kind": key.kind,
+                "unit": key.unit, "day": key.day, "month": month.day, "quantity": quantity, "events": events})
             return
         upsert_days, upsert_months = _UPSERTS[self.conn.dialect.name]
         for statement, merged, period in ((upsert_days, days, "day"), (upsert_months, months, "month")):
