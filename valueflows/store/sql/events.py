@@ -345,16 +345,20 @@ class SqlDays:
                     if not any(s.active_throughout(month, month_last) for s in held):
                         apart.setdefault(month, {})[provider] = \
                             None if any(s.active_during(month, month_last) for s in held) else False
-            if apart:
-                picked = or_(*(and_(mo.c.month == month, mo.c.provider.in_(sorted(who)))
-                               for month, who in sorted(apart.items())))
-                rows: Iterable[Any] = self.conn.execute(
-                    select(*flow, mo.c.month, mo.c.quantity, mo.c.events).where(in_months, picked))
-                for p, a, k, u, month, q, n in rows:
+            for standing in (False, None):  # the months of no membership, then those read again day by day
+                picked = [and_(mo.c.month == month,
+                               mo.c.provider.in_(sorted(p for p, s in who.items() if s is standing)))
+                          for month, who in sorted(apart.items()) if standing in who.values()]
+                if not picked:
+                    continue
+                providers = sorted({p for who in apart.values() for p, s in who.items() if s is standing})
+                for (p, a, k, u), (q, n) in _merged(self.conn.execute(  # the providers' rows by key, then months
+                        select(*flow, exact_sum(self.conn.engine, mo.c.quantity), func.sum(mo.c.events))
+                        .where(in_months, mo.c.provider.in_(providers), or_(*picked)).group_by(*flow)), 4).items():
                     member_total = sums[(p, a, k, u, True)]
                     member_total[0] -= q
                     member_total[1] -= n
-                    if apart[month][p] is False:  # no member on any day of the month
+                    if standing is False:  # no member on any day of these months
                         other = sums.setdefault((p, a, k, u, False), [Decimal(0), 0])
                         other[0] += q
                         other[1] += n
