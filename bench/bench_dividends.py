@@ -11,9 +11,10 @@ cheaper than an exact one.) Timed beside it, `dividends.preview` of a run over 2
 
 - hours:    the hours basis (sums of the daily totals table `contribution_days`);
 - equation: a value equation of two buckets, no caps (same path as hours, more valuation);
-- caps:     the same equation with a cap per claim, which reads one claim per event (`economic_events`), so it is
-            expected to be slower; reported, not held to the aim. `--no-caps` skips it (at 1,000,000 events it
-            takes ~90 s a preview, so most of the ~11 minutes of `--full`).
+- caps:     the same equation with a cap per claim, which judges every event: it reads the events counted by
+            size (`contribution_sizes`, by month), so it grows with the number of distinct sizes, not of events.
+            Held to the aim at 1,000,000 events (issue 18); at 20,000, where nearly every size is distinct, it is
+            reported only. `--no-caps` skips it.
 
 Before timing, an untimed check: per agent, the hours the preview counted plus those it excluded (non-members)
 equal the floor's sums.
@@ -67,11 +68,11 @@ from valueflows.domain.inputs import AgentInput, MembershipInput, SpecificationI
 from valueflows.service import dividends, records
 from valueflows.service.bootstrap import open_ledger
 from valueflows.service.dividends import RunRequest
-from valueflows.store.tables import contribution_days, contribution_months, economic_events
+from valueflows.store.tables import contribution_days, contribution_months, contribution_sizes, economic_events
 from valueflows.store.types import UTCDateTime
 from valueflows.store.uow import UnitOfWork
 
-GEN_VERSION = 2  # 2: the monthly totals too
+GEN_VERSION = 3  # 2: the monthly totals too; 3: the counts by size
 PG = os.environ.get("VALUEFLOWS_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PG_SCHEMA = "bench_dividends"
 SMALL, FULL = 20_000, 1_000_000
@@ -125,6 +126,7 @@ def fill(engine: Engine, providers: list[str], n: int) -> None:
     rng = random.Random(n)
     members, guests = providers[:MEMBERS], providers[MEMBERS:]
     days: dict[tuple[str, str, date], list[Any]] = defaultdict(lambda: [Decimal(0), 0])
+    sizes: dict[tuple[str, str, Decimal, date], int] = defaultdict(int)
     statement = insert(economic_events)
     step = SPAN / n
     for first in range(0, n, BATCH):
@@ -138,9 +140,11 @@ def fill(engine: Engine, providers: list[str], n: int) -> None:
                          "receiver": "coop", "resource_conforms_to": kind, "resource_classified_as": [],
                          "effort_quantity_value": hours, "effort_quantity_unit": "hour",
                          "has_point_in_time": when, "happened_at": when, "in_scope_of": []})
-            total = days[(provider, kind, when.astimezone(UTC).date())]
+            day = when.astimezone(UTC).date()
+            total = days[(provider, kind, day)]
             total[0] += hours
             total[1] += 1
+            sizes[(provider, kind, hours, day.replace(day=1))] += 1
         with engine.begin() as conn:
             conn.execute(statement, rows)
     day_rows = [{"provider": p, "receiver": "coop", "action": "work", "kind": k, "unit": "hour", "day": d,
@@ -148,7 +152,10 @@ def fill(engine: Engine, providers: list[str], n: int) -> None:
     months = fold_months((DayKey(p, "coop", "work", k, "hour", d), q, c) for (p, k, d), (q, c) in days.items())
     month_rows = [{"provider": key.provider, "receiver": key.receiver, "action": key.action, "kind": key.kind,
                    "unit": key.unit, "month": key.day, "quantity": q, "events": c} for key, (q, c) in months.items()]
-    for table, rows in ((contribution_days, day_rows), (contribution_months, month_rows)):
+    size_rows = [{"receiver": "coop", "provider": p, "action": "work", "kind": k, "unit": "hour", "each": h,
+                  "month": m, "events": c} for (p, k, h, m), c in sizes.items()]
+    for table, rows in ((contribution_days, day_rows), (contribution_months, month_rows),
+                        (contribution_sizes, size_rows)):
         for first in range(0, len(rows), BATCH):
             with engine.begin() as conn:
                 conn.execute(insert(table), rows[first:first + BATCH])
@@ -302,8 +309,8 @@ def main() -> None:
               "caps": "preview, 2 buckets, caps (per event)"}
     for name, r in result["ops"].items():
         verdict = "ok" if r["ours_over_floor"] <= AIM else "MISSED"
-        if name == "caps":
-            verdict += " (not held to it)"
+        if name == "caps" and n < FULL:
+            verdict += " (held to it at 1,000,000 events)"
         print(f"{labels[name]:<38}{r['ms']:>10.1f}{result['floor_ms']:>10.1f}{r['floor_over_ours']:>12.2f}"
               f"{r['ours_over_floor']:>12.2f}  {verdict}")
     print(f"aim: within {AIM:g}x of the floor (ours/floor <= {AIM:g})")

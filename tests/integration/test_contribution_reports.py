@@ -171,6 +171,15 @@ def test_whole_months_edges_and_membership_changes_give_what_the_events_give(see
             total[0] += e.effort_quantity.has_numerical_value  # type: ignore[union-attr]
             total[1] += 1
         assert {(t.provider, t.kind, member): [t.quantity, t.events] for t, member in marked} == expected, (first, last)
+        # what caps per claim read: the events counted by size, marked the same way
+        with uow.read() as tx:
+            sized = tx.events.received_by_size("coop", first, last)
+        by_size: dict[tuple[str, str | None, Decimal, bool], int] = {}
+        for e in inside:
+            member = any(s.member == e.provider and s.active_on(e.when.astimezone(UTC).date()) for s in spans)
+            key = (e.provider, e.resource_conforms_to, e.effort_quantity.has_numerical_value, member)  # type: ignore[union-attr]
+            by_size[key] = by_size.get(key, 0) + 1
+        assert {(c.provider, c.kind, c.each, c.member): c.events for c in sized} == by_size, (first, last)
     assert verify(uow).ok
 
 
@@ -187,6 +196,12 @@ def test_verify_notices_a_daily_total_that_drifted(seeded: UnitOfWork) -> None:
     report = verify(seeded)
     assert [(f.kind, f.reason) for f in report.quantity_faults] == [
         ("contribution_month", "monthly total 4 (1 events) does not equal its events: 3 (1 events)")]
+    with seeded.engine.begin() as conn:
+        conn.execute(text("UPDATE contribution_months SET quantity = '3'"))
+        conn.execute(text("UPDATE contribution_sizes SET events = 5"))
+    report = verify(seeded)
+    assert [(f.kind, f.reason) for f in report.quantity_faults] == [
+        ("contribution_size", "5 events of 3 hour counted, its events say 1")]
 
 
 @pytest.mark.sql_store  # the schema's migrations

@@ -162,6 +162,38 @@ def fold_months(days: Iterable[tuple[DayKey, Decimal, int]]) -> dict[DayKey, tup
     return {k: (q, n) for k, (q, n) in totals.items()}
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class SizeKey:
+    """Events of one size (`each`) a provider gave a receiver in a month (`month`: its first day)."""
+
+    receiver: str
+    provider: str
+    action: str
+    kind: str  # "" when none
+    unit: str
+    each: Decimal
+    month: date
+
+
+def size_deltas(days: Iterable[tuple[DayKey, Decimal, int]]) -> dict[SizeKey, int]:
+    """What the per-event changes of the daily totals (one event each: +1 recorded, -1 corrected away) change in
+    the counts by size."""
+    counts: dict[SizeKey, int] = {}
+    for key, quantity, events in days:
+        if events not in (1, -1):
+            raise ValueError("sizes are counted from one event's change at a time")
+        size = SizeKey(key.receiver, key.provider, key.action, key.kind, key.unit, quantity * events,
+                       key.day.replace(day=1))
+        counts[size] = counts.get(size, 0) + events
+    return counts
+
+
+def fold_sizes(events: Iterable[EconomicEvent]) -> dict[SizeKey, int]:
+    """The counts by size the corrected view of `events` gives (what `verify` compares the stored ones with)."""
+    found = [day_key(event) for event in corrected_view(events)]
+    return {k: n for k, n in size_deltas((f[0], f[1], 1) for f in found if f is not None).items() if n}
+
+
 def fold_day_totals(events: Iterable[EconomicEvent]) -> dict[DayKey, tuple[Decimal, int]]:
     """The daily totals the corrected view of `events` gives (what `verify` compares the stored ones with)."""
     totals: dict[DayKey, list[Any]] = defaultdict(lambda: [Decimal(0), 0])

@@ -82,8 +82,7 @@ def _member_claims(tx: Tx, terms: DividendTerms, per_event: bool) -> list[Member
 
 def _member_claims_per_event(tx: Tx, terms: DividendTerms) -> list[MemberClaim]:
     """A claim per event, as caps per claim need; the events of one size judged together (the same value each)."""
-    start, end = _bounds(terms.start, terms.end)
-    found = sorted(tx.events.received_by_size(terms.organization, start, end),
+    found = sorted(tx.events.received_by_size(terms.organization, terms.start, terms.end),
                    key=lambda c: (c.provider, c.action, c.kind or "", c.unit, c.each, c.member))
     return [MemberClaim(Claim(c.provider, c.action, c.kind, c.unit, EXACT.multiply(c.each, c.events), c.events,
                               each=c.each), c.member) for c in found]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from valueflows.accounting.contributions import DayKey, fold_day_totals, fold_months
+from valueflows.accounting.contributions import DayKey, fold_day_totals, fold_months, fold_sizes
 from valueflows.domain.chain import TOMBSTONE, ChainFault, canonical_json, facts, verify_links
 from valueflows.domain.effects import fold_quantities
 from valueflows.store.ports import RECORD_KINDS, Tx, UnitOfWork
@@ -79,6 +79,12 @@ def _day_totals_match_events(tx: Tx) -> Iterator[ChainFault]:
     yield from _totals_match("contribution_month", "monthly total", "its events",
                              fold_months((key, quantity, events) for key, (quantity, events) in expected.items()),
                              {key: (quantity, events) for key, quantity, events in tx.days.stream_months()})
+    expected_sizes, stored_sizes = fold_sizes(tx.events.stream()), dict(tx.days.stream_sizes())
+    for key in sorted(set(expected_sizes) | set(stored_sizes)):
+        want, have = expected_sizes.get(key, 0), stored_sizes.get(key, 0)
+        if want != have:
+            yield ChainFault(0, "contribution_size", f"{key.provider}>{key.receiver} {key.action} {key.month}",
+                             f"{have} events of {key.each} {key.unit} counted, its events say {want}")
 
 
 def _totals_match(kind: str, what: str, source: str, expected: dict[DayKey, tuple[Decimal, int]],

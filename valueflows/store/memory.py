@@ -12,11 +12,11 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
-from valueflows.accounting.contributions import DayKey, fold_months, is_contribution, is_exchange
+from valueflows.accounting.contributions import DayKey, SizeKey, fold_months, fold_sizes, is_contribution, is_exchange
 from valueflows.accounting.dividends import DividendAllocation, DividendRun
 from valueflows.accounting.equations import ValueEquation
 from valueflows.domain.access import OPERATOR, Principal
@@ -276,8 +276,10 @@ class MemoryEvents(MemoryRecords[EconomicEvent]):
         return iter([e for e in self._counted() if e.receiver == receiver and start <= e.when < end
                      and _measured(e) is not None and is_contribution(e)])
 
-    def received_by_size(self, receiver: str, start: datetime, end: datetime) -> list[SizedClaims]:
+    def received_by_size(self, receiver: str, first: date, last: date) -> list[SizedClaims]:
         spans = MemoryMemberships(self.box).of_organization(receiver)
+        start = datetime.combine(first, time(0), UTC)
+        end = datetime.combine(last + timedelta(days=1), time(0), UTC)
         counts: dict[SizedClaims, int] = {}
         for e in self.received(receiver, start, end):
             measured = _measured(e)
@@ -410,6 +412,10 @@ class MemoryDays(_OnBox):
 
     def stream(self) -> Iterator[tuple[DayKey, Decimal, int]]:
         return iter([(k, q, n) for k, (q, n) in self.state.days.items()])
+
+    def stream_sizes(self) -> Iterator[tuple[SizeKey, int]]:
+        """Memory counts its events when asked: always what they say."""
+        return iter(list(fold_sizes(MemoryEvents(self.box).stream()).items()))
 
     def stream_months(self) -> Iterator[tuple[DayKey, Decimal, int]]:
         """Memory sums its days when asked: its months are its days, so they always agree."""

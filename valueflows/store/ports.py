@@ -15,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple, Protocol, TypeVar
 
-from valueflows.accounting.contributions import DayKey
+from valueflows.accounting.contributions import DayKey, SizeKey
 from valueflows.accounting.dividends import DividendAllocation, DividendRun
 from valueflows.accounting.equations import ValueEquation
 from valueflows.domain.access import Principal
@@ -176,9 +176,9 @@ class Events(Records[EconomicEvent], Protocol):
                     resource: str | None = None, processes: Iterable[str] = (),
                     exchanges: bool = False) -> list[FlowTotal]: ...
     def received(self, receiver: str, start: datetime, end: datetime) -> Iterator[EconomicEvent]: ...
-    def received_by_size(self, receiver: str, start: datetime, end: datetime) -> list[SizedClaims]:
-        """What `received` gives, counted by provider, action, kind, unit and quantity of one event, each count
-        marked: made by a member of `receiver` on the event's (UTC) day?"""
+    def received_by_size(self, receiver: str, first: date, last: date) -> list[SizedClaims]:
+        """What `received` gives on the days [first, last], counted by provider, action, kind, unit and quantity of
+        one event, each count marked: made by a member of `receiver` on the event's (UTC) day?"""
         ...
     def adjustments(self, receiver: str, start: datetime, end: datetime) -> list[EconomicEvent]: ...
     def payments(self, users: set[str], stewards: set[str], agreements: set[str],
@@ -218,6 +218,9 @@ class Days(Protocol):
     def totals(self, first: date, end: date, receiver: str | None = None) -> list[FlowTotal]: ...
     def member_totals(self, organization: str, first: date, last: date) -> list[tuple[FlowTotal, bool]]: ...
     def stream(self) -> Iterator[tuple[DayKey, Decimal, int]]: ...
+    def stream_sizes(self) -> Iterator[tuple[SizeKey, int]]:
+        """How many events of each size, by receiver, provider, action, kind, unit and month."""
+        ...
     def stream_months(self) -> Iterator[tuple[DayKey, Decimal, int]]:
         """The monthly totals (the key's `day` is the month's first day), where the store keeps them apart."""
         ...

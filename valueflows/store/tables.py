@@ -600,3 +600,19 @@ contribution_months = Table(
     PrimaryKeyConstraint("receiver", "provider", "action", "kind", "unit", "month"),
     sqlite_with_rowid=False,
 )
+
+# How many events of each size (`each`: one event's quantity) a provider gave a receiver in a month: what a value
+# equation with caps per claim judges (equal events earn the same), without reading every event.
+contribution_sizes = Table(
+    "contribution_sizes", metadata,
+    Column("receiver", ID, nullable=False),
+    Column("provider", ID, nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("kind", ID, nullable=False),
+    Column("unit", ID, nullable=False),
+    Column("each", ExactDecimal(), nullable=False),
+    Column("month", Date, nullable=False),
+    Column("events", Integer, nullable=False),
+    PrimaryKeyConstraint("receiver", "provider", "action", "kind", "unit", "each", "month"),
+    sqlite_with_rowid=False,
+)

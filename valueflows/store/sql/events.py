@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +13,7 @@ from sqlalchemy import Connection, Date, Table, Text, and_, bindparam, case, cas
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from valueflows.accounting.contributions import DayKey
+from valueflows.accounting.contributions import DayKey, SizeKey, size_deltas
 from valueflows.domain.limits import MAX_CHAIN
 from valueflows.domain.model import EconomicEvent, Membership
 from valueflows.domain.quantities import canonical
@@ -21,7 +21,13 @@ from valueflows.store.engine import exact_sum
 from valueflows.store.mapping import event_from_row
 from valueflows.store.ports import EventFilter, FlowTotal, SizedClaims
 from valueflows.store.sql.records import STREAM_BATCH, SqlRecords
-from valueflows.store.tables import contribution_days, contribution_months, economic_events, memberships
+from valueflows.store.tables import (
+    contribution_days,
+    contribution_months,
+    contribution_sizes,
+    economic_events,
+    memberships,
+)
 
 _E = economic_events
 _CORRECTED = select(_E.c.corrects).where(_E.c.corrects.is_not(None))
@@ -151,22 +157,60 @@ class SqlEvents(SqlRecords[EconomicEvent]):
         for row in self.conn.execute(query, execution_options={"yield_per": STREAM_BATCH}):
             yield event_from_row(row)
 
-    def received_by_size(self, receiver: str, start: datetime, end: datetime) -> list[SizedClaims]:
-        e, m = _E, memberships
-        quantity = func.coalesce(e.c.effort_quantity_value, e.c.resource_quantity_value)
-        unit = func.coalesce(e.c.effort_quantity_unit, e.c.resource_quantity_unit)
-        day = (func.date(e.c.happened_at) if self.conn.dialect.name == "sqlite"  # stored in UTC, without offset
-               else cast(func.timezone("UTC", e.c.happened_at), Date))
-        on_day = and_(m.c.member == e.c.provider, m.c.organization == e.c.receiver, m.c.since <= day,
-                      or_(m.c.until.is_(None), m.c.until >= day))
-        member = case((m.c.id.is_(None), 0), else_=1)
-        by = [e.c.provider, e.c.action, e.c.resource_conforms_to, unit, quantity, member]
-        query = (select(*by, func.count()).select_from(e.outerjoin(m, on_day))
-                 .where(e.c.receiver == receiver, e.c.happened_at >= start, e.c.happened_at < end,
-                        e.c.id.not_in(_CORRECTED), quantity.is_not(None), e.c.provider != e.c.receiver, ~_EXCHANGE)
-                 .group_by(*by))
-        rows: Iterable[Any] = self.conn.execute(query)
-        return [SizedClaims(p, a, k, u, _exact(q), int(n), bool(is_member)) for p, a, k, u, q, is_member, n in rows]
+    def received_by_size(self, receiver: str, first: date, last: date) -> list[SizedClaims]:
+        """The whole months from the counts by size (as a member's; the months in which the provider was no member
+        moved to the other side), the edges of the period and the months in which a membership begins or ends from
+        the events themselves, each marked on its day."""
+        e, m, sz = _E, memberships, contribution_sizes
+        end = last + timedelta(days=1)
+        start, stop = _whole_months(first, end)
+        counts: dict[tuple[Any, ...], int] = {}
+
+        def count(rows: Iterable[Any], member: bool, sign: int = 1) -> None:
+            for p, a, k, u, each, n in rows:
+                key = (p, a, k or "", u, _exact(each), member)
+                counts[key] = counts.get(key, 0) + sign * int(n)
+
+        def midnight(day: date) -> datetime:
+            return datetime.combine(day, time(0), UTC)
+
+        spans = [(first, end)] if start >= stop else [(a, b) for a, b in ((first, start), (stop, end)) if a < b]
+        events = [and_(e.c.happened_at >= midnight(a), e.c.happened_at < midnight(b)) for a, b in spans]
+        if start < stop:
+            flow = [sz.c.provider, sz.c.action, sz.c.kind, sz.c.unit, sz.c.each]
+            in_months = and_(sz.c.receiver == receiver, sz.c.month >= start, sz.c.month < stop)
+            whole = select(*flow, func.sum(sz.c.events)).where(in_months).group_by(*flow)
+            count(self.conn.execute(whole), True)
+            apart = _apart(self.conn, receiver, {key[0] for key in counts}, start, stop)
+            for standing in (False, None):  # the months of no membership, then those read again event by event
+                picked = _picked(sz.c.month, sz.c.provider, apart, standing)
+                if picked is not None:
+                    rows = list(self.conn.execute(whole.where(picked)))
+                    count(rows, True, -1)
+                    if standing is False:
+                        count(rows, False)
+            events += [and_(e.c.happened_at >= midnight(month), e.c.happened_at < midnight(_next_month(month)),
+                            e.c.provider.in_(sorted(p for p, standing in who.items() if standing is None)))
+                       for month, who in sorted(apart.items()) if None in who.values()]
+        if events:
+            quantity = func.coalesce(e.c.effort_quantity_value, e.c.resource_quantity_value)
+            unit = func.coalesce(e.c.effort_quantity_unit, e.c.resource_quantity_unit)
+            day = (func.date(e.c.happened_at) if self.conn.dialect.name == "sqlite"  # stored in UTC, without offset
+                   else cast(func.timezone("UTC", e.c.happened_at), Date))
+            on_day = and_(m.c.member == e.c.provider, m.c.organization == e.c.receiver, m.c.since <= day,
+                          or_(m.c.until.is_(None), m.c.until >= day))
+            member = case((m.c.id.is_(None), 0), else_=1)
+            by = [e.c.provider, e.c.action, e.c.resource_conforms_to, unit, quantity, member]
+            query = (select(*by, func.count()).select_from(e.outerjoin(m, on_day))
+                     .where(e.c.receiver == receiver, or_(*events), e.c.id.not_in(_CORRECTED), quantity.is_not(None),
+                            e.c.provider != e.c.receiver, ~_EXCHANGE)
+                     .group_by(*by))
+            found: Iterable[Any] = self.conn.execute(query)
+            for p, a, k, u, q, is_member, n in found:
+                key = (p, a, k or "", u, _exact(q), bool(is_member))
+                counts[key] = counts.get(key, 0) + int(n)
+        return [SizedClaims(p, a, k or None, u, each, n, member) for (p, a, k, u, each, member), n in counts.items()
+                if n]
 
     def adjustments(self, receiver: str, start: datetime, end: datetime) -> list[EconomicEvent]:
         """Prior-period adjustments `receiver` was given in [start, end), corrected view, in ledger order."""
@@ -212,18 +256,31 @@ def _upsert(table: Table, period: str, dialect: str) -> Any:
     )
 
 
-_UPSERTS = {dialect: (_upsert(contribution_days, "day", dialect), _upsert(contribution_months, "month", dialect))
-            for dialect in ("sqlite", "postgresql")}
+def _count_upsert(dialect: str) -> Any:
+    """Events of one size in a month: insert the row, or add to its count."""
+    sizes = contribution_sizes
+    statement = (sqlite_insert if dialect == "sqlite" else pg_insert)(sizes)
+    return statement.on_conflict_do_update(
+        index_elements=[sizes.c.receiver, sizes.c.provider, sizes.c.action, sizes.c.kind, sizes.c.unit, sizes.c.each,
+                        sizes.c.month],
+        set_={"events": sizes.c.events + statement.excluded.events})
+
+
+_UPSERTS = {dialect: (_upsert(contribution_days, "day", dialect), _upsert(contribution_months, "month", dialect),
+                      _count_upsert(dialect)) for dialect in ("sqlite", "postgresql")}
 
 
 def _one_day_and_month() -> Any:
-    """PostgreSQL: a day's row and its month's in one statement (the day's upsert a CTE of the month's): one round
-    trip for the usual write of one event."""
+    """PostgreSQL: a day's row, its month's and its size's in one statement (the day's and the size's upserts CTEs
+    of the month's): one round trip for the usual write of one event."""
     names = ("provider", "receiver", "action", "kind", "unit", "quantity", "events")
     day = _upsert(contribution_days, "day", "postgresql").values(
         **{n: bindparam(n) for n in names}, day=bindparam("day")).cte("day_upsert")
+    size = _count_upsert("postgresql").values(
+        **{n: bindparam(n) for n in ("provider", "receiver", "action", "kind", "unit", "events")},
+        each=bindparam("each", type_=contribution_sizes.c.each.type), month=bindparam("month")).cte("size_upsert")
     return _upsert(contribution_months, "month", "postgresql").values(
-        **{n: bindparam(n) for n in names}, month=bindparam("month")).add_cte(day)
+        **{n: bindparam(n) for n in names}, month=bindparam("month")).add_cte(day).add_cte(size)
 
 
 _ONE_DAY_AND_MONTH = _one_day_and_month()
@@ -263,6 +320,37 @@ def _merged(rows: Iterable[Any], width: int) -> dict[Any, list[Any]]:
     return sums
 
 
+def _apart(conn: Connection, organization: str, providers: Iterable[str], start: date, stop: date
+           ) -> dict[date, dict[str, bool | None]]:
+    """Per whole month in [start, stop), the providers who were not members of `organization` throughout it: no
+    member on any day (False), or a member on some days only (None)."""
+    m = memberships
+    spans: dict[str, list[Membership]] = {}
+    for row in conn.execute(select(m).where(m.c.organization == organization)):
+        spans.setdefault(row.member, []).append(Membership(row.id, row.member, organization, row.since, row.until))
+    apart: dict[date, dict[str, bool | None]] = {}
+    for provider in providers:
+        held = spans.get(provider, [])
+        if any(s.active_throughout(start, stop - timedelta(days=1)) for s in held):
+            continue
+        for month in _months(start, stop):
+            month_last = _next_month(month) - timedelta(days=1)
+            if not any(s.active_throughout(month, month_last) for s in held):
+                apart.setdefault(month, {})[provider] = \
+                    None if any(s.active_during(month, month_last) for s in held) else False
+    return apart
+
+
+def _picked(month: Any, provider: Any, apart: dict[date, dict[str, bool | None]], standing: bool | None) -> Any:
+    """The rows of the (provider, month) pairs of this standing: the providers first (a key's prefix), then months."""
+    picked = [and_(month == when, provider.in_(sorted(p for p, s in who.items() if s is standing)))
+              for when, who in sorted(apart.items()) if standing in who.values()]
+    if not picked:
+        return None
+    return and_(provider.in_(sorted({p for who in apart.values() for p, s in who.items() if s is standing})),
+                or_(*picked))
+
+
 class SqlDays:
     """The daily totals, and the monthly ones beside them: a period reads its whole months from the months and
     only its edges (and, for members, the months in which a membership begins or ends) from the days."""
@@ -271,8 +359,10 @@ class SqlDays:
         self.conn = conn
 
     def add(self, deltas: Iterable[tuple[DayKey, Decimal, int]]) -> None:
+        deltas = list(deltas)
         days: dict[DayKey, list[Any]] = {}
         months: dict[DayKey, list[Any]] = {}
+        sizes = {key: n for key, n in size_deltas(deltas).items() if n}
         for key, quantity, events in deltas:  # one row per key: an upsert statement touches a row once
             for merged, at in ((days, key), (months, replace(key, day=key.day.replace(day=1)))):
                 total = merged.setdefault(at, [Decimal(0), 0])
@@ -280,17 +370,22 @@ class SqlDays:
                 total[1] += events
         if not days:
             return
-        if len(days) == 1 and self.conn.dialect.name == "postgresql":
-            ((key, (quantity, events)),), ((month, _),) = days.items(), months.items()
+        if len(deltas) == 1 and self.conn.dialect.name == "postgresql":
+            (key, quantity, events), = deltas
             self.conn.execute(_ONE_DAY_AND_MONTH, {
                 "provider": key.provider, "receiver": key.receiver, "action": key.action, "kind": key.kind,
-                "unit": key.unit, "day": key.day, "month": month.day, "quantity": quantity, "events": events})
+                "unit": key.unit, "day": key.day, "month": key.day.replace(day=1), "quantity": quantity,
+                "events": events, "each": quantity * events})
             return
-        upsert_days, upsert_months = _UPSERTS[self.conn.dialect.name]
+        upsert_days, upsert_months, upsert_sizes = _UPSERTS[self.conn.dialect.name]
         for statement, merged, period in ((upsert_days, days, "day"), (upsert_months, months, "month")):
             self.conn.execute(statement, [
                 {"provider": k.provider, "receiver": k.receiver, "action": k.action, "kind": k.kind, "unit": k.unit,
                  period: k.day, "quantity": quantity, "events": events} for k, (quantity, events) in merged.items()])
+        if sizes:
+            self.conn.execute(upsert_sizes, [
+                {"receiver": k.receiver, "provider": k.provider, "action": k.action, "kind": k.kind, "unit": k.unit,
+                 "each": k.each, "month": k.month, "events": n} for k, n in sizes.items()])
 
     def totals(self, first: date, end: date, receiver: str | None = None) -> list[FlowTotal]:
         """The days [first, end), summed by provider, receiver, action, kind and unit: the whole months from the
@@ -330,31 +425,14 @@ class SqlDays:
             sums = {(*key, True): total for key, total in _merged(self.conn.execute(
                 select(*flow, exact_sum(self.conn.engine, mo.c.quantity), func.sum(mo.c.events))
                 .where(in_months).group_by(*flow)), 4).items()}
-            spans: dict[str, list[Membership]] = {}
-            for row in self.conn.execute(select(m).where(m.c.organization == organization)):
-                spans.setdefault(row.member, []).append(Membership(row.id, row.member, organization, row.since,
-                                                                   row.until))
-            # per month, the providers who were not members throughout it: none at all (False) or some days (None)
-            apart: dict[date, dict[str, bool | None]] = {}
-            for provider in {key[0] for key in sums}:
-                held = spans.get(provider, [])
-                if any(s.active_throughout(start, stop - timedelta(days=1)) for s in held):
-                    continue
-                for month in _months(start, stop):
-                    month_last = _next_month(month) - timedelta(days=1)
-                    if not any(s.active_throughout(month, month_last) for s in held):
-                        apart.setdefault(month, {})[provider] = \
-                            None if any(s.active_during(month, month_last) for s in held) else False
+            apart = _apart(self.conn, organization, {key[0] for key in sums}, start, stop)
             for standing in (False, None):  # the months of no membership, then those read again day by day
-                picked = [and_(mo.c.month == month,
-                               mo.c.provider.in_(sorted(p for p, s in who.items() if s is standing)))
-                          for month, who in sorted(apart.items()) if standing in who.values()]
-                if not picked:
+                picked = _picked(mo.c.month, mo.c.provider, apart, standing)
+                if picked is None:
                     continue
-                providers = sorted({p for who in apart.values() for p, s in who.items() if s is standing})
-                for (p, a, k, u), (q, n) in _merged(self.conn.execute(  # the providers' rows by key, then months
+                for (p, a, k, u), (q, n) in _merged(self.conn.execute(
                         select(*flow, exact_sum(self.conn.engine, mo.c.quantity), func.sum(mo.c.events))
-                        .where(in_months, mo.c.provider.in_(providers), or_(*picked)).group_by(*flow)), 4).items():
+                        .where(in_months, picked).group_by(*flow)), 4).items():
                     member_total = sums[(p, a, k, u, True)]
                     member_total[0] -= q
                     member_total[1] -= n
@@ -383,6 +461,11 @@ class SqlDays:
     def stream(self) -> Iterator[tuple[DayKey, Decimal, int]]:
         for r in self.conn.execute(select(contribution_days), execution_options={"yield_per": STREAM_BATCH}):
             yield DayKey(r.provider, r.receiver, r.action, r.kind, r.unit, r.day), r.quantity, r.events
+
+    def stream_sizes(self) -> Iterator[tuple[SizeKey, int]]:
+        s = contribution_sizes
+        for r in self.conn.execute(select(s), execution_options={"yield_per": STREAM_BATCH}):
+            yield SizeKey(r.receiver, r.provider, r.action, r.kind, r.unit, r.each, r.month), r.events
 
     def stream_months(self) -> Iterator[tuple[DayKey, Decimal, int]]:
         for r in self.conn.execute(select(contribution_months), execution_options={"yield_per": STREAM_BATCH}):
