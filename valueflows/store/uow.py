@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Engine, insert, select, text
 
 from valueflows.domain.access import OPERATOR, Principal
 from valueflows.domain.chain import GENESIS, ChainRecord, canonical_json, link_hash
+from valueflows.store import prepared
 from valueflows.store.cache import RecordCache
 from valueflows.store.ports import Records
 from valueflows.store.sql.events import SqlDays, SqlEvents
@@ -156,7 +157,7 @@ class Writer(SqlTx):
         digest = link_hash(self.hash, kind, record_id, text)
         record = ChainRecord(self.seq + 1, kind, record_id, text, self.hash, digest)
         self.kinds.add(kind)
-        self.conn.execute(_APPEND, {
+        prepared.run(self.conn, _APPEND, {
             "seq": record.seq, "kind": kind, "record_id": record_id, "payload": text,
             "prev_hash": record.prev_hash, "hash": digest, "recorded_at": self.now,
         })

@@ -17,6 +17,7 @@ from valueflows.accounting.contributions import DayKey, SizeKey, size_deltas
 from valueflows.domain.limits import MAX_CHAIN
 from valueflows.domain.model import EconomicEvent, Membership
 from valueflows.domain.quantities import canonical
+from valueflows.store import prepared
 from valueflows.store.engine import exact_sum
 from valueflows.store.mapping import event_from_row
 from valueflows.store.ports import EventFilter, FlowTotal, SizedClaims
@@ -379,11 +380,11 @@ class SqlDays:
             return
         upsert_days, upsert_months, upsert_sizes = _UPSERTS[self.conn.dialect.name]
         for statement, merged, period in ((upsert_days, days, "day"), (upsert_months, months, "month")):
-            self.conn.execute(statement, [
+            prepared.run(self.conn, statement, [
                 {"provider": k.provider, "receiver": k.receiver, "action": k.action, "kind": k.kind, "unit": k.unit,
                  period: k.day, "quantity": quantity, "events": events} for k, (quantity, events) in merged.items()])
         if sizes:
-            self.conn.execute(upsert_sizes, [
+            prepared.run(self.conn, upsert_sizes, [
                 {"receiver": k.receiver, "provider": k.provider, "action": k.action, "kind": k.kind, "unit": k.unit,
                  "each": k.each, "month": k.month, "events": n} for k, n in sizes.items()])
 

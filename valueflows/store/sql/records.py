@@ -19,6 +19,7 @@ from valueflows.domain.model import (
     EconomicResource,
     Membership,
 )
+from valueflows.store import prepared
 from valueflows.store.mapping import FROM_ROW, allocation_from_row, resource_from_row, row_of, run_from_row
 from valueflows.store.tables import (
     RECORD_TABLES,
@@ -90,7 +91,7 @@ class SqlRecords(Generic[T]):
         return self.conn.execute(select(t.c.id).where(t.c.id == record_id)).first() is not None
 
     def add(self, record: T) -> None:
-        self.conn.execute(_INSERT[self.kind], fitting(self.kind, row_of(record)))
+        prepared.run(self.conn, _INSERT[self.kind], fitting(self.kind, row_of(record)))
 
     def replace(self, record: T) -> None:
         values = fitting(self.kind, row_of(record))

@@ -1,0 +1,45 @@
+"""The write path's prepared statements write exactly what `Connection.execute` writes, and fail the same way."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import insert, select
+
+from valueflows.service.bootstrap import open_ledger
+from valueflows.store import prepared
+from valueflows.store.sql.events import _UPSERTS
+from valueflows.store.tables import contribution_sizes, ledger
+
+S = 10**6  # far above the chain the ledger starts with
+ROW = {"seq": S + 1, "kind": "unit", "record_id": "hour", "payload": '{"id":"hour"}', "prev_hash": "0" * 64,
+       "hash": "a" * 64, "recorded_at": datetime(2026, 3, 1, 9, 30, 0, 123456, tzinfo=UTC)}
+
+
+@pytest.mark.sql_store  # compares the rows behind the ledger's back
+def test_prepared_rows_equal_what_execute_writes_and_errors_are_sqlalchemys(db_url: str) -> None:
+    uow = open_ledger(db_url)
+    with uow.engine.begin() as conn:
+        prepared.run(conn, insert(ledger), ROW)
+        conn.execute(insert(ledger), {**ROW, "seq": S + 2, "hash": "b" * 64})
+        query = f"SELECT recorded_at, hash FROM ledger WHERE seq > {S} ORDER BY seq"
+        raw = [tuple(r) for r in conn.exec_driver_sql(query)]
+        assert raw[0][0] == raw[1][0]  # the same stored text (SQLite) or value (PostgreSQL)
+        assert [r.recorded_at for r in conn.execute(select(ledger).where(ledger.c.seq > S))] == [ROW["recorded_at"]] * 2
+        sizes = _UPSERTS[conn.dialect.name][2]
+        one = {"receiver": "coop", "provider": "ana", "action": "work", "kind": "", "unit": "hour",
+               "each": Decimal("1.50"), "month": datetime(2026, 3, 1).date(), "events": 1}
+        prepared.run(conn, sizes, [one, {**one, "each": Decimal("2")}])
+        prepared.run(conn, sizes, one)  # the same size again: counted, not a second row
+        assert sorted((r.each, r.events) for r in conn.execute(select(contribution_sizes))) == [
+            (Decimal("1.5"), 2), (Decimal(2), 1)]
+    with pytest.raises(sa_exc.IntegrityError), uow.engine.begin() as conn:
+        prepared.run(conn, insert(ledger), {**ROW, "seq": S + 3})
+        prepared.run(conn, insert(ledger), {**ROW, "seq": S + 3})  # the same key twice
+    with uow.engine.connect() as conn:
+        # nothing of the failed transaction
+        assert [r.seq for r in conn.execute(select(ledger.c.seq).where(ledger.c.seq > S))] == [S + 1, S + 2]
+    uow.engine.dispose()
