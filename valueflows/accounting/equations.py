@@ -333,69 +333,81 @@ def value(equation: ValueEquation, amount: Decimal, unit: Decimal, claims: Itera
     remaining = amount
     agents: dict[str, Fraction] = {}  # value earned, in the order agents are first met
     scaled_points: dict[str, Decimal] = {}
-    # per agent and line key: [quantity, events, scaled points, value of capped claims, capped off, rule]
+    # per agent and line key: [quantity, events, scaled points, value, capped off, rule]
     sums: dict[str, dict[tuple[str, str, str, str | None, str], list[Any]]] = {}
     results: list[BucketResult] = []
     counted: set[int] = set()
-    labels = {r: r.label() for b in equation.buckets for r in b.rules}
+    labels = {id(r): r.label() for b in equation.buckets for r in b.rules}
     add, multiply = EXACT.add, EXACT.multiply
     for bucket in equation.buckets:
         base = amount if bucket.of == "total" else remaining
         pool = _floor(Fraction(base) * Fraction(bucket.percent) / 100, unit)
         remaining -= pool
         rules: dict[tuple[str, str | None, str], tuple[Rule, Decimal] | None] = {}
-        matched: list[tuple[Claim, Rule, Decimal]] = []
+        # this bucket's sums, kept apart until its total is known to be more than nothing
+        lines_of: dict[str, dict[tuple[str, str, str, str | None, str], list[Any]]] = {}
+        points_of: dict[str, Decimal] = {}
+        uncapped: dict[str, Decimal] = {}
+        capped_claims: list[tuple[Claim, Rule, Decimal, list[Any]]] = []
         total = Decimal(0)
         for i, claim in enumerate(claims):
             what = (claim.action, claim.kind, claim.unit)
             found = rules[what] if what in rules else rules.setdefault(what, _rule_for(bucket.rules, *what))
             if found is None:
                 continue
+            rule = found[0]
             points = multiply(claim.quantity, found[1])
-            if points:
-                matched.append((claim, found[0], points))
-                counted.add(i)
-                total = add(total, points)
+            if not points:
+                continue
+            counted.add(i)
+            total = add(total, points)
+            agent = claim.agent
+            mine = lines_of.get(agent)
+            if mine is None:
+                mine = lines_of[agent] = {}
+                points_of[agent] = points
+            else:
+                points_of[agent] = add(points_of[agent], points)
+            key = (bucket.name, labels[id(rule)], claim.action, claim.kind, claim.unit)
+            line = mine.get(key)
+            if line is None:
+                line = mine[key] = [claim.quantity, claim.events, points, Fraction(0), Fraction(0), rule]
+            else:
+                line[0] = add(line[0], claim.quantity)
+                line[1] += claim.events
+                line[2] = add(line[2], points)
+            if rule.cap is None:
+                uncapped[agent] = add(uncapped[agent], points) if agent in uncapped else points
+            else:
+                capped_claims.append((claim, rule, points, line))
         if not total:
             results.append(BucketResult(bucket.name, bucket.percent, bucket.of, pool, Fraction(total) / SCALE,
                                         Fraction(0), no_contributions=pool))
             continue
         (pool_n, pool_d), (total_n, total_d) = pool.as_integer_ratio(), total.as_integer_ratio()
         share = (pool_n * total_d, pool_d * total_n)  # what one scaled point earns in this bucket: pool / total
-        uncapped: dict[str, Decimal] = {}
-        new_lines: list[list[Any]] = []
         distributed, capped = Fraction(0), Fraction(0)
-        for claim, rule, points in matched:
-            agent = claim.agent
+        for agent, mine in lines_of.items():
             if agent not in agents:
                 agents[agent] = Fraction(0)
                 scaled_points[agent] = Decimal(0)
                 sums[agent] = {}
-            scaled_points[agent] = add(scaled_points[agent], points)
-            key = (bucket.name, labels[rule], claim.action, claim.kind, claim.unit)
-            line = sums[agent].get(key)
-            if line is None:
-                line = sums[agent][key] = [Decimal(0), 0, Decimal(0), Fraction(0), Fraction(0), rule]
-                new_lines.append(line)
-            line[0] = add(line[0], claim.quantity)
-            line[1] += claim.events
-            line[2] = add(line[2], points)
-            if rule.cap is None:
-                uncapped[agent] = add(uncapped.get(agent, Decimal(0)), points)
-                continue
+            scaled_points[agent] = add(scaled_points[agent], points_of[agent])
+            sums[agent].update(mine)  # a line's key names its bucket: no other bucket's line has it
+            for line in mine.values():
+                if line[5].cap is None:
+                    line[3] = _worth(share, line[2])
+        for claim, rule, points, line in capped_claims:
             earned, cut = _capped(rule, claim, _worth(share, points))
             line[3] += earned
             line[4] += cut
-            agents[agent] += earned
+            agents[claim.agent] += earned
             distributed += earned
             capped += cut
         for agent, points in uncapped.items():
             earned = _worth(share, points)
             agents[agent] += earned
             distributed += earned
-        for line in new_lines:  # a line belongs to one bucket (its key names it) and one rule
-            if line[5].cap is None:
-                line[3] = _worth(share, line[2])
         results.append(BucketResult(bucket.name, bucket.percent, bucket.of, pool, Fraction(total) / SCALE,
                                     distributed, capped=capped))
     earned_total = sum(agents.values(), Fraction(0))
