@@ -397,11 +397,28 @@ def value(equation: ValueEquation, amount: Decimal, unit: Decimal, claims: Itera
             for line in mine.values():
                 if line[5].cap is None:
                     line[3] = _worth(share, line[2])
+        # a capped rule's claim earns share x its points, at most its cap per claim (per event of a group of equal
+        # claims): each claim is judged in whole numbers, the sums valued once per line
+        over: dict[int, list[Any]] = {}  # per line: [line, points over the cap, their events, points under it]
         for claim, rule, points, line in capped_claims:
-            earned, cut = _capped(rule, claim, _worth(share, points))
-            line[3] += earned
-            line[4] += cut
-            agents[claim.agent] += earned
+            if claim.events != 1 and claim.each is None:
+                raise ValueError("a cap per claim needs one claim per event (or equal claims, each), not sums")
+            entry = over.get(id(line))
+            if entry is None:
+                entry = over[id(line)] = [line, Decimal(0), 0, Decimal(0), claim.agent]
+            assert rule.cap is not None, "only capped rules' claims are here"
+            (points_n, points_d), (cap_n, cap_d) = points.as_integer_ratio(), rule.cap.as_integer_ratio()
+            if share[0] * points_n * cap_d > cap_n * share[1] * points_d * claim.events:  # each earns over the cap
+                entry[1] = add(entry[1], points)
+                entry[2] += claim.events
+            else:
+                entry[3] = add(entry[3], points)
+        for line, over_points, over_events, under_points, agent in over.values():
+            at_cap = Fraction(line[5].cap) * over_events
+            earned = _worth(share, under_points) + at_cap
+            cut = _worth(share, over_points) - at_cap
+            line[3], line[4] = earned, cut
+            agents[agent] += earned
             distributed += earned
             capped += cut
         for agent, points in uncapped.items():
@@ -419,20 +436,6 @@ def value(equation: ValueEquation, amount: Decimal, unit: Decimal, claims: Itera
              for agent, found in sums.items()}
     agent_points = {agent: _fraction(p, SCALE) for agent, p in scaled_points.items()}
     return Valuation(amount, unit, results, parts, agent_points, lines, unpooled, uncounted)
-
-
-def _capped(rule: Rule, claim: Claim, earned: Fraction) -> tuple[Fraction, Fraction]:
-    """What a claim (or a group of equal claims) earns under its rule's cap per claim, and what the cap cut off."""
-    if rule.cap is None:
-        return earned, Fraction(0)
-    if claim.events != 1 and claim.each is None:
-        raise ValueError("a cap per claim needs one claim per event (or equal claims, each), not sums of events")
-    if claim.events == 0:
-        return Fraction(0), Fraction(0)
-    each = earned / claim.events
-    if each > rule.cap:
-        return Fraction(rule.cap) * claim.events, (each - Fraction(rule.cap)) * claim.events
-    return earned, Fraction(0)
 
 
 def equation_to_json(buckets: Sequence[Bucket]) -> list[dict[str, Any]]:
