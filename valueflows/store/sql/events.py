@@ -169,7 +169,7 @@ class SqlEvents(SqlRecords[EconomicEvent]):
 
         def count(rows: Iterable[Any], member: bool, sign: int = 1) -> None:
             for p, a, k, u, each, n in rows:
-                key = (p, a, k or "", u, _exact(each), member)
+                key = (p, a, k or "", u, each, member)
                 counts[key] = counts.get(key, 0) + sign * int(n)
 
         def midnight(day: date) -> datetime:
@@ -208,7 +208,7 @@ class SqlEvents(SqlRecords[EconomicEvent]):
                      .group_by(*by))
             found: Iterable[Any] = self.conn.execute(query)
             for p, a, k, u, q, is_member, n in found:
-                key = (p, a, k or "", u, _exact(q), bool(is_member))
+                key = (p, a, k or "", u, q, bool(is_member))
                 counts[key] = counts.get(key, 0) + int(n)
         return [SizedClaims(p, a, k or None, u, each, n, member) for (p, a, k, u, each, member), n in counts.items()
                 if n]
