@@ -4,6 +4,7 @@ say the same graph (rdflib parses the first two; pyld expands the third with our
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
@@ -12,11 +13,15 @@ import rdflib
 from gql_support import ANA, run
 from planning_seed import SEEDED, seed_planning
 from pyld import jsonld
+from rdflib import BNode, Literal, URIRef
 from rdflib.compare import isomorphic
+from rdflib.plugins.serializers.nt import _nt_row
+from rdflib.term import Node
 
 from valueflows.domain.access import Principal, Scope
 from valueflows.domain.inputs import BatchInput, MeasureInput, ProcessSpecificationInput, RelationshipInput, RoleInput
 from valueflows.domain.planning import FlowInput
+from valueflows.linkeddata import rdf
 from valueflows.linkeddata.contexts import document_loader
 from valueflows.linkeddata.documents import render
 from valueflows.linkeddata.rdf import ledger_context
@@ -40,9 +45,15 @@ def test_every_record_type_says_the_same_graph_in_every_format(uow: UnitOfWork) 
     seed_planning(uow)
     records.create_role(uow, RoleInput("mentor", id="mentor"))
     records.create_relationship(uow, RelationshipInput("ana", "bruno", "mentor", id="ana-mentors-bruno"))
-    records.create_process_specification(uow, ProcessSpecificationInput("Welding", id="welding"))
+    records.create_process_specification(uow, ProcessSpecificationInput(
+        "Welding", id="welding", note='Say "weld" \\ then\nrest, été \t\r'))
     records.create_batch(uow, BatchInput("B-2026-1", id="batch-1",
                                          production_date=datetime(2026, 9, 30, tzinfo=UTC)))
+    # N-Triples and Turtle are written from the statements directly: the very text rdflib's row writer gives for
+    # the triples, and the text of Turtle written term by term
+    for kind, one in linked.records_of(uow):
+        assert rdf.ntriples(kind, one, BASE) == "".join(_nt_row(t) for t in rdf.triples(kind, one, BASE)), kind
+        assert rdf.turtle(kind, one, BASE) == plain_turtle(kind, one, BASE), kind
     graphs = {fmt: graph("".join(linked.export(uow, fmt, BASE)), fmt) for fmt in linked.FORMATS}
     assert isomorphic(graphs["nt"], graphs["turtle"]) and isomorphic(graphs["nt"], graphs["jsonld"])
     g = graphs["nt"]
@@ -256,3 +267,41 @@ def test_each_planning_record_is_at_its_iri_in_every_format(uow: UnitOfWork) -> 
             assert len(ids) == 1 or 'rel="next"' in listed.headers["link"]
         hidden = client.get("/settlements/settle-work", headers={"accept": "text/turtle"})  # whether it exists
         assert hidden.status_code == 404  # does not leak either
+
+
+# -- Turtle written the plain way, from rdflib terms: the oracle `rdf.turtle` must equal ----------------------------
+
+_LOCAL = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+
+
+def _short(node: Node) -> str:
+    if isinstance(node, URIRef):
+        text = str(node)
+        for prefix, namespace in rdf.PREFIXES.items():
+            if text.startswith(namespace) and _LOCAL.match(text[len(namespace):]):
+                return f"{prefix}:{text[len(namespace):]}"
+        return node.n3()
+    if isinstance(node, Literal) and node.datatype is not None:
+        dt = str(node.datatype)
+        if dt.startswith(rdf.XSD):
+            return f"{Literal(str(node)).n3()}^^xsd:{dt[len(rdf.XSD):]}"
+    return node.n3()
+
+
+def plain_turtle(kind: str, record: Any, base: str) -> str:
+    found = list(rdf.triples(kind, record, base))
+    subject = found[0][0]
+    measures: dict[Node, list[tuple[Node, Node, Node]]] = {}
+    for t in found:
+        if isinstance(t[0], BNode):
+            measures.setdefault(t[0], []).append(t)
+    lines = []
+    for s, p, o in found:
+        if s != subject:
+            continue
+        if isinstance(o, BNode):
+            inner = " ; ".join(f"{'a' if q == rdf.TYPE else _short(q)} {_short(v)}" for _, q, v in measures[o])
+            lines.append(f"{_short(p)} [ {inner} ]")
+        else:
+            lines.append(f"{'a' if p == rdf.TYPE else _short(p)} {_short(o)}")
+    return f"{subject.n3()}\n    " + " ;\n    ".join(lines) + " .\n\n"

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 from rdflib import BNode, Literal, URIRef
-from rdflib.plugins.serializers.nt import _nt_row
+from rdflib.plugins.serializers.nt import _quote_encode
 from rdflib.term import Node
 
 from valueflows.domain.model import AgentType, EconomicResource
@@ -49,7 +49,6 @@ from valueflows.linkeddata.vocabulary import (
     VF,
     VFL,
     XSD,
-    Field,
 )
 
 Triple = tuple[Node, Node, Node]
@@ -90,78 +89,103 @@ def lexical(kind: str, value: Any) -> str:
     return str(getattr(value, "value", value))
 
 
-def _values(field: Field, record: Any) -> list[Any]:
-    value = getattr(record, field.name)
-    if value is None or value == ():
-        return []
-    return list(value) if field.many else [value]
-
-
 @lru_cache(maxsize=4096)
 def _uri(text: str) -> URIRef:
     """The terms a ledger repeats (classes, properties, actions, units, agents): built and checked once."""
     return URIRef(text)
 
 
+# What a record says, before any syntax: (predicate IRI, form, value, extra), form one of
+#   OURS   an IRI the ledger makes (a record, a class, an action, a unit): value is the IRI
+#   THEIRS an IRI a user gave (checked by rdflib's URIRef when written)
+#   LEX    a literal: value its lexical form, extra its datatype IRI or None
+#   MEAS   a measure (a blank node): value the number's lexical form, extra the unit's IRI
+OURS, THEIRS, LEX, MEAS = "ours", "theirs", "lex", "meas"
+Statement = tuple[str, str, str, str | None]
+
+
 @cache
-def _predicates(kind: str) -> tuple[tuple[Field, URIRef], ...]:
-    return tuple((field, URIRef(field.predicate)) for field in FIELDS[kind])
+def _fields_of(kind: str) -> tuple[tuple[str, str, str, bool], ...]:
+    return tuple((f.name, f.predicate, f.kind, f.many) for f in FIELDS[kind])
+
+
+def statements(kind: str, record: Any, base: str) -> list[Statement]:
+    """The record as statements about its IRI: the one reading of a record that every syntax writes."""
+    said: list[Statement] = [(RDF_TYPE, OURS, class_of(kind, record), None)]
+    for name, predicate, fk, many in _fields_of(kind):
+        found = getattr(record, name)
+        if found is None or found == ():
+            continue
+        for value in found if many else (found,):
+            if fk == MEASURE:
+                said.append((predicate, MEAS, canonical(value.has_numerical_value), iri(base, "unit", value.has_unit)))
+            elif fk == DURATION:
+                said.append((predicate, MEAS, canonical(value[0]), TIME_UNIT_IRIS[value[1]]))
+            elif fk == ACTION:
+                said.append((predicate, OURS, VF + value, None))
+            elif fk == IRI:
+                said.append((predicate, THEIRS, value, None))
+            elif fk in DATATYPES:
+                said.append((predicate, LEX, lexical(fk, value), DATATYPES[fk]))
+            elif fk == TEXT:
+                said.append((predicate, LEX, lexical(fk, value), None))
+            else:  # a reference to another record
+                said.append((predicate, OURS, iri(base, fk, value), None))
+    if isinstance(record, EconomicResource):
+        for name, quantity in RESOURCE_QUANTITIES:
+            said.append((quantity, MEAS, canonical(getattr(record, name)), iri(base, "unit", record.unit)))
+    return said
+
+
+def _measure_node(subject: str, predicate: str) -> str:
+    """A measure's blank node, named after its record and property: the same record always writes the same text."""
+    return "m" + hashlib.sha1(f"{subject} {predicate}".encode()).hexdigest()[:20]
 
 
 def triples(kind: str, record: Any, base: str) -> Iterator[Triple]:
-    subject = URIRef(iri(base, kind, record.id))
-    yield subject, TYPE, _uri(class_of(kind, record))
-    for field, predicate in _predicates(kind):
-        for value in _values(field, record):
-            if field.kind == MEASURE:
-                yield from _measure(subject, predicate, value, base)
-            elif field.kind == DURATION:
-                yield from _measure_node(subject, predicate, value[0], _uri(TIME_UNIT_IRIS[value[1]]))
-            else:
-                yield subject, predicate, _object(field.kind, value, base)
-    if isinstance(record, EconomicResource):
-        for name, quantity in RESOURCE_QUANTITIES:
-            yield from _measure(subject, _uri(quantity), Measure(getattr(record, name), record.unit), base)
-
-
-# references that name few records many times (agents, units, specifications): their terms are kept
-_REPEATED = frozenset({"agent", "unit", "resource_specification", "process_specification", "agreement",
-                       "spatial_thing"})
-
-
-def _object(kind: str, value: Any, base: str) -> Node:
-    if kind == ACTION:
-        return _uri(VF + value)
-    if kind == IRI:
-        return URIRef(value)
-    if kind in DATATYPES:
-        return Literal(lexical(kind, value), datatype=_uri(DATATYPES[kind]))
-    if kind == TEXT:
-        return Literal(lexical(kind, value))
-    if kind in _REPEATED:
-        return _uri(iri(base, kind, value))
-    return URIRef(iri(base, kind, value))  # a reference to another record
-
-
-def _measure(subject: Node, predicate: Node, m: Measure, base: str) -> Iterator[Triple]:
-    return _measure_node(subject, predicate, m.has_numerical_value, _uri(iri(base, "unit", m.has_unit)))
-
-
-def _measure_node(subject: Node, predicate: Node, value: Any, unit: URIRef) -> Iterator[Triple]:
-    # a blank node named after its record and property: the same record always writes the same text
-    node = BNode("m" + hashlib.sha1(f"{subject} {predicate}".encode()).hexdigest()[:20])
-    yield subject, predicate, node
-    yield node, TYPE, MEASURE_CLASS
-    yield node, HAS_VALUE, Literal(canonical(value), datatype=URIRef(XSD + "decimal"))
-    yield node, HAS_UNIT, unit
+    """The statements as rdflib terms (for graphs)."""
+    subject_iri = iri(base, kind, record.id)
+    subject = URIRef(subject_iri)
+    for predicate, form, value, extra in statements(kind, record, base):
+        p = _uri(predicate)
+        if form == MEAS:
+            node = BNode(_measure_node(subject_iri, predicate))
+            yield subject, p, node
+            yield node, TYPE, MEASURE_CLASS
+            yield node, HAS_VALUE, Literal(value, datatype=_uri(XSD + "decimal"))
+            yield node, HAS_UNIT, _uri(extra or "")
+        elif form == LEX:
+            yield subject, p, Literal(value, datatype=_uri(extra) if extra else None)
+        else:
+            yield subject, p, _uri(value) if form == OURS else URIRef(value)
 
 
 # -- N-Triples and Turtle ---------------------------------------------------------------------------------------
 
+_QUOTED = re.compile(r'[\\"\n\r]')  # what rdflib's N-Triples and Turtle quoting change in a literal's text
+
+
 def ntriples(kind: str, record: Any, base: str) -> str:
-    # rdflib's N-Triples row, not Node.n3(): n3() writes a literal with a line break as a Turtle long string
-    # ("""…"""), which is not N-Triples.
-    return "".join(_row(t) for t in triples(kind, record, base))
+    """The record's statements as N-Triples rows: the text rdflib's row writer gives for `triples` (a test holds them
+    equal for every kind of record), without a term object each. Literals are escaped by rdflib's N-Triples
+    quoting; IRIs users gave are checked by rdflib's URIRef."""
+    subject_iri = iri(base, kind, record.id)
+    s = f"<{subject_iri}>"
+    rows = []
+    for predicate, form, value, extra in statements(kind, record, base):
+        if form == MEAS:
+            node = "_:" + _measure_node(subject_iri, predicate)
+            rows.append(f"{s} <{predicate}> {node} .\n{node} <{RDF_TYPE}> <{VF}Measure> .\n"
+                        f'{node} <{VF}hasNumericalValue> "{value}"^^<{XSD}decimal> .\n'
+                        f"{node} <{VF}hasUnit> <{extra}> .\n")
+        elif form == LEX:
+            quoted = _quote_encode(value) if _QUOTED.search(value) else f'"{value}"'  # rdflib's quoting, if it changes
+            rows.append(f"{s} <{predicate}> {quoted}{f'^^<{extra}>' if extra else ''} .\n")
+        elif form == THEIRS:
+            rows.append(f"{s} <{predicate}> {_n3(_uri(value))} .\n")
+        else:
+            rows.append(f"{s} <{predicate}> <{value}> .\n")
+    return "".join(rows)
 
 
 @lru_cache(maxsize=4096)
@@ -169,29 +193,24 @@ def _n3(node: URIRef) -> str:
     return node.n3()
 
 
-def _row(triple: Triple) -> str:
-    """rdflib's N-Triples row (`_nt_row`), the text of repeated terms kept once."""
-    s, p, o = triple
-    if isinstance(o, Literal):
-        return _nt_row(triple)
-    return f"{_n3(s) if type(s) is URIRef else s.n3()} {_n3(p)} {_n3(o) if type(o) is URIRef else o.n3()} .\n"
-
-
 _LOCAL = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
 
-def _short(node: Node) -> str:
-    if isinstance(node, URIRef):
-        text = str(node)
-        for prefix, namespace in PREFIXES.items():
-            if text.startswith(namespace) and _LOCAL.match(text[len(namespace):]):
-                return f"{prefix}:{text[len(namespace):]}"
-        return node.n3()
-    if isinstance(node, Literal) and node.datatype is not None:
-        dt = str(node.datatype)
-        if dt.startswith(XSD):
-            return f"{Literal(str(node)).n3()}^^xsd:{dt[len(XSD):]}"
-    return node.n3()
+@lru_cache(maxsize=4096)
+def _short_iri(text: str) -> str:
+    """An IRI in Turtle: prefixed where one of ours fits, else in angle brackets (checked by rdflib)."""
+    for prefix, namespace in PREFIXES.items():
+        if text.startswith(namespace) and _LOCAL.match(text[len(namespace):]):
+            return f"{prefix}:{text[len(namespace):]}"
+    return URIRef(text).n3()
+
+
+def _turtle_literal(value: str, datatype: str | None) -> str:
+    # rdflib's Turtle quoting (a long string where the text has line breaks); text it would leave as it is, as is
+    text = Literal(value).n3() if _QUOTED.search(value) else f'"{value}"'
+    if datatype is None:
+        return text
+    return f"{text}^^xsd:{datatype[len(XSD):]}" if datatype.startswith(XSD) else f"{text}^^{URIRef(datatype).n3()}"
 
 
 def turtle_prefixes() -> str:
@@ -200,22 +219,19 @@ def turtle_prefixes() -> str:
 
 def turtle(kind: str, record: Any, base: str) -> str:
     """One record as a Turtle block (subject, its properties; measures as blank-node property lists)."""
-    found = list(triples(kind, record, base))
-    subject = found[0][0]
-    measures: dict[Node, list[Triple]] = {}
-    for t in found:
-        if isinstance(t[0], BNode):
-            measures.setdefault(t[0], []).append(t)
     lines = []
-    for s, p, o in found:
-        if s != subject:
-            continue
-        if isinstance(o, BNode):
-            inner = " ; ".join(f"{'a' if q == TYPE else _short(q)} {_short(v)}" for _, q, v in measures[o])
-            lines.append(f"{_short(p)} [ {inner} ]")
+    for predicate, form, value, extra in statements(kind, record, base):
+        p = "a" if predicate == RDF_TYPE else _short_iri(predicate)
+        if form == MEAS:
+            lines.append(f"{p} [ a vf:Measure ; vf:hasNumericalValue {_turtle_literal(value, XSD + 'decimal')} ; "
+                         f"vf:hasUnit {_short_iri(extra or '')} ]")
+        elif form == LEX:
+            lines.append(f"{p} {_turtle_literal(value, extra)}")
+        elif form == OURS and predicate != RDF_TYPE and not value.startswith(tuple(PREFIXES.values())):
+            lines.append(f"{p} <{value}>")  # a record's IRI: no prefix of ours fits it
         else:
-            lines.append(f"{'a' if p == TYPE else _short(p)} {_short(o)}")
-    return f"{subject.n3()}\n    " + " ;\n    ".join(lines) + " .\n\n"
+            lines.append(f"{p} {_short_iri(value)}")
+    return f"<{iri(base, kind, record.id)}>\n    " + " ;\n    ".join(lines) + " .\n\n"
 
 
 # -- JSON-LD ----------------------------------------------------------------------------------------------------
