@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -130,3 +131,19 @@ def serious_violations(driver: object, axe: str) -> list[str]:
     return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
             if isinstance(v, dict) else v for v in found
             if not isinstance(v, dict) or v.get("impact") in ("serious", "critical")]
+
+
+def page_gone(element: Any) -> bool:
+    """Has the page holding `element` gone? (Chromium says so either as a stale element or as a node that does
+    not belong to the document: selenium's `staleness_of` knows only the first.)"""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    try:
+        element.is_enabled()
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as exc:
+        if "does not belong to the document" in str(exc):
+            return True
+        raise
+    return False

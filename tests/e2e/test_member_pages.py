@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
-from e2e_support import cli, running_server, serious_violations
+from e2e_support import cli, page_gone, running_server, serious_violations
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -55,22 +55,8 @@ def _submit(driver: object, how: str, what: str, keys: str | None = None, within
                     exc, StaleElementReferenceException)):
                 raise
             continue
-        WebDriverWait(driver, 10).until(lambda _, clicked=element: _gone(clicked))
+        WebDriverWait(driver, 10).until(lambda _, clicked=element: page_gone(clicked))
         return
-
-
-def _gone(element: Any) -> bool:
-    """Has the page holding `element` gone? (Chromium says so either as a stale element or as a node that does
-    not belong to the document.)"""
-    try:
-        element.is_enabled()
-    except StaleElementReferenceException:
-        return True
-    except WebDriverException as exc:
-        if "does not belong to the document" in str(exc):
-            return True
-        raise
-    return False
 
 
 def _ok(driver: object, axe: str, where: str) -> None:

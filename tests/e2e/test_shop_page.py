@@ -7,9 +7,8 @@ import os
 from pathlib import Path
 
 import httpx
-from e2e_support import running_server, serious_violations
+from e2e_support import page_gone, running_server, serious_violations
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 
@@ -28,7 +27,7 @@ def _fill(driver: object, values: dict[str, str], choices: dict[str, str]) -> No
     button = driver.find_element(By.ID, "check")  # type: ignore[attr-defined]
     button.click()
     # the answer is a new page: wait until the old one is gone, then for the answer
-    WebDriverWait(driver, 20).until(staleness_of(button))
+    WebDriverWait(driver, 20).until(lambda _: page_gone(button))
     WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#answer, #problems"))
 
 
