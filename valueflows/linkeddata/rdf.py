@@ -307,7 +307,7 @@ def _json_value(kind: str, value: Any, base: str, coerced: bool) -> Any:
         if coerced:
             return json.loads(lexical(JSON, value))
         return {"@value": json.loads(lexical(JSON, value)), "@type": "@json"}
-    # the text `_object`'s term would give, written directly (no rdflib term a value)
+    # the text the value's rdflib term would give (as `triples` builds it), written directly: no term a value
     if kind == ACTION:
         return value if coerced else {"@id": VF + value}
     if kind in DATATYPES:
