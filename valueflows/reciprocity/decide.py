@@ -12,27 +12,33 @@ The use is permitted when every action it needs is. Each reason names the clause
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable
+import copy
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_CEILING, Decimal
 from functools import cache
 from typing import Any
 
+from valueflows.reciprocity.compiled import (
+    COMMERCIALIZE,
+    COMPENSATE,
+    CURRENCY_OF,
+    FACT_OF,
+    Compiled,
+    Pay,
+    amount_owed,
+    as_sold,
+    compare,
+    compile_policy,
+    needed,
+    pay_terms,
+)
 from valueflows.reciprocity.facts import Facts
-from valueflows.reciprocity.policy import CC, ODRL, VFL, Atomic, Constraint, Duty, Logical, Policy, Rule, local
+from valueflows.reciprocity.policy import Atomic, Constraint, Duty, Logical, Policy, Rule, local
 
-# The ODRL action each kind of use needs. `modify` makes an adaptation (odrl:derive: a new asset); selling
-# products made with a resource is our profile's vfl:sellProducts (odrl:sell would be selling the asset itself);
-# commercial use is cc:CommercialUse (what ODRL 2.2's deprecated odrl:commercialize maps to).
-USE_ACTIONS = {"use": ODRL + "use", "copy": ODRL + "reproduce", "modify": ODRL + "derive",
-               "distribute": ODRL + "distribute", "sell": VFL + "sellProducts"}
-COMMERCIALIZE = CC + "CommercialUse"
-FACT_OF = {"dateTime": "date"}  # ODRL's own left operands, by the fact that answers them
-CURRENCY_OF = {"annualRevenue": "revenueCurrency", "groupRevenue": "revenueCurrency", "revenue": "currency"}
 ACTION_WORDS = {"use": "use it", "reproduce": "copy it", "derive": "adapt it", "distribute": "distribute it",
                 "sellProducts": "sell products made with it", "CommercialUse": "use it commercially"}
-CENT = Decimal("0.01")
 # the fact a constraint turned on, in words: "headcount is 240, at least 10"; "groupHeadcount is 150, not under 100"
 PHRASES = {"eq": "", "neq": "not", "lt": "under", "lteq": "at most", "gt": "over", "gteq": "at least",
            "isAnyOf": "one of", "isNoneOf": "none of"}
@@ -45,19 +51,6 @@ class Outcome:
     value: bool | None
     because: list[str] = field(default_factory=list)  # the facts it turned on, in words
     missing: set[str] = field(default_factory=set)
-
-
-def _compare(op: str, have: Any, want: tuple[Any, ...]) -> bool:
-    first = want[0]
-    if op == "isAnyOf":
-        return have in want
-    if op == "isNoneOf":
-        return have not in want
-    if op == "eq":
-        return bool(have == first)
-    if op == "neq":
-        return bool(have != first)
-    return bool({"lt": have < first, "lteq": have <= first, "gt": have > first, "gteq": have >= first}[op])
 
 
 def evaluate(constraint: Constraint | None, facts: Facts) -> Outcome:
@@ -112,7 +105,7 @@ def _atomic(c: Atomic, facts: Facts) -> Outcome:
         if currency != unit:  # never convert with a rate we were not given
             return Outcome(None, missing={f"{fact} in {unit}"})
     try:
-        holds = _compare(c.operator, have, c.right)
+        holds = compare(c.operator, have, c.right)
     except TypeError:
         return Outcome(None, missing={f"{fact} (a {type(c.right[0]).__name__})"})
     shown = have if not isinstance(have, bool) else str(have).lower()
@@ -148,16 +141,80 @@ class Owed:
 
 
 @dataclass(frozen=True)
-class Decision:
-    licence: str
-    use: str
-    permitted: bool | None  # None: depends on facts not given
+class Words:
+    """Why a decision is what it is: the clauses it turned on, the duties that come with it, the facts it needs."""
+
+    permitted: bool | None
     reasons: list[Reason]
     duties: list[Owed]
     missing: list[str]
-    overdue: list[str] = field(default_factory=list)
-    # what the asker may not see: "overdue" when obligations between this user and the steward are private to them
-    withheld: list[str] = field(default_factory=list)
+
+
+# a decision made by the compiled policy, whose words are left to be worked out when read: the policy, the facts,
+# and the compensations of the permissions that grant the use
+_Made = tuple[Compiled, Facts, Sequence[tuple[Pay, ...]]]
+
+
+class Decision:
+    """May this user make this use, and why. The answer (`permitted`) is worked out when the decision is made, by
+    the compiled policy; the amount owed (`compensation`) and the words (`reasons`, `duties`, `missing`, by the
+    engine below) when first read."""
+
+    __slots__ = ("_owed", "_why", "licence", "overdue", "permitted", "use", "withheld")
+
+    def __init__(self, licence: str, use: str, permitted: bool | None, why: Words | _Made,
+                 overdue: Sequence[str] = (), withheld: Sequence[str] = ()) -> None:
+        self.licence = licence
+        self.use = use
+        self.permitted = permitted  # None: depends on facts not given
+        self.overdue = overdue
+        # what the asker may not see: "overdue" when obligations between this user and the steward are private
+        self.withheld = withheld
+        self._why = why
+        self._owed: Decimal | bool | None = False  # False: not worked out yet
+
+    def words(self) -> Words:
+        why = self._why
+        if isinstance(why, Words):
+            return why
+        compiled, facts, _ = why
+        self._why = found = explain(compiled.policy, facts, self.overdue)
+        return found
+
+    @property
+    def reasons(self) -> list[Reason]:
+        return self.words().reasons
+
+    @property
+    def duties(self) -> list[Owed]:
+        return self.words().duties
+
+    @property
+    def missing(self) -> list[str]:
+        return self.words().missing
+
+    @property
+    def compensation(self) -> Decimal | None:
+        """The amount of the first compensation duty that comes with the use and has one (None: nothing owed, or
+        it depends on facts not given)."""
+        owed = self._owed
+        if owed is not False:
+            return owed  # type: ignore[return-value]
+        why = self._why
+        known = False
+        if not isinstance(why, Words):
+            compiled, facts, granted = why
+            known, owed = compiled.compensation(facts, granted)
+        if not known:
+            owed = next((d.amount for d in self.duties if d.action == "compensate" and d.amount is not None), None)
+        self._owed = owed
+        return owed  # type: ignore[return-value]
+
+    def withholding(self, *what: str) -> Decision:
+        """The same decision, saying what the asker may not see."""
+        found = copy.copy(self)
+        found.withheld = what
+        return found
 
     @property
     def answer(self) -> str:
@@ -165,23 +222,26 @@ class Decision:
             return "undecided"
         return "permitted" if self.permitted else "not permitted"
 
-
-def _needed(facts: Facts) -> list[str]:
-    """The ODRL actions a use needs; selling products made with a resource is always commercial."""
-    actions = [USE_ACTIONS[facts.use]]
-    if facts.commercial is not False:
-        actions.append(COMMERCIALIZE)
-    return actions
+    def __repr__(self) -> str:
+        return f"Decision({self.licence!r}, {self.use!r}, permitted={self.permitted!r}, overdue={self.overdue!r})"
 
 
 def decide(policy: Policy, facts: Facts, overdue: Iterable[str] = ()) -> Decision:
-    if facts.use == "sell" and facts.commercial is None:
-        facts = replace(facts, commercial=True)
+    """The decision: its answer from the compiled policy; what it owes and its words when read."""
+    late = overdue if isinstance(overdue, tuple) else tuple(overdue)
+    compiled = compile_policy(policy)
+    permitted, granted = compiled.verdict(facts, late)
+    return Decision(policy.id, facts.use, permitted, (compiled, facts, granted), late)
+
+
+def explain(policy: Policy, facts: Facts, overdue: Iterable[str] = ()) -> Words:
+    """The decision read clause by clause: its answer with the reasons, duties and missing facts behind it."""
+    facts = as_sold(facts)
     reasons: list[Reason] = []
     duties: list[Owed] = []
     missing: set[str] = set()
     verdicts: list[bool | None] = []
-    for action in _needed(facts):
+    for action in needed(facts):
         verdict, granted = _action(policy, action, facts, reasons, missing)
         if action == COMMERCIALIZE and facts.commercial is None:
             # whether the use is commercial matters if commercial use is not plainly allowed, or has duties
@@ -206,7 +266,7 @@ def decide(policy: Policy, facts: Facts, overdue: Iterable[str] = ()) -> Decisio
         permitted = False
         reasons.append(Reason("reciprocity", "an obligation to the commons is overdue", "forbids",
                               [f"permitted once the overdue obligation {o} is settled" for o in late]))
-    return Decision(policy.id, facts.use, permitted, reasons, duties, sorted(missing), late)
+    return Words(permitted, reasons, duties, sorted(missing))
 
 
 def _action(policy: Policy, action: str, facts: Facts, reasons: list[Reason],
@@ -261,7 +321,7 @@ def quarter_of(day: date) -> tuple[date, date]:
 def _owed(duty: Duty, facts: Facts) -> Owed:
     applies = evaluate(duty.constraint, facts)
     owed = Owed(local(duty.action), duty.text, applies.value, to=duty.to, missing=sorted(applies.missing))
-    if duty.action != ODRL + "compensate" or applies.value is False:
+    if duty.action != COMPENSATE or applies.value is False:
         return owed
     return _compensation(duty, facts, owed)
 
@@ -273,8 +333,7 @@ def _figure(duty: Duty, name: str) -> tuple[Any, str | None]:
 
 def _compensation(duty: Duty, facts: Facts, owed: Owed) -> Owed:
     """Revenue share with a minimum per period, due some days after the period ends, payable in work."""
-    share, _ = _figure(duty, "revenueShare")
-    minimum, currency = _figure(duty, "payAmount")
+    _, currency = _figure(duty, "payAmount")
     period_kind, _ = _figure(duty, "period")
     due_days, _ = _figure(duty, "dueDays")
     rate, _ = _figure(duty, "workRate")
@@ -287,21 +346,8 @@ def _compensation(duty: Duty, facts: Facts, owed: Owed) -> Owed:
     elif period_kind == "quarter":
         period = quarter_of(facts.date)
         due = period[1] + timedelta(days=int(due_days or 0))
-    amount: Decimal | None = None
-    minimum_applied = False
-    if share is not None:
-        if facts.revenue is None:
-            missing.append("revenue")
-        elif facts.currency != currency:
-            missing.append(f"revenue in {currency}")
-        else:
-            exact = facts.revenue * Decimal(share)
-            if minimum is not None and exact < minimum:
-                amount, minimum_applied = Decimal(minimum).quantize(CENT), True
-            else:
-                amount = exact.quantize(CENT, rounding=ROUND_HALF_EVEN)
-    elif minimum is not None:
-        amount = Decimal(minimum).quantize(CENT)
+    amount, minimum_applied, needs = amount_owed(pay_terms(duty.figures), facts)
+    missing += needs
     hours = None
     if amount is not None and work_rate:
         # hours of work worth the amount, rounded up to the quarter hour so work never pays less than money

@@ -73,7 +73,7 @@ class Rule:
     duties: tuple[Duty, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # a policy is itself: compiled once, found again by identity
 class Policy:
     id: str  # SPDX id or LicenseRef-...
     title: str

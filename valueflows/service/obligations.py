@@ -24,7 +24,7 @@ from valueflows.domain.limits import MAX_PAGE
 from valueflows.domain.model import Agent, EconomicClaim, EconomicResource
 from valueflows.domain.quantities import Measure, canonical
 from valueflows.domain.records import design_specifications
-from valueflows.reciprocity.decide import Decision, Owed
+from valueflows.reciprocity.decide import Decision, Owed, Words
 from valueflows.reciprocity.facts import Facts, group_totals
 from valueflows.reciprocity.obligations import Owing, Payment, Status, increment, statuses
 from valueflows.reciprocity.policy import VFL
@@ -113,7 +113,7 @@ def check_use(uow: UnitOfWork, request: UseRequest) -> Decision:
     reader = reader_of(uow)
     if not access.obligations_view(reader, user.id, steward).visible:
         decision = licences.check(licence, facts)
-        return replace(decision, withheld=["overdue"])
+        return decision.withholding("overdue")
     with uow.read() as tx:
         return licences.check(licence, facts, tuple(_overdue(tx, user.id, steward, day)))
 
@@ -284,7 +284,7 @@ def open_by_steward(uow: UnitOfWork, day: date) -> dict[str, list[ObligationView
 def _replay(tx: Tx, request: UseRequest, event_id: str) -> UseRecorded:
     event = tx.events.get(event_id)
     assert event is not None, "an idempotency key points at an event that exists"
-    decision = Decision("", request.use, True, [], [], [])
+    decision = Decision("", request.use, True, Words(True, [], [], []))
     return UseRecorded(EventRecorded(event, ()), decision, tx.claims.triggered_by(event_id), replayed=True)
 
 

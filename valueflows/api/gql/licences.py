@@ -126,7 +126,7 @@ def decision(d: Decision) -> LicenceDecision:
         licence=ID(d.licence), use=d.use, permitted=d.permitted, answer=d.answer, summary=summary(d),
         reasons=[DecisionReason(clause=r.clause, text=r.text, outcome=r.outcome, facts=r.facts) for r in d.reasons],
         duties=[_duty(x) for x in d.duties], missing=d.missing, missing_words=[fact_words(m) for m in d.missing],
-        overdue=d.overdue, withheld=d.withheld)
+        overdue=list(d.overdue), withheld=list(d.withheld))
 
 
 @strawberry.input(name="LicenceFactsParams", description="Facts about the user and the use; leave out what you "
