@@ -99,3 +99,26 @@ def test_the_commons_economy_owes_nothing(commons: UnitOfWork) -> None:
     done = obligations.record_use(commons, sale("50000.00", "2026-07-10", user="coop"))
     assert done.claim is None and done.decision.permitted is True
     assert obligations.obligations(commons, date(2027, 1, 1), user="coop") == []
+
+
+def test_payments_count_to_the_end_of_the_day_corrected_and_in_any_unit_of_time(commons: UnitOfWork) -> None:
+    """What settles an obligation on a day: payments up to the end of that day (UTC), as corrected, work in any
+    unit of time at the licence's rate (90 minutes at 50.00 EUR an hour: 75.00 EUR)."""
+    uow = commons
+    assert obligations.record_use(uow, sale("2000.00", "2026-07-10")).claim is not None  # 100.00 due 2026-10-30
+    wrong = ledger.record_event(uow, EventInput(
+        "transfer", "bigco", "atelier", resource_inventoried_as="bigco-eur", to_resource_inventoried_as="atelier-eur",
+        has_point_in_time=datetime(2026, 11, 2, 23, 59, tzinfo=UTC), resource_quantity=MeasureInput("250.00", "EUR"),
+        agreed_in=COPYFAIR)).event.id
+    assert states(uow, "2026-11-01") == [(D("100.00"), D("100.00"), "overdue")]
+    assert states(uow, "2026-11-02") == [(D("100.00"), D("0"), "fulfilled")]  # 23:59 UTC is still that day
+    ledger.record_event(uow, EventInput(  # it was 25.00, not 250.00
+        "transfer", "bigco", "atelier", resource_inventoried_as="bigco-eur", to_resource_inventoried_as="atelier-eur",
+        has_point_in_time=datetime(2026, 11, 2, 23, 59, tzinfo=UTC), resource_quantity=MeasureInput("25.00", "EUR"),
+        agreed_in=COPYFAIR, corrects=wrong))
+    assert states(uow, "2026-11-02") == [(D("100.00"), D("75.00"), "overdue")]
+    ledger.record_event(uow, EventInput("work", "bigco", "atelier", effort_quantity=MeasureInput("90", "minute"),
+                                        has_point_in_time=datetime(2026, 11, 3, 0, 0, tzinfo=UTC), agreed_in=COPYFAIR))
+    assert states(uow, "2026-11-02") == [(D("100.00"), D("75.00"), "overdue")]  # midnight is the next day
+    assert states(uow, "2026-11-03") == [(D("100.00"), D("0"), "fulfilled")]
+    assert verify(uow).ok

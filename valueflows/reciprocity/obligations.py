@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from valueflows.reciprocity.decide import Owed
 
@@ -28,8 +29,7 @@ def increment(owed: Owed, already_claimed: Decimal) -> Decimal:
     return max(owed.amount - already_claimed, Decimal(0))
 
 
-@dataclass(frozen=True)
-class Owing:
+class Owing(NamedTuple):  # tuples: a steward's statuses are thousands of them, made in a few ms
     id: str
     amount: Decimal
     currency: str
@@ -48,8 +48,7 @@ class Payment:
     hours: Decimal = Decimal(0)
 
 
-@dataclass(frozen=True)
-class Status:
+class Status(NamedTuple):
     id: str
     amount: Decimal
     settled: Decimal
@@ -60,13 +59,18 @@ class Status:
 
 
 def statuses(owing: Iterable[Owing], payments: Iterable[Payment], as_of: date) -> list[Status]:
-    claims = sorted(owing, key=lambda c: (c.due, c.created, c.id))
     paid = [p for p in payments if p.day <= as_of]
     money: dict[str, Decimal] = {}
     for p in paid:
         if p.currency is not None and p.amount:
             money[p.currency] = money.get(p.currency, Decimal(0)) + p.amount
-    hours = sum((p.hours for p in paid), Decimal(0))
+    return statuses_paid(owing, money, sum((p.hours for p in paid), Decimal(0)), as_of)
+
+
+def statuses_paid(owing: Iterable[Owing], money: dict[str, Decimal], hours: Decimal, as_of: date) -> list[Status]:
+    """The claims' statuses on `as_of`, given everything paid by then: money by currency, and hours of work."""
+    claims = sorted(owing, key=lambda c: (c.due, c.created, c.id))
+    money = dict(money)
     out = []
     for c in claims:
         if c.created > as_of:  # not owed yet on that day

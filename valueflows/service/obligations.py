@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -26,12 +26,12 @@ from valueflows.domain.quantities import Measure, canonical
 from valueflows.domain.records import design_specifications
 from valueflows.reciprocity.decide import Decision, Owed, Words
 from valueflows.reciprocity.facts import Facts, group_totals
-from valueflows.reciprocity.obligations import Owing, Payment, Status, increment, statuses
+from valueflows.reciprocity.obligations import Owing, Status, increment, statuses_paid
 from valueflows.reciprocity.policy import VFL
 from valueflows.service import clock, licences
 from valueflows.service.ledger import EventRecorded, new_id, record_event, record_in, remember_key, replayed_key
 from valueflows.service.reading import reader_of
-from valueflows.store.ports import Tx, UnitOfWork
+from valueflows.store.ports import OwedRow, Tx, UnitOfWork, owed_row
 
 OBLIGATION = VFL + "ReciprocityObligation"
 COMMERCIAL = VFL + "CommercialUse"
@@ -206,48 +206,54 @@ def _obligation(tx: Tx, licence: str, use_facts: Facts, request: UseRequest, res
 
 
 def _statuses_of(tx: Tx, rows: list[EconomicClaim], day: date) -> list[tuple[EconomicClaim, Status]]:
-    """Statuses of these obligation claims: one more query whatever their number (every payment between the same
-    users and stewards), settled per user and steward."""
+    """Statuses of these obligation claims."""
+    by_id = {r.id: r for r in rows}
+    return [(by_id[o.id], s) for o, s in _settled(tx, [owed_row(r) for r in rows], day)]
+
+
+def _settled(tx: Tx, rows: list[OwedRow], day: date) -> list[tuple[OwedRow, Status]]:
+    """Statuses of these obligations on `day`, settled per user, steward and agreement: one more query whatever
+    their number (what each user paid each steward by then, summed)."""
     if not rows:
         return []
-    pairs: dict[tuple[str, str, str], list[EconomicClaim]] = defaultdict(list)
+    pairs: dict[tuple[str, str, str], list[OwedRow]] = defaultdict(list)
     for r in rows:
         pairs[(r.provider, r.receiver, r.agreed_in or "")].append(r)
-    paid = _payments(tx, {p for p, _, _ in pairs}, {s for _, s, _ in pairs}, {a for _, _, a in pairs})
+    paid = _paid(tx, {p for p, _, _ in pairs}, {s for _, s, _ in pairs}, {a for _, _, a in pairs}, day)
     out = []
     for pair, owed in pairs.items():
-        owing = [Owing(r.id, r.resource_quantity.has_numerical_value if r.resource_quantity else Decimal(0),
-                       r.resource_quantity.has_unit if r.resource_quantity else "", r.due.date() if r.due else day,
-                       _owed_since(r), Decimal(r.basis["workRate"]) if r.basis and "workRate" in r.basis else None)
+        owing = [Owing(r.id, r.amount if r.amount is not None else Decimal(0), r.unit or "",
+                       r.due.date() if r.due else day, _owed_since(r),
+                       Decimal(r.basis["workRate"]) if r.basis and "workRate" in r.basis else None)
                  for r in owed]
         by_id = {r.id: r for r in owed}
-        out += [(by_id[s.id], s) for s in statuses(owing, paid.get(pair, []), day)]
+        money, hours = paid.get(pair, ({}, Decimal(0)))
+        out += [(by_id[s.id], s) for s in statuses_paid(owing, money, hours, day)]
     return out
 
 
-def _owed_since(claim: EconomicClaim) -> date:
+def _owed_since(claim: OwedRow) -> date:
     """An obligation is owed from the day of the use that created it (it may be declared later)."""
     if claim.basis and claim.basis.get("useDay"):
         return date.fromisoformat(claim.basis["useDay"])
     return claim.created.date()
 
 
-def _payments(tx: Tx, users: set[str], stewards: set[str],
-              agreements: set[str]) -> dict[tuple[str, str, str], list[Payment]]:
-    """Every flow from these users to these stewards made under one of these agreements (its `agreedIn` is the
-    licence's policy: a payment towards obligations, not the price of something bought), by user, steward and
-    agreement."""
-    out: dict[tuple[str, str, str], list[Payment]] = defaultdict(list)
-    for e in tx.events.payments(users, stewards, agreements, MONEY_ACTIONS + WORK_ACTIONS):
-        day = e.when.astimezone(UTC).date()
-        pair = (e.provider, e.receiver, e.agreed_in or "")
-        if e.action in MONEY_ACTIONS and e.resource_quantity is not None:
-            out[pair].append(Payment(day, amount=e.resource_quantity.has_numerical_value,
-                                     currency=e.resource_quantity.has_unit))
-        elif e.effort_quantity is not None and e.effort_quantity.has_unit in HOURS_PER:
-            out[pair].append(Payment(day, hours=e.effort_quantity.has_numerical_value
-                                     * HOURS_PER[e.effort_quantity.has_unit]))
-    return out
+def _paid(tx: Tx, users: set[str], stewards: set[str], agreements: set[str],
+          day: date) -> dict[tuple[str, str, str], tuple[dict[str, Decimal], Decimal]]:
+    """What these users paid these stewards under one of these agreements (its `agreedIn` is the licence's policy:
+    a payment towards obligations, not the price of something bought) up to the end of `day` (UTC), by user,
+    steward and agreement: money by currency, and hours of work (each unit of time summed, then converted)."""
+    before = datetime.combine(day + timedelta(days=1), time.min, UTC)
+    money: dict[tuple[str, str, str], dict[str, Decimal]] = defaultdict(dict)
+    hours: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
+    for t in tx.events.paid_totals(users, stewards, agreements, before, MONEY_ACTIONS, WORK_ACTIONS):
+        pair = (t.provider, t.receiver, t.agreed_in)
+        if t.resource:
+            money[pair][t.unit] = money[pair].get(t.unit, Decimal(0)) + t.total
+        elif t.unit in HOURS_PER:
+            hours[pair] += t.total * HOURS_PER[t.unit]
+    return {pair: (money.get(pair, {}), hours.get(pair, Decimal(0))) for pair in money.keys() | hours.keys()}
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,16 @@ from valueflows.domain.model import (
 )
 from valueflows.store.cache import RecordCache
 from valueflows.store.mapping import row_of
-from valueflows.store.ports import RECORD_KINDS, EventFilter, FlowTotal, KeyUse, Records, SizedClaims, TokenRow
+from valueflows.store.ports import (
+    RECORD_KINDS,
+    EventFilter,
+    FlowTotal,
+    KeyUse,
+    PaidTotal,
+    Records,
+    SizedClaims,
+    TokenRow,
+)
 from valueflows.store.sql.records import fitting
 
 T = TypeVar("T")
@@ -294,10 +303,17 @@ class MemoryEvents(MemoryRecords[EconomicEvent]):
         return [e for e in self._counted() if e.receiver == receiver and start <= e.when < end
                 and e.prior_period is not None]
 
-    def payments(self, users: set[str], stewards: set[str], agreements: set[str],
-                 actions: tuple[str, ...]) -> list[EconomicEvent]:
-        return [e for e in self._counted() if e.provider in users and e.receiver in stewards
-                and e.agreed_in in agreements and e.action in actions]
+    def paid_totals(self, users: set[str], stewards: set[str], agreements: set[str], before: datetime,
+                    money: tuple[str, ...], work: tuple[str, ...]) -> list[PaidTotal]:
+        totals: dict[tuple[str, str, str, str, bool, str], Decimal] = {}
+        for e in self._counted():
+            if not (e.provider in users and e.receiver in stewards and e.agreed_in in agreements and e.when < before):
+                continue
+            quantity = e.resource_quantity if e.action in money else e.effort_quantity if e.action in work else None
+            if quantity is not None:
+                key = (e.provider, e.receiver, e.agreed_in, e.action, e.action in money, quantity.has_unit)
+                totals[key] = totals.get(key, Decimal(0)) + quantity.has_numerical_value
+        return [PaidTotal(*key, total) for key, total in totals.items()]
 
     def outputs_of(self, resources: Iterable[str]) -> list[tuple[str, str]]:
         wanted = set(resources)

@@ -8,7 +8,7 @@ one (`store/memory.py`) on which the use cases are tested too. Repositories hold
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -93,6 +93,41 @@ class SizedClaims(NamedTuple):
     each: Decimal
     events: int
     member: bool
+
+
+class PaidTotal(NamedTuple):
+    """What a provider gave a receiver under an agreement with one action, in one unit: money by its resource
+    quantity, work by its effort (`resource` says which of the two was summed)."""
+
+    provider: str
+    receiver: str
+    agreed_in: str
+    action: str
+    resource: bool
+    unit: str
+    total: Decimal
+
+
+class OwedRow(NamedTuple):
+    """An obligation claim as settling it needs it (no more of the claim is read)."""
+
+    id: str
+    provider: str
+    receiver: str
+    agreed_in: str | None
+    licence: str | None
+    amount: Decimal | None
+    unit: str | None
+    due: datetime | None
+    created: datetime
+    basis: Mapping[str, Any] | None
+
+
+def owed_row(claim: EconomicClaim) -> OwedRow:
+    q = claim.resource_quantity
+    return OwedRow(claim.id, claim.provider, claim.receiver, claim.agreed_in, claim.licence,
+                   q.has_numerical_value if q else None, q.has_unit if q else None, claim.due, claim.created,
+                   claim.basis)
 
 
 class KeyUse(NamedTuple):
@@ -181,8 +216,12 @@ class Events(Records[EconomicEvent], Protocol):
         one event, each count marked: made by a member of `receiver` on the event's (UTC) day?"""
         ...
     def adjustments(self, receiver: str, start: datetime, end: datetime) -> list[EconomicEvent]: ...
-    def payments(self, users: set[str], stewards: set[str], agreements: set[str],
-                 actions: tuple[str, ...]) -> list[EconomicEvent]: ...
+    def paid_totals(self, users: set[str], stewards: set[str], agreements: set[str], before: datetime,
+                    money: tuple[str, ...], work: tuple[str, ...]) -> list[PaidTotal]:
+        """What these users gave these stewards under these agreements before `before` (corrected view): events
+        with a `money` action by their resource quantity, with a `work` action by their effort, summed by provider,
+        receiver, agreement, action and unit."""
+        ...
     def outputs_of(self, resources: Iterable[str]) -> list[tuple[str, str]]: ...
     def inputs_of(self, processes: Iterable[str]) -> list[tuple[str, str]]: ...
 

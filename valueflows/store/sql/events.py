@@ -20,7 +20,7 @@ from valueflows.domain.quantities import canonical
 from valueflows.store import prepared
 from valueflows.store.engine import exact_sum
 from valueflows.store.mapping import event_from_row
-from valueflows.store.ports import EventFilter, FlowTotal, SizedClaims
+from valueflows.store.ports import EventFilter, FlowTotal, PaidTotal, SizedClaims
 from valueflows.store.sql.records import STREAM_BATCH, SqlRecords
 from valueflows.store.tables import (
     contribution_days,
@@ -220,15 +220,23 @@ class SqlEvents(SqlRecords[EconomicEvent]):
                                  e.c.prior_period.is_not(None), e.c.id.not_in(_CORRECTED)).order_by(e.c.seq))
         return [event_from_row(row) for row in self.conn.execute(query)]
 
-    def payments(self, users: set[str], stewards: set[str], agreements: set[str],
-                 actions: tuple[str, ...]) -> list[EconomicEvent]:
-        """Flows from these users to these stewards agreed in one of these agreements, corrected view."""
+    def paid_totals(self, users: set[str], stewards: set[str], agreements: set[str], before: datetime,
+                    money: tuple[str, ...], work: tuple[str, ...]) -> list[PaidTotal]:
         e = _E
-        query = (select(e).where(e.c.receiver.in_(sorted(stewards)), e.c.agreed_in.in_(sorted(agreements)),
-                                 e.c.id.not_in(_CORRECTED), e.c.action.in_(actions)).order_by(e.c.seq))
-        if len(users) <= 1000:  # else read all payments to the stewards and keep the users' (one query either way)
-            query = query.where(e.c.provider.in_(sorted(users)))
-        return [ev for ev in (event_from_row(row) for row in self.conn.execute(query)) if ev.provider in users]
+        out: list[PaidTotal] = []
+        for actions, value, unit, resource in ((money, e.c.resource_quantity_value, e.c.resource_quantity_unit, True),
+                                               (work, e.c.effort_quantity_value, e.c.effort_quantity_unit, False)):
+            query = (select(e.c.provider, e.c.receiver, e.c.agreed_in, e.c.action, unit,
+                            exact_sum(self.conn.engine, value))
+                     .where(e.c.receiver.in_(sorted(stewards)), e.c.agreed_in.in_(sorted(agreements)),
+                            e.c.action.in_(actions), e.c.happened_at < before, value.is_not(None),
+                            e.c.id.not_in(_CORRECTED))
+                     .group_by(e.c.provider, e.c.receiver, e.c.agreed_in, e.c.action, unit))
+            if len(users) <= 1000:  # else sum every payment to the stewards and keep the users' (one query either way)
+                query = query.where(e.c.provider.in_(sorted(users)))
+            out += [PaidTotal(p, r, a, act, resource, u, Decimal(t)) for p, r, a, act, u, t in self.conn.execute(query)
+                    if p in users]
+        return out
 
     def outputs_of(self, resources: Iterable[str]) -> list[tuple[str, str]]:
         """(resource, process) for every process that put out one of these resources."""
