@@ -195,6 +195,20 @@ def _route_requests(w: World, path: str, methods: set[str]) -> list[tuple[str, s
     def each_format(url: str) -> list[tuple[str, str, str | None]]:
         return [(m, url, f) for m, f in every]
 
+    def as_activities(url: str) -> list[tuple[str, str, str | None]]:  # what fediverse servers ask for
+        return [("GET", url, a) for a in (None, "application/activity+json",
+                                          'application/ld+json; profile="https://www.w3.org/ns/activitystreams"')]
+
+    def outbox_pages(name: str) -> list[str]:
+        """Every page of an actor's outbox (followed as anyone follows them: the pages are the same for all)."""
+        pages, url = [], f"/actors/{name}/outbox?page=true"
+        while url:
+            pages.append(url)
+            url = w.client.get(url).json().get("next", "").replace("http://node.test", "")
+        return pages
+
+    actors = ("node", "atelier", "agrimachines", "farmhack", "ana")  # the node, organizations, a person (none)
+
     known: dict[str, Any] = {
         "/graphql": lambda: [("GET", "/graphql", "text/html")],  # POST: the GraphQL part of the matrix
         "/graphql/0.8": lambda: [("GET", "/graphql/0.8", "text/html")],
@@ -226,6 +240,16 @@ def _route_requests(w: World, path: str, methods: set[str]) -> list[tuple[str, s
         "/admin/tokens": lambda: [("POST", "/admin/tokens", None)] if "POST" in methods else each_format(
             "/admin/tokens"),
         "/dividends/commit": lambda: [("POST", "/dividends/commit", None)],
+        "/.well-known/webfinger": lambda: [r for n in actors for r in as_activities(
+            f"/.well-known/webfinger?resource=acct:{n}@node.test")],
+        "/actors/{name}": lambda: [r for n in actors for r in as_activities(f"/actors/{n}")],
+        "/actors/{name}/outbox": lambda: [r for n in actors[:-1] for url in (f"/actors/{n}/outbox", *outbox_pages(n))
+                                          for r in as_activities(url)],
+        "/actors/{name}/activities/{seq:int}": lambda: [  # records of every kind along the chain, public or not
+            ("GET", f"/actors/{n}/activities/{seq}", "application/activity+json")
+            for n in ("atelier", "agrimachines") for seq in range(1, 400, 4)],
+        "/actors/{name}/followers": lambda: [r for n in actors for r in as_activities(f"/actors/{n}/followers")],
+        "/actors/{name}/following": lambda: [r for n in actors for r in as_activities(f"/actors/{n}/following")],
         "/shop": lambda: each_format("/shop"),
         "/shop/{resource}": lambda: each_format(
             "/shop/seed-drill-design?legal_form=company&headcount=240&use=sell&revenue=12000.00&currency=EUR"

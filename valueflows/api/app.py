@@ -31,6 +31,7 @@ from valueflows.domain.actions import get_action
 from valueflows.domain.errors import LedgerError, NotFound, Problem, RuleViolation
 from valueflows.domain.instants import parse_instant
 from valueflows.domain.model import AgentType
+from valueflows.federation.routes import routes as federation_routes
 from valueflows.linkeddata import documents, rdf
 from valueflows.linkeddata.vocabulary import COLLECTIONS
 from valueflows.service import clock, licences, linked, node, queries
@@ -94,6 +95,8 @@ def _guard(handler: Callable[[Request], Awaitable[Any]]) -> Handler:
     async def wrapped(request: Request) -> Response:
         try:
             answer = await handler(request)
+            if isinstance(answer, Response):
+                return answer
             return answer.response() if isinstance(answer, Negotiated) else JSONResponse(answer)
         except RuleViolation as exc:
             problems = [{"field": p.field, "code": p.code, "message": p.message} for p in exc.problems]
@@ -290,6 +293,7 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
         Route("/context.jsonld", context),
         Route("/export", export),
         Route("/import", _guard(import_file), methods=["POST"]),
+        *federation_routes(uow, _guard),
         *admin.routes(uow),
         *members.routes(uow),  # before the meeting reports: /dividends/new is not a run's id
         *pages.routes(uow),

@@ -24,7 +24,7 @@ from valueflows.cli.app import (
 from valueflows.domain.chain import plain
 from valueflows.domain.errors import LedgerError
 from valueflows.domain.model import AgentType, ContributionVisibility
-from valueflows.service import clock, node, queries, records
+from valueflows.service import clock, federation, node, queries, records
 from valueflows.service.bootstrap import open_any
 from valueflows.service.demo import demo_steps, seed_demo
 from valueflows.service.queries import ledger_size
@@ -151,9 +151,10 @@ def init(
                     path.unlink(missing_ok=True)
             raise refused(exc, options={"org": "--org", "legalForm": "--legal-form", "name": "--org",
                                         "id": "--org-id"}) from None
+    actors = federation.ensure_keys(uow)
     sizes = ledger_size(uow)
     if as_json:
-        typer.echo(json.dumps({"created": missing is not None, "records": sizes, **({
+        typer.echo(json.dumps({"created": missing is not None, "records": sizes, "newKeys": actors, **({
             "organization": started.organization.id, "admin": started.admin.id,
             "membership": started.membership.id, "token": started.secret} if started else {})}))
         return
@@ -166,6 +167,8 @@ def init(
                    f"{a.name} ({a.id}) since {first_day.isoformat()}")
         typer.echo(f"admin token for {a.id} (shown once, keep it safe):")
         typer.echo(started.secret)
+    if actors:
+        typer.echo(f"federation keys (RSA-2048) made for: {', '.join(actors)}")
 
 
 @app.command()

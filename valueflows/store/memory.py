@@ -35,10 +35,12 @@ from valueflows.store.cache import RecordCache
 from valueflows.store.mapping import row_of
 from valueflows.store.ports import (
     RECORD_KINDS,
+    ActorKey,
     EventFilter,
     FlowTotal,
     KeyUse,
     PaidTotal,
+    Published,
     Records,
     SizedClaims,
     TokenRow,
@@ -58,11 +60,13 @@ class State:
     keys: dict[str, KeyUse] = field(default_factory=dict)
     tokens: dict[str, TokenRow] = field(default_factory=dict)
     days: dict[DayKey, tuple[Decimal, int]] = field(default_factory=dict)
+    actor_keys: dict[str, ActorKey] = field(default_factory=dict)
 
     def copy(self) -> State:
         """A copy to work on: records are frozen values, so copying the maps is enough."""
         return State({kind: dict(found) for kind, found in self.records.items()}, list(self.chain),
-                     dict(self.recorded_at), dict(self.keys), dict(self.tokens), dict(self.days))
+                     dict(self.recorded_at), dict(self.keys), dict(self.tokens), dict(self.days),
+                     dict(self.actor_keys))
 
 
 class Box:
@@ -466,6 +470,25 @@ class MemoryChain(_OnBox):
         return iter([r.hash for r in self.state.chain if r.kind == "economic_event" and r.record_id in events
                      and events[r.record_id].receiver == receiver and start <= events[r.record_id].when < end])
 
+    def published(self, agent: str | None, before: int | None, limit: int) -> list[Published]:
+        events, resources = self.state.records["economic_event"], self.state.records["economic_resource"]
+
+        def concerns(r: ChainRecord) -> bool:
+            if r.kind == "economic_event":
+                return agent is None or agent in (events[r.record_id].provider, events[r.record_id].receiver)
+            if r.kind == "economic_resource":
+                return agent is None or resources[r.record_id].primary_accountable == agent
+            return False
+        seen: set[tuple[str, str]] = set()
+        firsts = set()
+        for r in self.state.chain:
+            if (r.kind, r.record_id) not in seen:
+                seen.add((r.kind, r.record_id))
+                firsts.add(r.seq)
+        found = [Published(r.seq, r.kind, r.record_id, self.state.recorded_at[r.seq], r.seq in firsts)
+                 for r in reversed(self.state.chain) if (before is None or r.seq < before) and concerns(r)]
+        return found[:limit]
+
 
 class MemoryKeys(_OnBox):
 
@@ -505,6 +528,17 @@ class MemoryTokens(_OnBox):
         return sorted(self.state.tokens.values(), key=lambda t: t.created_at)
 
 
+class MemoryActorKeys(_OnBox):
+    def add(self, key: ActorKey) -> None:
+        self.state.actor_keys[key.actor] = key
+
+    def get(self, actor: str) -> ActorKey | None:
+        return self.state.actor_keys.get(actor)
+
+    def actors(self) -> set[str]:
+        return set(self.state.actor_keys)
+
+
 class MemoryTx(_OnBox):
     def __init__(self, box: Box) -> None:
         super().__init__(box)
@@ -527,6 +561,7 @@ class MemoryTx(_OnBox):
         self.chain = MemoryChain(box)
         self.keys = MemoryKeys(box)
         self.tokens = MemoryTokens(box)
+        self.actor_keys = MemoryActorKeys(box)
 
     def records(self, kind: str) -> Records[Any]:
         named: dict[str, Records[Any]] = {

@@ -287,6 +287,12 @@ class Chain(Protocol):
 
     def received_hashes(self, receiver: str, start: datetime, end: datetime) -> Iterator[str]: ...
 
+    def published(self, agent: str | None, before: int | None, limit: int) -> list[Published]:
+        """The newest chain records before `before` (a sequence number) of the events `agent` took part in (as
+        provider or receiver) and the resources it is accountable for; of every event and resource when `agent`
+        is None. Newest first."""
+        ...
+
 
 class Keys(Protocol):
     def count(self) -> int: ...
@@ -303,6 +309,31 @@ class Tokens(Protocol):
     def get(self, token_id: str) -> TokenRow | None: ...
     def revoke(self, token_id: str, at: datetime) -> bool: ...
     def all(self) -> list[TokenRow]: ...
+
+
+class Published(NamedTuple):
+    """A chain record as an outbox lists it: which record, when, and whether it is that record's first."""
+
+    seq: int
+    kind: str
+    record_id: str
+    recorded_at: datetime
+    first: bool
+
+
+class ActorKey(NamedTuple):
+    """The key pair an actor signs with (PEM: public SubjectPublicKeyInfo, private PKCS#8)."""
+
+    actor: str
+    public_pem: str
+    private_pem: str
+    created_at: datetime
+
+
+class ActorKeys(Protocol):
+    def add(self, key: ActorKey) -> None: ...
+    def get(self, actor: str) -> ActorKey | None: ...
+    def actors(self) -> set[str]: ...
 
 
 class Tx(Protocol):
@@ -346,6 +377,8 @@ class Tx(Protocol):
     def keys(self) -> Keys: ...
     @property
     def tokens(self) -> Tokens: ...
+    @property
+    def actor_keys(self) -> ActorKeys: ...
 
     def records(self, kind: str) -> Records[Any]: ...
 

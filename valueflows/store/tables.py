@@ -616,3 +616,13 @@ contribution_sizes = Table(
     PrimaryKeyConstraint("receiver", "provider", "action", "kind", "unit", "each", "month"),
     sqlite_with_rowid=False,
 )
+
+# Federation: the key pair of each actor this node speaks for (the node itself, its organizations), made at
+# `init`. Not ledger records: like tokens, they are not chained, and a key is replaced only by a new row.
+actor_keys = Table(
+    "actor_keys", metadata,
+    Column("actor", ID, primary_key=True),  # "node" for the node's own actor, else an agent's id
+    Column("public_pem", Text, nullable=False),
+    Column("private_pem", Text, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+)

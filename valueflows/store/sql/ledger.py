@@ -5,12 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
-from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
+from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
 
 from valueflows.domain.chain import ChainRecord, ChainRevision
 from valueflows.domain.limits import MAX_PAGE
-from valueflows.store.ports import KeyUse, TokenRow
-from valueflows.store.tables import api_tokens, economic_events, idempotency_keys, ledger
+from valueflows.store.ports import ActorKey, KeyUse, Published, TokenRow
+from valueflows.store.tables import (
+    actor_keys,
+    api_tokens,
+    economic_events,
+    economic_resources,
+    idempotency_keys,
+    ledger,
+)
 
 
 class SqlChain:
@@ -57,6 +64,22 @@ class SqlChain:
                  .order_by(ledger.c.seq))
         for (h,) in self.conn.execute(query, execution_options={"yield_per": 10000}):
             yield h
+
+    def published(self, agent: str | None, before: int | None, limit: int) -> list[Published]:
+        e, r, earlier = economic_events, economic_resources, ledger.alias("earlier")
+        first = (select(func.min(earlier.c.seq))
+                 .where(earlier.c.kind == ledger.c.kind, earlier.c.record_id == ledger.c.record_id).scalar_subquery())
+        query = (select(ledger.c.seq, ledger.c.kind, ledger.c.record_id, ledger.c.recorded_at, first)
+                 .where(ledger.c.kind.in_(("economic_event", "economic_resource")))
+                 .order_by(ledger.c.seq.desc()).limit(limit))
+        if agent is not None:
+            query = (query.outerjoin(e, and_(ledger.c.kind == "economic_event", ledger.c.record_id == e.c.id))
+                     .outerjoin(r, and_(ledger.c.kind == "economic_resource", ledger.c.record_id == r.c.id))
+                     .where(or_(e.c.provider == agent, e.c.receiver == agent, r.c.primary_accountable == agent)))
+        if before is not None:
+            query = query.where(ledger.c.seq < before)
+        return [Published(seq, kind, record_id, at, seq == first)
+                for seq, kind, record_id, at, first in self.conn.execute(query)]
 
 
 class SqlKeys:
@@ -112,6 +135,21 @@ class SqlTokens:
 
     def all(self) -> list[TokenRow]:
         return [_token(r) for r in self.conn.execute(select(api_tokens).order_by(api_tokens.c.created_at))]
+
+
+class SqlActorKeys:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(self, key: ActorKey) -> None:
+        self.conn.execute(insert(actor_keys).values(key._asdict()))
+
+    def get(self, actor: str) -> ActorKey | None:
+        row = self.conn.execute(select(actor_keys).where(actor_keys.c.actor == actor)).first()
+        return ActorKey._make(row) if row is not None else None
+
+    def actors(self) -> set[str]:
+        return set(self.conn.execute(select(actor_keys.c.actor)).scalars())
 
 
 def _token(row: object) -> TokenRow:

@@ -1,0 +1,142 @@
+"""The ActivityPub door on the demo co-op: WebFinger finds the node's actors, their documents carry the key the
+node keeps, and an organization's outbox publishes, newest first and page by page, exactly its public records
+(what an anonymous reader is shown whole), each as an activity whose object is our ValueFlows JSON-LD."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from starlette.testclient import TestClient
+
+from valueflows.api.app import create_app
+from valueflows.domain import access
+from valueflows.service import federation
+from valueflows.service.demo import seed_demo
+from valueflows.service.reading import Reading
+from valueflows.store.ports import UnitOfWork
+
+AS_JSON = {"accept": "application/activity+json"}
+
+
+@pytest.fixture
+def node(uow: UnitOfWork) -> Iterator[tuple[UnitOfWork, TestClient]]:
+    seed_demo(uow)
+    with TestClient(create_app(uow), base_url="http://coop.test") as client:
+        yield uow, client
+
+
+def get(client: TestClient, url: str) -> dict[str, Any]:
+    answer = client.get(url, headers=AS_JSON)
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith("application/activity+json")
+    found: dict[str, Any] = answer.json()
+    return found
+
+
+def public_events_of(uow: UnitOfWork, agent: str) -> tuple[set[str], set[str]]:
+    """(events of `agent` an anonymous reader sees whole, the others): what the outbox must and must not hold."""
+    reading = Reading(uow.acting_as(access.ANONYMOUS))
+    with uow.read() as tx:
+        mine = [e for e in tx.records("economic_event").stream() if agent in (e.provider, e.receiver)]
+    views = reading.event_views(mine)
+    whole = {e.id for e in mine if views[e.id].shown is access.Shown.WHOLE}
+    return whole, {e.id for e in mine} - whole
+
+
+def test_webfinger_finds_an_organization_and_the_node(node: tuple[UnitOfWork, TestClient]) -> None:
+    _, client = node
+    answer = client.get("/.well-known/webfinger", params={"resource": "acct:atelier@coop.test"})
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("application/jrd+json")
+    found = answer.json()
+    assert found["subject"] == "acct:atelier@coop.test"
+    assert {"rel": "self", "type": "application/activity+json", "href": "http://coop.test/actors/atelier"} in found[
+        "links"]
+    by_url = client.get("/.well-known/webfinger", params={"resource": "http://coop.test/actors/node"}).json()
+    assert by_url["subject"] == "acct:node@coop.test"
+    for resource, status in (("acct:atelier@elsewhere.example", 404), ("acct:ana@coop.test", 404),
+                             ("acct:nobody@coop.test", 404), ("mailto:atelier@coop.test", 400)):
+        refused = client.get("/.well-known/webfinger", params={"resource": resource})
+        assert refused.status_code == status, resource
+        assert "error" in refused.json()
+
+
+def test_actors_publish_the_key_the_node_keeps(node: tuple[UnitOfWork, TestClient]) -> None:
+    uow, client = node
+    actor = get(client, "/actors/atelier")
+    assert (actor["id"], actor["type"], actor["preferredUsername"], actor["name"]) == (
+        "http://coop.test/actors/atelier", "Organization", "atelier", "Atelier Commun")
+    assert actor["inbox"] == "http://coop.test/actors/atelier/inbox"
+    assert actor["outbox"] == "http://coop.test/actors/atelier/outbox"
+    assert actor["publicKey"]["id"] == "http://coop.test/actors/atelier#main-key"
+    assert actor["publicKey"]["owner"] == actor["id"]
+    key = serialization.load_pem_public_key(actor["publicKey"]["publicKeyPem"].encode())
+    assert key.key_size == 2048  # type: ignore[union-attr]
+    with uow.read() as tx:
+        kept = tx.actor_keys.get("atelier")
+    assert kept is not None and kept.public_pem == actor["publicKey"]["publicKeyPem"]
+    assert "PRIVATE" not in client.get("/actors/atelier").text
+    assert get(client, "/actors/atelier")["publicKey"] == actor["publicKey"]  # made once, kept
+    assert get(client, "/actors/node")["type"] == "Application"
+    for name in ("ana", "nobody"):  # a person, an unknown name
+        assert client.get(f"/actors/{name}", headers=AS_JSON).status_code == 404
+
+
+def test_init_makes_the_keys(uow: UnitOfWork) -> None:
+    seed_demo(uow)
+    made = federation.ensure_keys(uow)
+    assert made == ["node", "agri-holding", "agrimachines", "atelier", "farmhack"]
+    assert federation.ensure_keys(uow) == []  # every actor has one now
+    with uow.read() as tx:
+        assert tx.actor_keys.actors() == set(made)
+
+
+def test_an_outbox_publishes_exactly_the_public_records_newest_first(node: tuple[UnitOfWork, TestClient]) -> None:
+    uow, client = node
+    collection = get(client, "/actors/atelier/outbox")
+    assert collection["type"] == "OrderedCollection"
+    url: str | None = collection["first"]
+    activities: list[dict[str, Any]] = []
+    while url is not None:
+        page = get(client, url)
+        assert page["type"] == "OrderedCollectionPage" and page["partOf"] == "http://coop.test/actors/atelier/outbox"
+        activities += page["orderedItems"]
+        url = page.get("next")
+    ids = [a["id"] for a in activities]
+    assert len(ids) == len(set(ids))
+    positions = [int(i.rsplit("/", 1)[1]) for i in ids]
+    assert positions == sorted(positions, reverse=True)  # newest first
+    whole, others = public_events_of(uow, "atelier")
+    assert whole and others  # the demo has both
+    published = {a["object"]["id"].rsplit("/", 1)[1] for a in activities if a["object"]["type"] == "EconomicEvent"}
+    assert published == whole
+    for a in activities:
+        assert a["actor"] == "http://coop.test/actors/atelier" and a["type"] in ("Create", "Update")
+        assert a["to"] == ["https://www.w3.org/ns/activitystreams#Public"]
+        assert a["object"]["@context"] == "http://coop.test/context.jsonld"
+        # every object is a record anyone may read at its IRI
+        assert client.get(a["object"]["id"], headers={"accept": "application/ld+json"}).status_code == 200
+    designs = [a for a in activities if a["object"]["type"] == "EconomicResource"]
+    assert designs and all(d["type"] == "Create" for d in designs)
+    first = activities[0]
+    assert get(client, first["id"]) == {"@context": "https://www.w3.org/ns/activitystreams", **first}
+
+
+def test_the_node_publishes_every_public_record_and_refuses_bad_cursors(node: tuple[UnitOfWork, TestClient]) -> None:
+    uow, client = node
+    page = get(client, "/actors/node/outbox?page=true")
+    assert page["orderedItems"] and {a["actor"] for a in page["orderedItems"]} == {"http://coop.test/actors/node"}
+    assert client.get("/actors/node/outbox?page=true&before=soon", headers=AS_JSON).status_code == 400
+    assert client.get("/actors/atelier/activities/1", headers=AS_JSON).status_code == 404  # not one of its
+    _, private = public_events_of(uow, "atelier")
+    text = client.get("/actors/node/outbox?page=true").text
+    assert not any(f"/events/{e}\"" in text for e in private)
+
+
+def test_collections_of_an_actor(node: tuple[UnitOfWork, TestClient]) -> None:
+    _, client = node
+    followers = get(client, "/actors/atelier/followers")
+    assert (followers["type"], followers["totalItems"]) == ("OrderedCollection", 0)
+    assert client.get("/actors/ana/followers", headers=AS_JSON).status_code == 404

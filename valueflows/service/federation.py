@@ -1,0 +1,138 @@
+"""Federation use cases: the actors this node speaks for, their keys, and what their outboxes publish.
+
+The actors are the node itself (`node`) and each of its organizations (persons are not actors: opting in is not
+built yet). Each has an RSA-2048 key pair, made by `valueflows init` and `valueflows serve` for every actor that
+has none, else the first time the node speaks for it; the private key never leaves the store. An outbox lists,
+newest first, the public records that concern the actor (the events it took part in, the resources it is
+accountable for; every one of them for the node): public as the access policy shows them to an anonymous reader,
+whoever asks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from sqlalchemy.exc import IntegrityError
+
+from valueflows.domain import access
+from valueflows.domain.errors import NotFound
+from valueflows.domain.model import Agent, AgentType
+from valueflows.service.reading import Reading
+from valueflows.store.ports import ActorKey, UnitOfWork
+
+NODE = "node"  # the node's own actor
+KEY_BITS = 2048
+MAX_OUTBOX_PAGE = 50
+_SCAN = 4  # an outbox page reads at most this many times its size of chain records to fill itself
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str  # NODE, or the organization's id: the actor's preferredUsername and WebFinger account
+    agent: Agent | None  # None for the node
+    public_pem: str
+
+    @property
+    def display_name(self) -> str:
+        return self.agent.name if self.agent is not None else "valueflows node"
+
+
+@dataclass(frozen=True)
+class Published:
+    """A public record as an outbox publishes it: Create for its first chain record, Update for a later one."""
+
+    seq: int
+    verb: str  # "Create" | "Update"
+    kind: str
+    record: Any  # as an anonymous reader is shown it
+    at: datetime
+
+
+@dataclass(frozen=True)
+class OutboxPage:
+    items: list[Published]
+    next_before: int | None  # the cursor of the next (older) page, if there may be one
+
+
+def new_key_pair() -> tuple[str, str]:
+    """(public PEM as SubjectPublicKeyInfo, private PEM as unencrypted PKCS#8)."""
+    private = rsa.generate_private_key(public_exponent=65537, key_size=KEY_BITS)
+    public_pem = private.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii")
+    private_pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                        serialization.NoEncryption()).decode("ascii")
+    return public_pem, private_pem
+
+
+def ensure_keys(uow: UnitOfWork) -> list[str]:
+    """A key pair for the node and for every organization that has none (an operator's step: `init`, `serve`);
+    the actors given one, in one transaction."""
+    access.require_admin(uow.principal, "making federation keys")
+    with uow.read() as tx:
+        have = tx.actor_keys.actors()
+        wanted = [NODE, *sorted(a.id for a in tx.records("agent").stream() if a.type is AgentType.ORGANIZATION)]
+    missing = [name for name in wanted if name not in have]
+    if missing:
+        made = [(name, *new_key_pair()) for name in missing]  # outside the transaction: it takes a while
+        with uow.write() as tx:
+            for name, public_pem, private_pem in made:
+                if tx.actor_keys.get(name) is None:
+                    tx.actor_keys.add(ActorKey(name, public_pem, private_pem, tx.now))
+    return missing
+
+
+def _key(uow: UnitOfWork, name: str) -> ActorKey:
+    """The actor's key pair, made now if it has none (an organization added since the node started)."""
+    with uow.read() as tx:
+        found = tx.actor_keys.get(name)
+    if found is not None:
+        return found
+    public_pem, private_pem = new_key_pair()
+    try:
+        with uow.write() as tx:
+            if tx.actor_keys.get(name) is None:
+                tx.actor_keys.add(ActorKey(name, public_pem, private_pem, tx.now))
+    except IntegrityError:  # another request made it first: theirs stands
+        pass
+    with uow.read() as tx:
+        made = tx.actor_keys.get(name)
+    assert made is not None, "a key pair was just stored"
+    return made
+
+
+def actor(uow: UnitOfWork, name: str) -> Actor:
+    """The actor named `name` (NODE, or an organization's id); NotFound for anything else."""
+    if name == NODE:
+        return Actor(NODE, None, _key(uow, NODE).public_pem)
+    with uow.read() as tx:
+        agent = tx.agents.get(name)
+    if agent is None or agent.type is not AgentType.ORGANIZATION:
+        raise NotFound(f"no actor {name!r} on this node: its actors are the node and its organizations")
+    return Actor(name, agent, _key(uow, name).public_pem)
+
+
+def outbox(uow: UnitOfWork, name: str, before: int | None = None, limit: int = 20) -> OutboxPage:
+    """A page of what the actor publishes, newest first, older than the chain position `before`."""
+    actor(uow, name)  # NotFound for what is not an actor
+    limit = max(1, min(limit, MAX_OUTBOX_PAGE))
+    public = Reading(uow.acting_as(access.ANONYMOUS))
+    agent = None if name == NODE else name
+    items: list[Published] = []
+    cursor = before
+    for _ in range(_SCAN):  # private records are skipped: read on until the page is full, within bounds
+        with uow.read() as tx:
+            found = tx.chain.published(agent, cursor, limit)
+        for p in found:
+            cursor = p.seq
+            record = public.get(p.kind, p.record_id)
+            if record is not None and public.view(p.kind, record).shown is access.Shown.WHOLE:
+                items.append(Published(p.seq, "Create" if p.first else "Update", p.kind, record, p.recorded_at))
+                if len(items) == limit:
+                    return OutboxPage(items, cursor)
+        if len(found) < limit:  # the chain has nothing older
+            return OutboxPage(items, None)
+    return OutboxPage(items, cursor)  # a short page (much was private), with where to go on
