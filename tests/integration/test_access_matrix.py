@@ -248,6 +248,8 @@ def _route_requests(w: World, path: str, methods: set[str]) -> list[tuple[str, s
         "/actors/{name}/activities/{seq:int}": lambda: [  # records of every kind along the chain, public or not
             ("GET", f"/actors/{n}/activities/{seq}", "application/activity+json")
             for n in ("atelier", "agrimachines") for seq in range(1, 400, 4)],
+        "/actors/{name}/inbox": lambda: [("POST", f"/actors/{n}/inbox", None) for n in actors],  # unsigned: 401
+        "/inbox": lambda: [("POST", "/inbox", None)],
         "/actors/{name}/followers": lambda: [r for n in actors for r in as_activities(f"/actors/{n}/followers")],
         "/actors/{name}/following": lambda: [r for n in actors for r in as_activities(f"/actors/{n}/following")],
         "/shop": lambda: each_format("/shop"),

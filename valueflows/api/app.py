@@ -3,7 +3,9 @@ ledger."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -31,10 +33,13 @@ from valueflows.domain.actions import get_action
 from valueflows.domain.errors import LedgerError, NotFound, Problem, RuleViolation
 from valueflows.domain.instants import parse_instant
 from valueflows.domain.model import AgentType
+from valueflows.federation.client import HttpPeers
 from valueflows.federation.routes import routes as federation_routes
+from valueflows.federation.worker import deliveries_worker
 from valueflows.linkeddata import documents, rdf
 from valueflows.linkeddata.vocabulary import COLLECTIONS
 from valueflows.service import clock, licences, linked, node, queries
+from valueflows.service.federation import Peers
 from valueflows.service.health import check as health_check
 from valueflows.service.reading import Reading
 from valueflows.service.verify import report_json, verify
@@ -155,8 +160,12 @@ def _int(value: str | None, name: str, default: int) -> int:
         raise ValueError(f"{name} is a whole number, not {value!r}") from None
 
 
-def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlette:
-    """`graphiql_assets`: a local copy of GraphiQL's scripts (see `valueflows graphiql-assets`), else the CDN."""
+def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None, peers: Peers | None = None,
+               deliver_every: float | None = None) -> Starlette:
+    """`graphiql_assets`: a local copy of GraphiQL's scripts (see `valueflows graphiql-assets`), else the CDN.
+    `peers`: how to reach other nodes (HTTP by default); `deliver_every`: seconds between rounds of the outbox
+    queue's deliveries (None: this process delivers nothing, as in tests of the door alone)."""
+    peers = peers or HttpPeers()
     measured = metrics.Metrics(uow)
 
     async def healthz(_: Request) -> Response:
@@ -293,7 +302,7 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
         Route("/context.jsonld", context),
         Route("/export", export),
         Route("/import", _guard(import_file), methods=["POST"]),
-        *federation_routes(uow, _guard),
+        *federation_routes(uow, _guard, peers),
         *admin.routes(uow),
         *members.routes(uow),  # before the meeting reports: /dividends/new is not a run's id
         *pages.routes(uow),
@@ -310,9 +319,20 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None) -> Starlett
             return _try_again()
         return _error(500, "INTERNAL", "the server could not answer; nothing was written")
 
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        worker = asyncio.create_task(deliveries_worker(uow, peers, deliver_every)) if deliver_every else None
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await worker
+
     return Starlette(routes=routes, exception_handlers={404: not_found, 500: server_error},
                      middleware=[Middleware(metrics.MeasuredRequests, measured), Middleware(RefuseNul),
-                                 Middleware(i18n.Languages)])
+                                 Middleware(i18n.Languages)], lifespan=lifespan)
 
 
 class RefuseNul:

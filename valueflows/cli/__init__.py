@@ -5,6 +5,7 @@ from valueflows.cli import (
     core,
     dividends,
     equations,
+    federation,
     licences,
     linked,
     operations,
@@ -14,5 +15,5 @@ from valueflows.cli import (
 )
 from valueflows.cli.app import app, main
 
-__all__ = ["app", "books", "core", "dividends", "equations", "licences", "linked", "main", "operations", "people",
-           "plans", "reports"]
+__all__ = ["app", "books", "core", "dividends", "equations", "federation", "licences", "linked", "main", "operations",
+           "people", "plans", "reports"]

@@ -55,8 +55,11 @@ def serve(
         min=0.1, help="Seconds a write waits for the writers' lock before the client is told to try again.")] = 30.0,
     workers: Annotated[int, typer.Option(
         min=1, max=64, help="Server processes (more than one needs PostgreSQL).")] = 1,
+    public_url: Annotated[str | None, typer.Option(
+        "--public-url", metavar="URL", help="Where other nodes reach this one (federation), when not at "
+        "http://HOST:PORT: e.g. https://atelier.example behind a proxy.")] = None,
 ) -> None:
-    """Start the HTTP service."""
+    """Start the HTTP service (and the delivery of activities to other nodes)."""
     # deferred on purpose: the web stack (uvicorn, starlette, strawberry) takes half a second to load
     import uvicorn
 
@@ -69,15 +72,19 @@ def serve(
     if demo:
         written = _seed(uow, quiet=False)
         typer.echo(f"demo co-op ready ({written} new records)")
+    url = public_url or f"http://{host}:{port}"
+    if not url.startswith(("https://", "http://")):
+        raise fail(f"--public-url {url!r}: give the URL other nodes reach this one at (https://…)")
+    federation.set_public_url(uow, url)
     if graphiql_assets is not None and not graphiql_assets.is_dir():
         raise fail(f"no directory {graphiql_assets}")
     if workers > 1:  # each process opens the ledger itself (uvicorn starts them from the factory)
         os.environ.update({SERVE_DB: db, SERVE_WAIT: str(write_wait),
-                           SERVE_ASSETS: str(graphiql_assets) if graphiql_assets else ""})
+                           SERVE_ASSETS: str(graphiql_assets) if graphiql_assets else ""})  # each delivers too
         uvicorn.run("valueflows.cli.core:served_app", factory=True, host=host, port=port, workers=workers,
                     log_level="info")
         return
-    app = create_app(uow, graphiql_assets)
+    app = create_app(uow, graphiql_assets, deliver_every=DELIVER_EVERY)
     # What the server holds from start to stop (modules, both GraphQL schemas) is moved out of the collector's
     # reach: a full collection then scans only what requests make (one took ~70 ms at a page of 100 intents).
     gc.collect()
@@ -86,6 +93,7 @@ def serve(
 
 
 SERVE_DB, SERVE_WAIT, SERVE_ASSETS = "VALUEFLOWS_SERVE_DB", "VALUEFLOWS_SERVE_WRITE_WAIT", "VALUEFLOWS_SERVE_ASSETS"
+DELIVER_EVERY = 1.0  # seconds between rounds of deliveries when the queue is empty
 
 
 def served_app() -> Any:
@@ -94,7 +102,7 @@ def served_app() -> Any:
 
     assets = os.environ.get(SERVE_ASSETS) or None
     uow = open_any(os.environ[SERVE_DB], float(os.environ[SERVE_WAIT]))
-    return create_app(uow, Path(assets) if assets else None)
+    return create_app(uow, Path(assets) if assets else None, deliver_every=DELIVER_EVERY)
 
 
 @app.command("graphiql-assets")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -28,6 +28,23 @@ NODE = "node"  # the node's own actor
 KEY_BITS = 2048
 MAX_OUTBOX_PAGE = 50
 _SCAN = 4  # an outbox page reads at most this many times its size of chain records to fill itself
+
+
+class PeerError(Exception):
+    """Another node could not be reached, or answered with something we cannot use."""
+
+
+@dataclass(frozen=True)
+class Signer:
+    key_id: str  # the actor's key URL: <actor>#main-key
+    private_pem: str
+
+
+class Peers(Protocol):
+    """Other nodes, over HTTP (`federation.client.HttpPeers`; tests may give another)."""
+
+    def fetch(self, url: str, signer: Signer | None) -> dict[str, Any]: ...
+    def post(self, inbox: str, body: bytes, signer: Signer) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -102,6 +119,42 @@ def _key(uow: UnitOfWork, name: str) -> ActorKey:
         made = tx.actor_keys.get(name)
     assert made is not None, "a key pair was just stored"
     return made
+
+
+def actor_url(base: str, name: str) -> str:
+    return f"{base}/actors/{name}"
+
+
+def signer(uow: UnitOfWork, base: str, name: str) -> Signer:
+    """What signs the requests one of our actors makes."""
+    return Signer(actor_url(base, name) + "#main-key", _key(uow, name).private_pem)
+
+
+def local_name(base: str, url: str) -> str | None:
+    """The name of our actor at `url` (None when it is not one of ours)."""
+    prefix = base + "/actors/"
+    if not url.startswith(prefix) or "/" in url[len(prefix):] or "#" in url[len(prefix):]:
+        return None
+    return url[len(prefix):]
+
+
+PUBLIC_URL = "public_url"
+
+
+def public_url(uow: UnitOfWork) -> str:
+    """Where other nodes reach this one (set by `valueflows serve --public-url`, else its host and port)."""
+    with uow.read() as tx:
+        found = tx.federation.setting(PUBLIC_URL)
+    if found is None:
+        raise NotFound("this node has no public URL yet: start it once with `valueflows serve` (--public-url URL "
+                       "when other nodes reach it by another name than its host and port)")
+    return found
+
+
+def set_public_url(uow: UnitOfWork, url: str) -> None:
+    access.require_admin(uow.principal, "setting the node's public URL")
+    with uow.write() as tx:
+        tx.federation.set_setting(PUBLIC_URL, url.rstrip("/"))
 
 
 def actor(uow: UnitOfWork, name: str) -> Actor:

@@ -36,12 +36,17 @@ from valueflows.store.mapping import row_of
 from valueflows.store.ports import (
     RECORD_KINDS,
     ActorKey,
+    Delivery,
     EventFilter,
     FlowTotal,
+    Follow,
     KeyUse,
     PaidTotal,
     Published,
+    Received,
+    ReceivedRecord,
     Records,
+    RemoteActor,
     SizedClaims,
     TokenRow,
 )
@@ -61,12 +66,15 @@ class State:
     tokens: dict[str, TokenRow] = field(default_factory=dict)
     days: dict[DayKey, tuple[Decimal, int]] = field(default_factory=dict)
     actor_keys: dict[str, ActorKey] = field(default_factory=dict)
+    federation: dict[str, dict[Any, Any]] = field(default_factory=lambda: {
+        "remote": {}, "followers": {}, "following": {}, "inbox": {}, "deliveries": {}, "settings": {},
+        "records": {}})
 
     def copy(self) -> State:
         """A copy to work on: records are frozen values, so copying the maps is enough."""
         return State({kind: dict(found) for kind, found in self.records.items()}, list(self.chain),
                      dict(self.recorded_at), dict(self.keys), dict(self.tokens), dict(self.days),
-                     dict(self.actor_keys))
+                     dict(self.actor_keys), {name: dict(found) for name, found in self.federation.items()})
 
 
 class Box:
@@ -470,7 +478,8 @@ class MemoryChain(_OnBox):
         return iter([r.hash for r in self.state.chain if r.kind == "economic_event" and r.record_id in events
                      and events[r.record_id].receiver == receiver and start <= events[r.record_id].when < end])
 
-    def published(self, agent: str | None, before: int | None, limit: int) -> list[Published]:
+    def published(self, agent: str | None, before: int | None, limit: int, after: int | None = None
+                  ) -> list[Published]:
         events, resources = self.state.records["economic_event"], self.state.records["economic_resource"]
 
         def concerns(r: ChainRecord) -> bool:
@@ -486,8 +495,9 @@ class MemoryChain(_OnBox):
                 seen.add((r.kind, r.record_id))
                 firsts.add(r.seq)
         found = [Published(r.seq, r.kind, r.record_id, self.state.recorded_at[r.seq], r.seq in firsts)
-                 for r in reversed(self.state.chain) if (before is None or r.seq < before) and concerns(r)]
-        return found[:limit]
+                 for r in reversed(self.state.chain) if (before is None or r.seq < before)
+                 and (after is None or r.seq > after) and concerns(r)]
+        return (found if after is None else found[::-1])[:limit]
 
 
 class MemoryKeys(_OnBox):
@@ -539,6 +549,99 @@ class MemoryActorKeys(_OnBox):
         return set(self.state.actor_keys)
 
 
+class MemoryFederation(_OnBox):
+    def _map(self, name: str) -> dict[Any, Any]:
+        return self.state.federation[name]
+
+    def remote_actor(self, actor_id: str) -> RemoteActor | None:
+        return self._map("remote").get(actor_id)
+
+    def remote_actor_by_key(self, key_id: str) -> RemoteActor | None:
+        return next((a for a in self._map("remote").values() if a.key_id == key_id), None)
+
+    def keep_remote_actor(self, actor: RemoteActor) -> None:
+        self._map("remote")[actor.id] = actor
+
+    def followers(self, actor: str) -> list[Follow]:
+        return sorted((f for f in self._map("followers").values() if f.actor == actor),
+                      key=lambda f: (f.since, f.other))
+
+    def add_follower(self, follow: Follow) -> bool:
+        if (follow.actor, follow.other) in self._map("followers"):
+            return False
+        self._map("followers")[(follow.actor, follow.other)] = follow._replace(state="accepted")
+        return True
+
+    def remove_follower(self, actor: str, follower: str) -> bool:
+        return self._map("followers").pop((actor, follower), None) is not None
+
+    def following(self, actor: str | None = None) -> list[Follow]:
+        return sorted((f for f in self._map("following").values() if actor is None or f.actor == actor),
+                      key=lambda f: (f.since, f.other))
+
+    def follow(self, follow: Follow) -> None:
+        self._map("following")[(follow.actor, follow.other)] = follow
+
+    def following_by_activity(self, follow_id: str) -> Follow | None:
+        return next((f for f in self._map("following").values() if f.follow_id == follow_id), None)
+
+    def received(self, activity_id: str) -> Received | None:
+        return self._map("inbox").get(activity_id)
+
+    def receive(self, activity: Received) -> None:
+        self._map("inbox")[activity.id] = activity
+
+    def enqueue(self, delivery: Delivery) -> bool:
+        if any((d.activity_id, d.inbox) == (delivery.activity_id, delivery.inbox)
+               for d in self._map("deliveries").values()):
+            return False
+        self._map("deliveries")[delivery.id] = delivery
+        return True
+
+    def due(self, now: datetime, limit: int) -> list[Delivery]:
+        found = [d for d in self._map("deliveries").values()
+                 if d.delivered_at is None and d.failed_at is None and d.next_at <= now]
+        return sorted(found, key=lambda d: (d.next_at, d.id))[:limit]
+
+    def _change(self, delivery_id: str, **values: Any) -> None:
+        self._map("deliveries")[delivery_id] = self._map("deliveries")[delivery_id]._replace(**values)
+
+    def delivered(self, delivery_id: str, at: datetime) -> None:
+        done = self._map("deliveries")[delivery_id]
+        self._change(delivery_id, delivered_at=at, attempts=done.attempts + 1, last_error=None)
+
+    def retry(self, delivery_id: str, attempts: int, next_at: datetime, error: str) -> None:
+        self._change(delivery_id, attempts=attempts, next_at=next_at, last_error=error)
+
+    def failed(self, delivery_id: str, attempts: int, at: datetime, error: str) -> None:
+        self._change(delivery_id, attempts=attempts, failed_at=at, last_error=error)
+
+    def deliveries(self, limit: int = 100) -> list[Delivery]:
+        return sorted(self._map("deliveries").values(), key=lambda d: (d.created_at, d.id), reverse=True)[:limit]
+
+    def count_deliveries(self) -> dict[str, int]:
+        found = list(self._map("deliveries").values())
+        return {"queued": sum(1 for d in found if d.delivered_at is None and d.failed_at is None),
+                "delivered": sum(1 for d in found if d.delivered_at is not None),
+                "failed": sum(1 for d in found if d.failed_at is not None)}
+
+    def setting(self, name: str) -> str | None:
+        return self._map("settings").get(name)
+
+    def set_setting(self, name: str, value: str) -> None:
+        self._map("settings")[name] = value
+
+    def received_record(self, record_id: str) -> ReceivedRecord | None:
+        return self._map("records").get(record_id)
+
+    def keep_record(self, record: ReceivedRecord) -> None:
+        self._map("records")[record.id] = record
+
+    def received_records(self, origin: str | None = None, limit: int = 100) -> list[ReceivedRecord]:
+        found = [r for r in self._map("records").values() if origin is None or r.origin == origin]
+        return sorted(found, key=lambda r: (r.received_at, r.id), reverse=True)[:limit]
+
+
 class MemoryTx(_OnBox):
     def __init__(self, box: Box) -> None:
         super().__init__(box)
@@ -562,6 +665,7 @@ class MemoryTx(_OnBox):
         self.keys = MemoryKeys(box)
         self.tokens = MemoryTokens(box)
         self.actor_keys = MemoryActorKeys(box)
+        self.federation = MemoryFederation(box)
 
     def records(self, kind: str) -> Records[Any]:
         named: dict[str, Records[Any]] = {

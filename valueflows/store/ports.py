@@ -287,10 +287,11 @@ class Chain(Protocol):
 
     def received_hashes(self, receiver: str, start: datetime, end: datetime) -> Iterator[str]: ...
 
-    def published(self, agent: str | None, before: int | None, limit: int) -> list[Published]:
+    def published(self, agent: str | None, before: int | None, limit: int, after: int | None = None
+                  ) -> list[Published]:
         """The newest chain records before `before` (a sequence number) of the events `agent` took part in (as
         provider or receiver) and the resources it is accountable for; of every event and resource when `agent`
-        is None. Newest first."""
+        is None. Newest first; with `after`, the oldest after it first."""
         ...
 
 
@@ -336,6 +337,107 @@ class ActorKeys(Protocol):
     def actors(self) -> set[str]: ...
 
 
+class RemoteActor(NamedTuple):
+    """An actor of another node, as its document said when this node last fetched it."""
+
+    id: str
+    inbox: str
+    shared_inbox: str | None
+    key_id: str
+    public_pem: str
+    document: str  # the JSON as fetched
+    fetched_at: datetime
+
+
+class Follow(NamedTuple):
+    """One of our actors (`actor`) and another node's (`other`): who follows whom is the table's to say."""
+
+    actor: str
+    other: str
+    follow_id: str  # the Follow activity
+    state: str  # accepted (followers); pending, accepted or rejected (following)
+    since: datetime
+
+
+class Received(NamedTuple):
+    id: str
+    actor: str
+    type: str
+    recipient: str | None
+    received_at: datetime
+    body: str
+
+
+class Delivery(NamedTuple):
+    id: str
+    activity_id: str
+    actor: str  # ours: who signs it
+    inbox: str
+    body: str
+    attempts: int
+    next_at: datetime
+    created_at: datetime
+    delivered_at: datetime | None = None
+    failed_at: datetime | None = None
+    last_error: str | None = None
+
+
+class ReceivedRecord(NamedTuple):
+    """A record of another node, kept as its actor published it."""
+
+    id: str
+    origin: str
+    type: str
+    document: str
+    activity_id: str
+    key_id: str
+    received_at: datetime
+
+
+class Federation(Protocol):
+    """What this node keeps about federating: not ledger records (nothing here is chained)."""
+
+    def remote_actor(self, actor_id: str) -> RemoteActor | None: ...
+    def remote_actor_by_key(self, key_id: str) -> RemoteActor | None: ...
+    def keep_remote_actor(self, actor: RemoteActor) -> None:
+        """Insert or replace."""
+        ...
+    def followers(self, actor: str) -> list[Follow]: ...
+    def add_follower(self, follow: Follow) -> bool:
+        """False when that follower already follows."""
+        ...
+    def remove_follower(self, actor: str, follower: str) -> bool: ...
+    def following(self, actor: str | None = None) -> list[Follow]: ...
+    def follow(self, follow: Follow) -> None:
+        """Insert or replace what one of our actors follows."""
+        ...
+    def following_by_activity(self, follow_id: str) -> Follow | None: ...
+    def received(self, activity_id: str) -> Received | None: ...
+    def receive(self, activity: Received) -> None: ...
+    def enqueue(self, delivery: Delivery) -> bool:
+        """False when that activity is already queued for that inbox."""
+        ...
+    def due(self, now: datetime, limit: int) -> list[Delivery]: ...
+    def delivered(self, delivery_id: str, at: datetime) -> None: ...
+    def retry(self, delivery_id: str, attempts: int, next_at: datetime, error: str) -> None: ...
+    def failed(self, delivery_id: str, attempts: int, at: datetime, error: str) -> None: ...
+    def deliveries(self, limit: int = 100) -> list[Delivery]:
+        """The newest deliveries, newest first."""
+        ...
+    def count_deliveries(self) -> dict[str, int]:
+        """How many are queued, delivered and failed."""
+        ...
+    def setting(self, name: str) -> str | None: ...
+    def set_setting(self, name: str, value: str) -> None: ...
+    def received_record(self, record_id: str) -> ReceivedRecord | None: ...
+    def keep_record(self, record: ReceivedRecord) -> None:
+        """Insert or replace."""
+        ...
+    def received_records(self, origin: str | None = None, limit: int = 100) -> list[ReceivedRecord]:
+        """The newest first."""
+        ...
+
+
 class Tx(Protocol):
     """One transaction's view of the ledger."""
 
@@ -379,6 +481,8 @@ class Tx(Protocol):
     def tokens(self) -> Tokens: ...
     @property
     def actor_keys(self) -> ActorKeys: ...
+    @property
+    def federation(self) -> Federation: ...
 
     def records(self, kind: str) -> Records[Any]: ...
 

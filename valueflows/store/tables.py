@@ -626,3 +626,81 @@ actor_keys = Table(
     Column("private_pem", Text, nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
 )
+
+# Federation state: what this node knows of other nodes' actors, who follows whom, what arrived at the inboxes
+# (each activity once), what waits to be delivered, and the node's settings (its public URL).
+remote_actors = Table(
+    "remote_actors", metadata,
+    Column("id", String(MAX_IRI), primary_key=True),
+    Column("inbox", String(MAX_IRI), nullable=False),
+    Column("shared_inbox", String(MAX_IRI)),
+    Column("key_id", String(MAX_IRI), nullable=False, index=True),
+    Column("public_pem", Text, nullable=False),
+    Column("document", Text, nullable=False),
+    Column("fetched_at", UTCDateTime(), nullable=False),
+)
+
+followers = Table(
+    "followers", metadata,
+    Column("actor", ID, nullable=False),  # ours
+    Column("follower", String(MAX_IRI), nullable=False),  # theirs
+    Column("follow_id", String(MAX_IRI), nullable=False),
+    Column("since", UTCDateTime(), nullable=False),
+    PrimaryKeyConstraint("actor", "follower"),
+)
+
+following = Table(
+    "following", metadata,
+    Column("actor", ID, nullable=False),  # ours
+    Column("target", String(MAX_IRI), nullable=False),  # theirs
+    Column("follow_id", String(MAX_IRI), nullable=False),
+    Column("state", String(10), nullable=False),  # pending, accepted, rejected
+    Column("since", UTCDateTime(), nullable=False),
+    PrimaryKeyConstraint("actor", "target"),
+)
+
+inbox_activities = Table(
+    "inbox_activities", metadata,
+    Column("id", String(MAX_IRI), primary_key=True),
+    Column("actor", String(MAX_IRI), nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("recipient", ID),  # the actor whose inbox it came to; None: the shared inbox
+    Column("received_at", UTCDateTime(), nullable=False),
+    Column("body", Text, nullable=False),
+)
+
+deliveries = Table(
+    "deliveries", metadata,
+    Column("id", String(40), primary_key=True),
+    Column("activity_id", String(MAX_IRI), nullable=False),
+    Column("actor", ID, nullable=False),  # ours: who signs it
+    Column("inbox", String(MAX_IRI), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_at", UTCDateTime(), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("delivered_at", UTCDateTime()),
+    Column("failed_at", UTCDateTime()),
+    Column("last_error", Text),
+    UniqueConstraint("activity_id", "inbox", name="uq_deliveries_activity_inbox"),
+    Index("ix_deliveries_due", "delivered_at", "failed_at", "next_at"),
+)
+
+node_settings = Table(
+    "node_settings", metadata,
+    Column("name", String(40), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+# Records of other nodes, as their actors published them to us (Create / Update from an actor one of ours
+# follows): kept read-only under their own IRIs, with their origin and the key that vouched for the delivery.
+received_records = Table(
+    "received_records", metadata,
+    Column("id", String(MAX_IRI), primary_key=True),
+    Column("origin", String(MAX_IRI), nullable=False, index=True),  # the actor that published it
+    Column("type", String(80), nullable=False),
+    Column("document", Text, nullable=False),  # the object as received
+    Column("activity_id", String(MAX_IRI), nullable=False),
+    Column("key_id", String(MAX_IRI), nullable=False),
+    Column("received_at", UTCDateTime(), nullable=False),
+)

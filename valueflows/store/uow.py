@@ -17,6 +17,7 @@ from valueflows.store import prepared
 from valueflows.store.cache import RecordCache
 from valueflows.store.ports import Records
 from valueflows.store.sql.events import SqlDays, SqlEvents
+from valueflows.store.sql.federation import SqlFederation
 from valueflows.store.sql.ledger import SqlActorKeys, SqlChain, SqlKeys, SqlTokens
 from valueflows.store.sql.records import (
     SqlAgents,
@@ -134,6 +135,10 @@ class SqlTx:
     @cached_property
     def actor_keys(self) -> SqlActorKeys:
         return SqlActorKeys(self.conn)
+
+    @cached_property
+    def federation(self) -> SqlFederation:
+        return SqlFederation(self.conn)
 
 
 # the ledger's kind names -> the repository attribute that serves them

@@ -65,19 +65,22 @@ class SqlChain:
         for (h,) in self.conn.execute(query, execution_options={"yield_per": 10000}):
             yield h
 
-    def published(self, agent: str | None, before: int | None, limit: int) -> list[Published]:
+    def published(self, agent: str | None, before: int | None, limit: int, after: int | None = None
+                  ) -> list[Published]:
         e, r, earlier = economic_events, economic_resources, ledger.alias("earlier")
         first = (select(func.min(earlier.c.seq))
                  .where(earlier.c.kind == ledger.c.kind, earlier.c.record_id == ledger.c.record_id).scalar_subquery())
         query = (select(ledger.c.seq, ledger.c.kind, ledger.c.record_id, ledger.c.recorded_at, first)
                  .where(ledger.c.kind.in_(("economic_event", "economic_resource")))
-                 .order_by(ledger.c.seq.desc()).limit(limit))
+                 .order_by(ledger.c.seq.desc() if after is None else ledger.c.seq).limit(limit))
         if agent is not None:
             query = (query.outerjoin(e, and_(ledger.c.kind == "economic_event", ledger.c.record_id == e.c.id))
                      .outerjoin(r, and_(ledger.c.kind == "economic_resource", ledger.c.record_id == r.c.id))
                      .where(or_(e.c.provider == agent, e.c.receiver == agent, r.c.primary_accountable == agent)))
         if before is not None:
             query = query.where(ledger.c.seq < before)
+        if after is not None:
+            query = query.where(ledger.c.seq > after)
         return [Published(seq, kind, record_id, at, seq == first)
                 for seq, kind, record_id, at, first in self.conn.execute(query)]
 

@@ -1,0 +1,199 @@
+"""Three real nodes on 127.0.0.1, each its own process and database (A and C on SQLite, B on PostgreSQL): they
+find each other's actors by WebFinger, follow with signed deliveries queued in their stores, accept, and refuse
+what they should not believe. A node that is down when another delivers gets the delivery once it is back."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from e2e_support import Server, cli
+from sqlalchemy import create_engine, select, text
+
+from valueflows.domain.inputs import EventInput, MeasureInput, NewResourceInput, SpecificationInput
+from valueflows.federation.signatures import sign
+from valueflows.service import ledger, records
+from valueflows.service.bootstrap import open_ledger
+from valueflows.service.federation import new_key_pair
+from valueflows.store.tables import actor_keys, deliveries, followers, following, received_records
+
+WAIT = 60.0  # seconds a delivery may take (the queue's first retry waits 2 s, the next 10 s)
+
+
+def until(what: Callable[[], Any], message: str) -> Any:
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        found = what()
+        if found:
+            return found
+        time.sleep(0.3)
+    raise AssertionError(f"not within {WAIT} s: {message}")
+
+
+def run(*args: str, cwd: Path) -> dict[str, Any]:
+    done = cli(*args, "--json", cwd=cwd)
+    assert done.returncode == 0, done.stderr + done.stdout
+    found: dict[str, Any] = json.loads(done.stdout)
+    return found
+
+
+class Node:
+    def __init__(self, workdir: Path, db: str, org: str, org_id: str) -> None:
+        workdir.mkdir(exist_ok=True)
+        self.workdir, self.db, self.org = workdir, db, org_id
+        run("init", "--db", db, "--org", org, "--org-id", org_id, "--admin", "Admin", "--since", "2026-01-01",
+            cwd=workdir)
+        self.server = Server(workdir, "--db", db)
+        self.base = self.server.start()
+        self.host = self.base.removeprefix("http://")
+
+    def cli(self, *args: str) -> dict[str, Any]:
+        return run(*args, "--db", self.db, cwd=self.workdir)
+
+    def key(self, actor: str = "node") -> str:
+        engine = create_engine(self.db)
+        with engine.connect() as conn:
+            found = conn.execute(select(actor_keys.c.private_pem).where(actor_keys.c.actor == actor)).scalar_one()
+        engine.dispose()
+        return str(found)
+
+
+@pytest.fixture
+def nodes(tmp_path: Path, pg_url: str) -> Iterator[tuple[Node, Node, Node]]:
+    made: list[Node] = []
+    try:
+        for name, db, org, org_id in (("a", f"sqlite:///{tmp_path / 'a.db'}", "Atelier Commun", "atelier"),
+                                      ("b", pg_url, "Agrimachines GmbH", "agrimachines"),
+                                      ("c", f"sqlite:///{tmp_path / 'c.db'}", "Farm Hack Quebec", "farmhack")):
+            made.append(Node(tmp_path / name, db, org, org_id))
+        yield made[0], made[1], made[2]
+    finally:
+        for n in made:
+            n.server.stop()
+
+
+def query(node: Node, statement: Any) -> list[Any]:
+    """Read a node's store directly (polling through the command line would start a process each time)."""
+    engine = create_engine(node.db)
+    try:
+        with engine.connect() as conn:
+            return list(conn.execute(statement))
+    finally:
+        engine.dispose()
+
+
+def followers_of(node: Node, actor: str) -> list[str]:
+    return [r[0] for r in query(node, select(followers.c.follower).where(followers.c.actor == actor))]
+
+
+def follow_state(node: Node, actor: str, target: str) -> str | None:
+    found = query(node, select(following.c.state).where(following.c.actor == actor, following.c.target == target))
+    return found[0][0] if found else None
+
+
+def retrying(node: Node) -> bool:
+    return bool(query(node, select(deliveries.c.id).where(deliveries.c.attempts >= 1, deliveries.c.delivered_at.is_(
+        None), deliveries.c.failed_at.is_(None), deliveries.c.last_error.is_not(None))))
+
+
+def publish_design(node: Node) -> None:
+    """A licensed design raised on the node's ledger (from beside its server, as an operator would)."""
+    uow = open_ledger(node.db)
+    records.create_specification(uow, SpecificationInput("Seed drill", id="seed-drill"))
+    ledger.record_event(uow, EventInput(
+        "raise", node.org, node.org, resource_quantity=MeasureInput("1", "one"),
+        has_point_in_time=datetime(2026, 5, 1, tzinfo=UTC),
+        new_resource=NewResourceInput("Seed drill", conforms_to="seed-drill", id="drill-design",
+                                      licence="LicenseRef-CopyFair-1.0")))
+    uow.engine.dispose()
+
+
+def post(inbox: str, body: bytes, key_id: str, private_pem: str, **changed: str) -> httpx.Response:
+    headers = {**sign("POST", inbox, key_id, private_pem, body), **changed}
+    return httpx.post(inbox, content=body, headers=headers, timeout=30)
+
+
+def test_three_nodes_follow_each_other_and_refuse_what_they_should(nodes: tuple[Node, Node, Node]) -> None:
+    a, b, c = nodes
+    atelier = f"{a.base}/actors/atelier"
+    # C follows A's organization by its account, B by its URL: each a Follow, signed, delivered by the queue
+    assert c.cli("follow", f"atelier@{a.host}")["queued"] is True
+    assert b.cli("follow", atelier)["queued"] is True
+    until(lambda: follow_state(c, "node", atelier) == "accepted", "C's follow accepted")
+    until(lambda: follow_state(b, "node", atelier) == "accepted", "B's follow accepted")
+    assert sorted(followers_of(a, "atelier")) == sorted([f"{b.base}/actors/node", f"{c.base}/actors/node"])
+    listed = a.cli("followers", "--as", "atelier")  # what an operator reads
+    assert sorted(f["actor"] for f in listed["followers"]) == sorted(followers_of(a, "atelier"))
+    assert c.cli("follow", atelier)["queued"] is False  # asked once
+
+    # what A's organization publishes from now on reaches its followers, kept there as it came, under its IRI
+    publish_design(a)
+    until(lambda: any(r["id"].endswith("/drill-design") for r in c.cli("federation", "received")), "C has it")
+    [kept] = [r for r in c.cli("federation", "received") if r["id"].endswith("/drill-design")]
+    assert (kept["origin"], kept["type"], kept["record"]["name"]) == (atelier, "EconomicResource", "Seed drill")
+    until(lambda: query(b, select(received_records.c.id).where(received_records.c.origin == atelier)), "B has it")
+    assert httpx.get(kept["id"], headers={"accept": "application/ld+json"}).status_code == 200
+
+    # the same Follow delivered again (C's own key, C's own activity): taken, and nothing changes
+    follow_id = next(f["activity"] for f in c.cli("followers")["following"] if f["actor"] == atelier)
+    activity = {"@context": "https://www.w3.org/ns/activitystreams", "type": "Follow", "id": follow_id,
+                "actor": f"{c.base}/actors/node", "object": atelier}
+    body = json.dumps(activity).encode()
+    key_id, key = f"{c.base}/actors/node#main-key", c.key()
+    again = post(f"{atelier}/inbox", body, key_id, key)
+    assert (again.status_code, again.json()["done"]) == (202, "duplicate")
+    assert len(followers_of(a, "atelier")) == 2
+
+    # what A must not believe: each refused with its reason, nothing written
+    forged_key = new_key_pair()[1]
+    stale = "Mon, 01 Jan 2024 00:00:00 GMT"
+    other = json.dumps({**activity, "id": activity["id"] + "-2"}).encode()
+    for answer, status in (
+            (post(f"{atelier}/inbox", other, key_id, forged_key), 401),  # a key that is not C's
+            (httpx.post(f"{atelier}/inbox", content=other, headers={"content-type": "application/activity+json"}),
+             401),  # unsigned
+            (post(f"{atelier}/inbox", other, key_id, key, date=stale), 401),  # an old date, signed or not
+            (httpx.post(f"{atelier}/inbox", content=other + b" ", headers=sign(
+                "POST", f"{atelier}/inbox", key_id, key, other)), 401),  # the body changed on the way
+            (post(f"{atelier}/inbox", b"x" * 300_000, key_id, key), 413),
+            (post(f"{atelier}/inbox", json.dumps({**activity, "id": activity["id"] + "-3",
+                                                  "actor": f"{b.base}/actors/node"}).encode(), key_id, key), 403),
+    ):
+        assert answer.status_code == status, (status, answer.text)
+        assert "error" in answer.json()
+    blocked = cli("federation", "hosts", "--block", c.host, "--db", a.db, cwd=a.workdir)
+    assert blocked.returncode == 0
+    assert post(f"{atelier}/inbox", other, key_id, key).status_code == 403
+    assert cli("federation", "hosts", "--block", "", "--db", a.db, cwd=a.workdir).returncode == 0
+    assert len(followers_of(a, "atelier")) == 2
+
+    # A burst at A's inbox, the same delivery many times at once: each taken once or told to slow down
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: post(f"{atelier}/inbox", body, key_id, key).status_code, range(100)))
+    assert set(answers) <= {202, 429} and 202 in answers
+
+    # A is down while C's organization follows it: C keeps trying, and delivers once A is back
+    a.server.stop()
+    assert c.cli("follow", atelier, "--as", "farmhack")["queued"] is True
+    until(lambda: retrying(c), "C retrying while A is down")
+    queued = c.cli("federation", "status")
+    assert queued["queued"] == 1 and "Connect" in queued["recent"][0]["lastError"]
+    a.server.start()
+    until(lambda: follow_state(c, "farmhack", atelier) == "accepted", "the follow delivered after A came back")
+    assert sorted(followers_of(a, "atelier")) == sorted(
+        [f"{b.base}/actors/node", f"{c.base}/actors/node", f"{c.base}/actors/farmhack"])
+    status = c.cli("federation", "status")
+    assert status["failed"] == 0 and status["queued"] == 0
+
+    for node in (a, b, c):
+        verified = cli("verify", "--db", node.db, cwd=node.workdir)
+        assert verified.returncode == 0, verified.stdout
+    kept = query(a, text("select count(*), count(distinct id) from inbox_activities"))[0]  # each activity once
+    assert kept[0] == kept[1]
