@@ -72,6 +72,14 @@ def _licences(r: Any) -> list[Row]:
              f"{s['ours_over_floor']}x the floor")]
 
 
+def _federation(r: Any) -> list[Row]:
+    i, d = r["inbox"], r["latency"]
+    return [(f"inbox, signed activities over HTTP ({i['activities']:,})", f"{i['per_s']:,}/s",
+             f"{i['verify_floor_per_s']:,}/s verification alone", f"{i['vs_floor']:.1%}"),
+            (f"delivery latency A -> B ({d['events']} events), p50 / p99", f"{d['p50_s']} / {d['p99_s']} s",
+             "-", "-")]
+
+
 def _linked(r: Any) -> list[Row]:
     rows: list[Row] = []
     for e in r["export"]:
@@ -120,6 +128,7 @@ BENCHES: list[tuple[str, list[str], Callable[[Any], list[Row]]]] = [
     ("bench_dividends", [], _dividends),
     ("bench_licences", [], _licences),
     ("bench_linked", [], _linked),
+    ("bench_federation", [], _federation),
     ("bench_planning", [], _planning),
     ("bench_recipes", [], _recipes),
     ("growth", [], _growth),

@@ -3,10 +3,11 @@
 Every ```sh block whose lines start with `$ ` is a transcript: its commands run in order, in one fresh directory,
 through bash (so `>`, `$(…)` and `&` work), stdout and stderr together, and every line of their output is compared
 with the README's (`…` in a line stands for any text; a line that is only `…` for any number of lines). A command
-that starts the server in the background (`valueflows serve … &`) starts the real server on a free port instead,
-and `127.0.0.1:8000` in later commands (and their output) points at it. `cat FILE` of a file that is not there
-yet writes the README's output into FILE first (that is how the README shows a file to create). Each ```python
-block runs in a fresh directory; a ```text block right after it is its expected output.
+that starts the server in the background (`valueflows serve … &`, its log wherever the README sends it) starts the
+real server on a free port instead, and `127.0.0.1:8000` (or the `--port` the README gives it) in later commands
+and their output points at it. `cat FILE` of a file that is not there yet writes the README's output into FILE
+first (that is how the README shows a file to create). Each ```python block runs in a fresh directory; a ```text
+block right after it is its expected output.
 """
 
 from __future__ import annotations
@@ -86,29 +87,35 @@ def environment(workdir: Path) -> dict[str, str]:
 def run_transcript(workdir: Path) -> list[tuple[Step, list[str]]]:
     """Each step with the output it gave."""
     env = environment(workdir)
-    server: Server | None = None
+    servers: dict[int, Server] = {}  # by the port the README gives it
     done: list[tuple[Step, list[str]]] = []
     try:
         for step in transcript():
             command = step.command
             if command.startswith("valueflows serve") and command.endswith("&"):
-                server = Server(workdir, *shlex.split(command[len("valueflows serve"):-1]))
-                server.start()
+                args = shlex.split(command[len("valueflows serve"):-1])
+                if ">" in args:  # where the README sends the log: the test keeps its own
+                    args = args[:args.index(">")]
+                port = int(args[args.index("--port") + 1]) if "--port" in args else 8000
+                if "--port" in args:
+                    del args[args.index("--port"):args.index("--port") + 2]
+                servers[port] = Server(workdir, *args)
+                servers[port].start()
                 done.append((step, []))
                 continue
-            if server is not None:
-                command = command.replace("127.0.0.1:8000", f"127.0.0.1:{server.port}")
+            for port, server in servers.items():
+                command = command.replace(f"127.0.0.1:{port}", f"127.0.0.1:{server.port}")
             shown = re.fullmatch(r"cat ([\w.-]+)", command)
             if shown and not (workdir / shown.group(1)).exists():
                 (workdir / shown.group(1)).write_text("\n".join(step.expected) + "\n", encoding="utf-8")
             result = subprocess.run(["bash", "-c", "{ " + command + "\n} 2>&1"], cwd=workdir, env=env,
                                     capture_output=True, text=True, timeout=300)
             output = result.stdout
-            if server is not None:  # as the README shows it: the server at its default address
-                output = output.replace(f"127.0.0.1:{server.port}", "127.0.0.1:8000")
+            for port, server in servers.items():  # as the README shows it: each server at its address there
+                output = output.replace(f"127.0.0.1:{server.port}", f"127.0.0.1:{port}")
             done.append((step, output.splitlines()))
     finally:
-        if server is not None:
+        for server in servers.values():
             server.stop()
     return done
 

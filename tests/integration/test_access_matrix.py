@@ -46,6 +46,7 @@ from valueflows.service import claims as claim_use
 from valueflows.service import dividends, planning, proposals, queries, recipes, records, scenarios, tokens
 from valueflows.service.bootstrap import open_ledger
 from valueflows.service.demo import seed_demo
+from valueflows.store.ports import Delivery, Follow, ReceivedRecord
 from valueflows.store.tables import claims, economic_events
 
 READERS = ("anonymous", "bruno", "ana", "atelier", "agrimachines", "admin")
@@ -56,7 +57,8 @@ RUN = dividends.RunRequest(date(2026, 1, 1), date(2026, 12, 31), Decimal("24000.
 PRIVATE_TYPES = {"EconomicEvent", "EconomicEventPage", "Claim", "DividendRun", "DividendAllocation",
                  "ExcludedContribution", "MemberStatement", "StatementDividend", "Obligation", "ContributionReport",
                  "Contribution", "LicenceDecision", "Commitment", "Fulfillment", "Satisfaction", "EventOrCommitment",
-                 "Settlement", "Appreciation"}
+                 "Settlement", "Appreciation", "FederationFollow", "FederationStatus", "FederationDelivery",
+                 "ReceivedRecord"}
 PRIVATE_TYPES |= {f"{t}Connection" for t in PRIVATE_TYPES}  # lists of them, a window at a time
 
 
@@ -127,6 +129,16 @@ def _seed(url: str) -> tuple[Any, dict[str, str], dict[str, Secret], dict[str, l
                                                     recipe_output_of="weld", id="weld-frame"))
     planning.create_plan(uow, PlanInput("Drills", id="plan-drills"))
     planning.create_agreement(uow, AgreementInput("Drills for the Val", id="deal"))
+    # federation: a node that follows the co-op, a record it published here, a delivery waiting for it
+    peer = "http://peer.example/actors/secret-peer"
+    with uow.write() as tx:
+        now = tx.now
+        tx.federation.add_follower(Follow("atelier", peer, peer + "#follow-1", "accepted", now))
+        tx.federation.keep_record(ReceivedRecord("http://peer.example/resources/secret-lathe", peer,
+                                                 "EconomicResource", '{"name": "secret lathe"}', peer + "#c-1",
+                                                 peer + "#main-key", now))
+        tx.federation.enqueue(Delivery("d-1", "http://node.test/actors/atelier#accepts/1", "atelier",
+                                       "http://peer.example/secret-inbox", "{}", 0, now, now))
     mine = {a.agent: a for a in committed.allocations}
     claims_of = {who: [c.id for c in committed.claims if c.receiver == who] for who in ("ana", "bruno")}
 
@@ -161,6 +173,10 @@ def _seed(url: str) -> tuple[Any, dict[str, str], dict[str, Secret], dict[str, l
         "a promise of a member's work": Secret({promise.id, fulfilled.id}, {"ana", "bruno", "atelier", "admin"}, [
             ("graphql", '{ commitment(id: "c-ana-promise") { id } }'),
             ("graphql", '{ fulfillment(id: "f-ana-work") { id } }')]),
+        "this node's peers": Secret({"secret-peer", "secret-lathe", "secret-inbox"}, {"admin"}, [
+            ("graphql", '{ followers(actor: "atelier") { other } }'),
+            ("graphql", "{ receivedRecords { id record } }"),
+            ("graphql", "{ federationStatus { recent { inbox } } }")]),
         "tokens and idempotency keys": Secret(set(secrets_of_tokens.values()) | {"demo:use:q3", "agm-2026"}, set()),
     }
     samples: dict[str, list[str]] = {}
@@ -512,6 +528,12 @@ def _documents(w: World, api: str = MAIN) -> dict[str, str]:
         "licence": '{ licence(id: "PPL") { id } }',
         "checkLicence": '{ checkLicence(licence: "PPL", facts: {legalForm: "company"}) { answer } }',
         "checkUse": f"{{ checkUse({use}) {{ answer summary overdue withheld reasons {{ facts }} }} }}",
+        **({"followers": '{ a: followers { other } b: followers(actor: "atelier") { other activity state since } }',
+            "following": "{ following { actor other state } }",
+            "federationStatus": ("{ federationStatus { queued delivered failed followers following "
+                                 "recent { activity inbox state attempts nextAt lastError } } }"),
+            "receivedRecords": "{ receivedRecords { id type origin activity keyId receivedAt record } }"}
+           if api == MAIN else {}),
         "obligations": ('{ a: obligations(agent: "agrimachines", asOf: "2026-11-23") { status amount outstanding '
                         f'claim {{ {claim_fields} }} resource {{ id }} }} '
                         'b: obligations(steward: "atelier", asOf: "2026-11-23") { claim { id } } }'),

@@ -196,3 +196,29 @@ def test_what_an_actor_publishes_goes_to_its_followers(coop: tuple[UnitOfWork, T
     sent = [a for _, a, _ in peers.posted if a["type"] == "Create"]
     assert {a["object"]["type"] for a in sent} == {"EconomicResource", "EconomicEvent"}
     assert all(a["actor"] == BASE + "/actors/atelier" and a["object"]["id"].startswith(BASE) for a in sent)
+
+
+def test_federation_over_graphql(coop: tuple[UnitOfWork, TestClient, StandIn]) -> None:
+    from valueflows.api.gql.context import Context
+    from valueflows.api.gql.schema import schemas
+    from valueflows.domain.access import Principal, Scope
+
+    uow, client, peers = coop
+    deliver(client, FOLLOW)
+
+    def ask(document: str, scope: Scope = Scope.ADMIN) -> Any:
+        return schemas["0.9"].execute_sync(document, context_value=Context(uow, Principal("ana", scope), peers))
+
+    done = ask(f'mutation {{ follow(account: "{OTHER}", actor: "atelier") {{ actor other state }} }}')
+    assert done.errors is None and done.data == {"follow": {"actor": "atelier", "other": OTHER, "state": "pending"}}
+    found = ask('{ followers(actor: "atelier") { other state } following { other state } '
+                "federationStatus { queued followers following recent { inbox state } } }")
+    assert found.errors is None and found.data is not None
+    assert found.data["followers"] == [{"other": OTHER, "state": "accepted"}]
+    assert found.data["following"] == [{"other": OTHER, "state": "pending"}]
+    status = found.data["federationStatus"]
+    assert (status["queued"], status["followers"], status["following"]) == (2, 1, 1)  # the Accept and the Follow
+    refused = ask('{ followers(actor: "atelier") { other } }', Scope.WRITE)  # not an admin
+    assert refused.errors and refused.errors[0].extensions["code"] == "FORBIDDEN"
+    unknown = ask('mutation { follow(account: "nobody@nowhere.test") { state } }')
+    assert unknown.errors and "nobody@nowhere.test" in unknown.errors[0].message

@@ -289,7 +289,7 @@ def create_app(uow: UnitOfWork, graphiql_assets: Path | None = None, peers: Peer
         return report_json(await run_in_threadpool(verify, uow))
 
     routes = [
-        Route("/graphql", graphql_endpoint(uow, graphiql_assets is not None), methods=["GET", "POST"]),
+        Route("/graphql", graphql_endpoint(uow, graphiql_assets is not None, peers=peers), methods=["GET", "POST"]),
         Route(f"/graphql/{LEGACY}", graphql_endpoint(uow, graphiql_assets is not None, LEGACY),
               methods=["GET", "POST"]),
         *([Mount(LOCAL_PREFIX.rstrip("/"), StaticFiles(directory=graphiql_assets))] if graphiql_assets else []),

@@ -22,6 +22,7 @@ from valueflows.api.gql.limits import MAX_EXPANDED_FIELDS, expanded_fields, pars
 from valueflows.api.gql.schema import MAX_TOKENS, schemas
 from valueflows.api.gql.versions import MAIN
 from valueflows.domain.access import Unauthenticated
+from valueflows.service.federation import Peers
 from valueflows.service.tokens import authenticate
 from valueflows.store.engine import is_transient
 from valueflows.store.ports import UnitOfWork
@@ -72,7 +73,8 @@ def _operation(payload: Any) -> tuple[str, dict[str, Any] | None, str | None]:
     return query, variables, name
 
 
-def graphql_endpoint(uow: UnitOfWork, local_graphiql: bool = False, api: str = MAIN) -> Any:
+def graphql_endpoint(uow: UnitOfWork, local_graphiql: bool = False, api: str = MAIN, peers: Peers | None = None
+                     ) -> Any:
     ide = graphiql.page(local_graphiql)
     schema = schemas[api]
 
@@ -112,7 +114,7 @@ def graphql_endpoint(uow: UnitOfWork, local_graphiql: bool = False, api: str = M
         if problem is not None:
             return _error(200, "BAD_USER_INPUT", f"{problem}; nothing was written")
         result = await run_in_threadpool(schema.execute_sync, query, variable_values=variables,
-                                         context_value=Context(uow, principal), operation_name=name)
+                                         context_value=Context(uow, principal, peers), operation_name=name)
         out: dict[str, Any] = {"data": result.data}
         if result.errors:
             # Errors raised before the extensions ran (a document that does not parse) get their code here.

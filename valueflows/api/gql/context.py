@@ -1,5 +1,5 @@
-"""What every resolver can reach: the unit of work, who is asking, and the per-request reading of the ledger
-(every record a resolver returns goes through it, and so through the access policy)."""
+"""What every resolver can reach: the unit of work, who is asking, the per-request reading of the ledger (every
+record a resolver returns goes through it, and so through the access policy), and how to reach other nodes."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 from strawberry.types import Info as StrawberryInfo
 
 from valueflows.domain.access import ANONYMOUS, Principal
+from valueflows.service.federation import Peers
 from valueflows.service.reading import Reading
 from valueflows.store.ports import UnitOfWork
 
@@ -17,6 +18,7 @@ from valueflows.store.ports import UnitOfWork
 class Context:
     uow: UnitOfWork
     principal: Principal = ANONYMOUS
+    peers: Peers | None = None  # other nodes (federation); None: over HTTP
     reading: Reading = field(init=False)
 
     def __post_init__(self) -> None:

@@ -20,6 +20,7 @@ from valueflows.api.gql.claims import ClaimMutations, ClaimQueries
 from valueflows.api.gql.dividends import DividendMutations, DividendQueries
 from valueflows.api.gql.equations import EquationMutations, EquationQueries
 from valueflows.api.gql.errors import CodedErrors, OneMutationPerRequest
+from valueflows.api.gql.federation import FederationMutations, FederationQueries
 from valueflows.api.gql.filtering import Sort
 from valueflows.api.gql.inputs import IDuration
 from valueflows.api.gql.licences import LicenceMutations, LicenceQueries
@@ -58,13 +59,13 @@ def _build(api: str) -> LedgerSchema:
         query=merge_types(
             "Query", (Query, Lists, PlanningQueries, ProposalQueries, RecipeQueries, ScenarioQueries, ClaimQueries,
                       EquationQueries, DividendQueries,
-                      LicenceQueries, BookQueries)
+                      LicenceQueries, BookQueries, FederationQueries)
         ),
         mutation=merge_types(
             "Mutation",
             (Mutation, PlanningMutations, ProposalMutations, RecipeMutations, ScenarioMutations, ClaimMutations,
              EquationMutations, DividendMutations,
-             LicenceMutations, BookMutations),
+             LicenceMutations, BookMutations, FederationMutations),
         ),
         # Reference types no field reaches still belong to the schema.
         types=[m.Duration, IDuration, t.AgentProcessSearchParams, *([Sort, VfFilteringDummy] if api == MAIN else [])],

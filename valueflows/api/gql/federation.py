@@ -1,0 +1,110 @@
+"""Federation over GraphQL (our additions, main API only): follow another node's actor, who follows this node's
+actors and whom they follow, the delivery queue, the records other nodes published here. For admins, as on the
+command line: each use case asks the access policy."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import strawberry
+from strawberry import ID
+from strawberry.scalars import JSON
+
+from valueflows.api.gql.context import Info
+from valueflows.api.gql.versions import MAIN, only
+from valueflows.federation.client import HttpPeers
+from valueflows.service import deliveries, federation, following
+from valueflows.store.ports import Delivery, Follow, ReceivedRecord
+
+MAIN_ONLY = only(MAIN)
+NODE = ID(federation.NODE)
+
+
+@strawberry.type(name="FederationFollow", description="One of this node's actors and another node's actor.")
+class FederationFollow:
+    actor: str = strawberry.field(description="This node's actor: `node` or an organization's id.")
+    other: str = strawberry.field(description="The other node's actor (its URL).")
+    state: str = strawberry.field(description="pending, accepted or rejected.")
+    activity: str = strawberry.field(description="The Follow activity's id.")
+    since: datetime
+
+    @staticmethod
+    def of(f: Follow) -> FederationFollow:
+        return FederationFollow(actor=f.actor, other=f.other, state=f.state, activity=f.follow_id, since=f.since)
+
+
+@strawberry.type(name="FederationDelivery", description="An activity on its way to another node's inbox.")
+class FederationDelivery:
+    activity: str
+    inbox: str
+    state: str = strawberry.field(description="queued, delivered or failed.")
+    attempts: int
+    next_at: datetime
+    last_error: str | None
+
+    @staticmethod
+    def of(d: Delivery) -> FederationDelivery:
+        state = "delivered" if d.delivered_at else "failed" if d.failed_at else "queued"
+        return FederationDelivery(activity=d.activity_id, inbox=d.inbox, state=state, attempts=d.attempts,
+                                  next_at=d.next_at, last_error=d.last_error if state != "delivered" else None)
+
+
+@strawberry.type(name="FederationStatus", description="The delivery queue and this node's peers.")
+class FederationStatus:
+    queued: int
+    delivered: int
+    failed: int
+    followers: int
+    following: int
+    recent: list[FederationDelivery] = strawberry.field(description="The newest deliveries, the newest first.")
+
+
+@strawberry.type(name="ReceivedRecord", description="A record another node's actor published to this node, kept "
+                                                    "read-only as it came.")
+class ReceivedRecordType:
+    id: ID
+    type: str
+    origin: str = strawberry.field(description="The actor that published it.")
+    activity: str
+    key_id: str = strawberry.field(description="The key that signed its delivery.")
+    received_at: datetime
+    record: JSON = strawberry.field(description="The record as received (its JSON-LD).")
+
+    @staticmethod
+    def of(r: ReceivedRecord) -> ReceivedRecordType:
+        return ReceivedRecordType(id=ID(r.id), type=r.type, origin=r.origin, activity=r.activity_id,
+                                  key_id=r.key_id, received_at=r.received_at, record=json.loads(r.document))
+
+
+@strawberry.type
+class FederationQueries:
+    @strawberry.field(metadata=MAIN_ONLY, description="Who follows one of this node's actors (admins).")
+    def followers(self, info: Info, actor: ID = NODE) -> list[FederationFollow]:
+        return [FederationFollow.of(f) for f in following.followers(info.context.uow, str(actor))]
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Whom this node's actors follow (admins).")
+    def following(self, info: Info, actor: ID | None = None) -> list[FederationFollow]:
+        return [FederationFollow.of(f) for f in following.following(info.context.uow, str(actor) if actor else None)]
+
+    @strawberry.field(metadata=MAIN_ONLY, description="The delivery queue, its failures, and the peers (admins).")
+    def federation_status(self, info: Info) -> FederationStatus:
+        found = deliveries.status(info.context.uow)
+        return FederationStatus(queued=found.queued, delivered=found.delivered, failed=found.failed,
+                                followers=found.followers, following=found.following,
+                                recent=[FederationDelivery.of(d) for d in found.recent])
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Records other nodes published to this one (admins).")
+    def received_records(self, info: Info, origin: str | None = None) -> list[ReceivedRecordType]:
+        return [ReceivedRecordType.of(r) for r in following.received(info.context.uow, origin)]
+
+
+@strawberry.type
+class FederationMutations:
+    @strawberry.mutation(metadata=MAIN_ONLY, description="Ask to follow another node's actor (`name@host` or its "
+                                                         "URL), as this node's actor `actor` (admins).")
+    def follow(self, info: Info, account: str, actor: ID = NODE) -> FederationFollow:
+        uow = info.context.uow
+        peers = info.context.peers or HttpPeers()
+        return FederationFollow.of(following.follow(uow, peers, federation.public_url(uow), account,
+                                                    str(actor)).follow)
