@@ -141,27 +141,3 @@ def test_collections_of_an_actor(node: tuple[UnitOfWork, TestClient]) -> None:
     assert (followers["type"], followers["totalItems"]) == ("OrderedCollection", 0)
     assert client.get("/actors/ana/followers", headers=AS_JSON).status_code == 404
 
-
-def test_activities_expand_under_the_activitystreams_context(node: tuple[UnitOfWork, TestClient]) -> None:
-    """A JSON-LD processor (pyld) reads an activity as ActivityStreams around a ValueFlows record: the
-    ActivityStreams context as an independent implementation (bovine) ships it, ours as the node serves it."""
-    from bovine.jsonld import activitystreams_context
-    from pyld import jsonld
-
-    _, client = node
-    contexts = {"https://www.w3.org/ns/activitystreams": {"@context": activitystreams_context},
-                "http://coop.test/context.jsonld": client.get("/context.jsonld").json()}
-
-    def loader(url: str, options: Any = None) -> dict[str, Any]:
-        return {"contextUrl": None, "documentUrl": url, "document": contexts[url]}
-
-    page = get(client, "/actors/atelier/outbox?page=true")
-    activity = {"@context": "https://www.w3.org/ns/activitystreams", **page["orderedItems"][0]}
-    [expanded] = jsonld.expand(activity, {"documentLoader": loader})
-    AS = "https://www.w3.org/ns/activitystreams#"
-    assert expanded["@type"] == [AS + "Create"]
-    assert expanded[AS + "actor"] == [{"@id": "http://coop.test/actors/atelier"}]
-    [record] = expanded[AS + "object"]
-    assert record["@id"] == page["orderedItems"][0]["object"]["id"]
-    assert record["@type"][0].startswith("https://w3id.org/valueflows/ont/vf#")
-    assert any(k.startswith("https://w3id.org/valueflows/ont/vf#") for k in record)  # its facts are VF terms

@@ -74,6 +74,6 @@ def _innermost(exc: BaseException) -> str:
         text = str(getattr(current, "message", "") or current)
         if text:
             message = text.splitlines()[0]
-        cause = getattr(current, "cause", None)
-        current = cause if isinstance(cause, BaseException) else current.__cause__
+        cause = getattr(current, "cause", None)  # pyld's own link, else Python's (raised from, or during)
+        current = cause if isinstance(cause, BaseException) else (current.__cause__ or current.__context__)
     return message
