@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from valueflows.linkeddata import rdf
-from valueflows.service.federation import NODE, Actor, OutboxPage, Published
+from valueflows.service.federation import NODE, Actor, OutboxItem, OutboxPage
 
 AS = "https://www.w3.org/ns/activitystreams"
 SECURITY = "https://w3id.org/security/v1"
@@ -61,7 +61,7 @@ def webfinger(actor: Actor, base: str, host: str) -> dict[str, Any]:
     }
 
 
-def activity(actor: Actor, item: Published, base: str) -> dict[str, Any]:
+def activity(actor: Actor, item: OutboxItem, base: str) -> dict[str, Any]:
     """What the actor did: Create (or Update) a record, public, addressed to its followers too."""
     me = actor_id(base, actor.name)
     return {

@@ -23,6 +23,7 @@ from valueflows.domain.errors import NotFound
 from valueflows.domain.model import Agent, AgentType
 from valueflows.service.reading import Reading
 from valueflows.store.ports import ActorKey, UnitOfWork
+from valueflows.store.ports import Published as ChainEntry
 
 NODE = "node"  # the node's own actor
 KEY_BITS = 2048
@@ -59,7 +60,7 @@ class Actor:
 
 
 @dataclass(frozen=True)
-class Published:
+class OutboxItem:
     """A public record as an outbox publishes it: Create for its first chain record, Update for a later one."""
 
     seq: int
@@ -71,7 +72,7 @@ class Published:
 
 @dataclass(frozen=True)
 class OutboxPage:
-    items: list[Published]
+    items: list[OutboxItem]
     next_before: int | None  # the cursor of the next (older) page, if there may be one
 
 
@@ -168,22 +169,30 @@ def actor(uow: UnitOfWork, name: str) -> Actor:
     return Actor(name, agent, _key(uow, name).public_pem)
 
 
+def public_item(public: Reading, found: ChainEntry) -> OutboxItem | None:
+    """A chain record as an outbox publishes it: None unless an anonymous reader is shown its record whole."""
+    record = public.get(found.kind, found.record_id)
+    if record is None or public.view(found.kind, record).shown is not access.Shown.WHOLE:
+        return None
+    return OutboxItem(found.seq, "Create" if found.first else "Update", found.kind, record, found.recorded_at)
+
+
 def outbox(uow: UnitOfWork, name: str, before: int | None = None, limit: int = 20) -> OutboxPage:
     """A page of what the actor publishes, newest first, older than the chain position `before`."""
     actor(uow, name)  # NotFound for what is not an actor
     limit = max(1, min(limit, MAX_OUTBOX_PAGE))
     public = Reading(uow.acting_as(access.ANONYMOUS))
     agent = None if name == NODE else name
-    items: list[Published] = []
+    items: list[OutboxItem] = []
     cursor = before
     for _ in range(_SCAN):  # private records are skipped: read on until the page is full, within bounds
         with uow.read() as tx:
             found = tx.chain.published(agent, cursor, limit)
         for p in found:
             cursor = p.seq
-            record = public.get(p.kind, p.record_id)
-            if record is not None and public.view(p.kind, record).shown is access.Shown.WHOLE:
-                items.append(Published(p.seq, "Create" if p.first else "Update", p.kind, record, p.recorded_at))
+            item = public_item(public, p)
+            if item is not None:
+                items.append(item)
                 if len(items) == limit:
                     return OutboxPage(items, cursor)
         if len(found) < limit:  # the chain has nothing older

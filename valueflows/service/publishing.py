@@ -13,12 +13,12 @@ from typing import Any
 
 from valueflows.domain import access
 from valueflows.service import deliveries
-from valueflows.service.federation import Actor, Published, actor
+from valueflows.service.federation import Actor, OutboxItem, actor, public_item
 from valueflows.service.reading import Reading
 from valueflows.store.ports import UnitOfWork
 
 BATCH = 50
-Build = Callable[[Actor, Published, str], dict[str, Any]]  # an activity's document (federation.documents)
+Build = Callable[[Actor, OutboxItem, str], dict[str, Any]]  # an activity's document (federation.documents)
 
 
 def mark_key(name: str) -> str:
@@ -48,12 +48,7 @@ def publish_new(uow: UnitOfWork, base: str, build: Build) -> int:
                     inboxes.append(remote.shared_inbox or remote.inbox)
         if not found:
             continue
-        activities = []
-        for p in found:
-            record = public.get(p.kind, p.record_id)
-            if record is not None and public.view(p.kind, record).shown is access.Shown.WHOLE:
-                item = Published(p.seq, "Create" if p.first else "Update", p.kind, record, p.recorded_at)
-                activities.append(build(me, item, base))
+        activities = [build(me, item, base) for item in (public_item(public, p) for p in found) if item is not None]
         with uow.write() as tx:
             if tx.federation.setting(mark_key(name)) != mark:
                 continue  # another worker published these meanwhile
