@@ -347,16 +347,24 @@ def put(node: Any, path: tuple[str | int, ...], value: Any) -> None:
     put(node[step], rest, value)
 
 
+ALWAYS = INJECTIONS[:2] + INJECTIONS[4:5]  # SQL and markup: into every string field
+ROTATING = [i for i in INJECTIONS if i not in ALWAYS]
+PER_FIELD = 3  # of the others, in turn: each of them reaches many fields of many mutations
+
+
 def injection_requests() -> Iterator[tuple[str, str, dict[str, Any]]]:
     mutations = schema._schema.mutation_type
     assert mutations is not None
     assert set(VALID) <= set(mutations.fields), set(VALID) - set(mutations.fields)
+    turn = 0
     for name, f in mutations.fields.items():
         base = VALID.get(name) or {a: filled(arg.type) for a, arg in f.args.items()
                                    if isinstance(arg.type, GraphQLNonNull)}
         for arg_name, arg in f.args.items():
             for path, _ in string_leaves(arg.type, (arg_name,)):
-                for injection in INJECTIONS:
+                others = [ROTATING[(turn + k) % len(ROTATING)] for k in range(PER_FIELD)]
+                turn += PER_FIELD
+                for injection in ALWAYS + others:
                     variables = copy.deepcopy(base)
                     if arg_name not in variables:
                         variables[arg_name] = filled(arg.type)

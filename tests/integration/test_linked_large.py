@@ -1,5 +1,6 @@
-"""A large generated ledger (100,000 events) exported as N-Triples and re-imported in streaming mode into an
-empty store: the second export says exactly what the first did (line for line, blank nodes included)."""
+"""A generated ledger of 20,000 events exported as N-Triples and re-imported in streaming mode (record by record)
+into an empty store: the second export says exactly what the first did (line for line, blank nodes included).
+Ledgers of a million events are the benchmarks' (`python bench/run.py --full`)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from valueflows.service.verify import verify
 from valueflows.store.mapping import event_row
 from valueflows.store.tables import economic_events
 
-EVENTS = 100_000
+EVENTS = 20_000
 BASE = "https://ledger.example.org"
 
 
