@@ -48,14 +48,21 @@ class Node:
     def __init__(self, workdir: Path, db: str, org: str, org_id: str) -> None:
         workdir.mkdir(exist_ok=True)
         self.workdir, self.db, self.org = workdir, db, org_id
-        run("init", "--db", db, "--org", org, "--org-id", org_id, "--admin", "Admin", "--since", "2026-01-01",
-            cwd=workdir)
+        self.token = str(run("init", "--db", db, "--org", org, "--org-id", org_id, "--admin", "Admin", "--since",
+                             "2026-01-01", cwd=workdir)["token"])
         self.server = Server(workdir, "--db", db)
         self.base = self.server.start()
         self.host = self.base.removeprefix("http://")
 
     def cli(self, *args: str) -> dict[str, Any]:
         return run(*args, "--db", self.db, cwd=self.workdir)
+
+    def graphql(self, document: str, **variables: Any) -> dict[str, Any]:
+        answer = httpx.post(f"{self.base}/graphql", json={"query": document, "variables": variables},
+                            headers={"authorization": f"Bearer {self.token}"}, timeout=30).json()
+        assert not answer.get("errors"), answer
+        found: dict[str, Any] = answer["data"]
+        return found
 
     def key(self, actor: str = "node") -> str:
         engine = create_engine(self.db)
@@ -113,6 +120,26 @@ def publish_design(node: Node) -> None:
         new_resource=NewResourceInput("Seed drill", conforms_to="seed-drill", id="drill-design",
                                       licence="LicenseRef-CopyFair-1.0")))
     uow.engine.dispose()
+
+
+def a_company_with_an_account(node: Node) -> None:
+    """The node's organization as a firm the CopyFair licence asks to pay back, with a euro account."""
+    uow = open_ledger(node.db)
+    records.revise_agent(uow, node.org, {"legal_form": "company", "worker_owned": False, "headcount": 40,
+                                         "annual_revenue": "2000000", "revenue_currency": "EUR"})
+    records.create_specification(uow, SpecificationInput("Euro account", id="eur", default_unit_of_resource="EUR"))
+    ledger.record_event(uow, EventInput("raise", node.org, node.org, resource_quantity=MeasureInput("10000", "EUR"),
+                                        has_point_in_time=datetime(2026, 1, 2, tzinfo=UTC), new_resource=(
+                                            NewResourceInput("Account", conforms_to="eur", id="account"))))
+    uow.engine.dispose()
+
+
+DECLARE = """mutation($use: LicensedUseParams!) { declareLicensedUse(use: $use, idempotencyKey: "q3") { id state } }"""
+DECLARED = "{ licenceDeclarations { state stewardHere obligation { id } } }"
+PAY = """mutation($payment: SettlementParams!) { settleObligations(payment: $payment, idempotencyKey: "pay-1") {
+    id } }"""
+OWED = "query($asOf: Date!) { obligations(steward: \"atelier\", asOf: $asOf) { status outstanding } }"
+OWING = "query($asOf: Date!) { obligations(agent: \"agrimachines\", asOf: $asOf) { status outstanding } }"
 
 
 def post(inbox: str, body: bytes, key_id: str, private_pem: str, **changed: str) -> httpx.Response:
@@ -191,6 +218,28 @@ def test_three_nodes_follow_each_other_and_refuse_what_they_should(nodes: tuple[
         [f"{b.base}/actors/node", f"{c.base}/actors/node", f"{c.base}/actors/farmhack"])
     status = c.cli("federation", "status")
     assert status["failed"] == 0 and status["queued"] == 0
+
+    # reciprocity across nodes: B's company declares a use of A's design (checked on B, decided on A), A records the
+    # obligation and answers; B, killed just after declaring, delivers once it is back; B pays; both see it settled
+    a_company_with_an_account(b)
+    use = {"resource": f"{a.base}/resources/drill-design", "agent": "agrimachines", "use": "sell",
+           "commercial": True, "revenue": "2000.00", "currency": "EUR", "day": "2026-07-10"}
+    assert b.graphql(DECLARE, use=use)["declareLicensedUse"]["state"] == "pending"
+    b.server.kill()
+    b.server.start()
+    assert b.graphql(DECLARE, use=use)["declareLicensedUse"]["state"] in ("pending", "accepted")  # declared once
+    until(lambda: b.graphql(DECLARED)["licenceDeclarations"][0]["state"] == "accepted", "A accepted B's use")
+    [declared] = b.graphql(DECLARED)["licenceDeclarations"]
+    assert declared["obligation"] is not None
+    assert a.graphql(OWED, asOf="2026-10-01")["obligations"] == [{"status": "pending", "outstanding": "100.00"}]
+    assert b.graphql(OWING, asOf="2026-10-01")["obligations"] == [{"status": "pending", "outstanding": "100.00"}]
+    payment = {"user": "agrimachines", "steward": f"{a.base}/agents/atelier", "licence": "LicenseRef-CopyFair-1.0",
+               "hasPointInTime": "2026-11-03T09:00:00Z", "amount": "100.00", "currency": "EUR",
+               "fromResource": "account"}
+    b.graphql(PAY, payment=payment)
+    until(lambda: a.graphql(OWED, asOf="2026-11-03")["obligations"][0]["status"] == "fulfilled", "A settled")
+    assert b.graphql(OWING, asOf="2026-11-03")["obligations"] == [{"status": "fulfilled", "outstanding": "0.00"}]
+    assert len(query(a, text("select id from claims"))) == 1  # one obligation, however often things were sent
 
     for node in (a, b, c):
         verified = cli("verify", "--db", node.db, cwd=node.workdir)

@@ -46,7 +46,7 @@ from valueflows.service import claims as claim_use
 from valueflows.service import dividends, planning, proposals, queries, recipes, records, scenarios, tokens
 from valueflows.service.bootstrap import open_ledger
 from valueflows.service.demo import seed_demo
-from valueflows.store.ports import Delivery, Follow, ReceivedRecord
+from valueflows.store.ports import Declaration, Delivery, Follow, ReceivedRecord
 from valueflows.store.tables import claims, economic_events
 
 READERS = ("anonymous", "bruno", "ana", "atelier", "agrimachines", "admin")
@@ -139,6 +139,10 @@ def _seed(url: str) -> tuple[Any, dict[str, str], dict[str, Secret], dict[str, l
                                                  peer + "#main-key", now))
         tx.federation.enqueue(Delivery("d-1", "http://node.test/actors/atelier#accepts/1", "atelier",
                                        "http://peer.example/secret-inbox", "{}", 0, now, now))
+        # a use Agrimachines declared to another node's steward (the agent standing for it here: Ana's co-op)
+        tx.federation.declare(Declaration("http://node.test/actors/agrimachines#uses/1", "agrimachines",
+                                          "http://peer.example/resources/secret-design", "atelier", "rejected",
+                                          "{}", '{"content": "secret reason"}', None, now, now))
     mine = {a.agent: a for a in committed.allocations}
     claims_of = {who: [c.id for c in committed.claims if c.receiver == who] for who in ("ana", "bruno")}
 
@@ -177,6 +181,8 @@ def _seed(url: str) -> tuple[Any, dict[str, str], dict[str, Secret], dict[str, l
             ("graphql", '{ followers(actor: "atelier") { other } }'),
             ("graphql", "{ receivedRecords { id record } }"),
             ("graphql", "{ federationStatus { recent { inbox } } }")]),
+        "a use declared to another node": Secret({"secret-design", "secret reason"}, {"agrimachines", "admin"}, [
+            ("graphql", "{ licenceDeclarations { design reasons } }")]),
         "tokens and idempotency keys": Secret(set(secrets_of_tokens.values()) | {"demo:use:q3", "agm-2026"}, set()),
     }
     samples: dict[str, list[str]] = {}
@@ -189,6 +195,15 @@ def _seed(url: str) -> tuple[Any, dict[str, str], dict[str, Secret], dict[str, l
                           ("fulfillment", ["f-ana-work"]), ("satisfaction", ["s-sale"]), ("claim", ["claim-ana"]),
                           ("settlement", ["settle-ana"]), ("appreciation", ["thanks"])):
             samples[f"revision:{kind}"] = [tx.chain.latest(kind, [i])[i] for i in ids]
+        for actor in ("atelier", "agrimachines"):  # chain positions for its activities: of every sort, spread out
+            entries = sorted(tx.chain.published(actor, None, 10_000), key=lambda p: p.seq)
+            firsts: dict[tuple[str, bool], list[int]] = {}
+            for p in entries:
+                firsts.setdefault((p.kind, p.first), []).append(p.seq)
+            chosen = {p.seq for p in entries[::max(1, len(entries) // 30)]}
+            chosen |= {seq for found in firsts.values() for seq in found[:3]}
+            chosen |= set(range(1, 6))  # records that do not concern it: not its activities
+            samples[f"activities:{actor}"] = [str(s) for s in sorted(chosen)]
     return uow, headers, secrets, samples, committed.run.id
 
 
@@ -263,7 +278,7 @@ def _route_requests(w: World, path: str, methods: set[str]) -> list[tuple[str, s
                                           for r in as_activities(url)],
         "/actors/{name}/activities/{seq:int}": lambda: [  # records of every kind along the chain, public or not
             ("GET", f"/actors/{n}/activities/{seq}", "application/activity+json")
-            for n in ("atelier", "agrimachines") for seq in range(1, 400, 4)],
+            for n in ("atelier", "agrimachines") for seq in w.samples[f"activities:{n}"]],
         "/actors/{name}/inbox": lambda: [("POST", f"/actors/{n}/inbox", None) for n in actors],  # unsigned: 401
         "/inbox": lambda: [("POST", "/inbox", None)],
         "/actors/{name}/followers": lambda: [r for n in actors for r in as_activities(f"/actors/{n}/followers")],
@@ -272,9 +287,9 @@ def _route_requests(w: World, path: str, methods: set[str]) -> list[tuple[str, s
         "/shop/{resource}": lambda: each_format(
             "/shop/seed-drill-design?legal_form=company&headcount=240&use=sell&revenue=12000.00&currency=EUR"
             "&date=2026-08-14"),
-        "/{collection}": lambda: [r for name in w.samples if name != "events"
+        "/{collection}": lambda: [r for name in w.samples if name != "events" and ":" not in name
                                   for r in each_format(f"/{name}")],
-        "/{collection}/{id:path}": lambda: [r for name, ids in w.samples.items() for i in ids
+        "/{collection}/{id:path}": lambda: [r for name, ids in w.samples.items() if ":" not in name for i in ids
                                             for r in each_format(f"/{name}/{i}")],
     }
     assert path in known, f"the access matrix does not know route {path} ({methods}): add it"
@@ -532,7 +547,9 @@ def _documents(w: World, api: str = MAIN) -> dict[str, str]:
             "following": "{ following { actor other state } }",
             "federationStatus": ("{ federationStatus { queued delivered failed followers following "
                                  "recent { activity inbox state attempts nextAt lastError } } }"),
-            "receivedRecords": "{ receivedRecords { id type origin activity keyId receivedAt record } }"}
+            "receivedRecords": "{ receivedRecords { id type origin activity keyId receivedAt record } }",
+            "licenceDeclarations": ("{ licenceDeclarations { id agent design steward stewardHere state reasons "
+                                    f"obligation {{ {claim_fields} }} declaredAt answeredAt }} }}")}
            if api == MAIN else {}),
         "obligations": ('{ a: obligations(agent: "agrimachines", asOf: "2026-11-23") { status amount outstanding '
                         f'claim {{ {claim_fields} }} resource {{ id }} }} '

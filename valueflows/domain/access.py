@@ -281,6 +281,19 @@ def obligations_asked(reader: Reader, user: str | None, steward: str | None) -> 
     return user, steward
 
 
+def declarations_asked(reader: Reader, user: str | None) -> str | None:
+    """Whose declarations of uses of other nodes' designs a reader may list: its own agent's (an admin: anyone's,
+    or everyone's with None)."""
+    p = reader.principal
+    if p.anonymous:
+        raise Unauthenticated("declared uses are for the user and admins: send a token")
+    if p.admin:
+        return user
+    if user is not None and user != p.agent:
+        raise Forbidden("a token reads the uses its own agent declared")
+    return p.agent
+
+
 def private_to_members(reader: Reader, what: str) -> None:
     """Records that are never public (dividend runs, statements, claims): an anonymous reader is asked to sign
     in; a reader with a token is told no more than whether it may see them."""

@@ -42,6 +42,9 @@ class Unit:
     om2: str | None = None  # e.g. http://www.ontology-of-units-of-measure.org/resource/om-2/hour
     dimension: str = "other"  # time, mass, length, volume, area, currency, count, energy, other
 
+# An agent of another node, named here by a local agent that stands for it (its resources are on its node).
+REMOTE_AGENT = "https://w3id.org/valueflows-ledger/ns#RemoteAgent"
+
 
 @dataclass(frozen=True, slots=True)
 class Agent:

@@ -19,6 +19,7 @@ from valueflows.domain.errors import Problem, RuleViolation
 from valueflows.domain.inputs import EventInput, MeasureInput
 from valueflows.domain.limits import MAX_ID, MAX_IMAGES, MAX_IRI, MAX_NAME, MAX_NOTE
 from valueflows.domain.model import (
+    REMOTE_AGENT,
     Agent,
     EconomicEvent,
     EconomicResource,
@@ -30,6 +31,8 @@ from valueflows.domain.model import (
 from valueflows.domain.periods import ClosedPeriod, event_period_problems
 from valueflows.domain.quantities import Measure, canonical, parse_decimal
 
+# Actions by which an agent of another node may give what this ledger does not hold (payments from its node).
+REMOTE_PAYS = frozenset({"transfer", "transferAllRights"})
 ID_PATTERN = re.compile(rf"^[A-Za-z0-9][A-Za-z0-9._:~-]{{0,{MAX_ID - 1}}}$")
 
 
@@ -326,6 +329,9 @@ class _Checker:
         self.need(action, action.effort_quantity, r.effort_quantity is not None, "effortQuantity")
         creates = action.creates_resource and correcting is None
         resource_need = action.resource_inventoried_as
+        provider = self.ctx.agents.get(r.provider)
+        if provider is not None and REMOTE_AGENT in provider.classified_as and action.id in REMOTE_PAYS:
+            resource_need = Need.OPTIONAL  # what it gives is its node's resource: not one of this ledger's
         if creates and resource_id is None and r.new_resource is None:
             self.fail("resourceInventoriedAs", "required",
                       f"'{action.id}' events need resourceInventoriedAs or a newInventoriedResource to create")

@@ -7,9 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from valueflows.linkeddata import rdf
-from valueflows.service.federation import NODE, Actor, OutboxItem, OutboxPage
+from valueflows.service.federation import AS, NODE, Actor, OutboxItem, OutboxPage
 
-AS = "https://www.w3.org/ns/activitystreams"
 SECURITY = "https://w3id.org/security/v1"
 PUBLIC = AS + "#Public"
 ACTIVITY_JSON = "application/activity+json"

@@ -39,7 +39,7 @@ def _answer(document: dict[str, Any], media_type: str = documents.ACTIVITY_JSON)
                     headers={"access-control-allow-origin": "*"})
 
 
-def _base(request: Request) -> str:
+def _request_base(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
@@ -60,6 +60,14 @@ def _refused(status: int, code: str, message: str) -> Response:
 def routes(uow: UnitOfWork, guard: Guard, peers: Peers) -> list[Route]:
     limiter, rate = MovingWindowRateLimiter(MemoryStorage()), parse(RATE)
 
+    async def _base(request: Request) -> str:
+        """The node's public URL (what its actors' ids and keys are made of), else the request's."""
+        try:
+            found: str = await run_in_threadpool(federation.public_url, uow)
+        except NotFound:
+            return _request_base(request)
+        return found
+
     async def receive(request: Request) -> Response:
         """POST an activity to an actor's inbox (or the node's shared one)."""
         name = request.path_params.get("name")
@@ -75,7 +83,7 @@ def routes(uow: UnitOfWork, guard: Guard, peers: Peers) -> list[Route]:
         await run_in_threadpool(inbox.may_deliver, uow, key_id)  # Forbidden: 403
         if not limiter.hit(rate, urlsplit(key_id).netloc.lower()):
             return _refused(429, "SLOW_DOWN", f"at most {RATE} deliveries from one node")
-        base = _base(request)
+        base = await _base(request)
         try:
             sender = await run_in_threadpool(inbox.sender, uow, peers, base, key_id)
             try:
@@ -99,7 +107,7 @@ def routes(uow: UnitOfWork, guard: Guard, peers: Peers) -> list[Route]:
         """`resource=acct:NAME@HOST` (or the actor's URL): the actor's links, as Mastodon looks accounts up."""
         resource = request.query_params.get("resource", "")
         host = request.url.netloc
-        base = _base(request)
+        base = await _base(request)
         if resource.startswith("acct:"):
             name, _, at = resource[len("acct:"):].rpartition("@")
             if at.lower() != host.lower():
@@ -113,15 +121,15 @@ def routes(uow: UnitOfWork, guard: Guard, peers: Peers) -> list[Route]:
 
     async def actor(request: Request) -> Response:
         found = await run_in_threadpool(federation.actor, uow, request.path_params["name"])
-        return _answer(documents.actor_document(found, _base(request)))
+        return _answer(documents.actor_document(found, await _base(request)))
 
     async def outbox(request: Request) -> Response:
         found = await run_in_threadpool(federation.actor, uow, request.path_params["name"])
         if request.query_params.get("page") != "true":
-            return _answer(documents.outbox_collection(found, _base(request)))
+            return _answer(documents.outbox_collection(found, await _base(request)))
         before = _before(request)
         page = await run_in_threadpool(federation.outbox, uow, found.name, before)
-        return _answer(documents.outbox_page(found, page, _base(request), before))
+        return _answer(documents.outbox_page(found, page, await _base(request), before))
 
     async def activity(request: Request) -> Response:
         name, seq = request.path_params["name"], request.path_params["seq"]
@@ -129,7 +137,7 @@ def routes(uow: UnitOfWork, guard: Guard, peers: Peers) -> list[Route]:
         page = await run_in_threadpool(federation.outbox, uow, name, seq + 1, 1)
         if not page.items or page.items[0].seq != seq:
             raise NotFound(f"no activity {seq} in the outbox of {name!r}")
-        return _answer({"@context": documents.AS, **documents.activity(found, page.items[0], _base(request))})
+        return _answer({"@context": documents.AS, **documents.activity(found, page.items[0], await _base(request))})
 
     async def collection(request: Request) -> Response:
         await run_in_threadpool(federation.actor, uow, request.path_params["name"])

@@ -88,6 +88,18 @@ DECIMALS = {"annual_revenue", "group_revenue", "revenue", "hours"}
 TEXTS = {"legal_form", "revenue_currency", "currency", "use"}
 
 
+def facts_to_json(facts: Facts) -> dict[str, Any]:
+    """The facts as `facts_from_json` reads them (unknown facts left out; decimals as text, dates ISO)."""
+    found: dict[str, Any] = {}
+    for name, key in CAMEL.items():
+        value = getattr(facts, name)
+        if value is None:
+            continue
+        found[key] = (str(value) if isinstance(value, Decimal)
+                      else value.isoformat() if isinstance(value, dt.date) else value)
+    return found
+
+
 def facts_from_json(data: Any) -> Facts:
     """Facts from a JSON object; every bad key or value is named. Unknown keys are refused (typos matter)."""
     if not isinstance(data, Mapping):

@@ -22,10 +22,12 @@ from valueflows.domain import access
 from valueflows.domain.errors import NotFound
 from valueflows.domain.model import Agent, AgentType
 from valueflows.service.reading import Reading
+from valueflows.service.remote_agents import is_remote
 from valueflows.store.ports import ActorKey, UnitOfWork
 from valueflows.store.ports import Published as ChainEntry
 
 NODE = "node"  # the node's own actor
+AS = "https://www.w3.org/ns/activitystreams"
 KEY_BITS = 2048
 MAX_OUTBOX_PAGE = 50
 _SCAN = 4  # an outbox page reads at most this many times its size of chain records to fill itself
@@ -92,7 +94,8 @@ def ensure_keys(uow: UnitOfWork) -> list[str]:
     access.require_admin(uow.principal, "making federation keys")
     with uow.read() as tx:
         have = tx.actor_keys.actors()
-        wanted = [NODE, *sorted(a.id for a in tx.records("agent").stream() if a.type is AgentType.ORGANIZATION)]
+        wanted = [NODE, *sorted(a.id for a in tx.records("agent").stream()
+                                if a.type is AgentType.ORGANIZATION and not is_remote(a))]
     missing = [name for name in wanted if name not in have]
     if missing:
         made = [(name, *new_key_pair()) for name in missing]  # outside the transaction: it takes a while
@@ -164,7 +167,7 @@ def actor(uow: UnitOfWork, name: str) -> Actor:
         return Actor(NODE, None, _key(uow, NODE).public_pem)
     with uow.read() as tx:
         agent = tx.agents.get(name)
-    if agent is None or agent.type is not AgentType.ORGANIZATION:
+    if agent is None or agent.type is not AgentType.ORGANIZATION or is_remote(agent):
         raise NotFound(f"no actor {name!r} on this node: its actors are the node and its organizations")
     return Actor(name, agent, _key(uow, name).public_pem)
 

@@ -29,9 +29,10 @@ from valueflows.domain import access
 from valueflows.domain.access import Forbidden
 from valueflows.domain.errors import NotFound, Problem, RuleViolation
 from valueflows.domain.model import AgentType
-from valueflows.service import deliveries
+from valueflows.service import declarations, deliveries, stewarding
 from valueflows.service.federation import NODE, PeerError, Peers, actor, actor_url, local_name, signer
 from valueflows.service.publishing import mark_key
+from valueflows.service.remote_agents import is_remote
 from valueflows.store.ports import Follow, Received, ReceivedRecord, RemoteActor, UnitOfWork, WriteTx
 
 ALLOWED_HOSTS = "allowed_hosts"  # node settings: comma-separated hosts; when set, only they may deliver
@@ -144,7 +145,7 @@ def receive(uow: UnitOfWork, base: str, recipient: str | None, activity: Any, by
                 return Outcome(activity_id, "duplicate")
             tx.federation.receive(Received(activity_id, by.id, kind[:40], recipient, tx.now,
                                            json.dumps(activity, ensure_ascii=False)))
-            done = _act(tx, base, kind, activity, by)
+            done = _act(uow, tx, base, kind, activity, by)
     except IntegrityError:  # the same activity, delivered twice at once: the other delivery kept it
         return Outcome(activity_id, "duplicate")
     return Outcome(activity_id, done)
@@ -168,12 +169,13 @@ def _keep(tx: WriteTx, activity: dict[str, Any], record: dict[str, Any], by: Rem
     return "recorded"
 
 
-def _act(tx: WriteTx, base: str, kind: str, activity: dict[str, Any], by: RemoteActor) -> str:
+def _act(uow: UnitOfWork, tx: WriteTx, base: str, kind: str, activity: dict[str, Any], by: RemoteActor) -> str:
     target = _object_id(activity)
     if kind == "Follow":
         name = local_name(base, target or "")
         agent = tx.agents.get(name) if name is not None and name != NODE else None
-        if name is None or (name != NODE and (agent is None or agent.type is not AgentType.ORGANIZATION)):
+        if name is None or (name != NODE and (agent is None or agent.type is not AgentType.ORGANIZATION
+                                              or is_remote(agent))):
             raise RuleViolation([Problem("object", "not_our_actor", f"{target} is not an actor of this node")])
         tx.federation.add_follower(Follow(name, by.id, str(activity["id"]), "accepted", tx.now))
         if tx.federation.setting(mark_key(name)) is None:  # its first follower: publish from here on
@@ -192,6 +194,10 @@ def _act(tx: WriteTx, base: str, kind: str, activity: dict[str, Any], by: Remote
         if name is not None:
             tx.federation.remove_follower(name, by.id)
         return "unfollowed"
+    if kind == "Offer" and inner.get("type") == "EconomicEvent" and inner.get("action") in stewarding.USE_ACTIONS:
+        return stewarding.offered_use(uow, tx, base, activity, by)
+    if kind == "Create" and stewarding.is_payment(inner):
+        return stewarding.payment(uow, tx, base, inner, by)
     if kind in ("Create", "Update") and inner:
         return _keep(tx, activity, inner, by)
     if kind in ("Accept", "Reject") and target is not None:
@@ -199,4 +205,7 @@ def _act(tx: WriteTx, base: str, kind: str, activity: dict[str, Any], by: Remote
         if ours is not None and ours.other == by.id:
             tx.federation.follow(ours._replace(state="accepted" if kind == "Accept" else "rejected"))
             return "accepted" if kind == "Accept" else "rejected"
+        answer = declarations.answered(tx, target, activity, by)
+        if answer is not None:
+            return answer
     return "kept"

@@ -82,9 +82,11 @@ def create_record(uow: UnitOfWork, kind: str, request: Any, key: str | None,
         return Recorded(record)
 
 
-def record_event(uow: UnitOfWork, request: EventInput, key: str | None = None) -> EventRecorded:
+def record_event(uow: UnitOfWork, request: EventInput, key: str | None = None,
+                 then: Callable[[WriteTx, EventRecorded], None] | None = None) -> EventRecorded:
     """Record one economic event (or a correction of one) and apply its effects to resources. A write token records
-    only events in which its agent is provider or receiver."""
+    only events in which its agent is provider or receiver. `then` writes what goes with a new event (not with a
+    replayed one), in the same transaction."""
     access.may_record_event(uow.principal, request.provider, request.receiver)
     with uow.write() as tx:
         first = replayed_key(tx, key, "economic_event", request)
@@ -94,6 +96,8 @@ def record_event(uow: UnitOfWork, request: EventInput, key: str | None = None) -
             touched = tx.resources.get_many([event.resource_inventoried_as, event.to_resource_inventoried_as])
             return EventRecorded(event, tuple(touched.values()), replayed=True)
         done = record_in(tx, uow, request)
+        if then is not None:
+            then(tx, done)
         remember_key(tx, key, "economic_event", request, done.event.id)
         return done
 

@@ -11,6 +11,7 @@ ValueFlows Claim for the user to provide (transfer) the amount to the steward by
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -31,7 +32,7 @@ from valueflows.reciprocity.policy import VFL
 from valueflows.service import clock, licences
 from valueflows.service.ledger import EventRecorded, new_id, record_event, record_in, remember_key, replayed_key
 from valueflows.service.reading import reader_of
-from valueflows.store.ports import OwedRow, Tx, UnitOfWork, owed_row
+from valueflows.store.ports import OwedRow, Tx, UnitOfWork, WriteTx, owed_row
 
 OBLIGATION = VFL + "ReciprocityObligation"
 COMMERCIAL = VFL + "CommercialUse"
@@ -87,13 +88,13 @@ def _load(tx: Tx, request: UseRequest) -> tuple[EconomicResource, Agent, str]:
     return resource, user, resource.licence
 
 
-def _facts(tx: Tx, user: Agent, request: UseRequest) -> Facts:
+def facts_of(tx: Tx, user: Agent, request: UseRequest) -> Facts:
     return Facts(**user_facts(tx, user), use=request.use, commercial=request.commercial,
                  production=request.production, adapted=request.adapted, revenue=request.revenue,
                  currency=request.currency, date=request.day, first_published=request.first_published)
 
 
-def _overdue(tx: Tx, user: str, steward: str, day: date) -> list[str]:
+def overdue(tx: Tx, user: str, steward: str, day: date) -> list[str]:
     owed_to = tx.agents.get(steward)
     name = owed_to.name if owed_to else steward
     return [f"of {canonical(s.outstanding)} {c.resource_quantity.has_unit if c.resource_quantity else ''} to "
@@ -109,13 +110,13 @@ def check_use(uow: UnitOfWork, request: UseRequest) -> Decision:
     with uow.read() as tx:
         resource, user, licence = _load(tx, request)
         steward = resource.primary_accountable
-        facts = _facts(tx, user, replace(request, day=day))
+        facts = facts_of(tx, user, replace(request, day=day))
     reader = reader_of(uow)
     if not access.obligations_view(reader, user.id, steward).visible:
         decision = licences.check(licence, facts)
         return decision.withholding("overdue")
     with uow.read() as tx:
-        return licences.check(licence, facts, tuple(_overdue(tx, user.id, steward, day)))
+        return licences.check(licence, facts, tuple(overdue(tx, user.id, steward, day)))
 
 
 @dataclass(frozen=True)
@@ -135,37 +136,59 @@ def record_use(uow: UnitOfWork, request: UseRequest, key: str | None = None) -> 
         first = replayed_key(tx, key, "licensed_use", request)
         if first is not None:
             return _replay(tx, request, first)
-        resource, user, licence = _load(tx, request)
-        steward = resource.primary_accountable
-        access.may_record_event(uow.principal, steward, user.id)  # the user or the steward
-        decision = licences.check(licence, _facts(tx, user, request),
-                                  tuple(_overdue(tx, user.id, steward, request.day)))
-        _refuse_unless_permitted(decision)
-        when = datetime.combine(request.day, time(12), UTC)
-        event = record_in(tx, uow, EventInput(
-            "cite", steward, user.id, resource_inventoried_as=resource.id,
-            resource_quantity=MeasureInput("1", resource.unit), has_point_in_time=when,
-            resource_classified_as=(COMMERCIAL,) if request.commercial or request.use == "sell" else (),
-            note=request.note or f"{request.use} under {licence}", agreed_in=licences.agreement(licence)))
-        claim = None
-        use_facts = _facts(tx, user, request)
-        if _compensation(decision) is not None:
-            claim = _obligation(tx, licence, use_facts, request, resource, event, tx.now)
-            if claim is not None:
-                tx.claims.add(claim)
-                tx.append("claim", claim.id, chain_facts(claim))
-        remember_key(tx, key, "licensed_use", request, event.event.id)
-        return UseRecorded(event, decision, claim)
+        resource, user, _ = _load(tx, request)
+        access.may_record_event(uow.principal, resource.primary_accountable, user.id)  # the user or the steward
+        done = use_in(tx, uow, request, resource, user.id, facts_of(tx, user, request))
+        remember_key(tx, key, "licensed_use", request, done.event.event.id)
+        return done
 
 
-def _refuse_unless_permitted(decision: Decision) -> None:
+def decide_in(tx: Tx, resource: EconomicResource, user: str | None, use_facts: Facts) -> Decision:
+    """The decision on a use with these facts, an overdue obligation of `user` to the steward holding it back
+    (None: a user this ledger does not know yet, who owes it nothing)."""
+    assert resource.licence is not None and use_facts.date is not None
+    held = overdue(tx, user, resource.primary_accountable, use_facts.date) if user is not None else []
+    return licences.check(resource.licence, use_facts, tuple(held))
+
+
+def use_in(tx: WriteTx, uow: UnitOfWork, request: UseRequest, resource: EconomicResource, user: str,
+           use_facts: Facts) -> UseRecorded:
+    """Decide on the use with these facts and, permitted, record it (a `cite` event) and the obligation it
+    creates, inside the caller's transaction (the facts of a user of another node are what its node declared)."""
+    assert request.day is not None and resource.licence is not None
+    licence, steward = resource.licence, resource.primary_accountable
+    decision = decide_in(tx, resource, user, use_facts)
+    refuse_unless_permitted(decision)
+    when = datetime.combine(request.day, time(12), UTC)
+    event = record_in(tx, uow, EventInput(
+        "cite", steward, user, resource_inventoried_as=resource.id,
+        resource_quantity=MeasureInput("1", resource.unit), has_point_in_time=when,
+        resource_classified_as=(COMMERCIAL,) if request.commercial or request.use == "sell" else (),
+        note=request.note or f"{request.use} under {licence}", agreed_in=licences.agreement(licence)))
+    claim = None
+    if _compensation(decision) is not None:
+        claim = _obligation(tx, licence, use_facts, replace(request, user=user), resource, event, tx.now)
+        if claim is not None:
+            tx.claims.add(claim)
+            tx.append("claim", claim.id, chain_facts(claim))
+    return UseRecorded(event, decision, claim)
+
+
+def refusal(decision: Decision) -> list[Problem]:
+    """Why a use is not permitted: the facts it needs, or what forbids it (empty: it is permitted)."""
     if decision.permitted is True:
-        return
+        return []
     if decision.permitted is None:
-        raise RuleViolation([Problem(f, "needs_fact", f"the decision depends on {f}") for f in decision.missing])
+        return [Problem(f, "needs_fact", f"the decision depends on {f}") for f in decision.missing]
     problems = [Problem("use", "not_permitted", f"{r.clause}: {r.text} ({'; '.join(r.facts)})".rstrip(" ()"))
                 for r in decision.reasons if r.outcome == "forbids"]
-    raise RuleViolation(problems or [Problem("use", "not_permitted", f"{decision.licence} does not permit this use")])
+    return problems or [Problem("use", "not_permitted", f"{decision.licence} does not permit this use")]
+
+
+def refuse_unless_permitted(decision: Decision) -> None:
+    problems = refusal(decision)
+    if problems:
+        raise RuleViolation(problems)
 
 
 def _compensation(decision: Decision) -> Owed | None:
@@ -325,9 +348,10 @@ class Settlement:
     note: str | None = None
 
 
-def settle(uow: UnitOfWork, payment: Settlement, key: str | None = None) -> EventRecorded:
+def settle(uow: UnitOfWork, payment: Settlement, key: str | None = None,
+           then: Callable[[WriteTx, EventRecorded], None] | None = None) -> EventRecorded:
     """Record the payment as a `work` or `transfer` event made under the licence (agreedIn its policy), which is
-    what lets it settle obligations."""
+    what lets it settle obligations; `then` writes what goes with it, in the same transaction."""
     access.may_record_event(uow.principal, payment.user, payment.steward)
     if (payment.hours is None) == (payment.amount is None):
         raise violation("payment", "one_of", "give either hours of work or an amount of money")
@@ -341,4 +365,4 @@ def settle(uow: UnitOfWork, payment: Settlement, key: str | None = None) -> Even
                              resource_quantity=MeasureInput(str(payment.amount), payment.currency or ""),
                              resource_inventoried_as=payment.from_resource,
                              to_resource_inventoried_as=payment.to_resource, note=payment.note, agreed_in=agreement)
-    return record_event(uow, request, key)
+    return record_event(uow, request, key, then)

@@ -36,6 +36,7 @@ from valueflows.store.mapping import row_of
 from valueflows.store.ports import (
     RECORD_KINDS,
     ActorKey,
+    Declaration,
     Delivery,
     EventFilter,
     FlowTotal,
@@ -47,6 +48,7 @@ from valueflows.store.ports import (
     ReceivedRecord,
     Records,
     RemoteActor,
+    RemoteAgent,
     SizedClaims,
     TokenRow,
 )
@@ -68,7 +70,7 @@ class State:
     actor_keys: dict[str, ActorKey] = field(default_factory=dict)
     federation: dict[str, dict[Any, Any]] = field(default_factory=lambda: {
         "remote": {}, "followers": {}, "following": {}, "inbox": {}, "deliveries": {}, "settings": {},
-        "records": {}})
+        "records": {}, "agents": {}, "declarations": {}})
 
     def copy(self) -> State:
         """A copy to work on: records are frozen values, so copying the maps is enough."""
@@ -640,6 +642,25 @@ class MemoryFederation(_OnBox):
     def received_records(self, origin: str | None = None, limit: int = 100) -> list[ReceivedRecord]:
         found = [r for r in self._map("records").values() if origin is None or r.origin == origin]
         return sorted(found, key=lambda r: (r.received_at, r.id), reverse=True)[:limit]
+
+    def remote_agent(self, iri: str) -> RemoteAgent | None:
+        return next((a for a in self._map("agents").values() if a.iri == iri), None)
+
+    def remote_agent_of(self, agent: str) -> RemoteAgent | None:
+        return self._map("agents").get(agent)
+
+    def keep_remote_agent(self, agent: RemoteAgent) -> None:
+        self._map("agents")[agent.agent] = agent
+
+    def declare(self, declaration: Declaration) -> None:
+        self._map("declarations")[declaration.id] = declaration
+
+    def declaration(self, declaration_id: str) -> Declaration | None:
+        return self._map("declarations").get(declaration_id)
+
+    def declarations(self, user: str | None = None, limit: int = 100) -> list[Declaration]:
+        found = [d for d in self._map("declarations").values() if user is None or d.user == user]
+        return sorted(found, key=lambda d: (d.declared_at, d.id), reverse=True)[:limit]
 
 
 class MemoryTx(_OnBox):

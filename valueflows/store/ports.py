@@ -394,6 +394,31 @@ class ReceivedRecord(NamedTuple):
     received_at: datetime
 
 
+class RemoteAgent(NamedTuple):
+    """An agent of another node as this ledger names it: a local agent (`agent`, classified vfl:RemoteAgent) that
+    stands for the agent at `iri`, whose node speaks for it as `actor`."""
+
+    agent: str
+    iri: str
+    actor: str
+    since: datetime
+
+
+class Declaration(NamedTuple):
+    """A licensed use of another node's design, declared by one of our agents to the design's steward's node."""
+
+    id: str  # the Offer activity's id
+    user: str  # our agent
+    design: str  # the design's IRI on its node
+    steward: str  # the local agent standing for its steward
+    state: str  # pending, accepted, rejected
+    request: str  # JSON: the use as declared (the Offer's object)
+    answer: str | None  # JSON: the Accept's or Reject's
+    claim: str | None  # the obligation as this node keeps it (a claim of ours), if the use owes something
+    declared_at: datetime
+    answered_at: datetime | None
+
+
 class Federation(Protocol):
     """What this node keeps about federating: not ledger records (nothing here is chained)."""
 
@@ -434,6 +459,18 @@ class Federation(Protocol):
         """Insert or replace."""
         ...
     def received_records(self, origin: str | None = None, limit: int = 100) -> list[ReceivedRecord]:
+        """The newest first."""
+        ...
+    def remote_agent(self, iri: str) -> RemoteAgent | None: ...
+    def remote_agent_of(self, agent: str) -> RemoteAgent | None:
+        """The agent of another node our agent `agent` stands for (None: it is one of ours)."""
+        ...
+    def keep_remote_agent(self, agent: RemoteAgent) -> None: ...
+    def declare(self, declaration: Declaration) -> None:
+        """Insert or replace (an answer replaces the pending declaration)."""
+        ...
+    def declaration(self, declaration_id: str) -> Declaration | None: ...
+    def declarations(self, user: str | None = None, limit: int = 100) -> list[Declaration]:
         """The newest first."""
         ...
 

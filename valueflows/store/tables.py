@@ -704,3 +704,28 @@ received_records = Table(
     Column("key_id", String(MAX_IRI), nullable=False),
     Column("received_at", UTCDateTime(), nullable=False),
 )
+
+# Agents of other nodes that this ledger's records name (a design's steward, a user of ours that declared a use):
+# each stands as a local agent (classified vfl:RemoteAgent) with the IRI it has on its node.
+remote_agents = Table(
+    "remote_agents", metadata,
+    Column("agent", ID, primary_key=True),
+    Column("iri", String(MAX_IRI), nullable=False, unique=True),
+    Column("actor", String(MAX_IRI), nullable=False),
+    Column("since", UTCDateTime(), nullable=False),
+)
+
+# Licensed uses of other nodes' designs our agents declared, and the steward node's answers.
+declarations = Table(
+    "declarations", metadata,
+    Column("id", String(MAX_IRI), primary_key=True),
+    Column("user", ID, nullable=False, index=True),
+    Column("design", String(MAX_IRI), nullable=False),
+    Column("steward", ID, nullable=False),
+    Column("state", String(10), nullable=False),
+    Column("request", Text, nullable=False),
+    Column("answer", Text),
+    Column("claim", ID),
+    Column("declared_at", UTCDateTime(), nullable=False),
+    Column("answered_at", UTCDateTime()),
+)

@@ -8,13 +8,16 @@ import json
 from datetime import datetime
 
 import strawberry
-from strawberry import ID
+from strawberry import ID, Private
 from strawberry.scalars import JSON
 
+from valueflows.api.gql.claims import Claim
 from valueflows.api.gql.context import Info
+from valueflows.api.gql.licences import Key, LicensedUseParams
 from valueflows.api.gql.versions import MAIN, only
 from valueflows.federation.client import HttpPeers
-from valueflows.service import deliveries, federation, following
+from valueflows.service import declarations, deliveries, federation, following
+from valueflows.service.declarations import DeclaredUse
 from valueflows.store.ports import Delivery, Follow, ReceivedRecord
 
 MAIN_ONLY = only(MAIN)
@@ -77,8 +80,61 @@ class ReceivedRecordType:
                                   key_id=r.key_id, received_at=r.received_at, record=json.loads(r.document))
 
 
+@strawberry.type(name="LicenceDeclaration", description="A use of another node's design, declared to its steward's "
+                                                      "node, and that node's answer.")
+class LicenceDeclaration:
+    d: Private[DeclaredUse]
+
+    @strawberry.field(description="The Offer activity's id.")
+    def id(self) -> ID:
+        return ID(self.d.declaration.id)
+
+    @strawberry.field(description="The user (an agent of this node).")
+    def agent(self) -> ID:
+        return ID(self.d.declaration.user)
+
+    @strawberry.field(description="The design's IRI on its node.")
+    def design(self) -> str:
+        return self.d.declaration.design
+
+    @strawberry.field(description="The steward's IRI on its node.")
+    def steward(self) -> str:
+        return self.d.steward
+
+    @strawberry.field(description="The agent standing for the steward on this node (what payments name).")
+    def steward_here(self) -> ID:
+        return ID(self.d.declaration.steward)
+
+    @strawberry.field(description="pending (not answered yet), accepted or rejected.")
+    def state(self) -> str:
+        return self.d.declaration.state
+
+    @strawberry.field(description="Why the steward's node refused it, as it said.")
+    def reasons(self) -> list[str]:
+        return self.d.reasons
+
+    @strawberry.field(description="The obligation the steward's node recorded, as kept here (its status: "
+                                  "`obligations`).")
+    def obligation(self) -> Claim | None:
+        return Claim(r=self.d.claim) if self.d.claim else None
+
+    @strawberry.field
+    def declared_at(self) -> datetime:
+        return self.d.declaration.declared_at
+
+    @strawberry.field
+    def answered_at(self) -> datetime | None:
+        return self.d.declaration.answered_at
+
+
 @strawberry.type
 class FederationQueries:
+    @strawberry.field(metadata=MAIN_ONLY, description="Uses of other nodes' designs declared from this node: an "
+                                                      "agent's own (its token), anyone's (admins).")
+    def licence_declarations(self, info: Info, agent: ID | None = None) -> list[LicenceDeclaration]:
+        return [LicenceDeclaration(d=d) for d in declarations.declarations(info.context.uow,
+                                                                           str(agent) if agent else None)]
+
     @strawberry.field(metadata=MAIN_ONLY, description="Who follows one of this node's actors (admins).")
     def followers(self, info: Info, actor: ID = NODE) -> list[FederationFollow]:
         return [FederationFollow.of(f) for f in following.followers(info.context.uow, str(actor))]
@@ -101,6 +157,14 @@ class FederationQueries:
 
 @strawberry.type
 class FederationMutations:
+    @strawberry.mutation(metadata=MAIN_ONLY, description="Declare a use of another node's design (`resource`: its "
+                         "IRI, as received) to its steward's node: checked here first (refused if not permitted), "
+                         "then decided and answered there.")
+    def declare_licensed_use(self, info: Info, use: LicensedUseParams, idempotency_key: Key = None
+                             ) -> LicenceDeclaration:
+        return LicenceDeclaration(d=declarations.declare(info.context.uow, str(use.resource), use.to_request(),
+                                                         idempotency_key))
+
     @strawberry.mutation(metadata=MAIN_ONLY, description="Ask to follow another node's actor (`name@host` or its "
                                                          "URL), as this node's actor `actor` (admins).")
     def follow(self, info: Info, account: str, actor: ID = NODE) -> FederationFollow:

@@ -25,7 +25,7 @@ from valueflows.reciprocity.decide import Decision, Owed
 from valueflows.reciprocity.facts import Facts, facts_from_json
 from valueflows.reciprocity.policy import Policy, local
 from valueflows.reciprocity.words import duty_words, fact_words, summary
-from valueflows.service import clock, licences, obligations
+from valueflows.service import clock, declarations, licences, obligations
 from valueflows.service.obligations import ObligationView, UseRequest
 
 
@@ -286,6 +286,8 @@ class LicenceQueries:
     @strawberry.field(description="May this agent make this use of this resource? Its facts come from the ledger, "
                                   "and an overdue obligation to the steward holds the permission back.")
     def check_use(self, info: Info, use: LicensedUseParams) -> LicenceDecision:
+        if str(use.resource).startswith(("https://", "http://")):  # a design another node published here
+            return decision(declarations.check(info.context.uow, str(use.resource), use.to_request()))
         return decision(obligations.check_use(info.context.uow, use.to_request()))
 
     @strawberry.field(description="Obligations of a user (`agent`) or owed to a `steward`, as of a day (today).")
@@ -316,7 +318,7 @@ class LicenceMutations:
             moment = datetime.fromisoformat(when.replace("Z", "+00:00"))
         except ValueError:
             raise violation("hasPointInTime", "bad_date", f"{when!r} is not an ISO 8601 date-time") from None
-        done = obligations.settle(info.context.uow, obligations.Settlement(
+        done = declarations.settle(info.context.uow, obligations.Settlement(
             str(payment.user), str(payment.steward), str(payment.licence), moment,
             PyDecimal(payment.hours) if payment.hours is not None else None,
             PyDecimal(payment.amount) if payment.amount is not None else None,

@@ -7,8 +7,9 @@ from datetime import datetime
 from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from valueflows.store.ports import Delivery, Follow, Received, ReceivedRecord, RemoteActor
+from valueflows.store.ports import Declaration, Delivery, Follow, Received, ReceivedRecord, RemoteActor, RemoteAgent
 from valueflows.store.tables import (
+    declarations,
     deliveries,
     followers,
     following,
@@ -16,6 +17,7 @@ from valueflows.store.tables import (
     node_settings,
     received_records,
     remote_actors,
+    remote_agents,
 )
 
 
@@ -136,6 +138,32 @@ class SqlFederation:
         if origin is not None:
             query = query.where(r.c.origin == origin)
         return [ReceivedRecord._make(row) for row in self.conn.execute(query)]
+
+    def remote_agent(self, iri: str) -> RemoteAgent | None:
+        row = self.conn.execute(select(remote_agents).where(remote_agents.c.iri == iri)).first()
+        return RemoteAgent._make(row) if row is not None else None
+
+    def remote_agent_of(self, agent: str) -> RemoteAgent | None:
+        row = self.conn.execute(select(remote_agents).where(remote_agents.c.agent == agent)).first()
+        return RemoteAgent._make(row) if row is not None else None
+
+    def keep_remote_agent(self, agent: RemoteAgent) -> None:
+        self.conn.execute(insert(remote_agents).values(agent._asdict()))
+
+    def declare(self, declaration: Declaration) -> None:
+        self.conn.execute(delete(declarations).where(declarations.c.id == declaration.id))
+        self.conn.execute(insert(declarations).values(declaration._asdict()))
+
+    def declaration(self, declaration_id: str) -> Declaration | None:
+        row = self.conn.execute(select(declarations).where(declarations.c.id == declaration_id)).first()
+        return Declaration._make(row) if row is not None else None
+
+    def declarations(self, user: str | None = None, limit: int = 100) -> list[Declaration]:
+        d = declarations
+        query = select(d).order_by(d.c.declared_at.desc(), d.c.id).limit(limit)
+        if user is not None:
+            query = query.where(d.c.user == user)
+        return [Declaration._make(row) for row in self.conn.execute(query)]
 
     def set_setting(self, name: str, value: str) -> None:
         self.conn.execute(delete(node_settings).where(node_settings.c.name == name))
