@@ -45,6 +45,7 @@ class Wire:
 
     def __init__(self) -> None:
         self.clients: dict[str, TestClient] = {}
+        self.fetched: list[str] = []
 
     def _client(self, url: str) -> TestClient:
         found = self.clients.get(urlsplit(url).netloc)
@@ -53,6 +54,7 @@ class Wire:
         return found
 
     def fetch(self, url: str, signer: Signer | None) -> dict[str, Any]:
+        self.fetched.append(url)
         headers = sign("GET", url, signer.key_id, signer.private_pem) if signer else {}
         answer = self._client(url).get(url, headers=headers)
         if answer.status_code != 200:
@@ -74,8 +76,9 @@ class Nodes:
     def flush(self) -> None:
         """Every node publishes and delivers until nothing is left to deliver."""
         for _ in range(6):
-            publishing.publish_new(self.a, A, documents.activity)
-            publishing.publish_new(self.b, B, documents.activity)
+            for uow, base in ((self.a, A), (self.b, B)):
+                publishing.publish_new(uow, base, documents.activity)
+                following.mirror_new(uow, self.wire, base)
             done = [deliveries.deliver_due(self.a, self.wire, A), deliveries.deliver_due(self.b, self.wire, B)]
             assert not any(d.failed or d.retried for d in done), [
                 (d.activity_id, d.last_error) for u in (self.a, self.b) for d in deliveries.status(u).recent
@@ -231,6 +234,25 @@ def test_the_stewards_node_decides_with_its_own_engine_and_rejects_with_reasons(
     assert reasons["nothing"][0] == "Reject" and "no licensed design" in reasons["nothing"][1]
     # another node's agent cannot be declared by B, nor can B pay for someone who declared nothing
     assert _offer(n, {"facts": facts, "receiver": "http://elsewhere.test/agents/x"}, "impostor") == 403
+
+
+def test_a_node_that_follows_late_finds_what_was_published_before(nodes: Nodes) -> None:
+    n = nodes
+    record_cases.create_specification(n.a, SpecificationInput("Design", id="design"))
+    for i in range(60):  # more than an outbox page
+        ledger.record_event(n.a, EventInput("raise", "atelier", "atelier", resource_quantity=MeasureInput("1", "one"),
+                                            has_point_in_time=datetime(2026, 2, 1, 10, tzinfo=UTC),
+                                            new_resource=NewResourceInput(f"Design {i}", conforms_to="design",
+                                                                          id=f"design-{i}", licence=COPYFAIR)))
+    following.follow(n.b, n.wire, B, "atelier@127.0.0.1:8101", "shop")
+    n.flush()
+    kept = {r.id: r for r in following.received(n.b, limit=1000)}
+    assert {A + f"/resources/design-{i}" for i in range(60)} <= set(kept)
+    first = kept[A + "/resources/design-0"]
+    assert first.origin == A + "/actors/atelier" and "/actors/atelier/outbox?page=true" in first.key_id
+    assert declarations.check(n.b, A + "/resources/design-7", sale("10.00", "2026-07-10")).permitted is True
+    n.wire.fetched.clear()
+    assert following.mirror_new(n.b, n.wire, B) == 0 and n.wire.fetched == []  # an outbox is mirrored once
 
 
 def test_a_payment_delivered_twice_settles_once(nodes: Nodes) -> None:

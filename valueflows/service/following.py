@@ -1,17 +1,20 @@
 """Following actors of other nodes: found by their account (WebFinger) or URL, asked with a Follow (queued like
-every delivery), followed once they Accept."""
+every delivery), followed once they Accept; what they published before is then fetched from their outboxes."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from valueflows.domain import access
 from valueflows.domain.errors import Problem, RuleViolation
 from valueflows.service import deliveries
-from valueflows.service.federation import NODE, PeerError, Peers, actor, actor_url
-from valueflows.service.inbox import fetch_actor
+from valueflows.service.federation import NODE, PeerError, Peers, actor, actor_url, signer
+from valueflows.service.inbox import fetch_actor, keep_published
 from valueflows.store.ports import Follow, ReceivedRecord, UnitOfWork
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "[::1]")
@@ -74,6 +77,59 @@ def follow(uow: UnitOfWork, peers: Peers, base: str, account: str, by: str = NOD
         tx.federation.follow(asked)
         deliveries.enqueue(tx, by, activity, [target.inbox])
     return Asked(asked, True)
+
+
+MIRROR_PAGES = 20  # outbox pages fetched from a newly followed actor (its newest records first)
+
+
+def _mirror_key(other: str) -> str:
+    return "mirrored:" + hashlib.sha256(other.encode("utf-8")).hexdigest()[:30]
+
+
+def _link(value: Any) -> str | None:
+    if isinstance(value, dict):
+        value = value.get("id")
+    return value if isinstance(value, str) else None
+
+
+def mirror_new(uow: UnitOfWork, peers: Peers, base: str) -> int:
+    """For each actor followed (accepted) and not mirrored yet: fetch what its outbox holds (at most `MIRROR_PAGES`
+    pages, the GETs signed by our node's actor) and keep its records as a delivery would, never over one a delivery
+    brought; how many records were kept. An outbox that cannot be fetched is tried again next time."""
+    access.require_admin(uow.principal, "mirroring followed actors")
+    with uow.read() as tx:
+        todo = {f.other for f in tx.federation.following() if f.state == "accepted"
+                and tx.federation.setting(_mirror_key(f.other)) is None}
+        known = {other: tx.federation.remote_actor(other) for other in todo}
+    kept = 0
+    for other, remote in known.items():
+        outbox = _link(json.loads(remote.document).get("outbox")) if remote is not None else None
+        items: list[tuple[str, dict[str, Any], str]] = []
+        try:
+            if outbox is not None:
+                page_url = _link(peers.fetch(outbox, signer(uow, base, NODE)).get("first"))
+                for _ in range(MIRROR_PAGES):
+                    if page_url is None:
+                        break
+                    page = peers.fetch(page_url, signer(uow, base, NODE))
+                    for activity in page.get("orderedItems") or []:
+                        if (isinstance(activity, dict) and activity.get("type") in ("Create", "Update")
+                                and isinstance(activity.get("object"), dict) and isinstance(activity.get("id"), str)):
+                            items.append((activity["id"], activity["object"], page_url))
+                    page_url = _link(page.get("next"))
+        except PeerError:
+            continue
+        newest: dict[str, tuple[str, dict[str, Any], str]] = {}
+        for item in items:  # newest first: a record's newest version is the one kept
+            newest.setdefault(str(item[1].get("id")), item)
+        with uow.write() as tx:
+            for activity_id, record, page_url in newest.values():
+                try:
+                    kept += keep_published(tx, activity_id, record, other, page_url, newer=False) == "recorded"
+                except (RuleViolation, access.Forbidden):
+                    continue  # not this actor's to publish: left out, as a delivery of it would be refused
+            tx.federation.set_setting(_mirror_key(other), tx.now.isoformat())
+    return kept
 
 
 def followers(uow: UnitOfWork, name: str = NODE) -> list[Follow]:

@@ -151,21 +151,26 @@ def receive(uow: UnitOfWork, base: str, recipient: str | None, activity: Any, by
     return Outcome(activity_id, done)
 
 
-def _keep(tx: WriteTx, activity: dict[str, Any], record: dict[str, Any], by: RemoteActor) -> str:
-    """A record published by an actor one of ours follows, kept read-only as it came; from anyone else, or about
-    another node's records, refused."""
-    if not any(f.other == by.id and f.state != "rejected" for f in tx.federation.following()):
+def keep_published(tx: WriteTx, activity_id: str, record: dict[str, Any], origin: str, vouched_by: str,
+                   newer: bool = True) -> str:
+    """A record published by `origin`, an actor one of ours follows, kept read-only as it came, with what vouched
+    for it (the key that signed its delivery, or the outbox page it was fetched from); from an actor not followed,
+    kept not. About another node's records, or another actor's, refused. Not `newer` (fetched from an outbox), it
+    does not replace what a delivery brought."""
+    if not any(f.other == origin and f.state != "rejected" for f in tx.federation.following()):
         return "kept"  # not followed: the activity is kept as received, its record is not ours to keep
     record_id, record_type = record.get("id"), record.get("type")
     if not isinstance(record_id, str) or not isinstance(record_type, str):
         raise RuleViolation([Problem("object", "no_id", "a published record has an id and a type")])
-    if urlsplit(record_id).netloc != urlsplit(by.id).netloc:
-        raise Forbidden(f"{by.id} publishes the records of its own node, not {record_id}")
+    if urlsplit(record_id).netloc != urlsplit(origin).netloc:
+        raise Forbidden(f"{origin} publishes the records of its own node, not {record_id}")
     known = tx.federation.received_record(record_id)
-    if known is not None and known.origin != by.id:
-        raise Forbidden(f"{record_id} was published by {known.origin}, not {by.id}")
-    tx.federation.keep_record(ReceivedRecord(record_id, by.id, record_type[:80], json.dumps(record, ensure_ascii=False),
-                                             str(activity["id"]), by.key_id, tx.now))
+    if known is not None and known.origin != origin:
+        raise Forbidden(f"{record_id} was published by {known.origin}, not {origin}")
+    if known is not None and not newer:
+        return "kept"
+    tx.federation.keep_record(ReceivedRecord(record_id, origin, record_type[:80],
+                                             json.dumps(record, ensure_ascii=False), activity_id, vouched_by, tx.now))
     return "recorded"
 
 
@@ -199,7 +204,7 @@ def _act(uow: UnitOfWork, tx: WriteTx, base: str, kind: str, activity: dict[str,
     if kind == "Create" and stewarding.is_payment(inner):
         return stewarding.payment(uow, tx, base, inner, by)
     if kind in ("Create", "Update") and inner:
-        return _keep(tx, activity, inner, by)
+        return keep_published(tx, str(activity["id"]), inner, by.id, by.key_id)
     if kind in ("Accept", "Reject") and target is not None:
         ours = tx.federation.following_by_activity(target)
         if ours is not None and ours.other == by.id:

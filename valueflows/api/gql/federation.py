@@ -70,7 +70,8 @@ class ReceivedRecordType:
     type: str
     origin: str = strawberry.field(description="The actor that published it.")
     activity: str
-    key_id: str = strawberry.field(description="The key that signed its delivery.")
+    key_id: str = strawberry.field(description="What vouched for it: the key that signed its delivery, or the outbox "
+                                               "page it was fetched from (the other node's own, by a signed GET).")
     received_at: datetime
     record: JSON = strawberry.field(description="The record as received (its JSON-LD).")
 
