@@ -3,13 +3,17 @@ fills the plain form, and reads what they may do and owe; a missing fact is aske
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import httpx
-from e2e_support import page_gone, running_server, serious_violations
+from e2e_support import cli, page_gone, running_server, serious_violations
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from valueflows.service.bootstrap import open_ledger
+from valueflows.store.ports import Follow, ReceivedRecord, RemoteActor
 
 
 def _fill(driver: object, values: dict[str, str], choices: dict[str, str]) -> None:
@@ -97,3 +101,42 @@ def test_the_open_shop_answers_in_french_with_no_serious_accessibility_violation
         assert not serious_violations(driver, axe), serious_violations(driver, axe)
         driver.save_screenshot(str(shots / "shop-fr.png"))  # type: ignore[attr-defined]
         driver.get(base + "/shop?lang=en")  # type: ignore[attr-defined]  # leave the browser in English
+
+
+def test_designs_from_followed_nodes_are_in_the_shop(browser: object, tmp_path: Path) -> None:
+    """A design another node published to this one (kept as received) is listed with its node, and checked with
+    this node's engine on its licence, like a local one."""
+    db = f"sqlite:///{tmp_path / 'ledger.db'}"
+    assert cli("demo", "--db", db, cwd=tmp_path).returncode == 0
+    other = "https://atelier.example/actors/atelier"
+    uow = open_ledger(db)
+    with uow.write() as tx:
+        tx.federation.keep_remote_actor(RemoteActor(other, other + "/inbox", None, other + "#main-key", "-", json.dumps(
+            {"id": other, "name": "L'Atelier Paysan"}), tx.now))
+        tx.federation.follow(Follow("node", other, other + "#follow", "accepted", tx.now))
+        tx.federation.keep_record(ReceivedRecord(
+            "https://atelier.example/resources/cultibutte", other, "EconomicResource", json.dumps(
+                {"id": "https://atelier.example/resources/cultibutte", "type": "EconomicResource",
+                 "name": "Cultibutte", "licence": "LicenseRef-CopyFair-1.0",
+                 "primaryAccountable": "https://atelier.example/agents/atelier"}), other + "/activities/9",
+            other + "#main-key", tx.now))
+    uow.engine.dispose()
+    driver = browser
+    with running_server(tmp_path, "--db", db) as base:
+        driver.get(base + "/shop")  # type: ignore[attr-defined]
+        rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "#designs tbody tr")]  # type: ignore[attr-defined]
+        assert "Cultibutte L'Atelier Paysan CopyFair Reciprocity Licence 1.0 (template) atelier.example" in rows, rows
+        assert sum(r.endswith("this node") for r in rows) == 3  # the demo's own designs
+        shots = Path(os.environ.get("VF_SCREENSHOTS", tmp_path))
+        shots.mkdir(parents=True, exist_ok=True)
+        driver.save_screenshot(str(shots / "open-shop-list.png"))  # type: ignore[attr-defined]
+        driver.find_element(By.LINK_TEXT, "Cultibutte").click()  # type: ignore[attr-defined]
+        WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "check"))
+        assert "on the node atelier.example" in driver.find_element(By.TAG_NAME, "body").text  # type: ignore[attr-defined]
+        _fill(driver, {"legal_form": "company", "headcount": "240", "use": "sell", "revenue": "12000",
+                       "currency": "EUR", "date": "2026-08-10"}, {"worker_owned": "no", "commercial": "yes"})
+        duties = driver.find_element(By.ID, "duties").text  # type: ignore[attr-defined]
+        assert "Contribute 360.00 EUR to the commons steward" in duties  # this node's engine, the design's licence
+        driver.save_screenshot(str(shots / "open-shop-remote.png"))  # type: ignore[attr-defined]
+        assert httpx.get(base + "/shop", params={"design": "https://atelier.example/resources/nothing"}
+                         ).status_code == 404

@@ -283,7 +283,8 @@ def _route_requests(w: World, path: str, methods: set[str]) -> list[tuple[str, s
         "/inbox": lambda: [("POST", "/inbox", None)],
         "/actors/{name}/followers": lambda: [r for n in actors for r in as_activities(f"/actors/{n}/followers")],
         "/actors/{name}/following": lambda: [r for n in actors for r in as_activities(f"/actors/{n}/following")],
-        "/shop": lambda: each_format("/shop"),
+        "/shop": lambda: [*each_format("/shop"),  # with another node's design: a record received, not a design
+                          *each_format("/shop?design=http%3A%2F%2Fpeer.example%2Fresources%2Fsecret-lathe")],
         "/shop/{resource}": lambda: each_format(
             "/shop/seed-drill-design?legal_form=company&headcount=240&use=sell&revenue=12000.00&currency=EUR"
             "&date=2026-08-14"),

@@ -7,7 +7,9 @@ can share; it writes nothing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from babel.dates import format_date
 from starlette.concurrency import run_in_threadpool
@@ -22,7 +24,7 @@ from valueflows.domain.model import LegalForm
 from valueflows.reciprocity.decide import Decision
 from valueflows.reciprocity.facts import USES, facts_from_json
 from valueflows.reciprocity.words import Voice, duty_words, fact_words, headline
-from valueflows.service import licences, obligations
+from valueflows.service import declarations, licences, obligations
 from valueflows.store.ports import UnitOfWork
 
 
@@ -77,36 +79,76 @@ def facts_from_form(form: Any) -> dict[str, Any]:
     return raw
 
 
+@dataclass(frozen=True)
+class Shown:
+    """A design as the shop shows it: this node's, or another node's that this node follows."""
+
+    name: str
+    steward: str
+    licence: str
+    href: str  # its page in the shop
+    action: str  # where its form is sent
+    iri: str = ""
+    node: str | None = None  # the other node's host; None: this node
+
+    @staticmethod
+    def local(d: obligations.Design) -> Shown:
+        href = f"/shop/{quote(d.resource.id, safe='')}"
+        return Shown(d.resource.name, d.steward, d.resource.licence or "", href, href)
+
+    @staticmethod
+    def remote(d: declarations.RemoteDesign) -> Shown:
+        return Shown(d.name, d.steward_name, d.licence, f"/shop?design={quote(d.iri, safe='')}", "/shop", d.iri,
+                     d.node)
+
+
 def routes(uow: UnitOfWork) -> list[Route]:
-    async def shop(_: Request) -> Response:
-        designs = await run_in_threadpool(obligations.licensed_resources, uow)
+    async def shop(request: Request) -> Response:
+        if "design" in request.query_params:  # a design of another node, by its IRI
+            try:
+                found = await run_in_threadpool(declarations.remote_design, uow, request.query_params["design"])
+            except LedgerError:
+                return _missing(request.query_params["design"])
+            return _page(request, Shown.remote(found))
+        local = await run_in_threadpool(obligations.licensed_resources, uow)
+        remote = await run_in_threadpool(declarations.remote_designs, uow)
         titles = {p.id: p.title for p in licences.policies().values()}
-        return render_page("shop.html", designs=designs, titles=titles)
+        return render_page("shop.html", designs=[*map(Shown.local, local), *map(Shown.remote, remote)],
+                           titles=titles)
 
     async def design(request: Request) -> Response:
         resource_id = request.path_params["resource"]
         found = await run_in_threadpool(obligations.licensed_resources, uow)
         chosen = next((d for d in found if d.resource.id == resource_id), None)
         if chosen is None:
-            return render_page("message.html", 404, title=i18n.gettext("No such design"),
-                               message=i18n.gettext("No licensed design here has the id") + f" {resource_id!r}")
-        assert chosen.resource.licence is not None
-        policy = licences.policy(chosen.resource.licence)
-        form = request.query_params
-        answer: Decision | None = None
-        problems: list[str] = []
-        said = voice()
-        if form.get("use"):
-            try:
-                answer = licences.check(policy.id, facts_from_json(facts_from_form(form)))
-            except RuleViolation as exc:
-                problems = [f"{fact_words(p.field, said)}: {p.message}" for p in exc.problems]
-            except LedgerError as exc:
-                problems = [str(exc)]
-        status = 400 if problems else 200
-        return render_page("shop_design.html", status, design=chosen, policy=policy, form=form, answer=answer,
-                     problems=problems, summary=headline(answer, said) if answer else "", legal_forms=legal_forms(),
-                     uses=[(u, use_words()[u]) for u in USES], duty_words=lambda d: duty_words(d, said),
-                     missing_words=[fact_words(m, said) for m in answer.missing] if answer else [])
+            return _missing(resource_id)
+        return _page(request, Shown.local(chosen))
 
     return [Route("/shop", shop, methods=["GET"]), Route("/shop/{resource}", design, methods=["GET"])]
+
+
+def _missing(which: str) -> Response:
+    return render_page("message.html", 404, title=i18n.gettext("No such design"),
+                       message=i18n.gettext("No licensed design here has the id") + f" {which!r}")
+
+
+def _page(request: Request, chosen: Shown) -> Response:
+    """A design's page: its licence, and the answer to the form when it was sent."""
+    policy = licences.policy(chosen.licence)
+    form = request.query_params
+    answer: Decision | None = None
+    problems: list[str] = []
+    said = voice()
+    if form.get("use"):
+        try:
+            answer = licences.check(policy.id, facts_from_json(facts_from_form(form)))
+        except RuleViolation as exc:
+            problems = [f"{fact_words(p.field, said)}: {p.message}" for p in exc.problems]
+        except LedgerError as exc:
+            problems = [str(exc)]
+    status = 400 if problems else 200
+    return render_page("shop_design.html", status, design=chosen, policy=policy, form=form, answer=answer,
+                       problems=problems, summary=headline(answer, said) if answer else "",
+                       legal_forms=legal_forms(), uses=[(u, use_words()[u]) for u in USES],
+                       duty_words=lambda d: duty_words(d, said),
+                       missing_words=[fact_words(m, said) for m in answer.missing] if answer else [])

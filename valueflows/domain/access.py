@@ -281,6 +281,12 @@ def obligations_asked(reader: Reader, user: str | None, steward: str | None) -> 
     return user, steward
 
 
+def received_view(reader: Reader, licensed_design: bool) -> View:
+    """A record another node published here: its designs under a licence are for everyone (the open shop shows
+    them, as their steward's outbox does); the rest says whom this node follows, for its admins."""
+    return WHOLE if licensed_design or reader.admin else HIDDEN
+
+
 def declarations_asked(reader: Reader, user: str | None) -> str | None:
     """Whose declarations of uses of other nodes' designs a reader may list: its own agent's (an admin: anyone's,
     or everyone's with None)."""

@@ -26,6 +26,7 @@ from valueflows.domain import access
 from valueflows.domain.access import Forbidden
 from valueflows.domain.chain import facts as chain_facts
 from valueflows.domain.errors import NotFound, violation
+from valueflows.domain.limits import MAX_PAGE
 from valueflows.domain.model import AgentType, EconomicClaim
 from valueflows.domain.quantities import Measure
 from valueflows.linkeddata import rdf
@@ -37,7 +38,7 @@ from valueflows.service.federation import AS, NODE, actor, actor_url, public_url
 from valueflows.service.ledger import EventRecorded, new_id
 from valueflows.service.reading import reader_of
 from valueflows.service.remote_agents import is_remote, stand_in
-from valueflows.store.ports import Declaration, RemoteActor, Tx, UnitOfWork, WriteTx
+from valueflows.store.ports import Declaration, ReceivedRecord, RemoteActor, Tx, UnitOfWork, WriteTx
 
 FACTS_CONTEXT = {"facts": {"@id": VFL + "licenceFacts", "@type": "@json"}, "receiverName": VFL + "receiverName"}
 
@@ -49,6 +50,12 @@ class RemoteDesign:
     licence: str
     steward: str  # its IRI on its node
     origin: str  # the actor that published it: where uses of it are declared
+    steward_name: str = ""
+
+    @property
+    def node(self) -> str:
+        """The host of the node it comes from."""
+        return urlsplit(self.iri).netloc
 
 
 def _iri(value: Any) -> str | None:
@@ -57,17 +64,41 @@ def _iri(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _as_design(tx: Tx, found: ReceivedRecord) -> RemoteDesign | None:
+    """A received resource as a design: None unless it carries a licence this node knows and a steward."""
+    document = json.loads(found.document)
+    licence, steward = document.get("licence"), _iri(document.get("primaryAccountable"))
+    if (found.type != "EconomicResource" or not isinstance(licence, str) or steward is None
+            or licence not in licences.policies()):
+        return None
+    origin = tx.federation.remote_actor(found.origin)
+    return RemoteDesign(found.id, str(document.get("name") or found.id), licence, steward, found.origin,
+                        _name(origin, steward) if origin is not None else steward)
+
+
 def design(tx: Tx, iri: str) -> RemoteDesign:
     """A design another node published to this one, with its licence and steward."""
     found = tx.federation.received_record(iri)
     if found is None or found.type != "EconomicResource":
         raise NotFound(f"no design {iri!r} received from another node (follow its steward's node first)")
-    document = json.loads(found.document)
-    licence, steward = document.get("licence"), _iri(document.get("primaryAccountable"))
-    if not isinstance(licence, str) or steward is None:
-        raise violation("resource", "no_licence", f"{iri} came without a licence and a steward")
-    licences.policy(licence)  # NotFound: a licence this node does not carry
-    return RemoteDesign(iri, str(document.get("name") or iri), licence, steward, found.origin)
+    made = _as_design(tx, found)
+    if made is None:
+        raise violation("resource", "no_licence", f"{iri} came without a licence this node knows and a steward")
+    return made
+
+
+def remote_designs(uow: UnitOfWork, limit: int = MAX_PAGE) -> list[RemoteDesign]:
+    """Designs other nodes published here under a licence (public, as on their stewards' nodes), by name."""
+    if not access.received_view(reader_of(uow), True).visible:
+        return []
+    with uow.read() as tx:
+        found = [_as_design(tx, r) for r in tx.federation.received_records(None, limit, "EconomicResource")]
+    return sorted((d for d in found if d is not None), key=lambda d: (d.name.lower(), d.iri))
+
+
+def remote_design(uow: UnitOfWork, iri: str) -> RemoteDesign:
+    with uow.read() as tx:
+        return design(tx, iri)
 
 
 def signer_of(tx: Tx, user: str) -> str:

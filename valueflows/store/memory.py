@@ -639,8 +639,10 @@ class MemoryFederation(_OnBox):
     def keep_record(self, record: ReceivedRecord) -> None:
         self._map("records")[record.id] = record
 
-    def received_records(self, origin: str | None = None, limit: int = 100) -> list[ReceivedRecord]:
-        found = [r for r in self._map("records").values() if origin is None or r.origin == origin]
+    def received_records(self, origin: str | None = None, limit: int = 100,
+                         kind: str | None = None) -> list[ReceivedRecord]:
+        found = [r for r in self._map("records").values()
+                 if (origin is None or r.origin == origin) and (kind is None or r.type == kind)]
         return sorted(found, key=lambda r: (r.received_at, r.id), reverse=True)[:limit]
 
     def remote_agent(self, iri: str) -> RemoteAgent | None:

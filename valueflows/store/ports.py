@@ -458,8 +458,9 @@ class Federation(Protocol):
     def keep_record(self, record: ReceivedRecord) -> None:
         """Insert or replace."""
         ...
-    def received_records(self, origin: str | None = None, limit: int = 100) -> list[ReceivedRecord]:
-        """The newest first."""
+    def received_records(self, origin: str | None = None, limit: int = 100,
+                         kind: str | None = None) -> list[ReceivedRecord]:
+        """The newest first; of one type (`kind`: EconomicResource, …) or all."""
         ...
     def remote_agent(self, iri: str) -> RemoteAgent | None: ...
     def remote_agent_of(self, agent: str) -> RemoteAgent | None:

@@ -132,11 +132,14 @@ class SqlFederation:
         self.conn.execute(delete(received_records).where(received_records.c.id == record.id))
         self.conn.execute(insert(received_records).values(record._asdict()))
 
-    def received_records(self, origin: str | None = None, limit: int = 100) -> list[ReceivedRecord]:
+    def received_records(self, origin: str | None = None, limit: int = 100,
+                         kind: str | None = None) -> list[ReceivedRecord]:
         r = received_records
         query = select(r).order_by(r.c.received_at.desc(), r.c.id).limit(limit)
         if origin is not None:
             query = query.where(r.c.origin == origin)
+        if kind is not None:
+            query = query.where(r.c.type == kind)
         return [ReceivedRecord._make(row) for row in self.conn.execute(query)]
 
     def remote_agent(self, iri: str) -> RemoteAgent | None:
