@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -39,6 +39,23 @@ def pg_url() -> Iterator[str]:
 def pg_schema_url() -> Iterator[str]:
     """A PostgreSQL schema kept for a whole test module (for a server started once per module)."""
     yield from _pg_schema()
+
+
+@pytest.fixture(scope="module")
+def pg_schemas() -> Iterator[Callable[[], str]]:
+    """Makes a new PostgreSQL schema each time it is called, all dropped after the module: for a parametrized
+    module-scoped fixture, which is made again whenever the tests of its parameters interleave (as they may across
+    xdist workers), each time on an empty database."""
+    made: list[Iterator[str]] = []
+
+    def new() -> str:
+        schema = _pg_schema()
+        made.append(schema)
+        return next(schema)
+
+    yield new
+    for schema in made:
+        next(schema, None)
 
 
 def _pg_schema() -> Iterator[str]:

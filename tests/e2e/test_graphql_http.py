@@ -19,7 +19,7 @@ from valueflows.api.graphql_http import MAX_BODY
 def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     workdir: Path = tmp_path_factory.mktemp("gql")
     sqlite = f"sqlite:///{workdir / 'ledger.db'}"
-    db = sqlite if request.param == "sqlite" else str(request.getfixturevalue("pg_schema_url"))
+    db = sqlite if request.param == "sqlite" else request.getfixturevalue("pg_schemas")()
     assert cli("demo", "--json", "--db", db, cwd=workdir).returncode == 0
     tokens = {}
     for name, agent, scope in (("admin", "atelier", "admin"), ("ana", "ana", "write"), ("bruno", "bruno", "write"),

@@ -75,7 +75,7 @@ FILLER = {"String": "probe", "ID": "probe", "URI": "https://example.org/probe", 
 def target(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     workdir: Path = tmp_path_factory.mktemp("hostile")
     db = f"sqlite:///{workdir / 'ledger.db'}" if request.param == "sqlite" else request.getfixturevalue(
-        "pg_schema_url")
+        "pg_schemas")()
     assert cli("demo", "--db", db, cwd=workdir).returncode == 0
     token = json.loads(cli("token", "create", "--agent", ADMIN, "--scope", "admin", "--json", "--db", db,
                            cwd=workdir).stdout)["token"]

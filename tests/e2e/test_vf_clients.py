@@ -136,7 +136,7 @@ class Client:
 def node(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     workdir: Path = tmp_path_factory.mktemp("clients")
     sqlite = f"sqlite:///{workdir / 'ledger.db'}"
-    db = sqlite if request.param == "sqlite" else str(request.getfixturevalue("pg_schema_url"))
+    db = sqlite if request.param == "sqlite" else request.getfixturevalue("pg_schemas")()
     assert cli("demo", "--json", "--db", db, cwd=workdir).returncode == 0
     tokens = {}
     for agent in ("atelier", "farmhack", "ana", "bruno"):

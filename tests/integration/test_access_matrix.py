@@ -43,7 +43,17 @@ from valueflows.domain.proposals import ProposalInput, SpatialThingInput
 from valueflows.domain.recipes import RecipeFlowInput, RecipeProcessInput
 from valueflows.domain.scenarios import DefinitionInput, ScenarioInput
 from valueflows.service import claims as claim_use
-from valueflows.service import dividends, planning, proposals, queries, recipes, records, scenarios, tokens
+from valueflows.service import (
+    dividends,
+    federation,
+    planning,
+    proposals,
+    queries,
+    recipes,
+    records,
+    scenarios,
+    tokens,
+)
 from valueflows.service.bootstrap import open_ledger
 from valueflows.service.demo import seed_demo
 from valueflows.store.ports import Declaration, Delivery, Follow, ReceivedRecord
@@ -129,6 +139,7 @@ def _seed(url: str) -> tuple[Any, dict[str, str], dict[str, Secret], dict[str, l
                                                     recipe_output_of="weld", id="weld-frame"))
     planning.create_plan(uow, PlanInput("Drills", id="plan-drills"))
     planning.create_agreement(uow, AgreementInput("Drills for the Val", id="deal"))
+    federation.publish_as_actor(uow, "ana")  # a person who chose to be an actor: her outbox is one more door
     # federation: a node that follows the co-op, a record it published here, a delivery waiting for it
     peer = "http://peer.example/actors/secret-peer"
     with uow.write() as tx:
@@ -195,7 +206,7 @@ def _seed(url: str) -> tuple[Any, dict[str, str], dict[str, Secret], dict[str, l
                           ("fulfillment", ["f-ana-work"]), ("satisfaction", ["s-sale"]), ("claim", ["claim-ana"]),
                           ("settlement", ["settle-ana"]), ("appreciation", ["thanks"])):
             samples[f"revision:{kind}"] = [tx.chain.latest(kind, [i])[i] for i in ids]
-        for actor in ("atelier", "agrimachines"):  # chain positions for its activities: of every sort, spread out
+        for actor in ("atelier", "agrimachines", "ana"):  # chain positions for its activities: all sorts, spread out
             entries = sorted(tx.chain.published(actor, None, 10_000), key=lambda p: p.seq)
             firsts: dict[tuple[str, bool], list[int]] = {}
             for p in entries:
@@ -210,7 +221,7 @@ def _seed(url: str) -> tuple[Any, dict[str, str], dict[str, Secret], dict[str, l
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     url = (f"sqlite:///{tmp_path_factory.mktemp('matrix') / 'ledger.db'}" if request.param == "sqlite"
-           else str(request.getfixturevalue("pg_schema_url")))
+           else request.getfixturevalue("pg_schemas")())
     uow, headers, secrets, samples, run = _seed(url)
     with TestClient(create_app(uow), base_url="http://node.test", raise_server_exceptions=False) as client:
         yield World(client, headers, secrets, samples, run)
@@ -238,7 +249,8 @@ def _route_requests(w: World, path: str, methods: set[str]) -> list[tuple[str, s
             url = w.client.get(url).json().get("next", "").replace("http://node.test", "")
         return pages
 
-    actors = ("node", "atelier", "agrimachines", "farmhack", "ana")  # the node, organizations, a person (none)
+    # the node, organizations, a person who chose to be an actor (Ana), one who did not (Bruno: none)
+    actors = ("node", "atelier", "agrimachines", "farmhack", "ana", "bruno")
 
     known: dict[str, Any] = {
         "/graphql": lambda: [("GET", "/graphql", "text/html")],  # POST: the GraphQL part of the matrix
@@ -278,7 +290,7 @@ def _route_requests(w: World, path: str, methods: set[str]) -> list[tuple[str, s
                                           for r in as_activities(url)],
         "/actors/{name}/activities/{seq:int}": lambda: [  # records of every kind along the chain, public or not
             ("GET", f"/actors/{n}/activities/{seq}", "application/activity+json")
-            for n in ("atelier", "agrimachines") for seq in w.samples[f"activities:{n}"]],
+            for n in ("atelier", "agrimachines", "ana") for seq in w.samples[f"activities:{n}"]],
         "/actors/{name}/inbox": lambda: [("POST", f"/actors/{n}/inbox", None) for n in actors],  # unsigned: 401
         "/inbox": lambda: [("POST", "/inbox", None)],
         "/actors/{name}/followers": lambda: [r for n in actors for r in as_activities(f"/actors/{n}/followers")],

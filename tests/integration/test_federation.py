@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 
 from valueflows.api.app import create_app
 from valueflows.domain import access
+from valueflows.domain.errors import NotFound
 from valueflows.service import federation
 from valueflows.service.demo import seed_demo
 from valueflows.service.reading import Reading
@@ -141,3 +142,32 @@ def test_collections_of_an_actor(node: tuple[UnitOfWork, TestClient]) -> None:
     assert (followers["type"], followers["totalItems"]) == ("OrderedCollection", 0)
     assert client.get("/actors/ana/followers", headers=AS_JSON).status_code == 404
 
+
+
+def test_a_person_chooses_to_be_an_actor_and_publishes_only_what_anyone_may_see(
+        node: tuple[UnitOfWork, TestClient]) -> None:
+    uow, client = node
+    assert client.get("/actors/ana", headers=AS_JSON).status_code == 404  # persons are not actors unless they choose
+    with pytest.raises(access.Forbidden):  # another member cannot choose for her
+        federation.publish_as_actor(uow.acting_as(access.Principal("bruno", access.Scope.WRITE)), "ana")
+    with pytest.raises(NotFound):
+        federation.publish_as_actor(uow, "atelier")  # an organization is an actor already
+    assert federation.publish_as_actor(uow.acting_as(access.Principal("ana", access.Scope.WRITE)), "ana") == "ana"
+    document = get(client, "/actors/ana")
+    assert (document["type"], document["name"], document["preferredUsername"]) == ("Person", "Ana Duval", "ana")
+    found = client.get("/.well-known/webfinger?resource=acct:ana@coop.test").json()
+    assert found["links"][0]["href"] == document["id"]
+    activities: list[dict[str, Any]] = []
+    url: str | None = get(client, "/actors/ana/outbox")["first"]
+    while url is not None:
+        page = get(client, url)
+        activities += page["orderedItems"]
+        url = page.get("next")
+    whole, others = public_events_of(uow, "ana")
+    published = {a["object"]["id"].rsplit("/", 1)[1] for a in activities if a["object"]["type"] == "EconomicEvent"}
+    assert others and published == whole  # her work for a co-op that keeps contributions to its members stays there
+    federation.publish_as_actor(uow, "ana", publish=False)  # an admin may stop it too
+    assert client.get("/actors/ana", headers=AS_JSON).status_code == 404
+    assert client.get("/actors/ana/outbox", headers=AS_JSON).status_code == 404
+    with uow.read() as tx:  # both choices are in the chain, with their dates
+        assert len(tx.chain.history("agent", "ana")) >= 3

@@ -12,6 +12,7 @@ from valueflows.cli.app import DbOption, JsonOption, app, console, fail, new_tab
 from valueflows.domain.errors import LedgerError
 from valueflows.service import deliveries, federation, following, inbox
 from valueflows.store.engine import DEFAULT_URL
+from valueflows.store.ports import UnitOfWork
 
 federation_app = typer.Typer(help="ActivityPub: the delivery queue, and which nodes may deliver.",
                              no_args_is_help=True)
@@ -65,6 +66,35 @@ def followers(by: AsOption = federation.NODE, db: DbOption = DEFAULT_URL, as_jso
     for f in follows:
         table.add_row("following", f.other, f.state, f.since.isoformat(timespec="seconds"))
     console().print(table)
+
+
+@federation_app.command("actor")
+def actor_command(
+    person: Annotated[str, typer.Argument(help="The person's id.")],
+    stop: Annotated[bool, typer.Option("--stop", help="Stop being an actor (the outbox goes away).")] = False,
+    db: DbOption = DEFAULT_URL,
+    as_json: JsonOption = False,
+) -> None:
+    """A person chooses to be an ActivityPub actor of this node (publishing what anyone may see of its records)."""
+    uow = open_at(db)
+    try:
+        name = federation.publish_as_actor(uow, person, not stop)
+    except LedgerError as exc:
+        raise refused(exc, options={"person": "PERSON"}) from None
+    url = None if name is None else federation.actor_url(_base(uow), name)  # a path until the node has served
+    if as_json:
+        typer.echo(json.dumps({"person": person, "actor": url}))
+    elif url is None:
+        typer.echo(f"{person} is not an actor of this node any more")
+    else:
+        typer.echo(f"{person} is an actor of this node: {url}")
+
+
+def _base(uow: UnitOfWork) -> str:
+    try:
+        return federation.public_url(uow)
+    except LedgerError:
+        return ""
 
 
 @federation_app.command("status")

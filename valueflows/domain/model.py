@@ -44,6 +44,8 @@ class Unit:
 
 # An agent of another node, named here by a local agent that stands for it (its resources are on its node).
 REMOTE_AGENT = "https://w3id.org/valueflows-ledger/ns#RemoteAgent"
+# A person who chose to be an ActivityPub actor of its node (organizations are, always).
+PUBLISHES_AS_ACTOR = "https://w3id.org/valueflows-ledger/ns#PublishesAsActor"
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,3 +290,11 @@ class EconomicClaim:
     def ledger_owned(self) -> bool:
         """Made by the ledger (a dividend to pay or credit, a licence obligation): changed only by the ledger."""
         return self.dividend_run is not None or self.licence is not None
+
+
+def is_actor(agent: Agent) -> bool:
+    """Whether its node speaks for the agent as an ActivityPub actor: its organizations, and the persons who chose to
+    (never an agent that stands for one of another node)."""
+    if REMOTE_AGENT in agent.classified_as:
+        return False
+    return agent.type is AgentType.ORGANIZATION or PUBLISHES_AS_ACTOR in agent.classified_as

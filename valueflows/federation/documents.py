@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from valueflows.linkeddata import rdf
-from valueflows.service.federation import AS, NODE, Actor, OutboxItem, OutboxPage
+from valueflows.service.federation import AS, Actor, OutboxItem, OutboxPage
 
 SECURITY = "https://w3id.org/security/v1"
 PUBLIC = AS + "#Public"
@@ -30,7 +30,7 @@ def actor_document(actor: Actor, base: str) -> dict[str, Any]:
     document: dict[str, Any] = {
         "@context": [AS, SECURITY],
         "id": me,
-        "type": "Application" if actor.name == NODE else "Organization",
+        "type": "Application" if actor.agent is None else actor.agent.type.value,  # Person, Organization
         "preferredUsername": actor.name,
         "name": actor.display_name,
         "url": _page_url(base, actor),

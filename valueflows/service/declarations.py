@@ -27,7 +27,7 @@ from valueflows.domain.access import Forbidden
 from valueflows.domain.chain import facts as chain_facts
 from valueflows.domain.errors import NotFound, violation
 from valueflows.domain.limits import MAX_PAGE
-from valueflows.domain.model import AgentType, EconomicClaim
+from valueflows.domain.model import EconomicClaim, is_actor
 from valueflows.domain.quantities import Measure
 from valueflows.linkeddata import rdf
 from valueflows.reciprocity.decide import Decision
@@ -37,7 +37,7 @@ from valueflows.service import clock, deliveries, licences, obligations
 from valueflows.service.federation import AS, NODE, actor, actor_url, public_url
 from valueflows.service.ledger import EventRecorded, new_id
 from valueflows.service.reading import reader_of
-from valueflows.service.remote_agents import is_remote, stand_in
+from valueflows.service.remote_agents import stand_in
 from valueflows.store.ports import Declaration, ReceivedRecord, RemoteActor, Tx, UnitOfWork, WriteTx
 
 FACTS_CONTEXT = {"facts": {"@id": VFL + "licenceFacts", "@type": "@json"}, "receiverName": VFL + "receiverName"}
@@ -106,7 +106,7 @@ def signer_of(tx: Tx, user: str) -> str:
     agent = tx.agents.get(user)
     if agent is None:
         raise NotFound(f"no agent with id {user!r}")
-    return user if agent.type is AgentType.ORGANIZATION and not is_remote(agent) else NODE
+    return user if is_actor(agent) else NODE
 
 
 def _overdue(tx: Tx, user: str, steward_iri: str, day: date) -> tuple[str, ...]:

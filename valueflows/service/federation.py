@@ -20,9 +20,8 @@ from sqlalchemy.exc import IntegrityError
 
 from valueflows.domain import access
 from valueflows.domain.errors import NotFound
-from valueflows.domain.model import Agent, AgentType
+from valueflows.domain.model import PUBLISHES_AS_ACTOR, Agent, AgentType, is_actor
 from valueflows.service.reading import Reading
-from valueflows.service.remote_agents import is_remote
 from valueflows.store.ports import ActorKey, UnitOfWork
 from valueflows.store.ports import Published as ChainEntry
 
@@ -94,8 +93,7 @@ def ensure_keys(uow: UnitOfWork) -> list[str]:
     access.require_admin(uow.principal, "making federation keys")
     with uow.read() as tx:
         have = tx.actor_keys.actors()
-        wanted = [NODE, *sorted(a.id for a in tx.records("agent").stream()
-                                if a.type is AgentType.ORGANIZATION and not is_remote(a))]
+        wanted = [NODE, *sorted(a.id for a in tx.records("agent").stream() if is_actor(a))]
     missing = [name for name in wanted if name not in have]
     if missing:
         made = [(name, *new_key_pair()) for name in missing]  # outside the transaction: it takes a while
@@ -167,9 +165,31 @@ def actor(uow: UnitOfWork, name: str) -> Actor:
         return Actor(NODE, None, _key(uow, NODE).public_pem)
     with uow.read() as tx:
         agent = tx.agents.get(name)
-    if agent is None or agent.type is not AgentType.ORGANIZATION or is_remote(agent):
-        raise NotFound(f"no actor {name!r} on this node: its actors are the node and its organizations")
+    if agent is None or not is_actor(agent):
+        raise NotFound(f"no actor {name!r} on this node: its actors are the node, its organizations and the persons "
+                       "who chose to be")
     return Actor(name, agent, _key(uow, name).public_pem)
+
+
+def publish_as_actor(uow: UnitOfWork, person: str, publish: bool = True) -> str | None:
+    """A person chooses to be an actor of this node (`publish`), or to stop: its own token, or an admin. Recorded as
+    a new version of its facts (classified vfl:PublishesAsActor), so the choice and its date stay in the chain. An
+    actor publishes what the access policy shows anyone of the person's records, no more. The actor's URL, or
+    None when it stopped."""
+    from valueflows.service import records  # deferred: records' use cases are not federation's to load
+
+    with uow.read() as tx:
+        found = tx.agents.get(person)
+    if found is None or found.type is not AgentType.PERSON:
+        raise NotFound(f"no person with id {person!r} (organizations are actors already)")
+    kept = tuple(c for c in found.classified_as if c != PUBLISHES_AS_ACTOR)
+    wanted = (*kept, PUBLISHES_AS_ACTOR) if publish else kept
+    if wanted != found.classified_as:
+        records.revise_agent(uow, person, {"classified_as": wanted}, kind=AgentType.PERSON)
+    if not publish:
+        return None
+    _key(uow, person)
+    return person
 
 
 def public_item(public: Reading, found: ChainEntry) -> OutboxItem | None:

@@ -28,11 +28,10 @@ from sqlalchemy.exc import IntegrityError
 from valueflows.domain import access
 from valueflows.domain.access import Forbidden
 from valueflows.domain.errors import NotFound, Problem, RuleViolation
-from valueflows.domain.model import AgentType
+from valueflows.domain.model import is_actor
 from valueflows.service import declarations, deliveries, stewarding
 from valueflows.service.federation import NODE, PeerError, Peers, actor, actor_url, local_name, signer
 from valueflows.service.publishing import mark_key
-from valueflows.service.remote_agents import is_remote
 from valueflows.store.ports import Follow, Received, ReceivedRecord, RemoteActor, UnitOfWork, WriteTx
 
 ALLOWED_HOSTS = "allowed_hosts"  # node settings: comma-separated hosts; when set, only they may deliver
@@ -179,8 +178,7 @@ def _act(uow: UnitOfWork, tx: WriteTx, base: str, kind: str, activity: dict[str,
     if kind == "Follow":
         name = local_name(base, target or "")
         agent = tx.agents.get(name) if name is not None and name != NODE else None
-        if name is None or (name != NODE and (agent is None or agent.type is not AgentType.ORGANIZATION
-                                              or is_remote(agent))):
+        if name is None or (name != NODE and (agent is None or not is_actor(agent))):
             raise RuleViolation([Problem("object", "not_our_actor", f"{target} is not an actor of this node")])
         tx.federation.add_follower(Follow(name, by.id, str(activity["id"]), "accepted", tx.now))
         if tx.federation.setting(mark_key(name)) is None:  # its first follower: publish from here on

@@ -19,10 +19,6 @@ from valueflows.store.ports import RemoteAgent, WriteTx
 REMOTE = REMOTE_AGENT
 
 
-def is_remote(agent: Agent) -> bool:
-    return REMOTE in agent.classified_as
-
-
 def stand_in(tx: WriteTx, iri: str, actor: str, name: str) -> Agent:
     """The local agent standing for the agent at `iri` (spoken for by `actor`): as kept, else made now."""
     known = tx.federation.remote_agent(iri)

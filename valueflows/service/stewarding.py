@@ -21,13 +21,13 @@ from urllib.parse import urlsplit
 from valueflows.domain.access import OPERATOR, Forbidden
 from valueflows.domain.errors import LedgerError, NotFound, Problem, RuleViolation, violation
 from valueflows.domain.inputs import EventInput, MeasureInput
-from valueflows.domain.model import AgentType
+from valueflows.domain.model import is_actor
 from valueflows.linkeddata import rdf
 from valueflows.reciprocity.facts import facts_from_json
 from valueflows.service import deliveries, licences, obligations
 from valueflows.service.federation import AS, NODE, actor_url
 from valueflows.service.ledger import record_in, remember_key, replayed_key
-from valueflows.service.remote_agents import is_remote, stand_in
+from valueflows.service.remote_agents import stand_in
 from valueflows.store.ports import RemoteActor, UnitOfWork, WriteTx
 
 USE_ACTIONS = ("cite",)
@@ -46,8 +46,7 @@ def _local(base: str, kind: str, iri: Any) -> str | None:
 
 def _speaker(tx: WriteTx, agent: str) -> str:
     found = tx.agents.get(agent)
-    ours = found is not None and found.type is AgentType.ORGANIZATION and not is_remote(found)
-    return agent if ours else NODE
+    return agent if found is not None and is_actor(found) else NODE
 
 
 def _answer(tx: WriteTx, base: str, steward: str, kind: str, offer: dict[str, Any], by: RemoteActor,

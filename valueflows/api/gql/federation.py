@@ -158,6 +158,14 @@ class FederationQueries:
 
 @strawberry.type
 class FederationMutations:
+    @strawberry.mutation(metadata=MAIN_ONLY, description="A person chooses to be an ActivityPub actor of this node "
+                         "(`publish: false` to stop), publishing what anyone may see of its records: its own token, "
+                         "or an admin. The actor's URL, or null once it stopped.")
+    def publish_as_actor(self, info: Info, agent: ID, publish: bool = True) -> str | None:
+        uow = info.context.uow
+        name = federation.publish_as_actor(uow, str(agent), publish)
+        return None if name is None else federation.actor_url(federation.public_url(uow), name)
+
     @strawberry.mutation(metadata=MAIN_ONLY, description="Declare a use of another node's design (`resource`: its "
                          "IRI, as received) to its steward's node: checked here first (refused if not permitted), "
                          "then decided and answered there.")
