@@ -7,7 +7,6 @@ memory."""
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -17,7 +16,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import create_engine, text
 from starlette.testclient import TestClient
 
 from valueflows.api.app import create_app
@@ -88,49 +86,31 @@ class Nodes:
         raise AssertionError("deliveries did not settle")
 
 
-def _second(db_url: str, tmp_path: Path) -> Iterator[str]:
-    """Another ledger of the same kind as `db_url`'s."""
-    if db_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'shop.db'}"
-    elif db_url.startswith("postgresql"):
-        base = db_url.split("?")[0]
-        schema = f"vf_test_{uuid.uuid4().hex[:12]}"
-        admin = create_engine(base, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        try:
-            yield f"{base}?options=-csearch_path%3D{schema}"
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
-    else:
-        yield db_url
-
-
 @pytest.fixture
-def nodes(uow: UnitOfWork, db_url: str, tmp_path: Path) -> Iterator[Nodes]:
-    for b_url in _second(db_url, tmp_path):
-        shop = open_any(b_url)
-        node.start(uow, "Atelier Commun", "worker_coop", "Ana", date(2026, 1, 1), "atelier")
-        node.start(shop, "Open Shop GmbH", "company", "Bo", date(2026, 1, 1), "shop")
-        record_cases.revise_agent(shop, "shop", {"worker_owned": False, "headcount": 40,
-                                                 "annual_revenue": "2000000", "revenue_currency": "EUR"})
-        record_cases.create_specification(shop, SpecificationInput("Euro account", id="eur",
-                                                                   default_unit_of_resource="EUR"))
-        ledger.record_event(shop, EventInput("raise", "shop", "shop", resource_quantity=MeasureInput("10000", "EUR"),
-                                             has_point_in_time=datetime(2026, 1, 2, tzinfo=UTC),
-                                             new_resource=NewResourceInput("Account", conforms_to="eur",
-                                                                           id="shop-eur")))
-        federation.set_public_url(uow, A)
-        federation.set_public_url(shop, B)
-        wire = Wire()
-        with (TestClient(create_app(uow, peers=wire), base_url=A) as a_client,
-              TestClient(create_app(shop, peers=wire), base_url=B) as b_client):
-            wire.clients = {"127.0.0.1:8101": a_client, "127.0.0.1:8102": b_client}
-            yield Nodes(uow, shop, wire)
-        if hasattr(shop, "engine"):
-            shop.engine.dispose()
+def nodes(uow: UnitOfWork, db_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Nodes]:
+    """A's ledger is the test's; B's another of the same kind."""
+    b_url = (f"sqlite:///{tmp_path / 'shop.db'}" if db_url.startswith("sqlite")
+             else request.getfixturevalue("pg_schemas")() if db_url.startswith("postgresql") else db_url)
+    shop = open_any(b_url)
+    node.start(uow, "Atelier Commun", "worker_coop", "Ana", date(2026, 1, 1), "atelier")
+    node.start(shop, "Open Shop GmbH", "company", "Bo", date(2026, 1, 1), "shop")
+    record_cases.revise_agent(shop, "shop", {"worker_owned": False, "headcount": 40,
+                                             "annual_revenue": "2000000", "revenue_currency": "EUR"})
+    record_cases.create_specification(shop, SpecificationInput("Euro account", id="eur",
+                                                               default_unit_of_resource="EUR"))
+    ledger.record_event(shop, EventInput("raise", "shop", "shop", resource_quantity=MeasureInput("10000", "EUR"),
+                                         has_point_in_time=datetime(2026, 1, 2, tzinfo=UTC),
+                                         new_resource=NewResourceInput("Account", conforms_to="eur",
+                                                                       id="shop-eur")))
+    federation.set_public_url(uow, A)
+    federation.set_public_url(shop, B)
+    wire = Wire()
+    with (TestClient(create_app(uow, peers=wire), base_url=A) as a_client,
+          TestClient(create_app(shop, peers=wire), base_url=B) as b_client):
+        wire.clients = {"127.0.0.1:8101": a_client, "127.0.0.1:8102": b_client}
+        yield Nodes(uow, shop, wire)
+    if hasattr(shop, "engine"):
+        shop.engine.dispose()
 
 
 def sale(revenue: str, day: str) -> UseRequest:

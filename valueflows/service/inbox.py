@@ -9,6 +9,9 @@ acts on it in the same transaction:
 - Accept or Reject of a Follow one of our actors sent: what we follow is accepted, or not;
 - Create or Update from an actor one of ours follows: its record is kept, read-only, under its own IRI, with the
   actor it came from and the key that signed the delivery (never mixed with this ledger's own records);
+- Offer of a use of one of our designs, and Create of a payment towards what such a use owes: decided and
+  recorded by the steward's side of reciprocity (`stewarding`); Accept or Reject of a use one of our agents
+  declared: noted, with the obligation kept (`declarations`);
 - anything else is kept as received (what later parts of federation act on).
 
 An activity must be the signer's own (its `actor` is the actor whose key signed the delivery).
@@ -154,7 +157,7 @@ def keep_published(tx: WriteTx, activity_id: str, record: dict[str, Any], origin
                    newer: bool = True) -> str:
     """A record published by `origin`, an actor one of ours follows, kept read-only as it came, with what vouched
     for it (the key that signed its delivery, or the outbox page it was fetched from); from an actor not followed,
-    kept not. About another node's records, or another actor's, refused. Not `newer` (fetched from an outbox), it
+    not kept. About another node's records, or another actor's, refused. Not `newer` (fetched from an outbox), it
     does not replace what a delivery brought."""
     if not any(f.other == origin and f.state != "rejected" for f in tx.federation.following()):
         return "kept"  # not followed: the activity is kept as received, its record is not ours to keep
