@@ -89,14 +89,16 @@ def section(f: dict[str, Any]) -> str:
             f"documents (fragment bombs included); {h['numbers']} huge or malformed numbers; {h['encodings']} "
             f"invalid UTF-8, NUL and lone-surrogate inputs; {h['malformed_linked_data']} malformed linked-data "
             f"files over HTTP. Injection: {_n(h['injection_requests'])} requests putting {h['injection_strings']} "
-            "attack strings (SQL, markup, templates, paths, CRLF, RDF syntax, a 3,000-character string) into every "
-            f"String, ID and URI field of every mutation: {_n(h['injection_refused'])} refused with a clear error, "
+            "attack strings (SQL, markup, templates, paths, CRLF, RDF syntax, a 3,000-character string) into the "
+            "String, ID and URI fields of every mutation (SQL and markup into each, the others in turn, three to a "
+            f"field): {_n(h['injection_refused'])} refused with a clear error, "
             f"{_n(h['injection_accepted_as_text'])} accepted as plain text (kept exactly, every export still "
             f"parses, shown escaped on the {h['html_pages_checked']} record pages checked). Nothing written by a "
             "refusal; the server stayed up."))
     rows.append((
         "Malformed linked data (service, both databases)",
         f"{len(MALFORMED)} files (broken syntax, remote contexts, dangling references, bad numbers, cycles, "
+        "planning records that break their rules, "
         "text no database can store, …): each refused whole with the record, property and reason."))
     table = "\n".join(f"| {what} | {figures} |" for what, figures in rows)
     return (f"{BEGIN}\nFigures from `python bench/reliability.py`, {date.today().isoformat()}, on "
