@@ -24,7 +24,17 @@ from valueflows.domain.errors import RuleViolation
 from valueflows.domain.inputs import EventInput, MeasureInput, NewResourceInput, SpecificationInput
 from valueflows.federation import documents
 from valueflows.federation.signatures import sign
-from valueflows.service import declarations, deliveries, federation, following, ledger, node, obligations, publishing
+from valueflows.service import (
+    declarations,
+    deliveries,
+    federation,
+    following,
+    ledger,
+    licences,
+    node,
+    obligations,
+    publishing,
+)
 from valueflows.service import records as record_cases
 from valueflows.service.bootstrap import open_any
 from valueflows.service.federation import PeerError, Signer
@@ -77,6 +87,7 @@ class Nodes:
             for uow, base in ((self.a, A), (self.b, B)):
                 publishing.publish_new(uow, base, documents.activity)
                 following.mirror_new(uow, self.wire, base)
+                declarations.deliver_payments(uow, base)
             done = [deliveries.deliver_due(self.a, self.wire, A), deliveries.deliver_due(self.b, self.wire, B)]
             assert not any(d.failed or d.retried for d in done), [
                 (d.activity_id, d.last_error) for u in (self.a, self.b) for d in deliveries.status(u).recent
@@ -216,6 +227,33 @@ def test_the_stewards_node_decides_with_its_own_engine_and_rejects_with_reasons(
     assert _offer(n, {"facts": facts, "receiver": "http://elsewhere.test/agents/x"}, "impostor") == 403
 
 
+def test_payments_recorded_through_any_door_and_their_corrections_reach_the_steward(nodes: Nodes) -> None:
+    n = nodes
+    publish_design(n)
+    declarations.declare(n.b, DESIGN, sale("2000.00", "2026-07-10"))
+    n.flush()
+    steward = declarations.declarations(n.b)[0].declaration.steward
+    paid = ledger.record_event(n.b, EventInput(  # through the plain event door, not settleObligations
+        "transfer", "shop", steward, resource_inventoried_as="shop-eur", resource_quantity=MeasureInput("30.00", "EUR"),
+        has_point_in_time=datetime(2026, 11, 3, 9, tzinfo=UTC), agreed_in=licences.agreement(COPYFAIR)))
+    n.flush()
+    assert states(n.a, "2026-11-03", steward="atelier") == [(D("100.00"), D("70.00"), "overdue")]
+    ledger.record_event(n.b, EventInput(  # it was 100.00, not 30.00: corrected on B, then on A
+        "transfer", "shop", steward, resource_inventoried_as="shop-eur",
+        resource_quantity=MeasureInput("100.00", "EUR"), has_point_in_time=datetime(2026, 11, 3, 9, tzinfo=UTC),
+        agreed_in=licences.agreement(COPYFAIR), corrects=paid.event.id))
+    n.flush()
+    assert states(n.a, "2026-11-03", steward="atelier") == states(n.b, "2026-11-03", user="shop") == [
+        (D("100.00"), D("0"), "fulfilled")]
+    ledger.record_event(n.b, EventInput(  # a purchase from the steward is not a payment towards the obligation
+        "transfer", "shop", steward, resource_inventoried_as="shop-eur", resource_quantity=MeasureInput("5.00", "EUR"),
+        has_point_in_time=datetime(2026, 11, 4, 9, tzinfo=UTC)))
+    n.flush()
+    with n.b.read() as tx:
+        assert len([d for d in tx.federation.deliveries(50) if "#payments/" in d.activity_id]) == 2
+    assert verify(n.a).ok and verify(n.b).ok
+
+
 def test_a_node_that_follows_late_finds_what_was_published_before(nodes: Nodes) -> None:
     n = nodes
     record_cases.create_specification(n.a, SpecificationInput("Design", id="design"))
@@ -241,9 +279,9 @@ def test_a_payment_delivered_twice_settles_once(nodes: Nodes) -> None:
     declarations.declare(n.b, DESIGN, sale("2000.00", "2026-07-10"))
     n.flush()
     declarations.settle(n.b, pay("100.00", datetime(2026, 11, 3, 9, tzinfo=UTC)))
+    n.flush()
     with n.b.read() as tx:
         [payment] = [d for d in tx.federation.deliveries(20) if "#payments/" in d.activity_id]
-    n.flush()
     events = ledger_size(n.a.acting_as(OPERATOR))["economic_event"]
     signer = federation.signer(n.b, B, "shop")
     assert n.wire.post(A + "/inbox", payment.body.encode(), signer) == 202  # the same activity again

@@ -39,6 +39,7 @@ COMMERCIAL = VFL + "CommercialUse"
 WORK_ACTIONS = ("work", "deliverService")
 HOURS_PER = {"hour": Decimal(1), "minute": Decimal(1) / 60, "day": Decimal(24)}
 MONEY_ACTIONS = ("transfer", "transferAllRights")
+PAYMENT_ACTIONS = (*MONEY_ACTIONS, *WORK_ACTIONS)  # what pays towards obligations, agreed in a licence
 
 
 @dataclass(frozen=True)

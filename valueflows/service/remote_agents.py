@@ -17,6 +17,7 @@ from valueflows.service.ledger import new_id
 from valueflows.store.ports import RemoteAgent, WriteTx
 
 REMOTE = REMOTE_AGENT
+PAYMENTS_MARK = "payments"  # node settings: the chain position up to which payments to them were looked for
 
 
 def stand_in(tx: WriteTx, iri: str, actor: str, name: str) -> Agent:
@@ -31,4 +32,7 @@ def stand_in(tx: WriteTx, iri: str, actor: str, name: str) -> Agent:
     tx.records("agent").add(made)
     tx.append("agent", made.id, facts(made))
     tx.federation.keep_remote_agent(RemoteAgent(made.id, iri, actor, tx.now))
+    if tx.federation.setting(PAYMENTS_MARK) is None:  # payments to agents of other nodes: looked for from here on
+        head = tx.chain.head()
+        tx.federation.set_setting(PAYMENTS_MARK, str(head[0] if head else 0))
     return made

@@ -31,7 +31,6 @@ from valueflows.service.remote_agents import stand_in
 from valueflows.store.ports import RemoteActor, UnitOfWork, WriteTx
 
 USE_ACTIONS = ("cite",)
-PAYMENT_ACTIONS = (*obligations.MONEY_ACTIONS, *obligations.WORK_ACTIONS)
 
 
 def _local(base: str, kind: str, iri: Any) -> str | None:
@@ -103,8 +102,17 @@ def offered_use(uow: UnitOfWork, tx: WriteTx, base: str, offer: dict[str, Any], 
     return "accepted"
 
 
+def _paid_key(iri: str) -> str:
+    """The idempotency key a payment of another node is recorded under here: once, however often it comes."""
+    return "paid:" + hashlib.sha256(iri.encode("utf-8")).hexdigest()
+
+
+def _iri_of(value: Any) -> Any:
+    return value.get("id") if isinstance(value, dict) else value
+
+
 def is_payment(document: dict[str, Any]) -> bool:
-    return (document.get("type") == "EconomicEvent" and document.get("action") in PAYMENT_ACTIONS
+    return (document.get("type") == "EconomicEvent" and document.get("action") in obligations.PAYMENT_ACTIONS
             and document.get("agreedIn") in licences.agreements())
 
 
@@ -119,8 +127,14 @@ def payment(uow: UnitOfWork, tx: WriteTx, base: str, paid: dict[str, Any], by: R
     steward = _local(base, "agent", paid.get("receiver"))
     if steward is None or tx.agents.get(steward) is None:
         raise NotFound(f"no agent {paid.get('receiver')!r} on this node")
-    key = "paid:" + hashlib.sha256(paid_id.encode("utf-8")).hexdigest()
+    key = _paid_key(paid_id)
     action = str(paid["action"])
+    corrects = None
+    if paid.get("corrects") is not None:  # a correction of a payment delivered before: of what it became here
+        first = tx.keys.find(_paid_key(str(_iri_of(paid["corrects"]))))
+        if first is None:
+            raise violation("corrects", "not_found", f"{paid_id} corrects a payment this node was not given")
+        corrects = first.record_id
     try:
         at = datetime.fromisoformat(str(paid.get("hasPointInTime")).replace("Z", "+00:00"))
         measure = paid.get("effortQuantity" if action in obligations.WORK_ACTIONS else "resourceQuantity")
@@ -133,7 +147,8 @@ def payment(uow: UnitOfWork, tx: WriteTx, base: str, paid: dict[str, Any], by: R
     request = EventInput(action, payer.agent, steward, has_point_in_time=at if at.tzinfo else at.replace(tzinfo=UTC),
                          resource_quantity=None if action in obligations.WORK_ACTIONS else quantity,
                          effort_quantity=quantity if action in obligations.WORK_ACTIONS else None,
-                         agreed_in=str(paid["agreedIn"]), note=f"paid on its node: {paid_id}"[:1000])
+                         agreed_in=str(paid["agreedIn"]), note=f"paid on its node: {paid_id}"[:1000],
+                         corrects=corrects)
     if replayed_key(tx, key, "economic_event", request) is not None:
         return "duplicate"
     try:
