@@ -34,6 +34,7 @@ from valueflows.service import (
     node,
     obligations,
     publishing,
+    remote_payments,
 )
 from valueflows.service import records as record_cases
 from valueflows.service.bootstrap import open_any
@@ -87,7 +88,7 @@ class Nodes:
             for uow, base in ((self.a, A), (self.b, B)):
                 publishing.publish_new(uow, base, documents.activity)
                 following.mirror_new(uow, self.wire, base)
-                declarations.deliver_payments(uow, base)
+                remote_payments.deliver_payments(uow, base)
             done = [deliveries.deliver_due(self.a, self.wire, A), deliveries.deliver_due(self.b, self.wire, B)]
             assert not any(d.failed or d.retried for d in done), [
                 (d.activity_id, d.last_error) for u in (self.a, self.b) for d in deliveries.status(u).recent
@@ -182,8 +183,8 @@ def test_a_use_declared_on_one_node_is_owed_and_settled_on_the_other(nodes: Node
 
     # B pays 60.00, then 40.00; each payment is delivered to A, where it settles the same obligation
     steward = answered.declaration.steward
-    declarations.settle(n.b, pay("60.00", datetime(2026, 11, 3, 9, tzinfo=UTC)))
-    declarations.settle(n.b, pay("40.00", datetime(2026, 11, 4, 9, tzinfo=UTC), steward))
+    remote_payments.settle(n.b, pay("60.00", datetime(2026, 11, 3, 9, tzinfo=UTC)))
+    remote_payments.settle(n.b, pay("40.00", datetime(2026, 11, 4, 9, tzinfo=UTC), steward))
     n.flush()
     assert states(n.a, "2026-11-03", steward="atelier") == states(n.b, "2026-11-03", user="shop") == [
         (D("100.00"), D("40.00"), "overdue")]
@@ -278,7 +279,7 @@ def test_a_payment_delivered_twice_settles_once(nodes: Nodes) -> None:
     publish_design(n)
     declarations.declare(n.b, DESIGN, sale("2000.00", "2026-07-10"))
     n.flush()
-    declarations.settle(n.b, pay("100.00", datetime(2026, 11, 3, 9, tzinfo=UTC)))
+    remote_payments.settle(n.b, pay("100.00", datetime(2026, 11, 3, 9, tzinfo=UTC)))
     n.flush()
     with n.b.read() as tx:
         [payment] = [d for d in tx.federation.deliveries(20) if "#payments/" in d.activity_id]

@@ -25,7 +25,7 @@ from valueflows.reciprocity.decide import Decision, Owed
 from valueflows.reciprocity.facts import Facts, facts_from_json
 from valueflows.reciprocity.policy import Policy, local
 from valueflows.reciprocity.words import duty_words, fact_words, summary
-from valueflows.service import clock, declarations, licences, obligations
+from valueflows.service import clock, declarations, licences, obligations, remote_payments
 from valueflows.service.obligations import ObligationView, UseRequest
 
 
@@ -318,7 +318,7 @@ class LicenceMutations:
             moment = datetime.fromisoformat(when.replace("Z", "+00:00"))
         except ValueError:
             raise violation("hasPointInTime", "bad_date", f"{when!r} is not an ISO 8601 date-time") from None
-        done = declarations.settle(info.context.uow, obligations.Settlement(
+        done = remote_payments.settle(info.context.uow, obligations.Settlement(
             str(payment.user), str(payment.steward), str(payment.licence), moment,
             PyDecimal(payment.hours) if payment.hours is not None else None,
             PyDecimal(payment.amount) if payment.amount is not None else None,
