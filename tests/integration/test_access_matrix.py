@@ -211,7 +211,7 @@ def _seed(url: str) -> tuple[Any, dict[str, str], dict[str, Secret], dict[str, l
             firsts: dict[tuple[str, bool], list[int]] = {}
             for p in entries:
                 firsts.setdefault((p.kind, p.first), []).append(p.seq)
-            chosen = {p.seq for p in entries[::max(1, len(entries) // 30)]}
+            chosen = {p.seq for p in entries[::max(1, len(entries) // 15)]}
             chosen |= {seq for found in firsts.values() for seq in found[:3]}
             chosen |= set(range(1, 6))  # records that do not concern it: not its activities
             samples[f"activities:{actor}"] = [str(s) for s in sorted(chosen)]
@@ -286,8 +286,10 @@ def _route_requests(w: World, path: str, methods: set[str]) -> list[tuple[str, s
         "/.well-known/webfinger": lambda: [r for n in actors for r in as_activities(
             f"/.well-known/webfinger?resource=acct:{n}@node.test")],
         "/actors/{name}": lambda: [r for n in actors for r in as_activities(f"/actors/{n}")],
-        "/actors/{name}/outbox": lambda: [r for n in actors[:-1] for url in (f"/actors/{n}/outbox", *outbox_pages(n))
-                                          for r in as_activities(url)],
+        # the collection and its first page as every fediverse server asks; the later pages as Mastodon does
+        "/actors/{name}/outbox": lambda: [
+            r for n in actors[:-1] for i, url in enumerate((f"/actors/{n}/outbox", *outbox_pages(n)))
+            for r in (as_activities(url) if i < 2 else [("GET", url, "application/activity+json")])],
         "/actors/{name}/activities/{seq:int}": lambda: [  # records of every kind along the chain, public or not
             ("GET", f"/actors/{n}/activities/{seq}", "application/activity+json")
             for n in ("atelier", "agrimachines", "ana") for seq in w.samples[f"activities:{n}"]],
