@@ -34,7 +34,7 @@ from valueflows.reciprocity.decide import Decision
 from valueflows.reciprocity.facts import facts_to_json
 from valueflows.reciprocity.policy import VFL
 from valueflows.service import clock, deliveries, licences, obligations
-from valueflows.service.federation import AS, NODE, actor, actor_url, public_url
+from valueflows.service.federation import AS, NODE, actor, actor_url, linked, public_url
 from valueflows.service.ledger import new_id
 from valueflows.service.reading import reader_of
 from valueflows.service.remote_agents import stand_in
@@ -58,16 +58,10 @@ class RemoteDesign:
         return urlsplit(self.iri).netloc
 
 
-def _iri(value: Any) -> str | None:
-    if isinstance(value, dict):
-        value = value.get("id")
-    return value if isinstance(value, str) else None
-
-
 def _as_design(tx: Tx, found: ReceivedRecord) -> RemoteDesign | None:
     """A received resource as a design: None unless it carries a licence this node knows and a steward."""
     document = json.loads(found.document)
-    licence, steward = document.get("licence"), _iri(document.get("primaryAccountable"))
+    licence, steward = document.get("licence"), linked(document.get("primaryAccountable"))
     if (found.type != "EconomicResource" or not isinstance(licence, str) or steward is None
             or licence not in licences.policies()):
         return None

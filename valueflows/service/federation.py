@@ -123,6 +123,13 @@ def _key(uow: UnitOfWork, name: str) -> ActorKey:
     return made
 
 
+def linked(value: Any) -> str | None:
+    """The IRI a JSON-LD value names: itself when a string, its `id` when a node (None for anything else)."""
+    if isinstance(value, dict):
+        value = value.get("id")
+    return value if isinstance(value, str) else None
+
+
 def actor_url(base: str, name: str) -> str:
     return f"{base}/actors/{name}"
 

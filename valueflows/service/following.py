@@ -13,7 +13,7 @@ from urllib.parse import quote, urlsplit
 from valueflows.domain import access
 from valueflows.domain.errors import Problem, RuleViolation
 from valueflows.service import deliveries
-from valueflows.service.federation import NODE, PeerError, Peers, actor, actor_url, signer
+from valueflows.service.federation import NODE, PeerError, Peers, actor, actor_url, linked, signer
 from valueflows.service.inbox import fetch_actor, keep_published
 from valueflows.store.ports import Follow, ReceivedRecord, UnitOfWork
 
@@ -86,12 +86,6 @@ def _mirror_key(other: str) -> str:
     return "mirrored:" + hashlib.sha256(other.encode("utf-8")).hexdigest()[:30]
 
 
-def _link(value: Any) -> str | None:
-    if isinstance(value, dict):
-        value = value.get("id")
-    return value if isinstance(value, str) else None
-
-
 def mirror_new(uow: UnitOfWork, peers: Peers, base: str) -> int:
     """For each actor followed (accepted) and not mirrored yet: fetch what its outbox holds (at most `MIRROR_PAGES`
     pages, the GETs signed by our node's actor) and keep its records as a delivery would, never over one a delivery
@@ -103,11 +97,11 @@ def mirror_new(uow: UnitOfWork, peers: Peers, base: str) -> int:
         known = {other: tx.federation.remote_actor(other) for other in todo}
     kept = 0
     for other, remote in known.items():
-        outbox = _link(json.loads(remote.document).get("outbox")) if remote is not None else None
+        outbox = linked(json.loads(remote.document).get("outbox")) if remote is not None else None
         items: list[tuple[str, dict[str, Any], str]] = []
         try:
             if outbox is not None:
-                page_url = _link(peers.fetch(outbox, signer(uow, base, NODE)).get("first"))
+                page_url = linked(peers.fetch(outbox, signer(uow, base, NODE)).get("first"))
                 for _ in range(MIRROR_PAGES):
                     if page_url is None:
                         break
@@ -116,7 +110,7 @@ def mirror_new(uow: UnitOfWork, peers: Peers, base: str) -> int:
                         if (isinstance(activity, dict) and activity.get("type") in ("Create", "Update")
                                 and isinstance(activity.get("object"), dict) and isinstance(activity.get("id"), str)):
                             items.append((activity["id"], activity["object"], page_url))
-                    page_url = _link(page.get("next"))
+                    page_url = linked(page.get("next"))
         except PeerError:
             continue
         newest: dict[str, tuple[str, dict[str, Any], str]] = {}

@@ -25,7 +25,7 @@ from valueflows.domain.model import is_actor
 from valueflows.linkeddata import rdf
 from valueflows.reciprocity.facts import facts_from_json
 from valueflows.service import deliveries, licences, obligations
-from valueflows.service.federation import AS, NODE, actor_url
+from valueflows.service.federation import AS, NODE, actor_url, linked
 from valueflows.service.ledger import record_in, remember_key, replayed_key
 from valueflows.service.remote_agents import stand_in
 from valueflows.store.ports import RemoteActor, UnitOfWork, WriteTx
@@ -107,10 +107,6 @@ def _paid_key(iri: str) -> str:
     return "paid:" + hashlib.sha256(iri.encode("utf-8")).hexdigest()
 
 
-def _iri_of(value: Any) -> Any:
-    return value.get("id") if isinstance(value, dict) else value
-
-
 def is_payment(document: dict[str, Any]) -> bool:
     return (document.get("type") == "EconomicEvent" and document.get("action") in obligations.PAYMENT_ACTIONS
             and document.get("agreedIn") in licences.agreements())
@@ -131,7 +127,7 @@ def payment(uow: UnitOfWork, tx: WriteTx, base: str, paid: dict[str, Any], by: R
     action = str(paid["action"])
     corrects = None
     if paid.get("corrects") is not None:  # a correction of a payment delivered before: of what it became here
-        first = tx.keys.find(_paid_key(str(_iri_of(paid["corrects"]))))
+        first = tx.keys.find(_paid_key(str(linked(paid["corrects"]))))
         if first is None:
             raise violation("corrects", "not_found", f"{paid_id} corrects a payment this node was not given")
         corrects = first.record_id
