@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,10 @@ from e2e_support import Server, cli
 from sqlalchemy import create_engine, select, text
 
 from valueflows.domain.inputs import EventInput, MeasureInput, NewResourceInput, SpecificationInput
+from valueflows.domain.planning import FlowInput, LinkInput
+from valueflows.domain.proposals import ProposalInput
 from valueflows.federation.signatures import sign
-from valueflows.service import ledger, records
+from valueflows.service import ledger, planning, proposals, records
 from valueflows.service.bootstrap import open_ledger
 from valueflows.service.federation import new_key_pair
 from valueflows.store.tables import actor_keys, deliveries, followers, following, received_records
@@ -142,6 +145,50 @@ OWED = "query($asOf: Date!) { obligations(steward: \"atelier\", asOf: $asOf) { s
 OWING = "query($asOf: Date!) { obligations(agent: \"agrimachines\", asOf: $asOf) { status outstanding } }"
 
 
+REMOTE_OFFERS = "{ remoteProposals { id } }"
+RESPOND = """mutation($p: String!) { respondToProposal(proposal: $p, agent: "agrimachines", idempotencyKey: "kit") {
+    state } }"""
+TRADES = "{ trades { state agreement { id } } }"
+
+
+def offer_a_kit(node: Node) -> str:
+    """A published offer of the node's organization: one kit, 300.00 EUR in return (from beside its server)."""
+    uow = open_ledger(node.db)
+    kit = planning.create_intent(uow, FlowInput("transfer", provider=node.org, resource_conforms_to="seed-drill",
+                                                resource_quantity=MeasureInput("1", "one"))).record
+    price = planning.create_intent(uow, FlowInput("transfer", receiver=node.org,
+                                                  resource_quantity=MeasureInput("300.00", "EUR"))).record
+    made = proposals.create_proposal(uow, ProposalInput("A seed-drill kit", id="kit")).record
+    proposals.propose_intent(uow, made.id, kit.id)
+    proposals.propose_intent(uow, made.id, price.id, reciprocal=True)
+    uow.engine.dispose()
+    return f"{node.base}/proposals/kit"
+
+
+def pay_for_the_kit(node: Node) -> None:
+    """The company pays what it agreed, from its account, and says the payment fulfils its commitment."""
+    uow = open_ledger(node.db)
+    with uow.read() as tx:
+        [owed] = [c for c in tx.records("commitment").stream() if c.action == "transfer" and c.provider == node.org]
+    paid = ledger.record_event(uow, EventInput("transfer", node.org, str(owed.receiver),
+                                               resource_inventoried_as="account",
+                                               resource_quantity=MeasureInput("300.00", "EUR"),
+                                               has_point_in_time=datetime(2026, 11, 5, tzinfo=UTC)))
+    planning.fulfil(uow, LinkInput(owed.id, paid.event.id))
+    uow.engine.dispose()
+
+
+def fulfilled(node: Node) -> dict[str, Decimal]:
+    """What was done towards each commitment that is a clause of an agreement, by action and unit."""
+    uow = open_ledger(node.db)
+    with uow.read() as tx:
+        found = [c for c in tx.records("commitment").stream() if c.clause_of is not None]
+    done = {f"{c.action} {p.progress.unit}": p.progress.done for c in found
+            for p in [planning.commitment(uow, c.id)] if p.progress.done}
+    uow.engine.dispose()
+    return done
+
+
 def post(inbox: str, body: bytes, key_id: str, private_pem: str, **changed: str) -> httpx.Response:
     headers = {**sign("POST", inbox, key_id, private_pem, body), **changed}
     return httpx.post(inbox, content=body, headers=headers, timeout=30)
@@ -240,6 +287,16 @@ def test_three_nodes_follow_each_other_and_refuse_what_they_should(nodes: tuple[
     until(lambda: a.graphql(OWED, asOf="2026-11-03")["obligations"][0]["status"] == "fulfilled", "A settled")
     assert b.graphql(OWING, asOf="2026-11-03")["obligations"] == [{"status": "fulfilled", "outstanding": "0.00"}]
     assert len(query(a, text("select id from claims"))) == 1  # one obligation, however often things were sent
+
+    # trade across nodes: A's organization offers a kit for 300.00 EUR; B's company answers it; A agrees; B pays
+    # (recorded on B, told to A), and both show the commitment fulfilled
+    offer = offer_a_kit(a)
+    until(lambda: b.graphql(REMOTE_OFFERS)["remoteProposals"], "B has A's offer")
+    assert b.graphql(RESPOND, p=offer)["respondToProposal"]["state"] == "pending"
+    until(lambda: b.graphql(TRADES)["trades"][0]["state"] == "accepted", "A agreed")
+    pay_for_the_kit(b)
+    until(lambda: fulfilled(a) == {"transfer EUR": Decimal("300.00")}, "B's payment fulfils A's commitment")
+    assert fulfilled(b) == {"transfer EUR": Decimal("300.00")}
 
     for node in (a, b, c):
         verified = cli("verify", "--db", node.db, cwd=node.workdir)

@@ -10,6 +10,7 @@ keys): a reader who may not see one must not find it anywhere, and each one is f
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -56,7 +57,7 @@ from valueflows.service import (
 )
 from valueflows.service.bootstrap import open_ledger
 from valueflows.service.demo import seed_demo
-from valueflows.store.ports import Declaration, Delivery, Follow, ReceivedRecord
+from valueflows.store.ports import Declaration, Delivery, Follow, ReceivedRecord, Trade
 from valueflows.store.tables import claims, economic_events
 
 READERS = ("anonymous", "bruno", "ana", "atelier", "agrimachines", "admin")
@@ -154,6 +155,17 @@ def _seed(url: str) -> tuple[Any, dict[str, str], dict[str, Secret], dict[str, l
         tx.federation.declare(Declaration("http://node.test/actors/agrimachines#uses/1", "agrimachines",
                                           "http://peer.example/resources/secret-design", "atelier", "rejected",
                                           "{}", '{"content": "secret reason"}', None, now, now))
+        # an offer another node published here (public there, public here) and Agrimachines' refused answer to it
+        market = "http://market.example/actors/open-coop"
+        offer = {"id": "http://market.example/proposals/kits", "type": "Proposal", "name": "Kits", "unitBased": True,
+                 "publishes": {"id": "http://market.example/intents/kit", "type": "Intent", "action": "transfer",
+                               "provider": "http://market.example/agents/open-coop",
+                               "resourceQuantity": {"hasUnit": "one", "hasNumericalValue": "1"}}}
+        tx.federation.keep_record(ReceivedRecord(offer["id"], market, "Proposal", json.dumps(offer),
+                                                 market + "#c-2", market + "#main-key", now))
+        tx.federation.keep_trade(Trade("http://node.test/actors/agrimachines#trades/1", "offered", "agrimachines",
+                                       market, offer["id"], "rejected", "{}", '{"content": "secret trade reason"}',
+                                       None, now, now))
     mine = {a.agent: a for a in committed.allocations}
     claims_of = {who: [c.id for c in committed.claims if c.receiver == who] for who in ("ana", "bruno")}
 
@@ -194,6 +206,8 @@ def _seed(url: str) -> tuple[Any, dict[str, str], dict[str, Secret], dict[str, l
             ("graphql", "{ federationStatus { recent { inbox } } }")]),
         "a use declared to another node": Secret({"secret-design", "secret reason"}, {"agrimachines", "admin"}, [
             ("graphql", "{ licenceDeclarations { design reasons } }")]),
+        "a trade with another node": Secret({"secret trade reason"}, {"agrimachines", "admin"}, [
+            ("graphql", "{ trades { proposal reasons } }")]),
         "tokens and idempotency keys": Secret(set(secrets_of_tokens.values()) | {"demo:use:q3", "agm-2026"}, set()),
     }
     samples: dict[str, list[str]] = {}
@@ -564,7 +578,11 @@ def _documents(w: World, api: str = MAIN) -> dict[str, str]:
                                  "recent { activity inbox state attempts nextAt lastError } } }"),
             "receivedRecords": "{ receivedRecords { id type origin activity keyId receivedAt record } }",
             "licenceDeclarations": ("{ licenceDeclarations { id agent design steward stewardHere state reasons "
-                                    f"obligation {{ {claim_fields} }} declaredAt answeredAt }} }}")}
+                                    f"obligation {{ {claim_fields} }} declaredAt answeredAt }} }}"),
+            "remoteProposals": "{ remoteProposals { id name node proposer purpose unitBased active publishes "
+                               "reciprocal } }",
+            "trades": ("{ trades { id side agent peer proposal state reasons agreement { id name } madeAt "
+                       "answeredAt } }")}
            if api == MAIN else {}),
         "obligations": ('{ a: obligations(agent: "agrimachines", asOf: "2026-11-23") { status amount outstanding '
                         f'claim {{ {claim_fields} }} resource {{ id }} }} '

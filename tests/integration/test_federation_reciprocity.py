@@ -13,9 +13,9 @@ from datetime import UTC, date, datetime
 from decimal import Decimal as D
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
+from federation_wire import Wire
 from starlette.testclient import TestClient
 
 from valueflows.api.app import create_app
@@ -23,7 +23,6 @@ from valueflows.domain.access import OPERATOR
 from valueflows.domain.errors import RuleViolation
 from valueflows.domain.inputs import EventInput, MeasureInput, NewResourceInput, SpecificationInput
 from valueflows.federation import documents
-from valueflows.federation.signatures import sign
 from valueflows.service import (
     declarations,
     deliveries,
@@ -38,7 +37,6 @@ from valueflows.service import (
 )
 from valueflows.service import records as record_cases
 from valueflows.service.bootstrap import open_any
-from valueflows.service.federation import PeerError, Signer
 from valueflows.service.obligations import Settlement, UseRequest
 from valueflows.service.queries import ledger_size
 from valueflows.service.verify import verify
@@ -47,33 +45,6 @@ from valueflows.store.ports import UnitOfWork
 A, B = "http://127.0.0.1:8101", "http://127.0.0.1:8102"  # reached through the Wire, not a socket
 DESIGN = A + "/resources/seed-drill"
 COPYFAIR = "LicenseRef-CopyFair-1.0"
-
-
-class Wire:
-    """The two nodes joined: what one fetches or posts reaches the other's app, signed as over HTTP."""
-
-    def __init__(self) -> None:
-        self.clients: dict[str, TestClient] = {}
-        self.fetched: list[str] = []
-
-    def _client(self, url: str) -> TestClient:
-        found = self.clients.get(urlsplit(url).netloc)
-        if found is None:
-            raise PeerError(f"{url}: unreachable")
-        return found
-
-    def fetch(self, url: str, signer: Signer | None) -> dict[str, Any]:
-        self.fetched.append(url)
-        headers = sign("GET", url, signer.key_id, signer.private_pem) if signer else {}
-        answer = self._client(url).get(url, headers=headers)
-        if answer.status_code != 200:
-            raise PeerError(f"GET {url}: {answer.status_code}")
-        found: dict[str, Any] = answer.json()
-        return found
-
-    def post(self, inbox: str, body: bytes, signer: Signer) -> int:
-        headers = sign("POST", inbox, signer.key_id, signer.private_pem, body)
-        return self._client(inbox).post(inbox, content=body, headers=headers).status_code
 
 
 @dataclass

@@ -281,10 +281,11 @@ def obligations_asked(reader: Reader, user: str | None, steward: str | None) -> 
     return user, steward
 
 
-def received_view(reader: Reader, licensed_design: bool) -> View:
-    """A record another node published here: its designs under a licence are for everyone (the open shop shows
-    them, as their steward's outbox does); the rest says whom this node follows, for its admins."""
-    return WHOLE if licensed_design or reader.admin else HIDDEN
+def received_view(reader: Reader, offered: bool) -> View:
+    """A record another node published here: what it offers the world (its designs under a licence, its offers and
+    requests) is for everyone, as on its own node (the open shop shows the designs, any member may answer an
+    offer); the rest says whom this node follows, for its admins."""
+    return WHOLE if offered or reader.admin else HIDDEN
 
 
 def declarations_asked(reader: Reader, user: str | None) -> str | None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from valueflows.linkeddata import rdf
 from valueflows.service.federation import AS, Actor, OutboxItem, OutboxPage
+from valueflows.service.trading import TRADE_CONTEXT
 
 SECURITY = "https://w3id.org/security/v1"
 PUBLIC = AS + "#Public"
@@ -70,8 +71,27 @@ def activity(actor: Actor, item: OutboxItem, base: str) -> dict[str, Any]:
         "published": item.at.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "to": [PUBLIC],
         "cc": [f"{me}/followers"],
-        "object": {"@context": f"{base}/context.jsonld", **rdf.jsonld_node(item.kind, item.record, base)},
+        "object": _object(actor, item, base),
     }
+
+
+def _object(actor: Actor, item: OutboxItem, base: str) -> dict[str, Any]:
+    """The record, as our JSON-LD; a proposal as FEP-0837 publishes one: with the intent it `publishes`, what it
+    asks or gives in return (`reciprocal`), its purpose and its audience."""
+    node = rdf.jsonld_node(item.kind, item.record, base)
+    if item.kind != "proposal":
+        return {"@context": f"{base}/context.jsonld", **node}
+
+    def one(intents: tuple[Any, ...]) -> Any:
+        found = [rdf.jsonld_node("intent", i, base) for i in intents]
+        return found[0] if len(found) == 1 else found
+
+    node.update({"attributedTo": actor_id(base, actor.name), "to": [PUBLIC],
+                 "purpose": "offer" if any(i.provider for i in item.publishes) else "request",
+                 "unitBased": item.record.unit_based, "publishes": one(item.publishes)})
+    if item.reciprocal:
+        node["reciprocal"] = one(item.reciprocal)
+    return {"@context": [AS, f"{base}/context.jsonld", TRADE_CONTEXT], **node}
 
 
 def outbox_collection(actor: Actor, base: str) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from valueflows.domain.access import OPERATOR
 from valueflows.domain.errors import NotFound
 from valueflows.federation import documents
-from valueflows.service import deliveries, following, publishing, remote_payments
+from valueflows.service import deliveries, following, publishing, remote_fulfilments, remote_payments
 from valueflows.service.federation import Peers, public_url
 from valueflows.store.engine import is_transient
 from valueflows.store.ports import UnitOfWork
@@ -28,6 +28,7 @@ async def deliveries_worker(uow: UnitOfWork, peers: Peers, every: float) -> None
             await run_in_threadpool(publishing.publish_new, operator, base, documents.activity)
             await run_in_threadpool(following.mirror_new, operator, peers, base)
             await run_in_threadpool(remote_payments.deliver_payments, operator, base)
+            await run_in_threadpool(remote_fulfilments.deliver_fulfilments, operator, base)
             done = await run_in_threadpool(deliveries.deliver_due, operator, peers, base)
             if done.delivered or done.retried or done.failed:
                 log.info("deliveries: %d delivered, %d to retry, %d failed", done.delivered, done.retried,

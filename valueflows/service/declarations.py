@@ -37,7 +37,7 @@ from valueflows.service import clock, deliveries, licences, obligations
 from valueflows.service.federation import AS, NODE, actor, actor_url, linked, public_url
 from valueflows.service.ledger import new_id
 from valueflows.service.reading import reader_of
-from valueflows.service.remote_agents import stand_in
+from valueflows.service.remote_agents import name_of, stand_in
 from valueflows.store.ports import Declaration, ReceivedRecord, RemoteActor, Tx, UnitOfWork, WriteTx
 
 FACTS_CONTEXT = {"facts": {"@id": VFL + "licenceFacts", "@type": "@json"}, "receiverName": VFL + "receiverName"}
@@ -67,7 +67,7 @@ def _as_design(tx: Tx, found: ReceivedRecord) -> RemoteDesign | None:
         return None
     origin = tx.federation.remote_actor(found.origin)
     return RemoteDesign(found.id, str(document.get("name") or found.id), licence, steward, found.origin,
-                        _name(origin, steward) if origin is not None else steward)
+                        name_of(origin, steward) if origin is not None else steward)
 
 
 def design(tx: Tx, iri: str) -> RemoteDesign:
@@ -146,7 +146,7 @@ def declare(uow: UnitOfWork, iri: str, request: obligations.UseRequest, key: str
         if origin is None:
             raise NotFound(f"the actor that published {iri} is not known here")
         facts = obligations.facts_of(tx, user, request)
-        steward = stand_in(tx, found.steward, found.origin, _name(origin, found.steward))
+        steward = stand_in(tx, found.steward, found.origin, name_of(origin, found.steward))
         obligations.refuse_unless_permitted(licences.check(
             found.licence, facts, tuple(obligations.overdue(tx, user.id, steward.id, request.day))))
         use = {"@context": [f"{base}/context.jsonld", FACTS_CONTEXT], "type": "EconomicEvent", "action": "cite",
@@ -162,14 +162,6 @@ def declare(uow: UnitOfWork, iri: str, request: obligations.UseRequest, key: str
                                None, None, tx.now, None)
         tx.federation.declare(declared)
         return DeclaredUse(declared, found.steward, None)
-
-
-def _name(origin: RemoteActor, agent_iri: str) -> str:
-    """The steward's name: its actor's, when the design came from the steward's own actor; else its IRI."""
-    document = json.loads(origin.document)
-    if origin.id.rsplit("/", 1)[-1] != agent_iri.rsplit("/", 1)[-1]:
-        return agent_iri
-    return str(document.get("name") or document.get("preferredUsername") or agent_iri)
 
 
 def answered(tx: WriteTx, declaration_id: str, activity: dict[str, Any], by: RemoteActor) -> str | None:

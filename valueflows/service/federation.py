@@ -69,6 +69,8 @@ class OutboxItem:
     kind: str
     record: Any  # as an anonymous reader is shown it
     at: datetime
+    publishes: tuple[Any, ...] = ()  # a proposal's primary intents
+    reciprocal: tuple[Any, ...] = ()  # and its reciprocal ones
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,17 @@ def linked(value: Any) -> str | None:
     if isinstance(value, dict):
         value = value.get("id")
     return value if isinstance(value, str) else None
+
+
+def local_id(base: str, kind: str, iri: Any) -> str | None:
+    """The id of our record of `kind` at `iri` (a string or a node naming it); None: not one of ours."""
+    from valueflows.linkeddata import rdf
+
+    iri = linked(iri)
+    prefix = rdf.iri(base, kind, "x")[:-1]
+    if iri is None or not iri.startswith(prefix) or "/" in iri[len(prefix):]:
+        return None
+    return iri[len(prefix):]
 
 
 def actor_url(base: str, name: str) -> str:
@@ -200,11 +213,25 @@ def publish_as_actor(uow: UnitOfWork, person: str, publish: bool = True) -> str 
 
 
 def public_item(public: Reading, found: ChainEntry) -> OutboxItem | None:
-    """A chain record as an outbox publishes it: None unless an anonymous reader is shown its record whole."""
-    record = public.get(found.kind, found.record_id)
-    if record is None or public.view(found.kind, record).shown is not access.Shown.WHOLE:
+    """A chain record as an outbox publishes it: None unless an anonymous reader is shown its record whole. A
+    proposal is published with the intents it publishes (once it publishes one), and again as each is added."""
+    kind, record_id, verb = found.kind, found.record_id, "Create" if found.first else "Update"
+    if kind == "proposed_intent":
+        part = public.get(kind, record_id)
+        if part is None:
+            return None
+        kind, record_id, verb = "proposal", part.published_in, "Update"
+    record = public.get(kind, record_id)
+    if record is None or public.view(kind, record).shown is not access.Shown.WHOLE:
         return None
-    return OutboxItem(found.seq, "Create" if found.first else "Update", found.kind, record, found.recorded_at)
+    if kind != "proposal":
+        return OutboxItem(found.seq, verb, kind, record, found.recorded_at)
+    parts = public.where("proposed_intent", published_in=record.id)
+    primary = public.get_many("intent", [p.publishes for p in parts if not p.reciprocal])
+    if not primary:
+        return None  # nothing to answer yet
+    return OutboxItem(found.seq, verb, kind, record, found.recorded_at, tuple(primary),
+                      tuple(public.get_many("intent", [p.publishes for p in parts if p.reciprocal])))
 
 
 def outbox(uow: UnitOfWork, name: str, before: int | None = None, limit: int = 20) -> OutboxPage:

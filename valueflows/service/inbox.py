@@ -32,7 +32,7 @@ from valueflows.domain import access
 from valueflows.domain.access import Forbidden
 from valueflows.domain.errors import NotFound, Problem, RuleViolation
 from valueflows.domain.model import is_actor
-from valueflows.service import declarations, deliveries, stewarding
+from valueflows.service import declarations, deliveries, remote_fulfilments, stewarding, trading
 from valueflows.service.federation import NODE, PeerError, Peers, actor, actor_url, local_name, signer
 from valueflows.service.publishing import mark_key
 from valueflows.store.ports import Follow, Received, ReceivedRecord, RemoteActor, UnitOfWork, WriteTx
@@ -202,6 +202,10 @@ def _act(uow: UnitOfWork, tx: WriteTx, base: str, kind: str, activity: dict[str,
         return "unfollowed"
     if kind == "Offer" and inner.get("type") == "EconomicEvent" and inner.get("action") in stewarding.USE_ACTIONS:
         return stewarding.offered_use(uow, tx, base, activity, by)
+    if kind == "Offer" and inner.get("type") in ("Agreement", "Commitment"):
+        return trading.offered(uow, tx, base, activity, by)
+    if kind == "Create" and remote_fulfilments.is_fulfilment(inner):
+        return remote_fulfilments.received(uow, tx, base, inner, by)
     if kind == "Create" and stewarding.is_payment(inner):
         return stewarding.payment(uow, tx, base, inner, by)
     if kind in ("Create", "Update") and inner:
@@ -211,7 +215,7 @@ def _act(uow: UnitOfWork, tx: WriteTx, base: str, kind: str, activity: dict[str,
         if ours is not None and ours.other == by.id:
             tx.federation.follow(ours._replace(state="accepted" if kind == "Accept" else "rejected"))
             return "accepted" if kind == "Accept" else "rejected"
-        answer = declarations.answered(tx, target, activity, by)
+        answer = declarations.answered(tx, target, activity, by) or trading.answered(tx, base, target, activity, by)
         if answer is not None:
             return answer
     return "kept"

@@ -87,7 +87,7 @@ def create_agreement(uow: UnitOfWork, request: AgreementInput, key: str | None =
     return create_record(uow, "agreement", request, key, build)
 
 
-def _context(tx: Tx, kind: str, request: FlowInput) -> PlanningContext:
+def flow_context(tx: Tx, kind: str, request: FlowInput) -> PlanningContext:
     """The records the request names (and only those), for the core to judge it without I/O."""
     units = [m.has_unit for m in (request.resource_quantity, request.effort_quantity, request.available_quantity)
              if m is not None]
@@ -110,15 +110,15 @@ def create_intent(uow: UnitOfWork, request: FlowInput, key: str | None = None) -
     """An offer (its provider) or a request (its receiver), written by that agent or an admin."""
     access.may_plan_flow(uow.principal, "recording an intent", (request.provider, request.receiver))
     return create_record(uow, "intent", request, key,
-                         lambda tx: check_intent(request, _context(tx, "intent", request), new_id()))
+                         lambda tx: check_intent(request, flow_context(tx, "intent", request), new_id()))
 
 
 def create_commitment(uow: UnitOfWork, request: FlowInput, key: str | None = None) -> Recorded[Commitment]:
     """A promise from its provider to its receiver, written by one of them or an admin."""
     access.may_plan_flow(uow.principal, "recording a commitment", (request.provider, request.receiver))
     access.may_keep_origin(uow.principal, request.created)
-    return create_record(uow, "commitment", request, key,
-                         lambda tx: check_commitment(request, _context(tx, "commitment", request), new_id(), tx.now))
+    return create_record(uow, "commitment", request, key, lambda tx: check_commitment(
+        request, flow_context(tx, "commitment", request), new_id(), tx.now))
 
 
 def fulfil(uow: UnitOfWork, request: LinkInput, key: str | None = None) -> Recorded[Fulfillment]:
@@ -206,7 +206,7 @@ def revise_intent(uow: UnitOfWork, revision_id: str, patch: dict[str, Any]) -> R
     def build(tx: WriteTx, current: Intent) -> Intent:
         request = revised_request(current, patch)
         access.may_plan_flow(uow.principal, "changing an intent", _parties(current, request))
-        return check_intent(request, _context(tx, "intent", request), current.id)
+        return check_intent(request, flow_context(tx, "intent", request), current.id)
     return revise_record(uow, "intent", record_id, (revision_id, patch), None, build, revision_id)
 
 
@@ -218,7 +218,7 @@ def revise_commitment(uow: UnitOfWork, revision_id: str, patch: dict[str, Any]) 
     def build(tx: WriteTx, current: Commitment) -> Commitment:
         request = revised_request(current, patch)
         access.may_plan_flow(uow.principal, "changing a commitment", _parties(current, request))
-        revised = check_commitment(request, _context(tx, "commitment", request), current.id, tx.now)
+        revised = check_commitment(request, flow_context(tx, "commitment", request), current.id, tx.now)
         return replace(revised, created=current.created)
     return revise_record(uow, "commitment", record_id, (revision_id, patch), None, build, revision_id)
 

@@ -9,15 +9,25 @@ this node (its own node's actor is), and it has no members here.
 
 from __future__ import annotations
 
+import json
+
 from valueflows.domain import records as rules
 from valueflows.domain.chain import facts
 from valueflows.domain.inputs import AgentInput
 from valueflows.domain.model import REMOTE_AGENT, Agent
 from valueflows.service.ledger import new_id
-from valueflows.store.ports import RemoteAgent, WriteTx
+from valueflows.store.ports import RemoteActor, RemoteAgent, WriteTx
 
 REMOTE = REMOTE_AGENT
 PAYMENTS_MARK = "payments"  # node settings: the chain position up to which payments to them were looked for
+
+
+def name_of(origin: RemoteActor, agent_iri: str) -> str:
+    """An agent of another node's name: its actor's, when that actor is the agent's own; else its IRI."""
+    document = json.loads(origin.document)
+    if origin.id.rsplit("/", 1)[-1] != agent_iri.rsplit("/", 1)[-1]:
+        return agent_iri
+    return str(document.get("name") or document.get("preferredUsername") or agent_iri)
 
 
 def stand_in(tx: WriteTx, iri: str, actor: str, name: str) -> Agent:

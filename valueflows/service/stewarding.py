@@ -25,22 +25,12 @@ from valueflows.domain.model import is_actor
 from valueflows.linkeddata import rdf
 from valueflows.reciprocity.facts import facts_from_json
 from valueflows.service import deliveries, licences, obligations
-from valueflows.service.federation import AS, NODE, actor_url, linked
+from valueflows.service.federation import AS, NODE, actor_url, linked, local_id
 from valueflows.service.ledger import record_in, remember_key, replayed_key
 from valueflows.service.remote_agents import stand_in
 from valueflows.store.ports import RemoteActor, UnitOfWork, WriteTx
 
 USE_ACTIONS = ("cite",)
-
-
-def _local(base: str, kind: str, iri: Any) -> str | None:
-    """The id of our record of `kind` at `iri` (None: not one of ours)."""
-    if isinstance(iri, dict):
-        iri = iri.get("id")
-    prefix = rdf.iri(base, kind, "x")[:-1]
-    if not isinstance(iri, str) or not iri.startswith(prefix) or "/" in iri[len(prefix):]:
-        return None
-    return iri[len(prefix):]
 
 
 def _speaker(tx: WriteTx, agent: str) -> str:
@@ -67,7 +57,7 @@ def _reject(tx: WriteTx, base: str, steward: str, offer: dict[str, Any], by: Rem
 def offered_use(uow: UnitOfWork, tx: WriteTx, base: str, offer: dict[str, Any], by: RemoteActor) -> str:
     """Decide on, and answer, a use of one of our designs that another node declared."""
     use = offer["object"]
-    resource_id = _local(base, "economic_resource", use.get("resourceInventoriedAs"))
+    resource_id = local_id(base, "economic_resource", use.get("resourceInventoriedAs"))
     resource = tx.resources.get(resource_id) if resource_id else None
     if resource is None or not resource.licence:
         return _reject(tx, base, NODE, offer, by, [Problem("resourceInventoriedAs", "not_found", f"no licensed "
@@ -120,7 +110,7 @@ def payment(uow: UnitOfWork, tx: WriteTx, base: str, paid: dict[str, Any], by: R
         raise Forbidden(f"{by.id} declared no use by {payer_iri!r} here: there is nothing it could pay towards")
     if not isinstance(paid_id, str) or urlsplit(paid_id).netloc != urlsplit(by.id).netloc:
         raise Forbidden(f"{by.id} reports payments recorded on its own node, not {paid_id!r}")
-    steward = _local(base, "agent", paid.get("receiver"))
+    steward = local_id(base, "agent", paid.get("receiver"))
     if steward is None or tx.agents.get(steward) is None:
         raise NotFound(f"no agent {paid.get('receiver')!r} on this node")
     key = _paid_key(paid_id)

@@ -34,6 +34,7 @@ from valueflows.domain.model import (
 from valueflows.store.cache import RecordCache
 from valueflows.store.mapping import row_of
 from valueflows.store.ports import (
+    PUBLISHED,
     RECORD_KINDS,
     ActorKey,
     Declaration,
@@ -51,6 +52,8 @@ from valueflows.store.ports import (
     RemoteAgent,
     SizedClaims,
     TokenRow,
+    Trade,
+    TradedCommitment,
 )
 from valueflows.store.sql.records import fitting
 
@@ -70,7 +73,7 @@ class State:
     actor_keys: dict[str, ActorKey] = field(default_factory=dict)
     federation: dict[str, dict[Any, Any]] = field(default_factory=lambda: {
         "remote": {}, "followers": {}, "following": {}, "inbox": {}, "deliveries": {}, "settings": {},
-        "records": {}, "agents": {}, "declarations": {}})
+        "records": {}, "agents": {}, "declarations": {}, "trades": {}, "traded": {}})
 
     def copy(self) -> State:
         """A copy to work on: records are frozen values, so copying the maps is enough."""
@@ -480,11 +483,25 @@ class MemoryChain(_OnBox):
         return iter([r.hash for r in self.state.chain if r.kind == "economic_event" and r.record_id in events
                      and events[r.record_id].receiver == receiver and start <= events[r.record_id].when < end])
 
-    def published(self, agent: str | None, before: int | None, limit: int, after: int | None = None
-                  ) -> list[Published]:
+    def published(self, agent: str | None, before: int | None, limit: int, after: int | None = None,
+                  kinds: tuple[str, ...] = PUBLISHED) -> list[Published]:
         events, resources = self.state.records["economic_event"], self.state.records["economic_resource"]
+        parts, intents = self.state.records["proposed_intent"], self.state.records["intent"]
+
+        def proposes(proposal: str | None) -> bool:
+            return any(not p.reciprocal and p.published_in == proposal and p.publishes in intents
+                       and agent in (intents[p.publishes].provider, intents[p.publishes].receiver)
+                       for p in parts.values())
 
         def concerns(r: ChainRecord) -> bool:
+            if r.kind not in kinds:
+                return False
+            if agent is None:
+                return True
+            if r.kind == "proposal":
+                return proposes(r.record_id)
+            if r.kind == "proposed_intent":
+                return r.record_id in parts and proposes(parts[r.record_id].published_in)
             if r.kind == "economic_event":
                 return agent is None or agent in (events[r.record_id].provider, events[r.record_id].receiver)
             if r.kind == "economic_resource":
@@ -663,6 +680,25 @@ class MemoryFederation(_OnBox):
     def declarations(self, user: str | None = None, limit: int = 100) -> list[Declaration]:
         found = [d for d in self._map("declarations").values() if user is None or d.user == user]
         return sorted(found, key=lambda d: (d.declared_at, d.id), reverse=True)[:limit]
+
+    def keep_trade(self, trade: Trade) -> None:
+        self._map("trades")[trade.id] = trade
+
+    def trade(self, trade_id: str) -> Trade | None:
+        return self._map("trades").get(trade_id)
+
+    def trades(self, agent: str | None = None, limit: int = 100) -> list[Trade]:
+        found = [t for t in self._map("trades").values() if agent is None or t.agent == agent]
+        return sorted(found, key=lambda t: (t.made_at, t.id), reverse=True)[:limit]
+
+    def link_commitment(self, link: TradedCommitment) -> None:
+        self._map("traded")[link.commitment] = link
+
+    def traded_commitment(self, commitment: str) -> TradedCommitment | None:
+        return self._map("traded").get(commitment)
+
+    def traded_commitment_at(self, iri: str) -> TradedCommitment | None:
+        return next((t for t in self._map("traded").values() if t.iri == iri), None)
 
 
 class MemoryTx(_OnBox):

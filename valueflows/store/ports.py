@@ -265,6 +265,9 @@ class Days(Protocol):
         ...
 
 
+PUBLISHED = ("economic_event", "economic_resource", "proposal", "proposed_intent")  # what an outbox publishes
+
+
 class Chain(Protocol):
     def stream(self) -> Iterator[ChainRecord]: ...
     def count(self) -> int: ...
@@ -287,11 +290,12 @@ class Chain(Protocol):
 
     def received_hashes(self, receiver: str, start: datetime, end: datetime) -> Iterator[str]: ...
 
-    def published(self, agent: str | None, before: int | None, limit: int, after: int | None = None
-                  ) -> list[Published]:
+    def published(self, agent: str | None, before: int | None, limit: int, after: int | None = None,
+                  kinds: tuple[str, ...] = PUBLISHED) -> list[Published]:
         """The newest chain records before `before` (a sequence number) of the events `agent` took part in (as
-        provider or receiver) and the resources it is accountable for; of every event and resource when `agent`
-        is None. Newest first; with `after`, the oldest after it first."""
+        provider or receiver), the resources it is accountable for and the proposals that publish its offers or
+        requests (a proposal's own records, and what it publishes); of every record of `kinds` when `agent` is
+        None. Newest first; with `after`, the oldest after it first."""
         ...
 
 
@@ -419,6 +423,33 @@ class Declaration(NamedTuple):
     answered_at: datetime | None
 
 
+class Trade(NamedTuple):
+    """An agreement negotiated with another node as FEP-0837 describes: our Offer answering a proposal it published
+    (`side` "offered"), or its Offer answering one of ours ("proposed")."""
+
+    id: str  # the Offer activity's id
+    side: str  # offered, proposed
+    agent: str  # our agent, party to it
+    peer: str  # the actor of the other node that speaks for the other party
+    proposal: str  # the proposal's IRI
+    state: str  # pending, accepted, rejected
+    offer: str  # JSON: the Offer's Agreement
+    answer: str | None  # JSON: the Accept or Reject
+    agreement: str | None  # the agreement as this node keeps it (ours), once accepted
+    made_at: datetime
+    answered_at: datetime | None
+
+
+class TradedCommitment(NamedTuple):
+    """A commitment of ours that is a clause of an agreement with another node: the IRI both nodes know it by (the
+    proposer's) and the actor its fulfilments are delivered to."""
+
+    commitment: str
+    iri: str
+    peer: str
+    trade: str
+
+
 class Federation(Protocol):
     """What this node keeps about federating: not ledger records (nothing here is chained)."""
 
@@ -474,6 +505,16 @@ class Federation(Protocol):
     def declarations(self, user: str | None = None, limit: int = 100) -> list[Declaration]:
         """The newest first."""
         ...
+    def keep_trade(self, trade: Trade) -> None:
+        """Insert or replace (an answer replaces the pending trade)."""
+        ...
+    def trade(self, trade_id: str) -> Trade | None: ...
+    def trades(self, agent: str | None = None, limit: int = 100) -> list[Trade]:
+        """The newest first."""
+        ...
+    def link_commitment(self, link: TradedCommitment) -> None: ...
+    def traded_commitment(self, commitment: str) -> TradedCommitment | None: ...
+    def traded_commitment_at(self, iri: str) -> TradedCommitment | None: ...
 
 
 class Tx(Protocol):

@@ -729,3 +729,28 @@ declarations = Table(
     Column("declared_at", UTCDateTime(), nullable=False),
     Column("answered_at", UTCDateTime()),
 )
+
+# Agreements negotiated with other nodes (FEP-0837): our Offers answering their proposals, theirs answering ours.
+trades = Table(
+    "trades", metadata,
+    Column("id", String(MAX_IRI), primary_key=True),
+    Column("side", String(10), nullable=False),
+    Column("agent", ID, nullable=False, index=True),
+    Column("peer", String(MAX_IRI), nullable=False),
+    Column("proposal", String(MAX_IRI), nullable=False),
+    Column("state", String(10), nullable=False),
+    Column("offer", Text, nullable=False),
+    Column("answer", Text),
+    Column("agreement", ID),
+    Column("made_at", UTCDateTime(), nullable=False),
+    Column("answered_at", UTCDateTime()),
+)
+
+# Commitments of ours that are clauses of such an agreement: the IRI both nodes know each by, whom to tell.
+traded_commitments = Table(
+    "traded_commitments", metadata,
+    Column("commitment", ID, primary_key=True),
+    Column("iri", String(MAX_IRI), nullable=False, unique=True),
+    Column("peer", String(MAX_IRI), nullable=False),
+    Column("trade", String(MAX_IRI), nullable=False),
+)

@@ -5,7 +5,8 @@ command line: each use case asks the access policy."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
+from decimal import Decimal as PyDecimal
 
 import strawberry
 from strawberry import ID, Private
@@ -14,13 +15,17 @@ from strawberry.scalars import JSON
 from valueflows.api.gql.claims import Claim
 from valueflows.api.gql.context import Info
 from valueflows.api.gql.licences import Key, LicensedUseParams
+from valueflows.api.gql.planning import Agreement
+from valueflows.api.gql.scalars import Decimal
 from valueflows.api.gql.versions import MAIN, only
 from valueflows.federation.client import HttpPeers
-from valueflows.service import declarations, deliveries, federation, following
+from valueflows.service import declarations, deliveries, federation, following, trading
 from valueflows.service.declarations import DeclaredUse
+from valueflows.service.trading import RemoteProposal, TradeView
 from valueflows.store.ports import Delivery, Follow, ReceivedRecord
 
 MAIN_ONLY = only(MAIN)
+ONE = Decimal(PyDecimal(1))
 NODE = ID(federation.NODE)
 
 
@@ -128,8 +133,106 @@ class LicenceDeclaration:
         return self.d.declaration.answered_at
 
 
+@strawberry.type(name="RemoteProposal", description="An offer or a request another node published to this one "
+                                                  "(FEP-0837), as it came: answer it with `respondToProposal`.")
+class RemoteProposalType:
+    p: Private[RemoteProposal]
+
+    @strawberry.field(description="Its IRI on its node.")
+    def id(self) -> ID:
+        return ID(self.p.iri)
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.p.name
+
+    @strawberry.field(description="The host of the node it comes from.")
+    def node(self) -> str:
+        return self.p.node
+
+    @strawberry.field(description="The agent that offers or requests (its IRI on its node).")
+    def proposer(self) -> str:
+        return self.p.proposer
+
+    @strawberry.field(description="offer or request.")
+    def purpose(self) -> str:
+        return self.p.purpose
+
+    @strawberry.field(description="Whether it is answered in multiples of its quantities.")
+    def unit_based(self) -> bool:
+        return self.p.unit_based
+
+    @strawberry.field(description="Published now (between its beginning and its end).")
+    def active(self) -> bool:
+        return self.p.active(datetime.now(UTC))
+
+    @strawberry.field(description="What it offers or requests (its primary intent, JSON-LD as received).")
+    def publishes(self) -> JSON:
+        return JSON(self.p.primary)
+
+    @strawberry.field(description="What it asks or gives in return (its reciprocal intent), if anything.")
+    def reciprocal(self) -> JSON | None:
+        return JSON(self.p.reciprocal) if self.p.reciprocal is not None else None
+
+
+@strawberry.type(name="FederationTrade", description="An agreement negotiated with another node (FEP-0837): an "
+                                                   "Offer of ours answering its proposal, or its Offer answering ours.")
+class FederationTrade:
+    t: Private[TradeView]
+
+    @strawberry.field(description="The Offer activity's id.")
+    def id(self) -> ID:
+        return ID(self.t.trade.id)
+
+    @strawberry.field(description="offered (we answered its proposal) or proposed (it answered ours).")
+    def side(self) -> str:
+        return self.t.trade.side
+
+    @strawberry.field(description="Our agent, party to it.")
+    def agent(self) -> ID:
+        return ID(self.t.trade.agent)
+
+    @strawberry.field(description="The other node's actor.")
+    def peer(self) -> str:
+        return self.t.trade.peer
+
+    @strawberry.field(description="The proposal's IRI.")
+    def proposal(self) -> str:
+        return self.t.trade.proposal
+
+    @strawberry.field(description="pending (not answered yet), accepted or rejected.")
+    def state(self) -> str:
+        return self.t.trade.state
+
+    @strawberry.field(description="Why the proposer's node refused it, as it said.")
+    def reasons(self) -> list[str]:
+        return self.t.reasons
+
+    @strawberry.field(description="The agreement as kept on this node, with its commitments (`commitments`).")
+    def agreement(self) -> Agreement | None:
+        return Agreement(r=self.t.agreement) if self.t.agreement else None
+
+    @strawberry.field
+    def made_at(self) -> datetime:
+        return self.t.trade.made_at
+
+    @strawberry.field
+    def answered_at(self) -> datetime | None:
+        return self.t.trade.answered_at
+
+
 @strawberry.type
 class FederationQueries:
+    @strawberry.field(metadata=MAIN_ONLY, description="Offers and requests followed nodes published to this one, "
+                                                      "the newest first (public, as on their nodes).")
+    def remote_proposals(self, info: Info) -> list[RemoteProposalType]:
+        return [RemoteProposalType(p=p) for p in trading.remote_proposals(info.context.uow)]
+
+    @strawberry.field(metadata=MAIN_ONLY, description="Agreements negotiated with other nodes: an agent's own (its "
+                                                      "token), anyone's (admins).")
+    def trades(self, info: Info, agent: ID | None = None) -> list[FederationTrade]:
+        return [FederationTrade(t=t) for t in trading.trades(info.context.uow, str(agent) if agent else None)]
+
     @strawberry.field(metadata=MAIN_ONLY, description="Uses of other nodes' designs declared from this node: an "
                                                       "agent's own (its token), anyone's (admins).")
     def licence_declarations(self, info: Info, agent: ID | None = None) -> list[LicenceDeclaration]:
@@ -173,6 +276,13 @@ class FederationMutations:
                              ) -> LicenceDeclaration:
         return LicenceDeclaration(d=declarations.declare(info.context.uow, str(use.resource), use.to_request(),
                                                          idempotency_key))
+
+    @strawberry.mutation(metadata=MAIN_ONLY, description="Answer another node's offer or request (`proposal`: its "
+                         "IRI, as received) for `agent` (its token, or an admin): an Offer of an agreement for "
+                         "`units` times its quantities (unit-based proposals), decided and answered there.")
+    def respond_to_proposal(self, info: Info, proposal: str, agent: ID, units: Decimal = ONE,
+                            idempotency_key: Key = None) -> FederationTrade:
+        return FederationTrade(t=trading.respond(info.context.uow, proposal, str(agent), units, idempotency_key))
 
     @strawberry.mutation(metadata=MAIN_ONLY, description="Ask to follow another node's actor (`name@host` or its "
                                                          "URL), as this node's actor `actor` (admins).")

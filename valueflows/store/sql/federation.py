@@ -7,7 +7,17 @@ from datetime import datetime
 from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from valueflows.store.ports import Declaration, Delivery, Follow, Received, ReceivedRecord, RemoteActor, RemoteAgent
+from valueflows.store.ports import (
+    Declaration,
+    Delivery,
+    Follow,
+    Received,
+    ReceivedRecord,
+    RemoteActor,
+    RemoteAgent,
+    Trade,
+    TradedCommitment,
+)
 from valueflows.store.tables import (
     declarations,
     deliveries,
@@ -18,6 +28,8 @@ from valueflows.store.tables import (
     received_records,
     remote_actors,
     remote_agents,
+    traded_commitments,
+    trades,
 )
 
 
@@ -171,3 +183,29 @@ class SqlFederation:
     def set_setting(self, name: str, value: str) -> None:
         self.conn.execute(delete(node_settings).where(node_settings.c.name == name))
         self.conn.execute(insert(node_settings).values(name=name, value=value))
+
+    def keep_trade(self, trade: Trade) -> None:
+        self.conn.execute(delete(trades).where(trades.c.id == trade.id))
+        self.conn.execute(insert(trades).values(trade._asdict()))
+
+    def trade(self, trade_id: str) -> Trade | None:
+        row = self.conn.execute(select(trades).where(trades.c.id == trade_id)).first()
+        return Trade._make(row) if row is not None else None
+
+    def trades(self, agent: str | None = None, limit: int = 100) -> list[Trade]:
+        query = select(trades).order_by(trades.c.made_at.desc(), trades.c.id).limit(limit)
+        if agent is not None:
+            query = query.where(trades.c.agent == agent)
+        return [Trade._make(row) for row in self.conn.execute(query)]
+
+    def link_commitment(self, link: TradedCommitment) -> None:
+        self.conn.execute(insert(traded_commitments).values(link._asdict()))
+
+    def traded_commitment(self, commitment: str) -> TradedCommitment | None:
+        row = self.conn.execute(select(traded_commitments)
+                                .where(traded_commitments.c.commitment == commitment)).first()
+        return TradedCommitment._make(row) if row is not None else None
+
+    def traded_commitment_at(self, iri: str) -> TradedCommitment | None:
+        row = self.conn.execute(select(traded_commitments).where(traded_commitments.c.iri == iri)).first()
+        return TradedCommitment._make(row) if row is not None else None

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
 
 from valueflows.domain.chain import ChainRecord, ChainRevision
 from valueflows.domain.limits import MAX_PAGE
-from valueflows.store.ports import ActorKey, KeyUse, Published, TokenRow
+from valueflows.store.ports import PUBLISHED, ActorKey, KeyUse, Published, TokenRow
 from valueflows.store.tables import (
     actor_keys,
     api_tokens,
     economic_events,
     economic_resources,
     idempotency_keys,
+    intents,
     ledger,
+    proposed_intents,
 )
 
 
@@ -65,24 +68,35 @@ class SqlChain:
         for (h,) in self.conn.execute(query, execution_options={"yield_per": 10000}):
             yield h
 
-    def published(self, agent: str | None, before: int | None, limit: int, after: int | None = None
-                  ) -> list[Published]:
+    def published(self, agent: str | None, before: int | None, limit: int, after: int | None = None,
+                  kinds: tuple[str, ...] = PUBLISHED) -> list[Published]:
         e, r, earlier = economic_events, economic_resources, ledger.alias("earlier")
         first = (select(func.min(earlier.c.seq))
                  .where(earlier.c.kind == ledger.c.kind, earlier.c.record_id == ledger.c.record_id).scalar_subquery())
         query = (select(ledger.c.seq, ledger.c.kind, ledger.c.record_id, ledger.c.recorded_at, first)
-                 .where(ledger.c.kind.in_(("economic_event", "economic_resource")))
+                 .where(ledger.c.kind.in_(kinds))
                  .order_by(ledger.c.seq.desc() if after is None else ledger.c.seq).limit(limit))
         if agent is not None:
             query = (query.outerjoin(e, and_(ledger.c.kind == "economic_event", ledger.c.record_id == e.c.id))
                      .outerjoin(r, and_(ledger.c.kind == "economic_resource", ledger.c.record_id == r.c.id))
-                     .where(or_(e.c.provider == agent, e.c.receiver == agent, r.c.primary_accountable == agent)))
+                     .where(or_(e.c.provider == agent, e.c.receiver == agent, r.c.primary_accountable == agent,
+                                _proposes(agent, ledger.c.kind, ledger.c.record_id))))
         if before is not None:
             query = query.where(ledger.c.seq < before)
         if after is not None:
             query = query.where(ledger.c.seq > after)
         return [Published(seq, kind, record_id, at, seq == first)
                 for seq, kind, record_id, at, first in self.conn.execute(query)]
+
+
+def _proposes(agent: str, kind: Any, record_id: Any) -> Any:
+    """The chain record is a proposal's (itself, or an intent it publishes) whose primary intents `agent` offers
+    or requests."""
+    mine = (select(proposed_intents.c.published_in).join(intents, intents.c.id == proposed_intents.c.publishes)
+            .where(proposed_intents.c.reciprocal.is_(False),
+                   or_(intents.c.provider == agent, intents.c.receiver == agent)))
+    part = select(proposed_intents.c.published_in).where(proposed_intents.c.id == record_id).scalar_subquery()
+    return or_(and_(kind == "proposal", record_id.in_(mine)), and_(kind == "proposed_intent", part.in_(mine)))
 
 
 class SqlKeys:

@@ -1,0 +1,159 @@
+"""What fulfils a commitment agreed with another node: recorded on either node (through any door), told to the
+other, which records the same event and fulfilment once, so both show the same progress.
+
+The server's worker looks along the chain for new fulfilments of commitments that are clauses of such an agreement
+(`trading.TradedCommitment`) and queues to the other node a Create of the event (its parties as that node names
+them, our resources left out), `fulfills` naming the commitment by the IRI both nodes know it by, signed by our
+party's actor. The other node records it between the same parties (ours named by its stand-in there) with a
+fulfilment of its copy of the commitment; an event that came from the other node is never sent back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from valueflows.domain import access
+from valueflows.domain.access import OPERATOR, Forbidden
+from valueflows.domain.errors import LedgerError, violation
+from valueflows.domain.inputs import EventInput, MeasureInput
+from valueflows.domain.model import EconomicEvent
+from valueflows.domain.planning import Fulfillment, LinkInput, check_fulfillment
+from valueflows.linkeddata import rdf
+from valueflows.service import deliveries
+from valueflows.service.declarations import signer_of
+from valueflows.service.federation import AS, NODE, actor_url, linked, local_id
+from valueflows.service.ledger import new_id, record_in, remember_key, replayed_key
+from valueflows.service.trading import FULFILMENTS_MARK, TRADE_CONTEXT, add_record, measure_of
+from valueflows.store.ports import RemoteActor, TradedCommitment, UnitOfWork, WriteTx
+
+BATCH = 200  # chain records looked at a round
+
+
+def _told_key(iri: str) -> str:
+    """The idempotency key an event of another node is recorded under here: once, however often it comes."""
+    return "fulfilled:" + hashlib.sha256(iri.encode("utf-8")).hexdigest()
+
+
+def _came_key(event_id: str) -> str:
+    """Marks an event of ours that another node told us of: not to be told back."""
+    return "told-by-peer:" + event_id
+
+
+def deliver_fulfilments(uow: UnitOfWork, base: str) -> int:
+    """Queue to the other node each fulfilment recorded here of a commitment agreed with it, whatever door recorded
+    it; looked for along the chain from the first such commitment on (`FULFILMENTS_MARK`, moved in the
+    transaction that queues). How many activities were queued."""
+    access.require_admin(uow.principal, "delivering fulfilments to other nodes")
+    with uow.read() as tx:
+        mark = tx.federation.setting(FULFILMENTS_MARK)
+        found = (tx.chain.published(None, None, BATCH, after=int(mark), kinds=("fulfillment",))
+                 if mark is not None else [])
+    if not found:
+        return 0
+    queued = 0
+    with uow.write() as tx:
+        if tx.federation.setting(FULFILMENTS_MARK) != mark:
+            return 0  # another worker took these meanwhile
+        links: dict[str, Fulfillment] = tx.records("fulfillment").get_many([p.record_id for p in found if p.first])
+        for link in links.values():
+            traded = tx.federation.traded_commitment(link.fulfills)
+            event = tx.events.get(link.fulfilled_by)
+            if traded is not None and event is not None and tx.keys.find(_came_key(event.id)) is None:
+                queued += _queue(tx, base, link, event, traded)
+        tx.federation.set_setting(FULFILMENTS_MARK, str(found[-1].seq))
+    return queued
+
+
+def _as_named_there(tx: WriteTx, base: str, agent: str) -> str:
+    known = tx.federation.remote_agent_of(agent)
+    return known.iri if known is not None else rdf.iri(base, "agent", agent)
+
+
+def _queue(tx: WriteTx, base: str, link: Fulfillment, event: EconomicEvent, traded: TradedCommitment) -> int:
+    peer = tx.federation.remote_actor(traded.peer)
+    if peer is None:
+        return 0
+    ours = next((a for a in (event.provider, event.receiver) if tx.federation.remote_agent_of(a) is None), None)
+    name = signer_of(tx, ours) if ours is not None else NODE
+    me = actor_url(base, name)
+    document = rdf.jsonld_node("economic_event", event, base)
+    for local in ("resourceInventoriedAs", "toResourceInventoriedAs", "resourceConformsTo", "inputOf", "outputOf",
+                  "atLocation", "inScopeOf", "realizationOf", "triggeredBy", "corrects"):
+        document.pop(local, None)  # our records: nothing the other node knows
+    document["provider"] = _as_named_there(tx, base, event.provider)
+    document["receiver"] = _as_named_there(tx, base, event.receiver)
+    document["fulfills"] = traded.iri
+    quantity = link.effort_quantity or link.resource_quantity
+    if quantity is not None:
+        document["fulfilledQuantity"] = {"type": "Measure", "hasUnit": rdf.iri(base, "unit", quantity.has_unit),
+                                         "hasNumericalValue": str(quantity.has_numerical_value)}
+    created = {"@context": AS, "id": f"{me}#fulfilments/{link.id}", "type": "Create", "actor": me,
+               "to": [traded.peer], "object": {"@context": [f"{base}/context.jsonld", TRADE_CONTEXT], **document}}
+    return deliveries.enqueue(tx, name, created, [peer.shared_inbox or peer.inbox])
+
+
+def is_fulfilment(document: dict[str, Any]) -> bool:
+    return document.get("type") == "EconomicEvent" and linked(document.get("fulfills")) is not None
+
+
+def _party(tx: WriteTx, base: str, iri: Any, by: RemoteActor) -> str:
+    """Our agent for an IRI the other node names a party by: one of ours, or the stand-in of one of its own."""
+    named = linked(iri)
+    ours = local_id(base, "agent", named)
+    if ours is not None and tx.agents.get(ours) is not None:
+        return ours
+    known = tx.federation.remote_agent(named) if named is not None else None
+    if known is None or urlsplit(known.actor).netloc != urlsplit(by.id).netloc:
+        raise Forbidden(f"{by.id} tells of events between parties to its agreements, not {named!r}")
+    return known.agent
+
+
+def received(uow: UnitOfWork, tx: WriteTx, base: str, document: dict[str, Any], by: RemoteActor) -> str:
+    """Record what another node says fulfilled a commitment agreed between us: the same event between the same
+    parties, and its fulfilment of our copy of the commitment; once, however often it comes."""
+    iri, event_iri = linked(document.get("fulfills")), document.get("id")
+    traded = tx.federation.traded_commitment_at(iri) if iri is not None else None
+    if traded is None or traded.peer != by.id:
+        raise Forbidden(f"{by.id} agreed no commitment {iri!r} with this node")
+    if not isinstance(event_iri, str) or urlsplit(event_iri).netloc != urlsplit(by.id).netloc:
+        raise Forbidden(f"{by.id} tells of events recorded on its own node, not {event_iri!r}")
+    commitment = tx.records("commitment").get(traded.commitment)
+    assert commitment is not None, "a traded commitment is one of ours"
+    provider, receiver = _party(tx, base, document.get("provider"), by), _party(tx, base, document.get("receiver"), by)
+    action = str(document.get("action"))
+    if (provider, receiver, action) != (commitment.provider, commitment.receiver, commitment.action):
+        raise violation("object", "not_the_commitment", f"{event_iri} is not a {commitment.action} between the "
+                        "parties of the commitment it fulfils")
+    try:
+        when = str(document.get("hasPointInTime") or document.get("hasEnd"))
+        at = datetime.fromisoformat(when.replace("Z", "+00:00"))
+    except ValueError:
+        raise violation("object", "no_time", f"{event_iri} says when it happened (hasPointInTime)") from None
+    measure = measure_of(document, "object")
+    effort = "effortQuantity" in document and "resourceQuantity" not in document
+    quantity = MeasureInput(measure.has_numerical_value, measure.has_unit)
+    request = EventInput(action, provider, receiver, has_point_in_time=at if at.tzinfo else at.replace(tzinfo=UTC),
+                         resource_quantity=None if effort else quantity, effort_quantity=quantity if effort else None,
+                         note=f"recorded on its node: {event_iri}"[:1000])
+    key = _told_key(event_iri)
+    if replayed_key(tx, key, "economic_event", request) is not None:
+        return "duplicate"
+    fulfilled = measure
+    if isinstance(document.get("fulfilledQuantity"), dict):
+        fulfilled = measure_of({"resourceQuantity": document["fulfilledQuantity"]}, "fulfilledQuantity")
+    try:
+        done = record_in(tx, uow.acting_as(OPERATOR), request)
+        units = tx.records("unit").get_many([fulfilled.has_unit])
+        given = MeasureInput(fulfilled.has_numerical_value, fulfilled.has_unit)
+        link = check_fulfillment(LinkInput(commitment.id, done.event.id, None if effort else given,
+                                           given if effort else None), commitment, done.event, frozenset(units),
+                                 new_id())
+    except LedgerError as exc:
+        raise violation("object", "not_a_fulfilment", f"{event_iri}: {exc}") from None
+    add_record(tx, "fulfillment", link)
+    remember_key(tx, key, "economic_event", request, done.event.id)
+    remember_key(tx, _came_key(done.event.id), "economic_event", request, done.event.id)
+    return "fulfilled"
