@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import text
 
 from valueflows.store.engine import make_engine
-from valueflows.store.migrate import current_revision, head_revision, upgrade
+from valueflows.store.migrate import HEAD, current_revision, head_revision, upgrade
 from valueflows.store.tables import metadata
 
 pytestmark = pytest.mark.sql_store  # the schema's migrations
@@ -55,3 +55,13 @@ def test_the_migrations_build_the_schema_the_code_declares(db_url: str) -> None:
     with engine.connect() as conn:
         differences = compare_metadata(MigrationContext.configure(conn), metadata)
     assert differences == []
+
+
+def test_the_head_a_started_ledger_is_checked_against_is_alembics_newest(db_url: str) -> None:
+    """`upgrade` skips alembic when the ledger is stamped with `HEAD`: a migration added without moving it would
+    never run. An empty database is stamped with nothing."""
+    assert head_revision() == HEAD
+    engine = make_engine(db_url)
+    assert current_revision(engine) is None
+    upgrade(engine)
+    assert current_revision(engine) == HEAD

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import rdflib
-from pyld import jsonld
 
 from valueflows.domain.planning import Satisfaction
 from valueflows.domain.quantities import Measure
@@ -59,6 +58,8 @@ def policy_document(policy: Policy) -> str:
 
 def policy_rdf(policy: Policy, fmt: str) -> str:
     """A licence's ODRL policy as Turtle or N-Triples (expanded by pyld, written by rdflib)."""
+    from pyld import jsonld  # loaded when a document is expanded, not with every command
+
     nquads = jsonld.to_rdf(json.loads(policy_document(policy)),
                            {"format": "application/n-quads", "documentLoader": document_loader})
     graph = rdflib.Graph().parse(data=nquads, format="nt")

@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from typing import Any
 
 import rdflib
-from pyld import jsonld
 from rdflib.term import Node
 
 from valueflows.domain.rules import text_fault
@@ -34,6 +33,8 @@ class ImportError_(ValueError):
 
 def parse(data: str, fmt: str, document_loader: Any) -> rdflib.Graph:
     """The triples of a file. JSON-LD goes through pyld (contexts from `document_loader`, nothing fetched)."""
+    from pyld import jsonld  # loaded when a file is read, not with every command
+
     graph = rdflib.Graph()
     try:
         with literals_as_written():

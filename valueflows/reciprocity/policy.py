@@ -22,8 +22,6 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
-from pyld import jsonld
-
 ODRL = "http://www.w3.org/ns/odrl/2/"
 CC = "http://creativecommons.org/ns#"
 DCT = "http://purl.org/dc/terms/"
@@ -217,6 +215,8 @@ def policy_from_document(document: Mapping[str, Any], contexts: Mapping[str, Any
         if url in contexts:
             return {"contextUrl": None, "documentUrl": url, "document": contexts[url]}
         raise PolicyError(f"unknown context {url}: policies use {POLICY_CONTEXT} or an inline context")
+
+    from pyld import jsonld  # loaded when a policy is read, not with every command
 
     try:
         expanded = jsonld.expand(dict(document), {"documentLoader": no_network})

@@ -212,6 +212,18 @@ def publish_as_actor(uow: UnitOfWork, person: str, publish: bool = True) -> str 
     return person
 
 
+def warm(public: Reading, found: list[ChainEntry]) -> None:
+    """Read the records of these chain entries a kind at a time, and judge their events together: `public_item`
+    then finds each in the reading's memory instead of asking the store once per entry."""
+    kinds: dict[str, list[str]] = {}
+    for entry in found:
+        kinds.setdefault(entry.kind, []).append(entry.record_id)
+    for kind, ids in kinds.items():
+        shown = public.get_many(kind, ids)  # an event's view is remembered with it
+        if kind == "proposed_intent":
+            public.get_many("proposal", [p.published_in for p in shown])
+
+
 def public_item(public: Reading, found: ChainEntry) -> OutboxItem | None:
     """A chain record as an outbox publishes it: None unless an anonymous reader is shown its record whole. A
     proposal is published with the intents it publishes (once it publishes one), and again as each is added."""
@@ -245,6 +257,7 @@ def outbox(uow: UnitOfWork, name: str, before: int | None = None, limit: int = 2
     for _ in range(_SCAN):  # private records are skipped: read on until the page is full, within bounds
         with uow.read() as tx:
             found = tx.chain.published(agent, cursor, limit)
+        warm(public, found)
         for p in found:
             cursor = p.seq
             item = public_item(public, p)

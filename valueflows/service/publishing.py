@@ -13,7 +13,7 @@ from typing import Any
 
 from valueflows.domain import access
 from valueflows.service import deliveries
-from valueflows.service.federation import Actor, OutboxItem, actor, public_item
+from valueflows.service.federation import Actor, OutboxItem, actor, public_item, warm
 from valueflows.service.reading import Reading
 from valueflows.store.ports import UnitOfWork
 
@@ -48,6 +48,7 @@ def publish_new(uow: UnitOfWork, base: str, build: Build) -> int:
                     inboxes.append(remote.shared_inbox or remote.inbox)
         if not found:
             continue
+        warm(public, found)
         activities = [build(me, item, base) for item in (public_item(public, p) for p in found) if item is not None]
         with uow.write() as tx:
             if tx.federation.setting(mark_key(name)) != mark:
