@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.testclient import TestClient
 
 from valueflows.federation.signatures import sign
+from valueflows.linkeddata.rdf import ledger_context
 from valueflows.service.federation import PeerError, Signer
 
 
@@ -36,3 +40,36 @@ class Wire:
     def post(self, inbox: str, body: bytes, signer: Signer) -> int:
         headers = sign("POST", inbox, signer.key_id, signer.private_pem, body)
         return self._client(inbox).post(inbox, content=body, headers=headers).status_code
+
+
+CONTEXTS = Path(__file__).parent.parent / "fixtures" / "contexts"
+
+
+def context_loader(*ours: str) -> Callable[..., dict[str, Any]]:
+    """A pyld document loader with the contexts our documents name, from where a fediverse server would have them:
+    ActivityStreams' and the security vocabulary's as their publishers package them (tests/fixtures/contexts), ours
+    (at each node's `/context.jsonld` in `ours`) as the node serves it. Nothing is fetched."""
+    served = {"https://www.w3.org/ns/activitystreams": CONTEXTS / "activitystreams.jsonld",
+              "https://w3id.org/security/v1": CONTEXTS / "security-v1.jsonld"}
+
+    def load(url: str, options: Any = None) -> dict[str, Any]:
+        document = ledger_context() if url in ours else json.loads(served[url].read_text())
+        return {"contextUrl": None, "documentUrl": url, "document": document}
+    return load
+
+
+def undefined(expanded: Any) -> list[str]:
+    """Terms no context defines: ActivityStreams' context maps them to `_:` IRIs (its @vocab) instead of dropping
+    them, so a consumer would read nothing it could use."""
+    found: list[str] = []
+    if isinstance(expanded, list):
+        for item in expanded:
+            found += undefined(item)
+    elif isinstance(expanded, dict):
+        for key, value in expanded.items():
+            if key.startswith("_:"):
+                found.append(key)
+            found += undefined(value)
+            if key == "@type":
+                found += [t for t in (value if isinstance(value, list) else [value]) if str(t).startswith("_:")]
+    return found

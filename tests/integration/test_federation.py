@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives import serialization
+from federation_wire import context_loader, undefined
+from pyld import jsonld
 from starlette.testclient import TestClient
 
 from valueflows.api.app import create_app
@@ -171,3 +173,31 @@ def test_a_person_chooses_to_be_an_actor_and_publishes_only_what_anyone_may_see(
     assert client.get("/actors/ana/outbox", headers=AS_JSON).status_code == 404
     with uow.read() as tx:  # both choices are in the chain, with their dates
         assert len(tx.chain.history("agent", "ana")) >= 3
+
+
+AS_IRI = "https://www.w3.org/ns/activitystreams#"
+SEC_IRI = "https://w3id.org/security#"
+_loader = context_loader("http://coop.test/context.jsonld")
+_undefined = undefined
+
+
+def test_what_the_door_serves_expands_under_the_activitystreams_context(node: tuple[UnitOfWork, TestClient]) -> None:
+    """A JSON-LD processor (pyld) reads our actors, outboxes and activities, and their ValueFlows objects, with
+    every term defined: ActivityStreams', the security vocabulary's and ours."""
+    _, client = node
+    documents = [get(client, "/actors/atelier"), get(client, "/actors/node"), get(client, "/actors/atelier/outbox")]
+    page = get(client, "/actors/atelier/outbox?page=true")
+    documents += [page, get(client, "/actors/node/outbox?page=true")]
+    documents += [get(client, item["id"]) for item in page["orderedItems"][:5]]
+    for document in documents:
+        expanded = jsonld.expand(document, {"documentLoader": _loader})
+        assert expanded and not _undefined(expanded), (document["id"], _undefined(expanded))
+    [actor] = jsonld.expand(documents[0], {"documentLoader": _loader})
+    assert actor["@type"] == [AS_IRI + "Organization"]
+    assert actor["http://www.w3.org/ns/ldp#inbox"][0]["@id"] == "http://coop.test/actors/atelier/inbox"
+    [key] = actor[SEC_IRI + "publicKey"]
+    assert key[SEC_IRI + "publicKeyPem"][0]["@value"].startswith("-----BEGIN PUBLIC KEY-----")
+    [activity] = jsonld.expand(documents[5], {"documentLoader": _loader})
+    assert activity["@type"][0] in (AS_IRI + "Create", AS_IRI + "Update")
+    [made] = activity[AS_IRI + "object"]
+    assert made["@type"][0].startswith(("https://w3id.org/valueflows/ont/vf#", "https://w3id.org/valueflows-ledger"))

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from federation_wire import Wire
+from federation_wire import Wire, context_loader, undefined
 from pyld import jsonld
 from starlette.testclient import TestClient
 
@@ -27,7 +27,6 @@ from valueflows.domain.planning import FlowInput, LinkInput
 from valueflows.domain.proposals import ProposalInput
 from valueflows.federation import documents
 from valueflows.federation.signatures import sign
-from valueflows.linkeddata.rdf import ledger_context
 from valueflows.service import (
     deliveries,
     federation,
@@ -294,20 +293,14 @@ def test_a_published_proposal_reads_as_fep_0837_describes(nodes: Nodes) -> None:
     assert proposal["attributedTo"] == A + "/actors/atelier"
     assert proposal["publishes"]["id"] == f"{A}/intents/{n.kit}"
     assert proposal["reciprocal"]["resourceQuantity"]["hasNumericalValue"] == "300"
-    # the proposal's own terms (ours and FEP-0837's) expand into the VF 1.0 namespace; ActivityStreams' context,
-    # first in the list, is left to the fediverse's processors (it is not carried here)
-    ours = [c for c in proposal["@context"] if c != AS]
-    [expanded] = jsonld.expand({**proposal, "@context": ours}, {"documentLoader": _loader})
+    # every term defined (ActivityStreams', ours, FEP-0837's), each in its namespace
+    [expanded] = jsonld.expand(proposal, {"documentLoader": context_loader(A + "/context.jsonld")})
+    assert not undefined(expanded), undefined(expanded)
     assert expanded["@id"] == n.proposal and expanded["@type"] == [VF + "Proposal"]
     assert expanded[VF + "publishes"][0]["@id"] == f"{A}/intents/{n.kit}"
     assert expanded[VF + "reciprocal"][0][VF + "receiver"][0]["@id"] == A + "/agents/atelier"
     assert expanded[VF + "unitBased"][0]["@value"] is True
-
-
-def _loader(url: str, options: Any = None) -> dict[str, Any]:
-    """Our context, as the node serves it at /context.jsonld."""
-    assert url == A + "/context.jsonld", url
-    return {"contextUrl": None, "documentUrl": url, "document": ledger_context()}
+    assert expanded[AS + "#attributedTo"][0]["@id"] == A + "/actors/atelier"
 
 
 RESPOND = """mutation($p: String!, $agent: ID!) { respondToProposal(proposal: $p, agent: $agent, units: "1",

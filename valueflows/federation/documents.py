@@ -15,6 +15,9 @@ PUBLIC = AS + "#Public"
 ACTIVITY_JSON = "application/activity+json"
 JRD_JSON = "application/jrd+json"
 PROFILE_PAGE = "http://webfinger.net/rel/profile-page"
+# Two actor properties the fediverse reads that ActivityStreams' context lacks, named as Mastodon names them.
+MASTODON_TERMS = {"manuallyApprovesFollowers": "as:manuallyApprovesFollowers", "toot": "http://joinmastodon.org/ns#",
+                  "discoverable": "toot:discoverable"}
 
 
 def actor_id(base: str, name: str) -> str:
@@ -29,7 +32,7 @@ def _page_url(base: str, actor: Actor) -> str:
 def actor_document(actor: Actor, base: str) -> dict[str, Any]:
     me = actor_id(base, actor.name)
     document: dict[str, Any] = {
-        "@context": [AS, SECURITY],
+        "@context": [AS, SECURITY, MASTODON_TERMS],
         "id": me,
         "type": "Application" if actor.agent is None else actor.agent.type.value,  # Person, Organization
         "preferredUsername": actor.name,
