@@ -15,9 +15,10 @@ Three operations, each measured on ledgers of 10,000 and 100,000 events (and 1,0
 
 Memory: each (size, operation) runs in a child process of its own (this script with the hidden `--one OP N`), so
 measurements do not share a heap. The child imports, opens the ledger, reads its resident set size from
-/proc/self/status, then runs the operation (warm-up included) and reports its peak RSS from `getrusage`
-(ru_maxrss) and the increase of that peak over the RSS read before: what the operation itself needed. Linux
-only (ru_maxrss is in KiB there).
+/proc/self/status, then runs the operation (warm-up included) and reports its peak RSS (VmHWM, the high-water
+mark of its own memory since it started) and the increase of that peak over the RSS read before: what the
+operation itself needed. Linux only. (Not getrusage's ru_maxrss: Linux carries the parent's high-water mark into a
+child through fork and exec, so a large parent would hide the child's own peak.)
 
 Growth per 10x of size: (figure at the largest size / figure at the smallest) ** (1 / log10(largest / smallest)).
 About 1 for a figure that does not depend on the ledger's size (what recording and a streaming export's memory
@@ -42,7 +43,6 @@ import importlib.util
 import json
 import math
 import random
-import resource
 import shutil
 import statistics
 import subprocess
@@ -71,7 +71,7 @@ BASE = "https://ledger.example.org"
 PERIOD = ReportScope(datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC), receiver="coop")
 RECORD_BATCH, RECORD_WARMUP = 500, 50
 EXPORT_ROUNDS, EXPORT_ONE_ROUND_FROM = 3, 1_000_000
-MIB = 1024  # ru_maxrss and VmRSS are in KiB
+MIB = 1024  # VmRSS and VmHWM are in KiB
 
 
 @dataclass(frozen=True)
@@ -91,12 +91,17 @@ OPS = {op.name: op for op in (
 
 # -- one measurement (in the child process) -----------------------------------------------------------------------
 
-def rss_kib() -> int:
-    """The resident set size now (Linux: /proc/self/status)."""
+def status_kib(field: str) -> int:
+    """A memory figure of this process from /proc/self/status (Linux): VmRSS (now), VmHWM (its peak)."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1])
-    raise RuntimeError("no VmRSS in /proc/self/status (Linux only)")
+    raise RuntimeError(f"no {field} in /proc/self/status (Linux only)")
+
+
+def rss_kib() -> int:
+    """The resident set size now."""
+    return status_kib("VmRSS")
 
 
 def work_events(n: int, seed: int) -> Iterator[EventInput]:
@@ -185,9 +190,9 @@ def measure_one(op: str, n: int, rounds: int) -> dict[str, Any]:
         "record": time_record, "report": time_report, "export": time_export}
     with ledger_for(op, n) as uow:
         before = rss_kib()
-        peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        peak_before = status_kib("VmHWM")
         samples = timers[op](uow, rounds)
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        peak = status_kib("VmHWM")
         if op == "report":
             check_report(uow, n)
     if peak_before > before + 4 * MIB:
