@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.testclient import TestClient
 
+from valueflows.federation import documents
 from valueflows.federation.signatures import sign
 from valueflows.linkeddata.rdf import ledger_context
+from valueflows.service import deliveries, following, publishing, remote_fulfilments, remote_payments
 from valueflows.service.federation import PeerError, Signer
+from valueflows.store.ports import UnitOfWork
 
 
 class Wire:
@@ -73,3 +77,30 @@ def undefined(expanded: Any) -> list[str]:
             if key == "@type":
                 found += [t for t in (value if isinstance(value, list) else [value]) if str(t).startswith("_:")]
     return found
+
+
+A, B = "http://127.0.0.1:8101", "http://127.0.0.1:8102"  # two nodes reached through the Wire, not a socket
+
+
+@dataclass
+class Nodes:
+    a: UnitOfWork
+    b: UnitOfWork
+    wire: Wire
+
+    def flush(self) -> None:
+        """Every node does what its server's worker does (publishes, mirrors, tells payments and fulfilments to
+        other nodes, delivers) until nothing is left to deliver."""
+        for _ in range(8):
+            for uow, base in ((self.a, A), (self.b, B)):
+                publishing.publish_new(uow, base, documents.activity)
+                following.mirror_new(uow, self.wire, base)
+                remote_payments.deliver_payments(uow, base)
+                remote_fulfilments.deliver_fulfilments(uow, base)
+            done = [deliveries.deliver_due(self.a, self.wire, A), deliveries.deliver_due(self.b, self.wire, B)]
+            assert not any(d.failed or d.retried for d in done), [
+                (d.activity_id, d.last_error) for u in (self.a, self.b) for d in deliveries.status(u).recent
+                if d.last_error]
+            if not any(d.delivered for d in done):
+                return
+        raise AssertionError("deliveries did not settle")

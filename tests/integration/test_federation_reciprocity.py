@@ -8,31 +8,27 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal as D
 from pathlib import Path
 from typing import Any
 
 import pytest
-from federation_wire import Wire
+from federation_wire import A, B, Nodes, Wire
 from starlette.testclient import TestClient
 
 from valueflows.api.app import create_app
 from valueflows.domain.access import OPERATOR
 from valueflows.domain.errors import RuleViolation
 from valueflows.domain.inputs import EventInput, MeasureInput, NewResourceInput, SpecificationInput
-from valueflows.federation import documents
 from valueflows.service import (
     declarations,
-    deliveries,
     federation,
     following,
     ledger,
     licences,
     node,
     obligations,
-    publishing,
     remote_payments,
 )
 from valueflows.service import records as record_cases
@@ -42,31 +38,8 @@ from valueflows.service.queries import ledger_size
 from valueflows.service.verify import verify
 from valueflows.store.ports import UnitOfWork
 
-A, B = "http://127.0.0.1:8101", "http://127.0.0.1:8102"  # reached through the Wire, not a socket
 DESIGN = A + "/resources/seed-drill"
 COPYFAIR = "LicenseRef-CopyFair-1.0"
-
-
-@dataclass
-class Nodes:
-    a: UnitOfWork
-    b: UnitOfWork
-    wire: Wire
-
-    def flush(self) -> None:
-        """Every node publishes and delivers until nothing is left to deliver."""
-        for _ in range(6):
-            for uow, base in ((self.a, A), (self.b, B)):
-                publishing.publish_new(uow, base, documents.activity)
-                following.mirror_new(uow, self.wire, base)
-                remote_payments.deliver_payments(uow, base)
-            done = [deliveries.deliver_due(self.a, self.wire, A), deliveries.deliver_due(self.b, self.wire, B)]
-            assert not any(d.failed or d.retried for d in done), [
-                (d.activity_id, d.last_error) for u in (self.a, self.b) for d in deliveries.status(u).recent
-                if d.last_error]
-            if not any(d.delivered for d in done):
-                return
-        raise AssertionError("deliveries did not settle")
 
 
 @pytest.fixture

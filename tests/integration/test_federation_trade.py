@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from federation_wire import Wire, context_loader, undefined
+from federation_wire import A, B, Nodes, Wire, context_loader, undefined
 from pyld import jsonld
 from starlette.testclient import TestClient
 
@@ -25,7 +25,6 @@ from valueflows.domain.errors import RuleViolation
 from valueflows.domain.inputs import EventInput, MeasureInput, NewResourceInput, SpecificationInput
 from valueflows.domain.planning import FlowInput, LinkInput
 from valueflows.domain.proposals import ProposalInput
-from valueflows.federation import documents
 from valueflows.federation.signatures import sign
 from valueflows.service import (
     deliveries,
@@ -35,9 +34,6 @@ from valueflows.service import (
     node,
     planning,
     proposals,
-    publishing,
-    remote_fulfilments,
-    remote_payments,
     tokens,
     trading,
 )
@@ -47,39 +43,19 @@ from valueflows.service.reading import Reading
 from valueflows.service.verify import verify
 from valueflows.store.ports import UnitOfWork
 
-A, B = "http://127.0.0.1:8101", "http://127.0.0.1:8102"  # reached through the Wire, not a socket
 AS = "https://www.w3.org/ns/activitystreams"
 VF = "https://w3id.org/valueflows/ont/vf#"
 
 
 @dataclass
-class Nodes:
-    a: UnitOfWork
-    b: UnitOfWork
-    wire: Wire
+class Trading(Nodes):
     proposal: str = ""
     kit: str = ""  # A's intent: the kits it offers
     price: str = ""  # A's reciprocal intent: the euros it asks
 
-    def flush(self) -> None:
-        """Every node publishes and delivers until nothing is left to deliver."""
-        for _ in range(8):
-            for uow, base in ((self.a, A), (self.b, B)):
-                publishing.publish_new(uow, base, documents.activity)
-                following.mirror_new(uow, self.wire, base)
-                remote_payments.deliver_payments(uow, base)
-                remote_fulfilments.deliver_fulfilments(uow, base)
-            done = [deliveries.deliver_due(self.a, self.wire, A), deliveries.deliver_due(self.b, self.wire, B)]
-            assert not any(d.failed or d.retried for d in done), [
-                (d.activity_id, d.last_error) for u in (self.a, self.b) for d in deliveries.status(u).recent
-                if d.last_error]
-            if not any(d.delivered for d in done):
-                return
-        raise AssertionError("deliveries did not settle")
-
 
 @pytest.fixture
-def nodes(uow: UnitOfWork, db_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Nodes]:
+def nodes(uow: UnitOfWork, db_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Trading]:
     """A's ledger is the test's; B's another of the same kind. B follows A's co-op, which then offers kits (five
     available, 300.00 EUR each, unit-based)."""
     b_url = (f"sqlite:///{tmp_path / 'shop.db'}" if db_url.startswith("sqlite")
@@ -104,7 +80,7 @@ def nodes(uow: UnitOfWork, db_url: str, tmp_path: Path, request: pytest.FixtureR
     with (TestClient(create_app(uow, peers=wire), base_url=A) as a_client,
           TestClient(create_app(shop, peers=wire), base_url=B) as b_client):
         wire.clients = {"127.0.0.1:8101": a_client, "127.0.0.1:8102": b_client}
-        n = Nodes(uow, shop, wire)
+        n = Trading(uow, shop, wire)
         following.follow(shop, wire, B, "atelier@127.0.0.1:8101", "shop")
         n.flush()
         kit = planning.create_intent(uow, FlowInput(
@@ -134,7 +110,7 @@ def figures(found: dict[str, planning.CommitmentProgress]) -> dict[str, tuple[D 
     return {k: (p.progress.planned, p.progress.done, p.progress.complete) for k, p in found.items()}
 
 
-def _post(n: Nodes, activity: dict[str, Any], to: str = A + "/inbox", actor: str = "shop") -> int:
+def _post(n: Trading, activity: dict[str, Any], to: str = A + "/inbox", actor: str = "shop") -> int:
     """An activity B's actor signs and posts itself (not through B's checks), as another implementation might."""
     me = B + f"/actors/{actor}"
     body = json.dumps({"actor": me, **activity}).encode()
@@ -145,7 +121,7 @@ def _post(n: Nodes, activity: dict[str, Any], to: str = A + "/inbox", actor: str
     return n.wire.clients["127.0.0.1:8101"].post(to, content=body, headers=headers).status_code
 
 
-def test_an_offer_answered_on_one_node_is_agreed_and_fulfilled_on_both(nodes: Nodes) -> None:
+def test_an_offer_answered_on_one_node_is_agreed_and_fulfilled_on_both(nodes: Trading) -> None:
     n = nodes
     [seen] = trading.remote_proposals(n.b)
     assert (seen.iri, seen.purpose, seen.unit_based, seen.proposer) == (
@@ -198,7 +174,7 @@ def test_an_offer_answered_on_one_node_is_agreed_and_fulfilled_on_both(nodes: No
     assert verify(n.a).ok and verify(n.b).ok
 
 
-def test_what_the_answering_node_can_tell_is_refused_there_and_nothing_is_sent(nodes: Nodes) -> None:
+def test_what_the_answering_node_can_tell_is_refused_there_and_nothing_is_sent(nodes: Trading) -> None:
     n = nodes
     with pytest.raises(RuleViolation) as too_many:
         trading.respond(n.b, n.proposal, "shop", D(6))
@@ -209,7 +185,7 @@ def test_what_the_answering_node_can_tell_is_refused_there_and_nothing_is_sent(n
     assert trading.trades(n.b) == [] and deliveries.status(n.b).queued == 0
 
 
-def _agreement(n: Nodes, kits: str, euros: str | None) -> dict[str, Any]:
+def _agreement(n: Trading, kits: str, euros: str | None) -> dict[str, Any]:
     shop = B + "/agents/shop"
     terms: dict[str, Any] = {"type": "Agreement", "stipulates": {
         "type": "Commitment", "satisfies": f"{A}/intents/{n.kit}", "receiver": shop,
@@ -228,7 +204,7 @@ REJECTED = [  # offered kits, euros in return: why the proposer's node says no
 ]
 
 
-def test_the_proposer_decides_with_its_own_rules_and_records_nothing_it_rejects(nodes: Nodes) -> None:
+def test_the_proposer_decides_with_its_own_rules_and_records_nothing_it_rejects(nodes: Trading) -> None:
     n = nodes
     for kits, euros, reason in REJECTED:
         offer = f"{B}/actors/shop#hand/{kits}-{euros}"
@@ -243,7 +219,7 @@ def test_the_proposer_decides_with_its_own_rules_and_records_nothing_it_rejects(
         assert tx.records("commitment").count() == 0 and tx.records("satisfaction").count() == 0
 
 
-def test_an_ended_proposal_is_answered_by_neither_node(nodes: Nodes) -> None:
+def test_an_ended_proposal_is_answered_by_neither_node(nodes: Trading) -> None:
     n = nodes
     revision = Reading(n.a).revision("proposal", n.proposal.rsplit("/", 1)[-1])
     proposals.revise_proposal(n.a, revision, {"has_end": datetime.now(UTC) - timedelta(minutes=1)})
@@ -258,7 +234,7 @@ def test_an_ended_proposal_is_answered_by_neither_node(nodes: Nodes) -> None:
     assert "inReplyTo: the proposal is not published now" in answer["content"]
 
 
-def test_a_fulfilment_told_twice_counts_once_and_only_a_party_may_tell_it(nodes: Nodes) -> None:
+def test_a_fulfilment_told_twice_counts_once_and_only_a_party_may_tell_it(nodes: Trading) -> None:
     n = nodes
     trading.respond(n.b, n.proposal, "shop", D(1), key="one-kit")
     n.flush()
@@ -280,7 +256,7 @@ def test_a_fulfilment_told_twice_counts_once_and_only_a_party_may_tell_it(nodes:
     assert commitments(n.a, theirs.agreement.id)["transfer EUR"].progress.done == D("300.00")
 
 
-def test_a_published_proposal_reads_as_fep_0837_describes(nodes: Nodes) -> None:
+def test_a_published_proposal_reads_as_fep_0837_describes(nodes: Trading) -> None:
     """The outbox carries the proposal with its two intents; a JSON-LD processor reads them in the VF 1.0
     namespace."""
     n = nodes
@@ -308,14 +284,14 @@ RESPOND = """mutation($p: String!, $agent: ID!) { respondToProposal(proposal: $p
 TRADES = "query($agent: ID) { trades(agent: $agent) { state side reasons agreement { id name } } }"
 
 
-def _graphql(n: Nodes, node: str, token: str | None, query: str, **variables: Any) -> dict[str, Any]:
+def _graphql(n: Trading, node: str, token: str | None, query: str, **variables: Any) -> dict[str, Any]:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     answer = n.wire.clients[node].post("/graphql", json={"query": query, "variables": variables}, headers=headers)
     found: dict[str, Any] = answer.json()
     return found
 
 
-def test_a_member_answers_over_graphql_and_sees_only_its_own_trades(nodes: Nodes) -> None:
+def test_a_member_answers_over_graphql_and_sees_only_its_own_trades(nodes: Trading) -> None:
     n = nodes
     shop = tokens.create_token(n.b, "shop", "write")[1]
     bo = tokens.create_token(n.b, "bo", "write")[1]
