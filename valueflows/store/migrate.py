@@ -6,7 +6,7 @@ import threading
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 if TYPE_CHECKING:
@@ -47,9 +47,27 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
+# The chain head's lock on PostgreSQL (`uow`): made by the first migration, kept as it is since. A new ledger made in
+# one step makes it too; a test holds the two ways to the same schema and the same function.
+CHAIN_HEAD_FUNCTION = """
+CREATE OR REPLACE FUNCTION vf_lock_chain_head(OUT seq integer, OUT hash varchar)
+LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock(7355609);
+    SELECT l.seq, l.hash INTO seq, hash FROM ledger AS l ORDER BY l.seq DESC LIMIT 1;
+END
+$$
+"""
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    if revision == "head" and current_revision(engine) == HEAD:
-        return
+    """Bring the database to `revision`: nothing to do when it is there; an empty one is made at the newest schema in
+    one step (the tables as `tables.py` declares them, stamped with `HEAD`, as alembic's documentation advises for
+    a new database); anything else through alembic's migrations, in order."""
+    if revision == "head":
+        current = current_revision(engine)
+        if current == HEAD or (current is None and _create(engine)):
+            return
     from alembic import command
 
     config = alembic_config()
@@ -74,14 +92,33 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
                 _raw(conn).execute("PRAGMA foreign_keys=ON")
 
 
+def _create(engine: Engine) -> bool:
+    """Make an empty database a ledger at the newest schema, in one transaction (others wait, then find it made);
+    False, and nothing done, if it holds any table already: that one goes through the migrations."""
+    from valueflows.store.tables import metadata
+
+    with _lock, engine.connect() as conn:
+        conn = conn.execution_options(writer=True)  # SQLite: BEGIN IMMEDIATE serialises processes
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK})
+            if inspect(conn).get_table_names():
+                return False
+            metadata.create_all(conn)
+            if conn.dialect.name == "postgresql":
+                conn.execute(text(CHAIN_HEAD_FUNCTION))
+            conn.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+                              "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"))
+            conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": HEAD})
+    return True
+
+
 def _raw(conn: Connection) -> Any:
     return conn.connection.dbapi_connection
 
 
 def has_ledger(engine: Engine, schema: str | None) -> bool:
     """Whether the database (its `schema`) already holds a ledger's tables."""
-    from sqlalchemy import inspect
-
     return "ledger" in inspect(engine).get_table_names(schema=schema)
 
 
