@@ -99,37 +99,3 @@ def db_url(request: pytest.FixtureRequest) -> str:
     if request.param == "memory":
         return "memory://"
     return str(request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url"))
-
-
-# The modules whose tests take the longest, with about how many seconds all of theirs take on this machine (from
-# `--durations`): each worker starts with its share of them, whole modules at a time (their module-scoped servers
-# and ledgers are made once), so the last minutes of a run are not one worker finishing a long test the others
-# could not take (xdist's work stealing hands each worker a contiguous part of the collection at first, and steals
-# only from the end of what a worker has not started).
-HEAVY_MODULES = {
-    "test_access_matrix.py": 460, "test_hostile_input.py": 160, "test_federation_nodes.py": 100,
-    "test_crash_safety.py": 90, "test_readme.py": 75, "test_member_pages.py": 75, "test_serve.py": 70,
-    "test_vf_clients.py": 55, "test_cli_newcomer.py": 55, "test_graphql_fuzz.py": 50, "test_cli_backup.py": 46,
-    "test_linked_large.py": 41, "test_graphql_http.py": 40, "test_graphiql_browser.py": 30,
-    "test_concurrent_writers.py": 30, "test_cli_licences.py": 20,
-}
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
-    if workers < 2:
-        return
-    lanes: list[list[pytest.Item]] = [[] for _ in range(workers)]
-    load = [0] * workers
-    for name, seconds in sorted(HEAVY_MODULES.items(), key=lambda m: -m[1]):  # the longest first, to the least loaded
-        lane = load.index(min(load))
-        lanes[lane] += [i for i in items if i.path.name == name]
-        load[lane] += seconds
-    light = [i for i in items if i.path.name not in HEAVY_MODULES]
-    size = -(-len(items) // workers)  # each worker's first part, as xdist cuts it
-    for lane in lanes:  # then light tests, in their collected order, up to each worker's share
-        take = max(0, min(size - len(lane), len(light)))
-        lane += light[:take]
-        light = light[take:]
-    lanes[-1] += light
-    items[:] = [item for lane in lanes for item in lane]

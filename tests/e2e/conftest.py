@@ -12,7 +12,8 @@ CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def chromium() -> Iterator[object]:
+    """One headless Chromium for the whole run (it takes seconds to start)."""
     if not (CHROMIUM and CHROMEDRIVER):
         needs("chromium and chromedriver")
     from selenium import webdriver
@@ -28,6 +29,14 @@ def browser() -> Iterator[object]:
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     yield driver
     driver.quit()
+
+
+@pytest.fixture
+def browser(chromium: object) -> object:
+    """The browser, as a newcomer's: no cookie from an earlier test (every test's server is on 127.0.0.1, and a
+    cookie is kept per host, not per port: a language or a session chosen on one would carry over to the next)."""
+    chromium.execute_cdp_cmd("Network.clearBrowserCookies", {})  # type: ignore[attr-defined]
+    return chromium
 
 
 @pytest.fixture(scope="session")
