@@ -125,15 +125,19 @@ def test_we_verify_signatures_made_by_the_draft(keys: tuple[str, str]) -> None:
 
     public, private = keys
     key = serialization.load_pem_private_key(private.encode(), password=None)
-    headers = {"host": "coop.example", "date": email.utils.formatdate(usegmt=True), "digest": digest(BODY)}
-    covered = ["(request-target)", "host", "date", "digest"]
-    signature = base64.b64encode(key.sign(  # type: ignore[union-attr, call-arg]
-        _signing_string("POST", "/actors/atelier/inbox", headers, covered),
-        padding.PKCS1v15(), hashes.SHA256())).decode()  # type: ignore[arg-type]
-    for algorithm in ("rsa-sha256", "hs2019"):
-        headers["signature"] = (f'keyId="{KEY_ID}",algorithm="{algorithm}",headers="{" ".join(covered)}",'
-                                f'signature="{signature}"')
-        assert verify("POST", INBOX, headers, BODY, public).key_id == KEY_ID
+    # the digest's algorithm in either case (RFC 3230: names are case-insensitive; bovine sends `sha-256=`)
+    for spelled in (digest(BODY), digest(BODY).replace("SHA-256=", "sha-256=")):
+        headers = {"host": "coop.example", "date": email.utils.formatdate(usegmt=True), "digest": spelled}
+        covered = ["(request-target)", "host", "date", "digest"]
+        signature = base64.b64encode(key.sign(  # type: ignore[union-attr, call-arg]
+            _signing_string("POST", "/actors/atelier/inbox", headers, covered),
+            padding.PKCS1v15(), hashes.SHA256())).decode()  # type: ignore[arg-type]
+        for algorithm in ("rsa-sha256", "hs2019"):
+            headers["signature"] = (f'keyId="{KEY_ID}",algorithm="{algorithm}",headers="{" ".join(covered)}",'
+                                    f'signature="{signature}"')
+            assert verify("POST", INBOX, headers, BODY, public).key_id == KEY_ID
+            with pytest.raises(SignatureError, match="Digest"):
+                verify("POST", INBOX, headers, BODY + b" ", public)
 
 
 class _Keys(HTTPSignatureKeyResolver):
