@@ -312,6 +312,9 @@ def _rule_for(rules: Sequence[Rule], action: str, kind: str | None, unit: str) -
     return rule, EXACT.multiply(rule.rate, Decimal(factor))
 
 
+_NOTHING = Fraction(0)  # fractions are immutable: one zero serves every line
+
+
 def _fraction(number: Decimal, scale: int = 1) -> Fraction:
     numerator, denominator = number.as_integer_ratio()
     return Fraction(numerator, denominator * scale)
@@ -371,7 +374,7 @@ def value(equation: ValueEquation, amount: Decimal, unit: Decimal, claims: Itera
             key = (bucket.name, labels[id(rule)], claim.action, claim.kind, claim.unit)
             line = mine.get(key)
             if line is None:
-                line = mine[key] = [claim.quantity, claim.events, points, Fraction(0), Fraction(0), rule]
+                line = mine[key] = [claim.quantity, claim.events, points, _NOTHING, _NOTHING, rule]
             else:
                 line[0] = add(line[0], claim.quantity)
                 line[1] += claim.events

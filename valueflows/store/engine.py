@@ -45,14 +45,16 @@ class DecimalSum:
     """SQLite aggregate `decimal_sum`: sums decimal text exactly (SQLite's own SUM goes through floats)."""
 
     def __init__(self) -> None:
-        self.total: Decimal | None = None
+        self.values: list[str | int] = []
 
     def step(self, value: str | int | None) -> None:
-        if value is not None:
-            self.total = (self.total or Decimal(0)) + Decimal(value)
+        if value is not None:  # kept, and parsed at the end in one pass (a step is called for every row)
+            self.values.append(value)
 
     def finalize(self) -> str | None:
-        return canonical(self.total) if self.total is not None else None
+        if not self.values:
+            return None
+        return canonical(sum(map(Decimal, self.values), Decimal(0)))
 
 
 def decimal_add(a: str | int | None, b: str | int | None) -> str | None:

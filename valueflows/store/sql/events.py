@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Date, Table, Text, and_, bindparam, case, cast, func, or_, select
+from sqlalchemy import Connection, Date, Result, Table, Text, and_, bindparam, case, cast, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -38,6 +38,8 @@ _EXCHANGE = or_(_E.c.agreed_in.is_not(None), _E.c.realization_of.is_not(None))
 
 def _exact(value: Any) -> Decimal:
     """A sum as the database returned it (NUMERIC, or decimal text on SQLite), as an exact Decimal."""
+    if isinstance(value, str):  # SQLite's decimal_sum: already canonical text
+        return Decimal(value)
     return Decimal(canonical(Decimal(str(value))))
 
 
@@ -318,6 +320,8 @@ def _months(start: date, end: date) -> list[date]:
 def _merged(rows: Iterable[Any], width: int) -> dict[Any, list[Any]]:
     """Rows of (key..., quantity, events) summed by key (the first `width` columns), exactly."""
     sums: dict[tuple[Any, ...], list[Any]] = {}
+    if isinstance(rows, Result):
+        rows = rows.all()  # fetched at once: row by row costs a Python call per row
     for row in rows:
         key = tuple(row[:width])
         quantity, events = _exact(row[width]), int(row[width + 1])
