@@ -12,6 +12,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 
 from valueflows.domain.quantities import canonical
+from valueflows.store import prepared
 
 DEFAULT_URL = "sqlite:///valueflows.db"
 WRITE_WAIT = 30.0  # seconds a write waits for the writers' lock (or a pooled connection) before it gives up
@@ -129,6 +130,6 @@ def _sqlite_engine(url: str, write_wait: float, **kwargs: Any) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("writer") else "BEGIN")
+        prepared.plain(conn, "BEGIN IMMEDIATE" if conn.get_execution_options().get("writer") else "BEGIN")
 
     return engine

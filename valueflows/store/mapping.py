@@ -210,7 +210,9 @@ def simple_row(record: Any) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name in record.__dataclass_fields__:
         value = getattr(record, name)
-        if isinstance(value, tuple):
+        if value is None or type(value) is str:  # most fields: nothing to convert
+            pass
+        elif isinstance(value, tuple):
             value = list(value)
         elif isinstance(value, AgentType | LegalForm | ContributionVisibility):
             value = value.value

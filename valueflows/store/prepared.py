@@ -11,6 +11,7 @@ statement's cost is its round trip.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -20,7 +21,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 
 
 class _Compiled:
-    __slots__ = ("compiled", "order", "processors", "sql")
+    __slots__ = ("compiled", "order", "pick", "processed", "processors", "sql")
 
     def __init__(self, statement: Executable, conn: Connection, keys: Sequence[str]) -> None:
         compiled = statement.compile(dialect=conn.dialect, column_keys=list(keys))  # type: ignore[attr-defined]
@@ -33,17 +34,62 @@ class _Compiled:
             if not callable(processor):  # a tuple's binds: not among the statements this runs
                 raise TypeError(f"{name}: tuple parameters are not supported here")
             self.processors[name] = processor
+        # the values in bind order, fetched at once; then only the binds that have a processor are converted
+        self.pick = operator.itemgetter(*self.order) if len(self.order) > 1 else (lambda v: (v[self.order[0]],))
+        self.processed = tuple((i, self.processors[name]) for i, name in enumerate(self.order)
+                               if name in self.processors)
 
-    def parameters(self, values: dict[str, Any]) -> tuple[Any, ...]:
-        # every bind of these statements is a column the row names; else SQLAlchemy fills in the rest
-        bound = values if all(name in values for name in self.order) else \
-            self.compiled.construct_params(values, _check=False)
-        assert bound is not None
-        processors = self.processors
-        return tuple(processors[name](bound[name]) if name in processors else bound[name] for name in self.order)
+    def parameters(self, values: dict[str, Any]) -> tuple[Any, ...] | list[Any]:
+        try:  # every bind of these statements is a column the row names; else SQLAlchemy fills in the rest
+            found = self.pick(values)
+        except KeyError:
+            bound = self.compiled.construct_params(values, _check=False)
+            assert bound is not None
+            found = self.pick(bound)
+        if not self.processed:
+            return tuple(found)
+        out = list(found)
+        for i, processor in self.processed:
+            out[i] = processor(out[i])
+        return out
 
 
 _CACHE: dict[tuple[Executable, str, tuple[str, ...]], _Compiled] = {}
+
+
+def _on_cursor(conn: Connection, sql: str, parameters: Any, work: Callable[[Any], Any]) -> Any:
+    """`work(cursor)` on the connection's DBAPI cursor; a driver error raised as SQLAlchemy's own."""
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        return work(cursor)
+    except conn.dialect.loaded_dbapi.Error as exc:
+        raise sa_exc.DBAPIError.instance(sql, parameters, exc, conn.dialect.loaded_dbapi.Error,
+                                         dialect=conn.dialect) from exc
+    finally:
+        cursor.close()
+
+
+def plain(conn: Connection, sql: str) -> None:
+    """Run SQL text with no parameters and no result (`BEGIN IMMEDIATE`) on SQLite's DBAPI cursor."""
+    _on_cursor(conn, sql, (), lambda cursor: cursor.execute(sql))
+
+
+_TEXT: dict[tuple[Executable, str], str] = {}
+
+
+def first(conn: Connection, statement: Executable) -> tuple[Any, ...] | None:
+    """The first row of a SELECT that takes no parameters and reads plain columns (integers, text), as a tuple;
+    on SQLite through its DBAPI cursor, elsewhere the ordinary way."""
+    if conn.dialect.name != "sqlite":
+        row = conn.execute(statement).first()
+        return tuple(row) if row is not None else None
+    key = (statement, conn.dialect.name)
+    sql = _TEXT.get(key)
+    if sql is None:
+        compiled = statement.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})  # type: ignore[attr-defined]
+        sql = _TEXT[key] = str(compiled)
+    found: tuple[Any, ...] | None = _on_cursor(conn, sql, (), lambda cursor: cursor.execute(sql).fetchone())
+    return found
 
 
 def run(conn: Connection, statement: Executable, rows: dict[str, Any] | list[dict[str, Any]]) -> None:
@@ -58,14 +104,5 @@ def run(conn: Connection, statement: Executable, rows: dict[str, Any] | list[dic
     if compiled is None:
         compiled = _CACHE[key] = _Compiled(statement, conn, tuple(first))
     parameters: Any = [compiled.parameters(r) for r in rows] if isinstance(rows, list) else compiled.parameters(rows)
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        if many:
-            cursor.executemany(compiled.sql, parameters)
-        else:
-            cursor.execute(compiled.sql, parameters)
-    except conn.dialect.loaded_dbapi.Error as exc:
-        raise sa_exc.DBAPIError.instance(compiled.sql, parameters, exc, conn.dialect.loaded_dbapi.Error,
-                                         dialect=conn.dialect) from exc
-    finally:
-        cursor.close()
+    sql = compiled.sql
+    _on_cursor(conn, sql, parameters, lambda cursor: (cursor.executemany if many else cursor.execute)(sql, parameters))

@@ -214,8 +214,8 @@ class UnitOfWork:
         with self.engine.connect() as conn:
             conn = conn.execution_options(writer=True)
             with conn.begin():
-                head = conn.execute(_PG_LOCK_HEAD if conn.dialect.name == "postgresql" else _HEAD).first()
-                writer = (Writer(conn, 0, GENESIS) if head is None or head.seq is None
-                          else Writer(conn, head.seq, head.hash))
+                head = prepared.first(conn, _PG_LOCK_HEAD if conn.dialect.name == "postgresql" else _HEAD)
+                writer = (Writer(conn, 0, GENESIS) if head is None or head[0] is None
+                          else Writer(conn, head[0], head[1]))
                 yield writer
             self.cache.committed(writer.began_at, writer.seq, writer.kinds)  # only once it has committed
