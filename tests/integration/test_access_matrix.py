@@ -112,14 +112,16 @@ def _seed(url: str) -> tuple[Any, dict[str, str], dict[str, Secret], dict[str, l
     cites = [o.triggered_by for o in owed]
     # Ana promised the co-op her work (at the workshop), and her work fulfilled it: private as her work is
     place = proposals.create_spatial_thing(uow, SpatialThingInput("Atelier", lat="45.19", long="5.72", id="here"))
+    # an agreement whose clauses are her promise and a sale between organizations: its public terms are the sale
+    planning.create_agreement(uow, AgreementInput("Drills for the Val", id="deal"))
     promise = planning.create_commitment(uow, FlowInput(
         "work", "ana", "atelier", effort_quantity=MeasureInput("40", "hour"), id="c-ana-promise",
-        at_location="here")).record
+        at_location="here", clause_of="deal")).record
     fulfilled = planning.fulfil(uow, LinkInput("c-ana-promise", work[0], id="f-ana-work")).record
     offer = planning.create_intent(uow, FlowInput("transfer", "atelier", resource_conforms_to="seed-drill",
                                                   resource_quantity=MeasureInput("1", "one"), id="i-offer")).record
     sale = planning.create_commitment(uow, FlowInput("transfer", "atelier", "agrimachines",
-                                                     resource_conforms_to="seed-drill",
+                                                     resource_conforms_to="seed-drill", clause_of="deal",
                                                      resource_quantity=MeasureInput("1", "one"), id="c-sale")).record
     planning.satisfy(uow, LinkInput(offer.id, sale.id, id="s-sale"))
     proposals.create_proposal(uow, ProposalInput("Seed drills", eligible_location=place.record.id, id="prop"))
@@ -139,7 +141,6 @@ def _seed(url: str) -> tuple[Any, dict[str, str], dict[str, Secret], dict[str, l
     recipes.create_recipe_flow(uow, RecipeFlowInput("produce", "seed-drill", MeasureInput("1", "one"),
                                                     recipe_output_of="weld", id="weld-frame"))
     planning.create_plan(uow, PlanInput("Drills", id="plan-drills"))
-    planning.create_agreement(uow, AgreementInput("Drills for the Val", id="deal"))
     federation.publish_as_actor(uow, "ana")  # a person who chose to be an actor: her outbox is one more door
     # federation: a node that follows the co-op, a record it published here, a delivery waiting for it
     peer = "http://peer.example/actors/secret-peer"

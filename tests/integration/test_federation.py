@@ -16,7 +16,9 @@ from starlette.testclient import TestClient
 from valueflows.api.app import create_app
 from valueflows.domain import access
 from valueflows.domain.errors import NotFound
-from valueflows.service import federation
+from valueflows.domain.inputs import MeasureInput
+from valueflows.domain.planning import AgreementInput, FlowInput
+from valueflows.service import federation, planning
 from valueflows.service.demo import seed_demo
 from valueflows.service.reading import Reading
 from valueflows.store.ports import UnitOfWork
@@ -201,3 +203,50 @@ def test_what_the_door_serves_expands_under_the_activitystreams_context(node: tu
     assert activity["@type"][0] in (AS_IRI + "Create", AS_IRI + "Update")
     [made] = activity[AS_IRI + "object"]
     assert made["@type"][0].startswith(("https://w3id.org/valueflows/ont/vf#", "https://w3id.org/valueflows-ledger"))
+
+
+def _outbox(client: TestClient, name: str) -> list[dict[str, Any]]:
+    url: str | None = get(client, f"/actors/{name}/outbox")["first"]
+    found: list[dict[str, Any]] = []
+    while url is not None:
+        page = get(client, url)
+        found += page["orderedItems"]
+        url = page.get("next")
+    return found
+
+
+def test_designs_go_out_with_their_recipes_and_agreements_with_their_public_terms(
+        node: tuple[UnitOfWork, TestClient]) -> None:
+    uow, client = node
+    # an agreement of the co-op with Agrimachines: a sale between organizations, and a member's promised work
+    planning.create_agreement(uow, AgreementInput("Seed drills for the Val", id="deal-val"))
+    planning.create_commitment(uow, FlowInput("transfer", "atelier", "agrimachines", resource_conforms_to="seed-drill",
+                                              resource_quantity=MeasureInput("2", "one"), clause_of="deal-val",
+                                              id="c-val-sale"))
+    planning.create_commitment(uow, FlowInput("work", "bruno", "atelier", effort_quantity=MeasureInput("8", "hour"),
+                                              clause_of="deal-val", id="c-val-bruno"))
+    public = Reading(uow.acting_as(access.ANONYMOUS))
+    terms = {c.id for c in public.where("commitment", clause_of="deal-val")
+             if public.view("commitment", c).shown is access.Shown.WHOLE}
+    assert terms == {"c-val-sale"}  # a member's promise is no public term (as the demo's co-op keeps work)
+
+    atelier = _outbox(client, "atelier")
+    # the seed drill's recipe, every step of it (the frame the drill takes in included), as its maker publishes
+    with uow.read() as tx:
+        recipe = {r.id for kind in ("recipe_process", "recipe_flow") for r in tx.records(kind).stream()}
+    published = {a["object"]["id"].rsplit("/", 1)[1] for a in atelier
+                 if a["object"]["type"] in ("RecipeProcess", "RecipeFlow")}
+    assert published == recipe and "rp-weld-frame" in published
+    # the agreement: made (Create), then its terms changed by the sale (Update); the member's promise adds nothing
+    deals = [a for a in atelier if a["object"]["type"] == "Agreement"]
+    assert [a["type"] for a in deals] == ["Update", "Create"]  # newest first
+    for deal in deals:
+        assert deal["object"]["id"] == "http://coop.test/agreements/deal-val"
+        assert [c["id"] for c in deal["object"]["stipulates"]] == ["http://coop.test/commitments/c-val-sale"]
+        assert deal["object"]["stipulates"][0]["provider"] == "http://coop.test/agents/atelier"
+        expanded = jsonld.expand(deal, {"documentLoader": _loader})
+        assert not _undefined(expanded), _undefined(expanded)
+    assert "c-val-bruno" not in client.get("/actors/atelier/outbox?page=true").text
+    # a party to the agreement publishes it too; an organization that is no party does not
+    assert any(a["object"]["type"] == "Agreement" for a in _outbox(client, "agrimachines"))
+    assert not any(a["object"]["type"] == "Agreement" for a in _outbox(client, "farmhack"))

@@ -82,6 +82,9 @@ def _object(actor: Actor, item: OutboxItem, base: str) -> dict[str, Any]:
     """The record, as our JSON-LD; a proposal as FEP-0837 publishes one: with the intent it `publishes`, what it
     asks or gives in return (`reciprocal`), its purpose and its audience."""
     node = rdf.jsonld_node(item.kind, item.record, base)
+    if item.kind == "agreement":  # with its public terms, as FEP-0837 describes an agreement's commitments
+        node["stipulates"] = [rdf.jsonld_node("commitment", c, base) for c in item.clauses]
+        return {"@context": [f"{base}/context.jsonld", TRADE_CONTEXT], **node}
     if item.kind != "proposal":
         return {"@context": f"{base}/context.jsonld", **node}
 

@@ -71,6 +71,7 @@ class OutboxItem:
     at: datetime
     publishes: tuple[Any, ...] = ()  # a proposal's primary intents
     reciprocal: tuple[Any, ...] = ()  # and its reciprocal ones
+    clauses: tuple[Any, ...] = ()  # an agreement's commitments that anyone may see whole (its public terms)
 
 
 @dataclass(frozen=True)
@@ -222,20 +223,31 @@ def warm(public: Reading, found: list[ChainEntry]) -> None:
         shown = public.get_many(kind, ids)  # an event's view is remembered with it
         if kind == "proposed_intent":
             public.get_many("proposal", [p.published_in for p in shown])
+        if kind == "commitment":
+            public.get_many("agreement", [c.clause_of for c in shown if c.clause_of])
 
 
 def public_item(public: Reading, found: ChainEntry) -> OutboxItem | None:
     """A chain record as an outbox publishes it: None unless an anonymous reader is shown its record whole. A
-    proposal is published with the intents it publishes (once it publishes one), and again as each is added."""
+    proposal is published with the intents it publishes (once it publishes one), and again as each is added; an
+    agreement with its public terms (the commitments that are its clauses, those anyone may see whole), and again
+    as each is added."""
     kind, record_id, verb = found.kind, found.record_id, "Create" if found.first else "Update"
-    if kind == "proposed_intent":
+    if kind in ("proposed_intent", "commitment"):
         part = public.get(kind, record_id)
-        if part is None:
+        if part is None or public.view(kind, part).shown is not access.Shown.WHOLE:
             return None
-        kind, record_id, verb = "proposal", part.published_in, "Update"
+        of = part.published_in if kind == "proposed_intent" else part.clause_of
+        if of is None:
+            return None
+        kind, record_id, verb = ("proposal" if kind == "proposed_intent" else "agreement"), of, "Update"
     record = public.get(kind, record_id)
     if record is None or public.view(kind, record).shown is not access.Shown.WHOLE:
         return None
+    if kind == "agreement":
+        clauses = tuple(c for c in public.where("commitment", clause_of=record.id)
+                        if public.view("commitment", c).shown is access.Shown.WHOLE)
+        return OutboxItem(found.seq, verb, kind, record, found.recorded_at, clauses=clauses)
     if kind != "proposal":
         return OutboxItem(found.seq, verb, kind, record, found.recorded_at)
     parts = public.where("proposed_intent", published_in=record.id)

@@ -36,7 +36,8 @@ def deliver_payments(uow: UnitOfWork, base: str) -> int:
     access.require_admin(uow.principal, "delivering payments to other nodes")
     with uow.read() as tx:
         mark = tx.federation.setting(PAYMENTS_MARK)
-        found = tx.chain.published(None, None, BATCH, after=int(mark)) if mark is not None else []
+        found = (tx.chain.published(None, None, BATCH, after=int(mark), kinds=("economic_event",))
+                 if mark is not None else [])
         events = tx.events.get_many([p.record_id for p in found if p.kind == "economic_event"])
     if not found:
         return 0

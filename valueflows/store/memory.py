@@ -487,6 +487,19 @@ class MemoryChain(_OnBox):
                   kinds: tuple[str, ...] = PUBLISHED) -> list[Published]:
         events, resources = self.state.records["economic_event"], self.state.records["economic_resource"]
         parts, intents = self.state.records["proposed_intent"], self.state.records["intent"]
+        commitments, flows = self.state.records["commitment"], self.state.records["recipe_flow"]
+        agreed = {c.clause_of for c in commitments.values() if c.clause_of and agent in (c.provider, c.receiver)}
+        owned = {r.conforms_to for r in resources.values() if r.conforms_to and r.primary_accountable == agent}
+        frontier = {f.recipe_output_of for f in flows.values()
+                    if f.recipe_output_of and f.resource_conforms_to in owned}
+        frontier |= {f.recipe_input_of for f in flows.values()
+                     if f.action == "cite" and f.recipe_input_of and f.resource_conforms_to in owned}
+        making: set[str | None] = set()
+        while frontier:  # as the SQL store's recursive `recipe_making`: what makes what these processes take in
+            making |= frontier
+            taken = {f.resource_conforms_to for f in flows.values() if f.recipe_input_of in frontier}
+            frontier = {f.recipe_output_of for f in flows.values()
+                        if f.recipe_output_of and f.resource_conforms_to in taken} - making
 
         def proposes(proposal: str | None) -> bool:
             return any(not p.reciprocal and p.published_in == proposal and p.publishes in intents
@@ -506,6 +519,15 @@ class MemoryChain(_OnBox):
                 return agent is None or agent in (events[r.record_id].provider, events[r.record_id].receiver)
             if r.kind == "economic_resource":
                 return agent is None or resources[r.record_id].primary_accountable == agent
+            if r.kind == "agreement":
+                return r.record_id in agreed
+            if r.kind == "commitment":
+                return r.record_id in commitments and commitments[r.record_id].clause_of in agreed
+            if r.kind == "recipe_process":
+                return r.record_id in making
+            if r.kind == "recipe_flow":
+                return r.record_id in flows and bool({flows[r.record_id].recipe_output_of,
+                                                      flows[r.record_id].recipe_input_of} & making)
             return False
         seen: set[tuple[str, str]] = set()
         firsts = set()

@@ -265,7 +265,10 @@ class Days(Protocol):
         ...
 
 
-PUBLISHED = ("economic_event", "economic_resource", "proposal", "proposed_intent")  # what an outbox publishes
+# What an outbox publishes: events, resources (designs), proposals (and the intents they publish), agreements (and
+# their clauses), recipes.
+PUBLISHED = ("economic_event", "economic_resource", "proposal", "proposed_intent", "agreement", "commitment",
+             "recipe_process", "recipe_flow", "recipe_exchange")
 
 
 class Chain(Protocol):

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, case, func, insert, or_, select, update
 
 from valueflows.domain.chain import ChainRecord, ChainRevision
 from valueflows.domain.limits import MAX_PAGE
@@ -14,12 +14,14 @@ from valueflows.store.ports import PUBLISHED, ActorKey, KeyUse, Published, Token
 from valueflows.store.tables import (
     actor_keys,
     api_tokens,
+    commitments,
     economic_events,
     economic_resources,
     idempotency_keys,
     intents,
     ledger,
     proposed_intents,
+    recipe_flows,
 )
 
 
@@ -80,7 +82,9 @@ class SqlChain:
             query = (query.outerjoin(e, and_(ledger.c.kind == "economic_event", ledger.c.record_id == e.c.id))
                      .outerjoin(r, and_(ledger.c.kind == "economic_resource", ledger.c.record_id == r.c.id))
                      .where(or_(e.c.provider == agent, e.c.receiver == agent, r.c.primary_accountable == agent,
-                                _proposes(agent, ledger.c.kind, ledger.c.record_id))))
+                                _proposes(agent, ledger.c.kind, ledger.c.record_id),
+                                _agrees(agent, ledger.c.kind, ledger.c.record_id),
+                                _makes(agent, ledger.c.kind, ledger.c.record_id))))
         if before is not None:
             query = query.where(ledger.c.seq < before)
         if after is not None:
@@ -97,6 +101,43 @@ def _proposes(agent: str, kind: Any, record_id: Any) -> Any:
                    or_(intents.c.provider == agent, intents.c.receiver == agent)))
     part = select(proposed_intents.c.published_in).where(proposed_intents.c.id == record_id).scalar_subquery()
     return or_(and_(kind == "proposal", record_id.in_(mine)), and_(kind == "proposed_intent", part.in_(mine)))
+
+
+def _agrees(agent: str, kind: Any, record_id: Any) -> Any:
+    """The chain record is an agreement in which `agent` commits to something (a clause of it), or a clause of such
+    an agreement (its terms changed)."""
+    c = commitments
+    mine = select(c.c.clause_of).where(c.c.clause_of.is_not(None), or_(c.c.provider == agent, c.c.receiver == agent))
+    clauses = select(c.c.id).where(c.c.clause_of.in_(mine))
+    return or_(and_(kind == "agreement", record_id.in_(mine)), and_(kind == "commitment", record_id.in_(clauses)))
+
+
+def _makes(agent: str, kind: Any, record_id: Any) -> Any:
+    """The chain record is part of a recipe for what `agent` is accountable for (`recipe_making`): one of its
+    processes, or a flow into or out of one."""
+    f = recipe_flows
+    processes = select(recipe_making(agent).c.process)
+    flows = select(f.c.id).where(or_(f.c.recipe_output_of.in_(processes), f.c.recipe_input_of.in_(processes)))
+    return or_(and_(kind == "recipe_process", record_id.in_(processes)),
+               and_(kind == "recipe_flow", record_id.in_(flows)))
+
+
+def recipe_making(agent: str) -> Any:
+    """The recipe processes that make what `agent` is accountable for (a resource's specification): those that
+    produce it or cite it (a design, as the recipe that carries it cites it), and, step by step, those that produce
+    what they take in (a frame for the drill). A recursive CTE; UNION stops at a loop."""
+    owned, f, inputs, outputs = economic_resources.alias("owned"), recipe_flows, recipe_flows.alias("takes"), \
+        recipe_flows.alias("gives")
+    specifications = select(owned.c.conforms_to).where(owned.c.primary_accountable == agent,
+                                                       owned.c.conforms_to.is_not(None))
+    cites = and_(f.c.action == "cite", f.c.recipe_input_of.is_not(None))
+    first = (select(case((cites, f.c.recipe_input_of), else_=f.c.recipe_output_of).label("process"))
+             .where(f.c.resource_conforms_to.in_(specifications), or_(f.c.recipe_output_of.is_not(None), cites))
+             .cte("making", recursive=True))
+    step = (select(outputs.c.recipe_output_of)
+            .join(inputs, inputs.c.resource_conforms_to == outputs.c.resource_conforms_to)
+            .where(inputs.c.recipe_input_of == first.c.process, outputs.c.recipe_output_of.is_not(None)))
+    return first.union(step)
 
 
 class SqlKeys:
