@@ -43,3 +43,26 @@ def test_prepared_rows_equal_what_execute_writes_and_errors_are_sqlalchemys(db_u
         # nothing of the failed transaction
         assert [r.seq for r in conn.execute(select(ledger.c.seq).where(ledger.c.seq > S))] == [S + 1, S + 2]
     uow.engine.dispose()
+
+
+@pytest.mark.sql_store
+def test_a_writers_writes_are_read_back_and_fail_within_its_transaction(db_url: str) -> None:
+    """On PostgreSQL a writer's INSERTs are kept and sent together (one round trip) before the next statement and
+    at the commit: what it wrote reads back before it commits, a failing write fails the whole transaction with
+    SQLAlchemy's own error, and the connection goes back to the pool as it came."""
+    uow = open_ledger(db_url)
+    pg = uow.engine.dialect.name == "postgresql"
+    with uow.write() as tx:
+        prepared.run(tx.conn, insert(ledger), ROW)
+        prepared.run(tx.conn, insert(ledger), {**ROW, "seq": S + 2, "hash": "b" * 64})
+        assert len(tx.conn.info.get(prepared.DEFERRED, [])) == (2 if pg else 0)  # not sent yet on PostgreSQL
+        assert [r.seq for r in tx.conn.execute(select(ledger.c.seq).where(ledger.c.seq > S))] == [S + 1, S + 2]
+        assert tx.conn.info.get(prepared.DEFERRED, []) == []  # sent before the read
+        prepared.run(tx.conn, insert(ledger), {**ROW, "seq": S + 3, "hash": "c" * 64})  # sent at the commit
+    with pytest.raises(sa_exc.IntegrityError), uow.write() as tx:
+        prepared.run(tx.conn, insert(ledger), {**ROW, "seq": S + 4, "hash": "d" * 64})
+        prepared.run(tx.conn, insert(ledger), {**ROW, "seq": S + 4, "hash": "e" * 64})  # the same key twice
+    with uow.engine.connect() as conn:
+        assert prepared.DEFERRED not in conn.info  # no writer's state left on a pooled connection
+        assert [r.seq for r in conn.execute(select(ledger.c.seq).where(ledger.c.seq > S))] == [S + 1, S + 2, S + 3]
+    uow.engine.dispose()

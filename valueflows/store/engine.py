@@ -107,6 +107,20 @@ def _pg_engine(url: str, write_wait: float, **kwargs: Any) -> Engine:
             cur.execute(f"SET lock_timeout = {int(write_wait * 1000)}")
         dbapi_conn.autocommit = autocommit
 
+    # A writer's INSERTs and upserts are kept (`prepared.defer`) and sent together before anything else is asked
+    # of the server: the next statement, or the commit. A rollback drops them.
+    @event.listens_for(engine, "before_execute")
+    def _before_execute(conn: Any, *_args: Any) -> None:
+        prepared.flush(conn)
+
+    @event.listens_for(engine, "commit")
+    def _before_commit(conn: Any) -> None:
+        prepared.flush(conn)
+
+    @event.listens_for(engine, "rollback")
+    def _on_rollback(conn: Any) -> None:
+        prepared.discard(conn)
+
     return engine
 
 

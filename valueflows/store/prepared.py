@@ -5,8 +5,12 @@ execution pipeline (compiled-cache lookup, execution context, result set-up: ~60
 (~10 µs). A statement here is compiled once per dialect and set of columns, its values turned into parameters by
 SQLAlchemy's own bind processors (so they are written exactly as `Connection.execute` writes them), and run on the
 connection's DBAPI cursor, inside the same transaction. A driver error is raised as SQLAlchemy's own
-(`DBAPIError.instance`), so callers see what they would have seen. PostgreSQL goes the ordinary way: there a
-statement's cost is its round trip.
+(`DBAPIError.instance`), so callers see what they would have seen.
+
+On PostgreSQL a statement's cost is its round trip. There a writer (`UnitOfWork.write`) keeps these writes
+(`defer`) and sends them together, in one round trip (psycopg's pipeline mode), just before the next statement
+(so whatever it reads sees them) or the commit (`flush`, from the engine's events); a failing one fails the
+transaction as it would have at once, only later in it. A rollback drops what was kept.
 """
 
 from __future__ import annotations
@@ -92,9 +96,77 @@ def first(conn: Connection, statement: Executable) -> tuple[Any, ...] | None:
     return found
 
 
+DEFERRED = "vf_deferred"  # Connection.info: the writes a PostgreSQL writer has not sent yet
+
+
+def defer(conn: Connection) -> None:
+    """From now on (until `flush`), `run` keeps this PostgreSQL connection's writes and sends them together, in one
+    round trip (psycopg's pipeline mode), before the next statement that reads and before the commit."""
+    if conn.dialect.name == "postgresql":
+        conn.info[DEFERRED] = []
+
+
+def discard(conn: Connection) -> None:
+    conn.info.pop(DEFERRED, None)
+
+
+def flush(conn: Connection) -> None:
+    """Send the writes kept by `defer` (none: nothing sent); a driver error is raised as SQLAlchemy's own."""
+    pending: list[tuple[str, Any, bool]] | None = conn.info.get(DEFERRED)
+    if not pending:
+        return
+    conn.info[DEFERRED] = []
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    sql = pending[0][0]
+    try:
+        with raw.pipeline(), raw.cursor() as cursor:  # type: ignore[attr-defined]
+            for sql, parameters, many in pending:
+                if many:
+                    cursor.executemany(sql, parameters)
+                else:
+                    cursor.execute(sql, parameters)
+    except conn.dialect.loaded_dbapi.Error as exc:
+        discard(conn)
+        raise sa_exc.DBAPIError.instance(sql, None, exc, conn.dialect.loaded_dbapi.Error,
+                                         dialect=conn.dialect) from exc
+
+
+class _Named:
+    """A statement compiled once for a named-parameter driver (psycopg), with SQLAlchemy's bind processors."""
+
+    __slots__ = ("compiled", "processors", "sql")
+
+    def __init__(self, statement: Executable, conn: Connection, keys: Sequence[str]) -> None:
+        compiled = statement.compile(dialect=conn.dialect, column_keys=list(keys))  # type: ignore[attr-defined]
+        assert isinstance(compiled, SQLCompiler)
+        self.compiled, self.sql = compiled, compiled.string
+        self.processors = {k: p for k, p in compiled._bind_processors.items() if callable(p)}
+
+    def parameters(self, values: dict[str, Any]) -> dict[str, Any]:
+        bound = dict(self.compiled.construct_params(values, _check=False) or {})
+        for name, processor in self.processors.items():
+            if name in bound:
+                bound[name] = processor(bound[name])
+        return bound
+
+
+_NAMED: dict[tuple[Executable, tuple[str, ...]], _Named] = {}
+
+
 def run(conn: Connection, statement: Executable, rows: dict[str, Any] | list[dict[str, Any]]) -> None:
     """Execute `statement` (an INSERT or upsert with no result) with one row of values or many."""
-    if conn.dialect.name != "sqlite" or not rows:
+    if rows and conn.dialect.name == "postgresql" and conn.info.get(DEFERRED) is not None:
+        first_row = rows[0] if isinstance(rows, list) else rows
+        named_key = (statement, tuple(first_row))
+        named = _NAMED.get(named_key)
+        if named is None:
+            named = _NAMED[named_key] = _Named(statement, conn, tuple(first_row))
+        many = isinstance(rows, list)
+        values = [named.parameters(r) for r in rows] if isinstance(rows, list) else named.parameters(rows)
+        conn.info[DEFERRED].append((named.sql, values, many))
+        return
+    if conn.dialect.name != "sqlite":
         conn.execute(statement, rows)
         return
     many = isinstance(rows, list)

@@ -213,9 +213,13 @@ class UnitOfWork:
         """
         with self.engine.connect() as conn:
             conn = conn.execution_options(writer=True)
-            with conn.begin():
-                head = prepared.first(conn, _PG_LOCK_HEAD if conn.dialect.name == "postgresql" else _HEAD)
-                writer = (Writer(conn, 0, GENESIS) if head is None or head[0] is None
-                          else Writer(conn, head[0], head[1]))
-                yield writer
+            try:
+                with conn.begin():
+                    head = prepared.first(conn, _PG_LOCK_HEAD if conn.dialect.name == "postgresql" else _HEAD)
+                    writer = (Writer(conn, 0, GENESIS) if head is None or head[0] is None
+                              else Writer(conn, head[0], head[1]))
+                    prepared.defer(conn)  # PostgreSQL: the writes go together, before a read and at the commit
+                    yield writer
+            finally:
+                prepared.discard(conn)  # the connection goes back to the pool without a writer's state
             self.cache.committed(writer.began_at, writer.seq, writer.kinds)  # only once it has committed

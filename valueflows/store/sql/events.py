@@ -385,7 +385,7 @@ class SqlDays:
             return
         if len(deltas) == 1 and self.conn.dialect.name == "postgresql":
             (key, quantity, events), = deltas
-            self.conn.execute(_ONE_DAY_AND_MONTH, {
+            prepared.run(self.conn, _ONE_DAY_AND_MONTH, {
                 "provider": key.provider, "receiver": key.receiver, "action": key.action, "kind": key.kind,
                 "unit": key.unit, "day": key.day, "month": key.day.replace(day=1), "quantity": quantity,
                 "events": events, "each": quantity * events})

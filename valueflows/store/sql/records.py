@@ -190,8 +190,8 @@ class SqlResources(SqlRecords[EconomicResource]):
 
     def set_quantities(self, resources: Iterable[EconomicResource]) -> None:
         for res in resources:
-            self.conn.execute(_SET_QUANTITIES, {"rid": res.id, "acc": res.accounting_quantity,
-                                                "onhand": res.onhand_quantity})
+            prepared.run(self.conn, _SET_QUANTITIES, {"rid": res.id, "acc": res.accounting_quantity,
+                                                      "onhand": res.onhand_quantity})
 
     def licensed(self, limit: int, conforming_to: Collection[str]) -> list[tuple[EconomicResource, str]]:
         r = economic_resources
