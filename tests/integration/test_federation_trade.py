@@ -307,3 +307,64 @@ def test_a_member_answers_over_graphql_and_sees_only_its_own_trades(nodes: Tradi
     assert (trade["state"], trade["agreement"]["name"]) == ("accepted", "Seed-drill kits")
     assert _graphql(n, "127.0.0.1:8102", bo, TRADES)["data"]["trades"] == []  # Bo's own: none
     assert _graphql(n, "127.0.0.1:8102", None, TRADES)["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+def _newest(uow: UnitOfWork, kind: str, record_id: str) -> str:
+    with uow.read() as tx:
+        return tx.chain.latest(kind, [record_id])[record_id]
+
+
+def test_a_revised_fulfilment_is_revised_on_the_other_node_once_and_never_backwards(nodes: Trading) -> None:
+    n = nodes
+    trading.respond(n.b, n.proposal, "shop", D(2), key="kits-r")
+    n.flush()
+    [ours], [theirs] = trading.trades(n.b), trading.trades(n.a)
+    assert ours.agreement is not None and theirs.agreement is not None
+    euros_b = commitments(n.b, ours.agreement.id)["transfer EUR"].commitment
+
+    def paid_on(node: UnitOfWork, agreement: str) -> D:
+        return commitments(node, agreement)["transfer EUR"].progress.done
+
+    paid = ledger.record_event(n.b, EventInput(
+        "transfer", "shop", str(euros_b.receiver), resource_inventoried_as="shop-eur",
+        resource_quantity=MeasureInput("600.00", "EUR"), has_point_in_time=datetime(2026, 3, 3, tzinfo=UTC)))
+    link = planning.fulfil(n.b, LinkInput(euros_b.id, paid.event.id)).record
+    n.flush()
+    assert paid_on(n.a, theirs.agreement.id) == paid_on(n.b, ours.agreement.id) == D("600.00")
+    # B finds the payment fulfilled only 400.00 of it (the rest was for something else): revised on B, told to A
+    planning.revise_fulfillment(n.b, _newest(n.b, "fulfillment", link.id),
+                                {"resource_quantity": MeasureInput("400.00", "EUR")})
+    n.flush()
+    assert paid_on(n.a, theirs.agreement.id) == paid_on(n.b, ours.agreement.id) == D("400.00")
+    with n.b.read() as tx:
+        told_at = tx.chain.published(None, None, 1, kinds=("fulfillment",))[0].seq  # that revision, on B
+    # then undone (zero)
+    planning.revise_fulfillment(n.b, _newest(n.b, "fulfillment", link.id),
+                                {"resource_quantity": MeasureInput("0", "EUR")})
+    n.flush()
+    assert paid_on(n.a, theirs.agreement.id) == paid_on(n.b, ours.agreement.id) == D(0)
+    n.flush()  # nothing is told back
+    assert paid_on(n.b, ours.agreement.id) == D(0)
+    # an older revision arriving late changes nothing (deliveries may come out of order)
+    on_a = commitments(n.a, theirs.agreement.id)["transfer EUR"].commitment
+    late = {"@context": AS, "id": B + "/actors/shop#late/1", "type": "Update", "object": {
+        "@context": [B + "/context.jsonld", trading.TRADE_CONTEXT], "id": f"{B}/events/{paid.event.id}",
+        "type": "EconomicEvent", "action": "transfer", "fulfills": f"{A}/commitments/{on_a.id}",
+        "fulfilmentRevision": told_at, "fulfilledQuantity": {"hasUnit": "EUR", "hasNumericalValue": "400.00"}}}
+    assert _post(n, late) == 202
+    assert paid_on(n.a, theirs.agreement.id) == D(0)
+    # A's copy is revised where the payment was recorded, on B; and B's keeps its commitment and event
+    with n.a.read() as tx:
+        [copy] = tx.records("fulfillment").where(10, fulfills=on_a.id)
+    with pytest.raises(RuleViolation) as refused:
+        planning.revise_fulfillment(n.a, _newest(n.a, "fulfillment", copy.id),
+                                    {"resource_quantity": MeasureInput("600.00", "EUR")})
+    assert refused.value.problems[0].code == "told_by_another_node"
+    other = ledger.record_event(n.b, EventInput(
+        "transfer", "shop", str(euros_b.receiver), resource_inventoried_as="shop-eur",
+        resource_quantity=MeasureInput("600.00", "EUR"), has_point_in_time=datetime(2026, 3, 4, tzinfo=UTC)))
+    with pytest.raises(RuleViolation) as relinked:
+        planning.revise_fulfillment(n.b, _newest(n.b, "fulfillment", link.id), {"by": other.event.id})
+    assert relinked.value.problems[0].code == "agreed_with_another_node"
+    assert paid_on(n.a, theirs.agreement.id) == paid_on(n.b, ours.agreement.id) == D(0)
+    assert verify(n.a).ok and verify(n.b).ok

@@ -289,7 +289,10 @@ def revise_fulfillment(uow: UnitOfWork, revision_id: str, patch: dict[str, Any])
         before = (tx.records("commitment").get(current.fulfills), tx.events.get(current.fulfilled_by))
         access.may_plan_flow(uow.principal, "changing a fulfillment", _parties(commitment, event, *before))
         units = tx.records("unit").get_many(_units(request))
-        return check_fulfillment(request, commitment, event, frozenset(units), current.id)
+        revised = check_fulfillment(request, commitment, event, frozenset(units), current.id)
+        from valueflows.service.remote_fulfilments import check_revision  # it builds on this module
+        check_revision(tx, current, revised)
+        return revised
     return revise_record(uow, "fulfillment", record_id, (revision_id, patch), None, build, revision_id)
 
 

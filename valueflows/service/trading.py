@@ -58,6 +58,8 @@ TRADE_CONTEXT = {
     "stipulates": "vf:stipulates", "stipulatesReciprocal": "vf:stipulatesReciprocal",
     "satisfies": {"@id": "vf:satisfies", "@type": "@id"},
     "attributedTo": {"@id": AS + "#attributedTo", "@type": "@id"},
+    # ours: which revision of a fulfilment another node is told of (its chain position there)
+    "fulfilmentRevision": {"@id": rdf.VFL + "fulfilmentRevision", "@type": "http://www.w3.org/2001/XMLSchema#integer"},
 }
 FULFILMENTS_MARK = "fulfilments"  # node settings: the chain position up to which fulfilments were looked for
 
@@ -67,9 +69,9 @@ def add_record(tx: WriteTx, kind: str, record: Any) -> None:
     tx.append(kind, record.id, facts(record))
 
 
-def measure_of(document: Any, field: str) -> Measure:
+def measure_of(document: Any, field: str, zero: bool = False) -> Measure:
     """A quantity as another node wrote it (`hasUnit`: the unit's IRI or its name; the unit's id is its last
-    segment, as both nodes name their units)."""
+    segment, as both nodes name their units); above zero, or zero too when `zero` (a fulfilment undone)."""
     if not isinstance(document, dict):
         raise violation(field, "required", f"{field} has a quantity")
     for key in ("resourceQuantity", "effortQuantity"):
@@ -77,7 +79,7 @@ def measure_of(document: Any, field: str) -> Measure:
         if isinstance(quantity, dict):
             number, problem = parse_decimal(str(quantity.get("hasNumericalValue")), f"{field}.{key}")
             unit = str(quantity.get("hasUnit") or "").rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
-            if problem is not None or number is None or number <= 0 or not unit:
+            if problem is not None or number is None or number < 0 or (number == 0 and not zero) or not unit:
                 raise violation(field, "bad_quantity", f"{field}.{key}: a quantity above zero with its unit")
             return Measure(number, unit)
     raise violation(field, "required", f"{field} has a resourceQuantity or an effortQuantity")
