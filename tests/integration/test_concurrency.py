@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import multiprocessing
+import threading
+import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 
 from valueflows.domain.inputs import EventInput, MeasureInput, NewResourceInput
 from valueflows.service import ledger
 from valueflows.service.bootstrap import open_ledger
 from valueflows.service.verify import verify
 from valueflows.store import repository as repo
+from valueflows.store.engine import is_transient
 from valueflows.store.tables import economic_events
 from valueflows.store.tables import ledger as ledger_table
 from valueflows.store.uow import UnitOfWork
@@ -77,3 +82,32 @@ def test_concurrent_processes_on_the_same_resource(seeded: UnitOfWork, db_url: s
     with multiprocessing.get_context("spawn").Pool(WRITERS) as pool:
         batches = pool.starmap(_write_batch, [(db_url, w) for w in range(WRITERS)])
     _check(seeded, [i for batch in batches for i in batch], start)
+
+
+def test_ledgers_in_other_postgresql_schemas_do_not_wait_for_each_others_writers(
+        pg_schemas: Callable[[], str]) -> None:
+    """The writers' lock is a ledger's own: while a writer of one ledger holds it, a writer of a ledger in another
+    schema of the same database writes at once, and a second writer of the same ledger waits (here: gives up after
+    its `write_wait`, with the transient error a client is told to retry)."""
+    first, second = open_ledger(pg_schemas(), write_wait=1.0), open_ledger(pg_schemas(), write_wait=1.0)
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with first.write():
+            holding.set()
+            release.wait(10)
+
+    with ThreadPoolExecutor(1) as pool:
+        held = pool.submit(hold)
+        assert holding.wait(10)
+        started = time.monotonic()
+        with second.write() as tx:  # another ledger: no wait
+            tx.append("unit", "elsewhere", {"id": "elsewhere"})
+        assert time.monotonic() - started < 0.5
+        with pytest.raises(DBAPIError) as waited, first.write():
+            pass
+        assert is_transient(waited.value)
+        release.set()
+        held.result()
+    for uow in (first, second):
+        uow.engine.dispose()

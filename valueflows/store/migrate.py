@@ -20,7 +20,7 @@ _PG_LOCK = 7_355_608
 
 # The newest migration's revision: a ledger stamped with it needs nothing, and alembic (a fifth of a second to load)
 # is not loaded at all. A test holds it to alembic's own answer, so a new migration cannot be missed.
-HEAD = "0023"
+HEAD = "0024"
 
 
 def alembic_config() -> Config:
@@ -47,13 +47,14 @@ def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
-# The chain head's lock on PostgreSQL (`uow`): made by the first migration, kept as it is since. A new ledger made in
-# one step makes it too; a test holds the two ways to the same schema and the same function.
+# The chain head's lock on PostgreSQL (`uow`): made by the first migration, its key the schema's since 0024 (ledgers
+# in other schemas of one database do not wait for each other). A new ledger made in one step makes it too; a test
+# holds the two ways to the same schema and the same function.
 CHAIN_HEAD_FUNCTION = """
 CREATE OR REPLACE FUNCTION vf_lock_chain_head(OUT seq integer, OUT hash varchar)
 LANGUAGE plpgsql VOLATILE AS $$
 BEGIN
-    PERFORM pg_advisory_xact_lock(7355609);
+    PERFORM pg_advisory_xact_lock(7355609, hashtext(current_schema()));
     SELECT l.seq, l.hash INTO seq, hash FROM ledger AS l ORDER BY l.seq DESC LIMIT 1;
 END
 $$
