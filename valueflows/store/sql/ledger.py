@@ -82,47 +82,19 @@ class SqlChain:
             query = (query.outerjoin(e, and_(ledger.c.kind == "economic_event", ledger.c.record_id == e.c.id))
                      .outerjoin(r, and_(ledger.c.kind == "economic_resource", ledger.c.record_id == r.c.id))
                      .where(or_(e.c.provider == agent, e.c.receiver == agent, r.c.primary_accountable == agent,
-                                _proposes(agent, ledger.c.kind, ledger.c.record_id),
-                                _agrees(agent, ledger.c.kind, ledger.c.record_id),
-                                _makes(agent, ledger.c.kind, ledger.c.record_id))))
+                                _proposes(ledger.c.kind, ledger.c.record_id),
+                                _agrees(ledger.c.kind, ledger.c.record_id),
+                                _makes(ledger.c.kind, ledger.c.record_id))))
         if before is not None:
             query = query.where(ledger.c.seq < before)
         if after is not None:
             query = query.where(ledger.c.seq > after)
         return [Published(seq, kind, record_id, at, seq == first)
-                for seq, kind, record_id, at, first in self.conn.execute(query)]
+                for seq, kind, record_id, at, first in self.conn.execute(
+                    query, {"outbox_agent": agent} if agent is not None else {})]
 
 
-def _proposes(agent: str, kind: Any, record_id: Any) -> Any:
-    """The chain record is a proposal's (itself, or an intent it publishes) whose primary intents `agent` offers
-    or requests."""
-    mine = (select(proposed_intents.c.published_in).join(intents, intents.c.id == proposed_intents.c.publishes)
-            .where(proposed_intents.c.reciprocal.is_(False),
-                   or_(intents.c.provider == agent, intents.c.receiver == agent)))
-    part = select(proposed_intents.c.published_in).where(proposed_intents.c.id == record_id).scalar_subquery()
-    return or_(and_(kind == "proposal", record_id.in_(mine)), and_(kind == "proposed_intent", part.in_(mine)))
-
-
-def _agrees(agent: str, kind: Any, record_id: Any) -> Any:
-    """The chain record is an agreement in which `agent` commits to something (a clause of it), or a clause of such
-    an agreement (its terms changed)."""
-    c = commitments
-    mine = select(c.c.clause_of).where(c.c.clause_of.is_not(None), or_(c.c.provider == agent, c.c.receiver == agent))
-    clauses = select(c.c.id).where(c.c.clause_of.in_(mine))
-    return or_(and_(kind == "agreement", record_id.in_(mine)), and_(kind == "commitment", record_id.in_(clauses)))
-
-
-def _makes(agent: str, kind: Any, record_id: Any) -> Any:
-    """The chain record is part of a recipe for what `agent` is accountable for (`recipe_making`): one of its
-    processes, or a flow into or out of one."""
-    f = recipe_flows
-    processes = select(recipe_making(agent).c.process)
-    flows = select(f.c.id).where(or_(f.c.recipe_output_of.in_(processes), f.c.recipe_input_of.in_(processes)))
-    return or_(and_(kind == "recipe_process", record_id.in_(processes)),
-               and_(kind == "recipe_flow", record_id.in_(flows)))
-
-
-def recipe_making(agent: str) -> Any:
+def recipe_making(agent: Any) -> Any:
     """The recipe processes that make what `agent` is accountable for (a resource's specification): those that
     produce it or cite it (a design, as the recipe that carries it cites it), and, step by step, those that produce
     what they take in (a frame for the drill). A recursive CTE; UNION stops at a loop."""
@@ -138,6 +110,43 @@ def recipe_making(agent: str) -> Any:
             .join(inputs, inputs.c.resource_conforms_to == outputs.c.resource_conforms_to)
             .where(inputs.c.recipe_input_of == first.c.process, outputs.c.recipe_output_of.is_not(None)))
     return first.union(step)
+
+
+# What concerns the actor an outbox is read for (`published`), built once (building them is dearer than running
+# them): its value is the `outbox_agent` parameter.
+_OUTBOX_AGENT: Any = bindparam("outbox_agent")
+_PROPOSALS = (select(proposed_intents.c.published_in).join(intents, intents.c.id == proposed_intents.c.publishes)
+              .where(proposed_intents.c.reciprocal.is_(False),
+                     or_(intents.c.provider == _OUTBOX_AGENT, intents.c.receiver == _OUTBOX_AGENT)))
+_PART_OF = select(proposed_intents.c.published_in).where(proposed_intents.c.id == ledger.c.record_id).scalar_subquery()
+_C = commitments
+_AGREEMENTS = select(_C.c.clause_of).where(_C.c.clause_of.is_not(None),
+                                           or_(_C.c.provider == _OUTBOX_AGENT, _C.c.receiver == _OUTBOX_AGENT))
+_CLAUSES = select(_C.c.id).where(_C.c.clause_of.in_(_AGREEMENTS))
+_MAKING = select(recipe_making(_OUTBOX_AGENT).c.process)
+_MAKING_FLOWS = select(recipe_flows.c.id).where(or_(recipe_flows.c.recipe_output_of.in_(_MAKING),
+                                                    recipe_flows.c.recipe_input_of.in_(_MAKING)))
+
+
+def _proposes(kind: Any, record_id: Any) -> Any:
+    """The chain record is a proposal's (itself, or an intent it publishes) whose primary intents the actor offers
+    or requests."""
+    return or_(and_(kind == "proposal", record_id.in_(_PROPOSALS)),
+               and_(kind == "proposed_intent", _PART_OF.in_(_PROPOSALS)))
+
+
+def _agrees(kind: Any, record_id: Any) -> Any:
+    """The chain record is an agreement in which the actor commits to something (a clause of it), or a clause of
+    such an agreement (its terms changed)."""
+    return or_(and_(kind == "agreement", record_id.in_(_AGREEMENTS)),
+               and_(kind == "commitment", record_id.in_(_CLAUSES)))
+
+
+def _makes(kind: Any, record_id: Any) -> Any:
+    """The chain record is part of a recipe for what the actor is accountable for (`recipe_making`): one of its
+    processes, or a flow into or out of one."""
+    return or_(and_(kind == "recipe_process", record_id.in_(_MAKING)),
+               and_(kind == "recipe_flow", record_id.in_(_MAKING_FLOWS)))
 
 
 class SqlKeys:
