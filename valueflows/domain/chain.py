@@ -28,6 +28,8 @@ DERIVED_FIELDS = frozenset({"seq", "accounting_quantity", "onhand_quantity"})
 
 def plain(value: Any) -> Any:
     """A JSON-ready form of a domain value, identical for equal values."""
+    if type(value) is str:  # most facts: as they are
+        return value
     if isinstance(value, Decimal):
         return canonical(value)
     if isinstance(value, datetime):
@@ -52,12 +54,23 @@ def facts(record: Any) -> dict[str, Any]:
     later, empty on old records, leaves their canonical form and so their hashes unchanged.
     """
     out: dict[str, Any] = {}
-    for f in dataclasses.fields(record):
-        value = getattr(record, f.name)
-        if f.name in DERIVED_FIELDS or value is None or value == ():
+    for name in _fact_names(type(record)):
+        value = getattr(record, name)
+        if value is None or (type(value) is tuple and not value):
             continue
-        out[f.name] = plain(value)
+        out[name] = plain(value)
     return out
+
+
+_FACT_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _fact_names(kind: type) -> tuple[str, ...]:
+    """A record type's fields that are facts (not derived), in declaration order; worked out once per type."""
+    found = _FACT_NAMES.get(kind)
+    if found is None:
+        found = _FACT_NAMES[kind] = tuple(f.name for f in dataclasses.fields(kind) if f.name not in DERIVED_FIELDS)
+    return found
 
 
 def restored(current: Any, payload: str) -> Any:
