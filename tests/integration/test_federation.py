@@ -225,6 +225,11 @@ def test_designs_go_out_with_their_recipes_and_agreements_with_their_public_term
                                               id="c-val-sale"))
     planning.create_commitment(uow, FlowInput("work", "bruno", "atelier", effort_quantity=MeasureInput("8", "hour"),
                                               clause_of="deal-val", id="c-val-bruno"))
+    planning.create_commitment(uow, FlowInput("transfer", "atelier", "agrimachines", resource_conforms_to="seed-drill",
+                                              resource_quantity=MeasureInput("1", "one"), id="c-no-deal"))
+    with uow.read() as tx:  # a commitment goes out as a term of its agreement: one that is no clause, never
+        assert {p.record_id for p in tx.chain.published(None, None, 1000, kinds=("commitment",))} == {
+            "c-val-sale", "c-val-bruno"}
     public = Reading(uow.acting_as(access.ANONYMOUS))
     terms = {c.id for c in public.where("commitment", clause_of="deal-val")
              if public.view("commitment", c).shown is access.Shown.WHOLE}

@@ -509,6 +509,8 @@ class MemoryChain(_OnBox):
         def concerns(r: ChainRecord) -> bool:
             if r.kind not in kinds:
                 return False
+            if r.kind == "commitment" and (r.record_id not in commitments or not commitments[r.record_id].clause_of):
+                return False  # a commitment is published as a term of its agreement: only a clause of one
             if agent is None:
                 return True
             if r.kind == "proposal":

@@ -78,6 +78,8 @@ class SqlChain:
         query = (select(ledger.c.seq, ledger.c.kind, ledger.c.record_id, ledger.c.recorded_at, first)
                  .where(ledger.c.kind.in_(kinds))
                  .order_by(ledger.c.seq.desc() if after is None else ledger.c.seq).limit(limit))
+        if "commitment" in kinds:  # a commitment is published as a term of its agreement: only a clause of one
+            query = query.where(or_(ledger.c.kind != "commitment", ledger.c.record_id.in_(_ANY_CLAUSE)))
         if agent is not None:
             query = (query.outerjoin(e, and_(ledger.c.kind == "economic_event", ledger.c.record_id == e.c.id))
                      .outerjoin(r, and_(ledger.c.kind == "economic_resource", ledger.c.record_id == r.c.id))
@@ -123,6 +125,7 @@ _C = commitments
 _AGREEMENTS = select(_C.c.clause_of).where(_C.c.clause_of.is_not(None),
                                            or_(_C.c.provider == _OUTBOX_AGENT, _C.c.receiver == _OUTBOX_AGENT))
 _CLAUSES = select(_C.c.id).where(_C.c.clause_of.in_(_AGREEMENTS))
+_ANY_CLAUSE = select(_C.c.id).where(_C.c.clause_of.is_not(None))
 _MAKING = select(recipe_making(_OUTBOX_AGENT).c.process)
 _MAKING_FLOWS = select(recipe_flows.c.id).where(or_(recipe_flows.c.recipe_output_of.in_(_MAKING),
                                                     recipe_flows.c.recipe_input_of.in_(_MAKING)))
