@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_support import free_port
+from e2e_support import free_port, needs
 from federation_support import Node, follow_state, publish_design, until
 
 BOVINE = "bovine==0.5.19"  # a maintained Python ActivityPub library (MIT), used only here
@@ -34,8 +34,8 @@ def bovine_python(tmp_path_factory: pytest.TempPathFactory) -> str:
     python = str(venv / "bin" / "python")
     done = subprocess.run([python, "-m", "pip", "install", "-q", BOVINE], capture_output=True, text=True,
                           timeout=600)
-    if done.returncode != 0:
-        pytest.fail(f"pip install {BOVINE} failed: {done.stderr[-2000:]}")
+    if done.returncode != 0:  # PyPI out of reach: skipped on a developer's machine, a failure in CI
+        needs(f"{BOVINE} from PyPI ({done.stderr.strip().splitlines()[-1:] or 'pip failed'})")
     return python
 
 
