@@ -252,6 +252,11 @@ def test_designs_go_out_with_their_recipes_and_agreements_with_their_public_term
         expanded = jsonld.expand(deal, {"documentLoader": _loader})
         assert not _undefined(expanded), _undefined(expanded)
     assert "c-val-bruno" not in client.get("/actors/atelier/outbox?page=true").text
-    # a party to the agreement publishes it too; an organization that is no party does not
+    # a party to the agreement publishes it too; an organization that is no party does not; nor does a member whose
+    # only clause is his private promise (his outbox would tell that he is party to it)
     assert any(a["object"]["type"] == "Agreement" for a in _outbox(client, "agrimachines"))
     assert not any(a["object"]["type"] == "Agreement" for a in _outbox(client, "farmhack"))
+    federation.publish_as_actor(uow, "bruno")
+    with uow.read() as tx:  # the chain does name the agreement among what concerns him
+        assert "deal-val" in {p.record_id for p in tx.chain.published("bruno", None, 1000, kinds=("agreement",))}
+    assert not any(a["object"]["type"] == "Agreement" for a in _outbox(client, "bruno"))

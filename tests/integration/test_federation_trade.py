@@ -368,3 +368,43 @@ def test_a_revised_fulfilment_is_revised_on_the_other_node_once_and_never_backwa
     assert relinked.value.problems[0].code == "agreed_with_another_node"
     assert paid_on(n.a, theirs.agreement.id) == paid_on(n.b, ours.agreement.id) == D(0)
     assert verify(n.a).ok and verify(n.b).ok
+
+
+def test_an_update_before_its_create_zero_and_relinking_into_a_trade(nodes: Trading) -> None:
+    """Deliveries may come out of order: an Update of a fulfilment that comes before its Create is recorded as the
+    Create would have been, and the Create that follows is a duplicate. A Create may carry zero (revised to
+    nothing before it was told). A fulfilment of another commitment does not become one of a traded commitment."""
+    n = nodes
+    trading.respond(n.b, n.proposal, "shop", D(2), key="kits-o")
+    n.flush()
+    [ours], [theirs] = trading.trades(n.b), trading.trades(n.a)
+    assert ours.agreement is not None and theirs.agreement is not None
+    on_a = commitments(n.a, theirs.agreement.id)["transfer EUR"].commitment
+
+    def told(kind: str, event: str, revision: int, amount: str, activity: str) -> dict[str, Any]:
+        return {"@context": AS, "id": f"{B}/actors/shop#{activity}", "type": kind, "object": {
+            "@context": [B + "/context.jsonld", trading.TRADE_CONTEXT], "id": f"{B}/events/{event}",
+            "type": "EconomicEvent", "action": "transfer", "provider": B + "/agents/shop",
+            "receiver": A + "/agents/atelier", "hasPointInTime": "2026-03-03T00:00:00Z",
+            "resourceQuantity": {"hasUnit": "EUR", "hasNumericalValue": "600.00"},
+            "fulfills": f"{A}/commitments/{on_a.id}", "fulfilmentRevision": revision,
+            "fulfilledQuantity": {"hasUnit": "EUR", "hasNumericalValue": amount}}}
+
+    assert _post(n, told("Update", "paid-1", 7, "400.00", "u/7")) == 202  # the Create is still on its way
+    assert commitments(n.a, theirs.agreement.id)["transfer EUR"].progress.done == D("400.00")
+    assert _post(n, told("Create", "paid-1", 5, "600.00", "c/5")) == 202  # late: a duplicate
+    assert commitments(n.a, theirs.agreement.id)["transfer EUR"].progress.done == D("400.00")
+    assert _post(n, told("Create", "paid-2", 9, "0", "c/9")) == 202  # revised to nothing before it was told
+    assert commitments(n.a, theirs.agreement.id)["transfer EUR"].progress.done == D("400.00")
+    # on B: a fulfilment of a commitment of its own does not become one of the traded commitment
+    euros_b = commitments(n.b, ours.agreement.id)["transfer EUR"].commitment
+    own = planning.create_commitment(n.b, FlowInput("transfer", "shop", str(euros_b.receiver),
+                                                    resource_quantity=MeasureInput("50.00", "EUR"))).record
+    paid = ledger.record_event(n.b, EventInput(
+        "transfer", "shop", str(euros_b.receiver), resource_inventoried_as="shop-eur",
+        resource_quantity=MeasureInput("50.00", "EUR"), has_point_in_time=datetime(2026, 3, 6, tzinfo=UTC)))
+    link = planning.fulfil(n.b, LinkInput(own.id, paid.event.id)).record
+    with pytest.raises(RuleViolation) as relinked:
+        planning.revise_fulfillment(n.b, _newest(n.b, "fulfillment", link.id), {"of": euros_b.id})
+    assert relinked.value.problems[0].code == "agreed_with_another_node"
+    assert verify(n.a).ok and verify(n.b).ok

@@ -6,11 +6,12 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy import exc as sa_exc
-from sqlalchemy import insert, select
 
 from valueflows.service.bootstrap import open_ledger
 from valueflows.store import prepared
+from valueflows.store.engine import is_transient
 from valueflows.store.sql.events import _UPSERTS
 from valueflows.store.tables import contribution_sizes, ledger
 
@@ -65,4 +66,26 @@ def test_a_writers_writes_are_read_back_and_fail_within_its_transaction(db_url: 
     with uow.engine.connect() as conn:
         assert prepared.DEFERRED not in conn.info  # no writer's state left on a pooled connection
         assert [r.seq for r in conn.execute(select(ledger.c.seq).where(ledger.c.seq > S))] == [S + 1, S + 2, S + 3]
+    uow.engine.dispose()
+
+
+def test_a_writer_that_loses_its_postgresql_connection_fails_as_a_transient_error(pg_url: str) -> None:
+    """The server ends the writer's connection mid-transaction (a restart, a failover): the error is the lost
+    connection's, which clients are told to retry, not one raised while dropping the writes it had kept."""
+    uow = open_ledger(pg_url)
+    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    for kept_when_lost in (False, True):  # lost on a statement of its own, or while sending what it kept
+        with pytest.raises(sa_exc.DBAPIError) as lost, uow.write() as tx:
+            prepared.run(tx.conn, insert(ledger), ROW)  # kept
+            pid = tx.conn.execute(text("SELECT pg_backend_pid()")).scalar()  # sent first
+            with admin.connect() as other:
+                other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            if kept_when_lost:
+                prepared.run(tx.conn, insert(ledger), {**ROW, "seq": S + 2, "hash": "b" * 64})
+            tx.conn.execute(text("SELECT 1"))
+        assert is_transient(lost.value), repr(lost.value)
+    with uow.write() as tx:  # the pool goes on with a new connection, nothing of the lost transaction in it
+        assert tx.conn.info.get(prepared.DEFERRED) == []
+        assert tx.conn.execute(select(ledger.c.seq).where(ledger.c.seq > S)).all() == []
+    admin.dispose()
     uow.engine.dispose()

@@ -227,11 +227,12 @@ def warm(public: Reading, found: list[ChainEntry]) -> None:
             public.get_many("agreement", [c.clause_of for c in shown if c.clause_of])
 
 
-def public_item(public: Reading, found: ChainEntry) -> OutboxItem | None:
+def public_item(public: Reading, found: ChainEntry, agent: str | None = None) -> OutboxItem | None:
     """A chain record as an outbox publishes it: None unless an anonymous reader is shown its record whole. A
     proposal is published with the intents it publishes (once it publishes one), and again as each is added; an
     agreement with its public terms (the commitments that are its clauses, those anyone may see whole), and again
-    as each is added."""
+    as each is added. In the outbox of `agent` (None: the node's), an agreement goes out only if one of its public
+    terms names it: a clause anyone may not see does not tell who is party to what."""
     kind, record_id, verb = found.kind, found.record_id, "Create" if found.first else "Update"
     if kind in ("proposed_intent", "commitment"):
         part = public.get(kind, record_id)
@@ -247,6 +248,8 @@ def public_item(public: Reading, found: ChainEntry) -> OutboxItem | None:
     if kind == "agreement":
         clauses = tuple(c for c in public.where("commitment", clause_of=record.id)
                         if public.view("commitment", c).shown is access.Shown.WHOLE)
+        if agent is not None and not any(agent in (c.provider, c.receiver) for c in clauses):
+            return None
         return OutboxItem(found.seq, verb, kind, record, found.recorded_at, clauses=clauses)
     if kind != "proposal":
         return OutboxItem(found.seq, verb, kind, record, found.recorded_at)
@@ -272,7 +275,7 @@ def outbox(uow: UnitOfWork, name: str, before: int | None = None, limit: int = 2
         warm(public, found)
         for p in found:
             cursor = p.seq
-            item = public_item(public, p)
+            item = public_item(public, p, agent)
             if item is not None:
                 items.append(item)
                 if len(items) == limit:

@@ -207,7 +207,7 @@ def _act(uow: UnitOfWork, tx: WriteTx, base: str, kind: str, activity: dict[str,
     if kind == "Create" and remote_fulfilments.is_fulfilment(inner):
         return remote_fulfilments.received(uow, tx, base, inner, by)
     if kind == "Update" and remote_fulfilments.is_fulfilment(inner):
-        return remote_fulfilments.revised(uow, tx, inner, by)
+        return remote_fulfilments.revised(uow, tx, base, inner, by)
     if kind == "Create" and stewarding.is_payment(inner):
         return stewarding.payment(uow, tx, base, inner, by)
     if kind in ("Create", "Update") and inner:

@@ -49,7 +49,9 @@ def publish_new(uow: UnitOfWork, base: str, build: Build) -> int:
         if not found:
             continue
         warm(public, found)
-        activities = [build(me, item, base) for item in (public_item(public, p) for p in found) if item is not None]
+        agent = None if name == "node" else name
+        activities = [build(me, item, base) for item in (public_item(public, p, agent) for p in found)
+                      if item is not None]
         with uow.write() as tx:
             if tx.federation.setting(mark_key(name)) != mark:
                 continue  # another worker published these meanwhile

@@ -56,8 +56,9 @@ def _version_key(event_iri: str, commitment_iri: str) -> str:
 
 def check_revision(tx: WriteTx, current: Fulfillment, revised: Fulfillment) -> None:
     """A fulfilment of a commitment agreed with another node is told to it: revised where its event was recorded,
-    and only in how much it fulfils (zero undoes it), so that both nodes keep the same."""
-    traded = tx.federation.traded_commitment(current.fulfills)
+    and only in how much it fulfils (zero undoes it), so that both nodes keep the same; nor does a fulfilment of
+    another commitment become one of such a commitment (fulfil it anew)."""
+    traded = tx.federation.traded_commitment(current.fulfills) or tx.federation.traded_commitment(revised.fulfills)
     if traded is None:
         return
     if tx.keys.find(_came_key(current.fulfilled_by)) is not None:
@@ -187,8 +188,8 @@ def received(uow: UnitOfWork, tx: WriteTx, base: str, document: dict[str, Any], 
     if replayed_key(tx, key, "economic_event", request) is not None:
         return "duplicate"
     fulfilled = measure
-    if isinstance(document.get("fulfilledQuantity"), dict):
-        fulfilled = measure_of({"resourceQuantity": document["fulfilledQuantity"]}, "fulfilledQuantity")
+    if isinstance(document.get("fulfilledQuantity"), dict):  # zero: revised to nothing before it was told
+        fulfilled = measure_of({"resourceQuantity": document["fulfilledQuantity"]}, "fulfilledQuantity", zero=True)
     try:
         done = record_in(tx, uow.acting_as(OPERATOR), request)
         units = tx.records("unit").get_many([fulfilled.has_unit])
@@ -205,14 +206,15 @@ def received(uow: UnitOfWork, tx: WriteTx, base: str, document: dict[str, Any], 
     return "fulfilled"
 
 
-def revised(uow: UnitOfWork, tx: WriteTx, document: dict[str, Any], by: RemoteActor) -> str:
+def revised(uow: UnitOfWork, tx: WriteTx, base: str, document: dict[str, Any], by: RemoteActor) -> str:
     """A new revision of a fulfilment another node told us of (an Update of its event): our copy of the fulfilment
-    fulfils as much as it now says; an older revision than one applied here changes nothing."""
+    fulfils as much as it now says; an older revision than one applied here changes nothing. An Update that comes
+    before its Create (deliveries may arrive out of order) carries the whole event: it is recorded as the Create
+    would have been, and the Create, when it comes, is a duplicate."""
     traded, event_iri, revision = _told(tx, document, by)
     known = tx.keys.find(_told_key(event_iri))
     if known is None:
-        raise violation("object", "not_told_yet", f"{event_iri}: this node was not told of this event yet (its "
-                        "Create comes first)")
+        return received(uow, tx, base, document, by)
     applied = tx.federation.setting(_version_key(event_iri, traded.iri))
     if applied is not None and int(applied) >= revision:
         return "duplicate"

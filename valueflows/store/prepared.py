@@ -107,11 +107,15 @@ def defer(conn: Connection) -> None:
 
 
 def discard(conn: Connection) -> None:
+    if conn.invalidated or conn.closed:  # its pool entry forgets everything with the lost DBAPI connection
+        return
     conn.info.pop(DEFERRED, None)
 
 
 def flush(conn: Connection) -> None:
     """Send the writes kept by `defer` (none: nothing sent); a driver error is raised as SQLAlchemy's own."""
+    if conn.invalidated or conn.closed:  # lost: the error that lost it is the one to tell (transient, retried)
+        return
     pending: list[tuple[str, Any, bool]] | None = conn.info.get(DEFERRED)
     if not pending:
         return

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from valueflows.store import prepared
 from valueflows.store.ports import (
     Declaration,
     Delivery,
@@ -39,6 +40,7 @@ class SqlFederation:
 
     def _inserted(self, statement: object) -> bool:
         """Run an INSERT that may meet its own row: False (and nothing written) when it does."""
+        prepared.flush(self.conn)  # a writer's kept writes go first: their failure is not this INSERT's
         try:
             with self.conn.begin_nested():  # a savepoint: the failed INSERT alone is undone
                 self.conn.execute(statement)  # type: ignore[call-overload]

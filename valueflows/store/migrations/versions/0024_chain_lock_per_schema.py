@@ -15,7 +15,9 @@ down_revision: str | None = "0023"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# The lock's key is (7355609, a hash of the schema the ledger is in): writers of one ledger still take turns.
+# The lock's key is (7355609, a hash of the schema the ledger is in): writers of one ledger still take turns. A
+# writer of the old release (key 7355609 alone) does not wait for one of the new: stop every writer to upgrade
+# (one of two racing writers would fail on the chain's unique key; nothing is corrupted).
 CHAIN_HEAD_FUNCTION = """
 CREATE OR REPLACE FUNCTION vf_lock_chain_head(OUT seq integer, OUT hash varchar)
 LANGUAGE plpgsql VOLATILE AS $$
