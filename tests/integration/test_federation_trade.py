@@ -309,6 +309,15 @@ def test_a_member_answers_over_graphql_and_sees_only_its_own_trades(nodes: Tradi
     assert _graphql(n, "127.0.0.1:8102", None, TRADES)["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
+def _agreed(n: Trading, key: str) -> tuple[Any, Any]:
+    """B answers for two kits and A agrees: the trade as B keeps it, and as A does (each with its agreement)."""
+    trading.respond(n.b, n.proposal, "shop", D(2), key=key)
+    n.flush()
+    [ours], [theirs] = trading.trades(n.b), trading.trades(n.a)
+    assert ours.agreement is not None and theirs.agreement is not None
+    return ours, theirs
+
+
 def _newest(uow: UnitOfWork, kind: str, record_id: str) -> str:
     with uow.read() as tx:
         return tx.chain.latest(kind, [record_id])[record_id]
@@ -316,10 +325,7 @@ def _newest(uow: UnitOfWork, kind: str, record_id: str) -> str:
 
 def test_a_revised_fulfilment_is_revised_on_the_other_node_once_and_never_backwards(nodes: Trading) -> None:
     n = nodes
-    trading.respond(n.b, n.proposal, "shop", D(2), key="kits-r")
-    n.flush()
-    [ours], [theirs] = trading.trades(n.b), trading.trades(n.a)
-    assert ours.agreement is not None and theirs.agreement is not None
+    ours, theirs = _agreed(n, "kits-r")
     euros_b = commitments(n.b, ours.agreement.id)["transfer EUR"].commitment
 
     def paid_on(node: UnitOfWork, agreement: str) -> D:
@@ -375,10 +381,7 @@ def test_an_update_before_its_create_zero_and_relinking_into_a_trade(nodes: Trad
     Create would have been, and the Create that follows is a duplicate. A Create may carry zero (revised to
     nothing before it was told). A fulfilment of another commitment does not become one of a traded commitment."""
     n = nodes
-    trading.respond(n.b, n.proposal, "shop", D(2), key="kits-o")
-    n.flush()
-    [ours], [theirs] = trading.trades(n.b), trading.trades(n.a)
-    assert ours.agreement is not None and theirs.agreement is not None
+    ours, theirs = _agreed(n, "kits-o")
     on_a = commitments(n.a, theirs.agreement.id)["transfer EUR"].commitment
 
     def told(kind: str, event: str, revision: int, amount: str, activity: str) -> dict[str, Any]:
