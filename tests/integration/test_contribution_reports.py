@@ -253,3 +253,22 @@ def test_exchanges_are_shown_apart_and_not_counted_as_contributions(seeded: Unit
         ("ana", Decimal(4), [("transfer", Decimal(50))])]
     assert [(x.agent, x.action, x.unit, x.quantity, x.events) for x in report.exchanges] == [
         ("buyer", "transfer", "EUR", Decimal(700), 1)]
+
+
+def test_sums_keep_every_digit_the_ledger_stores(seeded: UnitOfWork) -> None:
+    """Quantities of 35 significant digits and their sums, from the events and from the daily and monthly totals
+    (kept on write, added to by the database): nothing is rounded to a decimal context's 28 digits (the report
+    itself then rounds hours to 6 places, as documented)."""
+    big = "12345678901234567.123456789012345678"
+    for day in (10, 10, 12):
+        work(seeded, "ana", big, datetime(2026, 1, day, tzinfo=UTC))
+    work(seeded, "ana", "0.000000000000000001", datetime(2026, 2, 1, tzinfo=UTC))
+    exact = Decimal("37037036703703701.370370367037037035")
+    with seeded.read() as tx:
+        (from_events,) = tx.events.flow_totals(*YEAR, receiver="coop")
+        (from_totals,) = tx.days.totals(date(2026, 1, 1), date(2027, 1, 1), receiver="coop")  # whole months
+        (from_days,) = tx.days.totals(date(2026, 1, 10), date(2026, 2, 2), receiver="coop")  # days only
+        ((from_member_totals, _),) = tx.days.member_totals("coop", date(2026, 1, 1), date(2026, 12, 31))
+    assert [t.quantity for t in (from_events, from_totals, from_days, from_member_totals)] == [exact] * 4
+    assert contributions(seeded, ReportScope(*YEAR, receiver="coop")).contributors[0].hours == \
+        Decimal("37037036703703701.37037")

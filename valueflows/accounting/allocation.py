@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
+from math import lcm
 
 from valueflows.domain.currencies import is_currency, minor_units
 from valueflows.domain.errors import Problem, RuleViolation
@@ -42,20 +43,26 @@ def allocate(amount: Decimal, weights: Mapping[str, Decimal | Fraction], unit: D
         problems.append(Problem("amount", "negative", "the amount to allocate is negative"))
     if amount % unit != 0:
         problems.append(Problem("amount", "finer_than_unit", f"{amount} is not a whole number of {unit}"))
-    negative = sorted(agent for agent, w in weights.items() if w < 0)
+    ratios = {agent: w.as_integer_ratio() for agent, w in weights.items()}
+    negative = sorted(agent for agent, (n, _) in ratios.items() if n < 0)
     if negative:
         problems.append(Problem("weights", "negative", f"negative weights for {', '.join(negative)}"))
-    exact = {agent: Fraction(w) for agent, w in weights.items()}
-    total = sum(exact.values(), Fraction(0))
+    # every weight over one common denominator: the shares' order and remainders are then whole numbers (the same
+    # exact values as fractions, without reducing a fraction at every step)
+    common = lcm(*(d for _, d in ratios.values())) if ratios else 1
+    exact = {agent: n * (common // d) for agent, (n, d) in ratios.items()}
+    total = sum(exact.values())
     if not negative and total == 0:
         problems.append(Problem("weights", "all_zero", "every weight is zero: nothing to allocate by"))
     if problems:
         raise RuleViolation(problems)
     units = int(amount / unit)
-    shares = {agent: units * w / total for agent, w in exact.items()}
-    whole = {agent: int(share) for agent, share in shares.items()}  # floor: shares are >= 0
+    whole: dict[str, int] = {}
+    remainder: dict[str, int] = {}  # of units * weight / total, in 1/total: floor division, as weights are >= 0
+    for agent, w in exact.items():
+        whole[agent], remainder[agent] = divmod(units * w, total)
     left = units - sum(whole.values())
-    order = sorted((a for a in exact if exact[a] > 0), key=lambda a: (-(shares[a] - whole[a]), -exact[a], a))
+    order = sorted((a for a in exact if exact[a] > 0), key=lambda a: (-remainder[a], -exact[a], a))
     for agent in order[:left]:
         whole[agent] += 1
     return {agent: unit * n for agent, n in whole.items()}

@@ -19,6 +19,7 @@ from typing import Any
 
 from valueflows.domain.effects import corrected_view
 from valueflows.domain.model import EconomicEvent
+from valueflows.domain.quantities import WHOLE
 
 PLACES = Decimal("0.000001")
 HOURS_PER_UNIT = {"hour": Decimal(1), "minute": Decimal(1) / Decimal(60), "day": Decimal(24)}
@@ -157,7 +158,7 @@ def fold_months(days: Iterable[tuple[DayKey, Decimal, int]]) -> dict[DayKey, tup
     totals: dict[DayKey, list[Any]] = defaultdict(lambda: [Decimal(0), 0])
     for key, quantity, events in days:
         total = totals[replace(key, day=key.day.replace(day=1))]
-        total[0] += quantity
+        total[0] = WHOLE.add(total[0], quantity)
         total[1] += events
     return {k: (q, n) for k, (q, n) in totals.items()}
 

@@ -19,12 +19,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_EVEN, Context, Decimal
 from fractions import Fraction
 from typing import Any
 
 from valueflows.accounting.allocation import unit_of
-from valueflows.accounting.equations import Claim, Line, Valuation, ValueEquation, counts, fraction_text, value
+from valueflows.accounting.equations import EXACT, Claim, Line, Valuation, ValueEquation, counts, fraction_text, value
 from valueflows.domain.errors import Problem, RuleViolation
 from valueflows.domain.model import EconomicEvent
 from valueflows.domain.quantities import canonical
@@ -124,8 +124,14 @@ class DividendResult:
             raise AssertionError(f"dividend run does not add up: {total} != {self.terms.surplus}")
 
 
+_HALF_EVEN = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN, rounding=ROUND_HALF_EVEN)  # rounds only to the unit
+
+
 def round_to(amount: Decimal | Fraction, unit: Decimal) -> Decimal:
     """Half to even, to the currency's unit (the documented rule for reserve and cash parts)."""
+    if isinstance(amount, Decimal) and unit.as_tuple().digits == (1,):  # a power of ten: a decimal rounds itself
+        rounded = amount.quantize(unit, context=_HALF_EVEN)
+        return rounded if rounded else rounded.copy_abs()  # no "-0.00"
     exact = Fraction(amount) / Fraction(unit)
     return unit * round(exact)  # Python's round() on a Fraction is half to even
 
@@ -138,7 +144,7 @@ def compute_dividends(terms: DividendTerms, equation: ValueEquation, claims: Ite
     if problems:
         raise RuleViolation(problems)
     unit = unit_of(terms.currency)
-    reserve = round_to(terms.surplus * terms.reserve_rate, unit)
+    reserve = round_to(EXACT.multiply(terms.surplus, terms.reserve_rate), unit)
     distributable = terms.surplus - reserve
     counted: list[Claim] = []
     excluded: list[Claim] = []
@@ -152,11 +158,11 @@ def compute_dividends(terms: DividendTerms, equation: ValueEquation, claims: Ite
     allocations = []
     for agent in sorted(valuation.parts, key=lambda a: (-valuation.parts[a], a)):
         dividend = valuation.parts[agent]
-        cash = round_to(dividend * terms.cash_rate, unit)
+        cash = round_to(EXACT.multiply(dividend, terms.cash_rate), unit)
+        (n, d), (total_n, total_d) = dividend.as_integer_ratio(), distributed.as_integer_ratio()
         allocations.append(Allocation(
             agent, dividend, cash, dividend - cash, valuation.points.get(agent, Fraction(0)),
-            Fraction(dividend) / Fraction(distributed) if distributed else Fraction(0),
-            valuation.lines.get(agent, [])))
+            Fraction(n * total_d, d * total_n) if distributed else Fraction(0), valuation.lines.get(agent, [])))
     result = DividendResult(terms, equation, reserve, distributable, valuation, allocations,
                             _group_excluded(excluded))
     result.check_sums()

@@ -27,6 +27,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, Inexact, Rounded
 from fractions import Fraction
+from math import lcm
 from typing import Any
 
 from valueflows.accounting.allocation import allocate
@@ -107,20 +108,55 @@ class Claim:
     each: Decimal | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
-    """Why an agent earned what it did in one bucket: contributions of one kind under one rule."""
+Ratio = tuple[int, int]  # numerator, denominator: an exact value not yet reduced to a Fraction
 
-    bucket: str
-    rule: str
-    action: str
-    kind: str | None
-    unit: str
-    quantity: Decimal
-    events: int
-    points: Fraction
-    value: Fraction  # after caps
-    capped: Fraction = Fraction(0)  # what caps cut off
+
+class Line:
+    """Why an agent earned what it did in one bucket: contributions of one kind under one rule.
+
+    `points`, `value` (after caps) and `capped` (what caps cut off) are exact fractions; a run has a line per agent,
+    bucket and kind of work, read only when shown, so each may be given as a ratio and is reduced when first read."""
+
+    __slots__ = ("_capped", "_points", "_value", "action", "bucket", "events", "kind", "quantity", "rule", "unit")
+
+    def __init__(self, bucket: str, rule: str, action: str, kind: str | None, unit: str, quantity: Decimal,
+                 events: int, points: Fraction | Ratio, value: Fraction | Ratio,
+                 capped: Fraction | Ratio = (0, 1)) -> None:
+        self.bucket, self.rule, self.action, self.kind, self.unit = bucket, rule, action, kind, unit
+        self.quantity, self.events = quantity, events
+        self._points, self._value, self._capped = points, value, capped
+
+    @property
+    def points(self) -> Fraction:
+        if isinstance(self._points, tuple):
+            self._points = Fraction(*self._points)
+        return self._points
+
+    @property
+    def value(self) -> Fraction:
+        if isinstance(self._value, tuple):
+            self._value = Fraction(*self._value)
+        return self._value
+
+    @property
+    def capped(self) -> Fraction:
+        if isinstance(self._capped, tuple):
+            self._capped = Fraction(*self._capped)
+        return self._capped
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.bucket, self.rule, self.action, self.kind, self.unit, self.quantity, self.events, self.points,
+                self.value, self.capped)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Line) and self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        names = ("bucket", "rule", "action", "kind", "unit", "quantity", "events", "points", "value", "capped")
+        return f"Line({', '.join(f'{n}={v!r}' for n, v in zip(names, self._fields(), strict=True))})"
 
     def explain(self) -> dict[str, Any]:
         return {"bucket": self.bucket, "rule": self.rule, "action": self.action, "kind": self.kind,
@@ -320,10 +356,21 @@ def _fraction(number: Decimal, scale: int = 1) -> Fraction:
     return Fraction(numerator, denominator * scale)
 
 
-def _worth(share: tuple[int, int], points: Decimal) -> Fraction:
-    """What `points` earn at `share` (numerator, denominator) a point, as one fraction."""
+def _ratio(number: Decimal, scale: int = 1) -> Ratio:
+    numerator, denominator = number.as_integer_ratio()
+    return numerator, denominator * scale
+
+
+def _worth(share: Ratio, points: Decimal) -> Ratio:
+    """What `points` earn at `share` (numerator, denominator) a point."""
     n, d = points.as_integer_ratio()
-    return Fraction(share[0] * n, share[1] * d)
+    return share[0] * n, share[1] * d
+
+
+def _sum(ratios: Sequence[Ratio], more: Fraction = _NOTHING) -> Fraction:
+    """Ratios and a fraction added up, reduced once (over the least common denominator), not at every step."""
+    common = lcm(more.denominator, *(d for _, d in ratios))
+    return Fraction(more.numerator * (common // more.denominator) + sum(n * (common // d) for n, d in ratios), common)
 
 
 def value(equation: ValueEquation, amount: Decimal, unit: Decimal, claims: Iterable[Claim]) -> Valuation:
@@ -334,7 +381,9 @@ def value(equation: ValueEquation, amount: Decimal, unit: Decimal, claims: Itera
     rule values each claim (or each group of equal claims, `Claim.each`) on its own, as a cap per claim needs."""
     claims = list(claims)
     remaining = amount
-    agents: dict[str, Fraction] = {}  # value earned, in the order agents are first met
+    # value earned, in the order agents are first met: ratios (uncapped rules, one a bucket) and a fraction (capped)
+    agents: dict[str, list[Ratio]] = {}
+    capped_earned: dict[str, Fraction] = {}
     scaled_points: dict[str, Decimal] = {}
     # per agent and line key: [quantity, events, scaled points, value, capped off, rule]
     sums: dict[str, dict[tuple[str, str, str, str | None, str], list[Any]]] = {}
@@ -392,7 +441,8 @@ def value(equation: ValueEquation, amount: Decimal, unit: Decimal, claims: Itera
         distributed, capped = Fraction(0), Fraction(0)
         for agent, mine in lines_of.items():
             if agent not in agents:
-                agents[agent] = Fraction(0)
+                agents[agent] = []
+                capped_earned[agent] = _NOTHING
                 scaled_points[agent] = Decimal(0)
                 sums[agent] = {}
             scaled_points[agent] = add(scaled_points[agent], points_of[agent])
@@ -418,24 +468,25 @@ def value(equation: ValueEquation, amount: Decimal, unit: Decimal, claims: Itera
                 entry[3] = add(entry[3], points)
         for line, over_points, over_events, under_points, agent in over.values():
             at_cap = Fraction(line[5].cap) * over_events
-            earned = _worth(share, under_points) + at_cap
-            cut = _worth(share, over_points) - at_cap
+            earned = Fraction(*_worth(share, under_points)) + at_cap
+            cut = Fraction(*_worth(share, over_points)) - at_cap
             line[3], line[4] = earned, cut
-            agents[agent] += earned
+            capped_earned[agent] += earned
             distributed += earned
             capped += cut
         for agent, points in uncapped.items():
-            earned = _worth(share, points)
-            agents[agent] += earned
-            distributed += earned
+            agents[agent].append(_worth(share, points))
+        # what the uncapped rules gave out: share x their points, summed once (the same as agent by agent)
+        distributed += Fraction(*_worth(share, sum(uncapped.values(), Decimal(0))))
         results.append(BucketResult(bucket.name, bucket.percent, bucket.of, pool, Fraction(total) / SCALE,
                                     distributed, capped=capped))
-    earned_total = sum(agents.values(), Fraction(0))
+    earned = {agent: _sum(ratios, capped_earned[agent]) for agent, ratios in agents.items()}
+    earned_total = sum((r.distributed for r in results), Fraction(0))
     distributed_total = _floor(earned_total, unit)
-    parts = allocate(distributed_total, agents, unit) if distributed_total else {a: Decimal(0) for a in agents}
+    parts = allocate(distributed_total, earned, unit) if distributed_total else {a: Decimal(0) for a in earned}
     unpooled = amount - sum((r.pool for r in results), Decimal(0))
     uncounted = [c for i, c in enumerate(claims) if i not in counted]
-    lines = {agent: [Line(*key, q, n, _fraction(p, SCALE), v, cut) for key, (q, n, p, v, cut, _rule) in found.items()]
+    lines = {agent: [Line(*key, q, n, _ratio(p, SCALE), v, cut) for key, (q, n, p, v, cut, _rule) in found.items()]
              for agent, found in sums.items()}
     agent_points = {agent: _fraction(p, SCALE) for agent, p in scaled_points.items()}
     return Valuation(amount, unit, results, parts, agent_points, lines, unpooled, uncounted)

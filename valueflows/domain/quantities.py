@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, InvalidOperation
 
 from valueflows.domain.errors import Problem
 
@@ -24,9 +24,14 @@ class Measure:
     has_unit: str
 
 
+# Python's default decimal context rounds to 28 significant digits; a stored quantity has up to 38. This one keeps
+# every digit of a normalization or a sum (never used to divide).
+WHOLE = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
+
+
 def canonical(value: Decimal) -> str:
-    """'1.50' and '1.5' are the same quantity: one text form, plain notation, no trailing zeros."""
-    text = format(value.normalize(), "f")
+    """'1.50' and '1.5' are the same quantity: one text form, plain notation, no trailing zeros (every digit kept)."""
+    text = format(value.normalize(WHOLE), "f")
     return "0" if text in ("-0", "") else text
 
 
@@ -58,7 +63,7 @@ def parse_decimal(value: object, field: str, *, allow_negative: bool = False) ->
         return None, Problem(field, "not_finite", "an infinite value is not a quantity")
     if number < 0 and not allow_negative:
         return None, Problem(field, "negative", f"{canonical(number)} is negative; quantities are zero or more")
-    _sign, digits, exponent = number.normalize().as_tuple()
+    _sign, digits, exponent = number.normalize(WHOLE).as_tuple()
     assert isinstance(exponent, int)
     fraction_digits = max(0, -exponent)
     integer_digits = max(0, len(digits) + exponent)

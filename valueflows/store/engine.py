@@ -11,7 +11,7 @@ from sqlalchemy import Engine, create_engine, event, func
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 
-from valueflows.domain.quantities import canonical
+from valueflows.domain.quantities import WHOLE, canonical
 from valueflows.store import prepared
 
 DEFAULT_URL = "sqlite:///valueflows.db"
@@ -42,32 +42,30 @@ def make_engine(url: str = DEFAULT_URL, write_wait: float = WRITE_WAIT, **kwargs
     raise ValueError(f"unsupported database {parsed.get_backend_name()!r}: use sqlite:///FILE or postgresql+psycopg://…")
 
 
-class DecimalSum:
-    """SQLite aggregate `decimal_sum`: sums decimal text exactly (SQLite's own SUM goes through floats)."""
-
-    def __init__(self) -> None:
-        self.values: list[str | int] = []
-
-    def step(self, value: str | int | None) -> None:
-        if value is not None:  # kept, and parsed at the end in one pass (a step is called for every row)
-            self.values.append(value)
-
-    def finalize(self) -> str | None:
-        if not self.values:
-            return None
-        return canonical(sum(map(Decimal, self.values), Decimal(0)))
-
-
 def decimal_add(a: str | int | None, b: str | int | None) -> str | None:
     """SQLite function `decimal_add`: adds two decimals held as text, exactly."""
     if a is None or b is None:
         return None
-    return canonical(Decimal(a) + Decimal(b))
+    return canonical(WHOLE.add(Decimal(a), Decimal(b)))
 
 
 def exact_sum(engine: Engine, column: Any) -> Any:
-    """SUM that stays exact on both databases."""
-    return func.decimal_sum(column) if engine.dialect.name == "sqlite" else func.sum(column)
+    """SUM that stays exact on both databases, read with `exact_total`: PostgreSQL's NUMERIC sum; on SQLite, whose
+    SUM goes through floats, the group's decimal texts joined by `group_concat` (in SQLite itself: no Python call
+    per row, as an aggregate function written in Python would make), added up exactly when read."""
+    return func.group_concat(column) if engine.dialect.name == "sqlite" else func.sum(column)
+
+
+def exact_total(value: Any) -> Decimal:
+    """What `exact_sum` returned, as one exact Decimal in canonical form (0 when it summed nothing)."""
+    if value is None:
+        return Decimal(0)
+    if isinstance(value, str):  # SQLite: "1.5,2,0.25"
+        add, total = WHOLE.add, Decimal(0)
+        for part in value.split(","):
+            total = add(total, Decimal(part))
+        return Decimal(canonical(total))
+    return Decimal(canonical(Decimal(str(value))))
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -139,7 +137,6 @@ def _sqlite_engine(url: str, write_wait: float, **kwargs: Any) -> Engine:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={int(write_wait * 1000)}")
         cur.close()
-        dbapi_conn.create_aggregate("decimal_sum", 1, DecimalSum)
         dbapi_conn.create_function("decimal_add", 2, decimal_add, deterministic=True)
 
     @event.listens_for(engine, "begin")

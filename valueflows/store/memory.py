@@ -31,6 +31,7 @@ from valueflows.domain.model import (
     EconomicResource,
     Membership,
 )
+from valueflows.domain.quantities import WHOLE
 from valueflows.store.cache import RecordCache
 from valueflows.store.mapping import row_of
 from valueflows.store.ports import (
@@ -211,7 +212,7 @@ def _measured(e: EconomicEvent) -> tuple[Decimal, str] | None:
 def _sum(found: Iterable[tuple[tuple[Any, ...], Decimal, int]]) -> list[tuple[tuple[Any, ...], Decimal, int]]:
     sums: dict[tuple[Any, ...], list[Any]] = defaultdict(lambda: [Decimal(0), 0])
     for key, quantity, events in found:
-        sums[key][0] += quantity
+        sums[key][0] = WHOLE.add(sums[key][0], quantity)
         sums[key][1] += events
     return [(key, q, n) for key, (q, n) in sums.items()]
 
@@ -424,7 +425,7 @@ class MemoryDays(_OnBox):
     def add(self, deltas: Iterable[tuple[DayKey, Decimal, int]]) -> None:
         for key, quantity, events in deltas:
             q, n = self.state.days.get(key, (Decimal(0), 0))
-            self.state.days[key] = (q + quantity, n + events)
+            self.state.days[key] = (WHOLE.add(q, quantity), n + events)
 
     def totals(self, first: date, end: date, receiver: str | None = None) -> list[FlowTotal]:
         rows = [((k.provider, k.receiver, k.action, k.kind or None, k.unit), q, n)

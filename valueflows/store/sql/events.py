@@ -9,16 +9,16 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Date, Result, Table, Text, and_, bindparam, case, cast, func, or_, select
+from sqlalchemy import Connection, Date, Result, Table, Text, and_, bindparam, case, cast, func, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from valueflows.accounting.contributions import DayKey, SizeKey, size_deltas
 from valueflows.domain.limits import MAX_CHAIN
 from valueflows.domain.model import EconomicEvent, Membership
-from valueflows.domain.quantities import canonical
+from valueflows.domain.quantities import WHOLE
 from valueflows.store import prepared
-from valueflows.store.engine import exact_sum
+from valueflows.store.engine import exact_sum, exact_total
 from valueflows.store.mapping import event_from_row
 from valueflows.store.ports import EventFilter, FlowTotal, PaidTotal, SizedClaims
 from valueflows.store.sql.records import STREAM_BATCH, SqlRecords
@@ -34,13 +34,6 @@ _E = economic_events
 _CORRECTED = select(_E.c.corrects).where(_E.c.corrects.is_not(None))
 # `accounting.contributions.is_exchange`, as a condition on the table
 _EXCHANGE = or_(_E.c.agreed_in.is_not(None), _E.c.realization_of.is_not(None))
-
-
-def _exact(value: Any) -> Decimal:
-    """A sum as the database returned it (NUMERIC, or decimal text on SQLite), as an exact Decimal."""
-    if isinstance(value, str):  # SQLite's decimal_sum: already canonical text
-        return Decimal(value)
-    return Decimal(canonical(Decimal(str(value))))
 
 
 class SqlEvents(SqlRecords[EconomicEvent]):
@@ -147,7 +140,8 @@ class SqlEvents(SqlRecords[EconomicEvent]):
         if resource:
             query = query.where(or_(e.c.resource_inventoried_as == resource, e.c.to_resource_inventoried_as == resource,
                                     e.c.input_of.in_(list(processes))))
-        return [FlowTotal(p, r, a, k or None, u, _exact(q), int(n)) for p, r, a, k, u, q, n in self.conn.execute(query)]
+        return [FlowTotal(p, r, a, k or None, u, exact_total(q), int(n))
+                for p, r, a, k, u, q, n in self.conn.execute(query)]
 
     def received(self, receiver: str, start: datetime, end: datetime) -> Iterator[EconomicEvent]:
         """What `receiver` was given by others in [start, end) with a quantity, corrected view, in ledger order."""
@@ -236,8 +230,8 @@ class SqlEvents(SqlRecords[EconomicEvent]):
                      .group_by(e.c.provider, e.c.receiver, e.c.agreed_in, e.c.action, unit))
             if len(users) <= 1000:  # else sum every payment to the stewards and keep the users' (one query either way)
                 query = query.where(e.c.provider.in_(sorted(users)))
-            out += [PaidTotal(p, r, a, act, resource, u, Decimal(t)) for p, r, a, act, u, t in self.conn.execute(query)
-                    if p in users]
+            out += [PaidTotal(p, r, a, act, resource, u, exact_total(t))
+                    for p, r, a, act, u, t in self.conn.execute(query) if p in users]
         return out
 
     def outputs_of(self, resources: Iterable[str]) -> list[tuple[str, str]]:
@@ -324,9 +318,9 @@ def _merged(rows: Iterable[Any], width: int) -> dict[Any, list[Any]]:
         rows = rows.all()  # fetched at once: row by row costs a Python call per row
     for row in rows:
         key = tuple(row[:width])
-        quantity, events = _exact(row[width]), int(row[width + 1])
+        quantity, events = exact_total(row[width]), int(row[width + 1])
         if key in sums:
-            sums[key][0] += quantity
+            sums[key][0] = WHOLE.add(sums[key][0], quantity)
             sums[key][1] += events
         else:
             sums[key] = [quantity, events]
@@ -342,12 +336,13 @@ def _apart(conn: Connection, organization: str, providers: Iterable[str], start:
     for row in conn.execute(select(m).where(m.c.organization == organization)):
         spans.setdefault(row.member, []).append(Membership(row.id, row.member, organization, row.since, row.until))
     apart: dict[date, dict[str, bool | None]] = {}
+    last = stop - timedelta(days=1)
+    months = [(month, _next_month(month) - timedelta(days=1)) for month in _months(start, stop)]
     for provider in providers:
         held = spans.get(provider, [])
-        if any(s.active_throughout(start, stop - timedelta(days=1)) for s in held):
+        if any(s.active_throughout(start, last) for s in held):
             continue
-        for month in _months(start, stop):
-            month_last = _next_month(month) - timedelta(days=1)
+        for month, month_last in months:
             if not any(s.active_throughout(month, month_last) for s in held):
                 apart.setdefault(month, {})[provider] = \
                     None if any(s.active_during(month, month_last) for s in held) else False
@@ -356,12 +351,11 @@ def _apart(conn: Connection, organization: str, providers: Iterable[str], start:
 
 def _picked(month: Any, provider: Any, apart: dict[date, dict[str, bool | None]], standing: bool | None) -> Any:
     """The rows of the (provider, month) pairs of this standing: the providers first (a key's prefix), then months."""
-    picked = [and_(month == when, provider.in_(sorted(p for p, s in who.items() if s is standing)))
-              for when, who in sorted(apart.items()) if standing in who.values()]
-    if not picked:
+    pairs = sorted((p, when) for when, who in apart.items() for p, s in who.items() if s is standing)
+    if not pairs:
         return None
-    return and_(provider.in_(sorted({p for who in apart.values() for p, s in who.items() if s is standing})),
-                or_(*picked))
+    # the providers alone first: a prefix of the key, so that only their rows are read
+    return and_(provider.in_(sorted({p for p, _ in pairs})), tuple_(provider, month).in_(pairs))
 
 
 class SqlDays:
@@ -379,7 +373,7 @@ class SqlDays:
         for key, quantity, events in deltas:  # one row per key: an upsert statement touches a row once
             for merged, at in ((days, key), (months, replace(key, day=key.day.replace(day=1)))):
                 total = merged.setdefault(at, [Decimal(0), 0])
-                total[0] += quantity
+                total[0] = WHOLE.add(total[0], quantity)
                 total[1] += events
         if not days:
             return
@@ -430,8 +424,8 @@ class SqlDays:
         end = last + timedelta(days=1)
         start, stop = _whole_months(first, end)
         sums: dict[tuple[Any, ...], list[Any]] = {}
-        days = [and_(d.c.day >= first, d.c.day < end)] if start >= stop else \
-            [and_(d.c.day >= first, d.c.day < start), and_(d.c.day >= stop, d.c.day < end)]
+        days = [and_(d.c.day >= a, d.c.day < b) for a, b in ([(first, end)] if start >= stop else
+                                                              [(first, start), (stop, end)]) if a < b]
         if start < stop:
             flow = [mo.c.provider, mo.c.action, mo.c.kind, mo.c.unit]
             in_months = and_(mo.c.receiver == organization, mo.c.month >= start, mo.c.month < stop)
@@ -447,27 +441,28 @@ class SqlDays:
                         select(*flow, exact_sum(self.conn.engine, mo.c.quantity), func.sum(mo.c.events))
                         .where(in_months, picked).group_by(*flow)), 4).items():
                     member_total = sums[(p, a, k, u, True)]
-                    member_total[0] -= q
+                    member_total[0] = WHOLE.subtract(member_total[0], q)
                     member_total[1] -= n
                     if standing is False:  # no member on any day of these months
                         other = sums.setdefault((p, a, k, u, False), [Decimal(0), 0])
-                        other[0] += q
+                        other[0] = WHOLE.add(other[0], q)
                         other[1] += n
-                days += [and_(d.c.day >= month, d.c.day < _next_month(month),
-                              d.c.provider.in_(sorted(p for p, standing in who.items() if standing is None)))
-                         for month, who in sorted(apart.items()) if None in who.values()]
-        on_day = and_(m.c.member == d.c.provider, m.c.organization == d.c.receiver, m.c.since <= d.c.day,
-                      or_(m.c.until.is_(None), m.c.until >= d.c.day))
-        member = case((m.c.id.is_(None), 0), else_=1).label("member")
-        key = [d.c.provider, d.c.action, d.c.kind, d.c.unit]
-        query = (select(*key, member, exact_sum(self.conn.engine, d.c.quantity), func.sum(d.c.events))
-                 .select_from(d.outerjoin(m, on_day))
-                 .where(d.c.receiver == organization, or_(*days))
-                 .group_by(*key, member))
-        for (p, a, k, u, is_member), (q, n) in _merged(self.conn.execute(query), 5).items():
-            total = sums.setdefault((p, a, k, u, bool(is_member)), [Decimal(0), 0])
-            total[0] += q
-            total[1] += n
+            days += [and_(d.c.day >= month, d.c.day < _next_month(month),
+                          d.c.provider.in_(sorted(p for p, standing in who.items() if standing is None)))
+                     for month, who in sorted(apart.items()) if None in who.values()]
+        if days:  # none when the period is whole months and no membership begins or ends in them
+            on_day = and_(m.c.member == d.c.provider, m.c.organization == d.c.receiver, m.c.since <= d.c.day,
+                          or_(m.c.until.is_(None), m.c.until >= d.c.day))
+            member = case((m.c.id.is_(None), 0), else_=1).label("member")
+            key = [d.c.provider, d.c.action, d.c.kind, d.c.unit]
+            query = (select(*key, member, exact_sum(self.conn.engine, d.c.quantity), func.sum(d.c.events))
+                     .select_from(d.outerjoin(m, on_day))
+                     .where(d.c.receiver == organization, or_(*days))
+                     .group_by(*key, member))
+            for (p, a, k, u, is_member), (q, n) in _merged(self.conn.execute(query), 5).items():
+                total = sums.setdefault((p, a, k, u, bool(is_member)), [Decimal(0), 0])
+                total[0] = WHOLE.add(total[0], q)
+                total[1] += n
         return [(FlowTotal(p, organization, a, k or None, u, q, n), is_member)
                 for (p, a, k, u, is_member), (q, n) in sorted(sums.items()) if n]
 
