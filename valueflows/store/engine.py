@@ -65,7 +65,7 @@ def exact_total(value: Any) -> Decimal:
         for part in value.split(","):
             total = add(total, Decimal(part))
         return Decimal(canonical(total))
-    return Decimal(canonical(Decimal(str(value))))
+    return Decimal(canonical(value if isinstance(value, Decimal) else Decimal(str(value))))
 
 
 def is_transient(exc: BaseException) -> bool:

@@ -9,7 +9,23 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Date, Result, Table, Text, and_, bindparam, case, cast, func, or_, select, tuple_
+from sqlalchemy import (
+    ARRAY,
+    Connection,
+    Date,
+    Result,
+    Table,
+    Text,
+    and_,
+    any_,
+    bindparam,
+    case,
+    cast,
+    func,
+    or_,
+    select,
+    tuple_,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -180,7 +196,7 @@ class SqlEvents(SqlRecords[EconomicEvent]):
             count(self.conn.execute(whole), True)
             apart = _apart(self.conn, receiver, {key[0] for key in counts}, start, stop)
             for standing in (False, None):  # the months of no membership, then those read again event by event
-                picked = _picked(sz.c.month, sz.c.provider, apart, standing)
+                picked = _picked(self.conn.dialect.name, sz.c.month, sz.c.provider, apart, standing)
                 if picked is not None:
                     rows = list(self.conn.execute(whole.where(picked)))
                     count(rows, True, -1)
@@ -349,13 +365,22 @@ def _apart(conn: Connection, organization: str, providers: Iterable[str], start:
     return apart
 
 
-def _picked(month: Any, provider: Any, apart: dict[date, dict[str, bool | None]], standing: bool | None) -> Any:
-    """The rows of the (provider, month) pairs of this standing: the providers first (a key's prefix), then months."""
+def _picked(dialect: str, month: Any, provider: Any, apart: dict[date, dict[str, bool | None]],
+            standing: bool | None) -> Any:
+    """The rows of the (provider, month) pairs of this standing: the providers first (a prefix of the key, so that
+    only their rows are read), then the pairs. PostgreSQL takes them as two arrays (a list of pairs would be a
+    parameter each, and an OR each in its plan)."""
     pairs = sorted((p, when) for when, who in apart.items() for p, s in who.items() if s is standing)
     if not pairs:
         return None
-    # the providers alone first: a prefix of the key, so that only their rows are read
-    return and_(provider.in_(sorted({p for p, _ in pairs})), tuple_(provider, month).in_(pairs))
+    providers = sorted({p for p, _ in pairs})
+    if dialect == "postgresql":
+        wanted = func.unnest(bindparam(None, [p for p, _ in pairs], type_=ARRAY(Text)),
+                             bindparam(None, [m for _, m in pairs], type_=ARRAY(Date))).table_valued(
+            "provider", "month").render_derived()
+        return and_(provider == any_(bindparam(None, providers, type_=ARRAY(Text))),
+                    tuple_(provider, month).in_(select(wanted.c.provider, wanted.c.month)))
+    return and_(provider.in_(providers), tuple_(provider, month).in_(pairs))
 
 
 class SqlDays:
@@ -434,7 +459,7 @@ class SqlDays:
                 .where(in_months).group_by(*flow)), 4).items()}
             apart = _apart(self.conn, organization, {key[0] for key in sums}, start, stop)
             for standing in (False, None):  # the months of no membership, then those read again day by day
-                picked = _picked(mo.c.month, mo.c.provider, apart, standing)
+                picked = _picked(self.conn.dialect.name, mo.c.month, mo.c.provider, apart, standing)
                 if picked is None:
                     continue
                 for (p, a, k, u), (q, n) in _merged(self.conn.execute(
