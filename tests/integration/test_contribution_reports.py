@@ -10,6 +10,7 @@ import pytest
 from alembic import command
 from sqlalchemy import text
 
+from valueflows.domain.chain import facts
 from valueflows.domain.effects import corrected_view
 from valueflows.domain.inputs import (
     AgentInput,
@@ -21,6 +22,7 @@ from valueflows.domain.inputs import (
     SpecificationInput,
 )
 from valueflows.domain.model import EconomicEvent
+from valueflows.domain.quantities import canonical_before_whole
 from valueflows.service import ledger, records
 from valueflows.service.bootstrap import open_ledger
 from valueflows.service.reports import ReportScope, contributions
@@ -272,3 +274,23 @@ def test_sums_keep_every_digit_the_ledger_stores(seeded: UnitOfWork) -> None:
     assert [t.quantity for t in (from_events, from_totals, from_days, from_member_totals)] == [exact] * 4
     assert contributions(seeded, ReportScope(*YEAR, receiver="coop")).contributors[0].hours == \
         Decimal("37037036703703701.37037")
+    assert verify(seeded).ok  # the totals kept on write equal the events' own, to the last digit
+
+
+@pytest.mark.sql_store  # the stored row is changed behind the ledger's back
+def test_verify_takes_a_long_quantity_chained_as_it_was_before_every_digit_was_kept(
+        seeded: UnitOfWork, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Until 2026-12-01 the chain hashed a quantity of more than 28 significant digits rounded to 28, while the
+    database kept it whole: such a record is no fault; a record changed since is still one."""
+    monkeypatch.setattr(ledger, "facts", lambda record: facts(record, canonical_before_whole))
+    event = work(seeded, "ana", "12345678901234567.123456789012345678", datetime(2026, 1, 10, tzinfo=UTC))
+    monkeypatch.undo()
+    with seeded.engine.begin() as conn:
+        stored = conn.execute(text("SELECT effort_quantity_value FROM economic_events WHERE id = :id"),
+                              {"id": event}).scalar_one()
+        assert Decimal(stored) == Decimal("12345678901234567.123456789012345678")
+    assert verify(seeded).ok
+    with seeded.engine.begin() as conn:
+        conn.execute(text("UPDATE economic_events SET effort_quantity_value = '12345678901234568.123456789012345678'"
+                          " WHERE id = :id"), {"id": event})
+    assert [f.reason for f in verify(seeded).faults] == ["the stored record differs from what the chain recorded"]

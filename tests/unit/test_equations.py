@@ -34,6 +34,7 @@ from valueflows.accounting.equations import (
 )
 from valueflows.accounting.rollup import rollup
 from valueflows.domain.errors import RuleViolation
+from valueflows.domain.quantities import WHOLE
 
 CENT = D("0.01")
 
@@ -233,7 +234,8 @@ def plain_value(equation: ValueEquation, amount: D, unit: D, claims: Iterable[Cl
             capped += cut
             key = (bucket.name, rule.label(), claim.action, claim.kind, claim.unit)
             line = sums[claim.agent].setdefault(key, [D(0), 0, Fraction(0), Fraction(0), Fraction(0)])
-            for at, add in enumerate((claim.quantity, claim.events, pts, earned, cut)):
+            line[0] = WHOLE.add(line[0], claim.quantity)  # every digit (the default context keeps 28)
+            for at, add in enumerate((claim.events, pts, earned, cut), start=1):
                 line[at] += add
         results.append(BucketResult(bucket.name, bucket.percent, bucket.of, pool, total_points, distributed,
                                     capped=capped))
@@ -321,3 +323,16 @@ def test_rollup_reports_cycles() -> None:
     r = _walk("machine", made_by, takes)
     assert r.processes == ["build", "make-jig"]
     assert r.cycles == [["machine", "build", "jig", "make-jig", "machine"]]
+
+
+@pytest.mark.parametrize("rate, quantities", [
+    (D(1), ["1.123456789012345678901234567", "12345678901234567.123456789012345678"]),
+    (D("0.333333333333333333"), ["0.123456789", "7.000000001"]),
+])
+def test_long_quantities_share_the_whole_pool(rate: D, quantities: list[str]) -> None:
+    """Points of more than 28 significant digits are summed whole: every point shares the pool, to the cent."""
+    eq = ValueEquation("eq", "long", 1, (Bucket("all", D(100), "total", (Rule("work", "hour", rate),)),))
+    cs = [Claim(agent, "work", None, "hour", D(q)) for agent, q in zip(("ana", "bo"), quantities, strict=True)]
+    found = value(eq, D(1000), CENT, cs)
+    assert found == plain_value(eq, D(1000), CENT, cs)
+    assert found.buckets[0].distributed == 1000 and sum(found.parts.values()) == D(1000)

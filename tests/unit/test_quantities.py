@@ -45,3 +45,22 @@ def test_canonical_text_round_trips(value: Decimal) -> None:
     assert Decimal(canonical(value)) == value
     assert canonical(Decimal(canonical(value))) == canonical(value)
     assert "E" not in canonical(value)
+
+
+@pytest.mark.parametrize(("raw", "code"), [
+    (Decimal("-1E+999999999999"), "too_large"), (Decimal("1E+999999999999"), "too_large"),
+    (Decimal("-1E-999999999999"), "too_precise"), (Decimal("1E-999999999999"), "too_precise"),
+    (Decimal("-1E+20"), "too_large"),
+])
+def test_an_exponent_far_out_is_refused_without_being_written_out(raw: Decimal, code: str) -> None:
+    """Such a Decimal can come from JSON read with `parse_float=Decimal`: its digits are counted as written."""
+    value, problem = parse_decimal(raw, "q", allow_negative=True)
+    assert value is None and problem is not None and problem.code == code
+
+
+def test_every_digit_of_a_stored_quantity_is_kept() -> None:
+    """20 digits before the point and 18 after: Python's default context would round them to 28."""
+    value = Decimal("12345678901234567890.123456789012345678")
+    assert parse_decimal(str(value), "q") == (value, None)
+    assert canonical(value) == "12345678901234567890.123456789012345678"
+    assert parse_decimal("1234567890123456789.1234567890123456789", "q")[1] is not None  # a 19th fractional digit

@@ -200,6 +200,6 @@ def fold_day_totals(events: Iterable[EconomicEvent]) -> dict[DayKey, tuple[Decim
     totals: dict[DayKey, list[Any]] = defaultdict(lambda: [Decimal(0), 0])
     for event in corrected_view(events):
         if (found := day_key(event)) is not None:
-            totals[found[0]][0] += found[1]
+            totals[found[0]][0] = WHOLE.add(totals[found[0]][0], found[1])
             totals[found[0]][1] += 1
     return {k: (q, n) for k, (q, n) in totals.items()}

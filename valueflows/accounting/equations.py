@@ -27,6 +27,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, Inexact, Rounded
 from fractions import Fraction
+from functools import reduce
 from math import lcm
 from typing import Any
 
@@ -477,7 +478,7 @@ def value(equation: ValueEquation, amount: Decimal, unit: Decimal, claims: Itera
         for agent, points in uncapped.items():
             agents[agent].append(_worth(share, points))
         # what the uncapped rules gave out: share x their points, summed once (the same as agent by agent)
-        distributed += Fraction(*_worth(share, sum(uncapped.values(), Decimal(0))))
+        distributed += Fraction(*_worth(share, reduce(add, uncapped.values(), Decimal(0))))
         results.append(BucketResult(bucket.name, bucket.percent, bucket.of, pool, Fraction(total) / SCALE,
                                     distributed, capped=capped))
     earned = {agent: _sum(ratios, capped_earned[agent]) for agent, ratios in agents.items()}

@@ -13,7 +13,7 @@ import hashlib
 import json
 import types
 import typing
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -26,12 +26,12 @@ GENESIS = "0" * 64
 DERIVED_FIELDS = frozenset({"seq", "accounting_quantity", "onhand_quantity"})
 
 
-def plain(value: Any) -> Any:
-    """A JSON-ready form of a domain value, identical for equal values."""
+def plain(value: Any, number: Callable[[Decimal], str] = canonical) -> Any:
+    """A JSON-ready form of a domain value, identical for equal values (`number`: how decimals are written)."""
     if type(value) is str:  # most facts: as they are
         return value
     if isinstance(value, Decimal):
-        return canonical(value)
+        return number(value)
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
     if isinstance(value, date):
@@ -39,15 +39,15 @@ def plain(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, Measure):
-        return {"hasNumericalValue": canonical(value.has_numerical_value), "hasUnit": value.has_unit}
+        return {"hasNumericalValue": number(value.has_numerical_value), "hasUnit": value.has_unit}
     if isinstance(value, tuple | list):
-        return [plain(v) for v in value]
+        return [plain(v, number) for v in value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return facts(value)
+        return facts(value, number)
     return value
 
 
-def facts(record: Any) -> dict[str, Any]:
+def facts(record: Any, number: Callable[[Decimal], str] = canonical) -> dict[str, Any]:
     """The facts of a record that the chain commits to.
 
     Derived state is left out, and so are absent values (None, empty lists): a field added to a record type
@@ -58,7 +58,7 @@ def facts(record: Any) -> dict[str, Any]:
         value = getattr(record, name)
         if value is None or (type(value) is tuple and not value):
             continue
-        out[name] = plain(value)
+        out[name] = plain(value, number)
     return out
 
 

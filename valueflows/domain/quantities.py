@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal, InvalidOperation
+from decimal import MAX_PREC, Context, Decimal, InvalidOperation
 
 from valueflows.domain.errors import Problem
 
@@ -25,13 +25,22 @@ class Measure:
 
 
 # Python's default decimal context rounds to 28 significant digits; a stored quantity has up to 38. This one keeps
-# every digit of a normalization or a sum (never used to divide).
-WHOLE = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
+# every digit of a normalization or a sum (never used to divide); its exponents are bounded as the default's are
+# (an exponent beyond them overflows instead of being written out digit by digit).
+WHOLE = Context(prec=MAX_PREC, Emax=999_999, Emin=-999_999)
+_BEFORE_WHOLE = Context(prec=28, Emax=999_999, Emin=-999_999)  # Python's default context
 
 
 def canonical(value: Decimal) -> str:
     """'1.50' and '1.5' are the same quantity: one text form, plain notation, no trailing zeros (every digit kept)."""
     text = format(value.normalize(WHOLE), "f")
+    return "0" if text in ("-0", "") else text
+
+
+def canonical_before_whole(value: Decimal) -> str:
+    """`canonical` as the ledger wrote it until 2026-12-01: rounded to 28 significant digits. The chain records of
+    that time hashed a longer quantity in this form; `verify` accepts it for them."""
+    text = format(value.normalize(_BEFORE_WHOLE), "f")
     return "0" if text in ("-0", "") else text
 
 
@@ -61,14 +70,17 @@ def parse_decimal(value: object, field: str, *, allow_negative: bool = False) ->
         return None, Problem(field, "not_finite", "NaN is not a quantity")
     if number.is_infinite():
         return None, Problem(field, "not_finite", "an infinite value is not a quantity")
-    if number < 0 and not allow_negative:
-        return None, Problem(field, "negative", f"{canonical(number)} is negative; quantities are zero or more")
-    _sign, digits, exponent = number.normalize(WHOLE).as_tuple()
+    # the digits counted from the number as written, trailing zeros aside (no arithmetic: an exponent of a billion
+    # is refused, not written out), before anything is shown of it
+    _sign, digits, exponent = number.as_tuple()
     assert isinstance(exponent, int)
-    fraction_digits = max(0, -exponent)
-    integer_digits = max(0, len(digits) + exponent)
+    zeros = len(digits) - len("".join(map(str, digits)).rstrip("0")) if number else 0
+    fraction_digits = max(0, -(exponent + zeros)) if number else 0
+    integer_digits = max(0, len(digits) + exponent) if number else 0
     if integer_digits > MAX_INTEGER_DIGITS:
         return None, Problem(field, "too_large", f"more than {MAX_INTEGER_DIGITS} digits before the decimal point")
     if fraction_digits > MAX_FRACTION_DIGITS:
         return None, Problem(field, "too_precise", f"more than {MAX_FRACTION_DIGITS} digits after the decimal point")
+    if number < 0 and not allow_negative:
+        return None, Problem(field, "negative", f"{canonical(number)} is negative; quantities are zero or more")
     return (number if number != 0 else Decimal(0)), None

@@ -330,7 +330,7 @@ class MemoryEvents(MemoryRecords[EconomicEvent]):
             quantity = e.resource_quantity if e.action in money else e.effort_quantity if e.action in work else None
             if quantity is not None:
                 key = (e.provider, e.receiver, e.agreed_in, e.action, e.action in money, quantity.has_unit)
-                totals[key] = totals.get(key, Decimal(0)) + quantity.has_numerical_value
+                totals[key] = WHOLE.add(totals.get(key, Decimal(0)), quantity.has_numerical_value)
         return [PaidTotal(*key, total) for key, total in totals.items()]
 
     def outputs_of(self, resources: Iterable[str]) -> list[tuple[str, str]]:
