@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, case, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, case, func, insert, literal_column, or_, select, update
 
 from valueflows.domain.chain import ChainRecord, ChainRevision
 from valueflows.domain.limits import MAX_PAGE
@@ -23,6 +23,11 @@ from valueflows.store.tables import (
     proposed_intents,
     recipe_flows,
 )
+
+# An event's chain record is the one at its seq; every other kind's are found by (kind, record id) or hash, through
+# the partial indexes, whose condition a query must repeat word for word (tables.NOT_EVENT).
+_EVENT_RECORD = ledger.c.seq == economic_events.c.seq
+_NOT_EVENT = ledger.c.kind != literal_column("'economic_event'")
 
 
 class SqlChain:
@@ -45,26 +50,31 @@ class SqlChain:
         wanted = sorted(set(ids))
         found: dict[str, str] = {}
         for start in range(0, len(wanted), 500):
-            rows = self.conn.execute(select(ledger.c.record_id, ledger.c.hash)
-                                     .where(ledger.c.kind == kind, ledger.c.record_id.in_(wanted[start:start + 500]))
-                                     .order_by(ledger.c.seq))
-            found.update({record_id: digest for record_id, digest in rows})  # the newest wins
-        return found
+            some = wanted[start:start + 500]
+            query = (select(economic_events.c.id, ledger.c.hash).join(ledger, _EVENT_RECORD)
+                     .where(economic_events.c.id.in_(some)) if kind == "economic_event" else
+                     select(ledger.c.record_id, ledger.c.hash).where(_NOT_EVENT, ledger.c.kind == kind,
+                                                                      ledger.c.record_id.in_(some)))
+            found.update({record_id: digest for record_id, digest in self.conn.execute(query.order_by(ledger.c.seq))})
+        return found  # the newest revision of each wins
 
     def by_hash(self, digest: str) -> ChainRecord | None:
-        row = self.conn.execute(select(ledger).where(ledger.c.hash == digest).limit(1)).first()
+        """The chain record of a revision of a record that is not an event (an event has one, never named so)."""
+        row = self.conn.execute(select(ledger).where(_NOT_EVENT, ledger.c.hash == digest).limit(1)).first()
         return ChainRecord(row.seq, row.kind, row.record_id, row.payload, row.prev_hash, row.hash) if row else None
 
     def history(self, kind: str, record_id: str) -> list[ChainRevision]:
-        rows = self.conn.execute(select(ledger.c.seq, ledger.c.hash, ledger.c.payload, ledger.c.recorded_at)
-                                 .where(ledger.c.kind == kind, ledger.c.record_id == record_id)
-                                 .order_by(ledger.c.seq).limit(MAX_PAGE))
+        columns = (ledger.c.seq, ledger.c.hash, ledger.c.payload, ledger.c.recorded_at)
+        query = (select(*columns).join(economic_events, _EVENT_RECORD).where(economic_events.c.id == record_id)
+                 if kind == "economic_event" else
+                 select(*columns).where(_NOT_EVENT, ledger.c.kind == kind, ledger.c.record_id == record_id))
+        rows = self.conn.execute(query.order_by(ledger.c.seq).limit(MAX_PAGE))
         return [ChainRevision(seq, digest, payload, at) for seq, digest, payload, at in rows]
 
     def received_hashes(self, receiver: str, start: datetime, end: datetime) -> Iterator[str]:
         """The chain hashes of the events `receiver` received in [start, end), in chain order."""
         e = economic_events
-        query = (select(ledger.c.hash).join(e, and_(ledger.c.kind == "economic_event", ledger.c.record_id == e.c.id))
+        query = (select(ledger.c.hash).join(e, _EVENT_RECORD)
                  .where(e.c.receiver == receiver, e.c.happened_at >= start, e.c.happened_at < end)
                  .order_by(ledger.c.seq))
         for (h,) in self.conn.execute(query, execution_options={"yield_per": 10000}):
@@ -73,15 +83,17 @@ class SqlChain:
     def published(self, agent: str | None, before: int | None, limit: int, after: int | None = None,
                   kinds: tuple[str, ...] = PUBLISHED) -> list[Published]:
         e, r, earlier = economic_events, economic_resources, ledger.alias("earlier")
-        first = (select(func.min(earlier.c.seq))
-                 .where(earlier.c.kind == ledger.c.kind, earlier.c.record_id == ledger.c.record_id).scalar_subquery())
+        # a record's first revision (an event has only one)
+        first = case((ledger.c.kind == "economic_event", ledger.c.seq), else_=select(func.min(earlier.c.seq)).where(
+            earlier.c.kind != literal_column("'economic_event'"), earlier.c.kind == ledger.c.kind,
+            earlier.c.record_id == ledger.c.record_id).scalar_subquery())
         query = (select(ledger.c.seq, ledger.c.kind, ledger.c.record_id, ledger.c.recorded_at, first)
                  .where(ledger.c.kind.in_(kinds))
                  .order_by(ledger.c.seq.desc() if after is None else ledger.c.seq).limit(limit))
         if "commitment" in kinds:  # a commitment is published as a term of its agreement: only a clause of one
             query = query.where(or_(ledger.c.kind != "commitment", ledger.c.record_id.in_(_ANY_CLAUSE)))
         if agent is not None:
-            query = (query.outerjoin(e, and_(ledger.c.kind == "economic_event", ledger.c.record_id == e.c.id))
+            query = (query.outerjoin(e, and_(ledger.c.kind == "economic_event", _EVENT_RECORD))
                      .outerjoin(r, and_(ledger.c.kind == "economic_resource", ledger.c.record_id == r.c.id))
                      .where(or_(e.c.provider == agent, e.c.receiver == agent, r.c.primary_accountable == agent,
                                 _proposes(ledger.c.kind, ledger.c.record_id),
