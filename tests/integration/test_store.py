@@ -120,6 +120,22 @@ def test_verify_names_the_first_tampered_record(seeded: UnitOfWork) -> None:
 
 
 @pytest.mark.sql_store  # tampers with the database behind the ledger's back
+def test_verify_detects_events_whose_seqs_were_swapped(seeded: UnitOfWork) -> None:
+    """An event's chain record (its revision id, history, its place in an outbox) is found by the seq it keeps."""
+    raise_stock(seeded)
+    one, two = (ledger.record_event(seeded, consume(q)).event for q in ("1", "2"))
+    with seeded.read() as tx:
+        assert tx.chain.history("economic_event", two.id)[0].seq == two.seq
+    assert verify(seeded).ok
+    with seeded.engine.begin() as conn:
+        for event, seq in ((one, -1), (two, one.seq), (one, two.seq)):
+            conn.execute(economic_events.update().where(economic_events.c.id == event.id).values(seq=seq))
+    faults = [(f.record_id, f.reason) for f in verify(seeded).faults]
+    assert (one.id, f"its seq {two.seq} is not its chain record's") in faults
+    assert (two.id, f"its seq {one.seq} is not its chain record's") in faults
+
+
+@pytest.mark.sql_store  # tampers with the database behind the ledger's back
 def test_verify_detects_a_rewritten_chain_link(seeded: UnitOfWork) -> None:
     raise_stock(seeded)
     with seeded.engine.begin() as conn:

@@ -66,6 +66,8 @@ def _records_match_chain(tx: Tx, latest: Latest) -> Iterator[ChainFault]:
                 yield ChainFault(0, kind, record.id, "is in the tables but was never recorded in the chain")
             elif entry[1] == WITHDRAWN:
                 yield ChainFault(entry[0], kind, record.id, "was withdrawn in the chain but is still in the tables")
+            elif kind == "economic_event" and record.seq != entry[0]:  # an event's chain record is found by its seq
+                yield ChainFault(entry[0], kind, record.id, f"its seq {record.seq} is not its chain record's")
             elif entry[1] != _digest(canonical_json(facts(record))) and (
                     entry[1] != _digest(canonical_json(facts(record, canonical_before_whole)))):
                 # (a record chained before 2026-12-01 with a quantity of more than 28 significant digits was hashed

@@ -458,7 +458,7 @@ class MemoryDays(_OnBox):
 
 class MemoryChain(_OnBox):
     def by_hash(self, digest: str) -> ChainRecord | None:
-        return next((r for r in self.state.chain if r.hash == digest), None)
+        return next((r for r in self.state.chain if r.hash == digest and r.kind != "economic_event"), None)
 
     def latest(self, kind: str, ids: Iterable[str]) -> dict[str, str]:
         wanted = set(ids)

@@ -284,7 +284,8 @@ class Chain(Protocol):
         ...
 
     def by_hash(self, digest: str) -> ChainRecord | None:
-        """The chain record with this hash (a revision of some record), if any."""
+        """The chain record with this hash (a revision of some record that is not an event: an event has one
+        revision, never named by its hash), if any."""
         ...
 
     def history(self, kind: str, record_id: str) -> list[ChainRevision]:

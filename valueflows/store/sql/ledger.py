@@ -90,6 +90,8 @@ class SqlChain:
         query = (select(ledger.c.seq, ledger.c.kind, ledger.c.record_id, ledger.c.recorded_at, first)
                  .where(ledger.c.kind.in_(kinds))
                  .order_by(ledger.c.seq.desc() if after is None else ledger.c.seq).limit(limit))
+        if "economic_event" not in kinds:  # the kinds' index (events are not in it) instead of the whole chain
+            query = query.where(_NOT_EVENT)
         if "commitment" in kinds:  # a commitment is published as a term of its agreement: only a clause of one
             query = query.where(or_(ledger.c.kind != "commitment", ledger.c.record_id.in_(_ANY_CLAUSE)))
         if agent is not None:
