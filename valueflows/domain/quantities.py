@@ -31,17 +31,20 @@ WHOLE = Context(prec=MAX_PREC, Emax=999_999, Emin=-999_999)
 _BEFORE_WHOLE = Context(prec=28, Emax=999_999, Emin=-999_999)  # Python's default context
 
 
+def _plain_text(value: Decimal, context: Context) -> str:
+    text = format(value.normalize(context), "f")
+    return "0" if text in ("-0", "") else text
+
+
 def canonical(value: Decimal) -> str:
     """'1.50' and '1.5' are the same quantity: one text form, plain notation, no trailing zeros (every digit kept)."""
-    text = format(value.normalize(WHOLE), "f")
-    return "0" if text in ("-0", "") else text
+    return _plain_text(value, WHOLE)
 
 
 def canonical_before_whole(value: Decimal) -> str:
     """`canonical` as the ledger wrote it until 2026-12-01: rounded to 28 significant digits. The chain records of
     that time hashed a longer quantity in this form; `verify` accepts it for them."""
-    text = format(value.normalize(_BEFORE_WHOLE), "f")
-    return "0" if text in ("-0", "") else text
+    return _plain_text(value, _BEFORE_WHOLE)
 
 
 def parse_decimal(value: object, field: str, *, allow_negative: bool = False) -> tuple[Decimal | None, Problem | None]:

@@ -27,7 +27,8 @@ from valueflows.store.tables import (
 # An event's chain record is the one at its seq; every other kind's are found by (kind, record id) or hash, through
 # the partial indexes, whose condition a query must repeat word for word (tables.NOT_EVENT).
 _EVENT_RECORD = ledger.c.seq == economic_events.c.seq
-_NOT_EVENT = ledger.c.kind != literal_column("'economic_event'")
+_EVENT_KIND: Any = literal_column("'economic_event'")  # a literal, not a parameter: the partial indexes' condition
+_NOT_EVENT = ledger.c.kind != _EVENT_KIND
 
 
 class SqlChain:
@@ -85,7 +86,7 @@ class SqlChain:
         e, r, earlier = economic_events, economic_resources, ledger.alias("earlier")
         # a record's first revision (an event has only one)
         first = case((ledger.c.kind == "economic_event", ledger.c.seq), else_=select(func.min(earlier.c.seq)).where(
-            earlier.c.kind != literal_column("'economic_event'"), earlier.c.kind == ledger.c.kind,
+            earlier.c.kind != _EVENT_KIND, earlier.c.kind == ledger.c.kind,
             earlier.c.record_id == ledger.c.record_id).scalar_subquery())
         query = (select(ledger.c.seq, ledger.c.kind, ledger.c.record_id, ledger.c.recorded_at, first)
                  .where(ledger.c.kind.in_(kinds))
