@@ -72,6 +72,15 @@ def test_obligation_lifecycle_through_graphql(commons: UnitOfWork) -> None:
 
     pending = gql(uow, OBLIGATIONS.format(day="2026-10-01"))["obligations"]
     assert [(o["amount"], o["status"]) for o in pending] == [("100.00", "pending"), ("110.00", "pending")]
+    listed = gql(uow, '{ obligations(steward: "atelier", asOf: "2026-10-01") { amount periodStart periodEnd '
+                      'resource { id } claim { id provider { id } resourceQuantity { hasDecimalValue } due '
+                      'triggeredBy { id } } } }', ATELIER)["obligations"]  # each its own whole claim, read together
+    assert [(o["amount"], o["claim"]["resourceQuantity"]["hasDecimalValue"], o["claim"]["provider"]["id"],
+             o["periodStart"], o["periodEnd"], o["resource"]["id"]) for o in listed] == [
+        ("100.00", "100.00", "bigco", "2026-07-01", "2026-09-30", "seed-drill"),
+        ("110.00", "110.00", "bigco", "2026-07-01", "2026-09-30", "seed-drill")]
+    assert listed[0]["claim"]["id"] == used["obligation"]["id"] and listed[1]["claim"]["id"] != listed[0]["claim"]["id"]
+    assert listed[0]["claim"]["triggeredBy"]["id"] and listed[0]["claim"]["due"].startswith("2026-10-30")
     assert gql(uow, OBLIGATIONS.format(day="2026-10-01"), ATELIER)["obligations"] == pending  # the steward sees it
     overdue = gql(uow, f'{{ checkUse(use: {sale("1.00", "2026-11-02")}) {{ permitted summary overdue }} }}')
     assert overdue["checkUse"]["permitted"] is False

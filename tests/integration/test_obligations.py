@@ -122,3 +122,48 @@ def test_payments_count_to_the_end_of_the_day_corrected_and_in_any_unit_of_time(
     assert states(uow, "2026-11-02") == [(D("100.00"), D("75.00"), "overdue")]  # midnight is the next day
     assert states(uow, "2026-11-03") == [(D("100.00"), D("0"), "fulfilled")]
     assert verify(uow).ok
+
+
+def test_the_store_reads_obligations_as_settling_them_needs(commons: UnitOfWork) -> None:
+    """`claims.owed`, the lean read that statuses are worked out from, gives each store's obligation claims as
+    `owed_row` reads the whole claim: due and created days in UTC whatever the offset written, owed since the
+    day of the use (or the day created when the basis has none, or an empty one), the work rate exact; claims
+    under no licence are not obligations."""
+    from datetime import timedelta, timezone
+
+    from valueflows.domain.model import EconomicClaim
+    from valueflows.domain.quantities import Measure
+    from valueflows.store.ports import owed_row
+
+    west, east = timezone(timedelta(hours=-2)), timezone(timedelta(hours=9))
+    base = {"action": "transfer", "resource_classified_as": (obligations.OBLIGATION,), "agreed_in": COPYFAIR}
+    made = [
+        EconomicClaim(id="o-1", provider="bigco", receiver="atelier", licence="LicenseRef-CopyFair-1.0",
+                      created=datetime(2026, 7, 10, 23, 0, tzinfo=west),
+                      due=datetime(2026, 10, 30, 23, 30, tzinfo=west),
+                      resource_quantity=Measure(D("12345678901234567890.123456789012345678"), "EUR"), **base),
+        EconomicClaim(id="o-2", provider="bigco", receiver="atelier", licence="LicenseRef-CopyFair-1.0",
+                      created=datetime(2026, 7, 11, 1, 0, tzinfo=east), due=datetime(2026, 10, 30, tzinfo=UTC),
+                      resource_quantity=Measure(D("100.00"), "EUR"), basis={"useDay": "", "workRate": "50.00"},
+                      **base),
+        EconomicClaim(id="o-3", provider="mystery", receiver="atelier", licence="LicenseRef-CopyFair-1.0",
+                      created=datetime(2026, 9, 2, 12, tzinfo=UTC), due=datetime(2027, 1, 29, tzinfo=UTC),
+                      resource_quantity=Measure(D("0.30"), "EUR"), about_resource="seed-drill",
+                      period_start=date(2026, 7, 1), period_end=date(2026, 9, 30),
+                      basis={"useDay": "2026-08-31", "workRate": "0.333333333333333333", "revenue": "10"}, **base),
+        EconomicClaim(id="o-4", provider="bigco", receiver="atelier", created=datetime(2026, 7, 1, tzinfo=UTC),
+                      resource_quantity=Measure(D("9.00"), "EUR"), **base),  # no licence: not an obligation
+    ]
+    with commons.write() as tx:
+        for claim in made:
+            tx.claims.add(claim)
+    expected = [owed_row(c) for c in made[:3]]
+    assert (expected[0].due, expected[0].since) == (date(2026, 10, 31), date(2026, 7, 11))
+    assert (expected[1].since, expected[1].work_rate) == (date(2026, 7, 10), D("50.00"))
+    assert (expected[2].since, expected[2].work_rate) == (date(2026, 8, 31), D("0.333333333333333333"))
+    with commons.read() as tx:
+        assert tx.claims.owed(steward="atelier") == expected
+        assert tx.claims.owed(user="bigco") == expected[:2]
+        assert tx.claims.owed("mystery", "atelier") == expected[2:]
+        assert tx.claims.owed() == expected
+        assert tx.claims.owed(user="coop") == []

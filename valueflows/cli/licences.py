@@ -121,9 +121,9 @@ def _duty_json(d: Owed) -> dict[str, Any]:
 
 
 def _obligation_json(o: ObligationView) -> dict[str, Any]:
-    unit = o.claim.resource_quantity.has_unit if o.claim.resource_quantity else ""
-    return {"claim": o.claim.id, "user": o.claim.provider, "steward": o.claim.receiver, "licence": o.claim.licence,
-            "resource": o.claim.about_resource, "due": o.status.due.isoformat(),
+    unit = o.owed.unit or ""
+    return {"claim": o.owed.id, "user": o.owed.provider, "steward": o.owed.receiver, "licence": o.owed.licence,
+            "resource": o.owed.about_resource, "due": o.status.due.isoformat(),
             "amount": amount_text(o.status.amount, unit), "settled": amount_text(o.status.settled, unit),
             "outstanding": amount_text(o.status.outstanding, unit), "status": o.status.state,
             "currency": unit or None}

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from operator import itemgetter
 from typing import NamedTuple
 
 from valueflows.reciprocity.decide import Owed
@@ -48,6 +49,9 @@ class Payment:
     hours: Decimal = Decimal(0)
 
 
+_SETTLING_ORDER = itemgetter(3, 4, 0)  # an Owing's (due, created, id)
+
+
 class Status(NamedTuple):
     id: str
     amount: Decimal
@@ -69,7 +73,7 @@ def statuses(owing: Iterable[Owing], payments: Iterable[Payment], as_of: date) -
 
 def statuses_paid(owing: Iterable[Owing], money: dict[str, Decimal], hours: Decimal, as_of: date) -> list[Status]:
     """The claims' statuses on `as_of`, given everything paid by then: money by currency, and hours of work."""
-    claims = sorted(owing, key=lambda c: (c.due, c.created, c.id))
+    claims = sorted(owing, key=_SETTLING_ORDER)
     money = dict(money)
     out = []
     for c in claims:

@@ -101,7 +101,7 @@ def my_page(uow: UnitOfWork, today: date, year: int | None = None) -> MyPage:
 
 
 def kinds_names(found: list[ObligationView]) -> list[str]:
-    return [a for o in found for a in (o.claim.provider, o.claim.receiver)]
+    return [a for o in found for a in (o.owed.provider, o.owed.receiver)]
 
 
 def _steward_view(uow: UnitOfWork, today: date, organization: str) -> list[ObligationView] | None:

@@ -152,6 +152,6 @@ def organization_page(uow: UnitOfWork, organization: str, day: date) -> Organiza
         owed = None
     with uow.read() as tx:
         ids = {a for e in recent for a in (e.provider, e.receiver)} | {
-            a for o in owed or () for a in (o.claim.provider, o.claim.receiver)}
+            a for o in owed or () for a in (o.owed.provider, o.owed.receiver)}
         names = {a.id: a.name for a in tx.agents.get_many(ids).values()}
     return OrganizationPage(agent, members, designs, recent, owed, names)

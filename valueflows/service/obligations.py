@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from valueflows.domain import access
 from valueflows.domain.chain import facts as chain_facts
@@ -32,7 +32,7 @@ from valueflows.reciprocity.policy import VFL
 from valueflows.service import clock, licences
 from valueflows.service.ledger import EventRecorded, new_id, record_event, record_in, remember_key, replayed_key
 from valueflows.service.reading import reader_of
-from valueflows.store.ports import OwedRow, Tx, UnitOfWork, WriteTx, owed_row
+from valueflows.store.ports import OwedRow, Tx, UnitOfWork, WriteTx
 
 OBLIGATION = VFL + "ReciprocityObligation"
 COMMERCIAL = VFL + "CommercialUse"
@@ -98,9 +98,8 @@ def facts_of(tx: Tx, user: Agent, request: UseRequest) -> Facts:
 def overdue(tx: Tx, user: str, steward: str, day: date) -> list[str]:
     owed_to = tx.agents.get(steward)
     name = owed_to.name if owed_to else steward
-    return [f"of {canonical(s.outstanding)} {c.resource_quantity.has_unit if c.resource_quantity else ''} to "
-            f"{name}, due {s.due}" for c, s in _statuses_of(tx, tx.claims.obligations(user, steward), day)
-            if s.state == "overdue"]
+    return [f"of {canonical(s.outstanding)} {o.unit or ''} to {name}, due {s.due}"
+            for o, s in _settled(tx, tx.claims.owed(user, steward), day) if s.state == "overdue"]
 
 
 def check_use(uow: UnitOfWork, request: UseRequest) -> Decision:
@@ -229,12 +228,6 @@ def _obligation(tx: Tx, licence: str, use_facts: Facts, request: UseRequest, res
         period_end=pay.period[1], basis=basis)
 
 
-def _statuses_of(tx: Tx, rows: list[EconomicClaim], day: date) -> list[tuple[EconomicClaim, Status]]:
-    """Statuses of these obligation claims."""
-    by_id = {r.id: r for r in rows}
-    return [(by_id[o.id], s) for o, s in _settled(tx, [owed_row(r) for r in rows], day)]
-
-
 def _settled(tx: Tx, rows: list[OwedRow], day: date) -> list[tuple[OwedRow, Status]]:
     """Statuses of these obligations on `day`, settled per user, steward and agreement: one more query whatever
     their number (what each user paid each steward by then, summed)."""
@@ -244,23 +237,19 @@ def _settled(tx: Tx, rows: list[OwedRow], day: date) -> list[tuple[OwedRow, Stat
     for r in rows:
         pairs[(r.provider, r.receiver, r.agreed_in or "")].append(r)
     paid = _paid(tx, {p for p, _, _ in pairs}, {s for _, s, _ in pairs}, {a for _, _, a in pairs}, day)
-    out = []
+    out: list[tuple[OwedRow, Status]] = []
+    nothing: tuple[dict[str, Decimal], Decimal] = ({}, Decimal(0))
     for pair, owed in pairs.items():
-        owing = [Owing(r.id, r.amount if r.amount is not None else Decimal(0), r.unit or "",
-                       r.due.date() if r.due else day, _owed_since(r),
-                       Decimal(r.basis["workRate"]) if r.basis and "workRate" in r.basis else None)
-                 for r in owed]
-        by_id = {r.id: r for r in owed}
-        money, hours = paid.get(pair, ({}, Decimal(0)))
-        out += [(by_id[s.id], s) for s in statuses_paid(owing, money, hours, day)]
+        # owed from the day of the use that created it (it may be declared later): `OwedRow.since`
+        owing = [Owing(r.id, r.amount if r.amount is not None else Decimal(0), r.unit or "", r.due or day, r.since,
+                       r.work_rate) for r in owed]
+        money, hours = paid.get(pair, nothing)
+        if len(owed) == 1:
+            out += [(owed[0], s) for s in statuses_paid(owing, money, hours, day)]
+        else:
+            by_id = {r.id: r for r in owed}
+            out += [(by_id[s.id], s) for s in statuses_paid(owing, money, hours, day)]
     return out
-
-
-def _owed_since(claim: OwedRow) -> date:
-    """An obligation is owed from the day of the use that created it (it may be declared later)."""
-    if claim.basis and claim.basis.get("useDay"):
-        return date.fromisoformat(claim.basis["useDay"])
-    return claim.created.date()
 
 
 def _paid(tx: Tx, users: set[str], stewards: set[str], agreements: set[str],
@@ -280,9 +269,10 @@ def _paid(tx: Tx, users: set[str], stewards: set[str], agreements: set[str],
     return {pair: (money.get(pair, {}), hours.get(pair, Decimal(0))) for pair in money.keys() | hours.keys()}
 
 
-@dataclass(frozen=True)
-class ObligationView:
-    claim: EconomicClaim
+class ObligationView(NamedTuple):
+    """An obligation (the claim as `OwedRow` gives it: the whole claim is `claim` kind `owed.id`) and its status."""
+
+    owed: OwedRow
     status: Status
 
 
@@ -294,20 +284,22 @@ def obligations(uow: UnitOfWork, day: date, user: str | None = None, steward: st
         raise violation("agent", "required", "ask for the obligations of a user or of a steward")
     user, steward = access.obligations_asked(reader_of(uow), user, steward)
     with uow.read() as tx:
-        found = [ObligationView(c, s) for c, s in _statuses_of(tx, tx.claims.obligations(user, steward), day)]
-    if open_only:
-        found = [o for o in found if o.status.state != "fulfilled"]
-    return sorted(found, key=lambda o: (o.status.due, o.status.since, o.claim.provider, o.claim.id))
+        found = [ObligationView(o, s) for o, s in _settled(tx, tx.claims.owed(user, steward), day)
+                 if not open_only or s.state != "fulfilled"]
+    return sorted(found, key=_listed)
+
+
+def _listed(o: ObligationView) -> tuple[date, date, str, str]:
+    return o.status.due, o.status.since, o.owed.provider, o.owed.id
 
 
 def open_by_steward(uow: UnitOfWork, day: date) -> dict[str, list[ObligationView]]:
     """Every open obligation, grouped by the steward it is owed to."""
     with uow.read() as tx:
-        found = _statuses_of(tx, tx.claims.obligations(), day)
+        found = [ObligationView(o, s) for o, s in _settled(tx, tx.claims.owed(), day) if s.state != "fulfilled"]
     grouped: dict[str, list[ObligationView]] = defaultdict(list)
-    for c, s in sorted(found, key=lambda cs: (cs[1].due, cs[1].since, cs[0].provider, cs[0].id)):
-        if s.state != "fulfilled":
-            grouped[c.receiver].append(ObligationView(c, s))
+    for o in sorted(found, key=_listed):
+        grouped[o.owed.receiver].append(o)
     return dict(grouped)
 
 

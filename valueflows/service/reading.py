@@ -168,6 +168,10 @@ class Reading:
                 self._records[(kind, i)] = found.get(i)
         return [r for i in ids if (r := self._records[(kind, i)]) is not None]
 
+    def prefetch(self, kind: str, ids: Iterable[str]) -> None:
+        """Read these records together now (one query), for `get` and `must` to find them one by one."""
+        self._raw_many(kind, ids)
+
     def get(self, kind: str, record_id: str | None) -> Any | None:
         if record_id is None:
             return None

@@ -44,6 +44,7 @@ from valueflows.store.ports import (
     FlowTotal,
     Follow,
     KeyUse,
+    OwedRow,
     PaidTotal,
     Published,
     Received,
@@ -55,6 +56,7 @@ from valueflows.store.ports import (
     TokenRow,
     Trade,
     TradedCommitment,
+    owed_row,
 )
 from valueflows.store.sql.records import fitting
 
@@ -362,6 +364,9 @@ class MemoryClaims(MemoryRecords[EconomicClaim]):
                  "period_start": period_start}
         return [c for c in self._ordered() if c.licence is not None
                 and all(v is None or getattr(c, k) == v for k, v in asked.items())]
+
+    def owed(self, user: str | None = None, steward: str | None = None) -> list[OwedRow]:
+        return [owed_row(c) for c in self.obligations(user, steward)]
 
     def of_run(self, run: str) -> list[EconomicClaim]:
         return sorted((c for c in self.found.values() if c.dividend_run == run), key=lambda c: (c.receiver, c.id))

@@ -8,10 +8,10 @@ one (`store/memory.py`) on which the use cases are tested too. Repositories hold
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple, Protocol, TypeVar
 
@@ -109,25 +109,33 @@ class PaidTotal(NamedTuple):
 
 
 class OwedRow(NamedTuple):
-    """An obligation claim as settling it needs it (no more of the claim is read)."""
+    """An obligation claim as settling and listing it need it (no more of the claim is read: a steward's
+    obligations are thousands of rows, and their status is asked for on every decision about a use)."""
 
     id: str
-    provider: str
-    receiver: str
+    provider: str  # who owes
+    receiver: str  # the steward owed
     agreed_in: str | None
     licence: str | None
+    about_resource: str | None
+    period_start: date | None
+    period_end: date | None
     amount: Decimal | None
     unit: str | None
-    due: datetime | None
-    created: datetime
-    basis: Mapping[str, Any] | None
+    due: date | None  # the UTC day it is due
+    since: date  # owed from: the day of the use that created it (`basis.useDay`), else the UTC day it was created
+    work_rate: Decimal | None  # `basis.workRate`: what an hour of work pays of it; None: work does not settle it
 
 
 def owed_row(claim: EconomicClaim) -> OwedRow:
-    q = claim.resource_quantity
-    return OwedRow(claim.id, claim.provider, claim.receiver, claim.agreed_in, claim.licence,
-                   q.has_numerical_value if q else None, q.has_unit if q else None, claim.due, claim.created,
-                   claim.basis)
+    """The row a store gives for this obligation claim."""
+    q, basis = claim.resource_quantity, claim.basis or {}
+    use_day = basis.get("useDay")
+    return OwedRow(claim.id, claim.provider, claim.receiver, claim.agreed_in, claim.licence, claim.about_resource,
+                   claim.period_start, claim.period_end, q.has_numerical_value if q else None,
+                   q.has_unit if q else None, claim.due.astimezone(UTC).date() if claim.due else None,
+                   date.fromisoformat(use_day) if use_day else claim.created.astimezone(UTC).date(),
+                   Decimal(basis["workRate"]) if basis.get("workRate") is not None else None)
 
 
 class KeyUse(NamedTuple):
@@ -231,6 +239,11 @@ class Claims(Records[EconomicClaim], Protocol):
     def licence_triggers(self, events: Iterable[str]) -> frozenset[str]: ...
     def obligations(self, user: str | None = None, steward: str | None = None, licence: str | None = None,
                     about_resource: str | None = None, period_start: date | None = None) -> list[EconomicClaim]: ...
+    def owed(self, user: str | None = None, steward: str | None = None) -> list[OwedRow]:
+        """The obligation claims (those under a licence) a user owes, or owed to a steward (or both; or all), in id
+        order, as `owed_row` gives them."""
+        ...
+
     def of_run(self, run: str) -> list[EconomicClaim]: ...
 
 

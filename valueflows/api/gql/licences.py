@@ -7,6 +7,7 @@ the steward and admins.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal as PyDecimal
 from typing import Annotated
@@ -191,29 +192,41 @@ class LicensedUseParams:
                           self.day, self.first_published, self.note)
 
 
+@dataclass
+class _Listed:
+    """The obligations of one answer: their claims are read together when one of them is asked for."""
+
+    ids: list[str]
+    fetched: bool = False
+
+
 @strawberry.type(name="Obligation", description="What a user owes a commons steward under a licence, as of a day.")
 class Obligation:
     o: Private[ObligationView]
+    listed: Private[_Listed]
 
     @strawberry.field
-    def claim(self) -> Claim:
-        return Claim(r=self.o.claim)
+    def claim(self, info: Info) -> Claim:
+        if not self.listed.fetched:  # the first asked fetches the claims of the whole list, in one read
+            info.context.reading.prefetch("claim", self.listed.ids)
+            self.listed.fetched = True
+        return Claim(r=info.context.reading.must("claim", self.o.owed.id))
 
     @strawberry.field
     def licence(self) -> str | None:
-        return self.o.claim.licence
+        return self.o.owed.licence
 
     @strawberry.field
     def resource(self, info: Info) -> t.EconomicResource | None:
-        return m.ref(info, "economic_resource", self.o.claim.about_resource, t.EconomicResource)
+        return m.ref(info, "economic_resource", self.o.owed.about_resource, t.EconomicResource)
 
     @strawberry.field
     def period_start(self) -> date | None:
-        return self.o.claim.period_start
+        return self.o.owed.period_start
 
     @strawberry.field
     def period_end(self) -> date | None:
-        return self.o.claim.period_end
+        return self.o.owed.period_end
 
     @strawberry.field
     def due(self) -> date:
@@ -233,8 +246,7 @@ class Obligation:
 
     @property
     def _unit(self) -> str:
-        q = self.o.claim.resource_quantity
-        return q.has_unit if q else ""
+        return self.o.owed.unit or ""
 
     @strawberry.field(description="pending, fulfilled or overdue, as of the day asked.")
     def status(self) -> str:
@@ -294,9 +306,10 @@ class LicenceQueries:
     def obligations(self, info: Info, agent: ID | None = None, steward: ID | None = None,
                     as_of: date | None = None, open_only: bool = False) -> list[Obligation]:
         day = as_of or clock.today()
-        return [Obligation(o=o) for o in obligations.obligations(
-            info.context.uow, day, str(agent) if agent else None,
-            str(steward) if steward else None, open_only)]
+        found = obligations.obligations(info.context.uow, day, str(agent) if agent else None,
+                                        str(steward) if steward else None, open_only)
+        listed = _Listed([o.owed.id for o in found])
+        return [Obligation(o=o, listed=listed) for o in found]
 
 
 @strawberry.type

@@ -13,6 +13,7 @@ from sqlalchemy import (
     ARRAY,
     Connection,
     Date,
+    Engine,
     Result,
     Table,
     Text,
@@ -21,6 +22,7 @@ from sqlalchemy import (
     bindparam,
     case,
     cast,
+    false,
     func,
     or_,
     select,
@@ -234,21 +236,18 @@ class SqlEvents(SqlRecords[EconomicEvent]):
 
     def paid_totals(self, users: set[str], stewards: set[str], agreements: set[str], before: datetime,
                     money: tuple[str, ...], work: tuple[str, ...]) -> list[PaidTotal]:
-        e = _E
-        out: list[PaidTotal] = []
-        for actions, value, unit, resource in ((money, e.c.resource_quantity_value, e.c.resource_quantity_unit, True),
-                                               (work, e.c.effort_quantity_value, e.c.effort_quantity_unit, False)):
-            query = (select(e.c.provider, e.c.receiver, e.c.agreed_in, e.c.action, unit,
-                            exact_sum(self.conn.engine, value))
-                     .where(e.c.receiver.in_(sorted(stewards)), e.c.agreed_in.in_(sorted(agreements)),
-                            e.c.action.in_(actions), e.c.happened_at < before, value.is_not(None),
-                            e.c.id.not_in(_CORRECTED))
-                     .group_by(e.c.provider, e.c.receiver, e.c.agreed_in, e.c.action, unit))
-            if len(users) <= 1000:  # else sum every payment to the stewards and keep the users' (one query either way)
-                query = query.where(e.c.provider.in_(sorted(users)))
-            out += [PaidTotal(p, r, a, act, resource, u, exact_total(t))
-                    for p, r, a, act, u, t in self.conn.execute(query) if p in users]
-        return out
+        if not (users and stewards and agreements and (money or work)):
+            return []
+        few = len(users) <= 1000  # else sum every payment to the stewards and keep the users' (one query either way)
+        key = (money, work, few, self.conn.dialect.name)
+        query = _PAID.get(key)
+        if query is None:
+            query = _PAID[key] = _paid_query(money, work, few, self.conn.engine)
+        params = {"stewards": sorted(stewards), "agreements": sorted(agreements), "before": before}
+        if few:
+            params["users"] = sorted(users)
+        return [PaidTotal(p, r, a, act, act in money, u, exact_total(t))
+                for p, r, a, act, u, t in self.conn.execute(query, params) if p in users]
 
     def outputs_of(self, resources: Iterable[str]) -> list[tuple[str, str]]:
         """(resource, process) for every process that put out one of these resources."""
@@ -262,6 +261,25 @@ class SqlEvents(SqlRecords[EconomicEvent]):
         e = _E
         return [(p, r) for p, r in self.conn.execute(select(e.c.input_of, e.c.resource_inventoried_as).distinct().where(
             e.c.input_of.in_(sorted(set(processes))), e.c.resource_inventoried_as.is_not(None)))]
+
+
+_PAID: dict[tuple[tuple[str, ...], tuple[str, ...], bool, str], Any] = {}  # built once each (a few kinds a ledger)
+
+
+def _paid_query(money: tuple[str, ...], work: tuple[str, ...], few: bool, engine: Engine) -> Any:
+    """`paid_totals`' query: one pass over the payments, money and work together (the action says which quantity
+    counts); the users, stewards, agreements and the end are parameters."""
+    e = _E
+    is_money = e.c.action.in_(money) if money else false()
+    value = case((is_money, e.c.resource_quantity_value), else_=e.c.effort_quantity_value)
+    unit = case((is_money, e.c.resource_quantity_unit), else_=e.c.effort_quantity_unit)
+    query = (select(e.c.provider, e.c.receiver, e.c.agreed_in, e.c.action, unit, exact_sum(engine, value))
+             .where(e.c.receiver.in_(bindparam("stewards", expanding=True)),
+                    e.c.agreed_in.in_(bindparam("agreements", expanding=True)), e.c.action.in_([*money, *work]),
+                    e.c.happened_at < bindparam("before", type_=e.c.happened_at.type), value.is_not(None),
+                    e.c.id.not_in(_CORRECTED))
+             .group_by(e.c.provider, e.c.receiver, e.c.agreed_in, e.c.action, unit))
+    return query.where(e.c.provider.in_(bindparam("users", expanding=True))) if few else query
 
 
 def _upsert(table: Table, period: str, dialect: str) -> Any:

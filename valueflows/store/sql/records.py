@@ -4,9 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator
 from datetime import date
+from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Connection, String, and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Date,
+    String,
+    and_,
+    bindparam,
+    cast,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
 
 from valueflows.accounting.dividends import DividendAllocation, DividendRun
 from valueflows.accounting.equations import ValueEquation
@@ -21,6 +36,7 @@ from valueflows.domain.model import (
 )
 from valueflows.store import prepared
 from valueflows.store.mapping import FROM_ROW, allocation_from_row, resource_from_row, row_of, run_from_row
+from valueflows.store.ports import OwedRow
 from valueflows.store.tables import (
     RECORD_TABLES,
     agents,
@@ -231,10 +247,42 @@ class SqlClaims(SqlRecords[EconomicClaim]):
                 query = query.where(c.c[column] == value)
         return [self.from_row(row) for row in self.conn.execute(query)]
 
+    def owed(self, user: str | None = None, steward: str | None = None) -> list[OwedRow]:
+        key = (user is not None, steward is not None, self.conn.dialect.name == "sqlite")
+        query = _OWED.get(key)
+        if query is None:
+            query = _OWED[key] = _owed_query(*key)
+        rows = self.conn.execute(query, {"user": user, "steward": steward})
+        return [OwedRow(i, p, r, a, lic, res, ps, pe, amount, unit, due, since, None if rate is None else Decimal(rate))
+                for i, p, r, a, lic, res, ps, pe, amount, unit, due, since, rate in rows]
+
     def of_run(self, run: str) -> list[EconomicClaim]:
         rows = self.conn.execute(select(claims).where(claims.c.dividend_run == run)
                                  .order_by(claims.c.receiver, claims.c.id))
         return [self.from_row(row) for row in rows]
+
+
+_OWED: dict[tuple[bool, bool, bool], Any] = {}  # built once each
+
+
+def _owed_query(by_user: bool, by_steward: bool, sqlite: bool) -> Any:
+    """`SqlClaims.owed`'s query: the days and the basis' two facts worked out by the database."""
+    c = claims.c
+
+    def day(column: Any) -> Any:  # the UTC day of a date-time (SQLite keeps them in UTC, as text)
+        return func.substr(column, 1, 10) if sqlite else cast(func.timezone("UTC", column), Date)
+
+    use_day = func.nullif(c.basis["useDay"].as_string(), "")
+    since = func.coalesce(use_day if sqlite else cast(use_day, Date), day(c.created))
+    query = (select(c.id, c.provider, c.receiver, c.agreed_in, c.licence, c.about_resource, c.period_start,
+                    c.period_end, c.resource_quantity_value, c.resource_quantity_unit, type_coerce(day(c.due), Date),
+                    type_coerce(since, Date), c.basis["workRate"].as_string())
+             .where(c.licence.is_not(None)).order_by(c.id))
+    if by_user:
+        query = query.where(c.provider == bindparam("user"))
+    if by_steward:
+        query = query.where(c.receiver == bindparam("steward"))
+    return query
 
 
 class SqlEquations(SqlRecords[ValueEquation]):
