@@ -4,7 +4,7 @@ obligations hold decisions back, refusals write nothing."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal as D
 
 import pytest
@@ -167,3 +167,141 @@ def test_the_store_reads_obligations_as_settling_them_needs(commons: UnitOfWork)
         assert tx.claims.owed("mystery", "atelier") == expected[2:]
         assert tx.claims.owed() == expected
         assert tx.claims.owed(user="coop") == []
+
+
+def test_kept_settlements_say_what_the_payments_settle(commons: UnitOfWork) -> None:
+    """What each write keeps of the settlement (`service.settling`) gives, on every day it holds from, the statuses
+    worked out from the payments made by then: obligations over four quarters for three firms, payments in money
+    and in hours and minutes of work, a payment corrected in amount and one corrected off the licence (no longer a
+    payment towards it), a purchase that pays nothing; before a pair's last payment they are worked out. `verify`
+    works every kept settlement out again and reports one that was changed."""
+    import random
+
+    from valueflows.domain.inputs import AgentInput
+    from valueflows.service import records, settling
+
+    uow = commons
+    for firm in ("firm-a", "firm-b"):
+        records.create_agent(uow, AgentInput(firm.title(), "Organization", legal_form="company", headcount=50,
+                                             id=firm))
+    rng = random.Random(7)
+    days = [date(2026, 1, 5) + timedelta(days=d) for d in range(0, 420, 3)]
+    money: list[str] = []
+    refused = 0
+    work: dict[str, list[str]] = {"firm-a": [], "firm-b": []}
+    for i, day in enumerate(sorted(rng.sample(days[:100], 40))):
+        user = ("bigco", "firm-a", "firm-b")[i % 3]
+        try:  # refused while an obligation of the user is overdue (what the kept settlement says, on that day)
+            obligations.record_use(uow, sale(str(rng.randint(500, 9000)) + ".00", day.isoformat(), user=user))
+        except RuleViolation:
+            refused += 1
+        when = datetime.combine(day + timedelta(days=rng.randint(0, 150)), datetime.min.time(), UTC)
+        if user == "bigco" and i % 2:
+            money.append(ledger.record_event(uow, EventInput(
+                "transfer", "bigco", "atelier", resource_inventoried_as="bigco-eur",
+                to_resource_inventoried_as="atelier-eur", has_point_in_time=when, agreed_in=COPYFAIR,
+                resource_quantity=MeasureInput(f"{rng.randint(20, 300)}.{rng.randint(0, 99):02d}", "EUR"))).event.id)
+        elif i % 2:
+            unit = rng.choice(["hour", "minute"])
+            amount = rng.randint(1, 6) if unit == "hour" else rng.randint(10, 300)
+            work[user].append(ledger.record_event(uow, EventInput(
+                "work", user, "atelier", effort_quantity=MeasureInput(str(amount), unit), has_point_in_time=when,
+                agreed_in=COPYFAIR)).event.id)
+    assert money and work["firm-a"] and work["firm-b"] and 0 < refused < 20
+    ledger.record_event(uow, EventInput(  # the first money payment was 1.00 EUR more than said
+        "transfer", "bigco", "atelier", resource_inventoried_as="bigco-eur", to_resource_inventoried_as="atelier-eur",
+        has_point_in_time=datetime(2026, 12, 1, tzinfo=UTC), resource_quantity=MeasureInput("1.00", "EUR"),
+        agreed_in=COPYFAIR, corrects=money[0]))
+    ledger.record_event(uow, EventInput(  # a work payment that was not towards the licence after all
+        "work", "firm-a", "atelier", effort_quantity=MeasureInput("1", "hour"),
+        has_point_in_time=datetime(2026, 12, 2, tzinfo=UTC), corrects=work["firm-a"][0]))
+    ledger.record_event(uow, EventInput("transfer", "bigco", "atelier", resource_inventoried_as="bigco-eur",
+                                        to_resource_inventoried_as="atelier-eur", resource_quantity=MeasureInput(
+                                            "900.00", "EUR"), has_point_in_time=datetime(2027, 1, 3, tzinfo=UTC)))
+    with uow.read() as tx:
+        rows = tx.claims.owed(steward="atelier")
+        assert len(rows) >= 15 and all(r.holds_from is not None and r.settled is not None for r in rows)
+        plain = [r._replace(settled=None, holds_from=None) for r in rows]
+        kept_days = 0
+        for day in days:
+            read = settling.statuses(tx, rows, day)
+            assert sorted(s for _, s in read) == sorted(s for _, s in settling.statuses(tx, plain, day)), day
+            kept_days += all(r.holds_from is not None and r.holds_from <= day for r in rows)
+        assert 0 < kept_days < len(days)  # both ways were taken
+        assert {s.state for _, s in settling.statuses(tx, rows, date(2027, 3, 1))} >= {"fulfilled", "overdue"}
+    assert verify(uow).ok
+    changed = rows[len(rows) // 2]
+    assert changed.settled is not None and changed.holds_from is not None
+    with uow.write() as tx:
+        tx.claims.keep_settled([(changed, changed.settled + D("0.01"))], changed.holds_from)
+    faults = verify(uow).quantity_faults
+    assert [(f.kind, f.record_id) for f in faults] == [("claim", changed.id)]
+    assert f"kept as {changed.settled + D('0.01')}" in faults[0].reason
+    if isinstance(uow, UnitOfWork):  # SQL stores keep the claim's owed-since day beside its settlement
+        with uow.write() as tx:
+            tx.claims.keep_settled([(changed._replace(since=date(2025, 1, 1)), changed.settled)], changed.holds_from)
+        faults = verify(uow).quantity_faults
+        assert [(f.kind, f.record_id) for f in faults] == [("claim", changed.id)]
+        assert "owed since 2025-01-01" in faults[0].reason
+
+
+def test_payments_in_a_batch_keep_the_settlement(commons: UnitOfWork) -> None:
+    """Payments recorded together (`batches.record_events`: a sync, an import) keep the settlement as one at a
+    time would: the statuses read from it are those worked out from the payments."""
+    from valueflows.service import settling
+    from valueflows.service.batches import record_events
+
+    uow = commons
+    for day in ("2026-01-10", "2026-03-10", "2026-04-12"):
+        assert obligations.record_use(uow, sale("4000.00", day)).claim is not None
+    record_events(uow, [
+        EventInput("work", "bigco", "atelier", effort_quantity=MeasureInput("150", "minute"), agreed_in=COPYFAIR,
+                   has_point_in_time=at("2026-09-01")),
+        EventInput("transfer", "bigco", "atelier", resource_inventoried_as="bigco-eur", agreed_in=COPYFAIR,
+                   to_resource_inventoried_as="atelier-eur", resource_quantity=MeasureInput("180.00", "EUR"),
+                   has_point_in_time=at("2026-09-02"))])
+    with uow.read() as tx:
+        rows = tx.claims.owed(user="bigco")
+        assert {r.holds_from for r in rows} == {date(2026, 9, 2)}
+        kept = sorted((s for _, s in settling.statuses(tx, rows, date(2026, 9, 3))), key=lambda s: (s.due, s.since))
+        assert kept == sorted((s for _, s in settling.statuses(
+            tx, [r._replace(settled=None, holds_from=None) for r in rows], date(2026, 9, 3))),
+            key=lambda s: (s.due, s.since))
+    # 120.00 twice for Q1 (its second use adds the difference), 120.00 for Q2; 180.00 and 2.5 hours at 50.00 paid:
+    # money first, oldest first, then the hours: Q1 settled, 65.00 of Q2
+    assert [(s.amount, s.settled) for s in kept] == [(D("120.00"), D("120.00")), (D("120.00"), D("120.00")),
+                                                        (D("120.00"), D("65.00"))]
+    assert verify(uow).ok
+
+
+@pytest.mark.sql_store  # the schema's migrations
+def test_a_ledger_from_before_kept_settlements_settles_as_it_did(commons: UnitOfWork) -> None:
+    """Migration 0026 adds the kept settlements empty (down to 0025 and up again on a ledger that had them): the
+    statuses are worked out from the payments, the same as before, until a payment keeps them again."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from valueflows.store.migrate import alembic_config, upgrade
+
+    uow = commons
+    assert obligations.record_use(uow, sale("5000.00", "2026-07-10")).claim is not None
+    obligations.settle(uow, obligations.Settlement("bigco", "atelier", "LicenseRef-CopyFair-1.0",
+                                                   at("2026-11-03"), hours=D("1.5")))
+    before = states(uow, "2026-11-05")
+    config = alembic_config()
+    with uow.engine.connect() as conn:
+        conn = conn.execution_options(writer=True)
+        with conn.begin():
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0025")
+    upgrade(uow.engine)
+    with uow.read() as tx:
+        assert [r.holds_from for r in tx.claims.owed(user="bigco")] == [None]
+    assert states(uow, "2026-11-05") == before == [(D("150.00"), D("75.00"), "overdue")]
+    obligations.settle(uow, obligations.Settlement("bigco", "atelier", "LicenseRef-CopyFair-1.0",
+                                                   at("2026-11-06"), hours=D("1.5")))
+    with uow.read() as tx:
+        assert [r.holds_from for r in tx.claims.owed(user="bigco")] == [date(2026, 11, 6)]
+        assert tx.conn.execute(text("SELECT count(*) FROM obligation_settlements")).scalar() == 1
+    assert states(uow, "2026-11-06") == [(D("150.00"), D("0.00"), "fulfilled")]
+    assert verify(uow).ok

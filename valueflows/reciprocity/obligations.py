@@ -91,7 +91,16 @@ def statuses_paid(owing: Iterable[Owing], money: dict[str, Decimal], hours: Deci
             else:
                 left -= worth
                 hours = Decimal(0)
-        settled = c.amount - left
-        state = "fulfilled" if left == 0 else ("overdue" if as_of > c.due else "pending")
-        out.append(Status(c.id, c.amount, settled, left, state, c.due, c.created))
+        out.append(Status(c.id, c.amount, c.amount - left, left, state(left, c.due, as_of), c.due, c.created))
     return out
+
+
+def status_kept(claim: str, amount: Decimal, settled: Decimal, due: date, since: date, as_of: date) -> Status:
+    """The status on `as_of` of a claim of which `settled` is settled: what every payment made by then settles of it
+    (kept when they were recorded)."""
+    left = amount - settled
+    return Status(claim, amount, settled, left, state(left, due, as_of), due, since)
+
+
+def state(outstanding: Decimal, due: date, as_of: date) -> str:
+    return "fulfilled" if outstanding == 0 else ("overdue" if as_of > due else "pending")

@@ -24,6 +24,7 @@ from valueflows.domain.inputs import EventInput
 from valueflows.domain.limits import MAX_KEY
 from valueflows.domain.model import AgentType, EconomicEvent, EconomicResource
 from valueflows.domain.rules import EventContext, check_event
+from valueflows.service import settling
 from valueflows.service.ledger import EventRecorded, closed_books, fingerprint, new_id, record_in
 from valueflows.store.ports import KeyUse, UnitOfWork, WriteTx
 
@@ -245,6 +246,7 @@ class _Batch:
         tx.resources.set_quantities(pending.updated.values())
         tx.events.add_all(events)
         tx.days.add(pending.days)
+        settling.resettle(tx, settling.payment_pairs(events))  # (a correction is recorded alone, by `record_in`)
         tx.keys.remember_all(pending.keys, tx.now)
         for (i, _, _), event in zip(pending.events, events, strict=True):
             self.results[i] = EventRecorded(event, self.touched.pop(i))

@@ -33,7 +33,7 @@ from valueflows.linkeddata import rdf
 from valueflows.reciprocity.decide import Decision
 from valueflows.reciprocity.facts import facts_to_json
 from valueflows.reciprocity.policy import VFL
-from valueflows.service import clock, deliveries, licences, obligations
+from valueflows.service import clock, deliveries, licences, obligations, settling
 from valueflows.service.federation import AS, NODE, actor, actor_url, linked, public_url
 from valueflows.service.ledger import new_id
 from valueflows.service.reading import reader_of
@@ -182,6 +182,7 @@ def answered(tx: WriteTx, declaration_id: str, activity: dict[str, Any], by: Rem
         claim = _obligation(found, result, tx.now)
         tx.claims.add(claim)
         tx.append("claim", claim.id, chain_facts(claim))
+        settling.resettle(tx, [(claim.provider, claim.receiver, claim.agreed_in or "")])
     tx.federation.declare(found._replace(state="accepted" if accepted else "rejected",
                                          answer=json.dumps(activity, ensure_ascii=False),
                                          claim=claim.id if claim else None, answered_at=tx.now))

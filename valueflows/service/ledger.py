@@ -23,6 +23,7 @@ from valueflows.domain.limits import MAX_CHAIN, MAX_KEY, MAX_PAGE
 from valueflows.domain.model import AgentType, EconomicEvent, EconomicResource
 from valueflows.domain.periods import ClosedPeriod, closed_periods
 from valueflows.domain.rules import EventContext, check_event
+from valueflows.service import settling
 from valueflows.store.cache import RecordCache
 from valueflows.store.ports import KeyUse, Tx, UnitOfWork, WriteTx
 
@@ -113,7 +114,11 @@ def record_in(tx: WriteTx, uow: UnitOfWork, request: EventInput) -> EventRecorde
     record = tx.append("economic_event", plan.event.id, facts(plan.event))
     event = replace(plan.event, seq=record.seq)
     tx.events.add(event)
-    tx.days.add(day_deltas(event, context.events.get(event.corrects or "")))
+    corrected = context.events.get(event.corrects or "")
+    tx.days.add(day_deltas(event, corrected))
+    paying = settling.payment_pairs((event, corrected))
+    if paying:  # a payment towards obligations, or the correction of one: they settle anew
+        settling.resettle(tx, paying)
     return EventRecorded(event, plan.new_resources + plan.updated_resources)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -27,19 +27,15 @@ from valueflows.domain.quantities import Measure, canonical
 from valueflows.domain.records import design_specifications
 from valueflows.reciprocity.decide import Decision, Owed, Words
 from valueflows.reciprocity.facts import Facts, group_totals
-from valueflows.reciprocity.obligations import Owing, Status, increment, statuses_paid
+from valueflows.reciprocity.obligations import Status, increment
 from valueflows.reciprocity.policy import VFL
-from valueflows.service import clock, licences
+from valueflows.service import clock, licences, settling
 from valueflows.service.ledger import EventRecorded, new_id, record_event, record_in, remember_key, replayed_key
 from valueflows.service.reading import reader_of
 from valueflows.store.ports import OwedRow, Tx, UnitOfWork, WriteTx
 
 OBLIGATION = VFL + "ReciprocityObligation"
 COMMERCIAL = VFL + "CommercialUse"
-WORK_ACTIONS = ("work", "deliverService")
-HOURS_PER = {"hour": Decimal(1), "minute": Decimal(1) / 60, "day": Decimal(24)}
-MONEY_ACTIONS = ("transfer", "transferAllRights")
-PAYMENT_ACTIONS = (*MONEY_ACTIONS, *WORK_ACTIONS)  # what pays towards obligations, agreed in a licence
 
 
 @dataclass(frozen=True)
@@ -99,7 +95,7 @@ def overdue(tx: Tx, user: str, steward: str, day: date) -> list[str]:
     owed_to = tx.agents.get(steward)
     name = owed_to.name if owed_to else steward
     return [f"of {canonical(s.outstanding)} {o.unit or ''} to {name}, due {s.due}"
-            for o, s in _settled(tx, tx.claims.owed(user, steward), day) if s.state == "overdue"]
+            for o, s in settling.statuses(tx, tx.claims.owed(user, steward), day) if s.state == "overdue"]
 
 
 def check_use(uow: UnitOfWork, request: UseRequest) -> Decision:
@@ -171,6 +167,7 @@ def use_in(tx: WriteTx, uow: UnitOfWork, request: UseRequest, resource: Economic
         if claim is not None:
             tx.claims.add(claim)
             tx.append("claim", claim.id, chain_facts(claim))
+            settling.resettle(tx, [(claim.provider, claim.receiver, claim.agreed_in or "")])
     return UseRecorded(event, decision, claim)
 
 
@@ -228,47 +225,6 @@ def _obligation(tx: Tx, licence: str, use_facts: Facts, request: UseRequest, res
         period_end=pay.period[1], basis=basis)
 
 
-def _settled(tx: Tx, rows: list[OwedRow], day: date) -> list[tuple[OwedRow, Status]]:
-    """Statuses of these obligations on `day`, settled per user, steward and agreement: one more query whatever
-    their number (what each user paid each steward by then, summed)."""
-    if not rows:
-        return []
-    pairs: dict[tuple[str, str, str], list[OwedRow]] = defaultdict(list)
-    for r in rows:
-        pairs[(r.provider, r.receiver, r.agreed_in or "")].append(r)
-    paid = _paid(tx, {p for p, _, _ in pairs}, {s for _, s, _ in pairs}, {a for _, _, a in pairs}, day)
-    out: list[tuple[OwedRow, Status]] = []
-    nothing: tuple[dict[str, Decimal], Decimal] = ({}, Decimal(0))
-    for pair, owed in pairs.items():
-        # owed from the day of the use that created it (it may be declared later): `OwedRow.since`
-        owing = [Owing(r.id, r.amount if r.amount is not None else Decimal(0), r.unit or "", r.due or day, r.since,
-                       r.work_rate) for r in owed]
-        money, hours = paid.get(pair, nothing)
-        if len(owed) == 1:
-            out += [(owed[0], s) for s in statuses_paid(owing, money, hours, day)]
-        else:
-            by_id = {r.id: r for r in owed}
-            out += [(by_id[s.id], s) for s in statuses_paid(owing, money, hours, day)]
-    return out
-
-
-def _paid(tx: Tx, users: set[str], stewards: set[str], agreements: set[str],
-          day: date) -> dict[tuple[str, str, str], tuple[dict[str, Decimal], Decimal]]:
-    """What these users paid these stewards under one of these agreements (its `agreedIn` is the licence's policy:
-    a payment towards obligations, not the price of something bought) up to the end of `day` (UTC), by user,
-    steward and agreement: money by currency, and hours of work (each unit of time summed, then converted)."""
-    before = datetime.combine(day + timedelta(days=1), time.min, UTC)
-    money: dict[tuple[str, str, str], dict[str, Decimal]] = defaultdict(dict)
-    hours: dict[tuple[str, str, str], Decimal] = defaultdict(Decimal)
-    for t in tx.events.paid_totals(users, stewards, agreements, before, MONEY_ACTIONS, WORK_ACTIONS):
-        pair = (t.provider, t.receiver, t.agreed_in)
-        if t.resource:
-            money[pair][t.unit] = money[pair].get(t.unit, Decimal(0)) + t.total
-        elif t.unit in HOURS_PER:
-            hours[pair] += t.total * HOURS_PER[t.unit]
-    return {pair: (money.get(pair, {}), hours.get(pair, Decimal(0))) for pair in money.keys() | hours.keys()}
-
-
 class ObligationView(NamedTuple):
     """An obligation (the claim as `OwedRow` gives it: the whole claim is `claim` kind `owed.id`) and its status."""
 
@@ -284,7 +240,7 @@ def obligations(uow: UnitOfWork, day: date, user: str | None = None, steward: st
         raise violation("agent", "required", "ask for the obligations of a user or of a steward")
     user, steward = access.obligations_asked(reader_of(uow), user, steward)
     with uow.read() as tx:
-        found = [ObligationView(o, s) for o, s in _settled(tx, tx.claims.owed(user, steward), day)
+        found = [ObligationView(o, s) for o, s in settling.statuses(tx, tx.claims.owed(user, steward), day)
                  if not open_only or s.state != "fulfilled"]
     return sorted(found, key=_listed)
 
@@ -296,7 +252,8 @@ def _listed(o: ObligationView) -> tuple[date, date, str, str]:
 def open_by_steward(uow: UnitOfWork, day: date) -> dict[str, list[ObligationView]]:
     """Every open obligation, grouped by the steward it is owed to."""
     with uow.read() as tx:
-        found = [ObligationView(o, s) for o, s in _settled(tx, tx.claims.owed(), day) if s.state != "fulfilled"]
+        found = [ObligationView(o, s) for o, s in settling.statuses(tx, tx.claims.owed(), day)
+                 if s.state != "fulfilled"]
     grouped: dict[str, list[ObligationView]] = defaultdict(list)
     for o in sorted(found, key=_listed):
         grouped[o.owed.receiver].append(o)

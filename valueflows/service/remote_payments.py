@@ -14,7 +14,7 @@ from valueflows.domain import access
 from valueflows.domain.errors import NotFound
 from valueflows.domain.model import EconomicEvent
 from valueflows.linkeddata import rdf
-from valueflows.service import deliveries, licences, obligations
+from valueflows.service import deliveries, licences, obligations, settling
 from valueflows.service.declarations import signer_of
 from valueflows.service.federation import AS, actor_url
 from valueflows.service.ledger import EventRecorded
@@ -25,7 +25,7 @@ BATCH = 200  # chain records looked at a round
 
 
 def _is_payment(event: EconomicEvent) -> bool:
-    return event.action in obligations.PAYMENT_ACTIONS and event.agreed_in in licences.agreements()
+    return event.action in settling.PAYMENT_ACTIONS and event.agreed_in in licences.agreements()
 
 
 def deliver_payments(uow: UnitOfWork, base: str) -> int:

@@ -24,7 +24,7 @@ from valueflows.domain.inputs import EventInput, MeasureInput
 from valueflows.domain.model import is_actor
 from valueflows.linkeddata import rdf
 from valueflows.reciprocity.facts import facts_from_json
-from valueflows.service import deliveries, licences, obligations
+from valueflows.service import deliveries, licences, obligations, settling
 from valueflows.service.federation import AS, NODE, actor_url, linked, local_id
 from valueflows.service.ledger import record_in, remember_key, replayed_key
 from valueflows.service.remote_agents import stand_in
@@ -98,7 +98,7 @@ def _paid_key(iri: str) -> str:
 
 
 def is_payment(document: dict[str, Any]) -> bool:
-    return (document.get("type") == "EconomicEvent" and document.get("action") in obligations.PAYMENT_ACTIONS
+    return (document.get("type") == "EconomicEvent" and document.get("action") in settling.PAYMENT_ACTIONS
             and document.get("agreedIn") in licences.agreements())
 
 
@@ -123,7 +123,7 @@ def payment(uow: UnitOfWork, tx: WriteTx, base: str, paid: dict[str, Any], by: R
         corrects = first.record_id
     try:
         at = datetime.fromisoformat(str(paid.get("hasPointInTime")).replace("Z", "+00:00"))
-        measure = paid.get("effortQuantity" if action in obligations.WORK_ACTIONS else "resourceQuantity")
+        measure = paid.get("effortQuantity" if action in settling.WORK_ACTIONS else "resourceQuantity")
         if not isinstance(measure, dict):
             raise ValueError("no quantity")
         quantity = MeasureInput(str(measure.get("hasNumericalValue")),
@@ -131,8 +131,8 @@ def payment(uow: UnitOfWork, tx: WriteTx, base: str, paid: dict[str, Any], by: R
     except ValueError as exc:
         raise violation("object", "not_a_payment", f"{paid_id} cannot be read as a payment: {exc}") from None
     request = EventInput(action, payer.agent, steward, has_point_in_time=at if at.tzinfo else at.replace(tzinfo=UTC),
-                         resource_quantity=None if action in obligations.WORK_ACTIONS else quantity,
-                         effort_quantity=quantity if action in obligations.WORK_ACTIONS else None,
+                         resource_quantity=None if action in settling.WORK_ACTIONS else quantity,
+                         effort_quantity=quantity if action in settling.WORK_ACTIONS else None,
                          agreed_in=str(paid["agreedIn"]), note=f"paid on its node: {paid_id}"[:1000],
                          corrects=corrects)
     if replayed_key(tx, key, "economic_event", request) is not None:

@@ -13,6 +13,7 @@ from valueflows.accounting.contributions import DayKey, fold_day_totals, fold_mo
 from valueflows.domain.chain import TOMBSTONE, ChainFault, canonical_json, facts, verify_links
 from valueflows.domain.effects import fold_quantities
 from valueflows.domain.quantities import canonical_before_whole
+from valueflows.service import settling
 from valueflows.store.ports import RECORD_KINDS, Tx, UnitOfWork
 
 Latest = dict[tuple[str, str], tuple[int, bytes]]
@@ -53,6 +54,7 @@ def verify(uow: UnitOfWork) -> VerifyReport:
         report.faults.extend(_records_match_chain(tx, latest))
         report.quantity_faults.extend(_quantities_match_events(tx, latest))
         report.quantity_faults.extend(_day_totals_match_events(tx))
+        report.quantity_faults.extend(ChainFault(0, "claim", claim, fault) for claim, fault in settling.kept_faults(tx))
     return report
 
 

@@ -77,12 +77,14 @@ class State:
     federation: dict[str, dict[Any, Any]] = field(default_factory=lambda: {
         "remote": {}, "followers": {}, "following": {}, "inbox": {}, "deliveries": {}, "settings": {},
         "records": {}, "agents": {}, "declarations": {}, "trades": {}, "traded": {}})
+    settled: dict[str, tuple[Decimal, date]] = field(default_factory=dict)  # kept settlements, by claim
 
     def copy(self) -> State:
         """A copy to work on: records are frozen values, so copying the maps is enough."""
         return State({kind: dict(found) for kind, found in self.records.items()}, list(self.chain),
                      dict(self.recorded_at), dict(self.keys), dict(self.tokens), dict(self.days),
-                     dict(self.actor_keys), {name: dict(found) for name, found in self.federation.items()})
+                     dict(self.actor_keys), {name: dict(found) for name, found in self.federation.items()},
+                     dict(self.settled))
 
 
 class Box:
@@ -325,15 +327,16 @@ class MemoryEvents(MemoryRecords[EconomicEvent]):
 
     def paid_totals(self, users: set[str], stewards: set[str], agreements: set[str], before: datetime,
                     money: tuple[str, ...], work: tuple[str, ...]) -> list[PaidTotal]:
-        totals: dict[tuple[str, str, str, str, bool, str], Decimal] = {}
+        totals: dict[tuple[str, str, str, str, bool, str], tuple[Decimal, datetime]] = {}
         for e in self._counted():
             if not (e.provider in users and e.receiver in stewards and e.agreed_in in agreements and e.when < before):
                 continue
             quantity = e.resource_quantity if e.action in money else e.effort_quantity if e.action in work else None
             if quantity is not None:
                 key = (e.provider, e.receiver, e.agreed_in, e.action, e.action in money, quantity.has_unit)
-                totals[key] = WHOLE.add(totals.get(key, Decimal(0)), quantity.has_numerical_value)
-        return [PaidTotal(*key, total) for key, total in totals.items()]
+                total, last = totals.get(key, (Decimal(0), e.when))
+                totals[key] = WHOLE.add(total, quantity.has_numerical_value), max(last, e.when)
+        return [PaidTotal(*key, total, last) for key, (total, last) in totals.items()]
 
     def outputs_of(self, resources: Iterable[str]) -> list[tuple[str, str]]:
         wanted = set(resources)
@@ -366,7 +369,14 @@ class MemoryClaims(MemoryRecords[EconomicClaim]):
                 and all(v is None or getattr(c, k) == v for k, v in asked.items())]
 
     def owed(self, user: str | None = None, steward: str | None = None) -> list[OwedRow]:
-        return [owed_row(c) for c in self.obligations(user, steward)]
+        kept = self.state.settled
+        return [owed_row(c)._replace(settled=kept[c.id][0], holds_from=kept[c.id][1]) if c.id in kept else owed_row(c)
+                for c in self.obligations(user, steward)]
+
+    def keep_settled(self, settled: list[tuple[OwedRow, Decimal]], holds_from: date) -> None:
+        for row, amount in settled:
+            assert row.id in self.found, f"claim {row.id} exists"
+            self.state.settled[row.id] = (amount, holds_from)
 
     def of_run(self, run: str) -> list[EconomicClaim]:
         return sorted((c for c in self.found.values() if c.dividend_run == run), key=lambda c: (c.receiver, c.id))

@@ -106,6 +106,7 @@ class PaidTotal(NamedTuple):
     resource: bool
     unit: str
     total: Decimal
+    last: datetime  # when the last of these happened
 
 
 class OwedRow(NamedTuple):
@@ -125,6 +126,8 @@ class OwedRow(NamedTuple):
     due: date | None  # the UTC day it is due
     since: date  # owed from: the day of the use that created it (`basis.useDay`), else the UTC day it was created
     work_rate: Decimal | None  # `basis.workRate`: what an hour of work pays of it; None: work does not settle it
+    settled: Decimal | None = None  # what the payments recorded so far settle of it, as kept (`keep_settled`)
+    holds_from: date | None = None  # the first day `settled` is its settlement on (None: none kept)
 
 
 def owed_row(claim: EconomicClaim) -> OwedRow:
@@ -241,7 +244,11 @@ class Claims(Records[EconomicClaim], Protocol):
                     about_resource: str | None = None, period_start: date | None = None) -> list[EconomicClaim]: ...
     def owed(self, user: str | None = None, steward: str | None = None) -> list[OwedRow]:
         """The obligation claims (those under a licence) a user owes, or owed to a steward (or both; or all), in id
-        order, as `owed_row` gives them."""
+        order, as `owed_row` gives them, with their settlements as kept."""
+        ...
+
+    def keep_settled(self, settled: list[tuple[OwedRow, Decimal]], holds_from: date) -> None:
+        """Keep what is settled of each of these obligations, and the first day that holds for."""
         ...
 
     def of_run(self, run: str) -> list[EconomicClaim]: ...

@@ -624,6 +624,20 @@ contribution_sizes = Table(
     sqlite_with_rowid=False,
 )
 
+# What the payments recorded so far settle of each obligation claim (`service.settlement`), kept by the
+# transaction that records a payment or an obligation of its (user, steward, agreement), and the first day that
+# holds for (the pair's last payment or newest obligation). Derived: `verify` works it out again; a claim without a
+# row is settled from the payments whenever its status is asked for.
+obligation_settlements = Table(
+    "obligation_settlements", metadata,
+    Column("claim", ID, ForeignKey("claims.id"), primary_key=True),
+    Column("settled", ExactDecimal(), nullable=False),
+    Column("holds_from", Date, nullable=False),
+    # the claim's own facts settling reads (`OwedRow.since`, `.work_rate`), kept so as not to read its basis again
+    Column("since", Date, nullable=False),
+    Column("work_rate", ExactDecimal()),
+)
+
 # Federation: the key pair of each actor this node speaks for (the node itself, its organizations), made at
 # `init`. Not ledger records: like tokens, they are not chained, and a key is replaced only by a new row.
 actor_keys = Table(

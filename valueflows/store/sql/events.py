@@ -246,8 +246,8 @@ class SqlEvents(SqlRecords[EconomicEvent]):
         params = {"stewards": sorted(stewards), "agreements": sorted(agreements), "before": before}
         if few:
             params["users"] = sorted(users)
-        return [PaidTotal(p, r, a, act, act in money, u, exact_total(t))
-                for p, r, a, act, u, t in self.conn.execute(query, params) if p in users]
+        return [PaidTotal(p, r, a, act, act in money, u, exact_total(t), last)
+                for p, r, a, act, u, t, last in self.conn.execute(query, params) if p in users]
 
     def outputs_of(self, resources: Iterable[str]) -> list[tuple[str, str]]:
         """(resource, process) for every process that put out one of these resources."""
@@ -273,7 +273,8 @@ def _paid_query(money: tuple[str, ...], work: tuple[str, ...], few: bool, engine
     is_money = e.c.action.in_(money) if money else false()
     value = case((is_money, e.c.resource_quantity_value), else_=e.c.effort_quantity_value)
     unit = case((is_money, e.c.resource_quantity_unit), else_=e.c.effort_quantity_unit)
-    query = (select(e.c.provider, e.c.receiver, e.c.agreed_in, e.c.action, unit, exact_sum(engine, value))
+    query = (select(e.c.provider, e.c.receiver, e.c.agreed_in, e.c.action, unit, exact_sum(engine, value),
+                    func.max(e.c.happened_at))
              .where(e.c.receiver.in_(bindparam("stewards", expanding=True)),
                     e.c.agreed_in.in_(bindparam("agreements", expanding=True)), e.c.action.in_([*money, *work]),
                     e.c.happened_at < bindparam("before", type_=e.c.happened_at.type), value.is_not(None),

@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     and_,
     bindparam,
+    case,
     cast,
     delete,
     func,
@@ -22,6 +23,8 @@ from sqlalchemy import (
     type_coerce,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from valueflows.accounting.dividends import DividendAllocation, DividendRun
 from valueflows.accounting.equations import ValueEquation
@@ -45,6 +48,7 @@ from valueflows.store.tables import (
     dividend_runs,
     economic_resources,
     memberships,
+    obligation_settlements,
     value_equations,
 )
 
@@ -252,9 +256,26 @@ class SqlClaims(SqlRecords[EconomicClaim]):
         query = _OWED.get(key)
         if query is None:
             query = _OWED[key] = _owed_query(*key)
-        rows = self.conn.execute(query, {"user": user, "steward": steward})
-        return [OwedRow(i, p, r, a, lic, res, ps, pe, amount, unit, due, since, None if rate is None else Decimal(rate))
-                for i, p, r, a, lic, res, ps, pe, amount, unit, due, since, rate in rows]
+        values = {"user": user, "steward": steward}
+        if not key[2]:
+            return [OwedRow(i, p, r, a, lic, res, ps, pe, amount, unit, due, since,
+                            None if rate is None else Decimal(rate), settled, holds_from)
+                    for i, p, r, a, lic, res, ps, pe, amount, unit, due, since, rate, settled, holds_from
+                    in self.conn.execute(query, values)]
+        # SQLite: a steward's obligations are thousands of rows; the text SQLite keeps (ISO days, canonical decimal
+        # text) is converted here, at a third of what SQLAlchemy's result processing costs a row
+        day, number = date.fromisoformat, Decimal
+        return [OwedRow(i, p, r, a, lic, res, ps and day(ps), pe and day(pe), amount and number(amount), unit,
+                        due and day(due), day(since), rate and number(rate), settled and number(settled),
+                        holds_from and day(holds_from))
+                for i, p, r, a, lic, res, ps, pe, amount, unit, due, since, rate, settled, holds_from
+                in prepared.fetch(self.conn, query, values)]
+
+    def keep_settled(self, settled: list[tuple[OwedRow, Decimal]], holds_from: date) -> None:
+        if settled:
+            upsert = _KEEP_SETTLED[self.conn.dialect.name]
+            self.conn.execute(upsert, [{"claim": r.id, "settled": s, "holds_from": holds_from, "since": r.since,
+                                        "work_rate": r.work_rate} for r, s in settled])
 
     def of_run(self, run: str) -> list[EconomicClaim]:
         rows = self.conn.execute(select(claims).where(claims.c.dividend_run == run)
@@ -265,18 +286,32 @@ class SqlClaims(SqlRecords[EconomicClaim]):
 _OWED: dict[tuple[bool, bool, bool], Any] = {}  # built once each
 
 
+def _keep_settled(insert_: Any) -> Any:
+    statement = insert_(obligation_settlements)
+    return statement.on_conflict_do_update(index_elements=[obligation_settlements.c.claim], set_={
+        "settled": statement.excluded.settled, "holds_from": statement.excluded.holds_from,
+        "since": statement.excluded.since, "work_rate": statement.excluded.work_rate})
+
+
+_KEEP_SETTLED = {"sqlite": _keep_settled(sqlite_insert), "postgresql": _keep_settled(pg_insert)}
+
+
 def _owed_query(by_user: bool, by_steward: bool, sqlite: bool) -> Any:
-    """`SqlClaims.owed`'s query: the days and the basis' two facts worked out by the database."""
-    c = claims.c
+    """`SqlClaims.owed`'s query: the days and the basis' two facts worked out by the database, where the settlement
+    kept does not already hold them (reading a claim's basis is most of what the query costs)."""
+    c, s = claims.c, obligation_settlements.c
 
     def day(column: Any) -> Any:  # the UTC day of a date-time (SQLite keeps them in UTC, as text)
         return func.substr(column, 1, 10) if sqlite else cast(func.timezone("UTC", column), Date)
 
     use_day = func.nullif(c.basis["useDay"].as_string(), "")
-    since = func.coalesce(use_day if sqlite else cast(use_day, Date), day(c.created))
+    since = func.coalesce(s.since, use_day if sqlite else cast(use_day, Date), day(c.created))
+    rate = c.basis["workRate"].as_string()
+    work_rate = case((s.claim.is_(None), rate if sqlite else cast(rate, s.work_rate.type)), else_=s.work_rate)
     query = (select(c.id, c.provider, c.receiver, c.agreed_in, c.licence, c.about_resource, c.period_start,
                     c.period_end, c.resource_quantity_value, c.resource_quantity_unit, type_coerce(day(c.due), Date),
-                    type_coerce(since, Date), c.basis["workRate"].as_string())
+                    type_coerce(since, Date), work_rate, s.settled, s.holds_from)
+             .select_from(claims.outerjoin(obligation_settlements, s.claim == c.id))
              .where(c.licence.is_not(None)).order_by(c.id))
     if by_user:
         query = query.where(c.provider == bindparam("user"))
