@@ -230,6 +230,12 @@ def test_kept_settlements_say_what_the_payments_settle(commons: UnitOfWork) -> N
         assert 0 < kept_days < len(days)  # both ways were taken
         assert {s.state for _, s in settling.statuses(tx, rows, date(2027, 3, 1))} >= {"fulfilled", "overdue"}
     assert verify(uow).ok
+    with uow.read() as tx:
+        late = [o.provider for o, s in settling.statuses(tx, rows, date(2027, 2, 20)) if s.state == "overdue"]
+    most = max(set(late), key=late.count)
+    held = obligations.check_use(uow, sale("10.00", "2027-02-20", user=most)).overdue  # longest owed first
+    dues = [line.rsplit("due ", 1)[1] for line in held]
+    assert len(dues) > 1 and dues == sorted(dues)
     changed = rows[len(rows) // 2]
     assert changed.settled is not None and changed.holds_from is not None
     with uow.write() as tx:

@@ -94,8 +94,9 @@ def facts_of(tx: Tx, user: Agent, request: UseRequest) -> Facts:
 def overdue(tx: Tx, user: str, steward: str, day: date) -> list[str]:
     owed_to = tx.agents.get(steward)
     name = owed_to.name if owed_to else steward
-    return [f"of {canonical(s.outstanding)} {o.unit or ''} to {name}, due {s.due}"
-            for o, s in settling.statuses(tx, tx.claims.owed(user, steward), day) if s.state == "overdue"]
+    found = settling.statuses(tx, tx.claims.owed(user, steward), day)
+    return [f"of {canonical(s.outstanding)} {o.unit or ''} to {name}, due {s.due}"  # longest owed first
+            for o, s in sorted(found, key=lambda os: (os[1].due, os[1].since, os[0].id)) if s.state == "overdue"]
 
 
 def check_use(uow: UnitOfWork, request: UseRequest) -> Decision:
