@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
-from alembic import command
+from schema_support import downgrade
 from sqlalchemy import text
 
 from valueflows.domain.chain import facts
@@ -27,7 +27,7 @@ from valueflows.service import ledger, records
 from valueflows.service.bootstrap import open_ledger
 from valueflows.service.reports import ReportScope, contributions
 from valueflows.service.verify import verify
-from valueflows.store.migrate import alembic_config, upgrade
+from valueflows.store.migrate import upgrade
 from valueflows.store.ports import Tx
 from valueflows.store.uow import UnitOfWork
 
@@ -218,12 +218,7 @@ def test_the_migration_fills_the_daily_totals_from_the_events(db_url: str) -> No
     work(uow, "ana", "1.5", t + timedelta(days=1))
     with uow.read() as conn:
         before = sorted(tuple(r) for r in conn.execute(text("SELECT * FROM contribution_days")))
-    config = alembic_config()
-    with uow.engine.connect() as conn:
-        conn = conn.execution_options(writer=True)
-        with conn.begin():
-            config.attributes["connection"] = conn
-            command.downgrade(config, "0003")
+    downgrade(uow.engine, "0003")
     upgrade(uow.engine)
     with uow.read() as conn:
         after = sorted(tuple(r) for r in conn.execute(text("SELECT * FROM contribution_days")))

@@ -284,22 +284,17 @@ def test_payments_in_a_batch_keep_the_settlement(commons: UnitOfWork) -> None:
 def test_a_ledger_from_before_kept_settlements_settles_as_it_did(commons: UnitOfWork) -> None:
     """Migration 0026 adds the kept settlements empty (down to 0025 and up again on a ledger that had them): the
     statuses are worked out from the payments, the same as before, until a payment keeps them again."""
-    from alembic import command
+    from schema_support import downgrade
     from sqlalchemy import text
 
-    from valueflows.store.migrate import alembic_config, upgrade
+    from valueflows.store.migrate import upgrade
 
     uow = commons
     assert obligations.record_use(uow, sale("5000.00", "2026-07-10")).claim is not None
     obligations.settle(uow, obligations.Settlement("bigco", "atelier", "LicenseRef-CopyFair-1.0",
                                                    at("2026-11-03"), hours=D("1.5")))
     before = states(uow, "2026-11-05")
-    config = alembic_config()
-    with uow.engine.connect() as conn:
-        conn = conn.execution_options(writer=True)
-        with conn.begin():
-            config.attributes["connection"] = conn
-            command.downgrade(config, "0025")
+    downgrade(uow.engine, "0025")
     upgrade(uow.engine)
     with uow.read() as tx:
         assert [r.holds_from for r in tx.claims.owed(user="bigco")] == [None]
