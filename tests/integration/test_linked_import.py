@@ -130,3 +130,35 @@ def test_literals_stay_as_written_whatever_rdflib_was_left_at(uow: UnitOfWork, m
         with pytest.raises(RuleViolation, match=words):
             linked.import_data(uow, data, fmt)
     assert rdflib.NORMALIZE_LITERALS is True  # restored after each parse
+
+
+def test_imported_obligations_are_settled_as_at_home(commons: UnitOfWork, db_url: str, tmp_path: Any) -> None:
+    """A ledger's obligations and the payments towards them, exported and imported into another: each obligation
+    imported keeps its settlement (as the payment's or the obligation's transaction keeps it at home), and its
+    status is the one it had there."""
+    from datetime import date, datetime
+    from decimal import Decimal
+
+    from valueflows.service import obligations
+    from valueflows.service.obligations import Settlement, UseRequest
+
+    use = UseRequest("seed-drill", "bigco", "sell", revenue=Decimal("5000.00"), currency="EUR", day=date(2026, 7, 10))
+    assert obligations.record_use(commons, use).claim is not None
+    obligations.settle(commons, Settlement("bigco", "atelier", "LicenseRef-CopyFair-1.0",
+                                           datetime.fromisoformat("2026-11-03T09:00:00+00:00"), hours=Decimal("1.5")))
+    target = open_any(_fresh(db_url, tmp_path))
+    try:
+        text = "".join(linked.export(commons, "nt", BASE))
+        assert linked.import_stream(target, text.splitlines(keepends=True)).written["claim"] == 1  # line by line
+        assert linked.import_data(target, text, "nt").written == {}  # whole: the same
+        with target.read() as tx:
+            rows = tx.claims.owed()
+        assert len(rows) == 1 and rows[0].holds_from is not None and rows[0].settled == Decimal("75.00")
+        home, imported = (
+            [(o.owed.id, o.status) for o in obligations.obligations(u, date(2026, 11, 5), user="bigco")]
+            for u in (commons, target))
+        assert imported == home and home[0][1].state == "overdue"
+        assert verify(target).ok
+    finally:
+        if isinstance(target, UnitOfWork):
+            target.engine.dispose()

@@ -263,6 +263,8 @@ def plan(graph: rdflib.Graph) -> Plan:
         found = by_kind.get(kind, [])
         if kind == "scenario":
             found = refined_first(found, lambda sv: sv[1].get("refinement_of"), lambda sv: sv[1]["id"])
+        elif kind == "agent":  # an agent's group before it
+            found = refined_first(found, lambda sv: sv[1].get("group"), lambda sv: sv[1]["id"])
         for subject, v in found if kind != "economic_resource" else ():  # resources come with their events
             request = _request(reader, kind, subject, v)
             if request is not None:

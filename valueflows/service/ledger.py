@@ -70,8 +70,9 @@ def remember_key(tx: WriteTx, key: str | None, kind: str, request: Any, record_i
         tx.keys.remember(key, KeyUse(kind, fingerprint(request), record_id), tx.now)
 
 
-def create_record(uow: UnitOfWork, kind: str, request: Any, key: str | None,
-                  build: Callable[[WriteTx], Any]) -> Recorded[Any]:
+def create_record(uow: UnitOfWork, kind: str, request: Any, key: str | None, build: Callable[[WriteTx], Any],
+                  then: Callable[[WriteTx, Any], None] | None = None) -> Recorded[Any]:
+    """Build a record and add it, chained; `then` writes what goes with a new one, in the same transaction."""
     with uow.write() as tx:
         first = replayed_key(tx, key, kind, request)
         if first is not None:
@@ -79,6 +80,8 @@ def create_record(uow: UnitOfWork, kind: str, request: Any, key: str | None,
         record = build(tx)
         tx.records(kind).add(record)
         tx.append(kind, record.id, facts(record))
+        if then is not None:
+            then(tx, record)
         remember_key(tx, key, kind, request, record.id)
         return Recorded(record)
 

@@ -60,6 +60,8 @@ def _stored(uow: UnitOfWork, since: datetime | None) -> Iterator[tuple[str, Any]
             found: Iterable[Any] = tx.events.since(since) if kind == "economic_event" else tx.records(kind).stream()
             if kind == "scenario":  # few; a scenario after the one it refines
                 found = refined_first(list(found), lambda s: s.refinement_of, lambda s: s.id)
+            elif kind == "agent":  # few; an agent after its group (a file read line by line finds it there)
+                found = refined_first(list(found), lambda a: a.group, lambda a: a.id)
             for one in found:
                 yield kind, one
 

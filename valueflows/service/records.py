@@ -29,6 +29,7 @@ from valueflows.domain.inputs import (
 )
 from valueflows.domain.model import MEMBER_ROLE, Agent, AgentRelationship, AgentType, Unit
 from valueflows.domain.units import STANDARD_UNITS
+from valueflows.service import settling
 from valueflows.service.ledger import Recorded, create_record, new_id, remember_key, replayed_key
 from valueflows.service.revisions import expect_newest
 from valueflows.store.ports import Tx, UnitOfWork, WriteTx
@@ -358,4 +359,8 @@ def import_claim(uow: UnitOfWork, claim: Any, key: str | None = None) -> Recorde
         present = {(kind, ref) for _, kind, ref in rules.claim_references(claim)
                    if ref is not None and tx.records(kind).exists(ref)}
         return rules.check_claim(claim, present, _taken(tx, "claim", claim.id))
-    return create_record(uow, "claim", claim, key, build)
+
+    def settle(tx: WriteTx, made: Any) -> None:  # an obligation: what its user's payments settle of it is kept
+        if made.licence is not None:
+            settling.resettle(tx, [(made.provider, made.receiver, made.agreed_in or "")])
+    return create_record(uow, "claim", claim, key, build, settle)
