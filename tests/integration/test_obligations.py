@@ -306,3 +306,30 @@ def test_a_ledger_from_before_kept_settlements_settles_as_it_did(commons: UnitOf
         assert tx.conn.execute(text("SELECT count(*) FROM obligation_settlements")).scalar() == 1
     assert states(uow, "2026-11-06") == [(D("150.00"), D("0.00"), "fulfilled")]
     assert verify(uow).ok
+
+
+def test_a_settlement_in_minutes_is_kept_to_the_last_digit(commons: UnitOfWork) -> None:
+    """Ten minutes at 50.00 EUR an hour pay 8.333… EUR (sixtieths): what is kept of the settlement has every digit
+    the settlement worked out from the payments has, on every store (not NUMERIC(38, 18)'s eighteen), so the two
+    agree and `verify` finds nothing; a work rate of 25 decimals is kept whole too."""
+    from valueflows.service import settling
+
+    uow = commons
+    claim = obligations.record_use(uow, sale("2000.00", "2026-07-10")).claim
+    assert claim is not None
+    for minutes, day in (("10", "2026-11-03"), ("7", "2026-11-04")):
+        ledger.record_event(uow, EventInput("work", "bigco", "atelier", effort_quantity=MeasureInput(minutes, "minute"),
+                                            has_point_in_time=at(day), agreed_in=COPYFAIR))
+    with uow.read() as tx:
+        rows = tx.claims.owed(user="bigco")
+        kept = [s for _, s in settling.statuses(tx, rows, date(2026, 11, 5))]
+        worked = [s for _, s in settling.statuses(tx, [r._replace(settled=None, holds_from=None) for r in rows],
+                                                  date(2026, 11, 5))]
+    assert rows[0].holds_from == date(2026, 11, 4) and kept == worked
+    assert kept[0].settled == D(17) * D(50) / D(60) and len(str(kept[0].settled)) > 25  # 14.1666…7
+    assert verify(uow).ok
+    long_rate = D("0.3333333333333333333333333")
+    with uow.write() as tx:
+        tx.claims.keep_settled([(rows[0]._replace(work_rate=long_rate), rows[0].settled or D(0))], date(2026, 11, 4))
+    with uow.read() as tx:
+        assert tx.claims.owed(user="bigco")[0].work_rate == (long_rate if isinstance(uow, UnitOfWork) else D(50))

@@ -75,8 +75,9 @@ def statuses(tx: Tx, rows: list[OwedRow], day: date) -> list[tuple[OwedRow, Stat
                            r.since, day)) for r in kept]
     worked = by_pair(r for r in rows if (r.provider, r.receiver, r.agreed_in or "") in late) if late else {}
     if worked:
-        end = datetime.combine(day + timedelta(days=1), time.min, UTC)  # payments up to the end of the day (UTC)
-        found = paid(tx, {p for p, _, _ in worked}, {s for _, s, _ in worked}, {a for _, _, a in worked}, end)
+        # payments up to the end of the day (UTC); an obligation agreed in nothing is paid by nothing
+        end = EVER if day == date.max else datetime.combine(day + timedelta(days=1), time.min, UTC)
+        found = paid(tx, {p for p, _, _ in worked}, {s for _, s, _ in worked}, {a for _, _, a in worked if a}, end)
         for pair, owed in worked.items():
             out += _settled(owed, found.get(pair, NOTHING), day)
     return out

@@ -138,7 +138,7 @@ def owed_row(claim: EconomicClaim) -> OwedRow:
                    claim.period_start, claim.period_end, q.has_numerical_value if q else None,
                    q.has_unit if q else None, claim.due.astimezone(UTC).date() if claim.due else None,
                    date.fromisoformat(use_day) if use_day else claim.created.astimezone(UTC).date(),
-                   Decimal(basis["workRate"]) if basis.get("workRate") is not None else None)
+                   Decimal(str(basis["workRate"])) if basis.get("workRate") is not None else None)
 
 
 class KeyUse(NamedTuple):

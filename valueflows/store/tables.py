@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 
 from valueflows.domain.limits import MAX_ID, MAX_IRI, MAX_KEY, MAX_LABEL, MAX_NAME
-from valueflows.store.types import ExactDecimal, UTCDateTime
+from valueflows.store.types import DecimalText, ExactDecimal, UTCDateTime
 
 # The condition of the chain's partial indexes (and of every query that uses them): not an event's record.
 NOT_EVENT = "kind <> 'economic_event'"
@@ -631,11 +631,11 @@ contribution_sizes = Table(
 obligation_settlements = Table(
     "obligation_settlements", metadata,
     Column("claim", ID, ForeignKey("claims.id"), primary_key=True),
-    Column("settled", ExactDecimal(), nullable=False),
+    Column("settled", DecimalText(), nullable=False),  # every digit (minutes at an hourly rate: sixtieths)
     Column("holds_from", Date, nullable=False),
     # the claim's own facts settling reads (`OwedRow.since`, `.work_rate`), kept so as not to read its basis again
     Column("since", Date, nullable=False),
-    Column("work_rate", ExactDecimal()),
+    Column("work_rate", DecimalText()),
 )
 
 # Federation: the key pair of each actor this node speaks for (the node itself, its organizations), made at

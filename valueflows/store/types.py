@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect, Numeric, String
+from sqlalchemy import DateTime, Dialect, Numeric, String, Text
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from valueflows.domain.quantities import canonical
@@ -34,6 +34,21 @@ class ExactDecimal(TypeDecorator[Decimal]):
         if isinstance(value, str):  # SQLite: the canonical text written above
             return Decimal(value)
         return Decimal(canonical(Decimal(value)))
+
+
+class DecimalText(TypeDecorator[Decimal]):
+    """A decimal kept as its canonical text on both databases, every digit of it whatever its scale: a figure worked
+    out by division (an obligation's settled part, paid in minutes at an hourly rate) can have more decimals than
+    NUMERIC(38, 18) keeps, and is compared digit for digit with the same figure worked out again."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> str | None:
+        return None if value is None else canonical(value)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Decimal | None:
+        return None if value is None else Decimal(value)
 
 
 class UTCDateTime(TypeDecorator[datetime]):

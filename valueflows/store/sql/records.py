@@ -259,7 +259,7 @@ class SqlClaims(SqlRecords[EconomicClaim]):
         values = {"user": user, "steward": steward}
         if not key[2]:
             return [OwedRow(i, p, r, a, lic, res, ps, pe, amount, unit, due, since,
-                            None if rate is None else Decimal(rate), settled, holds_from)
+                            None if rate is None else Decimal(rate), settled and Decimal(settled), holds_from)
                     for i, p, r, a, lic, res, ps, pe, amount, unit, due, since, rate, settled, holds_from
                     in self.conn.execute(query, values)]
         # SQLite: a steward's obligations are thousands of rows; the text SQLite keeps (ISO days, canonical decimal
@@ -307,7 +307,7 @@ def _owed_query(by_user: bool, by_steward: bool, sqlite: bool) -> Any:
     use_day = func.nullif(c.basis["useDay"].as_string(), "")
     since = func.coalesce(s.since, use_day if sqlite else cast(use_day, Date), day(c.created))
     rate = c.basis["workRate"].as_string()
-    work_rate = case((s.claim.is_(None), rate if sqlite else cast(rate, s.work_rate.type)), else_=s.work_rate)
+    work_rate = case((s.claim.is_(None), rate), else_=s.work_rate)  # text either way (`DecimalText` keeps it so)
     query = (select(c.id, c.provider, c.receiver, c.agreed_in, c.licence, c.about_resource, c.period_start,
                     c.period_end, c.resource_quantity_value, c.resource_quantity_unit, type_coerce(day(c.due), Date),
                     type_coerce(since, Date), work_rate, s.settled, s.holds_from)

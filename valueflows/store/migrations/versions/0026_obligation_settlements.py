@@ -26,10 +26,10 @@ def upgrade() -> None:
     op.create_table(
         "obligation_settlements",
         sa.Column("claim", sa.String(length=200), nullable=False),
-        sa.Column("settled", valueflows.store.types.ExactDecimal(precision=38, scale=18), nullable=False),
+        sa.Column("settled", valueflows.store.types.DecimalText(), nullable=False),
         sa.Column("holds_from", sa.Date(), nullable=False),
         sa.Column("since", sa.Date(), nullable=False),
-        sa.Column("work_rate", valueflows.store.types.ExactDecimal(precision=38, scale=18), nullable=True),
+        sa.Column("work_rate", valueflows.store.types.DecimalText(), nullable=True),
         sa.ForeignKeyConstraint(["claim"], ["claims.id"], name=op.f("fk_obligation_settlements_claim_claims")),
         sa.PrimaryKeyConstraint("claim", name=op.f("pk_obligation_settlements")),
     )
