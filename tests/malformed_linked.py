@@ -175,7 +175,7 @@ MALFORMED: list[tuple[str, str, str, str]] = [  # (case, data, format, words the
 MALFORMED += [
     ("lone surrogate in JSON-LD", edit(_set("/ana", "name", "\ud800")), "jsonld", "lone surrogate"),
     ("lone surrogate in Turtle", '<https://x.org/agents/z> a <https://w3id.org/valueflows/ont/vf#Person> ; '
-     '<https://w3id.org/valueflows/ont/vf#name> "\\uD800" .', "turtle", "lone surrogate"),
+     '<https://w3id.org/valueflows/ont/vf#name> "\\uD800" .', "turtle", "not a valid unicode character"),
     ("NUL in N-Triples", '<https://x.org/agents/z> <https://w3id.org/valueflows/ont/vf#name> "a\\u0000b" .\n',
      "nt", "NUL"),
 ]

@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import heapq
 import json
-from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterator
+from collections import Counter, defaultdict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import unquote
 
-import rdflib
-from rdflib import BNode, Literal, URIRef
+from rdflib import RDF, BNode, Literal, URIRef
 from rdflib.term import Node
 
 from valueflows.domain.actions import ACTIONS
@@ -46,6 +45,7 @@ from valueflows.domain.quantities import DECIMAL_TEXT, Measure
 from valueflows.domain.recipes import RecipeExchange, RecipeFlowInput, RecipeProcessInput
 from valueflows.domain.rules import NO_TIME, receiving_side
 from valueflows.domain.scenarios import DefinitionInput, ScenarioInput
+from valueflows.linkeddata.parsing import Triples
 from valueflows.linkeddata.vocabulary import (
     ACTION,
     BOOLEAN,
@@ -93,14 +93,6 @@ def record_id(node: Node, kind: str) -> str:
     return text
 
 
-class Triples(Protocol):
-    """What the reader asks of a graph: an rdflib Graph, or one record's block in a streaming import."""
-
-    def objects(self, subject: Node, predicate: Node) -> Iterator[Node]: ...
-    def value(self, subject: Node, predicate: Node) -> Node | None: ...
-    def __contains__(self, triple: tuple[Node, Node, Node]) -> bool: ...
-
-
 class Reader:
     def __init__(self, graph: Triples) -> None:
         self.g = graph
@@ -110,7 +102,7 @@ class Reader:
         self.problems.append(Problem(f"<{subject}> {prop}".strip(), "invalid", message))
 
     def values(self, subject: Node, f: Field) -> list[Node]:
-        found = sorted(self.g.objects(subject, URIRef(f.predicate)), key=str)
+        found = sorted(self.g.objects(subject, _iri(f.predicate)), key=str)
         if len(found) > 1 and not f.many:
             self.fail(subject, f.predicate.rsplit("#", 1)[-1], f"has {len(found)} values; it takes one")
             return found[:1]
@@ -232,11 +224,18 @@ def _require(reader: Reader, subject: Node, values: dict[str, Any], *names: str)
     return not missing
 
 
-def plan(graph: rdflib.Graph) -> Plan:
+def _iri(text: str, made: dict[str, URIRef] = {}) -> URIRef:  # noqa: B006 (a cache of the vocabulary's IRIs)
+    found = made.get(text)
+    if found is None:
+        found = made[text] = URIRef(text)
+    return found
+
+
+def plan(graph: Triples) -> Plan:
     reader = Reader(graph)
     out = Plan()
     by_kind: dict[str, list[tuple[Node, dict[str, Any]]]] = defaultdict(list)
-    for subject, cls in graph.subject_objects(rdflib.RDF.type):
+    for subject, cls in graph.subject_objects(RDF.type):
         kind = KIND_OF_CLASS.get(str(cls))
         if kind is None:
             continue
@@ -248,11 +247,11 @@ def plan(graph: rdflib.Graph) -> Plan:
         if len(values["id"]) > MAX_ID:
             reader.fail(subject, "", f"its id is longer than {MAX_ID} characters")
         if kind == "agent":
-            values["type"] = "Person" if (subject, rdflib.RDF.type, URIRef(PERSON)) in graph else "Organization"
+            values["type"] = "Person" if (subject, RDF.type, URIRef(PERSON)) in graph else "Organization"
         by_kind[kind].append((subject, values))
     for kind, found in by_kind.items():
         ids = [v["id"] for _, v in found]
-        for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
+        for duplicate in sorted(i for i, n in Counter(ids).items() if n > 1):
             reader.fail(URIRef(duplicate), "", f"two {kind.replace('_', ' ')} records have the id {duplicate!r}")
         found.sort(key=lambda sv: sv[1]["id"])
     resources = {v["id"]: (s, v) for s, v in by_kind.get("economic_resource", [])}
@@ -491,7 +490,7 @@ def record_step(reader: Reader, kind: str, subject: Node) -> Any:
     v = reader.fields(subject, kind)
     v["id"] = record_id(subject, kind)
     if kind == "agent":
-        v["type"] = "Person" if (subject, rdflib.RDF.type, URIRef(PERSON)) in reader.g else "Organization"
+        v["type"] = "Person" if (subject, RDF.type, URIRef(PERSON)) in reader.g else "Organization"
     if kind == "economic_resource":
         return v
     if kind == "economic_event":

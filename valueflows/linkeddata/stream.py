@@ -8,88 +8,54 @@ brings them into being, which carries them (as through the API).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
 from rdflib import BNode
-from rdflib.plugins.parsers.ntriples import W3CNTriplesParser
 from rdflib.term import Node
 
 from valueflows.domain.errors import Problem, RuleViolation
 from valueflows.domain.rules import receiving_side
 from valueflows.linkeddata import rdf
-from valueflows.linkeddata.parsing import ImportError_, check_terms, literals_as_written
+from valueflows.linkeddata.parsing import SYNTAX, ImportError_, Terms, Triples, add_all
 from valueflows.linkeddata.reader import CREATING, KIND_OF_CLASS, Reader, new_resource_input, record_step
 
 Step = tuple[str, str, Any]  # kind, the record's IRI, the request its use case takes
 
 
-class Block:
-    """One record's triples (with its blank-node measures), looked up by subject and predicate: all the reader
-    asks of them, without an rdflib Graph for each of the many records of a large file."""
-
-    __slots__ = ("_by",)
-
-    def __init__(self) -> None:
-        self._by: dict[tuple[Node, Node], list[Node]] = {}
-
-    def add(self, triple: tuple[Node, Node, Node]) -> None:
-        s, p, o = triple
-        found = self._by.setdefault((s, p), [])
-        if o not in found:  # a triple said twice is one triple, as in a graph
-            found.append(o)
-
-    def objects(self, subject: Node, predicate: Node) -> Iterator[Node]:
-        return iter(self._by.get((subject, predicate), ()))
-
-    def value(self, subject: Node, predicate: Node) -> Node | None:
-        found = self._by.get((subject, predicate))
-        return found[0] if found else None
-
-    def __contains__(self, triple: tuple[Node, Node, Node]) -> bool:
-        s, p, o = triple
-        return o in self._by.get((s, p), ())
-
-
 class _Blocks:
-    """Collects triples into per-record blocks; `done` holds the finished blocks."""
+    """Collects triples into per-record blocks (one record's triples with its blank-node measures); `done` holds
+    the finished blocks."""
 
     def __init__(self) -> None:
-        self.current: Block | None = None
+        self.current: Triples | None = None
         self.subject: Any = None
-        self.done: list[tuple[Any, Block]] = []
+        self.done: list[tuple[Any, Triples]] = []
 
-    def triple(self, s: Any, p: Any, o: Any) -> None:
-        try:
-            check_terms([(s, p, o)])
-        except ImportError_ as exc:
-            raise RuleViolation([Problem("file", "unreadable", str(exc))]) from None
+    def triple(self, s: Node, p: Node, o: Node) -> None:
         if not isinstance(s, BNode) and s != self.subject:
             if self.current is not None:
                 self.done.append((self.subject, self.current))
-            self.current, self.subject = Block(), s
+            self.current, self.subject = Triples(), s
         if self.current is None:
             raise RuleViolation([Problem("file", "order", "a blank node before any record")])
-        self.current.add((s, p, o))
+        self.current.add(s, p, o)
 
 
 class StreamReader:
     def __init__(self) -> None:
         self._blocks = _Blocks()
-        self._parser = W3CNTriplesParser(sink=self._blocks)  # type: ignore[arg-type]
+        self._terms = Terms(limit=4096)
         self._resources: dict[str, dict[str, Any]] = {}  # read, not yet brought into being by an event
         self._renamed: dict[str, str] = {}  # receiving sides the ledger names itself
 
     def feed(self, number: int, line: str) -> list[Step]:
         """The records whose blocks this line finished; a line that is not N-Triples is refused (naming it)."""
         try:
-            with literals_as_written():
-                self._parser.parsestring(line)
-        except RuleViolation:
-            raise
-        except Exception as exc:  # rdflib's parse errors
-            raise RuleViolation([Problem(f"line {number}", "unreadable", f"not N-Triples: {exc}")]) from None
+            add_all(self._blocks.triple, self._terms, line, SYNTAX["nt"])
+        except ImportError_ as exc:  # the parser's position is in this one line: say which line it is
+            reason = str(exc).split(": ", 1)[1] if str(exc).startswith("Parser error") else str(exc)
+            raise RuleViolation([Problem(f"line {number}", "unreadable", f"not N-Triples: {reason}")]) from None
         steps = [self._step(*block) for block in self._blocks.done]
         self._blocks.done.clear()
         return [s for s in steps if s is not None]
@@ -102,7 +68,7 @@ class StreamReader:
         self._blocks.current = None
         return [step] if step is not None else []
 
-    def _step(self, subject: Any, graph: Block) -> Step | None:
+    def _step(self, subject: Any, graph: Triples) -> Step | None:
         kind = next((KIND_OF_CLASS.get(str(o)) for o in graph.objects(subject, rdf.TYPE) if str(o) in KIND_OF_CLASS),
                     None)
         if kind is None:

@@ -196,7 +196,7 @@ class _Batch:
 
     def judge(self, i: int, request: EventInput, key: str | None) -> None:
         try:
-            plan = check_event(request, self.context(request), new_id())
+            plan = check_event(request, self.context(request), request.id or new_id())
         except RuleViolation as exc:
             self.problems.extend(Problem(self.name(i, p.field), p.code, p.message) for p in exc.problems)
             return

@@ -183,9 +183,9 @@ class Writer(SqlTx):
             done.append(ChainRecord(self.seq + 1, kind, record_id, text, self.hash, digest))
             self.seq, self.hash = self.seq + 1, digest
         if done:
-            self.conn.execute(_APPEND, [{"seq": r.seq, "kind": r.kind, "record_id": r.record_id, "payload": r.payload,
-                                         "prev_hash": r.prev_hash, "hash": r.hash, "recorded_at": self.now}
-                                        for r in done])
+            prepared.run(self.conn, _APPEND, [{"seq": r.seq, "kind": r.kind, "record_id": r.record_id,
+                                               "payload": r.payload, "prev_hash": r.prev_hash, "hash": r.hash,
+                                               "recorded_at": self.now} for r in done])
         return done
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, and_, bindparam, case, func, insert, literal_
 
 from valueflows.domain.chain import ChainRecord, ChainRevision
 from valueflows.domain.limits import MAX_PAGE
+from valueflows.store import prepared
 from valueflows.store.ports import PUBLISHED, ActorKey, KeyUse, Published, TokenRow
 from valueflows.store.tables import (
     actor_keys,
@@ -193,7 +194,7 @@ class SqlKeys:
         rows = [{"key": key, "fingerprint": use.fingerprint, "kind": use.kind, "record_id": use.record_id,
                  "created_at": at} for key, use in uses]
         if rows:
-            self.conn.execute(_REMEMBER, rows)
+            prepared.run(self.conn, _REMEMBER, rows)
 
 
 _REMEMBER = insert(idempotency_keys)

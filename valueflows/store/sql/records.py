@@ -124,7 +124,7 @@ class SqlRecords(Generic[T]):
     def add_all(self, records: Iterable[T]) -> None:
         rows = [fitting(self.kind, row_of(r)) for r in records]
         if rows:
-            self.conn.execute(_INSERT[self.kind], rows)
+            prepared.run(self.conn, _INSERT[self.kind], rows)
 
     def remove(self, record_id: str) -> None:
         self.conn.execute(delete(self.table).where(self.table.c.id == record_id))
