@@ -21,42 +21,52 @@ class ImportError_(ValueError):
     """The file cannot be read at all (not JSON, not Turtle, an unknown remote context)."""
 
 
+_NOTHING: dict[Node, list[Node]] = {}
+
+
 class Triples:
-    """Triples looked up by subject and predicate: all the reader asks of a graph (a whole file, or one record's
+    """Triples looked up by subject, then predicate: all the reader asks of a graph (a whole file, or one record's
     block in a streaming import). A triple said twice is one triple, as in a graph."""
 
     __slots__ = ("_by", "_count")
 
     def __init__(self) -> None:
-        self._by: dict[tuple[Node, Node], list[Node]] = {}
+        self._by: dict[Node, dict[Node, list[Node]]] = {}
         self._count = 0
 
     def add(self, s: Node, p: Node, o: Node) -> None:
-        found = self._by.get((s, p))
+        said = self._by.get(s)
+        if said is None:
+            said = self._by[s] = {}
+        found = said.get(p)
         if found is None:
-            self._by[(s, p)] = [o]
+            said[p] = [o]
         elif o not in found:
             found.append(o)
         else:
             return
         self._count += 1
 
+    def said(self, subject: Node) -> dict[Node, list[Node]]:
+        """What is said of `subject`: its predicates and their objects (not to be changed)."""
+        return self._by.get(subject, _NOTHING)
+
     def objects(self, subject: Node, predicate: Node) -> Iterator[Node]:
-        return iter(self._by.get((subject, predicate), ()))
+        return iter(self.said(subject).get(predicate, ()))
 
     def value(self, subject: Node, predicate: Node) -> Node | None:
-        found = self._by.get((subject, predicate))
+        found = self.said(subject).get(predicate)
         return found[0] if found else None
 
     def subject_objects(self, predicate: Node) -> Iterator[tuple[Node, Node]]:
-        return ((s, o) for (s, p), found in self._by.items() if p == predicate for o in found)
+        return ((s, o) for s, said in self._by.items() for o in said.get(predicate, ()))
 
     def __contains__(self, triple: tuple[Node, Node, Node]) -> bool:
         s, p, o = triple
-        return o in self._by.get((s, p), ())
+        return o in self.said(s).get(p, ())
 
     def __iter__(self) -> Iterator[tuple[Node, Node, Node]]:
-        return ((s, p, o) for (s, p), found in self._by.items() for o in found)
+        return ((s, p, o) for s, said in self._by.items() for p, found in said.items() for o in found)
 
     def __len__(self) -> int:
         return self._count

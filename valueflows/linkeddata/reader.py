@@ -101,8 +101,8 @@ class Reader:
     def fail(self, subject: Node, prop: str, message: str) -> None:
         self.problems.append(Problem(f"<{subject}> {prop}".strip(), "invalid", message))
 
-    def values(self, subject: Node, f: Field) -> list[Node]:
-        found = sorted(self.g.objects(subject, _iri(f.predicate)), key=str)
+    def values(self, subject: Node, f: Field, said: list[Node] | None = None) -> list[Node]:
+        found = sorted(said if said is not None else self.g.objects(subject, _iri(f.predicate)), key=str)
         if len(found) > 1 and not f.many:
             self.fail(subject, f.predicate.rsplit("#", 1)[-1], f"has {len(found)} values; it takes one")
             return found[:1]
@@ -205,8 +205,14 @@ class Reader:
 
     def fields(self, subject: Node, kind: str) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        said = self.g.said(subject)
         for f in FIELDS[kind]:
-            nodes = self.values(subject, f)
+            objects = said.get(_iri(f.predicate))
+            if objects is None:  # not said: as good as no values
+                if f.many:
+                    out[f.name] = ()
+                continue
+            nodes = self.values(subject, f, objects)
             values = [v for v in (self.value(subject, f, n) for n in nodes) if v is not None]
             if len(values) != len(nodes):
                 continue  # already noted
