@@ -109,7 +109,7 @@ def test_streaming_import_round_trips_and_refuses_whole(source: UnitOfWork, db_u
         broken = [*text.splitlines(keepends=True), "<https://x.org/a> <https://x.org/b> .\n"]
         with pytest.raises(RuleViolation) as refused:
             linked.import_stream(target, broken)
-        assert "not N-Triples" in str(refused.value)
+        assert f"line {len(broken)}: not N-Triples: column 37: " in str(refused.value)  # the line and where in it
         assert chain_length(target) == before  # the whole file, or nothing
         done = linked.import_stream(target, text.splitlines(keepends=True))
         assert done.written["economic_event"] == 177 and chain_length(target) > before

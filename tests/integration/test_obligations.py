@@ -69,9 +69,9 @@ def test_obligation_lifecycle(commons: UnitOfWork) -> None:
     assert [s[2] for s in states(uow, "2026-11-04")] == ["fulfilled", "fulfilled", "fulfilled"]
     assert states(uow, "2026-11-02")[0][2] == "overdue"  # as of an earlier day, the payment had not come
     assert obligations.check_use(uow, sale("100.00", "2026-11-05")).permitted is True
-    owed_to = obligations.open_by_steward(uow, date(2026, 11, 2))
-    assert list(owed_to) == ["atelier"] and len(owed_to["atelier"]) == 3
-    assert obligations.open_by_steward(uow, date(2026, 11, 5)) == {}
+    owed_to = obligations.obligations(uow, date(2026, 11, 2), steward="atelier", open_only=True)
+    assert {o.owed.receiver for o in owed_to} == {"atelier"} and len(owed_to) == 3
+    assert obligations.obligations(uow, date(2026, 11, 5), steward="atelier", open_only=True) == []
     assert verify(uow).ok
 
 

@@ -8,6 +8,7 @@ brings them into being, which carries them (as through the API).
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -21,6 +22,10 @@ from valueflows.linkeddata.parsing import SYNTAX, ImportError_, Terms, Triples, 
 from valueflows.linkeddata.reader import CREATING, KIND_OF_CLASS, Reader, new_resource_input, record_step
 
 Step = tuple[str, str, Any]  # kind, the record's IRI, the request its use case takes
+
+
+_AT_LINE_1 = re.compile(r"^Parser error (?:at line 1 between columns|between line 1 column|at line 1 column) "
+                        r"(\d+)[^:]*")
 
 
 class _Blocks:
@@ -53,8 +58,8 @@ class StreamReader:
         """The records whose blocks this line finished; a line that is not N-Triples is refused (naming it)."""
         try:
             add_all(self._blocks.triple, self._terms, line, SYNTAX["nt"])
-        except ImportError_ as exc:  # the parser's position is in this one line: say which line it is
-            reason = str(exc).split(": ", 1)[1] if str(exc).startswith("Parser error") else str(exc)
+        except ImportError_ as exc:  # the parser read this one line as line 1: keep its columns, say which line
+            reason = _AT_LINE_1.sub(r"column \1", str(exc))
             raise RuleViolation([Problem(f"line {number}", "unreadable", f"not N-Triples: {reason}")]) from None
         steps = [self._step(*block) for block in self._blocks.done]
         self._blocks.done.clear()

@@ -10,7 +10,6 @@ ValueFlows Claim for the user to provide (transfer) the amount to the steward by
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time
@@ -248,17 +247,6 @@ def obligations(uow: UnitOfWork, day: date, user: str | None = None, steward: st
 
 def _listed(o: ObligationView) -> tuple[date, date, str, str]:
     return o.status.due, o.status.since, o.owed.provider, o.owed.id
-
-
-def open_by_steward(uow: UnitOfWork, day: date) -> dict[str, list[ObligationView]]:
-    """Every open obligation, grouped by the steward it is owed to."""
-    with uow.read() as tx:
-        found = [ObligationView(o, s) for o, s in settling.statuses(tx, tx.claims.owed(), day)
-                 if s.state != "fulfilled"]
-    grouped: dict[str, list[ObligationView]] = defaultdict(list)
-    for o in sorted(found, key=_listed):
-        grouped[o.owed.receiver].append(o)
-    return dict(grouped)
 
 
 def _replay(tx: Tx, request: UseRequest, event_id: str) -> UseRecorded:
