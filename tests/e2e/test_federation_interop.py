@@ -91,5 +91,6 @@ def test_bovine_reads_our_node_and_verifies_what_it_signs(peer: tuple[Node, str,
     gets = [s for s in read(seen) if s["kind"] == "get" and s["signed"]]
     assert gets and {g["signer"] for g in gets} == {ours}, gets
     assert "/actor" in {g["path"] for g in gets}
-    accepted = [s for s in read(seen) if s["kind"] == "accept"]
+    # bovine logs our inbox's answer once it has it, which can be after our node has taken the Accept in
+    accepted = until(lambda: [s for s in read(seen) if s["kind"] == "accept"], "bovine's log of our answer")
     assert [a["status"] for a in accepted] == [202] and accepted[0]["inbox"] == f"{ours}/inbox"
