@@ -4,6 +4,7 @@ writes nothing; a file with any problem writes nothing and the error names the r
 
 from __future__ import annotations
 
+import gc
 import json
 from typing import Any
 
@@ -164,3 +165,25 @@ def test_imported_obligations_are_settled_as_at_home(commons: UnitOfWork, db_url
         for made in (target, streamed):
             if isinstance(made, UnitOfWork):
                 made.engine.dispose()
+
+
+def test_the_collector_is_paused_while_a_file_is_imported_and_as_it_was_after(source: UnitOfWork, db_url: str,
+                                                                               tmp_path: Any) -> None:
+    text = "".join(linked.export(source, "nt", BASE))
+    target = open_any(_fresh(db_url, tmp_path))
+    try:
+        seen: set[bool] = set()
+        linked.import_data(target, text, "nt", on_record=lambda i, n: seen.add(gc.isenabled()))
+        assert seen == {False} and gc.isenabled()
+        with pytest.raises(RuleViolation):  # refused: the collector is back on all the same
+            linked.import_stream(target, [*text.splitlines(keepends=True), "<https://x.org/a> .\n"])
+        assert gc.isenabled()
+        gc.disable()  # whoever paused it before the import turns it back on, not the import
+        try:
+            linked.import_stream(target, text.splitlines(keepends=True), on_record=lambda n: seen.add(gc.isenabled()))
+            assert seen == {False} and not gc.isenabled()
+        finally:
+            gc.enable()
+    finally:
+        if isinstance(target, UnitOfWork):
+            target.engine.dispose()

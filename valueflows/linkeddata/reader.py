@@ -102,15 +102,17 @@ class Reader:
         self.problems.append(Problem(f"<{subject}> {prop}".strip(), "invalid", message))
 
     def values(self, subject: Node, f: Field, said: list[Node] | None = None) -> list[Node]:
-        found = sorted(said if said is not None else self.g.objects(subject, _iri(f.predicate)), key=str)
-        if len(found) > 1 and not f.many:
-            self.fail(subject, f.predicate.rsplit("#", 1)[-1], f"has {len(found)} values; it takes one")
-            return found[:1]
+        found = said if said is not None else list(self.g.objects(subject, _iri(f.predicate)))
+        if len(found) > 1:
+            found = sorted(found, key=str)
+            if not f.many:
+                self.fail(subject, _name(f), f"has {len(found)} values; it takes one")
+                return found[:1]
         return found
 
     def value(self, subject: Node, f: Field, node: Node) -> Any:
         """A Python value for one object, or None after noting why it is wrong."""
-        name = f.predicate.rsplit("#", 1)[-1]
+        name = _name(f)
         if f.kind == MEASURE:
             return self.measure(subject, name, node)
         if f.kind == DURATION:
@@ -204,17 +206,17 @@ class Reader:
         return found[0], unit
 
     def fields(self, subject: Node, kind: str) -> dict[str, Any]:
-        out: dict[str, Any] = {}
+        """The fields of `kind` said of `subject` (a field that takes many and is not said: no values), each
+        problem noted; the fields are read in their vocabulary's order, whatever the file's."""
+        by_predicate, many = _fields_of(kind)
+        out: dict[str, Any] = dict.fromkeys(many, ())
         said = self.g.said(subject)
-        for f in FIELDS[kind]:
-            objects = said.get(_iri(f.predicate))
-            if objects is None:  # not said: as good as no values
-                if f.many:
-                    out[f.name] = ()
-                continue
+        for _, f, objects in sorted((at, f, objects) for predicate, objects in said.items()
+                                    for at, f in by_predicate.get(predicate, ())):
             nodes = self.values(subject, f, objects)
             values = [v for v in (self.value(subject, f, n) for n in nodes) if v is not None]
             if len(values) != len(nodes):
+                out.pop(f.name, None)
                 continue  # already noted
             if f.many:
                 out[f.name] = tuple(values)
@@ -234,6 +236,28 @@ def _iri(text: str, made: dict[str, URIRef] = {}) -> URIRef:  # noqa: B006 (a ca
     found = made.get(text)
     if found is None:
         found = made[text] = URIRef(text)
+    return found
+
+
+def _name(f: Field, made: dict[str, str] = {}) -> str:  # noqa: B006 (a cache)
+    """The property's name in problems (`effortQuantity`)."""
+    found = made.get(f.predicate)
+    if found is None:
+        found = made[f.predicate] = f.predicate.rsplit("#", 1)[-1]
+    return found
+
+
+_FIELDS_OF: dict[str, tuple[dict[Node, list[tuple[int, Field]]], tuple[str, ...]]] = {}
+
+
+def _fields_of(kind: str) -> tuple[dict[Node, list[tuple[int, Field]]], tuple[str, ...]]:
+    """A kind's fields by their predicate's IRI (each with its place in the vocabulary), and those that take many."""
+    found = _FIELDS_OF.get(kind)
+    if found is None:
+        by_predicate: dict[Node, list[tuple[int, Field]]] = {}
+        for at, f in enumerate(FIELDS[kind]):
+            by_predicate.setdefault(_iri(f.predicate), []).append((at, f))
+        found = _FIELDS_OF[kind] = (by_predicate, tuple(f.name for f in FIELDS[kind] if f.many))
     return found
 
 
