@@ -122,6 +122,23 @@ def test_streaming_import_round_trips_and_refuses_whole(source: UnitOfWork, db_u
             target.engine.dispose()
 
 
+@pytest.mark.parametrize(("lines", "words"), [
+    (["<https://x.org/a> <https://x.org/b> <https://x.org/c> .\n", "<a> <b> <c> .\n"],
+     "line 2: not N-Triples: column 1: No scheme found in an absolute IRI"),
+    (['<https://x.org/agents/z> <https://w3id.org/valueflows/ont/vf#name> "a\\u0000b" .\n'],
+     "<https://x.org/agents/z> <https://w3id.org/valueflows/ont/vf#name>: the value contains a NUL character"),
+    (["<https://x.org/a> <https://x.org/b> <https://x.org/c> .\n", '<https://x.org/a> <https://x.org/b> "\ud800" .\n'],
+     "line 2: not N-Triples: column 38: Invalid UTF-8"),
+    (["_:m <https://x.org/b> <https://x.org/c> .\n"], "a blank node before any record"),
+], ids=["syntax", "NUL", "lone surrogate", "order"])
+def test_a_streamed_file_that_cannot_be_read_names_where(uow: UnitOfWork, lines: list[str], words: str) -> None:
+    before = chain_length(uow)
+    with pytest.raises(RuleViolation) as refused:
+        linked.import_stream(uow, lines)
+    assert words in str(refused.value)
+    assert chain_length(uow) == before
+
+
 def test_literals_stay_as_written_whatever_rdflib_was_left_at(uow: UnitOfWork, monkeypatch: Any) -> None:
     """pySHACL sets rdflib's global NORMALIZE_LITERALS back to True after it validates; an import must still see
     "1e5" and "perhaps" as written, not as 100000 and false."""

@@ -8,24 +8,45 @@ brings them into being, which carries them (as through the API).
 
 from __future__ import annotations
 
-import re
+import io
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import BNode
 from rdflib.term import Node
 
 from valueflows.domain.errors import Problem, RuleViolation
 from valueflows.domain.rules import receiving_side
 from valueflows.linkeddata import rdf
-from valueflows.linkeddata.parsing import SYNTAX, ImportError_, Terms, Triples, add_all
+from valueflows.linkeddata.parsing import ImportError_, Terms, Triples
 from valueflows.linkeddata.reader import CREATING, KIND_OF_CLASS, Reader, new_resource_input, record_step
 
 Step = tuple[str, str, Any]  # kind, the record's IRI, the request its use case takes
 
 
-_AT_LINE_1 = re.compile(r"^Parser error (?:at line 1 between columns|between line 1 column|at line 1 column) "
-                        r"(\d+)[^:]*")
+class _Lines(io.RawIOBase):
+    """Lines of text as the bytes a parser reads (a lone surrogate becomes bytes that are not UTF-8, which the
+    parser refuses naming the line)."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._lines = iter(lines)
+        self._left = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._left:
+            line = next(self._lines, None)
+            if line is None:
+                return 0
+            self._left = line.encode("utf-8", "surrogatepass")
+        n = min(len(buffer), len(self._left))
+        buffer[:n] = self._left[:n]
+        self._left = self._left[n:]
+        return n
 
 
 class _Blocks:
@@ -54,24 +75,36 @@ class StreamReader:
         self._resources: dict[str, dict[str, Any]] = {}  # read, not yet brought into being by an event
         self._renamed: dict[str, str] = {}  # receiving sides the ledger names itself
 
-    def feed(self, number: int, line: str) -> list[Step]:
-        """The records whose blocks this line finished; a line that is not N-Triples is refused (naming it)."""
+    def steps(self, lines: Iterable[str]) -> Iterator[Step]:
+        """Each record's step as soon as its block is read (the parser reads the lines a chunk at a time); a line
+        that is not N-Triples is refused, naming it and the column."""
+        blocks, terms, done = self._blocks, self._terms, self._blocks.done
         try:
-            add_all(self._blocks.triple, self._terms, line, SYNTAX["nt"])
-        except ImportError_ as exc:  # the parser read this one line as line 1: keep its columns, say which line
-            reason = _AT_LINE_1.sub(r"column \1", str(exc))
-            raise RuleViolation([Problem(f"line {number}", "unreadable", f"not N-Triples: {reason}")]) from None
-        steps = [self._step(*block) for block in self._blocks.done]
-        self._blocks.done.clear()
-        return [s for s in steps if s is not None]
+            for quad in ox.parse(io.BufferedReader(_Lines(lines), 1 << 16), format=ox.RdfFormat.N_TRIPLES):
+                try:
+                    blocks.triple(terms(quad.subject), terms(quad.predicate), terms(quad.object))
+                except ImportError_ as exc:  # a value no database can store
+                    raise RuleViolation([Problem("file", "unreadable",
+                                                 f"{quad.subject} {quad.predicate}: the value {exc}")]) from None
+                if done:
+                    yield from self._finished()
+        except SyntaxError as exc:
+            reason = exc.msg.split(": ", 1)[-1]
+            raise RuleViolation([Problem(f"line {exc.lineno}", "unreadable",
+                                         f"not N-Triples: column {exc.offset}: {reason}")]) from None
+        yield from self._finished()
+        if blocks.current is not None:  # the last record, once the file has ended
+            step = self._step(blocks.subject, blocks.current)
+            blocks.current = None
+            if step is not None:
+                yield step
 
-    def finish(self) -> list[Step]:
-        """The last record's step, once the file has ended."""
-        if self._blocks.current is None:
-            return []
-        step = self._step(self._blocks.subject, self._blocks.current)
-        self._blocks.current = None
-        return [step] if step is not None else []
+    def _finished(self) -> Iterator[Step]:
+        held, self._blocks.done = self._blocks.done, []
+        for block in held:
+            step = self._step(*block)
+            if step is not None:
+                yield step
 
     def _step(self, subject: Any, graph: Triples) -> Step | None:
         kind = next((KIND_OF_CLASS.get(str(o)) for o in graph.objects(subject, rdf.TYPE) if str(o) in KIND_OF_CLASS),

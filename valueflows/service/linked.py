@@ -225,8 +225,7 @@ def import_stream(uow: UnitOfWork, lines: Iterable[str], on_record: Callable[[in
                 if on_record is not None:
                     on_record(count)
 
-        for number, line in enumerate(lines, 1):
-            write(reader.feed(number, line))
-        write(reader.finish())
+        for step in reader.steps(lines):
+            write([step])
         result.finish(inner)
     return result
