@@ -5,7 +5,7 @@ storable text. What the triples mean is `reader.py`'s."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pyoxigraph as ox
@@ -105,8 +105,7 @@ class Terms:
         return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
 
 
-def add_all(triples: Triples | Callable[[Node, Node, Node], None], terms: Terms, source: str,
-            syntax: ox.RdfFormat) -> None:
+def add_all(triples: Triples, terms: Terms, source: str, syntax: ox.RdfFormat) -> None:
     """Parse `source` into `triples`; a syntax error names the line and column, a value that cannot be stored its
     subject and predicate."""
     try:
@@ -118,7 +117,7 @@ def add_all(triples: Triples | Callable[[Node, Node, Node], None], terms: Terms,
         where = " ".join(line.split(" ", 2)[:2]) if syntax is not ox.RdfFormat.TURTLE else (
             f"line {source.count(chr(10), 0, start) + 1}")
         raise ImportError_(f"{where}: the value {text_fault(line)}") from None
-    add = triples.add if isinstance(triples, Triples) else triples
+    add = triples.add
     quad = None
     try:
         for quad in ox.parse(data, format=syntax):

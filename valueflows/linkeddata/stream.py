@@ -1,5 +1,5 @@
-"""Reading N-Triples a line at a time, in flat memory: each record becomes a step (kind, IRI, request) as soon as
-its block of triples is read.
+"""Reading N-Triples as they come (the parser takes the lines a chunk at a time), in flat memory: each record
+becomes a step (kind, IRI, request) as soon as its block of triples is read.
 
 The file must list a record's triples together (its blank-node measures right after it) and a record after the
 records it refers to, as `valueflows export --format nt` writes it. Resources are held until the event that
