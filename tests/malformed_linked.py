@@ -94,6 +94,8 @@ MALFORMED: list[tuple[str, str, str, str]] = [  # (case, data, format, words the
     ("time without zone", edit(_set("/e2", "hasPointInTime", "2026-03-02T17:00:00")), "jsonld", "no time zone"),
     ("time not a time", edit(_set("/e2", "hasPointInTime", "yesterday")), "jsonld", "not a valid time"),
     ("dangling provider", edit(_set("/e2", "provider", "https://x.org/agents/nobody")), "jsonld", "nobody"),
+    ("IRI not valid RDF", edit(_set("/e2", "provider", "https://x.org/agents/a{b}")), "jsonld",
+     "<https://x.org/events/e2> <https://w3id.org/valueflows/ont/vf#provider>: Invalid IRI code point '{'"),
     ("dangling receiver", edit(_set("/e2", "receiver", "https://x.org/agents/ghost")), "jsonld", "ghost"),
     ("dangling resource", edit(_set("/e2", "resourceInventoriedAs", "https://x.org/resources/none")), "jsonld",
      "none"),

@@ -114,16 +114,23 @@ def add_all(triples: Triples, terms: Terms, source: str, syntax: ox.RdfFormat) -
         start = source.rfind("\n", 0, exc.start) + 1
         end = source.find("\n", exc.start)
         line = source[start:end if end >= 0 else None]
-        where = " ".join(line.split(" ", 2)[:2]) if syntax is not ox.RdfFormat.TURTLE else (
-            f"line {source.count(chr(10), 0, start) + 1}")
-        raise ImportError_(f"{where}: the value {text_fault(line)}") from None
+        if syntax is ox.RdfFormat.TURTLE:
+            raise ImportError_(f"line {source.count(chr(10), 0, start) + 1}: {text_fault(line)}") from None
+        subject, predicate, value = [*line.split(" ", 2), "", ""][:3]  # a line of N-Triples or N-Quads
+        raise ImportError_(f"{subject} {predicate}: the value {text_fault(value.lstrip(chr(34)))}") from None
     add = triples.add
     quad = None
     try:
         for quad in ox.parse(data, format=syntax):
             add(terms(quad.subject), terms(quad.predicate), terms(quad.object))
     except SyntaxError as exc:
-        raise ImportError_(exc.msg) from None
+        if syntax is not ox.RdfFormat.N_QUADS:
+            raise ImportError_(exc.msg) from None
+        # N-Quads that pyld made of a JSON-LD document: its lines mean nothing to the user; name the statement
+        lines = source.split("\n")
+        said = lines[exc.lineno - 1] if exc.lineno and 0 < exc.lineno <= len(lines) else ""
+        subject, predicate = [*said.split(" ", 2), "", ""][:2]
+        raise ImportError_(f"{subject} {predicate}: {exc.msg.split(': ', 1)[-1]}") from None
     except ImportError_ as exc:
         assert quad is not None
         raise ImportError_(f"{quad.subject} {quad.predicate}: the value {exc}") from None

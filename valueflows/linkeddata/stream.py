@@ -78,7 +78,7 @@ class StreamReader:
     def steps(self, lines: Iterable[str]) -> Iterator[Step]:
         """Each record's step as soon as its block is read (the parser reads the lines a chunk at a time); a line
         that is not N-Triples is refused, naming it and the column."""
-        blocks, terms, done = self._blocks, self._terms, self._blocks.done
+        blocks, terms = self._blocks, self._terms
         try:
             for quad in ox.parse(io.BufferedReader(_Lines(lines), 1 << 16), format=ox.RdfFormat.N_TRIPLES):
                 try:
@@ -86,12 +86,17 @@ class StreamReader:
                 except ImportError_ as exc:  # a value no database can store
                     raise RuleViolation([Problem("file", "unreadable",
                                                  f"{quad.subject} {quad.predicate}: the value {exc}")]) from None
-                if done:
+                if blocks.done:
                     yield from self._finished()
         except SyntaxError as exc:
             reason = exc.msg.split(": ", 1)[-1]
             raise RuleViolation([Problem(f"line {exc.lineno}", "unreadable",
                                          f"not N-Triples: column {exc.offset}: {reason}")]) from None
+        except MemoryError as exc:  # the parser's own bound on one term (16 MiB), not the machine's memory
+            if "buffer maximal size" not in str(exc):
+                raise
+            raise RuleViolation([Problem("file", "unreadable", f"not N-Triples: a term is too long ({exc})")]
+                                ) from None
         yield from self._finished()
         if blocks.current is not None:  # the last record, once the file has ended
             step = self._step(blocks.subject, blocks.current)
