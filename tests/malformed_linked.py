@@ -95,7 +95,7 @@ MALFORMED: list[tuple[str, str, str, str]] = [  # (case, data, format, words the
     ("time not a time", edit(_set("/e2", "hasPointInTime", "yesterday")), "jsonld", "not a valid time"),
     ("dangling provider", edit(_set("/e2", "provider", "https://x.org/agents/nobody")), "jsonld", "nobody"),
     ("IRI not valid RDF", edit(_set("/e2", "provider", "https://x.org/agents/a{b}")), "jsonld",
-     "<https://x.org/events/e2> <https://w3id.org/valueflows/ont/vf#provider>: Invalid IRI code point '{'"),
+     "e2> <https://w3id.org/valueflows/ont/vf#provider>: Invalid IRI code point '{'"),  # the statement named
     ("dangling receiver", edit(_set("/e2", "receiver", "https://x.org/agents/ghost")), "jsonld", "ghost"),
     ("dangling resource", edit(_set("/e2", "resourceInventoriedAs", "https://x.org/resources/none")), "jsonld",
      "none"),
